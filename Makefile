@@ -1,0 +1,62 @@
+# Kaigong — the two commands are `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: install run serve test test-sqlite test-postgres lint check schema bench demo messages clean
+
+## install: the set-up alone (virtualenv, pinned dependencies, translations)
+install: $(STAMP)
+
+$(STAMP): requirements/base.txt requirements/dev.txt requirements/constraints.txt scripts/setup.sh
+	@bash scripts/setup.sh
+	@touch $(STAMP)
+
+## run: set up, migrate, load the demo data into an empty database, serve on 127.0.0.1:$(PORT)
+run: install
+	@$(PY) manage.py migrate --noinput -v 0
+	@$(PY) manage.py demo_load --if-empty
+	@$(PY) manage.py demo_logins
+	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
+	@$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+## test: set up, lint, checks, the whole suite on SQLite and then on PostgreSQL
+test: install lint check test-sqlite test-postgres
+
+lint: install
+	@$(VENV)/bin/ruff check .
+	@$(VENV)/bin/ruff format --check --quiet . || (echo "ruff format would change files: run '$(VENV)/bin/ruff format .'" && exit 1)
+	@$(VENV)/bin/lint-imports --no-cache
+
+check: install
+	@DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py check --fail-level WARNING
+	@DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run >/dev/null || (echo "Missing migrations: run manage.py makemigrations" && exit 1)
+	@bash scripts/check_schema.sh
+
+test-sqlite: install
+	@bash scripts/test.sh sqlite
+
+test-postgres: install
+	@bash scripts/test.sh postgres
+
+## schema: regenerate the committed OpenAPI schema (docs/api/openapi.yaml)
+schema: install
+	@DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py spectacular --file docs/api/openapi.yaml --validate --fail-on-warn
+
+## messages: refresh the zh_Hans translation files of every app (needs GNU gettext)
+messages: install
+	@bash scripts/makemessages.sh
+
+## bench: the benchmarks and their budgets (figures in README.md)
+bench: install
+	@bash scripts/bench.sh
+
+## demo: load the demo data (into an empty database)
+demo: install
+	@$(PY) manage.py migrate --noinput -v 0
+	@$(PY) manage.py demo_load --if-empty
+
+clean:
+	rm -rf $(VENV) var db.sqlite3

@@ -1,0 +1,1 @@
+"""Kaigong (开工): construction-project approval services."""

@@ -1,0 +1,52 @@
+"""
+The roles of the platform (DESIGN.md §3, §7), one enum, each with its scope.
+
+A user holds a role through a ``Membership``. The scope says which object the role is
+held for: an applicant acts for an enterprise, a clerk at a service centre, a reviewer in
+a department. Supervisors and catalogue keepers act platform-wide.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    APPLICANT = "applicant", _("Applicant")  # acts for an enterprise (建设单位经办人)
+    HELPER = "helper", _("Helper")  # 帮办代办员 of a service centre, acts on assigned projects
+    WINDOW_CLERK = "window_clerk", _("Window clerk")  # 综合窗口: receives, checks, accepts
+    REVIEWER = "reviewer", _("Reviewer")  # 审查: writes the department's opinion
+    APPROVER = "approver", _("Approver")  # 决定: decides for the department
+    INSPECTOR = "inspector", _("Inspector")  # 踏勘: inspects on site; never decides
+    SUPERVISOR = "supervisor", _("Supervisor")  # 效能监察: sees everything, read-only
+    CATALOG_ADMIN = "catalog_admin", _("Catalogue keeper")  # 事项管理: keeps the catalogue
+
+
+class Scope(models.TextChoices):
+    ENTERPRISE = "enterprise", _("Enterprise")
+    SERVICE_CENTER = "service_center", _("Service centre")
+    DEPARTMENT = "department", _("Department")
+    PLATFORM = "platform", _("Platform")
+
+
+ROLE_SCOPE: dict[str, str] = {
+    Role.APPLICANT: Scope.ENTERPRISE,
+    Role.HELPER: Scope.SERVICE_CENTER,
+    Role.WINDOW_CLERK: Scope.SERVICE_CENTER,
+    Role.REVIEWER: Scope.DEPARTMENT,
+    Role.APPROVER: Scope.DEPARTMENT,
+    Role.INSPECTOR: Scope.DEPARTMENT,
+    Role.SUPERVISOR: Scope.PLATFORM,
+    Role.CATALOG_ADMIN: Scope.PLATFORM,
+}
+
+STAFF_ROLES = frozenset(
+    {
+        Role.HELPER,
+        Role.WINDOW_CLERK,
+        Role.REVIEWER,
+        Role.APPROVER,
+        Role.INSPECTOR,
+        Role.SUPERVISOR,
+        Role.CATALOG_ADMIN,
+    }
+)

@@ -1,0 +1,197 @@
+"""Writes owned by accounts. Every write leaves an audit record."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from kaigong.core.exceptions import Conflict, InvalidInput
+from kaigong.core.services import audit_record
+
+from .models import Department, Enterprise, Membership, ServiceCenter, User
+from .roles import ROLE_SCOPE, Scope
+from .validators import normalise_uscc, parse_uscc
+
+
+def _invalid_from(error: ValidationError, field: str) -> InvalidInput:
+    params = [
+        {"name": field, "code": e.code or "invalid", "reason": str(e.message % (e.params or {}))}
+        for e in error.error_list
+    ]
+    return InvalidInput(params[0]["reason"], code=params[0]["code"], invalid_params=params)
+
+
+@transaction.atomic
+def user_create(
+    *,
+    username: str,
+    password: str | None,
+    full_name: str = "",
+    phone: str = "",
+    email: str = "",
+    is_staff: bool = False,
+    actor: User | None = None,
+    check_password: bool = True,
+) -> User:
+    if User.objects.filter(username__iexact=username).exists():
+        raise Conflict(_("This user name is already taken."), code="username_taken")
+    user = User(username=username, full_name=full_name, phone=phone, email=email, is_staff=is_staff)
+    if password:
+        if check_password:
+            try:
+                validate_password(password, user)
+            except ValidationError as exc:
+                raise InvalidInput(
+                    " ".join(str(m) for m in exc.messages),
+                    code="weak_password",
+                    invalid_params=[
+                        {"name": "password", "code": "weak_password", "reason": str(m)}
+                        for m in exc.messages
+                    ],
+                ) from None
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    audit_record(actor=actor, action="user_created", obj=user, summary=username)
+    return user
+
+
+@transaction.atomic
+def membership_grant(
+    *,
+    user: User,
+    role: str,
+    enterprise: Enterprise | None = None,
+    department: Department | None = None,
+    service_center: ServiceCenter | None = None,
+    is_enterprise_admin: bool = False,
+    actor: User | None = None,
+) -> Membership:
+    """Give ``user`` the ``role`` in the one scope that role takes."""
+    scope = ROLE_SCOPE[role]
+    given = {
+        Scope.ENTERPRISE: enterprise,
+        Scope.DEPARTMENT: department,
+        Scope.SERVICE_CENTER: service_center,
+    }
+    for other_scope, value in given.items():
+        if other_scope != scope and value is not None:
+            raise InvalidInput(
+                _("This role is not held for that kind of organisation."), code="membership_scope"
+            )
+    if scope != Scope.PLATFORM and given[scope] is None:
+        raise InvalidInput(
+            _("This role needs the organisation it is held for."), code="membership_scope"
+        )
+    membership, _created = Membership.objects.get_or_create(
+        user=user,
+        role=role,
+        enterprise=enterprise,
+        department=department,
+        service_center=service_center,
+        defaults={"is_enterprise_admin": is_enterprise_admin},
+    )
+    audit_record(
+        actor=actor,
+        action="membership_granted",
+        obj=membership,
+        data={"user": user.username, "role": role},
+    )
+    return membership
+
+
+@transaction.atomic
+def enterprise_register(
+    *,
+    actor: User | None,
+    uscc: str,
+    name: str,
+    legal_representative: str,
+    contact_name: str = "",
+    contact_phone: str = "",
+    address: str = "",
+) -> Enterprise:
+    """
+    Register an enterprise after checking its code (GB 32100).
+
+    A code already registered is refused with the name of the enterprise's administrator
+    to contact, never silently shared.
+    """
+    try:
+        info = parse_uscc(uscc)
+    except ValidationError as exc:
+        raise _invalid_from(exc, "uscc") from None
+    existing = Enterprise.objects.filter(uscc=info.code).first()
+    if existing is not None:
+        admin = (
+            existing.memberships.filter(is_enterprise_admin=True)
+            .select_related("user")
+            .order_by("id")
+            .first()
+        )
+        contact = str(admin.user) if admin else existing.contact_name
+        raise Conflict(
+            _(
+                "An enterprise with this code is already registered (%(name)s). "
+                "Ask its administrator %(contact)s to add you."
+            )
+            % {"name": existing.name, "contact": contact or "—"},
+            code="enterprise_exists",
+            extra={"enterprise": str(existing.public_id)},
+        )
+    enterprise = Enterprise(
+        uscc=info.code,
+        name=name.strip(),
+        legal_representative=legal_representative.strip(),
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+        address=address,
+        registered_by=actor if getattr(actor, "pk", None) else None,
+    )
+    try:
+        enterprise.full_clean()
+    except ValidationError as exc:
+        raise InvalidInput(
+            _("Some of the data is not valid."),
+            code="invalid_input",
+            invalid_params=[
+                {
+                    "name": f,
+                    "code": e.code or "invalid",
+                    "reason": str(e.message % (e.params or {})),
+                }
+                for f, errs in exc.error_dict.items()
+                for e in errs
+            ],
+        ) from None
+    enterprise.save()
+    audit_record(
+        actor=actor,
+        action="enterprise_registered",
+        obj=enterprise,
+        summary=enterprise.name,
+        data={"uscc": normalise_uscc(uscc)},
+    )
+    return enterprise
+
+
+def department_upsert(*, code: str, actor: User | None = None, **fields: Any) -> Department:
+    """Create or update a department by its code (used by the demo and the catalogue file)."""
+    department, created = Department.objects.get_or_create(code=code, defaults=fields)
+    if not created:
+        changed = [k for k, v in fields.items() if getattr(department, k) != v]
+        for k in changed:
+            setattr(department, k, fields[k])
+        if changed:
+            department.full_clean()
+            department.save(update_fields=[*changed, "updated_at"])
+    else:
+        department.full_clean()
+    audit_record(actor=actor, action="department_saved", obj=department, summary=department.name)
+    return department

@@ -1,0 +1,117 @@
+"""
+One exception handler: every error leaves the API as an RFC 7807 problem document.
+
+    {"type", "title", "status", "code", "detail", "invalid_params": [{"name", "code", "reason"}]}
+
+``code`` is stable (clients branch on it); ``title`` and ``detail`` follow the request's
+language (Chinese by default, English with ``Accept-Language: en``). Not-found and
+not-visible are the same 404.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from rest_framework import exceptions as drf
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from kaigong.core.exceptions import DomainError
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+_TITLES = {
+    400: "Invalid request",
+    401: "Not authenticated",
+    403: "Permission denied",
+    404: "Not found",
+    405: "Method not allowed",
+    406: "Not acceptable",
+    409: "Conflict",
+    413: "Request too large",
+    415: "Unsupported media type",
+    429: "Too many requests",
+}
+
+
+def _problem(status: int, code: str, detail: Any, invalid_params=None, extra=None) -> Response:
+    body = {
+        "type": f"https://kaigong.example/problems/{code}",
+        "title": _(_TITLES.get(status, "Error")),
+        "status": status,
+        "code": code,
+        "detail": str(detail),
+        "invalid_params": invalid_params or [],
+        **(extra or {}),
+    }
+    return Response(body, status=status, content_type=PROBLEM_CONTENT_TYPE)
+
+
+def _flatten(detail: Any, prefix: str = "") -> list[dict[str, str]]:
+    """Turn DRF's nested error detail into a flat list of {name, code, reason}."""
+    params: list[dict[str, str]] = []
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            name = f"{prefix}.{key}" if prefix else str(key)
+            if key == "non_field_errors":
+                name = prefix or "__all__"
+            params.extend(_flatten(value, name))
+    elif isinstance(detail, list):
+        for index, value in enumerate(detail):
+            if isinstance(value, (dict, list)):
+                params.extend(_flatten(value, f"{prefix}[{index}]"))
+            else:
+                params.extend(_flatten(value, prefix))
+    else:
+        params.append(
+            {
+                "name": prefix or "__all__",
+                "code": getattr(detail, "code", None) or "invalid",
+                "reason": str(detail),
+            }
+        )
+    return params
+
+
+def problem_exception_handler(exc: Exception, context: dict) -> Response | None:
+    if isinstance(exc, DomainError):
+        return _problem(exc.status, exc.code, exc.message, exc.invalid_params, exc.extra)
+    if isinstance(exc, DjangoValidationError):
+        exc = drf.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+        )
+    elif isinstance(exc, Http404):
+        exc = drf.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = drf.PermissionDenied()
+
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None  # an unexpected error: a 500, logged by Django
+    if isinstance(exc, drf.ValidationError):
+        params = _flatten(exc.detail)
+        first = params[0] if params else {"code": "invalid", "reason": ""}
+        code = first["code"] if len(params) == 1 and first["code"] != "invalid" else "invalid_input"
+        detail = first["reason"] if len(params) == 1 else _("Some of the data is not valid.")
+        return _problem(400, code, detail, params)
+    code = {
+        drf.NotAuthenticated: "not_authenticated",
+        drf.AuthenticationFailed: "authentication_failed",
+        drf.PermissionDenied: "permission_denied",
+        drf.NotFound: "not_found",
+        drf.MethodNotAllowed: "method_not_allowed",
+        drf.NotAcceptable: "not_acceptable",
+        drf.UnsupportedMediaType: "unsupported_media_type",
+        drf.Throttled: "throttled",
+        drf.ParseError: "parse_error",
+    }.get(type(exc), getattr(exc, "default_code", "error"))
+    problem = _problem(response.status_code, code, getattr(exc, "detail", exc))
+    for header in ("WWW-Authenticate", "Retry-After", "Allow"):
+        if header in response:
+            problem[header] = response[header]
+    return problem

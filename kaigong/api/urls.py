@@ -1,0 +1,17 @@
+"""The v1 API root: includes each app's ``api/urls.py``."""
+
+from django.urls import include, path
+
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from .auth import TokenObtainApi
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    path("auth/token/", TokenObtainApi.as_view(), name="auth-token"),
+    path("", include("kaigong.calendars.api.urls")),
+    path("", include("kaigong.catalog.api.urls")),
+    path("", include("kaigong.accounts.api.urls")),
+    path("", include("kaigong.projects.api.urls")),
+]

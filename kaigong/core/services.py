@@ -1,0 +1,59 @@
+"""Writes owned by core: audit records, notifications, outbox messages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from .models import AuditRecord, Notification, OutboxMessage
+
+
+def audit_record(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    summary: str = "",
+    data: dict[str, Any] | None = None,
+) -> AuditRecord:
+    """Append one audit record. ``obj`` fills the type and id when given."""
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(getattr(obj, "public_id", None) or obj.pk)
+    return AuditRecord.objects.create(
+        actor=actor if getattr(actor, "pk", None) else None,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        summary=summary[:300],
+        data=data or {},
+    )
+
+
+def notification_send(
+    *,
+    kind: str,
+    title: str,
+    body: str = "",
+    link: str = "",
+    user: Any = None,
+    enterprise: Any = None,
+    department: Any = None,
+) -> Notification:
+    return Notification.objects.create(
+        kind=kind,
+        title=title,
+        body=body,
+        link=link,
+        user=user,
+        enterprise=enterprise,
+        department=department,
+    )
+
+
+def outbox_emit(*, topic: str, key: str = "", payload: dict[str, Any]) -> OutboxMessage:
+    """Record an integration event; call inside the transaction of the change it reports."""
+    return OutboxMessage.objects.create(topic=topic, key=key, payload=payload)
