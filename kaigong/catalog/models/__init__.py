@@ -1,0 +1,28 @@
+from .bundles import Bundle, BundleItem, JointIssuanceRule
+from .matters import (
+    CatalogRevision,
+    MaterialRequirement,
+    Matter,
+    MatterDependency,
+    MatterField,
+    MatterVersion,
+)
+from .reference import CertificateType, FieldSpec, Material, ProcessTrack, Question, Stage
+
+__all__ = [
+    "Bundle",
+    "BundleItem",
+    "CatalogRevision",
+    "CertificateType",
+    "FieldSpec",
+    "JointIssuanceRule",
+    "Material",
+    "MaterialRequirement",
+    "Matter",
+    "MatterDependency",
+    "MatterField",
+    "MatterVersion",
+    "ProcessTrack",
+    "Question",
+    "Stage",
+]
