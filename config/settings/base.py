@@ -42,8 +42,12 @@ INSTALLED_APPS = [
     "kaigong.calendars",
     "kaigong.catalog",
     "kaigong.projects",
+    "kaigong.certificates",
+    "kaigong.cases",
+    "kaigong.archives",
     "kaigong.api",
     "kaigong.web",
+    "kaigong.demo",
 ]
 
 MIDDLEWARE = [

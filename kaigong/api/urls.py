@@ -14,4 +14,7 @@ urlpatterns = [
     path("", include("kaigong.catalog.api.urls")),
     path("", include("kaigong.accounts.api.urls")),
     path("", include("kaigong.projects.api.urls")),
+    path("", include("kaigong.certificates.api.urls")),
+    path("", include("kaigong.cases.api.urls")),
+    path("", include("kaigong.archives.api.urls")),
 ]

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -8,4 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", views.LogoutView.as_view(), name="logout"),
+    path("", include("kaigong.web.enterprise.urls")),
+    path("", include("kaigong.web.cases.urls")),
+    path("", include("kaigong.web.certificates.urls")),
 ]
