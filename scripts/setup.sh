@@ -27,4 +27,4 @@ echo "Installing pinned dependencies"
   -r requirements/dev.txt -c requirements/constraints.txt 2>&1 | grep -v '^WARNING: Location' || true
 .venv/bin/python -c 'import django, rest_framework, chinese_calendar' # fail loudly if the install did
 .venv/bin/python scripts/compile_messages.py
-mkdir -p var
+mkdir -p var/static var/media

@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 which_db=${1:-sqlite}
 workers=${TEST_WORKERS:-2}
+.venv/bin/python scripts/compile_messages.py >/dev/null
 PYTEST=(.venv/bin/python -m pytest -n "$workers" --dist loadfile)
 
 case "$which_db" in

@@ -8,7 +8,6 @@ from datetime import timedelta
 
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
-from django.utils.translation import gettext_lazy as _
 
 from config.env import BASE_DIR, env
 
@@ -212,6 +211,8 @@ SPECTACULAR_SETTINGS = {
 # --- Platform settings ----------------------------------------------------------------------
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="Kaigong@2026")
 KAIGONG_WARNING_DAYS_DEFAULT = env.int("KAIGONG_WARNING_DAYS_DEFAULT", default=2)
+# Private signing keys of the issuing departments: outside the database and the repository.
+KAIGONG_KEY_DIR = env.path("KAIGONG_KEY_DIR", default=BASE_DIR / "var" / "keys")
 
 LOGGING = {
     "version": 1,
@@ -221,5 +222,3 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
-
-ADMIN_SITE_HEADER = _("Kaigong administration")

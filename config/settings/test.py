@@ -22,3 +22,5 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 REST_FRAMEWORK = {**REST_FRAMEWORK}
+KAIGONG_KEY_DIR = BASE_DIR / "var" / "test-keys"
+STATIC_ROOT = None  # tests never collect static files

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
@@ -26,23 +27,23 @@ from kaigong.core.exceptions import DomainError
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 
 _TITLES = {
-    400: "Invalid request",
-    401: "Not authenticated",
-    403: "Permission denied",
-    404: "Not found",
-    405: "Method not allowed",
-    406: "Not acceptable",
-    409: "Conflict",
-    413: "Request too large",
-    415: "Unsupported media type",
-    429: "Too many requests",
+    400: _lazy("Invalid request"),
+    401: _lazy("Not authenticated"),
+    403: _lazy("Permission denied"),
+    404: _lazy("Not found"),
+    405: _lazy("Method not allowed"),
+    406: _lazy("Not acceptable"),
+    409: _lazy("Conflict"),
+    413: _lazy("Request too large"),
+    415: _lazy("Unsupported media type"),
+    429: _lazy("Too many requests"),
 }
 
 
 def _problem(status: int, code: str, detail: Any, invalid_params=None, extra=None) -> Response:
     body = {
         "type": f"https://kaigong.example/problems/{code}",
-        "title": _(_TITLES.get(status, "Error")),
+        "title": str(_TITLES.get(status, _lazy("Error"))),
         "status": status,
         "code": code,
         "detail": str(detail),

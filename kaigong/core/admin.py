@@ -1,6 +1,11 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import AuditRecord, Notification, OutboxMessage
+
+admin.site.site_header = _("Kaigong administration")
+admin.site.site_title = _("Kaigong administration")
+admin.site.index_title = _("Site administration")
 
 
 @admin.register(AuditRecord)

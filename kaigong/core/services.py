@@ -57,3 +57,35 @@ def notification_send(
 def outbox_emit(*, topic: str, key: str = "", payload: dict[str, Any]) -> OutboxMessage:
     """Record an integration event; call inside the transaction of the change it reports."""
     return OutboxMessage.objects.create(topic=topic, key=key, payload=payload)
+
+
+def notification_mark_read(*, notification: Notification, actor: Any, read: bool = True):
+    """Mark one inbox message read (or unread again). Idempotent."""
+    from django.utils import timezone
+
+    wanted = timezone.now() if read else None
+    if (notification.read_at is None) == (wanted is None):
+        return notification
+    notification.read_at = wanted
+    notification.save(update_fields=["read_at", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="notification_read" if read else "notification_unread",
+        obj=notification,
+    )
+    return notification
+
+
+def notification_mark_all_read(*, notifications: Any, actor: Any) -> int:
+    """Mark every unread message of a queryset (an inbox) read; return how many changed."""
+    from django.utils import timezone
+
+    count = notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
+    if count:
+        audit_record(
+            actor=actor,
+            action="notifications_read_all",
+            object_type="core.notification",
+            data={"count": count},
+        )
+    return count
