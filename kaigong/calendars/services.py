@@ -1,0 +1,213 @@
+"""
+Writes of the working-day calendar: the chinesecalendar seed and the yearly notice import.
+
+After a write commits, every registered change listener is called with the years that
+changed. The cases app registers one in its ``AppConfig.ready()`` to recompute the open due
+dates of those years (provisional ones in particular, DESIGN.md §5)::
+
+    from kaigong.calendars.services import register_calendar_change_listener
+    register_calendar_change_listener(case_due_dates_recompute_for_years)
+
+Each write bumps ``CalendarVersion`` (cached calendars are keyed by it) and leaves an audit
+record.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kaigong.core.exceptions import Conflict, InvalidInput, PermissionDenied
+from kaigong.core.services import audit_record
+
+from . import seed
+from .constants import NATIONAL, ErrorCode, YearOrigin
+from .models import CalendarDay, CalendarVersion, CalendarYear
+from .notice import Notice, NoticeDay, notice_parse
+from .permissions import can_import_calendar
+
+logger = logging.getLogger(__name__)
+
+CalendarChangeListener = Callable[[frozenset[int]], None]
+_listeners: list[CalendarChangeListener] = []
+
+
+def register_calendar_change_listener(fn: CalendarChangeListener) -> None:
+    """Call ``fn(years)`` after every committed calendar change (idempotent per function)."""
+    if fn not in _listeners:
+        _listeners.append(fn)
+
+
+def unregister_calendar_change_listener(fn: CalendarChangeListener) -> None:
+    """Remove ``fn``; for tests and for apps that are unloaded."""
+    if fn in _listeners:
+        _listeners.remove(fn)
+
+
+def _notify_listeners(years: frozenset[int]) -> None:
+    for listener in list(_listeners):
+        try:
+            listener(years)
+        except Exception:  # one broken listener must not keep the others from running
+            logger.exception("calendar_change_listener_failed")
+
+
+def calendar_version_bump() -> CalendarVersion:
+    """Give the calendar a new version token: every cached calendar becomes unused."""
+    version, _created = CalendarVersion.objects.get_or_create(pk=1)
+    version.token = uuid.uuid4()
+    version.changed_at = timezone.now()
+    version.full_clean()
+    version.save(update_fields=["token", "changed_at"])
+    return version
+
+
+def _after_change(years: Iterable[int]) -> None:
+    calendar_version_bump()
+    changed = frozenset(years)
+    if changed:
+        transaction.on_commit(lambda: _notify_listeners(changed))
+
+
+def _write_year(
+    *, region_code: str, year: int, fields: dict[str, Any], days: Iterable[NoticeDay], actor
+) -> CalendarYear:
+    calendar_year = CalendarYear(
+        region_code=region_code,
+        year=year,
+        imported_at=timezone.now(),
+        imported_by=actor if getattr(actor, "pk", None) else None,
+        **fields,
+    )
+    calendar_year.full_clean()
+    calendar_year.save()
+    rows = [
+        CalendarDay(
+            calendar_year=calendar_year,
+            region_code=region_code,
+            date=day.date,
+            is_workday=day.is_workday,
+            kind=day.kind,
+            name=day.name,
+            note=day.note,
+        )
+        for day in days
+    ]
+    for row in rows:
+        row.full_clean(exclude=["calendar_year"], validate_unique=False)
+    CalendarDay.objects.bulk_create(rows)
+    return calendar_year
+
+
+def ensure_can_import_calendar(actor) -> None:
+    if not can_import_calendar(actor):
+        raise PermissionDenied(_("Only a catalogue keeper or an administrator may do this."))
+
+
+@transaction.atomic
+def calendar_notice_import(*, notice: dict[str, Any], actor, replace: bool = False) -> CalendarYear:
+    """
+    Import one year's notice (format ``kaigong-calendar-notice/1``, docs/calendar.md).
+
+    Validates everything first and writes nothing when anything is wrong
+    (``invalid_notice``, every error in ``invalid_params``). A year already imported is
+    replaced only with ``replace=True`` (else ``calendar_year_exists``, 409). ``actor`` is the
+    importing user, or None for a management command.
+    """
+    ensure_can_import_calendar(actor)
+    parsed, errors = notice_parse(notice)
+    if parsed is None:
+        raise InvalidInput(
+            _("The notice file has %(n)s error(s); nothing was imported.") % {"n": len(errors)},
+            code=ErrorCode.INVALID_NOTICE,
+            invalid_params=errors,
+        )
+    existing = (
+        CalendarYear.objects.select_for_update()
+        .filter(region_code=parsed.region_code, year=parsed.year)
+        .first()
+    )
+    if existing is not None and not replace:
+        raise Conflict(
+            _("%(year)s is already imported; import again with replace to overwrite it.")
+            % {"year": parsed.year},
+            code=ErrorCode.CALENDAR_YEAR_EXISTS,
+        )
+    previous = None
+    if existing is not None:
+        previous = {"notice_number": existing.notice_number, "days": existing.days.count()}
+        existing.delete()
+    calendar_year = _write_year(
+        region_code=parsed.region_code,
+        year=parsed.year,
+        fields=_notice_fields(parsed),
+        days=parsed.days,
+        actor=actor,
+    )
+    audit_record(
+        actor=actor,
+        action="calendar.notice_imported",
+        obj=calendar_year,
+        summary=f"{parsed.year} {parsed.region_code or '全国'} {parsed.notice_number}",
+        data={
+            "year": parsed.year,
+            "region_code": parsed.region_code,
+            "notice_number": parsed.notice_number,
+            "days": len(parsed.days),
+            "replaced": previous,
+        },
+    )
+    _after_change([parsed.year])
+    return calendar_year
+
+
+def _notice_fields(parsed: Notice) -> dict[str, Any]:
+    return {
+        "notice_number": parsed.notice_number,
+        "title": parsed.title,
+        "source_url": parsed.source_url,
+        "published_on": parsed.published_on,
+        "note": parsed.note,
+        "origin": YearOrigin.NOTICE_FILE,
+    }
+
+
+@transaction.atomic
+def calendar_seed(*, actor=None, years: Iterable[int] | None = None) -> list[CalendarYear]:
+    """
+    Load the national years chinesecalendar knows and the table lacks; return those created.
+
+    Idempotent: a year already present (seeded or imported) is left alone.
+    """
+    ensure_can_import_calendar(actor)
+    wanted = list(years) if years is not None else seed.seed_years()
+    present = set(
+        CalendarYear.objects.filter(region_code=NATIONAL, year__in=wanted).values_list(
+            "year", flat=True
+        )
+    )
+    created = []
+    for year in wanted:
+        if year in present:
+            continue
+        days = [NoticeDay(**row) for row in seed.year_rows(year)]
+        fields = {**seed.year_source(year), "origin": YearOrigin.CHINESECALENDAR}
+        created.append(
+            _write_year(region_code=NATIONAL, year=year, fields=fields, days=days, actor=actor)
+        )
+    if created:
+        audit_record(
+            actor=actor,
+            action="calendar.seeded",
+            object_type="calendars.calendaryear",
+            summary=f"chinesecalendar: {len(created)}",
+            data={"years": [c.year for c in created]},
+        )
+        _after_change(c.year for c in created)
+    return created
