@@ -1,0 +1,150 @@
+"""
+Reads of the catalogue. The catalogue is public information (办事指南): no visibility rules.
+
+The version of a matter in force on a date is the published version with the latest
+``effective_from`` on or before that date (the higher version number wins a tie); when
+that version withdraws the matter, nothing is in force.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from kaigong.catalog.constants import VersionStatus
+from kaigong.catalog.models import (
+    Bundle,
+    BundleItem,
+    CatalogRevision,
+    MaterialRequirement,
+    Matter,
+    MatterField,
+    MatterVersion,
+)
+from kaigong.core.exceptions import NotFound
+
+
+def _version_queryset() -> QuerySet[MatterVersion]:
+    return MatterVersion.objects.select_related(
+        "matter", "department", "stage", "revision"
+    ).prefetch_related(
+        Prefetch(
+            "requirements",
+            queryset=MaterialRequirement.objects.select_related("material", "satisfied_by"),
+        ),
+        Prefetch("fields", queryset=MatterField.objects.select_related("field")),
+        "dependencies__prerequisite",
+        "certificate_types",
+    )
+
+
+def _latest_published_ids(*, on: date, matter_ids: Iterable[int] | None = None) -> dict[int, int]:
+    """matter id → id of the published version in force on ``on`` (withdrawals included)."""
+    qs = MatterVersion.objects.filter(status=VersionStatus.PUBLISHED, effective_from__lte=on)
+    if matter_ids is not None:
+        qs = qs.filter(matter_id__in=list(matter_ids))
+    latest: dict[int, int] = {}
+    rows = qs.order_by("matter_id", "-effective_from", "-version").values_list("matter_id", "id")
+    for matter_id, version_id in rows:
+        latest.setdefault(matter_id, version_id)
+    return latest
+
+
+def matter_version_in_force(matter: Matter, *, on: date) -> MatterVersion | None:
+    """The version of ``matter`` in force on ``on``; None when none is, or it was withdrawn."""
+    version = (
+        _version_queryset()
+        .filter(matter=matter, status=VersionStatus.PUBLISHED, effective_from__lte=on)
+        .order_by("-effective_from", "-version")
+        .first()
+    )
+    if version is None or version.withdraws_matter:
+        return None
+    return version
+
+
+def matter_versions_in_force(
+    *, on: date, matter_ids: Iterable[int] | None = None
+) -> dict[int, MatterVersion]:
+    """Every version in force on ``on`` by matter id, withdrawn matters left out."""
+    latest = _latest_published_ids(on=on, matter_ids=matter_ids)
+    versions = _version_queryset().filter(id__in=latest.values(), withdraws_matter=False)
+    return {v.matter_id: v for v in versions}
+
+
+def matter_version_list_in_force(
+    *, on: date, department_code: str = "", stage_code: str = "", q: str = ""
+) -> list[MatterVersion]:
+    """The catalogue as published on ``on``, ordered by matter code, optionally filtered."""
+    latest = _latest_published_ids(on=on)
+    qs = _version_queryset().filter(id__in=latest.values(), withdraws_matter=False)
+    if department_code:
+        qs = qs.filter(department__code=department_code)
+    if stage_code:
+        qs = qs.filter(stage__code=stage_code)
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(matter__code__icontains=q))
+    return list(qs.order_by("matter__code"))
+
+
+def bundle_list(*, active_only: bool = True) -> QuerySet[Bundle]:
+    qs = Bundle.objects.select_related("lead_department", "track", "stage").prefetch_related(
+        Prefetch("items", queryset=BundleItem.objects.select_related("matter")),
+        "issuance_rules__certificate_types",
+    )
+    if active_only:
+        qs = qs.filter(is_active=True)
+    return qs
+
+
+def bundle_get_by_code(code: str, *, active_only: bool = False) -> Bundle:
+    bundle = bundle_list(active_only=active_only).filter(code=code).first()
+    if bundle is None:
+        raise NotFound(_("There is no bundle with this code."), code="bundle_not_found")
+    return bundle
+
+
+def bundle_material_count(bundle: Bundle, *, on: date) -> dict[str, int]:
+    """
+    Materials of the bundle's items in force on ``on``: listed per matter (``before``) and
+    after merging by the shared material list (``after``). Computed, never stored.
+    """
+    matter_ids = [item.matter_id for item in bundle.items.all()]
+    versions = matter_versions_in_force(on=on, matter_ids=matter_ids)
+    before = 0
+    merged: set[int] = set()
+    for version in versions.values():
+        for requirement in version.requirements.all():
+            before += 1
+            merged.add(requirement.material_id)
+    return {"before": before, "after": len(merged)}
+
+
+def key_project_limit(limit: int, factor: Decimal | None) -> int:
+    """
+    A promised limit shortened for a key project: ceil(limit × factor), never below 1 day
+    unless the limit itself is 0. ``None`` factor: the limit unchanged.
+
+    # rule: 高明 重点项目 审批时限压缩 30% (seeds/004; 48 × 0.7 → 34, rounded up)
+    """
+    if factor is None:
+        return limit
+    product = Decimal(limit) * Decimal(str(factor))
+    result = math.ceil(product)
+    return max(result, 1) if limit > 0 else 0
+
+
+def revision_list() -> QuerySet[CatalogRevision]:
+    return CatalogRevision.objects.order_by("number")
+
+
+def matter_get_by_code(code: str) -> Matter:
+    matter = Matter.objects.filter(code=code).first()
+    if matter is None:
+        raise NotFound(_("There is no matter with this code."), code="matter_not_found")
+    return matter

@@ -1,0 +1,245 @@
+"""Writes of the catalogue's reference lists: stages, tracks, certificate types, materials,
+fields and questions. Each is an upsert by its stable code and leaves an audit record."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from kaigong.catalog.conditions import validate_condition
+from kaigong.catalog.constants import FieldType, InvestmentType, QuestionKind, SourceChannel
+from kaigong.catalog.models import (
+    CertificateType,
+    FieldSpec,
+    Material,
+    ProcessTrack,
+    Question,
+    Stage,
+)
+
+from ._common import department_from, param, raise_if, upsert
+
+
+@transaction.atomic
+def stage_upsert(
+    *, code: str, name: str, national_stage: int, order: int = 0, description: str = "", actor=None
+) -> Stage:
+    return upsert(
+        Stage,
+        lookup={"code": code},
+        values={
+            "name": name,
+            "national_stage": int(national_stage),
+            "order": order,
+            "description": description,
+        },
+        actor=actor,
+        action="catalog_stage_saved",
+    )
+
+
+@transaction.atomic
+def process_track_upsert(
+    *,
+    code: str,
+    name: str,
+    investment_type: str = InvestmentType.ANY,
+    main_process_days: int | None = None,
+    region_code: str = "",
+    source: str = "",
+    description: str = "",
+    order: int = 0,
+    actor=None,
+) -> ProcessTrack:
+    return upsert(
+        ProcessTrack,
+        lookup={"code": code},
+        values={
+            "name": name,
+            "investment_type": investment_type,
+            "main_process_days": main_process_days,
+            "region_code": region_code,
+            "source": source,
+            "description": description,
+            "order": order,
+        },
+        actor=actor,
+        action="catalog_track_saved",
+    )
+
+
+@transaction.atomic
+def certificate_type_upsert(
+    *,
+    code: str,
+    name: str,
+    type_code: str = "",
+    issuing_department=None,
+    fields: Sequence[str] = (),
+    validity_months: int | None = None,
+    actor=None,
+) -> CertificateType:
+    errors: list = []
+    department = None
+    if issuing_department not in (None, ""):
+        department = department_from(issuing_department, name="issuing_department", errors=errors)
+    if not all(isinstance(f, str) for f in fields):
+        errors.append(param("fields", "invalid", _("Surface fields are a list of field keys.")))
+    raise_if(errors)
+    return upsert(
+        CertificateType,
+        lookup={"code": code},
+        values={
+            "name": name,
+            "type_code": type_code,
+            "issuing_department": department,
+            "fields": list(fields),
+            "validity_months": validity_months,
+        },
+        actor=actor,
+        action="catalog_certificate_type_saved",
+    )
+
+
+@transaction.atomic
+def material_upsert(
+    *,
+    code: str,
+    name: str,
+    source_channel: str = SourceChannel.APPLICANT,
+    issuing_body: str = "",
+    description: str = "",
+    fill_instructions: str = "",
+    actor=None,
+) -> Material:
+    return upsert(
+        Material,
+        lookup={"code": code},
+        values={
+            "name": name,
+            "source_channel": source_channel,
+            "issuing_body": issuing_body,
+            "description": description,
+            "fill_instructions": fill_instructions,
+        },
+        actor=actor,
+        action="catalog_material_saved",
+    )
+
+
+def choices_errors(choices: Any, *, name: str = "choices") -> list[dict[str, str]]:
+    """Choices are ``[{"value": …, "label": …}]`` with distinct values."""
+    if not isinstance(choices, list | tuple):
+        return [param(name, "invalid_choices", _("Choices are a list."))]
+    errors = []
+    seen = set()
+    for index, choice in enumerate(choices):
+        if (
+            not isinstance(choice, dict)
+            or set(choice) != {"value", "label"}
+            or not isinstance(choice["label"], str)
+            or not isinstance(choice["value"], str | int | bool)
+        ):
+            errors.append(
+                param(
+                    f"{name}[{index}]",
+                    "invalid_choices",
+                    _('Each choice is {"value": …, "label": …}.'),
+                )
+            )
+            continue
+        if choice["value"] in seen:
+            errors.append(
+                param(f"{name}[{index}]", "invalid_choices", _("Choice values must differ."))
+            )
+        seen.add(choice["value"])
+    return errors
+
+
+def _decimal(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+@transaction.atomic
+def field_spec_upsert(
+    *,
+    key: str,
+    label: str,
+    field_type: str,
+    choices: Sequence[dict] = (),
+    unit: str = "",
+    max_length: int | None = None,
+    minimum=None,
+    maximum=None,
+    pattern: str = "",
+    help_text_zh: str = "",
+    project_attribute: str = "",
+    actor=None,
+) -> FieldSpec:
+    errors = choices_errors(list(choices))
+    if field_type in (FieldType.CHOICE, FieldType.MULTI_CHOICE) and not choices:
+        errors.append(param("choices", "choices_missing", _("A choice field needs choices.")))
+    low, high = _decimal(minimum), _decimal(maximum)
+    if low is not None and high is not None and low > high:
+        errors.append(param("minimum", "invalid_range", _("The minimum exceeds the maximum.")))
+    raise_if(errors)
+    return upsert(
+        FieldSpec,
+        lookup={"key": key},
+        values={
+            "label": label,
+            "field_type": field_type,
+            "choices": list(choices),
+            "unit": unit,
+            "max_length": max_length,
+            "minimum": low,
+            "maximum": high,
+            "pattern": pattern,
+            "help_text_zh": help_text_zh,
+            "project_attribute": project_attribute,
+        },
+        actor=actor,
+        action="catalog_field_saved",
+    )
+
+
+@transaction.atomic
+def question_upsert(
+    *,
+    code: str,
+    text: str,
+    kind: str,
+    choices: Sequence[dict] = (),
+    ask_when: dict | None = None,
+    help_text_zh: str = "",
+    order: int = 0,
+    actor=None,
+) -> Question:
+    """``ask_when`` may refer to other questions only (never to itself)."""
+    errors = choices_errors(list(choices))
+    if kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE) and not choices:
+        errors.append(param("choices", "choices_missing", _("A choice question needs choices.")))
+    codes = set(Question.objects.exclude(code=code).values_list("code", flat=True))
+    errors += [
+        param("ask_when", "invalid_condition", e)
+        for e in validate_condition(ask_when or {}, question_codes=codes)
+    ]
+    raise_if(errors)
+    return upsert(
+        Question,
+        lookup={"code": code},
+        values={
+            "text": text,
+            "kind": kind,
+            "choices": list(choices),
+            "ask_when": ask_when or {},
+            "help_text_zh": help_text_zh,
+            "order": order,
+        },
+        actor=actor,
+        action="catalog_question_saved",
+    )
