@@ -1,0 +1,22 @@
+from .case import Case, CaseItem, CaseNumberCounter, IdempotencyRecord
+from .events import CaseEvent, CreditRecord
+from .intake import Commitment, Correction, Denial
+from .materials import SubmittedMaterial
+from .review import ClockPause, ConditionalResult, Extension, Opinion
+
+__all__ = [
+    "Case",
+    "CaseEvent",
+    "CaseItem",
+    "CaseNumberCounter",
+    "ClockPause",
+    "Commitment",
+    "ConditionalResult",
+    "Correction",
+    "CreditRecord",
+    "Denial",
+    "Extension",
+    "IdempotencyRecord",
+    "Opinion",
+    "SubmittedMaterial",
+]

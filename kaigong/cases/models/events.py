@@ -1,0 +1,92 @@
+"""
+The case history (``CaseEvent``) and the credit records of enterprises.
+
+``CaseEvent`` is append-only and chained per case: each row's ``hash`` is SM3 over the
+canonical JSON of (case public id, seq, kind, actor, occurred at, data, previous hash).
+Only ``services.events.case_event_record`` creates rows; ``verify_event_chains`` checks
+every chain and names any break.
+"""
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kaigong.cases.constants import CreditRecordKind, EventKind
+from kaigong.core.models import BaseModel
+
+
+class CaseEvent(models.Model):
+    case = models.ForeignKey(
+        "cases.Case", verbose_name=_("case"), on_delete=models.CASCADE, related_name="events"
+    )
+    seq = models.PositiveIntegerField(_("sequence"))
+    kind = models.CharField(_("kind"), max_length=32, choices=EventKind.choices)
+    item = models.ForeignKey(
+        "cases.CaseItem",
+        verbose_name=_("case item"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="events",
+    )
+    actor = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    occurred_at = models.DateTimeField(_("occurred at"), default=timezone.now)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    prev_hash = models.CharField(_("previous hash"), max_length=64)
+    hash = models.CharField(_("hash (SM3)"), max_length=64)
+
+    class Meta:
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+        ordering = ["case", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "seq"], name="case_event_unique_seq")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} #{self.seq} {self.kind}"
+
+
+class CreditRecord(BaseModel):
+    """A record against an enterprise's credit (失信记录): a lapsed or false commitment."""
+
+    enterprise = models.ForeignKey(
+        "accounts.Enterprise",
+        verbose_name=_("enterprise"),
+        on_delete=models.PROTECT,
+        related_name="credit_records",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=CreditRecordKind.choices)
+    case = models.ForeignKey(
+        "cases.Case",
+        verbose_name=_("case"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="credit_records",
+    )
+    commitment = models.ForeignKey(
+        "cases.Commitment",
+        verbose_name=_("commitment"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="credit_records",
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("credit record")
+        verbose_name_plural = _("credit records")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} · {self.get_kind_display()}"
