@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run serve test test-sqlite test-postgres lint check schema bench demo messages clean
+.PHONY: install run serve browser-deps test test-sqlite test-postgres lint check schema bench demo messages clean
 
 ## install: the set-up alone (virtualenv, pinned dependencies, translations)
 install: $(STAMP)
@@ -23,7 +23,10 @@ run: install
 	@$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## test: set up, lint, checks, the whole suite on SQLite and then on PostgreSQL
-test: install lint check test-sqlite test-postgres
+test: install lint check browser-deps test-sqlite test-postgres
+
+browser-deps:
+	@bash scripts/system_packages.sh chromium
 
 lint: install
 	@$(VENV)/bin/ruff check .

@@ -27,4 +27,5 @@ echo "Installing pinned dependencies"
   -r requirements/dev.txt -c requirements/constraints.txt 2>&1 | grep -v '^WARNING: Location' || true
 .venv/bin/python -c 'import django, rest_framework, chinese_calendar' # fail loudly if the install did
 .venv/bin/python scripts/compile_messages.py
+bash scripts/system_packages.sh fonts
 mkdir -p var/static var/media
