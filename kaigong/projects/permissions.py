@@ -1,0 +1,94 @@
+"""
+Who may do what to a project (DESIGN.md §7). Each condition on its own line.
+
+Seeing a project is a queryset (selectors.project_list_visible_to); these functions
+answer the write questions once the project is visible.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from kaigong.accounts.models import Enterprise, User
+from kaigong.accounts.roles import Role
+from kaigong.accounts.selectors import membership_list_for, user_enterprise_ids, user_has_role
+from kaigong.core.exceptions import PermissionDenied
+
+from .models import Project
+
+
+def is_enterprise_member(user: User, enterprise_id: int) -> bool:
+    return enterprise_id in user_enterprise_ids(user)
+
+
+def is_enterprise_admin(user: User, enterprise_id: int) -> bool:
+    return (
+        membership_list_for(user, [Role.APPLICANT])
+        .filter(enterprise_id=enterprise_id, is_enterprise_admin=True)
+        .exists()
+    )
+
+
+def can_register_on_behalf(user: User) -> bool:
+    """Helpers and window clerks register enterprises and projects for applicants."""
+    if not user.is_active:
+        return False
+    return user_has_role(user, Role.HELPER, Role.WINDOW_CLERK)
+
+
+def can_create_project(user: User, enterprise: Enterprise) -> bool:
+    if not user.is_active:
+        return False
+    if is_enterprise_member(user, enterprise.id):
+        return True
+    if can_register_on_behalf(user):
+        return True
+    return False
+
+
+def ensure_can_create_project(user: User, enterprise: Enterprise) -> None:
+    if not can_create_project(user, enterprise):
+        raise PermissionDenied(
+            _("Only the enterprise's applicants, helpers and window clerks may register projects.")
+        )
+
+
+def can_edit_project(user: User, project: Project) -> bool:
+    """Answer the questionnaire, change attributes: the enterprise, its helper, a clerk."""
+    if not user.is_active:
+        return False
+    if is_enterprise_member(user, project.enterprise_id):
+        return True
+    if user_has_role(user, Role.WINDOW_CLERK):
+        return True
+    if user_has_role(user, Role.HELPER) and project.helpers.filter(id=user.id).exists():
+        return True
+    return False
+
+
+def ensure_can_edit_project(user: User, project: Project) -> None:
+    if not can_edit_project(user, project):
+        raise PermissionDenied(
+            _("Only the enterprise, its assigned helper or a window clerk may change the project.")
+        )
+
+
+def can_manage_service_code(user: User, enterprise: Enterprise, project: Project | None) -> bool:
+    """
+    See the QR code and rotate it: the enterprise itself. A project code: any applicant of
+    the enterprise; the enterprise code: its administrator.
+    """
+    if not user.is_active:
+        return False
+    if project is not None:
+        return is_enterprise_member(user, enterprise.id)
+    return is_enterprise_admin(user, enterprise.id)
+
+
+def ensure_can_manage_service_code(
+    user: User, enterprise: Enterprise, project: Project | None
+) -> None:
+    if not can_manage_service_code(user, enterprise, project):
+        raise PermissionDenied(
+            _("Only the enterprise (its administrator for the enterprise code) may do this.")
+        )
