@@ -25,7 +25,7 @@ class Command(BaseCommand):
         except (OSError, ValueError) as error:
             raise CommandError(
                 _("Cannot read %(file)s: %(error)s") % {"file": file, "error": error}
-            )
+            ) from None
         try:
             year = calendar_notice_import(notice=notice, actor=None, replace=replace)
         except DomainError as error:
