@@ -6,3 +6,11 @@ class CertificatesConfig(AppConfig):
     name = "kaigong.certificates"
     label = "certificates"
     verbose_name = _("Certificates")
+
+    def ready(self) -> None:
+        from kaigong.projects.hooks import set_held_certificate_types_provider
+
+        from .selectors import held_certificate_type_codes
+
+        # 免提交: the guide marks materials a held certificate replaces (projects/hooks.py)
+        set_held_certificate_types_provider(held_certificate_type_codes)

@@ -1,0 +1,101 @@
+"""Reads: which certificates a user may see, an enterprise's valid ones (我的空间), status."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+from uuid import UUID
+
+from django.db.models import Q, QuerySet
+
+from kaigong.accounts.roles import Role
+from kaigong.accounts.selectors import user_department_ids, user_enterprise_ids, user_has_role
+from kaigong.core.clock import local_date
+from kaigong.core.exceptions import NotFound
+
+from .constants import CertificateStatus
+from .models import Certificate
+from .permissions import STAFF_ROLES
+
+if TYPE_CHECKING:
+    from kaigong.accounts.models import Enterprise
+
+
+def _with_related(qs: QuerySet[Certificate]) -> QuerySet[Certificate]:
+    return qs.select_related("certificate_type", "holder", "issuer", "project", "signing_key")
+
+
+def certificate_list_visible_to(user) -> QuerySet[Certificate]:
+    """Supervisors all; department staff what their department issued; holders released ones."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Certificate.objects.none()
+    if user_has_role(user, Role.SUPERVISOR):
+        return _with_related(Certificate.objects.all())
+    condition = Q(issuer_id__in=user_department_ids(user, STAFF_ROLES))
+    condition |= Q(holder_id__in=user_enterprise_ids(user), released_at__isnull=False)
+    return _with_related(Certificate.objects.filter(condition))
+
+
+def certificate_get_for(user, public_id: UUID | str) -> Certificate:
+    try:
+        return certificate_list_visible_to(user).get(public_id=public_id)
+    except (Certificate.DoesNotExist, ValueError):
+        raise NotFound() from None
+
+
+def certificate_effective_status(certificate: Certificate, *, on: date | None = None) -> str:
+    """held / valid / revoked / expired; expired is computed from valid_to, never stored."""
+    on = on or local_date()
+    if certificate.status != CertificateStatus.VALID:
+        return certificate.status
+    if certificate.valid_to is not None and certificate.valid_to < on:
+        return "expired"
+    return CertificateStatus.VALID
+
+
+def certificate_list_valid_for_enterprise(
+    enterprise: Enterprise, *, on: date | None = None
+) -> QuerySet[Certificate]:
+    """The enterprise's e-licence library (我的空间): released, not revoked, not expired."""
+    on = on or local_date()
+    return _with_related(
+        Certificate.objects.filter(holder=enterprise, status=CertificateStatus.VALID).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=on)
+        )
+    )
+
+
+def certificate_find_valid_for(enterprise: Enterprise, type_code: str) -> Certificate | None:
+    """A valid certificate of that type (catalogue code or national type code), newest first."""
+    return (
+        certificate_list_valid_for_enterprise(enterprise)
+        .filter(Q(certificate_type__code=type_code) | Q(certificate_type__type_code=type_code))
+        .order_by("-issued_on", "-id")
+        .first()
+    )
+
+
+def held_certificate_type_codes(enterprise: Enterprise) -> set[str]:
+    """Catalogue codes of the types the enterprise holds valid certificates of (projects hook)."""
+    return set(
+        certificate_list_valid_for_enterprise(enterprise).values_list(
+            "certificate_type__code", flat=True
+        )
+    )
+
+
+def certificate_prerequisites_revoked(certificate: Certificate) -> list[Certificate]:
+    """Certificates this one was issued on the basis of that have since been revoked."""
+    return list(certificate.depends_on.filter(status=CertificateStatus.REVOKED))
+
+
+def certificate_list_for_case(case_public_id: UUID) -> QuerySet[Certificate]:
+    return _with_related(Certificate.objects.filter(case_public_id=case_public_id))
+
+
+def certificate_list_for_project(project) -> QuerySet[Certificate]:
+    return _with_related(Certificate.objects.filter(project=project))
+
+
+def certificate_list_for_case_item(case_item_id: int) -> QuerySet[Certificate]:
+    return _with_related(Certificate.objects.filter(case_item_id=case_item_id))

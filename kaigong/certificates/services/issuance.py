@@ -1,0 +1,332 @@
+"""
+Issuance with no re-typing: a concluded bundle's results become signed certificates.
+
+``certificates_issue_for_case`` is called by the cases app exactly once, when a bundle
+concludes, inside its transaction. For every item and every certificate type of its
+matter version (several for a merged matter: 四证合发) it:
+
+1. takes the next number of the type in the year from a locked counter row (gap-free:
+   the counter and the certificate commit or roll back together);
+2. builds the GB/T 36904 identifier with its MOD 37,36 check character (identifiers.py);
+3. assembles the data from the case data, the project, the holder and the catalogue;
+4. renders the PDF (rendering.py), hashes it with SM3, signs SM3(canonical data + PDF hash)
+   with the issuing department's SM2 key (signing.py, crypto/);
+5. holds it when a joint-issuance rule or deferred materials hold it, and releases the
+   rest together in one event (release.py).
+"""
+
+from __future__ import annotations
+
+import calendar as _calendar
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+from uuid import UUID
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from kaigong.accounts.models import Department, Enterprise
+from kaigong.catalog.constants import DependencyKind
+from kaigong.catalog.models import (
+    Bundle,
+    CertificateType,
+    FieldSpec,
+    JointIssuanceRule,
+    MatterVersion,
+)
+from kaigong.certificates.constants import CertificateStatus, ErrorCode, HolderCodeType, ReleaseKind
+from kaigong.certificates.crypto import sm3_hex
+from kaigong.certificates.identifiers import build_identifier, serial_for
+from kaigong.certificates.models import Certificate, CertificateCounter, JointIssuanceFulfilment
+from kaigong.certificates.rendering import render_pdf
+from kaigong.certificates.signing import content_digest
+from kaigong.core.exceptions import Conflict
+from kaigong.core.services import audit_record
+from kaigong.projects.models import Project
+
+from .keys import signing_key_for
+from .release import _release, release_ready
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    """The result of one concluded case item, as the cases app hands it over."""
+
+    case_item_id: int
+    matter_version_id: int
+    decided_on: date
+    deferred_materials_outstanding: bool
+    data: Mapping[str, Any]
+
+
+def add_months(day: date, months: int) -> date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, _calendar.monthrange(year, month)[1]))
+
+
+def validity_end(valid_from: date, months: int | None) -> date | None:
+    """Last day of validity: ``months`` after ``valid_from``, minus one day; None = 长期有效."""
+    if not months:
+        return None
+    return add_months(valid_from, months) - timedelta(days=1)
+
+
+def next_number(certificate_type: CertificateType, year: int) -> int:
+    """The next number of the type in the year. The counter row stays locked to commit."""
+    CertificateCounter.objects.get_or_create(certificate_type=certificate_type, year=year)
+    counter = CertificateCounter.objects.select_for_update().get(
+        certificate_type=certificate_type, year=year
+    )
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return counter.last_number
+
+
+def issuer_code(department: Department) -> str:
+    # rule: the issuer code is the issuing authority's USCC; some provinces use a shorter
+    # region-based code (domain.md §6.3 item 3) — used when the department has no USCC
+    return department.uscc or department.region_code
+
+
+def _field_key_label(field: Any) -> tuple[str, str]:
+    if isinstance(field, Mapping):
+        key = str(field.get("key", ""))
+        return key, str(field.get("label") or "")
+    return str(field), ""
+
+
+def surface_fields(
+    certificate_type: CertificateType, data: Mapping[str, Any], project: Project | None
+) -> list[dict[str, Any]]:
+    """照面信息: each field of the type, from the case data, else from the project."""
+    keys = [_field_key_label(f) for f in certificate_type.fields or []]
+    specs = {s.key: s for s in FieldSpec.objects.filter(key__in=[k for k, _ in keys])}
+    surface = []
+    for key, label in keys:
+        spec = specs.get(key)
+        value = data.get(key)
+        if value in (None, "") and project is not None:
+            attribute = (spec.project_attribute if spec else "") or key
+            value = getattr(project, attribute, None)
+        if value in (None, ""):
+            value = ""
+        if spec and spec.unit and value != "":
+            value = f"{value} {spec.unit}"
+        surface.append(
+            {"key": key, "label": label or (spec.label if spec else key), "value": str(value)}
+        )
+    return surface
+
+
+def _holding_rule(
+    certificate_type: CertificateType, pending: Sequence[JointIssuanceRule]
+) -> JointIssuanceRule | None:
+    for rule in pending:
+        type_ids = {t.id for t in rule.certificate_types.all()}
+        if not type_ids or certificate_type.id in type_ids:
+            return rule
+    return None
+
+
+def _check_type(certificate_type: CertificateType) -> None:
+    if not certificate_type.type_code:
+        raise Conflict(
+            _("The certificate type %(name)s has no national type code.")
+            % {"name": certificate_type.name},
+            code=ErrorCode.TYPE_INCOMPLETE,
+        )
+
+
+def _certificate_create(
+    *,
+    certificate_type: CertificateType,
+    version: MatterVersion,
+    result: ItemResult,
+    number: int,
+    case_public_id: UUID,
+    project: Project,
+    holder: Enterprise,
+    hold_rule: JointIssuanceRule | None,
+    actor,
+) -> Certificate:
+    issuer = certificate_type.issuing_department or version.department
+    key, signer = signing_key_for(issuer, actor=actor)
+    year = result.decided_on.year
+    serial = serial_for(year, number)
+    identifier = build_identifier(
+        type_code=certificate_type.type_code, issuer_code=issuer_code(issuer), serial=serial
+    )
+    valid_from = result.decided_on
+    valid_to = validity_end(valid_from, certificate_type.validity_months)
+    license_no = f"{issuer.region_code}{certificate_type.type_code[-3:]}{serial}"
+    data = {
+        "identifier": identifier,
+        "license_no": license_no,
+        "type_code": certificate_type.type_code,
+        "type_name": certificate_type.name,
+        "holder_name": holder.name,
+        "holder_code": holder.uscc,
+        "holder_code_type": HolderCodeType.USCC.value,
+        "issuer_name": issuer.name,
+        "issuer_code": issuer_code(issuer),
+        "region_code": issuer.region_code,
+        "issued_on": result.decided_on.isoformat(),
+        "valid_from": valid_from.isoformat(),
+        "valid_to": valid_to.isoformat() if valid_to else None,
+        "project_name": project.name,
+        "project_code": project.investment_project_code,
+        "matter": version.name,
+        "surface": surface_fields(certificate_type, result.data, project),
+    }
+    pdf = render_pdf(data)
+    pdf_sm3 = sm3_hex(pdf)
+    digest = content_digest(data, pdf_sm3)
+    signature = signer.sign(digest)
+    certificate = Certificate(
+        certificate_type=certificate_type,
+        matter_version=version,
+        case_public_id=case_public_id,
+        case_item_id=result.case_item_id,
+        project=project,
+        holder=holder,
+        issuer=issuer,
+        identifier=identifier,
+        year=year,
+        number=number,
+        license_no=license_no,
+        issued_on=result.decided_on,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        data=data,
+        status=CertificateStatus.HELD,
+        hold_rule=hold_rule,
+        hold_deferred_materials=result.deferred_materials_outstanding,
+        pdf_sm3=pdf_sm3,
+        pdf_size=len(pdf),
+        content_digest=digest.hex(),
+        signature_hex=signature.hex(),
+        signing_key=key,
+    )
+    certificate.pdf.save(f"{serial}-{certificate_type.code}.pdf", ContentFile(pdf), save=False)
+    certificate.full_clean()
+    certificate.save()
+    return certificate
+
+
+def _link_dependencies(certificates: Sequence[Certificate], project: Project) -> None:
+    """A certificate depends on the project's certificates of the matters its matter needs."""
+    for certificate in certificates:
+        prerequisites = [
+            d.prerequisite_id
+            for d in certificate.matter_version.dependencies.all()
+            if d.kind == DependencyKind.REQUIRES_RESULT
+        ]
+        if not prerequisites:
+            continue
+        basis = (
+            Certificate.objects.filter(project=project, matter_version__matter_id__in=prerequisites)
+            .exclude(status=CertificateStatus.REVOKED)
+            .exclude(pk=certificate.pk)
+        )
+        certificate.depends_on.add(*basis)
+
+
+@transaction.atomic
+def certificates_issue_for_case(
+    *,
+    case_public_id: UUID,
+    project_id: int,
+    enterprise_id: int,
+    bundle_id: int | None,
+    results: Sequence[ItemResult],
+    actor,
+) -> list[Certificate]:
+    """
+    Issue every certificate of every concluded item of a bundle; hold or release them.
+
+    Called once per case by the cases app; a second call raises
+    ``certificates_already_issued`` (409). Items without certificate types (e.g. a denial
+    or an opinion-only matter) produce nothing.
+    """
+    if Certificate.objects.filter(case_public_id=case_public_id).exists():
+        raise Conflict(
+            _("The certificates of this case are already issued."),
+            code=ErrorCode.ALREADY_ISSUED,
+        )
+    project = Project.objects.get(pk=project_id)
+    holder = Enterprise.objects.get(pk=enterprise_id)
+    pending: list[JointIssuanceRule] = []
+    if bundle_id is not None:
+        bundle = Bundle.objects.get(pk=bundle_id)
+        fulfilled = set(
+            JointIssuanceFulfilment.objects.filter(
+                project=project, rule__bundle=bundle
+            ).values_list("rule_id", flat=True)
+        )
+        pending = [
+            r
+            for r in bundle.issuance_rules.prefetch_related("certificate_types").order_by("code")
+            if r.id not in fulfilled
+        ]
+
+    versions = {
+        v.id: v
+        for v in MatterVersion.objects.select_related("department", "matter")
+        .prefetch_related("certificate_types__issuing_department", "dependencies")
+        .filter(id__in=[r.matter_version_id for r in results])
+    }
+    planned = [
+        (result, certificate_type)
+        for result in sorted(results, key=lambda r: r.case_item_id)
+        for certificate_type in sorted(
+            versions[result.matter_version_id].certificate_types.all(), key=lambda t: t.code
+        )
+    ]
+    for _result, certificate_type in planned:
+        _check_type(certificate_type)
+    # perf: counters are locked in one order (type id, year) so concurrent issuances never
+    # wait on each other in a cycle
+    numbers: dict[int, int] = {}
+    for index in sorted(
+        range(len(planned)),
+        key=lambda i: (planned[i][1].id, planned[i][0].decided_on.year, i),
+    ):
+        result, certificate_type = planned[index]
+        numbers[index] = next_number(certificate_type, result.decided_on.year)
+
+    issued = [
+        _certificate_create(
+            certificate_type=certificate_type,
+            version=versions[result.matter_version_id],
+            result=result,
+            number=numbers[index],
+            case_public_id=case_public_id,
+            project=project,
+            holder=holder,
+            hold_rule=_holding_rule(certificate_type, pending),
+            actor=actor,
+        )
+        for index, (result, certificate_type) in enumerate(planned)
+    ]
+    _link_dependencies(issued, project)
+    audit_record(
+        actor=actor,
+        action="certificates_issue_for_case",
+        object_type="cases.case",
+        object_id=str(case_public_id),
+        summary=f"{len(issued)} certificates",
+        data={"identifiers": [c.identifier for c in issued]},
+    )
+    ready = [c for c in issued if release_ready(c)]
+    _release(
+        certificates=ready,
+        kind=ReleaseKind.BUNDLE,
+        actor=actor,
+        case_public_id=case_public_id,
+        project=project,
+    )
+    return issued
