@@ -52,13 +52,13 @@ class DueDateOutputSerializer(serializers.Serializer):
     explanation = serializers.CharField()
 
 
-class InvalidParamSerializer(serializers.Serializer):
+class DueDateInvalidParamSerializer(serializers.Serializer):
     name = serializers.CharField()
     code = serializers.CharField()
     reason = serializers.CharField()
 
 
-class ProblemOutputSerializer(serializers.Serializer):
+class DueDateProblemSerializer(serializers.Serializer):
     """RFC 7807 problem document (kaigong.api.exception_handler)."""
 
     type = serializers.CharField()
@@ -66,4 +66,4 @@ class ProblemOutputSerializer(serializers.Serializer):
     status = serializers.IntegerField()
     code = serializers.CharField()
     detail = serializers.CharField()
-    invalid_params = InvalidParamSerializer(many=True)
+    invalid_params = DueDateInvalidParamSerializer(many=True)

@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 from kaigong.calendars.selectors import due_date, due_date_summary
 
 from .parsing import due_date_query
-from .serializers import DueDateOutputSerializer, ProblemOutputSerializer
+from .serializers import DueDateOutputSerializer, DueDateProblemSerializer
 
 
 class DueDateApi(APIView):
@@ -34,7 +34,10 @@ class DueDateApi(APIView):
             "The acceptance day is day 0 and counting starts the next working day, unless "
             "count_start=true. Holidays and 调休 follow the published State Council notices; a "
             "day in a year without one is computed Monday to Friday and the answer is "
-            "provisional."
+            "provisional. Role: none (public, read-only; anonymous callers are throttled). "
+            "Errors (400, RFC 7807 with a stable code): missing_parameter, invalid_date, "
+            "invalid_days (negative, not an integer, or above 3650), invalid_region, "
+            "invalid_boolean; 429 throttled."
         ),
         parameters=[
             OpenApiParameter(
@@ -59,7 +62,7 @@ class DueDateApi(APIView):
                 description=_("Whether the acceptance day counts (default false)."),
             ),
         ],
-        responses={200: DueDateOutputSerializer, 400: ProblemOutputSerializer},
+        responses={200: DueDateOutputSerializer, 400: DueDateProblemSerializer},
         auth=[],
     )
     def get(self, request):

@@ -1,6 +1,5 @@
 """``GET /api/v1/calendar/due-date``: public, read-only, explained, strict about input."""
 
-
 import pytest
 
 from kaigong.calendars.services import calendar_notice_import
