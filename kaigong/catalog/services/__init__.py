@@ -2,6 +2,8 @@
 Writes of the catalogue. Import from here; the submodules are an implementation detail.
 """
 
+from kaigong.catalog.transfer import catalog_export, catalog_import
+
 from .bundles import bundle_upsert
 from .publish import revision_problems, revision_publish
 from .reference import (
@@ -21,6 +23,8 @@ from .versions import (
 
 __all__ = [
     "bundle_upsert",
+    "catalog_export",
+    "catalog_import",
     "certificate_type_upsert",
     "field_spec_upsert",
     "material_upsert",

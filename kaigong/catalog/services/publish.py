@@ -33,11 +33,11 @@ from kaigong.catalog.models import (
     MatterVersion,
     Question,
 )
+from kaigong.catalog.rules import limit_errors
 from kaigong.core.exceptions import Conflict, InvalidInput
 from kaigong.core.services import audit_record
 
 from ._common import clean, ensure_revision_draft, param
-from .versions import limit_errors
 
 
 def _in_force(on: date, drafts: dict[int, MatterVersion], effective_on: date) -> dict[int, int]:

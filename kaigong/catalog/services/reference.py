@@ -20,6 +20,7 @@ from kaigong.catalog.models import (
     Question,
     Stage,
 )
+from kaigong.catalog.rules import choices_errors
 
 from ._common import department_from, param, raise_if, upsert
 
@@ -129,35 +130,6 @@ def material_upsert(
         actor=actor,
         action="catalog_material_saved",
     )
-
-
-def choices_errors(choices: Any, *, name: str = "choices") -> list[dict[str, str]]:
-    """Choices are ``[{"value": …, "label": …}]`` with distinct values."""
-    if not isinstance(choices, list | tuple):
-        return [param(name, "invalid_choices", _("Choices are a list."))]
-    errors = []
-    seen = set()
-    for index, choice in enumerate(choices):
-        if (
-            not isinstance(choice, dict)
-            or set(choice) != {"value", "label"}
-            or not isinstance(choice["label"], str)
-            or not isinstance(choice["value"], str | int | bool)
-        ):
-            errors.append(
-                param(
-                    f"{name}[{index}]",
-                    "invalid_choices",
-                    _('Each choice is {"value": …, "label": …}.'),
-                )
-            )
-            continue
-        if choice["value"] in seen:
-            errors.append(
-                param(f"{name}[{index}]", "invalid_choices", _("Choice values must differ."))
-            )
-        seen.add(choice["value"])
-    return errors
 
 
 def _decimal(value: Any) -> Decimal | None:

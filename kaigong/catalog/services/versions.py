@@ -17,7 +17,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from kaigong.catalog.conditions import validate_condition
-from kaigong.catalog.constants import LimitUnit, Necessity, VersionStatus
+from kaigong.catalog.constants import Necessity, VersionStatus
 from kaigong.catalog.models import (
     CatalogRevision,
     CertificateType,
@@ -31,6 +31,7 @@ from kaigong.catalog.models import (
     Question,
     Stage,
 )
+from kaigong.catalog.rules import limit_errors
 from kaigong.core.exceptions import Conflict
 from kaigong.core.services import audit_record
 
@@ -116,33 +117,6 @@ def revision_create(
         data={"kind": kind, "effective_on": effective_on.isoformat()},
     )
     return revision
-
-
-def limit_errors(
-    *, statutory: int, statutory_unit: str, promised: int, promised_unit: str, prefix: str = ""
-) -> list[dict[str, str]]:
-    """
-    The promised limit may not exceed the statutory one.
-
-    # rule: 承诺时限 ≤ 法定时限 (国务院令716 第6条; domain.md §3.4 item 5, §4.2 item 6).
-    Same unit: compare the numbers. Working days against natural days: n working days
-    last at least n natural days, so promised > statutory is certainly too long.
-    """
-    exceeds = False
-    if promised_unit == statutory_unit:
-        exceeds = promised > statutory
-    elif promised_unit == LimitUnit.WORKING_DAYS and statutory_unit == LimitUnit.NATURAL_DAYS:
-        exceeds = promised > statutory
-    if not exceeds:
-        return []
-    return [
-        param(
-            f"{prefix}promised_limit",
-            "promised_exceeds_statutory",
-            _("The promised limit (%(promised)s) exceeds the statutory limit (%(statutory)s).")
-            % {"promised": promised, "statutory": statutory},
-        )
-    ]
 
 
 def _unknown_keys(item: Any, allowed: set[str], required: str, name: str) -> list:
