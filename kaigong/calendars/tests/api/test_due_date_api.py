@@ -115,3 +115,14 @@ def test_the_endpoint_is_read_only(api_client):
     response = api_client.post(URL, {"start": "2026-02-12", "days": 5}, HTTP_HOST="localhost")
 
     assert response.status_code == 405
+
+
+@pytest.mark.django_db
+def test_the_explanation_follows_the_request_language(api_client):
+    chinese = _get(api_client, start="2026-02-12", days="5").json()["explanation"]
+    english = api_client.get(
+        URL, {"start": "2026-02-12", "days": "5"}, HTTP_HOST="localhost", HTTP_ACCEPT_LANGUAGE="en"
+    ).json()["explanation"]
+
+    assert "届满" in chinese
+    assert "working days end on 2026-02-26" in english
