@@ -1,5 +1,6 @@
 """Pure tests of the notice file parser."""
 
+import json
 from datetime import date
 
 from kaigong.calendars.notice import notice_parse
@@ -86,3 +87,21 @@ def test_a_regional_notice_marks_its_days_local():
 
     assert errors == []
     assert {d.kind for d in parsed.days if not d.is_workday} == {"local"}
+
+
+def test_the_documented_2026_example_matches_the_seeded_2026_calendar():
+    # given the example in docs/calendar.md (the real 2026 notice written as a file)
+    from pathlib import Path
+
+    from kaigong.calendars.seed import year_rows
+
+    docs = Path(__file__).resolve().parents[3] / "docs" / "calendar.md"
+    text = docs.read_text(encoding="utf-8")
+    example = json.loads(text.split("```json", 1)[1].split("```", 1)[0])
+
+    # when it is parsed, then it yields exactly the exceptions chinesecalendar has for 2026
+    parsed, errors = notice_parse(example)
+    assert errors == []
+    assert {(d.date, d.is_workday) for d in parsed.days} == {
+        (r["date"], r["is_workday"]) for r in year_rows(2026)
+    }
