@@ -154,15 +154,3 @@ def due_date_summary(result: DueDate) -> str:
             "Provisional: no published arrangement yet for %(years)s, computed Monday to Friday."
         ) % {"years": ", ".join(str(y) for y in result.provisional_years)}
     return text
-
-
-def calendar_year_list(*, region_code: str | None = None):
-    """Every imported year, newest first, optionally for one region."""
-    years = CalendarYear.objects.select_related("imported_by")
-    if region_code is not None:
-        years = years.filter(region_code=region_code)
-    return years.order_by("region_code", "-year")
-
-
-def calendar_known_years(region_code: str = NATIONAL) -> frozenset[int]:
-    return work_calendar(region_code).known_years
