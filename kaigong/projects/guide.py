@@ -368,6 +368,7 @@ def build_guide(
                     "to": version.matter.code,
                     "to_name": version.name,
                     "kind": dependency.kind,
+                    "kind_label": str(DependencyKind(dependency.kind).label),
                     "in_guide": in_guide,
                 }
             )

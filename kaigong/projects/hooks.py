@@ -9,8 +9,8 @@ an empty set.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from kaigong.accounts.models import Enterprise
@@ -31,3 +31,44 @@ def held_certificate_type_codes(enterprise: Enterprise) -> set[str]:
     if _provider is None:
         return set()
     return set(_provider(enterprise))
+
+
+# --- Case progress (服务专码 tracking, plan against actual) ----------------------------------
+# The cases app sits above projects. It (or, until it does, the API root) registers a
+# function returning, for a project, one dict per case item with the keys it knows of:
+#   matter_code, matter_name, department_name, status, status_label, due_on (date),
+#   warning ("green" | "yellow" | "red" | ""), next_step, started_on, concluded_on,
+#   submitted_materials (list of material names)
+CaseProgressProvider = Callable[[Any], list[Mapping[str, Any]]]
+
+_progress_provider: CaseProgressProvider | None = None
+
+
+def set_case_progress_provider(fn: CaseProgressProvider | None) -> None:
+    global _progress_provider
+    _progress_provider = fn
+
+
+def has_case_progress_provider() -> bool:
+    return _progress_provider is not None
+
+
+def case_progress(project: Any) -> list[Mapping[str, Any]]:
+    """Progress rows of the project's cases; empty when none exist or cases is absent."""
+    if _progress_provider is None:
+        return []
+    return list(_progress_provider(project))
+
+
+def case_actuals(project: Any) -> dict[str, dict[str, Any]]:
+    """matter code → {"start_on", "end_on", "status"} for ``timeline.build_timeline``."""
+    actuals: dict[str, dict[str, Any]] = {}
+    for row in case_progress(project):
+        code = row.get("matter_code")
+        if code:
+            actuals[code] = {
+                "start_on": row.get("started_on"),
+                "end_on": row.get("concluded_on"),
+                "status": row.get("status_label") or row.get("status"),
+            }
+    return actuals

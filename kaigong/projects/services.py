@@ -335,3 +335,55 @@ def service_code_rotate(
         data={"scope": scope, "retired": [str(c.public_id) for c in old]},
     )
     return new
+
+
+def _enterprise_for(actor: User, enterprise_public_id: Any) -> Enterprise:
+    from kaigong.accounts.selectors import enterprise_list_for, user_enterprise_ids
+    from kaigong.core.exceptions import NotFound
+
+    if enterprise_public_id:
+        enterprise = enterprise_list_for(actor).filter(public_id=enterprise_public_id).first()
+        if enterprise is None:
+            raise NotFound(_("There is no such enterprise."), code="enterprise_not_found")
+        return enterprise
+    own = list(Enterprise.objects.filter(id__in=user_enterprise_ids(actor))[:2])
+    if len(own) != 1:
+        raise InvalidInput(
+            _("Say which enterprise the project belongs to."),
+            code="enterprise_required",
+            invalid_params=[
+                {"name": "enterprise", "code": "enterprise_required", "reason": _("Required.")}
+            ],
+        )
+    return own[0]
+
+
+def _track_for(code: str) -> ProcessTrack | None:
+    if not code:
+        return None
+    track = ProcessTrack.objects.filter(code=code).first()
+    if track is None:
+        raise InvalidInput(
+            _("There is no process track with this code."),
+            code="unknown_track",
+            invalid_params=[{"name": "track", "code": "unknown_track", "reason": code}],
+        )
+    return track
+
+
+def project_register(
+    *, actor: User, enterprise_public_id: Any = None, track_code: str = "", **fields: Any
+) -> Project:
+    """``project_create`` for interfaces: the enterprise by public id, the track by code."""
+    enterprise = _enterprise_for(actor, enterprise_public_id)
+    return project_create(
+        actor=actor, enterprise=enterprise, track=_track_for(track_code), **fields
+    )
+
+
+def service_code_for(
+    *, actor: User, enterprise: Enterprise, project: Project | None = None
+) -> ServiceCode:
+    """The current code, for the enterprise itself only (created on first request)."""
+    ensure_can_manage_service_code(actor, enterprise, project)
+    return service_code_ensure(enterprise=enterprise, project=project, actor=actor)

@@ -79,6 +79,8 @@ class ScheduledTask:
     actual_end_on: str | None = None
     actual_status: str | None = None
     variance_days: int | None = None  # actual end − planned end, in working days
+    actual_start_offset: int | None = None
+    actual_end_offset: int | None = None
 
 
 @dataclass
@@ -307,11 +309,13 @@ def build_timeline(
     walk = due_date(start, longest, region_code=region)
     counted = walk.counted
     provisional_years = set(walk.provisional_years)
+    if not work_calendar(region).is_known(start):
+        provisional_years.add(start.year)  # even an empty plan starts in an unknown year
 
     def date_at(offset: int) -> date:
         return start if offset == 0 else counted[offset - 1]
 
-    calendar = work_calendar(region) if actuals else None
+    calendar = work_calendar(region)
     modes: dict[str, ModeSchedule] = {}
     for mode, scheduled in schedules.items():
         for task in scheduled:
@@ -324,10 +328,15 @@ def build_timeline(
                 task.actual_start_on = _iso(actual.get("start_on"))
                 task.actual_end_on = _iso(actual.get("end_on"))
                 task.actual_status = actual.get("status")
-                if isinstance(actual.get("end_on"), date) and calendar is not None:
+                if isinstance(actual.get("start_on"), date):
+                    task.actual_start_offset = working_days_between(
+                        start, actual["start_on"], calendar=calendar
+                    )
+                if isinstance(actual.get("end_on"), date):
                     task.variance_days = working_days_between(
                         end, actual["end_on"], calendar=calendar
                     )
+                    task.actual_end_offset = task.end_offset + task.variance_days
         total = max((t.end_offset for t in scheduled), default=0)
         path = critical_path(scheduled)
         names = {t.code: t.name for t in scheduled}
@@ -352,7 +361,7 @@ def build_timeline(
     return Timeline(
         start_on=start.isoformat(),
         region_code=region,
-        provisional=walk.provisional,
+        provisional=bool(provisional_years),
         provisional_years=sorted(provisional_years),
         key_project_factors=sorted(
             {m.key_project_factor for m in guide.matters if m.key_project_factor}

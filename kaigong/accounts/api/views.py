@@ -1,0 +1,113 @@
+"""Accounts API: enterprise registration and the inbox (动态告知). Thin views."""
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.generics import GenericAPIView
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView
+
+from kaigong.core.selectors import (
+    notification_get_for,
+    notification_list_for,
+    notification_unread_count,
+)
+from kaigong.core.services import notification_mark_all_read, notification_mark_read
+
+from .registration import enterprise_sign_up
+from .serializers import (
+    EnterpriseInputSerializer,
+    NotificationOutputSerializer,
+    NotificationReadInputSerializer,
+    RegistrationOutputSerializer,
+)
+
+
+class EnterpriseRegisterApi(APIView):
+    """
+    Register an enterprise with its applicant user (self sign-up, no login needed), or —
+    logged in as a helper or window clerk — on the enterprise's behalf (recorded).
+
+    Errors: ``uscc_length``, ``uscc_charset``, ``uscc_category``, ``uscc_checksum``,
+    ``weak_password``, ``username_required``, ``invalid_input`` (400);
+    ``permission_denied`` (403); ``enterprise_exists`` (409, names the administrator to
+    ask), ``username_taken`` (409); ``throttled`` (429).
+    """
+
+    permission_classes = [AllowAny]
+    throttle_classes = [AnonRateThrottle]
+
+    @extend_schema(
+        request=EnterpriseInputSerializer,
+        responses={201: RegistrationOutputSerializer},
+        summary="Register an enterprise",
+    )
+    def post(self, request):
+        data = EnterpriseInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        registration = enterprise_sign_up(actor=request.user, **data.validated_data)
+        return Response(
+            RegistrationOutputSerializer(registration).data, status=status.HTTP_201_CREATED
+        )
+
+
+class InboxApi(GenericAPIView):
+    """
+    Your inbox: messages to you, to your enterprises and to your departments, newest
+    first; ``unread=true`` keeps the unread ones. Roles: any logged-in user.
+    """
+
+    serializer_class = NotificationOutputSerializer
+
+    def get_queryset(self):
+        unread = self.request.query_params.get("unread") in ("1", "true", "yes")
+        return notification_list_for(self.request.user, unread_only=unread)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("unread", bool)],
+        responses=NotificationOutputSerializer(many=True),
+        summary="Inbox",
+    )
+    def get(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        response = self.get_paginated_response(self.get_serializer(page, many=True).data)
+        response.data["unread_count"] = notification_unread_count(request.user)
+        return response
+
+
+class InboxReadApi(APIView):
+    """
+    Mark one message read (or, with ``read: false``, unread). Roles: a recipient.
+    Errors: ``notification_not_found`` (404).
+    """
+
+    @extend_schema(
+        request=NotificationReadInputSerializer,
+        responses=NotificationOutputSerializer,
+        summary="Mark a message read",
+    )
+    def post(self, request, public_id):
+        data = NotificationReadInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        notification = notification_mark_read(
+            notification=notification_get_for(request.user, public_id),
+            actor=request.user,
+            read=data.validated_data["read"],
+        )
+        return Response(NotificationOutputSerializer(notification).data)
+
+
+class InboxReadAllApi(APIView):
+    """Mark every message of your inbox read. Roles: any logged-in user."""
+
+    @extend_schema(
+        request=None,
+        responses=inline_serializer("InboxReadAllOutput", {"marked": serializers.IntegerField()}),
+        summary="Mark all read",
+    )
+    def post(self, request):
+        count = notification_mark_all_read(
+            notifications=notification_list_for(request.user), actor=request.user
+        )
+        return Response({"marked": count})
