@@ -148,3 +148,22 @@ def matter_get_by_code(code: str) -> Matter:
     if matter is None:
         raise NotFound(_("There is no matter with this code."), code="matter_not_found")
     return matter
+
+
+def bundle_detail(code: str, *, on: date) -> Bundle:
+    """
+    A bundle as the public guide shows it on ``on``: the bundle with, set on it,
+    ``items`` (list of ``{"item", "version"}``, the version in force or None),
+    ``materials`` (counts before/after merging) and ``key_project_promised_limit``.
+    """
+    bundle = bundle_get_by_code(code)
+    items = list(bundle.items.all())
+    versions = matter_versions_in_force(on=on, matter_ids=[i.matter_id for i in items])
+    bundle.items_in_force = [{"item": i, "version": versions.get(i.matter_id)} for i in items]
+    bundle.materials = bundle_material_count(bundle, on=on)
+    bundle.key_project_promised_limit = (
+        key_project_limit(bundle.promised_limit, bundle.key_project_factor)
+        if bundle.promised_limit is not None
+        else None
+    )
+    return bundle
