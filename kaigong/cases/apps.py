@@ -6,3 +6,10 @@ class CasesConfig(AppConfig):
     name = "kaigong.cases"
     label = "cases"
     verbose_name = _("Cases")
+
+    def ready(self) -> None:
+        from kaigong.calendars.services import register_calendar_change_listener
+        from kaigong.cases.services.clock import deadlines_recompute_open
+
+        # A new year's calendar recomputes every open due date (DESIGN.md §5).
+        register_calendar_change_listener(deadlines_recompute_open)

@@ -380,7 +380,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='caseitem',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status__in', ['in_review', 'paused', 'proposed', 'pre_approved']), _negated=True), models.Q(('clock_started_on__isnull', False), ('promised_due_on__isnull', False), ('statutory_due_on__isnull', False)), _connector='OR'), name='case_item_clock_running_has_due_dates'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status__in', ['in_review', 'paused', 'pre_approved', 'proposed']), _negated=True), models.Q(('clock_started_on__isnull', False), ('promised_due_on__isnull', False), ('statutory_due_on__isnull', False)), _connector='OR'), name='case_item_clock_running_has_due_dates'),
         ),
         migrations.AddConstraint(
             model_name='caseitem',

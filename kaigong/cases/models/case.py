@@ -242,7 +242,7 @@ class CaseItem(BaseModel):
             ),
             models.CheckConstraint(
                 name="case_item_clock_running_has_due_dates",
-                condition=~Q(status__in=list(ITEM_CLOCK_STATUSES))
+                condition=~Q(status__in=sorted(ITEM_CLOCK_STATUSES))
                 | Q(
                     clock_started_on__isnull=False,
                     promised_due_on__isnull=False,

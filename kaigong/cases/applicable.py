@@ -1,0 +1,86 @@
+"""
+What applies to one case: its matter versions, its merged form and material list, and the
+materials handed in so far. Reads only.
+
+Before acceptance the versions in force today apply; from acceptance on, the versions the
+case pinned (one per item).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db.models import Prefetch
+
+from kaigong.cases.models import Case, SubmittedMaterial
+from kaigong.cases.requirements import MaterialNeed, form_schema, material_needs
+from kaigong.catalog.models import MaterialRequirement, MatterField, MatterVersion
+from kaigong.catalog.selectors import matter_versions_in_force
+from kaigong.core.clock import local_date
+from kaigong.projects.selectors import project_facts
+
+
+def case_versions(case: Case, *, on: date | None = None) -> list[MatterVersion]:
+    """The matter versions of the case, in bundle order."""
+    pinned = list(
+        MatterVersion.objects.filter(case_items__case=case)
+        .select_related("matter", "department")
+        .prefetch_related(
+            Prefetch(
+                "requirements",
+                queryset=MaterialRequirement.objects.select_related("material", "satisfied_by"),
+            ),
+            Prefetch("fields", queryset=MatterField.objects.select_related("field")),
+            "dependencies__prerequisite",
+        )
+    )
+    if pinned:
+        by_matter = {v.matter_id: v for v in pinned}
+    else:
+        matter_ids = list(case.matters.values_list("id", flat=True))
+        by_matter = matter_versions_in_force(on=on or local_date(), matter_ids=matter_ids)
+    order = {item.matter_id: (item.order, item.id) for item in case.bundle.items.all()}
+    return sorted(by_matter.values(), key=lambda v: order.get(v.matter_id, (999, v.matter_id)))
+
+
+def _situation(case: Case) -> tuple[dict[str, Any], dict[str, Any]]:
+    return dict(case.project.answers or {}), project_facts(case.project)
+
+
+def _defaults(case: Case, versions: list[MatterVersion]) -> dict[str, Any]:
+    """Values pre-filled from project attributes named by the field dictionary."""
+    defaults = {}
+    for version in versions:
+        for matter_field in version.fields.all():
+            attribute = matter_field.field.project_attribute
+            if attribute and hasattr(case.project, attribute):
+                value = getattr(case.project, attribute)
+                defaults[matter_field.field.key] = (
+                    value if isinstance(value, str | int) else str(value)
+                )
+    return defaults
+
+
+def case_form_schema(case: Case, *, versions: list[MatterVersion] | None = None) -> dict[str, Any]:
+    """The merged form of the case as a JSON Schema (one property per dictionary key)."""
+    versions = case_versions(case) if versions is None else versions
+    answers, facts = _situation(case)
+    return form_schema(versions, answers=answers, facts=facts, defaults=_defaults(case, versions))
+
+
+def case_material_needs(
+    case: Case, *, versions: list[MatterVersion] | None = None
+) -> list[MaterialNeed]:
+    """The merged material list of the case."""
+    versions = case_versions(case) if versions is None else versions
+    answers, facts = _situation(case)
+    return material_needs(versions, answers=answers, facts=facts)
+
+
+def case_current_materials(case: Case) -> dict[int, SubmittedMaterial]:
+    """Material id → the current submission (file or held certificate)."""
+    rows = SubmittedMaterial.objects.filter(case=case, is_current=True).select_related(
+        "material", "certificate_type"
+    )
+    return {row.material_id: row for row in rows}

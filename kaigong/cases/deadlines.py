@@ -1,0 +1,222 @@
+"""
+Due dates of case items and cases: the ONLY place that combines a limit, its start day,
+pauses and extensions (STYLE.md 3.6). Services call these and store the results.
+
+Rules (DESIGN.md §5, domain.md §4):
+
+* Day 0 is the acceptance day (or the day an item's prerequisite was met); counting starts
+  the next working day unless the matter counts the acceptance day itself.
+  # rule: 民法典 art. 201 "开始的当日不计入"; 行政许可法 art. 82 working days (domain.md §4.2)
+* Promised limits drive warnings, statutory limits legality; both are computed and stored.
+* Key projects: promised limits × the bundle's factor, rounded up (高明 48 × 0.7 → 34).
+* Approved extensions add working days to both limits (行政许可法 art. 42).
+* Pauses (special procedures, art. 45) do not count: a pause from S resumed on R stops the
+  clock on S … R−1; an open pause stops it up to the day of computation.
+* A due date reaching a year with no published calendar is provisional; importing that
+  year recomputes every open due date (services.clock.deadlines_recompute_open).
+* Yellow when at most N working days remain (N = the matter's warning days, else
+  ``settings.KAIGONG_WARNING_DAYS_DEFAULT``), red once the promised due date has passed.
+  Overdue is a query (selectors), never a stored flag.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+
+from kaigong.calendars.selectors import due_date, work_calendar
+from kaigong.calendars.workdays import DueDate, Pause, add_working_days, working_days_between
+from kaigong.cases.constants import CORRECTION_NOTICE_WORKING_DAYS, WarningColour
+from kaigong.catalog.constants import LimitUnit
+from kaigong.catalog.selectors import key_project_limit
+
+if TYPE_CHECKING:
+    from kaigong.cases.models import Case, CaseItem, ClockPause
+    from kaigong.catalog.models import MatterVersion
+
+HOURS_PER_WORKING_DAY = 8
+
+
+def region_of(case: Case) -> str:
+    """The calendar region of a case: the county of its project (6-digit GB/T 2260)."""
+    code = (case.project.region_code or "")[:6]
+    return code if len(code) == 6 and code.isdigit() else ""
+
+
+def _working_days(limit: int, unit: str) -> int:
+    # rule: hour limits (工作日小时) are converted to whole working days of 8 hours
+    if unit == LimitUnit.WORKING_HOURS:
+        return math.ceil(limit / HOURS_PER_WORKING_DAY)
+    return limit
+
+
+def item_limits(item: CaseItem) -> tuple[int, int]:
+    """(promised, statutory) limits of ``item`` in days, with key-project factor and extensions."""
+    version: MatterVersion = item.matter_version
+    promised = _working_days(version.promised_limit, version.promised_limit_unit)
+    if item.case.project.is_key_project:
+        promised = key_project_limit(promised, item.case.bundle.key_project_factor)
+    statutory = _working_days(version.statutory_limit, version.statutory_limit_unit)
+    return promised + item.extension_days, statutory + item.extension_days
+
+
+def pauses_as_periods(pauses: Iterable[ClockPause], *, on: date) -> list[Pause]:
+    """The days each pause stops the clock: started_on … resumed_on − 1 (or … ``on`` if open)."""
+    periods = []
+    for pause in pauses:
+        end = (
+            pause.resumed_on - timedelta(days=1) if pause.resumed_on else max(pause.started_on, on)
+        )
+        if end >= pause.started_on:
+            periods.append(Pause(start=pause.started_on, end=end, reason=pause.reason))
+    return periods
+
+
+def _due(
+    start: date, days: int, unit: str, *, region: str, count_start: bool, pauses: Sequence[Pause]
+) -> DueDate:
+    if unit == LimitUnit.NATURAL_DAYS:
+        # rule: natural-day limits run on calendar days; pauses still stop them
+        paused = sum((p.end - p.start).days + 1 for p in pauses)
+        offset = days - 1 if count_start and days else days
+        return DueDate(
+            start=start,
+            days=days,
+            due_on=start + timedelta(days=offset + paused),
+            provisional=False,
+            counted=(),
+            skipped=(),
+            provisional_years=(),
+            count_start=count_start,
+            pauses=tuple(pauses),
+        )
+    return due_date(start, days, region_code=region, count_start=count_start, pauses=pauses)
+
+
+@dataclass(frozen=True)
+class ItemDue:
+    promised: DueDate
+    statutory: DueDate
+
+    @property
+    def provisional(self) -> bool:
+        return self.promised.provisional or self.statutory.provisional
+
+
+def item_due_dates(
+    item: CaseItem, *, on: date, pauses: Iterable[ClockPause] | None = None
+) -> ItemDue:
+    """Promised and statutory due dates of a started item, explained day by day."""
+    assert item.clock_started_on is not None, "the item's clock has not started"
+    version = item.matter_version
+    promised_days, statutory_days = item_limits(item)
+    periods = pauses_as_periods(item.pauses.all() if pauses is None else pauses, on=on)
+    region = region_of(item.case)
+    common = {"region": region, "count_start": item.count_start_day, "pauses": periods}
+    return ItemDue(
+        promised=_due(
+            item.clock_started_on,
+            promised_days,
+            _unit(version.promised_limit_unit),
+            **common,
+        ),
+        statutory=_due(
+            item.clock_started_on,
+            statutory_days,
+            _unit(version.statutory_limit_unit),
+            **common,
+        ),
+    )
+
+
+def _unit(unit: str) -> str:
+    return LimitUnit.NATURAL_DAYS if unit == LimitUnit.NATURAL_DAYS else LimitUnit.WORKING_DAYS
+
+
+def item_due_explanation(item: CaseItem, *, on: date, which: str = "promised") -> DueDate:
+    """The calendars ``DueDate`` of the item's promised (or statutory) due date."""
+    due = item_due_dates(item, on=on)
+    return due.statutory if which == "statutory" else due.promised
+
+
+def merge_periods(periods: Iterable[Pause]) -> list[Pause]:
+    """Overlapping or touching pauses merged into one, in order."""
+    merged: list[Pause] = []
+    for p in sorted(periods, key=lambda p: p.start):
+        if merged and p.start <= merged[-1].end + timedelta(days=1):
+            last = merged[-1]
+            merged[-1] = Pause(start=last.start, end=max(last.end, p.end), reason=last.reason)
+        else:
+            merged.append(p)
+    return merged
+
+
+def case_due_dates(
+    case: Case, items: Sequence[CaseItem], *, on: date
+) -> tuple[date | None, date | None, bool]:
+    """
+    (promised, statutory, provisional) due dates of the whole bundle.
+
+    With an overall promised limit the bundle's clock runs from acceptance, stopped while any
+    item is paused and extended by the longest approved extension; without one it is the
+    latest promised date of its items. The statutory date is the latest of the items'.
+    """
+    started = [i for i in items if i.promised_due_on is not None]
+    statutory = max((i.statutory_due_on for i in started), default=None)
+    provisional = any(i.provisional for i in started)
+    bundle = case.bundle
+    if bundle.promised_limit and case.accepted_on is not None:
+        limit = bundle.promised_limit
+        if case.project.is_key_project:
+            limit = key_project_limit(limit, bundle.key_project_factor)
+        limit += max((i.extension_days for i in items), default=0)
+        periods = merge_periods(
+            p for i in items if i.pk for p in pauses_as_periods(i.pauses.all(), on=on)
+        )
+        result = due_date(case.accepted_on, limit, region_code=region_of(case), pauses=periods)
+        return result.due_on, statutory, provisional or result.provisional
+    promised = max((i.promised_due_on for i in started), default=None)
+    return promised, statutory, provisional
+
+
+def correction_notice_due_on(received_on: date, *, region_code: str = "") -> date:
+    """
+    The last day to send the one-time correction notice.
+
+    # rule: within 5 (working) days of receipt, else accepted from receipt (行政许可法 art. 32)
+    """
+    return due_date(received_on, CORRECTION_NOTICE_WORKING_DAYS, region_code=region_code).due_on
+
+
+def warning_days_for(version: MatterVersion) -> int:
+    if version.warning_days is not None:
+        return version.warning_days
+    return settings.KAIGONG_WARNING_DAYS_DEFAULT
+
+
+def warning_threshold(on: date, days: int, *, region_code: str = "") -> date:
+    """Items due on or before this date are yellow on ``on`` (at most ``days`` WD left)."""
+    return add_working_days(on, days, calendar=work_calendar(region_code))
+
+
+def warning_colour(
+    due_on: date | None, *, on: date, warning_days: int, region_code: str = ""
+) -> WarningColour:
+    """Green, yellow or red for a promised due date seen on ``on``."""
+    if due_on is None:
+        return WarningColour.NONE
+    if due_on < on:
+        return WarningColour.RED
+    if due_on <= warning_threshold(on, warning_days, region_code=region_code):
+        return WarningColour.YELLOW
+    return WarningColour.GREEN
+
+
+def working_days_left(due_on: date, *, on: date, region_code: str = "") -> int:
+    """Working days in (on, due_on]; negative once overdue."""
+    return working_days_between(on, due_on, calendar=work_calendar(region_code))

@@ -1,0 +1,181 @@
+"""
+Who may do what to a case or an item (STYLE.md 3.7): ``can_*`` answers, ``ensure_can_*``
+raises ``PermissionDenied`` (403). Visibility (404) is the selectors' job; the status
+(409) is the workflow's. Each condition is on its own line.
+
+Roles (accounts/roles.py):
+
+* applicant of the case's enterprise, or a helper assigned to its project: drafts,
+  submits, resubmits, withdraws, supplies deferred materials;
+* window clerk of the case's service centre (any clerk when the bundle's lead department
+  has no centre): accepts, refuses, asks for correction, records commitments;
+* reviewer of the item's department: opinions, pauses, resumes, extension requests;
+* approver of the item's department: decisions, pre-approvals, consent letters,
+  sending back, extension approvals;
+* three people per item: acceptor ≠ reviewer ≠ approver, unless the matter version relaxes
+  it (即办件). # rule: 受审分离 and ≥ 2 staff for substantive review (行政许可法 art. 34)
+* inspectors never decide; supervisors and catalogue keepers never write.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext_lazy as _
+
+from kaigong.accounts.roles import Role
+from kaigong.accounts.selectors import membership_list_for
+from kaigong.cases.constants import ErrorCode
+from kaigong.core.exceptions import PermissionDenied
+
+if TYPE_CHECKING:
+    from kaigong.accounts.models import User
+    from kaigong.cases.models import Case, CaseItem
+
+
+def _active(user: User | None) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def is_applicant_for(user: User, case: Case) -> bool:
+    """The user acts for the case's enterprise, or helps on its project (帮办代办)."""
+    if not _active(user):
+        return False
+    if (
+        membership_list_for(user, [Role.APPLICANT])
+        .filter(enterprise_id=case.enterprise_id)
+        .exists()
+    ):
+        return True
+    if not membership_list_for(user, [Role.HELPER]).exists():
+        return False
+    return case.project.helpers.filter(pk=user.pk).exists()
+
+
+def is_clerk_for(user: User, case: Case) -> bool:
+    """A window clerk of the case's service centre (any clerk when the case has none)."""
+    if not _active(user):
+        return False
+    clerks = membership_list_for(user, [Role.WINDOW_CLERK])
+    if case.service_center_id is None:
+        return clerks.exists()
+    return clerks.filter(service_center_id=case.service_center_id).exists()
+
+
+def _holds(user: User, role: str, item: CaseItem) -> bool:
+    if not _active(user):
+        return False
+    return membership_list_for(user, [role]).filter(department_id=item.department_id).exists()
+
+
+def _relaxed(item: CaseItem) -> bool:
+    return bool(item.matter_version.separation_relaxed)
+
+
+def separation_allows_review(user: User, item: CaseItem) -> bool:
+    """The reviewer is neither the acceptor nor the approver of the item."""
+    if _relaxed(item):
+        return True
+    if item.case.accepted_by_id == user.pk:
+        return False
+    if item.approver_id == user.pk:
+        return False
+    return True
+
+
+def separation_allows_decision(user: User, item: CaseItem) -> bool:
+    """The approver is neither the acceptor nor the reviewer of the item."""
+    if _relaxed(item):
+        return True
+    if item.case.accepted_by_id == user.pk:
+        return False
+    if item.reviewer_id == user.pk:
+        return False
+    return True
+
+
+def can_edit_case(user: User, case: Case) -> bool:
+    return is_applicant_for(user, case)
+
+
+def can_submit_case(user: User, case: Case) -> bool:
+    return is_applicant_for(user, case)
+
+
+def can_withdraw_case(user: User, case: Case) -> bool:
+    return is_applicant_for(user, case)
+
+
+def can_handle_at_window(user: User, case: Case) -> bool:
+    """Accept, refuse, request correction, record a commitment."""
+    return is_clerk_for(user, case)
+
+
+def can_review_item(user: User, item: CaseItem) -> bool:
+    """Write opinions, pause and resume the clock, request an extension."""
+    if not _holds(user, Role.REVIEWER, item):
+        return False
+    return separation_allows_review(user, item)
+
+
+def can_decide_item(user: User, item: CaseItem) -> bool:
+    """Decide, pre-approve, issue a consent letter, send back, approve an extension."""
+    if not _holds(user, Role.APPROVER, item):
+        return False
+    return separation_allows_decision(user, item)
+
+
+def can_verify_commitment(user: User, case: Case) -> bool:
+    """告知承诺 verification: an approver of any department reviewing the case."""
+    if not _active(user):
+        return False
+    departments = case.items.values_list("department_id", flat=True)
+    return membership_list_for(user, [Role.APPROVER]).filter(department_id__in=departments).exists()
+
+
+def _deny(message, *, separation: bool = False) -> PermissionDenied:
+    if separation:
+        return PermissionDenied(
+            _("The acceptor, the reviewer and the approver of an item must be three people."),
+            code=ErrorCode.SEPARATION_OF_DUTIES,
+        )
+    return PermissionDenied(message)
+
+
+def ensure_can_edit_case(user: User, case: Case) -> None:
+    if not can_edit_case(user, case):
+        raise _deny(_("Only the applicant may change this application."))
+
+
+def ensure_can_submit_case(user: User, case: Case) -> None:
+    if not can_submit_case(user, case):
+        raise _deny(_("Only the applicant may submit this application."))
+
+
+def ensure_can_withdraw_case(user: User, case: Case) -> None:
+    if not can_withdraw_case(user, case):
+        raise _deny(_("Only the applicant may withdraw this application."))
+
+
+def ensure_can_handle_at_window(user: User, case: Case) -> None:
+    if not can_handle_at_window(user, case):
+        raise _deny(_("Only a clerk of the service centre's window may do this."))
+
+
+def ensure_can_review_item(user: User, item: CaseItem) -> None:
+    if can_review_item(user, item):
+        return
+    separation = _holds(user, Role.REVIEWER, item)
+    raise _deny(_("Only a reviewer of the item's department may do this."), separation=separation)
+
+
+def ensure_can_decide_item(user: User, item: CaseItem) -> None:
+    if can_decide_item(user, item):
+        return
+    separation = _holds(user, Role.APPROVER, item)
+    raise _deny(_("Only an approver of the item's department may do this."), separation=separation)
+
+
+def ensure_can_verify_commitment(user: User, case: Case) -> None:
+    if not can_verify_commitment(user, case):
+        raise _deny(_("Only an approver of a reviewing department may verify a commitment."))

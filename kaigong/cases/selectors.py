@@ -1,0 +1,360 @@
+"""
+Reads of cases and items, always through visibility (DESIGN.md §7):
+
+* applicant: the cases of its enterprises (drafts included); helper: of its assigned projects;
+* window clerk: submitted and later cases of its service centre (or with no centre);
+* reviewer, approver, inspector: cases with an item in their department, and those items;
+* supervisor: every case except drafts, read-only; catalogue keeper: none.
+
+Not found and not visible are the same 404. Overdue and warning colours are computed in
+the query from the stored due dates, never stored.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Case as When_
+from django.db.models import CharField, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce
+
+from kaigong.accounts.roles import Role
+from kaigong.accounts.selectors import (
+    user_department_ids,
+    user_enterprise_ids,
+    user_has_role,
+    user_service_center_ids,
+)
+from kaigong.cases.constants import (
+    ITEM_CLOCK_STATUSES,
+    CaseStatus,
+    ItemStatus,
+    WarningColour,
+)
+from kaigong.cases.deadlines import warning_colour, warning_days_for, warning_threshold
+from kaigong.cases.exceptions import CaseNotFound, ItemNotFound, MaterialNotFound
+from kaigong.cases.models import Case, CaseEvent, CaseItem, Denial, SubmittedMaterial
+from kaigong.cases.workflow import case_allowed_actions, item_allowed_actions
+from kaigong.core.clock import local_date
+
+_NONE = Q(pk__in=[])
+
+
+def _active(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def _case_condition(user: Any) -> Q:
+    condition = _NONE
+    enterprises = user_enterprise_ids(user)
+    if enterprises:
+        condition |= Q(enterprise_id__in=enterprises)
+    if user_has_role(user, Role.HELPER):
+        condition |= Q(project__helpers=user)
+    not_draft = ~Q(status=CaseStatus.DRAFT)
+    centres = user_service_center_ids(user, [Role.WINDOW_CLERK])
+    if centres:
+        condition |= not_draft & (Q(service_center_id__in=centres) | Q(service_center__isnull=True))
+    departments = user_department_ids(user)
+    if departments:
+        condition |= not_draft & Q(items__department_id__in=departments)
+    if user_has_role(user, Role.SUPERVISOR):
+        condition |= not_draft
+    return condition
+
+
+def case_list_visible_to(user: Any) -> QuerySet[Case]:
+    """Cases ``user`` may see (see the module docstring)."""
+    if not _active(user):
+        return Case.objects.none()
+    ids = Case.objects.filter(_case_condition(user)).values("pk")
+    return Case.objects.filter(pk__in=ids).select_related(
+        "project", "bundle", "enterprise", "service_center"
+    )
+
+
+def _uuid(value: Any) -> uuid.UUID | None:
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except (TypeError, ValueError, AttributeError):
+        return None
+
+
+def case_get_for(user: Any, public_id: Any) -> Case:
+    """The case, or ``case_not_found`` (404) when it does not exist or is not visible."""
+    key = _uuid(public_id)
+    case = case_list_visible_to(user).filter(public_id=key).first() if key else None
+    if case is None:
+        raise CaseNotFound()
+    return case
+
+
+def item_list_visible_to(user: Any) -> QuerySet[CaseItem]:
+    """Items of visible cases; department staff see their departments' items."""
+    if not _active(user):
+        return CaseItem.objects.none()
+    condition = _NONE
+    departments = user_department_ids(user)
+    if departments:
+        condition |= Q(department_id__in=departments)
+    if user_has_role(user, Role.APPLICANT, Role.HELPER, Role.WINDOW_CLERK, Role.SUPERVISOR):
+        condition |= Q(case__in=case_list_visible_to(user).values("pk"))
+    return CaseItem.objects.filter(condition).select_related(
+        "case__project",
+        "case__bundle",
+        "case__enterprise",
+        "matter_version__matter",
+        "department",
+        "reviewer",
+        "approver",
+    )
+
+
+def item_get_for(user: Any, public_id: Any) -> CaseItem:
+    """The item, or ``item_not_found`` (404)."""
+    key = _uuid(public_id)
+    item = item_list_visible_to(user).filter(public_id=key).first() if key else None
+    if item is None:
+        raise ItemNotFound()
+    return item
+
+
+def annotate_warning(qs: QuerySet[CaseItem], *, on: date) -> QuerySet[CaseItem]:
+    """
+    Add ``warning`` (green / yellow / red / none) and ``warning_days`` to each item.
+
+    # perf: one threshold date per distinct warning setting, computed once in Python; the
+    # comparison runs in the database, so filtering by colour is a WHERE clause.
+    """
+    default = settings.KAIGONG_WARNING_DAYS_DEFAULT
+    qs = qs.annotate(warning_days=Coalesce("matter_version__warning_days", Value(default)))
+    settings_in_use = set(qs.order_by().values_list("warning_days", flat=True).distinct())
+    yellow = [
+        When(
+            warning_days=n,
+            promised_due_on__lte=warning_threshold(on, n),
+            then=Value(WarningColour.YELLOW),
+        )
+        for n in sorted(settings_in_use)
+    ]
+    return qs.annotate(
+        warning=When_(
+            When(~Q(status__in=list(ITEM_CLOCK_STATUSES)), then=Value(WarningColour.NONE)),
+            When(promised_due_on__isnull=True, then=Value(WarningColour.NONE)),
+            When(promised_due_on__lt=on, then=Value(WarningColour.RED)),
+            *yellow,
+            default=Value(WarningColour.GREEN),
+            output_field=CharField(),
+        )
+    )
+
+
+def item_worklist(
+    user: Any,
+    *,
+    department: str | None = None,
+    status: str | None = None,
+    warning: str | None = None,
+    on: date | None = None,
+) -> QuerySet[CaseItem]:
+    """
+    A department's worklist: the user's departments' items (every item for a supervisor),
+    ordered by promised due date, each annotated with ``warning``; filterable by department
+    code, status and warning colour. Closed items are left out unless ``status`` asks.
+    """
+    on = on or local_date()
+    qs = item_list_visible_to(user)
+    if not user_has_role(user, Role.SUPERVISOR):
+        qs = qs.filter(department_id__in=user_department_ids(user))
+    if department:
+        qs = qs.filter(department__code=department)
+    if status:
+        qs = qs.filter(status=status)
+    else:
+        qs = qs.filter(status__in=[s for s in ItemStatus if s not in _CLOSED_ITEM])
+    qs = annotate_warning(qs, on=on)
+    if warning:
+        qs = qs.filter(warning=warning)
+    return qs.order_by(Coalesce("promised_due_on", Value(date.max)), "case__received_at", "id")
+
+
+_CLOSED_ITEM = {ItemStatus.APPROVED, ItemStatus.DENIED, ItemStatus.WITHDRAWN, ItemStatus.TERMINATED}
+
+
+def item_list_overdue(user: Any, *, on: date | None = None) -> QuerySet[CaseItem]:
+    """Visible items whose clock runs and whose promised due date has passed."""
+    on = on or local_date()
+    return (
+        item_list_visible_to(user)
+        .filter(status__in=list(ITEM_CLOCK_STATUSES), promised_due_on__lt=on)
+        .order_by("promised_due_on", "id")
+    )
+
+
+def item_list_statutory_overdue(user: Any, *, on: date | None = None) -> QuerySet[CaseItem]:
+    """Visible items past their statutory due date (legality, not just a warning)."""
+    on = on or local_date()
+    return (
+        item_list_visible_to(user)
+        .filter(status__in=list(ITEM_CLOCK_STATUSES), statutory_due_on__lt=on)
+        .order_by("statutory_due_on", "id")
+    )
+
+
+def case_queue(user: Any, *, on: date | None = None) -> QuerySet[Case]:
+    """
+    The window's queue: submitted cases in arrival order, each annotated with
+    ``notice_warning`` for the 5-working-day correction-notice rule (行政许可法 art. 32):
+    red once the notice date passed, yellow on its last working day or the one before.
+    """
+    on = on or local_date()
+    soon = warning_threshold(on, 1)
+    return (
+        case_list_visible_to(user)
+        .filter(status=CaseStatus.SUBMITTED)
+        .annotate(
+            notice_warning=When_(
+                When(correction_notice_due_on__lt=on, then=Value(WarningColour.RED)),
+                When(correction_notice_due_on__lte=soon, then=Value(WarningColour.YELLOW)),
+                default=Value(WarningColour.GREEN),
+                output_field=CharField(),
+            )
+        )
+        .order_by("received_at", "id")
+    )
+
+
+def case_list_correction_notice_due(user: Any, *, on: date | None = None) -> QuerySet[Case]:
+    """Queue entries about to miss (yellow) or past (red) the correction-notice date."""
+    return case_queue(user, on=on).filter(
+        notice_warning__in=[WarningColour.YELLOW, WarningColour.RED]
+    )
+
+
+def case_list_overdue(user: Any, *, on: date | None = None) -> QuerySet[Case]:
+    """Accepted cases past their bundle's promised due date."""
+    on = on or local_date()
+    return (
+        case_list_visible_to(user)
+        .filter(status=CaseStatus.ACCEPTED, promised_due_on__lt=on)
+        .order_by("promised_due_on", "id")
+    )
+
+
+def case_list_for_project(project: Any) -> QuerySet[Case]:
+    """Submitted (non-draft) cases of a project, newest first (tracking page, timeline)."""
+    return (
+        Case.objects.filter(project=project)
+        .exclude(status=CaseStatus.DRAFT)
+        .select_related("bundle")
+        .order_by("-created_at", "-id")
+    )
+
+
+NEXT_STEP = {
+    ItemStatus.WAITING: "Waiting for a prerequisite matter",
+    ItemStatus.IN_REVIEW: "The department is reviewing",
+    ItemStatus.PAUSED: "Special procedure under way; the clock is stopped",
+    ItemStatus.PROPOSED: "Awaiting the approver's decision",
+    ItemStatus.PRE_APPROVED: "Pre-approved; awaiting the final decision",
+    ItemStatus.APPROVED: "Done",
+    ItemStatus.APPROVED_DEFERRED: "Approved; supply the deferred materials",
+    ItemStatus.DENIED: "Denied; see the reasons and your rights",
+    ItemStatus.WITHDRAWN: "Withdrawn",
+    ItemStatus.TERMINATED: "Terminated",
+}
+
+
+def case_item_progress(case: Case, *, on: date | None = None) -> list[dict[str, Any]]:
+    """Per item: matter, department, status and label, promised due date, colour, next step."""
+    from django.utils.translation import gettext as _
+
+    on = on or local_date()
+    rows = []
+    items = case.items.select_related("matter_version__matter", "department").order_by(
+        "order", "id"
+    )
+    for item in items:
+        colour = (
+            warning_colour(
+                item.promised_due_on, on=on, warning_days=warning_days_for(item.matter_version)
+            )
+            if item.status in ITEM_CLOCK_STATUSES
+            else WarningColour.NONE
+        )
+        rows.append(
+            {
+                "item": str(item.public_id),
+                "matter_code": item.matter_version.matter.code,
+                "matter_name": item.matter_version.name,
+                "department_name": item.department.name,
+                "status": item.status,
+                "status_label": str(item.get_status_display()),
+                "promised_due_on": item.promised_due_on,
+                "statutory_due_on": item.statutory_due_on,
+                "provisional": item.provisional,
+                "warning": str(colour),
+                "next_step": _(NEXT_STEP[ItemStatus(item.status)]),
+            }
+        )
+    return rows
+
+
+def case_event_list(case: Case) -> QuerySet[CaseEvent]:
+    """The case's history in order (call after ``case_get_for``)."""
+    return case.events.select_related("actor", "item").order_by("seq")
+
+
+def case_actions_for(case: Case) -> list[str]:
+    return [str(a) for a in case_allowed_actions(case.status)]
+
+
+def item_actions_for(item: CaseItem) -> list[str]:
+    return [str(a) for a in item_allowed_actions(item.status)]
+
+
+def submitted_material_get_for(user: Any, public_id: Any) -> SubmittedMaterial:
+    """
+    A submitted material the user may open: its case must be visible; department staff
+    with no other role see only materials their departments' items need.
+    Raises ``material_not_found`` (404).
+    """
+    key = _uuid(public_id)
+    row = (
+        SubmittedMaterial.objects.filter(public_id=key).select_related("case", "material").first()
+        if key
+        else None
+    )
+    if row is None or not case_list_visible_to(user).filter(pk=row.case_id).exists():
+        raise MaterialNotFound()
+    if user_has_role(user, Role.APPLICANT, Role.HELPER, Role.WINDOW_CLERK, Role.SUPERVISOR):
+        return row
+    departments = user_department_ids(user)
+    needed = CaseItem.objects.filter(
+        case_id=row.case_id,
+        department_id__in=departments,
+        matter_version__requirements__material_id=row.material_id,
+    ).exists()
+    if not needed:
+        raise MaterialNotFound()
+    return row
+
+
+def submitted_material_list(
+    case: Case, *, current_only: bool = True
+) -> QuerySet[SubmittedMaterial]:
+    qs = case.materials.select_related("material", "certificate_type", "uploaded_by")
+    return qs.filter(is_current=True) if current_only else qs
+
+
+def denial_list_visible_to(user: Any, *, since: date | None = None) -> QuerySet[Denial]:
+    """Denials of visible cases, newest first (the weekly audit reads these)."""
+    qs = Denial.objects.filter(case__in=case_list_visible_to(user).values("pk")).select_related(
+        "case", "item__matter_version", "by"
+    )
+    if since is not None:
+        qs = qs.filter(at__date__gte=since)
+    return qs.order_by("-at", "-id")

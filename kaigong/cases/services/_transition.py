@@ -1,0 +1,196 @@
+"""
+The one path by which a case or an item changes (STYLE.md 3.5, DESIGN.md §4 rule 1).
+
+``_case_transition`` and ``_item_transition``:
+
+1. lock the case row (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite serialises writers),
+   always the case before its items, so two transitions never deadlock;
+2. check the action against the pure table (workflow.py) → ``transition_not_allowed`` 409;
+3. update ``WHERE id = … AND version = <the version the caller read>`` and raise
+   ``stale_version`` 409 when no row matched, so no update is ever lost;
+4. append the chained ``CaseEvent``;
+5. write an outbox row for what other systems must hear of (same transaction);
+6. notify the enterprise's inbox (动态告知) once the transaction commits.
+
+Permission checks happen in the public services before they call these helpers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kaigong.cases.constants import CaseAction, EventKind, ItemAction
+from kaigong.cases.exceptions import StaleVersion
+from kaigong.cases.models import Case, CaseItem
+from kaigong.cases.services.events import case_event_record, plain_json
+from kaigong.cases.workflow import case_next_status, item_next_status
+from kaigong.core.services import notification_send, outbox_emit
+
+# Events other systems must hear of (supervision, archives, the provincial platform).
+CASE_OUTBOX = {
+    CaseAction.SUBMIT: "case.submitted",
+    CaseAction.ACCEPT: "case.accepted",
+    CaseAction.REFUSE: "case.refused",
+    CaseAction.CONCLUDE: "case.concluded",
+    CaseAction.ISSUE: "case.issued",
+    CaseAction.HALT: "case.halted",
+    CaseAction.WITHDRAW: "case.withdrawn",
+}
+ITEM_OUTBOX = {
+    ItemAction.APPROVE: "case_item.decided",
+    ItemAction.APPROVE_DEFERRED: "case_item.decided",
+    ItemAction.DENY: "case_item.decided",
+    ItemAction.PRE_APPROVE: "case_item.pre_approved",
+}
+# Status changes the applicant is told about in its inbox.
+CASE_NOTICES = {
+    CaseAction.ACCEPT,
+    CaseAction.REFUSE,
+    CaseAction.REQUEST_CORRECTION,
+    CaseAction.CONCLUDE,
+    CaseAction.ISSUE,
+    CaseAction.HALT,
+}
+ITEM_NOTICES = {
+    ItemAction.PAUSE,
+    ItemAction.RESUME,
+    ItemAction.APPROVE,
+    ItemAction.APPROVE_DEFERRED,
+    ItemAction.PRE_APPROVE,
+    ItemAction.DENY,
+    ItemAction.EXTEND,
+}
+
+
+def case_lock(case: Case | int) -> Case:
+    """The case row, locked until the end of the transaction, with what transitions read."""
+    pk = case if isinstance(case, int) else case.pk
+    return (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("project", "bundle", "enterprise")
+        .get(pk=pk)
+    )
+
+
+def item_lock(item: CaseItem) -> CaseItem:
+    return (
+        CaseItem.objects.select_for_update(of=("self",))
+        .select_related("matter_version__matter", "department")
+        .get(pk=item.pk)
+    )
+
+
+def _notify_on_commit(case: Case, kind: str, title: str) -> None:
+    enterprise = case.enterprise
+    link = f"/cases/{case.public_id}/"
+
+    def send() -> None:
+        notification_send(kind=kind, title=title, link=link, enterprise=enterprise)
+
+    transaction.on_commit(send)
+
+
+def _apply(model, pk: int, expected: int, changes: dict[str, Any]) -> None:
+    now = timezone.now()
+    updated = model.objects.filter(pk=pk, version=expected).update(
+        version=F("version") + 1, updated_at=now, **changes
+    )
+    if updated != 1:
+        raise StaleVersion()
+
+
+@transaction.atomic
+def _case_transition(
+    *,
+    case: Case,
+    action: str,
+    actor: Any,
+    changes: dict[str, Any] | None = None,
+    data: dict[str, Any] | None = None,
+    expected_version: int | None = None,
+) -> Case:
+    """Move ``case`` along ``action``; return the locked, updated row (see module doc)."""
+    locked = case_lock(case)
+    old = locked.status
+    new = case_next_status(old, action)
+    expected = case.version if expected_version is None else expected_version
+    changes = {"status": new, **(changes or {})}
+    _apply(Case, locked.pk, expected, changes)
+    for field, value in changes.items():
+        setattr(locked, field, value)
+    locked.version = expected + 1
+    case.version, case.status = locked.version, locked.status
+    event_data = plain_json({"action": action, "from": old, "to": new, **(data or {})})
+    case_event_record(case=locked, kind=EventKind.CASE_TRANSITION, actor=actor, data=event_data)
+    topic = CASE_OUTBOX.get(CaseAction(action))
+    if topic:
+        outbox_emit(
+            topic=topic,
+            key=str(locked.public_id),
+            payload={"case": str(locked.public_id), "number": locked.number, **event_data},
+        )
+    if CaseAction(action) in CASE_NOTICES:
+        _notify_on_commit(
+            locked,
+            f"case_{action}",
+            _("Application %(number)s: %(status)s")
+            % {"number": locked.number, "status": locked.get_status_display()},
+        )
+    return locked
+
+
+@transaction.atomic
+def _item_transition(
+    *,
+    item: CaseItem,
+    action: str,
+    actor: Any,
+    changes: dict[str, Any] | None = None,
+    data: dict[str, Any] | None = None,
+    expected_version: int | None = None,
+) -> CaseItem:
+    """Move ``item`` along ``action`` under its case's lock; return the updated row."""
+    case = case_lock(item.case_id)
+    locked = item_lock(item)
+    locked.case = case
+    old = locked.status
+    new = item_next_status(old, action)
+    expected = item.version if expected_version is None else expected_version
+    changes = {"status": new, **(changes or {})}
+    _apply(CaseItem, locked.pk, expected, changes)
+    for field, value in changes.items():
+        setattr(locked, field, value)
+    locked.version = expected + 1
+    item.version, item.status = locked.version, locked.status
+    event_data = {
+        "action": str(action),
+        "from": str(old),
+        "to": str(new),
+        "item": str(locked.public_id),
+        "matter": locked.matter_version.matter.code,
+        **(data or {}),
+    }
+    event_data = plain_json(event_data)
+    case_event_record(
+        case=case, kind=EventKind.ITEM_TRANSITION, actor=actor, data=event_data, item=locked
+    )
+    topic = ITEM_OUTBOX.get(ItemAction(action))
+    if topic:
+        outbox_emit(
+            topic=topic,
+            key=str(locked.public_id),
+            payload={"case": str(case.public_id), "number": case.number, **event_data},
+        )
+    if ItemAction(action) in ITEM_NOTICES:
+        _notify_on_commit(
+            case,
+            f"item_{action}",
+            _("%(matter)s: %(status)s")
+            % {"matter": locked.matter_version.name, "status": locked.get_status_display()},
+        )
+    return locked

@@ -1,0 +1,304 @@
+"""
+The items' clocks: pause and resume (special procedures), extensions, and recomputation
+of stored due dates (after a pause, a resume, an extension or a calendar import).
+
+The arithmetic is in deadlines.py; these services only store its results through the
+transition helpers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _g
+from django.utils.translation import gettext_lazy as _
+
+from kaigong.cases.constants import (
+    ITEM_CLOCK_STATUSES,
+    CaseAction,
+    CaseStatus,
+    ErrorCode,
+    EventKind,
+    ItemAction,
+    PauseKind,
+)
+from kaigong.cases.deadlines import case_due_dates, item_due_dates
+from kaigong.cases.models import Case, CaseItem, ClockPause, Extension
+from kaigong.cases.permissions import ensure_can_decide_item, ensure_can_review_item
+from kaigong.cases.services._transition import _case_transition, _item_transition, case_lock
+from kaigong.cases.services.events import case_event_record
+from kaigong.cases.workflow import item_next_status
+from kaigong.core.clock import local_date
+from kaigong.core.exceptions import Conflict, InvalidInput
+from kaigong.core.services import notification_send
+
+# rule: +10 working days, or +15 for joint handling (行政许可法 art. 42)
+MAX_EXTENSION_DAYS = 15
+
+
+def item_due_changes(
+    item: CaseItem, *, on: date, pauses: Iterable[ClockPause] | None = None
+) -> dict:
+    """The stored due-date fields of a started item, freshly computed."""
+    due = item_due_dates(item, on=on, pauses=pauses)
+    return {
+        "promised_due_on": due.promised.due_on,
+        "statutory_due_on": due.statutory.due_on,
+        "provisional": due.provisional,
+    }
+
+
+def case_dues_refresh(*, case: Case, actor: Any, on: date | None = None) -> Case:
+    """Recompute the bundle's due dates from its items; store them when they changed."""
+    on = on or local_date()
+    locked = case_lock(case)
+    if locked.status != CaseStatus.ACCEPTED:
+        return locked
+    items = list(
+        locked.items.select_related("matter_version").prefetch_related("pauses").order_by("id")
+    )
+    promised, statutory, provisional = case_due_dates(locked, items, on=on)
+    changes = {}
+    if promised != locked.promised_due_on:
+        changes["promised_due_on"] = promised
+    if statutory != locked.statutory_due_on:
+        changes["statutory_due_on"] = statutory
+    if provisional != locked.due_provisional:
+        changes["due_provisional"] = provisional
+    if not changes:
+        return locked
+    return _case_transition(
+        case=locked,
+        action=CaseAction.RECOMPUTE,
+        actor=actor,
+        changes=changes,
+        data={k: str(v) for k, v in changes.items()},
+    )
+
+
+def _required(value: str, name: str, code: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise InvalidInput(
+            _("Please give the %(name)s.") % {"name": name},
+            code=code,
+            invalid_params=[{"name": name, "code": code, "reason": _("Required.")}],
+        )
+    return value
+
+
+@transaction.atomic
+def item_pause(*, item: CaseItem, actor: Any, kind: str, reason: str, evidence: str) -> CaseItem:
+    """
+    Stop the item's clock for a special procedure (听证, 检测, 专家评审 …) from today.
+
+    # rule: time for special procedures is not counted (行政许可法 art. 45)
+
+    Errors: ``permission_denied`` / ``separation_of_duties`` (403), ``reason_required``
+    (400), ``invalid_input`` (400, unknown kind), ``transition_not_allowed`` /
+    ``stale_version`` (409).
+    """
+    ensure_can_review_item(actor, item)
+    item_next_status(item.status, ItemAction.PAUSE)
+    if kind not in PauseKind.values:
+        raise InvalidInput(
+            _("Unknown kind of pause."),
+            invalid_params=[{"name": "kind", "code": "invalid_choice", "reason": str(kind)}],
+        )
+    reason = _required(reason, "reason", ErrorCode.REASON_REQUIRED)
+    evidence = _required(evidence, "evidence", ErrorCode.REASON_REQUIRED)
+    today = local_date()
+    pause = ClockPause(
+        item=item, kind=kind, reason=reason, evidence=evidence, started_on=today, started_by=actor
+    )
+    pause.full_clean(exclude=["item"])
+    changes = item_due_changes(item, on=today, pauses=[*item.pauses.all(), pause])
+    item = _item_transition(
+        item=item,
+        action=ItemAction.PAUSE,
+        actor=actor,
+        changes=changes,
+        data={"kind": kind, "reason": reason, "evidence": evidence, "from_day": today},
+    )
+    pause.item = item
+    pause.save()
+    case_dues_refresh(case=item.case, actor=actor, on=today)
+    return item
+
+
+@transaction.atomic
+def item_resume(*, item: CaseItem, actor: Any) -> CaseItem:
+    """
+    Restart the item's clock today; the paused days move the due dates.
+
+    Errors: ``permission_denied`` / ``separation_of_duties`` (403),
+    ``transition_not_allowed`` / ``stale_version`` (409).
+    """
+    ensure_can_review_item(actor, item)
+    item_next_status(item.status, ItemAction.RESUME)
+    today = local_date()
+    pause = item.pauses.filter(resumed_on__isnull=True).first()
+    pauses = list(item.pauses.all())
+    for p in pauses:
+        if pause is not None and p.pk == pause.pk:
+            p.resumed_on, p.resumed_by = today, actor
+    changes = item_due_changes(item, on=today, pauses=pauses)
+    item = _item_transition(
+        item=item,
+        action=ItemAction.RESUME,
+        actor=actor,
+        changes=changes,
+        data={"resumed_on": today},
+    )
+    if pause is not None:
+        pause.resumed_on, pause.resumed_by = today, actor
+        pause.save(update_fields=["resumed_on", "resumed_by", "updated_at"])
+    case_dues_refresh(case=item.case, actor=actor, on=today)
+    return item
+
+
+@transaction.atomic
+def item_extension_request(
+    *, item: CaseItem, actor: Any, working_days: int, reason: str
+) -> Extension:
+    """
+    Ask the approver to extend the item's limits by ``working_days``.
+
+    # rule: one extension, +10 (joint handling +15) working days, approved by the head,
+    # reasons told to the applicant (行政许可法 art. 42)
+
+    Errors: ``permission_denied`` / ``separation_of_duties`` (403), ``extension_invalid``
+    / ``reason_required`` (400), ``transition_not_allowed`` (409), ``extension_invalid``
+    (409: an extension was already requested or granted).
+    """
+    ensure_can_review_item(actor, item)
+    item_next_status(item.status, ItemAction.EXTEND)
+    if (
+        isinstance(working_days, bool)
+        or not isinstance(working_days, int)
+        or not (1 <= working_days <= MAX_EXTENSION_DAYS)
+    ):
+        raise InvalidInput(
+            _("An extension is 1 to %(max)s working days.") % {"max": MAX_EXTENSION_DAYS},
+            code=ErrorCode.EXTENSION_INVALID,
+            invalid_params=[
+                {
+                    "name": "working_days",
+                    "code": ErrorCode.EXTENSION_INVALID,
+                    "reason": str(working_days),
+                }
+            ],
+        )
+    reason = _required(reason, "reason", ErrorCode.REASON_REQUIRED)
+    case = case_lock(item.case_id)
+    if item.extensions.exists():
+        raise Conflict(
+            _("This item already has an extension; the law allows one."),
+            code=ErrorCode.EXTENSION_INVALID,
+        )
+    extension = Extension(item=item, working_days=working_days, reason=reason, requested_by=actor)
+    extension.full_clean()
+    extension.save()
+    case_event_record(
+        case=case,
+        kind=EventKind.EXTENSION_REQUESTED,
+        actor=actor,
+        item=item,
+        data={"item": str(item.public_id), "working_days": working_days, "reason": reason},
+    )
+    return extension
+
+
+@transaction.atomic
+def item_extension_approve(*, extension: Extension, actor: Any) -> CaseItem:
+    """
+    Approve a requested extension: the item's limits grow by its working days, the due
+    dates are recomputed and the applicant is told (inbox) with the reason.
+
+    Errors: ``permission_denied`` / ``separation_of_duties`` (403),
+    ``extension_not_pending`` / ``transition_not_allowed`` / ``stale_version`` (409).
+    """
+    item = extension.item
+    ensure_can_decide_item(actor, item)
+    extension = Extension.objects.select_for_update().get(pk=extension.pk)
+    if extension.approved_at is not None:
+        raise Conflict(
+            _("This extension was already approved."), code=ErrorCode.EXTENSION_NOT_PENDING
+        )
+    item_next_status(item.status, ItemAction.EXTEND)
+    today = local_date()
+    item.extension_days += extension.working_days
+    changes = {"extension_days": item.extension_days, **item_due_changes(item, on=today)}
+    item = _item_transition(
+        item=item,
+        action=ItemAction.EXTEND,
+        actor=actor,
+        changes=changes,
+        data={"working_days": extension.working_days, "reason": extension.reason},
+    )
+    now = timezone.now()
+    extension.approved_by, extension.approved_at, extension.notice_sent_at = actor, now, now
+    extension.save(update_fields=["approved_by", "approved_at", "notice_sent_at", "updated_at"])
+    case = item.case
+    title = _g("%(matter)s: time limit extended by %(days)s working days") % {
+        "matter": item.matter_version.name,
+        "days": extension.working_days,
+    }
+    transaction.on_commit(
+        lambda: notification_send(
+            kind="item_extended",
+            title=title,
+            body=extension.reason,
+            link=f"/cases/{case.public_id}/",
+            enterprise=case.enterprise,
+        )
+    )
+    case_dues_refresh(case=case, actor=actor, on=today)
+    return item
+
+
+def deadlines_recompute_open(years: Iterable[int]) -> int:
+    """
+    Recompute the stored due dates of every open item whose clock touches ``years``
+    (called by the calendars app after a notice import). Return how many items changed.
+    """
+    years = set(years)
+    if not years:
+        return 0
+    today = local_date()
+    changed = 0
+    items = (
+        CaseItem.objects.filter(status__in=list(ITEM_CLOCK_STATUSES))
+        .exclude(clock_started_on__isnull=True)
+        .select_related("case__project", "case__bundle", "matter_version__matter")
+        .order_by("case_id", "id")
+    )
+    touched_cases = set()
+    for item in items:
+        low, high = (
+            item.clock_started_on.year,
+            (item.statutory_due_on or item.clock_started_on).year,
+        )
+        if not any(low <= y <= high + 1 for y in years) and not item.provisional:
+            continue
+        changes = item_due_changes(item, on=today)
+        if all(getattr(item, k) == v for k, v in changes.items()):
+            continue
+        with transaction.atomic():
+            _item_transition(
+                item=item,
+                action=ItemAction.RECOMPUTE,
+                actor=None,
+                changes=changes,
+                data={"years": sorted(years)},
+            )
+        touched_cases.add(item.case_id)
+        changed += 1
+    for case in Case.objects.filter(pk__in=touched_cases):
+        with transaction.atomic():
+            case_dues_refresh(case=case, actor=None, on=today)
+    return changed

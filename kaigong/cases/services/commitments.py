@@ -1,0 +1,337 @@
+"""
+Commitments: 容缺受理 (deferred materials follow by a due date) and 告知承诺 (a commitment
+replaces listed proofs, verified later). domain.md §5, DESIGN.md §4 rules 4–5.
+
+* 容缺: only deferrable materials, only enterprises in good standing, due date not beyond
+  the promised limit of the items needing them. Items needing them end as
+  approved_deferred; their certificates are held. When the last material arrives the
+  commitment is fulfilled, the items become approved and the certificates are released.
+  A lapsed commitment halts the case, terminates its open items and is recorded against
+  the enterprise (credit record + standing "watch").
+* 告知承诺: only proofs the matter lets a commitment replace, not for dishonest
+  enterprises; verified by its due date; a failed verification is a breach as above.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _g
+from django.utils.translation import gettext_lazy as _
+
+from kaigong.accounts.models import CreditStanding, Enterprise
+from kaigong.cases.constants import (
+    ITEM_OPEN_STATUSES,
+    CaseAction,
+    CaseStatus,
+    CommitmentKind,
+    CommitmentStatus,
+    CreditRecordKind,
+    DenialKind,
+    ErrorCode,
+    EventKind,
+    ItemAction,
+    ItemStatus,
+)
+from kaigong.cases.hashing import sm3_hex
+from kaigong.cases.models import Case, CaseItem, Commitment, CreditRecord, Denial
+from kaigong.cases.permissions import ensure_can_verify_commitment
+from kaigong.cases.services._transition import _case_transition, _item_transition, case_lock
+from kaigong.cases.services.events import case_event_record
+from kaigong.core.clock import local_date
+from kaigong.core.exceptions import Conflict, InvalidInput
+from kaigong.core.services import audit_record
+
+
+@dataclass
+class CommitmentInput:
+    """What the applicant signed. ``materials``: material codes deferred or replaced."""
+
+    text: str
+    signer_name: str
+    materials: list[str] = field(default_factory=list)
+    due_on: date | None = None  # 容缺: materials due
+    verification_due_on: date | None = None  # 告知承诺: verification due
+    signed_at: datetime | None = None
+
+    @classmethod
+    def of(cls, value: CommitmentInput | Mapping[str, Any]) -> CommitmentInput:
+        if isinstance(value, CommitmentInput):
+            return value
+        return cls(
+            text=str(value.get("text", "")),
+            signer_name=str(value.get("signer_name", "")),
+            materials=list(value.get("materials", [])),
+            due_on=value.get("due_on"),
+            verification_due_on=value.get("verification_due_on"),
+            signed_at=value.get("signed_at"),
+        )
+
+
+def commitment_invalid(name: str, reason) -> InvalidInput:
+    return InvalidInput(
+        reason,
+        code=ErrorCode.COMMITMENT_INVALID,
+        invalid_params=[
+            {"name": name, "code": ErrorCode.COMMITMENT_INVALID, "reason": str(reason)}
+        ],
+    )
+
+
+def commitment_basics(value: CommitmentInput) -> None:
+    """Text, signer and at least one material are required (``commitment_invalid`` 400)."""
+    if not value.text.strip():
+        raise commitment_invalid("text", _("The commitment text is required."))
+    if not value.signer_name.strip():
+        raise commitment_invalid("signer_name", _("The signer's name is required."))
+    if not value.materials:
+        raise commitment_invalid("materials", _("List the materials the commitment covers."))
+
+
+def commitment_create(*, case: Case, kind: str, value: CommitmentInput, actor: Any) -> Commitment:
+    """Record a signed commitment (called by acceptance; not a public entry point)."""
+    commitment = Commitment(
+        case=case,
+        kind=kind,
+        text=value.text,
+        text_hash=sm3_hex(value.text.encode("utf-8")),
+        signer_name=value.signer_name,
+        signed_at=value.signed_at or timezone.now(),
+        material_codes=sorted(set(value.materials)),
+        due_on=value.due_on if kind == CommitmentKind.DEFERRAL else None,
+        verification_due_on=value.verification_due_on
+        if kind == CommitmentKind.UNDERTAKING
+        else None,
+        recorded_by=actor,
+    )
+    commitment.full_clean()
+    commitment.save()
+    return commitment
+
+
+def outstanding_deferred_codes(case: Case) -> set[str]:
+    """Material codes deferred under pending 容缺 commitments of the case."""
+    codes: set[str] = set()
+    for commitment in case.commitments.filter(
+        kind=CommitmentKind.DEFERRAL, status=CommitmentStatus.PENDING
+    ):
+        codes.update(commitment.material_codes)
+    return codes
+
+
+def item_has_deferred_materials(item: CaseItem, deferred: set[str] | None = None) -> bool:
+    """Whether the item's matter needs a material still deferred under a commitment."""
+    deferred = outstanding_deferred_codes(item.case) if deferred is None else deferred
+    if not deferred:
+        return False
+    needed = {r.material.code for r in item.matter_version.requirements.select_related("material")}
+    return bool(needed & deferred)
+
+
+@transaction.atomic
+def commitment_fulfil_if_complete(
+    *, case: Case, actor: Any, material_code: str
+) -> list[Commitment]:
+    """Fulfil every pending 容缺 commitment of the case whose materials are all in now."""
+    from kaigong.cases.applicable import case_current_materials
+
+    have = {row.material.code for row in case_current_materials(case).values()}
+    fulfilled = []
+    for commitment in case.commitments.filter(
+        kind=CommitmentKind.DEFERRAL, status=CommitmentStatus.PENDING
+    ):
+        if material_code in commitment.material_codes and set(commitment.material_codes) <= have:
+            fulfilled.append(commitment_fulfil(commitment=commitment, actor=actor))
+    return fulfilled
+
+
+@transaction.atomic
+def commitment_fulfil(*, commitment: Commitment, actor: Any) -> Commitment:
+    """
+    The deferred materials have all arrived: fulfil the commitment, complete the items
+    approved with deferred materials and release their certificates
+    (``certificates_release_deferred``); issue the case when nothing else is held.
+
+    Errors: ``commitment_not_pending`` (409), ``deferred_materials_missing`` (409).
+    """
+    from kaigong.cases.applicable import case_current_materials
+    from kaigong.cases.services import handover
+    from kaigong.cases.services.conclusion import case_issue_if_released
+
+    case = case_lock(commitment.case_id)
+    commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
+    if commitment.status != CommitmentStatus.PENDING or commitment.kind != CommitmentKind.DEFERRAL:
+        raise Conflict(_("This commitment is not pending."), code=ErrorCode.COMMITMENT_NOT_PENDING)
+    have = {row.material.code for row in case_current_materials(case).values()}
+    missing = sorted(set(commitment.material_codes) - have)
+    if missing:
+        raise Conflict(
+            _("Deferred materials are still missing: %(codes)s") % {"codes": ", ".join(missing)},
+            code=ErrorCode.DEFERRED_MATERIALS_MISSING,
+            extra={"missing": missing},
+        )
+    commitment.status, commitment.settled_at = CommitmentStatus.FULFILLED, timezone.now()
+    commitment.save(update_fields=["status", "settled_at", "updated_at"])
+    case_event_record(
+        case=case,
+        kind=EventKind.COMMITMENT_FULFILLED,
+        actor=actor,
+        data={"commitment": str(commitment.public_id), "materials": commitment.material_codes},
+    )
+    deferred = outstanding_deferred_codes(case)
+    for item in case.items.filter(status=ItemStatus.APPROVED_DEFERRED).select_related(
+        "matter_version__matter"
+    ):
+        if item_has_deferred_materials(item, deferred):
+            continue
+        _item_transition(item=item, action=ItemAction.COMPLETE_MATERIALS, actor=actor)
+        handover.release_deferred(case_item_id=item.pk, actor=actor)
+    case_issue_if_released(case=case, actor=actor)
+    return commitment
+
+
+def enterprise_credit_standing_set(
+    *, enterprise: Enterprise, standing: str, actor: Any, reason: str
+) -> Enterprise:
+    """
+    Set an enterprise's credit standing (interim: belongs in accounts.services; see the
+    report). Never improves a standing: "dishonest" stays dishonest.
+    """
+    order = [CreditStanding.GOOD, CreditStanding.WATCH, CreditStanding.DISHONEST]
+    if order.index(CreditStanding(standing)) <= order.index(
+        CreditStanding(enterprise.credit_standing)
+    ):
+        return enterprise
+    old = enterprise.credit_standing
+    enterprise.credit_standing = standing
+    enterprise.full_clean()
+    enterprise.save(update_fields=["credit_standing", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="enterprise_credit_standing_set",
+        obj=enterprise,
+        summary=reason,
+        data={"from": old, "to": standing},
+    )
+    return enterprise
+
+
+def _breach(*, commitment: Commitment, actor: Any, kind: str, note: str) -> Commitment:
+    case = case_lock(commitment.case_id)
+    commitment.status, commitment.settled_at = CommitmentStatus.BREACHED, timezone.now()
+    commitment.note = note
+    commitment.save(update_fields=["status", "settled_at", "note", "updated_at"])
+    case_event_record(
+        case=case,
+        kind=EventKind.COMMITMENT_BREACHED,
+        actor=actor,
+        data={"commitment": str(commitment.public_id), "note": note},
+    )
+    CreditRecord.objects.create(
+        enterprise_id=case.enterprise_id, kind=kind, case=case, commitment=commitment, note=note
+    )
+    enterprise_credit_standing_set(
+        enterprise=case.enterprise, standing=CreditStanding.WATCH, actor=actor, reason=note
+    )
+    if case.status in (CaseStatus.ACCEPTED, CaseStatus.CONCLUDED):
+        for item in case.items.filter(
+            status__in=[*ITEM_OPEN_STATUSES, ItemStatus.APPROVED_DEFERRED]
+        ).order_by("id"):
+            _item_transition(
+                item=item, action=ItemAction.TERMINATE, actor=actor, data={"note": note}
+            )
+        _case_transition(
+            case=case,
+            action=CaseAction.HALT,
+            actor=actor,
+            changes={"closed_at": timezone.now()},
+            data={"commitment": str(commitment.public_id)},
+            expected_version=case.version,
+        )
+        Denial.objects.create(
+            case=case,
+            kind=DenialKind.RETURN,
+            reason=note,
+            legal_basis=_g("Commitment signed by the applicant (容缺受理承诺书 / 告知承诺书)"),
+            by=actor if getattr(actor, "pk", None) else None,
+        )
+    return commitment
+
+
+def commitment_breach_check(*, on: date | None = None, actor: Any = None) -> list[Commitment]:
+    """
+    Breach every pending 容缺 commitment whose due date passed before ``on``: the case is
+    halted, open items terminated, the enterprise recorded (CreditRecord, standing
+    "watch"). One transaction per commitment. Return the breached commitments.
+    """
+    on = on or local_date()
+    breached = []
+    lapsed = Commitment.objects.filter(
+        kind=CommitmentKind.DEFERRAL, status=CommitmentStatus.PENDING, due_on__lt=on
+    ).order_by("due_on", "id")
+    for commitment in lapsed:
+        with transaction.atomic():
+            note = _g("Deferred materials not supplied by %(due)s") % {"due": commitment.due_on}
+            breached.append(
+                _breach(
+                    commitment=commitment,
+                    actor=actor,
+                    kind=CreditRecordKind.COMMITMENT_LAPSED,
+                    note=note,
+                )
+            )
+    return breached
+
+
+@transaction.atomic
+def commitment_verify(
+    *, commitment: Commitment, actor: Any, passed: bool, note: str = ""
+) -> Commitment:
+    """
+    Record the verification of a 告知承诺 commitment. Failed: a breach (credit record,
+    case halted if still open) and an outbox event so the certificate can be revoked.
+
+    Errors: ``permission_denied`` (403), ``commitment_not_pending`` (409).
+    """
+    from kaigong.core.services import outbox_emit
+
+    ensure_can_verify_commitment(actor, commitment.case)
+    commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
+    if (
+        commitment.status != CommitmentStatus.PENDING
+        or commitment.kind != CommitmentKind.UNDERTAKING
+    ):
+        raise Conflict(_("This commitment is not pending."), code=ErrorCode.COMMITMENT_NOT_PENDING)
+    if not passed:
+        note = note or _g("The commitment did not match the facts on verification.")
+        _breach(
+            commitment=commitment, actor=actor, kind=CreditRecordKind.FALSE_COMMITMENT, note=note
+        )
+        outbox_emit(
+            topic="case.commitment_failed",
+            key=str(commitment.case.public_id),
+            payload={
+                "case": str(commitment.case.public_id),
+                "commitment": str(commitment.public_id),
+            },
+        )
+        return commitment
+    case = case_lock(commitment.case_id)
+    commitment.status, commitment.settled_at, commitment.note = (
+        CommitmentStatus.FULFILLED,
+        timezone.now(),
+        note,
+    )
+    commitment.save(update_fields=["status", "settled_at", "note", "updated_at"])
+    case_event_record(
+        case=case,
+        kind=EventKind.COMMITMENT_VERIFIED,
+        actor=actor,
+        data={"commitment": str(commitment.public_id), "passed": True, "note": note},
+    )
+    return commitment

@@ -1,0 +1,100 @@
+"""
+Concluding a bundle: exactly once, whichever department finishes last (DESIGN.md §4 rule 7).
+
+``case_conclude_if_done`` runs after every item reaches a concluded status, under the case
+row lock. The first caller that finds every item concluded moves the case to
+``concluded`` (the version check makes a second attempt fail) and hands every result to
+certificates in ONE call. When no result waits for deferred 容缺 materials the case is
+``issued`` at once; otherwise when the last deferred material arrives
+(services/commitments.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from kaigong.cases.constants import (
+    ITEM_APPROVED_STATUSES,
+    ITEM_CONCLUDED_STATUSES,
+    CaseAction,
+    CaseStatus,
+    ItemStatus,
+)
+from kaigong.cases.models import Case
+from kaigong.cases.services import handover
+from kaigong.cases.services._transition import _case_transition, case_lock
+
+
+def _results(case: Case) -> list:
+    results = []
+    items = case.items.filter(status__in=list(ITEM_APPROVED_STATUSES)).select_related(
+        "matter_version__matter", "department"
+    )
+    for item in items.order_by("order", "id"):
+        results.append(
+            handover.ItemResult(
+                case_item_id=item.pk,
+                matter_version_id=item.matter_version_id,
+                decided_on=item.decided_on,
+                deferred_materials_outstanding=item.status == ItemStatus.APPROVED_DEFERRED,
+                data={
+                    **(case.form_data or {}),
+                    "case_number": case.number,
+                    "project_name": case.project.name,
+                    "matter_code": item.matter_version.matter.code,
+                    "matter_name": item.matter_version.name,
+                    "department": item.department.name,
+                    "decided_on": item.decided_on.isoformat() if item.decided_on else "",
+                },
+            )
+        )
+    return results
+
+
+@transaction.atomic
+def case_conclude_if_done(*, case: Case, actor: Any) -> Case:
+    """
+    Conclude the case if every item is concluded; hand results over once; issue when
+    nothing is deferred. Return the (locked) case. Safe to call any number of times.
+    """
+    locked = case_lock(case)
+    if locked.status != CaseStatus.ACCEPTED:
+        return locked
+    statuses = list(locked.items.values_list("status", flat=True))
+    if not statuses or any(s not in ITEM_CONCLUDED_STATUSES for s in statuses):
+        return locked
+    now = timezone.now()
+    results = _results(locked)
+    locked = _case_transition(
+        case=locked,
+        action=CaseAction.CONCLUDE,
+        actor=actor,
+        changes={"concluded_at": now},
+        data={"results": len(results)},
+    )
+    handover.issue_for_case(
+        case_public_id=locked.public_id,
+        project_id=locked.project_id,
+        enterprise_id=locked.enterprise_id,
+        bundle_id=locked.bundle_id,
+        results=results,
+        actor=actor,
+    )
+    return case_issue_if_released(case=locked, actor=actor)
+
+
+@transaction.atomic
+def case_issue_if_released(*, case: Case, actor: Any) -> Case:
+    """Move a concluded case to ``issued`` once it has results and none is deferred."""
+    locked = case_lock(case)
+    if locked.status != CaseStatus.CONCLUDED:
+        return locked
+    statuses = set(locked.items.values_list("status", flat=True))
+    if ItemStatus.APPROVED_DEFERRED in statuses or ItemStatus.APPROVED not in statuses:
+        return locked
+    return _case_transition(
+        case=locked, action=CaseAction.ISSUE, actor=actor, changes={"closed_at": timezone.now()}
+    )

@@ -1,0 +1,41 @@
+"""
+The one door from cases to certificates (cases → certificates, never the other way).
+
+Calls go through the module attribute at call time, so tests can count them by patching
+``kaigong.certificates.services.certificates_issue_for_case``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+from uuid import UUID
+
+from kaigong.certificates import services as certificate_services
+
+ItemResult = certificate_services.ItemResult
+
+
+def issue_for_case(
+    *,
+    case_public_id: UUID,
+    project_id: int,
+    enterprise_id: int,
+    bundle_id: int,
+    results: Sequence[Any],
+    actor: Any,
+) -> list:
+    return certificate_services.certificates_issue_for_case(
+        case_public_id=case_public_id,
+        project_id=project_id,
+        enterprise_id=enterprise_id,
+        bundle_id=bundle_id,
+        results=results,
+        actor=actor,
+    )
+
+
+def release_deferred(*, case_item_id: int, actor: Any) -> list:
+    return certificate_services.certificates_release_deferred(
+        case_item_id=case_item_id, actor=actor
+    )
