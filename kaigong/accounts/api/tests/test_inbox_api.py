@@ -1,0 +1,70 @@
+import pytest
+
+from kaigong.accounts.roles import Role
+from kaigong.accounts.tests.factories import EnterpriseFactory, MembershipFactory, user_with_role
+from kaigong.core.services import notification_send
+
+
+@pytest.fixture
+def inbox(db):
+    enterprise = EnterpriseFactory()
+    user = MembershipFactory(role=Role.APPLICANT, enterprise=enterprise).user
+    to_enterprise = notification_send(kind="progress", title="乙事项已受理", enterprise=enterprise)
+    to_user = notification_send(kind="next_step", title="请准备材料", user=user)
+    other = notification_send(kind="progress", title="别人的消息", enterprise=EnterpriseFactory())
+    return {"user": user, "mine": [to_enterprise, to_user], "other": other}
+
+
+@pytest.mark.django_db
+def test_inbox_lists_messages_to_the_user_and_its_enterprise(api_client, inbox):
+    api_client.force_authenticate(inbox["user"])
+    body = api_client.get("/api/v1/inbox/").json()
+    titles = {n["title"] for n in body["results"]}
+    assert titles == {"乙事项已受理", "请准备材料"}
+    assert body["unread_count"] == 2
+
+
+@pytest.mark.django_db
+def test_mark_read_and_unread(api_client, inbox):
+    api_client.force_authenticate(inbox["user"])
+    target = inbox["mine"][0]
+    response = api_client.post(f"/api/v1/inbox/{target.public_id}/read/", {}, format="json")
+    assert response.status_code == 200
+    assert response.json()["read"] is True
+    assert api_client.get("/api/v1/inbox/?unread=true").json()["unread_count"] == 1
+    unread = api_client.get("/api/v1/inbox/?unread=true").json()["results"]
+    assert [n["title"] for n in unread] == ["请准备材料"]
+    response = api_client.post(
+        f"/api/v1/inbox/{target.public_id}/read/", {"read": False}, format="json"
+    )
+    assert response.json()["read"] is False
+
+
+@pytest.mark.django_db
+def test_someone_elses_message_is_404(api_client, inbox):
+    api_client.force_authenticate(inbox["user"])
+    response = api_client.post(f"/api/v1/inbox/{inbox['other'].public_id}/read/")
+    assert response.status_code == 404
+    inbox["other"].refresh_from_db()
+    assert inbox["other"].read_at is None
+
+
+@pytest.mark.django_db
+def test_read_all(api_client, inbox):
+    api_client.force_authenticate(inbox["user"])
+    assert api_client.post("/api/v1/inbox/read-all/").json() == {"marked": 2}
+    assert api_client.get("/api/v1/inbox/").json()["unread_count"] == 0
+
+
+@pytest.mark.django_db
+def test_inbox_needs_a_login(api_client):
+    assert api_client.get("/api/v1/inbox/").status_code in (401, 403)
+
+
+@pytest.mark.django_db
+def test_department_staff_see_their_departments_messages(api_client):
+    reviewer = user_with_role(Role.REVIEWER)
+    department = reviewer.memberships.get().department
+    notification_send(kind="worklist", title="新件待审", department=department)
+    api_client.force_authenticate(reviewer)
+    assert [n["title"] for n in api_client.get("/api/v1/inbox/").json()["results"]] == ["新件待审"]

@@ -1,0 +1,1 @@
+from kaigong.projects.tests.conftest import world  # noqa: F401
