@@ -5,6 +5,7 @@ Writes of the catalogue. Import from here; the submodules are an implementation 
 from kaigong.catalog.transfer import catalog_export, catalog_import
 
 from .bundles import bundle_upsert
+from .edits import catalog_row_delete, catalog_row_save
 from .publish import revision_problems, revision_publish
 from .reference import (
     certificate_type_upsert,
@@ -25,6 +26,8 @@ __all__ = [
     "bundle_upsert",
     "catalog_export",
     "catalog_import",
+    "catalog_row_delete",
+    "catalog_row_save",
     "certificate_type_upsert",
     "field_spec_upsert",
     "material_upsert",
