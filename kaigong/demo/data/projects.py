@@ -1,0 +1,77 @@
+"""Demo projects, one per locality, with the answers that make their bundle apply."""
+
+from .people import GAOMING, YINAN
+
+PROJECTS = [
+    {
+        "enterprise": "yinan-wenhe",
+        "registered_by": "yinan_applicant",
+        "name": "沂南县城区雨污分流管网改造工程",
+        "region_code": YINAN,
+        "investment_type": "government",
+        "category": "municipal",
+        "address": "山东省临沂市沂南县界湖街道城区主干道",
+        "total_investment": "3800",
+        # all five municipal-facility matters apply: the guide shows 16 → 10 materials
+        "answers": {
+            "occupies_road": True,
+            "pipeline_on_bridge": True,
+            "moves_water_facility": True,
+            "attaches_to_road": True,
+            "affects_greenery": True,
+        },
+    },
+    {
+        "enterprise": "weifang-yuandu",
+        "registered_by": "weifang_applicant",
+        "name": "鸢都滨河花园住宅小区项目",
+        "region_code": "370702",
+        "investment_type": "social",
+        "category": "civil_building",
+        "track": "weifang-civil",
+        "address": "山东省潍坊市潍城区",
+        "land_area": "32000",
+        "floor_area": "86000",
+        "total_investment": "52000",
+        "answers": {
+            "has_land_use_right": True,
+            "needs_eia": False,
+            "civil_defence": True,
+            "construction_waste": True,
+        },
+    },
+    {
+        "enterprise": "binzhou-bohai",
+        "registered_by": "binzhou_applicant",
+        "name": "年产5万吨高性能铝合金新材料项目",
+        "region_code": "371602",
+        "investment_type": "social",
+        "category": "industrial",
+        "address": "山东省滨州市滨城区经济开发区",
+        "land_area": "120000",
+        "floor_area": "68000",
+        "total_investment": "96000",
+        "answers": {
+            "has_land_use_right": False,
+            "needs_eia": True,
+            "energy_over_threshold": True,
+            "disturbs_soil": True,
+            "takes_water": True,
+        },
+    },
+    {
+        "enterprise": "gaoming-cangjiang",
+        "registered_by": "gaoming_applicant",
+        "name": "沧江新材料产业园一期项目",
+        "region_code": GAOMING,
+        "investment_type": "social",
+        "category": "industrial",
+        "address": "广东省佛山市高明区沧江工业园",
+        "land_area": "150000",
+        "floor_area": "110000",
+        "total_investment": "300000",
+        "is_key_project": True,
+        "key_project_level": "county",
+        "answers": {"key_project": True, "has_land_use_right": True},
+    },
+]

@@ -1,0 +1,97 @@
+"""
+Demo step: departments, service centres with their windows, enterprises, users and roles.
+
+Departments, users, roles and enterprises go through the accounts services. Service centres
+and windows have no service in accounts yet; ``_service_center_upsert`` below is the one
+place that writes them (full_clean, audit record), to be replaced by an accounts service.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+
+from kaigong.accounts.models import Enterprise, ServiceCenter, User, Window
+from kaigong.accounts.roles import ROLE_SCOPE, Scope
+from kaigong.accounts.services import (
+    department_upsert,
+    enterprise_register,
+    membership_grant,
+    user_create,
+)
+from kaigong.core.services import audit_record
+from kaigong.demo.data import people
+
+if TYPE_CHECKING:
+    from kaigong.demo.loader import DemoContext
+
+
+def load_accounts(context: DemoContext) -> None:
+    for data in people.DEPARTMENTS:
+        fields = {k: v for k, v in data.items() if k != "code"}
+        context.departments[data["code"]] = department_upsert(code=data["code"], **fields)
+    for data in people.SERVICE_CENTERS:
+        context.centers[data["code"]] = _service_center_upsert(context, data)
+    for key, data in people.ENTERPRISES.items():
+        context.enterprises[key] = _enterprise_get_or_register(context, data)
+    for username, full_name, role, _kind, scope_key, is_staff in people.USERS:
+        user = context.users.get(username) or _user_get_or_create(
+            context, username=username, full_name=full_name, is_staff=is_staff
+        )
+        context.users[username] = user
+        scope = ROLE_SCOPE[role]
+        membership_grant(
+            user=user,
+            role=role,
+            enterprise=context.enterprises[scope_key] if scope == Scope.ENTERPRISE else None,
+            department=context.departments[scope_key] if scope == Scope.DEPARTMENT else None,
+            service_center=context.centers[scope_key] if scope == Scope.SERVICE_CENTER else None,
+            is_enterprise_admin=scope == Scope.ENTERPRISE,
+        )
+
+
+@transaction.atomic
+def _service_center_upsert(context: DemoContext, data: dict) -> ServiceCenter:
+    values = {k: data[k] for k in ("name", "region_code", "address", "office_hours")}
+    center = ServiceCenter.objects.filter(code=data["code"]).first()
+    if center is None:
+        center = ServiceCenter(code=data["code"], **values)
+        center.full_clean()
+        center.save()
+        audit_record(actor=None, action="service_center_saved", obj=center, summary=center.name)
+        context.count("service_centers")
+    center.departments.add(*[context.departments[code] for code in data["departments"]])
+    for number, name in data["windows"]:
+        if not center.windows.filter(number=number).exists():
+            window = Window(service_center=center, number=number, name=name)
+            window.full_clean()
+            window.save()
+            audit_record(actor=None, action="window_saved", obj=window, summary=str(window))
+            context.count("windows")
+    return center
+
+
+def _enterprise_get_or_register(context: DemoContext, data: dict) -> Enterprise:
+    existing = Enterprise.objects.filter(uscc=data["uscc"]).first()
+    if existing is not None:
+        return existing
+    context.count("enterprises")
+    return enterprise_register(actor=None, **data)
+
+
+def _user_get_or_create(
+    context: DemoContext, *, username: str, full_name: str, is_staff: bool
+) -> User:
+    existing = User.objects.filter(username__iexact=username).first()
+    if existing is not None:
+        return existing
+    context.count("users")
+    # the password was checked once against the validators by the loader
+    return user_create(
+        username=username,
+        password=context.password,
+        full_name=full_name,
+        is_staff=is_staff,
+        check_password=False,
+    )

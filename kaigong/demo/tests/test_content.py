@@ -1,0 +1,170 @@
+"""
+What the demo contains, checked against the seeds (DESIGN.md §8).
+
+The demo is loaded once for this module inside a transaction that is rolled back at the
+end; each test runs in its own savepoint within it (pytest-django), so the tests stay
+independent while the load, which goes through every service, runs only once.
+"""
+
+from django.db import transaction
+
+import pytest
+
+from kaigong.accounts.models import Department, Enterprise, Membership
+from kaigong.accounts.roles import Role
+from kaigong.accounts.validators import parse_uscc
+from kaigong.catalog.constants import BundleKind, DependencyKind, RevisionStatus, VersionStatus
+from kaigong.catalog.models import Bundle, CatalogRevision, MatterVersion, ProcessTrack
+from kaigong.catalog.selectors import key_project_limit
+from kaigong.demo.data import binzhou, gaoming, people, weifang, yinan
+from kaigong.demo.loader import demo_load
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def loaded(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        demo_load()
+        yield
+        transaction.set_rollback(True)
+
+
+def _bundle(code: str) -> Bundle:
+    return Bundle.objects.get(code=code)
+
+
+def _published_version(matter_code: str) -> MatterVersion:
+    return MatterVersion.objects.get(matter__code=matter_code, status=VersionStatus.PUBLISHED)
+
+
+def test_every_enterprise_and_department_code_is_a_valid_uscc(loaded):
+    codes = [e.uscc for e in Enterprise.objects.all()]
+    codes += [d.uscc for d in Department.objects.all()]
+    assert len(codes) == len(people.ENTERPRISES) + len(people.DEPARTMENTS)
+    for code in codes:
+        assert parse_uscc(code).code == code
+    assert any(code.startswith("N2") for code in codes)  # a village collective
+
+
+def test_there_is_a_demo_user_for_every_role(loaded):
+    held = set(Membership.objects.values_list("role", flat=True))
+    assert held == set(Role.values)
+
+
+def test_every_reviewing_department_has_a_reviewer_and_an_approver_who_differ(loaded):
+    departments = {v.department_id for v in MatterVersion.objects.all()}
+    for department_id in departments:
+        reviewers = set(
+            Membership.objects.filter(department_id=department_id, role=Role.REVIEWER).values_list(
+                "user_id", flat=True
+            )
+        )
+        approvers = set(
+            Membership.objects.filter(department_id=department_id, role=Role.APPROVER).values_list(
+                "user_id", flat=True
+            )
+        )
+        assert reviewers and approvers
+        assert reviewers.isdisjoint(approvers) is True
+
+
+def test_catalogue_keeper_and_supervisor_are_staff_and_share_the_demo_password(loaded, settings):
+    for role in (Role.CATALOG_ADMIN, Role.SUPERVISOR):
+        user = Membership.objects.get(role=role).user
+        assert user.is_staff is True
+        assert user.check_password(settings.DEMO_PASSWORD) is True
+
+
+def test_yinan_bundle_has_five_optional_items(loaded):
+    bundle = _bundle(yinan.BUNDLE_CODE)
+    items = list(bundle.items.all())
+    assert bundle.kind == BundleKind.ONE_THING
+    assert len(items) == 5
+    assert all(item.mandatory is False for item in items)
+
+
+def test_yinan_materials_merge_from_16_to_10_computed_from_requirement_rows(loaded):
+    # given the published versions of the five matters of 沂南's bundle
+    matter_ids = _bundle(yinan.BUNDLE_CODE).items.values_list("matter_id", flat=True)
+    versions = MatterVersion.objects.filter(
+        matter_id__in=matter_ids, status=VersionStatus.PUBLISHED
+    )
+    # when their requirement rows are counted, and their distinct materials
+    rows = [r.material_id for v in versions for r in v.requirements.all()]
+    # then the seed's figures come out of the catalogue
+    assert len(rows) == 16
+    assert len(set(rows)) == 10
+
+
+def test_yinan_has_deferrable_and_certificate_satisfied_materials(loaded):
+    matter_ids = _bundle(yinan.BUNDLE_CODE).items.values_list("matter_id", flat=True)
+    versions = MatterVersion.objects.filter(matter_id__in=matter_ids)
+    requirements = [r for v in versions for r in v.requirements.all()]
+    assert any(r.deferrable for r in requirements) is True
+    assert any(r.satisfied_by_id is not None for r in requirements) is True
+
+
+def test_weifang_merged_matter_issues_four_certificate_types(loaded):
+    version = _published_version(weifang.MERGED_MATTER_CODE)
+    names = set(version.certificate_types.values_list("name", flat=True))
+    assert names == {
+        "建筑工程施工许可证",
+        "工程质量监督登记",
+        "安全施工措施备案",
+        "人防工程质量监督登记",
+    }
+
+
+def test_weifang_has_five_themes_and_the_two_tracks(loaded):
+    themes = Bundle.objects.filter(kind=BundleKind.THEME, region_code=weifang.REGION)
+    assert set(themes.values_list("name", flat=True)) == {
+        "我要立项", "我要用地", "我要规划图", "我要施工图", "我要开工"
+    }  # fmt: skip
+    tracks = dict(ProcessTrack.objects.values_list("name", "main_process_days"))
+    assert tracks["社会投资民用建筑工程"] == 35
+    assert tracks["工业建筑工程"] == 25
+
+
+def test_weifang_works_planning_permit_can_be_pre_approved_for_the_next_step(loaded):
+    permit = _published_version("370700-ZR-004")
+    merged = _published_version(weifang.MERGED_MATTER_CODE)
+    assert permit.pre_approval_allowed is True
+    kinds = {d.prerequisite.code: d.kind for d in merged.dependencies.all()}
+    assert kinds["370700-ZR-004"] == DependencyKind.ACCEPTS_PRE_APPROVAL
+
+
+def test_binzhou_joint_issuance_holds_ten_certificates_until_the_land_use_right(loaded):
+    bundle = _bundle(binzhou.JOINT_ISSUANCE_CODE)
+    rule = bundle.issuance_rules.get()
+    assert bundle.kind == BundleKind.JOINT_ISSUANCE
+    assert bundle.promised_limit == 45
+    assert rule.condition_name == "取得土地使用权"
+    assert rule.certificate_types.count() == 10
+
+
+def test_binzhou_review_starts_on_the_land_pre_review_with_a_commitment(loaded):
+    version = _published_version("371600-ZR-002")
+    dependency = version.dependencies.get(prerequisite__code=binzhou.LAND_PRE_REVIEW)
+    assert dependency.kind == DependencyKind.ACCEPTS_PRE_APPROVAL
+    assert version.commitment_allowed is True
+
+
+def test_binzhou_joint_review_bundles_the_four_element_matters(loaded):
+    bundle = _bundle(binzhou.JOINT_REVIEW_CODE)
+    names = {item.matter.name for item in bundle.items.all()}
+    assert bundle.kind == BundleKind.JOINT_REVIEW
+    assert names == {"建设项目环境影响评价审批", "固定资产投资项目节能审查",
+                     "生产建设项目水土保持方案审批", "取水许可"}  # fmt: skip
+
+
+def test_gaoming_key_project_limit_is_computed_as_34(loaded):
+    bundle = _bundle(gaoming.BUNDLE_CODE)
+    assert bundle.promised_limit == 48
+    assert key_project_limit(bundle.promised_limit, bundle.key_project_factor) == 34
+
+
+def test_every_version_and_revision_is_published(loaded):
+    assert CatalogRevision.objects.exclude(status=RevisionStatus.PUBLISHED).exists() is False
+    assert MatterVersion.objects.exclude(status=VersionStatus.PUBLISHED).exists() is False
+    assert MatterVersion.objects.filter(effective_from__isnull=True).exists() is False
