@@ -26,7 +26,17 @@ class Command(BaseCommand):
         if result.skipped:
             self.stdout.write(_("The database is not empty: demo data not loaded."))
             return
-        created = ", ".join(f"{k} {v}" for k, v in sorted(result.created.items()))
+        labels = {
+            "bundles": _("bundles"),
+            "enterprises": _("enterprises"),
+            "matters": _("matters"),
+            "projects": _("projects"),
+            "revisions": _("catalogue revisions"),
+            "service_centers": _("service centres"),
+            "users": _("users"),
+            "windows": _("windows"),
+        }
+        created = ", ".join(f"{labels.get(k, k)} {v}" for k, v in sorted(result.created.items()))
         self.stdout.write(self.style.SUCCESS(_("Demo data loaded (%(created)s).")
                                              % {"created": created or _("nothing new")}))  # fmt: skip
         figures = demo_figures()
