@@ -1,0 +1,366 @@
+"""
+Cases API (DESIGN.md §6): drafts, the merged form, materials, submission and the window's
+decisions, each a command that calls exactly one service of ``kaigong.cases``. The status
+is never written through PUT/PATCH.
+
+Roles: applicant of the case's enterprise or the helper assigned to its project (draft,
+submit, resubmit, withdraw, materials); window clerk of the case's service centre (accept,
+refuse, request correction); everyone who may see a case reads it (``case_get_for``).
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from kaigong.cases.applicable import case_form_schema, case_material_needs
+from kaigong.cases.hashing import request_fingerprint
+from kaigong.cases.models import Case
+from kaigong.cases.selectors import (
+    case_actions_for,
+    case_event_list,
+    case_get_for,
+    case_item_progress,
+    case_list_visible_to,
+    case_queue,
+)
+from kaigong.cases.services.drafting import case_create_draft, case_form_data_set
+from kaigong.cases.services.intake import (
+    case_accept,
+    case_refuse,
+    case_request_correction,
+    case_resubmit,
+    case_submit,
+    case_withdraw,
+)
+from kaigong.cases.services.materials import (
+    case_material_attach_certificate,
+    case_material_upload,
+)
+from kaigong.projects.selectors import project_get_for
+
+from .schema import IDEMPOTENCY_KEY, responses
+from .serializers import (
+    CaseAcceptInputSerializer,
+    CaseCorrectionInputSerializer,
+    CaseCreateInputSerializer,
+    CaseDetailOutputSerializer,
+    CaseEventOutputSerializer,
+    CaseFormDataInputSerializer,
+    CaseFormOutputSerializer,
+    CaseOutputSerializer,
+    CaseRefuseInputSerializer,
+    CaseWithdrawInputSerializer,
+    CorrectionOutputSerializer,
+    MaterialUploadInputSerializer,
+    SubmittedMaterialOutputSerializer,
+)
+
+
+def _parse(serializer_class, request):
+    data = serializer_class(data=request.data)
+    data.is_valid(raise_exception=True)
+    return data.validated_data
+
+
+def _idempotency(request) -> tuple[str, str]:
+    """(key, fingerprint of the body) for services that honour ``Idempotency-Key``."""
+    body = request.data if isinstance(request.data, dict) else {}
+    return request.headers.get("Idempotency-Key", ""), request_fingerprint(dict(body))
+
+
+def case_detail(case: Case) -> dict:
+    """The case with its form data, the actions its status allows and its items' progress."""
+    return {
+        **CaseOutputSerializer(case).data,
+        "form_data": case.form_data or {},
+        "actions": case_actions_for(case),
+        "items": case_item_progress(case),
+    }
+
+
+class CaseViewSet(viewsets.GenericViewSet):
+    """Bundled applications (一件事). Writes are the command actions, never PUT/PATCH."""
+
+    queryset = Case.objects.none()  # for the schema only; reads go through the selectors
+    serializer_class = CaseOutputSerializer
+    lookup_field = "public_id"
+    lookup_url_kwarg = "public_id"
+
+    def get_queryset(self):
+        return case_list_visible_to(self.request.user).prefetch_related("matters")
+
+    def _case(self) -> Case:
+        return case_get_for(self.request.user, self.kwargs["public_id"])
+
+    @extend_schema(
+        summary="List the cases you may see", responses=responses(CaseOutputSerializer(many=True))
+    )
+    def list(self, request):
+        """Cases visible to you, newest first. Role: any signed-in user (scoped by role)."""
+        page = self.paginate_queryset(self.get_queryset().order_by("-created_at", "-id"))
+        return self.get_paginated_response(CaseOutputSerializer(page, many=True).data)
+
+    @extend_schema(
+        summary="The window's queue in arrival order",
+        responses=responses(CaseOutputSerializer(many=True)),
+    )
+    @action(detail=False, methods=["get"])
+    def queue(self, request):
+        """
+        Submitted cases of your service centre in arrival order (收件顺序).
+        Role: window clerk (others get an empty list or only what they may see).
+        """
+        page = self.paginate_queryset(case_queue(request.user).prefetch_related("matters"))
+        return self.get_paginated_response(CaseOutputSerializer(page, many=True).data)
+
+    @extend_schema(
+        summary="Open a draft application",
+        request=CaseCreateInputSerializer,
+        parameters=[IDEMPOTENCY_KEY],
+        responses=responses(CaseDetailOutputSerializer, 400, 403, 404, 409, status=201),
+    )
+    def create(self, request):
+        """
+        Open a draft of the project's bundle with the chosen optional matters.
+
+        Role: applicant of the project's enterprise, or its assigned helper.
+        Errors: ``matter_not_in_bundle``, ``matter_not_in_force``, ``no_matters``,
+        ``invalid_input`` (400); ``permission_denied`` (403); ``project_not_found``,
+        ``bundle_not_found`` (404); ``idempotency_key_reused`` (409).
+        """
+        data = _parse(CaseCreateInputSerializer, request)
+        key, fingerprint = _idempotency(request)
+        case = case_create_draft(
+            actor=request.user,
+            project=project_get_for(request.user, data["project"]),
+            bundle_code=data["bundle"],
+            matter_codes=data["matters"],
+            idempotency_key=key,
+            fingerprint=fingerprint,
+        )
+        return Response(case_detail(case), status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary="Read a case", responses=responses(CaseDetailOutputSerializer, 404))
+    def retrieve(self, request, public_id=None):
+        """One case with its items' progress. Role: whoever may see it. Errors: ``case_not_found`` (404)."""
+        return Response(case_detail(self._case()))
+
+    @extend_schema(summary="The merged form", responses=responses(CaseFormOutputSerializer, 404))
+    @action(detail=True, methods=["get"])
+    def form(self, request, public_id=None):
+        """
+        The one merged form as a JSON Schema (one property per field key, strictest
+        constraints), the values saved so far and the merged material list.
+        Role: whoever may see the case. Errors: ``case_not_found`` (404).
+        """
+        case = self._case()
+        needs = [
+            {
+                "code": n.code,
+                "name": n.name,
+                "required": n.required,
+                "deferrable": n.deferrable,
+                "commitment_replaces": n.commitment_replaces,
+                "satisfied_by": sorted(n.satisfied_by),
+                "formats": n.formats,
+                "max_size_mb": n.max_size_mb,
+                "matters": n.matters,
+            }
+            for n in case_material_needs(case)
+        ]
+        return Response(
+            {"schema": case_form_schema(case), "data": case.form_data or {}, "materials": needs}
+        )
+
+    @extend_schema(
+        summary="Save the form data",
+        request=CaseFormDataInputSerializer,
+        responses=responses(CaseDetailOutputSerializer, 400, 403, 404, 409),
+    )
+    @action(detail=True, methods=["put"], url_path="form-data")
+    def form_data(self, request, public_id=None):
+        """
+        Replace the form data of a draft (or a case under correction); validated against
+        the merged schema, every problem listed, nothing saved on error.
+        Role: applicant or assigned helper. Errors: ``form_invalid`` (400);
+        ``permission_denied`` (403); ``case_not_found`` (404); ``transition_not_allowed``,
+        ``stale_version`` (409).
+        """
+        data = _parse(CaseFormDataInputSerializer, request)
+        case = case_form_data_set(case=self._case(), actor=request.user, data=data["data"])
+        return Response(case_detail(case))
+
+    @extend_schema(
+        summary="Hand in a material",
+        request={"multipart/form-data": MaterialUploadInputSerializer},
+        responses=responses(SubmittedMaterialOutputSerializer, 400, 403, 404, 409, status=201),
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        parser_classes=[MultiPartParser, FormParser, JSONParser],
+    )
+    def materials(self, request, public_id=None):
+        """
+        Upload a file for one material of the merged list, or name a certificate the
+        enterprise already holds (免提交). After acceptance only 容缺-deferred materials.
+        Role: applicant or assigned helper. Errors: ``material_not_requested``,
+        ``file_empty``, ``file_too_large``, ``file_type_not_allowed``,
+        ``certificate_does_not_satisfy``, ``certificate_not_held``, ``invalid_input``
+        (400); ``permission_denied`` (403); ``case_not_found`` (404);
+        ``transition_not_allowed``, ``stale_version`` (409).
+        """
+        data = _parse(MaterialUploadInputSerializer, request)
+        case = self._case()
+        if data.get("file") is not None:
+            row = case_material_upload(
+                case=case, actor=request.user, material_code=data["material"], file=data["file"]
+            )
+        else:
+            row = case_material_attach_certificate(
+                case=case,
+                actor=request.user,
+                material_code=data["material"],
+                certificate_type_code=data["certificate_type"],
+                certificate_identifier=data.get("certificate_identifier", ""),
+            )
+        return Response(SubmittedMaterialOutputSerializer(row).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Submit the application",
+        request=OpenApiTypes.OBJECT,
+        parameters=[IDEMPOTENCY_KEY],
+        responses=responses(CaseDetailOutputSerializer, 400, 403, 404, 409),
+    )
+    @action(detail=True, methods=["post"])
+    def submit(self, request, public_id=None):
+        """
+        Hand the draft in at the window: numbered, queued in arrival order, the
+        5-working-day correction-notice clock starts. Any JSON body is accepted; it is
+        only fingerprinted for ``Idempotency-Key`` replays.
+        Role: applicant or assigned helper. Errors: ``form_invalid``,
+        ``idempotency_key_invalid`` (400); ``permission_denied`` (403); ``case_not_found``
+        (404); ``transition_not_allowed``, ``stale_version``, ``idempotency_key_reused`` (409).
+        """
+        key, fingerprint = _idempotency(request)
+        case = case_submit(
+            case=self._case(), actor=request.user, idempotency_key=key, fingerprint=fingerprint
+        )
+        return Response(case_detail(case))
+
+    @extend_schema(
+        summary="Accept at the window (受理)",
+        request=CaseAcceptInputSerializer,
+        responses=responses(CaseDetailOutputSerializer, 400, 403, 404, 409),
+    )
+    @action(detail=True, methods=["post"])
+    def accept(self, request, public_id=None):
+        """
+        Accept: every item is created at once with its due dates and parallel review
+        starts. ``deferral`` accepts with deferred materials on a signed commitment
+        (容缺受理); ``undertaking`` lets a commitment replace proofs (告知承诺).
+        Role: window clerk of the case's service centre. Errors: ``form_invalid``,
+        ``material_not_deferrable``, ``commitment_not_allowed``, ``commitment_invalid``,
+        ``commitment_due_too_late`` (400); ``permission_denied`` (403); ``case_not_found``
+        (404); ``materials_incomplete``, ``credit_standing_insufficient``,
+        ``matter_not_in_force``, ``transition_not_allowed``, ``stale_version`` (409).
+        """
+        data = _parse(CaseAcceptInputSerializer, request)
+        case = case_accept(
+            case=self._case(),
+            actor=request.user,
+            deferral=data.get("deferral"),
+            undertaking=data.get("undertaking"),
+        )
+        return Response(case_detail(case))
+
+    @extend_schema(
+        summary="Refuse at the window (不予受理)",
+        request=CaseRefuseInputSerializer,
+        responses=responses(CaseDetailOutputSerializer, 400, 403, 404, 409),
+    )
+    @action(detail=True, methods=["post"])
+    def refuse(self, request, public_id=None):
+        """
+        Refuse with reason, legal basis and the applicant's rights (a standard text when
+        none is given). Role: window clerk of the case's service centre. Errors:
+        ``reason_required``, ``legal_basis_required`` (400); ``permission_denied`` (403);
+        ``case_not_found`` (404); ``transition_not_allowed``, ``stale_version`` (409).
+        """
+        data = _parse(CaseRefuseInputSerializer, request)
+        case = case_refuse(
+            case=self._case(),
+            actor=request.user,
+            reason=data["reason"],
+            legal_basis=data["legal_basis"],
+            applicant_rights=data.get("applicant_rights", ""),
+        )
+        return Response(case_detail(case))
+
+    @extend_schema(
+        summary="Send the one-time correction notice (一次性告知)",
+        request=CaseCorrectionInputSerializer,
+        responses=responses(CorrectionOutputSerializer, 400, 403, 404, 409),
+    )
+    @action(detail=True, methods=["post"], url_path="request-correction")
+    def request_correction(self, request, public_id=None):
+        """
+        List everything missing or defective at once. Role: window clerk of the case's
+        service centre. Errors: ``correction_empty``, ``invalid_input`` (400);
+        ``permission_denied`` (403); ``case_not_found`` (404);
+        ``correction_notice_overdue``, ``transition_not_allowed``, ``stale_version`` (409).
+        """
+        data = _parse(CaseCorrectionInputSerializer, request)
+        correction = case_request_correction(
+            case=self._case(), actor=request.user, items=data["items"], note=data["note"]
+        )
+        return Response(CorrectionOutputSerializer(correction).data)
+
+    @extend_schema(
+        summary="Resubmit after correction",
+        request=None,
+        responses=responses(CaseDetailOutputSerializer, 400, 403, 404, 409),
+    )
+    @action(detail=True, methods=["post"])
+    def resubmit(self, request, public_id=None):
+        """
+        Answer the correction notice; the case returns to the queue. Role: applicant or
+        assigned helper. Errors: ``form_invalid`` (400); ``permission_denied`` (403);
+        ``case_not_found`` (404); ``transition_not_allowed``, ``stale_version`` (409).
+        """
+        return Response(case_detail(case_resubmit(case=self._case(), actor=request.user)))
+
+    @extend_schema(
+        summary="Withdraw the application",
+        request=CaseWithdrawInputSerializer,
+        responses=responses(CaseDetailOutputSerializer, 400, 403, 404, 409),
+    )
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, public_id=None):
+        """
+        Withdraw (draft, queued, under correction or accepted; open items are withdrawn
+        too). Role: applicant or assigned helper. Errors: ``invalid_input`` (400);
+        ``permission_denied`` (403); ``case_not_found`` (404); ``transition_not_allowed``,
+        ``stale_version`` (409).
+        """
+        data = _parse(CaseWithdrawInputSerializer, request)
+        case = case_withdraw(case=self._case(), actor=request.user, reason=data["reason"])
+        return Response(case_detail(case))
+
+    @extend_schema(
+        summary="The case's history",
+        responses=responses(CaseEventOutputSerializer(many=True), 404),
+    )
+    @action(detail=True, methods=["get"])
+    def events(self, request, public_id=None):
+        """
+        The append-only, SM3-chained history in order. Role: whoever may see the case.
+        Errors: ``case_not_found`` (404).
+        """
+        page = self.paginate_queryset(case_event_list(self._case()))
+        return self.get_paginated_response(CaseEventOutputSerializer(page, many=True).data)

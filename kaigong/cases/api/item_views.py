@@ -1,0 +1,255 @@
+"""
+Items API (DESIGN.md §6): the departments' worklist ordered by due date with its warning
+colours, and the commands on one item, each calling exactly one service.
+
+Roles: reviewer of the item's department (opinion, pause, resume, extension request);
+approver of the item's department (decision, pre-approval, extension approval); the
+acceptor, reviewer and approver of an item are three people (``separation_of_duties``).
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from kaigong.cases.deadlines import item_due_dates
+from kaigong.cases.models import CaseItem
+from kaigong.cases.selectors import item_get_for, item_worklist
+from kaigong.cases.services.clock import (
+    item_extension_approve,
+    item_extension_request,
+    item_pause,
+    item_resume,
+)
+from kaigong.cases.services.decision import item_decide, item_pre_approve
+from kaigong.cases.services.review import item_opinion_submit
+from kaigong.core.clock import local_date
+from kaigong.core.exceptions import Conflict, NotFound
+
+from .schema import responses
+from .serializers import (
+    ConditionalResultOutputSerializer,
+    DecideInputSerializer,
+    ExtendInputSerializer,
+    ExtensionApproveInputSerializer,
+    ExtensionOutputSerializer,
+    ItemClockOutputSerializer,
+    ItemOutputSerializer,
+    OpinionInputSerializer,
+    OpinionOutputSerializer,
+    PauseInputSerializer,
+    PreApproveInputSerializer,
+    WorklistQuerySerializer,
+)
+
+
+def _parse(serializer_class, data):
+    parsed = serializer_class(data=data)
+    parsed.is_valid(raise_exception=True)
+    return parsed.validated_data
+
+
+class ItemViewSet(viewsets.GenericViewSet):
+    """Case items (one matter in one department). Writes are commands, never PUT/PATCH."""
+
+    queryset = CaseItem.objects.none()  # for the schema only; reads go through the selectors
+    serializer_class = ItemOutputSerializer
+    lookup_field = "public_id"
+    lookup_url_kwarg = "public_id"
+
+    def _item(self) -> CaseItem:
+        return item_get_for(self.request.user, self.kwargs["public_id"])
+
+    @extend_schema(
+        summary="The worklist, by due date",
+        parameters=[
+            OpenApiParameter("department", OpenApiTypes.STR, description="Department code."),
+            OpenApiParameter(
+                "status", OpenApiTypes.STR, description="Item status (default: open items)."
+            ),
+            OpenApiParameter("warning", OpenApiTypes.STR, enum=["green", "yellow", "red", "none"]),
+        ],
+        responses=responses(ItemOutputSerializer(many=True), 400),
+    )
+    def list(self, request):
+        """
+        Your departments' items ordered by promised due date (every item for a
+        supervisor), each with its warning colour: yellow when at most N working days
+        remain, red when overdue. Role: reviewer, approver, inspector, supervisor (others
+        get an empty list). Errors: ``invalid_input`` (400, unknown status or colour).
+        """
+        query = _parse(WorklistQuerySerializer, request.query_params)
+        qs = item_worklist(
+            request.user,
+            department=query.get("department") or None,
+            status=query.get("status") or None,
+            warning=query.get("warning") or None,
+        )
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response(ItemOutputSerializer(page, many=True).data)
+
+    @extend_schema(summary="Read an item", responses=responses(ItemOutputSerializer, 404))
+    def retrieve(self, request, public_id=None):
+        """One item. Role: whoever may see it. Errors: ``item_not_found`` (404)."""
+        return Response(ItemOutputSerializer(self._item()).data)
+
+    @extend_schema(
+        summary="The item's clocks explained day by day",
+        responses=responses(ItemClockOutputSerializer, 404, 409),
+    )
+    @action(detail=True, methods=["get"])
+    def clock(self, request, public_id=None):
+        """
+        Promised and statutory due dates: start, limit, every counted day, every skipped
+        day with its reason (weekend, holiday, pause). Role: whoever may see the item.
+        Errors: ``item_not_found`` (404); ``clock_not_started`` (409, a waiting item).
+        """
+        item = self._item()
+        if item.clock_started_on is None:
+            raise Conflict(code="clock_not_started")
+        due = item_due_dates(item, on=local_date())
+        return Response(
+            ItemClockOutputSerializer(
+                {"item": item.public_id, "promised": due.promised, "statutory": due.statutory}
+            ).data
+        )
+
+    @extend_schema(
+        summary="Give the department's opinion",
+        request=OpinionInputSerializer,
+        responses=responses(OpinionOutputSerializer, 400, 403, 404, 409, status=201),
+    )
+    @action(detail=True, methods=["post"])
+    def opinions(self, request, public_id=None):
+        """
+        The reviewer's opinion with a recommendation; the item then awaits the approver.
+        Role: reviewer of the item's department (not its acceptor or approver).
+        Errors: ``reason_required``, ``invalid_input`` (400); ``permission_denied``,
+        ``separation_of_duties`` (403); ``item_not_found`` (404);
+        ``transition_not_allowed``, ``stale_version`` (409).
+        """
+        data = _parse(OpinionInputSerializer, request.data)
+        opinion = item_opinion_submit(
+            item=self._item(),
+            actor=request.user,
+            text=data["text"],
+            recommendation=data["recommendation"],
+        )
+        return Response(OpinionOutputSerializer(opinion).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Decide (approve or deny)",
+        request=DecideInputSerializer,
+        responses=responses(ItemOutputSerializer, 400, 403, 404, 409),
+    )
+    @action(detail=True, methods=["post"])
+    def decide(self, request, public_id=None):
+        """
+        Approve, or deny (不予许可) with reason, legal basis and the applicant's rights.
+        The bundle concludes when its last item is decided.
+        Role: approver of the item's department (not its acceptor or reviewer).
+        Errors: ``reason_required``, ``legal_basis_required``, ``rights_required``,
+        ``invalid_input`` (400); ``permission_denied``, ``separation_of_duties`` (403);
+        ``item_not_found`` (404); ``transition_not_allowed``, ``stale_version`` (409).
+        """
+        data = _parse(DecideInputSerializer, request.data)
+        item = item_decide(item=self._item(), actor=request.user, **data)
+        return Response(ItemOutputSerializer(item).data)
+
+    @extend_schema(
+        summary="Pause the clock (special procedure)",
+        request=PauseInputSerializer,
+        responses=responses(ItemOutputSerializer, 400, 403, 404, 409),
+    )
+    @action(detail=True, methods=["post"])
+    def pause(self, request, public_id=None):
+        """
+        Stop the item's clock from today for a special procedure (听证, 检测, 专家评审 …;
+        行政许可法 art. 45) with reason and evidence.
+        Role: reviewer of the item's department. Errors: ``reason_required``,
+        ``invalid_input`` (400); ``permission_denied``, ``separation_of_duties`` (403);
+        ``item_not_found`` (404); ``transition_not_allowed``, ``stale_version`` (409).
+        """
+        data = _parse(PauseInputSerializer, request.data)
+        item = item_pause(item=self._item(), actor=request.user, **data)
+        return Response(ItemOutputSerializer(item).data)
+
+    @extend_schema(
+        summary="Resume the clock",
+        request=None,
+        responses=responses(ItemOutputSerializer, 403, 404, 409),
+    )
+    @action(detail=True, methods=["post"])
+    def resume(self, request, public_id=None):
+        """
+        Restart the clock today; the paused working days move the due dates.
+        Role: reviewer of the item's department. Errors: ``permission_denied``,
+        ``separation_of_duties`` (403); ``item_not_found`` (404);
+        ``transition_not_allowed``, ``stale_version`` (409).
+        """
+        return Response(
+            ItemOutputSerializer(item_resume(item=self._item(), actor=request.user)).data
+        )
+
+    @extend_schema(
+        summary="Request an extension",
+        request=ExtendInputSerializer,
+        responses=responses(ExtensionOutputSerializer, 400, 403, 404, 409, status=201),
+    )
+    @action(detail=True, methods=["post"])
+    def extend(self, request, public_id=None):
+        """
+        Ask for 1–15 more working days with a reason (行政许可法 art. 42); the approver
+        grants it with ``…/extend/approve/``. Role: reviewer of the item's department.
+        Errors: ``extension_invalid``, ``reason_required``, ``invalid_input`` (400);
+        ``permission_denied``, ``separation_of_duties`` (403); ``item_not_found`` (404);
+        ``extension_invalid`` (409, one extension per item), ``transition_not_allowed`` (409).
+        """
+        data = _parse(ExtendInputSerializer, request.data)
+        extension = item_extension_request(item=self._item(), actor=request.user, **data)
+        return Response(ExtensionOutputSerializer(extension).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Approve the requested extension",
+        request=ExtensionApproveInputSerializer,
+        responses=responses(ItemOutputSerializer, 400, 403, 404, 409),
+    )
+    @action(detail=True, methods=["post"], url_path="extend/approve")
+    def extend_approve(self, request, public_id=None):
+        """
+        Grant the requested extension: both limits grow, the due dates are recomputed and
+        the applicant is told. Role: approver of the item's department.
+        Errors: ``invalid_input`` (400); ``permission_denied``, ``separation_of_duties``
+        (403); ``item_not_found``, ``extension_not_found`` (404); ``extension_not_pending``,
+        ``transition_not_allowed``, ``stale_version`` (409).
+        """
+        data = _parse(ExtensionApproveInputSerializer, request.data)
+        item = self._item()
+        extension = item.extensions.filter(public_id=data["extension"]).first()
+        if extension is None:
+            raise NotFound(code="extension_not_found")
+        return Response(
+            ItemOutputSerializer(
+                item_extension_approve(extension=extension, actor=request.user)
+            ).data
+        )
+
+    @extend_schema(
+        summary="Pre-approve (预审批)",
+        request=PreApproveInputSerializer,
+        responses=responses(ConditionalResultOutputSerializer, 400, 403, 404, 409),
+    )
+    @action(detail=True, methods=["post"], url_path="pre-approve")
+    def pre_approve(self, request, public_id=None):
+        """
+        Issue a pre-approval where the matter allows it; items that accept it may start.
+        Role: approver of the item's department. Errors: ``invalid_input`` (400);
+        ``permission_denied``, ``separation_of_duties`` (403); ``item_not_found`` (404);
+        ``pre_approval_not_allowed``, ``transition_not_allowed``, ``stale_version`` (409).
+        """
+        data = _parse(PreApproveInputSerializer, request.data)
+        result = item_pre_approve(item=self._item(), actor=request.user, **data)
+        return Response(ConditionalResultOutputSerializer(result).data)

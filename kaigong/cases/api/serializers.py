@@ -1,0 +1,393 @@
+"""
+Serializers of the cases API: ``<Thing>InputSerializer`` parses a request body,
+``<Thing>OutputSerializer`` renders a row or a selector's read model. No serializer writes:
+views pass the validated data to one service.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from kaigong.cases.constants import (
+    CaseStatus,
+    Decision,
+    EventKind,
+    ItemStatus,
+    PauseKind,
+    Recommendation,
+    WarningColour,
+)
+
+
+def enum_field(choices, **kwargs) -> serializers.ChoiceField:
+    """A ChoiceField documented as an inline enum (no shared component name to collide)."""
+
+    # allOf keeps the enum inline: the enum post-processing hook would otherwise name it
+    # after the field ("status") and collide with other apps' "status" enums.
+    values = [value for value, _label in choices]
+
+    @extend_schema_field({"allOf": [{"type": "string"}, {"enum": values}]})
+    class InlineChoiceField(serializers.ChoiceField):
+        pass
+
+    return InlineChoiceField(choices=choices, **kwargs)
+
+
+# --- shared ------------------------------------------------------------------------------
+
+
+class ProblemInvalidParamSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    code = serializers.CharField()
+    reason = serializers.CharField()
+
+
+class CaseProblemSerializer(serializers.Serializer):
+    """RFC 7807 problem document (kaigong.api.exception_handler); ``code`` is stable."""
+
+    type = serializers.CharField()
+    title = serializers.CharField()
+    status = serializers.IntegerField()
+    code = serializers.CharField()
+    detail = serializers.CharField()
+    invalid_params = ProblemInvalidParamSerializer(many=True)
+
+
+class RefOutputSerializer(serializers.Serializer):
+    """A linked object by its public id and name."""
+
+    id = serializers.UUIDField(source="public_id")
+    name = serializers.CharField()
+
+
+class CodeRefOutputSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class UserRefOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    name = serializers.SerializerMethodField()
+
+    def get_name(self, user) -> str:
+        return getattr(user, "full_name", "") or user.get_username()
+
+
+# --- cases -------------------------------------------------------------------------------
+
+
+class CaseCreateInputSerializer(serializers.Serializer):
+    project = serializers.UUIDField(help_text=_("Public id of the project."))
+    bundle = serializers.CharField(max_length=64, help_text=_("Bundle code (一件事)."))
+    matters = serializers.ListField(
+        child=serializers.CharField(max_length=64),
+        required=False,
+        default=list,
+        max_length=100,
+        help_text=_("Optional matters chosen; mandatory ones that apply are always included."),
+    )
+
+
+class CaseFormDataInputSerializer(serializers.Serializer):
+    data = serializers.DictField(
+        help_text=_("The merged form's values by field key (see GET …/form/).")
+    )
+
+
+class MaterialUploadInputSerializer(serializers.Serializer):
+    """Multipart: ``material`` + ``file``; or ``material`` + ``certificate_type`` (免提交)."""
+
+    material = serializers.CharField(max_length=64, help_text=_("Material code."))
+    file = serializers.FileField(required=False, help_text=_("The file (PDF, image …)."))
+    certificate_type = serializers.CharField(
+        max_length=64,
+        required=False,
+        allow_blank=True,
+        help_text=_("Use a certificate already held instead of a file (免提交)."),
+    )
+    certificate_identifier = serializers.CharField(max_length=64, required=False, allow_blank=True)
+
+    def validate(self, attrs):
+        has_file = attrs.get("file") is not None
+        has_certificate = bool(attrs.get("certificate_type"))
+        if has_file == has_certificate:
+            raise serializers.ValidationError(
+                {"file": [_("Send either a file or a held certificate type, not both.")]},
+                code="file_or_certificate",
+            )
+        return attrs
+
+
+class CommitmentInputSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=5000, help_text=_("The commitment as signed."))
+    signer_name = serializers.CharField(max_length=100)
+    materials = serializers.ListField(
+        child=serializers.CharField(max_length=64), min_length=1, max_length=50
+    )
+    due_on = serializers.DateField(required=False, help_text=_("容缺: materials due on."))
+    verification_due_on = serializers.DateField(
+        required=False, help_text=_("告知承诺: verification due on.")
+    )
+
+
+class CaseAcceptInputSerializer(serializers.Serializer):
+    deferral = CommitmentInputSerializer(
+        required=False, help_text=_("容缺受理: deferred materials on a signed commitment.")
+    )
+    undertaking = CommitmentInputSerializer(
+        required=False, help_text=_("告知承诺: the commitment replaces the listed proofs.")
+    )
+
+
+class CaseRefuseInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=5000, allow_blank=True)
+    legal_basis = serializers.CharField(max_length=2000, allow_blank=True)
+    applicant_rights = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+
+class CorrectionItemInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["material", "field"])
+    code = serializers.CharField(max_length=64)
+    problem = serializers.ChoiceField(choices=["missing", "defective"], default="missing")
+    note = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+
+
+class CaseCorrectionInputSerializer(serializers.Serializer):
+    items = CorrectionItemInputSerializer(many=True, allow_empty=True, max_length=200)
+    note = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+
+
+class CaseWithdrawInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class ItemProgressOutputSerializer(serializers.Serializer):
+    """One item as the applicant follows it (``selectors.case_item_progress``)."""
+
+    item = serializers.UUIDField()
+    matter_code = serializers.CharField()
+    matter_name = serializers.CharField()
+    department_name = serializers.CharField()
+    status = enum_field(ItemStatus.choices)
+    status_label = serializers.CharField()
+    promised_due_on = serializers.DateField(allow_null=True)
+    statutory_due_on = serializers.DateField(allow_null=True)
+    provisional = serializers.BooleanField()
+    warning = enum_field(WarningColour.choices)
+    next_step = serializers.CharField()
+
+
+class CaseOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    number = serializers.CharField()
+    status = enum_field(CaseStatus.choices)
+    status_label = serializers.CharField(source="get_status_display")
+    version = serializers.IntegerField()
+    project = RefOutputSerializer()
+    enterprise = RefOutputSerializer()
+    bundle = CodeRefOutputSerializer()
+    matters = serializers.SerializerMethodField()
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    received_at = serializers.DateTimeField(allow_null=True)
+    correction_notice_due_on = serializers.DateField(allow_null=True)
+    accepted_at = serializers.DateTimeField(allow_null=True)
+    accepted_on = serializers.DateField(allow_null=True)
+    deemed_accepted = serializers.BooleanField()
+    promised_due_on = serializers.DateField(allow_null=True)
+    statutory_due_on = serializers.DateField(allow_null=True)
+    due_provisional = serializers.BooleanField()
+    concluded_at = serializers.DateTimeField(allow_null=True)
+    closed_at = serializers.DateTimeField(allow_null=True)
+    created_at = serializers.DateTimeField()
+
+    def get_matters(self, case) -> list[str]:
+        return sorted(m.code for m in case.matters.all())
+
+
+class CaseDetailOutputSerializer(CaseOutputSerializer):
+    form_data = serializers.DictField()
+    actions = serializers.ListField(
+        child=serializers.CharField(), help_text=_("Actions the status allows (buttons).")
+    )
+    items = ItemProgressOutputSerializer(many=True)
+
+
+class CaseFormOutputSerializer(serializers.Serializer):
+    schema = serializers.DictField(help_text=_("The merged form as a JSON Schema (2020-12)."))
+    data = serializers.DictField(help_text=_("The values saved so far."))
+    materials = serializers.ListField(child=serializers.DictField())
+
+
+class SubmittedMaterialOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    material = CodeRefOutputSerializer()
+    source = serializers.CharField()
+    original_name = serializers.CharField()
+    size = serializers.IntegerField()
+    content_type = serializers.CharField()
+    sha256 = serializers.CharField()
+    sm3 = serializers.CharField()
+    certificate_type = serializers.CharField(source="certificate_type.code", allow_null=True)
+    after_acceptance = serializers.BooleanField()
+    created_at = serializers.DateTimeField()
+
+
+class CorrectionOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    case = serializers.UUIDField(source="case.public_id")
+    items = serializers.ListField(child=serializers.DictField())
+    note = serializers.CharField()
+    requested_at = serializers.DateTimeField()
+    notice_due_on = serializers.DateField()
+    on_time = serializers.BooleanField()
+
+
+class CaseEventOutputSerializer(serializers.Serializer):
+    seq = serializers.IntegerField()
+    kind = enum_field(EventKind.choices)
+    kind_label = serializers.CharField(source="get_kind_display")
+    item = serializers.UUIDField(source="item.public_id", allow_null=True)
+    actor = serializers.SerializerMethodField()
+    occurred_at = serializers.DateTimeField()
+    data = serializers.DictField()
+    hash = serializers.CharField()
+    prev_hash = serializers.CharField()
+
+    def get_actor(self, event) -> str | None:
+        if event.actor is None:
+            return None
+        return getattr(event.actor, "full_name", "") or event.actor.get_username()
+
+
+# --- items -------------------------------------------------------------------------------
+
+
+class ItemOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    case = serializers.UUIDField(source="case.public_id")
+    case_number = serializers.CharField(source="case.number")
+    project_name = serializers.CharField(source="case.project.name")
+    matter = serializers.SerializerMethodField()
+    department = CodeRefOutputSerializer()
+    status = enum_field(ItemStatus.choices)
+    status_label = serializers.CharField(source="get_status_display")
+    version = serializers.IntegerField()
+    reviewer = UserRefOutputSerializer(allow_null=True)
+    approver = UserRefOutputSerializer(allow_null=True)
+    clock_started_on = serializers.DateField(allow_null=True)
+    promised_due_on = serializers.DateField(allow_null=True)
+    statutory_due_on = serializers.DateField(allow_null=True)
+    provisional = serializers.BooleanField()
+    extension_days = serializers.IntegerField()
+    decision = serializers.CharField()
+    decided_on = serializers.DateField(allow_null=True)
+    warning = serializers.SerializerMethodField()
+
+    def get_matter(self, item) -> dict[str, str]:
+        return {"code": item.matter_version.matter.code, "name": item.matter_version.name}
+
+    def get_warning(self, item) -> str | None:
+        """green / yellow / red / none, when the worklist annotated it."""
+        return getattr(item, "warning", None)
+
+
+class DueSkippedDayOutputSerializer(serializers.Serializer):
+    date = serializers.DateField(source="day")
+    kind = serializers.CharField()
+    reason = serializers.CharField()
+
+
+class PauseOutputSerializer(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField()
+    reason = serializers.CharField()
+
+
+class DueExplanationOutputSerializer(serializers.Serializer):
+    start = serializers.DateField()
+    days = serializers.IntegerField()
+    count_start = serializers.BooleanField()
+    due_on = serializers.DateField()
+    provisional = serializers.BooleanField()
+    counted = serializers.ListField(child=serializers.DateField())
+    skipped = DueSkippedDayOutputSerializer(many=True)
+    pauses = PauseOutputSerializer(many=True)
+
+
+class ItemClockOutputSerializer(serializers.Serializer):
+    item = serializers.UUIDField()
+    promised = DueExplanationOutputSerializer()
+    statutory = DueExplanationOutputSerializer()
+
+
+class OpinionInputSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=10000, allow_blank=True)
+    recommendation = serializers.ChoiceField(choices=Recommendation.choices)
+
+
+class OpinionOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    item = serializers.UUIDField(source="item.public_id")
+    author = UserRefOutputSerializer()
+    text = serializers.CharField()
+    recommendation = serializers.ChoiceField(choices=Recommendation.choices)
+    created_at = serializers.DateTimeField()
+
+
+class DecideInputSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=Decision.choices)
+    reason = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    legal_basis = serializers.CharField(
+        max_length=2000, required=False, allow_blank=True, default=""
+    )
+    applicant_rights = serializers.CharField(
+        max_length=2000, required=False, allow_blank=True, default=""
+    )
+
+
+class PauseInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=PauseKind.choices, default=PauseKind.SPECIAL_PROCEDURE)
+    reason = serializers.CharField(max_length=5000, allow_blank=True)
+    evidence = serializers.CharField(max_length=5000, allow_blank=True)
+
+
+class ExtendInputSerializer(serializers.Serializer):
+    working_days = serializers.IntegerField(min_value=1, max_value=15)
+    reason = serializers.CharField(max_length=5000, allow_blank=True)
+
+
+class ExtensionApproveInputSerializer(serializers.Serializer):
+    extension = serializers.UUIDField(help_text=_("Public id of the requested extension."))
+
+
+class ExtensionOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    item = serializers.UUIDField(source="item.public_id")
+    working_days = serializers.IntegerField()
+    reason = serializers.CharField()
+    requested_by = UserRefOutputSerializer()
+    approved_by = UserRefOutputSerializer(allow_null=True)
+    approved_at = serializers.DateTimeField(allow_null=True)
+
+
+class PreApproveInputSerializer(serializers.Serializer):
+    conditions = serializers.CharField(
+        max_length=5000, required=False, allow_blank=True, default=""
+    )
+
+
+class ConditionalResultOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    item = serializers.UUIDField(source="item.public_id")
+    kind = serializers.CharField()
+    conditions = serializers.CharField()
+    issued_at = serializers.DateTimeField()
+
+
+class WorklistQuerySerializer(serializers.Serializer):
+    department = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    status = enum_field(ItemStatus.choices, required=False)
+    warning = enum_field(WarningColour.choices, required=False)

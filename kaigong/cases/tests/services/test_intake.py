@@ -1,0 +1,267 @@
+from datetime import date, timedelta
+
+import pytest
+
+from kaigong.accounts.models import CreditStanding
+from kaigong.cases.constants import CaseStatus, DenialKind, ErrorCode, ItemStatus
+from kaigong.cases.hashing import request_fingerprint
+from kaigong.cases.models import Case, CaseEvent, Correction, Denial
+from kaigong.cases.services.intake import (
+    case_accept,
+    case_accept_with_deferral,
+    case_refuse,
+    case_request_correction,
+    case_resubmit,
+    case_submit,
+    case_withdraw,
+)
+from kaigong.cases.tests.factories import CaseFactory, item_of, lifecycle_world, upload_all
+from kaigong.core.exceptions import Conflict, InvalidInput
+from kaigong.core.models import OutboxMessage
+
+pytestmark = pytest.mark.django_db
+
+
+def _ready_draft(world, **kwargs):
+    case = CaseFactory(world=world, **kwargs)
+    upload_all(case, world.applicant)
+    return Case.objects.get(pk=case.pk)
+
+
+def test_submission_numbers_the_case_and_starts_the_art32_clock(monday):
+    world = lifecycle_world()
+    case = case_submit(case=_ready_draft(world), actor=world.applicant)
+    assert case.status == CaseStatus.SUBMITTED
+    assert case.number == "KG-2026-000001"
+    assert case.service_center == world.centre
+    # Monday 2 March + 5 working days = Monday 9 March
+    assert case.correction_notice_due_on == date(2026, 3, 9)
+    assert (
+        OutboxMessage.objects.filter(topic="case.submitted", key=str(case.public_id)).count() == 1
+    )
+
+
+def test_submission_needs_a_complete_form(monday):
+    world = lifecycle_world()
+    case = _ready_draft(world)
+    Case.objects.filter(pk=case.pk).update(form_data={"project_name": "x"})
+    case.refresh_from_db()
+    with pytest.raises(InvalidInput) as excinfo:
+        case_submit(case=case, actor=world.applicant)
+    assert excinfo.value.code == ErrorCode.FORM_INVALID
+    assert [p["name"] for p in excinfo.value.invalid_params] == ["contact_phone"]
+
+
+def test_submit_replay_returns_the_first_result_and_another_body_is_refused(monday):
+    world = lifecycle_world()
+    case = _ready_draft(world)
+    fingerprint = request_fingerprint({"case": str(case.public_id)})
+    first = case_submit(
+        case=case, actor=world.applicant, idempotency_key="sub-1", fingerprint=fingerprint
+    )
+    replay = case_submit(
+        case=Case.objects.get(pk=case.pk),
+        actor=world.applicant,
+        idempotency_key="sub-1",
+        fingerprint=fingerprint,
+    )
+    assert replay.pk == first.pk
+    assert replay.number == first.number
+    assert CaseEvent.objects.filter(case=case, data__action="submit").count() == 1
+    with pytest.raises(Conflict) as excinfo:
+        case_submit(
+            case=replay, actor=world.applicant, idempotency_key="sub-1", fingerprint="other"
+        )
+    assert excinfo.value.code == ErrorCode.IDEMPOTENCY_KEY_REUSED
+
+
+def test_acceptance_creates_every_item_at_once_with_due_dates(monday):
+    world = lifecycle_world()
+    case = CaseFactory(world=world, submitted=True, with_optional=True)
+    case = case_accept(case=case, actor=world.clerk)
+    assert case.status == CaseStatus.ACCEPTED
+    assert case.accepted_by == world.clerk
+    assert case.accepted_on == date(2026, 3, 2)
+    items = {
+        i.matter_version.matter.code: i for i in case.items.select_related("matter_version__matter")
+    }
+    assert set(items) == {"M1", "M2", "M3"}
+    assert all(i.status == ItemStatus.IN_REVIEW for i in items.values())
+    # promised 5 WD from Monday 2 March → Monday 9 March; statutory 20 WD → Monday 30 March
+    assert items["M1"].promised_due_on == date(2026, 3, 9)
+    assert items["M1"].statutory_due_on == date(2026, 3, 30)
+    assert items["M3"].promised_due_on == date(2026, 3, 5)
+    assert items["M1"].matter_version == world.versions["M1"]
+    assert case.promised_due_on == date(2026, 3, 9)
+    assert case.statutory_due_on == date(2026, 3, 30)
+    event = CaseEvent.objects.get(case=case, data__action="accept")
+    assert len(event.data["items"]) == 3
+
+
+def test_acceptance_refuses_missing_materials_and_changes_nothing(monday):
+    world = lifecycle_world()
+    case = CaseFactory(world=world)
+    upload_all(case, world.applicant, skip=("m-contract",))
+    case = case_submit(case=Case.objects.get(pk=case.pk), actor=world.applicant)
+    with pytest.raises(Conflict) as excinfo:
+        case_accept(case=case, actor=world.clerk)
+    assert excinfo.value.code == ErrorCode.MATERIALS_INCOMPLETE
+    assert [p["name"] for p in excinfo.value.invalid_params] == ["m-contract"]
+    case.refresh_from_db()
+    assert case.status == CaseStatus.SUBMITTED
+    assert case.items.count() == 0
+
+
+def test_refusal_needs_reason_and_basis_and_is_a_denial(monday):
+    world = lifecycle_world()
+    case = CaseFactory(world=world, submitted=True)
+    with pytest.raises(InvalidInput) as excinfo:
+        case_refuse(case=case, actor=world.clerk, reason="", legal_basis="x")
+    assert excinfo.value.code == ErrorCode.REASON_REQUIRED
+    with pytest.raises(InvalidInput) as excinfo:
+        case_refuse(case=case, actor=world.clerk, reason="不属于本机关职权", legal_basis=" ")
+    assert excinfo.value.code == ErrorCode.LEGAL_BASIS_REQUIRED
+    case = case_refuse(
+        case=case, actor=world.clerk, reason="不属于本机关职权", legal_basis="行政许可法第三十二条"
+    )
+    assert case.status == CaseStatus.REFUSED
+    denial = Denial.objects.get(case=case)
+    assert denial.kind == DenialKind.REFUSAL
+    assert denial.by == world.clerk
+    assert "行政复议" in denial.applicant_rights
+
+
+def test_one_correction_notice_lists_everything_and_is_a_denial(monday):
+    world = lifecycle_world()
+    case = CaseFactory(world=world, submitted=True)
+    with pytest.raises(InvalidInput) as excinfo:
+        case_request_correction(case=case, actor=world.clerk, items=[])
+    assert excinfo.value.code == ErrorCode.CORRECTION_EMPTY
+    with pytest.raises(InvalidInput):
+        case_request_correction(
+            case=case, actor=world.clerk, items=[{"kind": "material", "code": "zz"}]
+        )
+    correction = case_request_correction(
+        case=case,
+        actor=world.clerk,
+        items=[
+            {"kind": "material", "code": "m-drawings", "problem": "defective", "note": "缺少签章"},
+            {"kind": "field", "code": "floor_area", "problem": "missing"},
+        ],
+    )
+    assert [i["label"] for i in correction.items] == ["设计图纸", "建筑面积"]
+    assert correction.notice_due_on == date(2026, 3, 9)
+    case.refresh_from_db()
+    assert case.status == CaseStatus.CORRECTION_REQUESTED
+    assert Denial.objects.get(case=case).kind == DenialKind.CORRECTION
+
+
+def test_resubmission_returns_to_the_queue_with_a_new_receipt(monday):
+    world = lifecycle_world()
+    case = CaseFactory(world=world, correction_requested=True)
+    monday.shift(timedelta(days=1))
+    case = case_resubmit(case=case, actor=world.applicant)
+    assert case.status == CaseStatus.SUBMITTED
+    assert case.correction_notice_due_on == date(2026, 3, 10)
+    assert Correction.objects.get(case=case).answered_at is not None
+
+
+def test_late_correction_notice_is_refused_and_acceptance_counts_from_receipt(monday):
+    world = lifecycle_world()
+    case = CaseFactory(world=world, submitted=True)
+    monday.shift(timedelta(days=8))  # Tuesday 10 March, past Monday 9 March
+    with pytest.raises(Conflict) as excinfo:
+        case_request_correction(
+            case=case, actor=world.clerk, items=[{"kind": "field", "code": "floor_area"}]
+        )
+    assert excinfo.value.code == ErrorCode.CORRECTION_NOTICE_OVERDUE
+    case = case_accept(case=case, actor=world.clerk)
+    assert case.deemed_accepted is True
+    assert case.accepted_on == date(2026, 3, 2)
+    assert item_of(case, "M1").promised_due_on == date(2026, 3, 9)
+
+
+def test_withdrawing_an_accepted_case_withdraws_its_items(monday):
+    world = lifecycle_world()
+    case = CaseFactory(world=world, accepted=True)
+    case = case_withdraw(case=case, actor=world.applicant, reason="项目调整")
+    assert case.status == CaseStatus.WITHDRAWN
+    assert set(case.items.values_list("status", flat=True)) == {ItemStatus.WITHDRAWN}
+
+
+def _deferral(**overrides):
+    return {
+        "text": "本单位承诺在期限内补齐容缺材料，逾期愿承担相应责任。",
+        "signer_name": "张三",
+        "materials": ["m-drawings"],
+        "due_on": date(2026, 3, 6),
+        **overrides,
+    }
+
+
+def test_deferral_rules(monday):
+    world = lifecycle_world()
+    case = CaseFactory(world=world)
+    upload_all(case, world.applicant, skip=("m-drawings", "m-form"))
+    from kaigong.cases.services.materials import case_material_upload
+    from kaigong.cases.tests.factories import pdf_file
+
+    case_material_upload(
+        case=Case.objects.get(pk=case.pk),
+        actor=world.applicant,
+        material_code="m-form",
+        file=pdf_file(),
+    )
+    case = case_submit(case=Case.objects.get(pk=case.pk), actor=world.applicant)
+    with pytest.raises(InvalidInput) as excinfo:
+        case_accept_with_deferral(
+            case=case, actor=world.clerk, commitment=_deferral(materials=["m-form"])
+        )
+    assert excinfo.value.code == ErrorCode.NOT_DEFERRABLE
+    with pytest.raises(InvalidInput) as excinfo:
+        case_accept_with_deferral(
+            case=case, actor=world.clerk, commitment=_deferral(due_on=date(2026, 3, 10))
+        )
+    assert excinfo.value.code == ErrorCode.COMMITMENT_DUE_TOO_LATE
+    with pytest.raises(InvalidInput) as excinfo:
+        case_accept_with_deferral(
+            case=case, actor=world.clerk, commitment=_deferral(signer_name="")
+        )
+    assert excinfo.value.code == ErrorCode.COMMITMENT_INVALID
+    world.enterprise.credit_standing = CreditStanding.WATCH
+    world.enterprise.save(update_fields=["credit_standing"])
+    with pytest.raises(Conflict) as excinfo:
+        case_accept_with_deferral(
+            case=Case.objects.get(pk=case.pk), actor=world.clerk, commitment=_deferral()
+        )
+    assert excinfo.value.code == ErrorCode.CREDIT_STANDING
+    world.enterprise.credit_standing = CreditStanding.GOOD
+    world.enterprise.save(update_fields=["credit_standing"])
+    case = case_accept_with_deferral(
+        case=Case.objects.get(pk=case.pk), actor=world.clerk, commitment=_deferral()
+    )
+    assert case.status == CaseStatus.ACCEPTED
+    commitment = case.commitments.get()
+    assert commitment.material_codes == ["m-drawings"]
+    assert len(commitment.text_hash) == 64
+
+
+def test_undertaking_replaces_only_what_the_matter_allows(monday):
+    world = lifecycle_world()
+    case = CaseFactory(world=world)
+    upload_all(case, world.applicant, skip=("m-contract",))
+    case = case_submit(case=Case.objects.get(pk=case.pk), actor=world.applicant)
+    value = {
+        "text": "本单位承诺已签订施工合同。",
+        "signer_name": "张三",
+        "materials": ["m-form"],
+        "verification_due_on": date(2026, 4, 1),
+    }
+    with pytest.raises(InvalidInput) as excinfo:
+        case_accept(case=case, actor=world.clerk, undertaking=value)
+    assert excinfo.value.code == ErrorCode.COMMITMENT_NOT_ALLOWED
+    case = case_accept(
+        case=case, actor=world.clerk, undertaking={**value, "materials": ["m-contract"]}
+    )
+    assert case.status == CaseStatus.ACCEPTED
+    assert case.commitments.get().verification_due_on == date(2026, 4, 1)
