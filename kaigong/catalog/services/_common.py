@@ -58,6 +58,13 @@ def department_from(value: Any, *, name: str, errors: list) -> Department | None
     return department
 
 
+_CODE_NAMES = {
+    "fieldspec": "field",
+    "certificatetype": "certificate_type",
+    "processtrack": "process_track",
+}
+
+
 def by_code(model: type[models.Model], value: Any, *, name: str, errors: list, field="code"):
     """A catalogue row given as itself or by its code; None (and no error) for empty."""
     if value is None or value == "":
@@ -66,9 +73,12 @@ def by_code(model: type[models.Model], value: Any, *, name: str, errors: list, f
         return value
     row = model._default_manager.filter(**{field: str(value)}).first()
     if row is None:
-        label = model._meta.model_name
-        errors.append(param(name, f"unknown_{label}", _('unknown %(kind)s "%(code)s"')
-                            % {"kind": label, "code": value}))  # fmt: skip
+        code = "unknown_" + _CODE_NAMES.get(model._meta.model_name, model._meta.model_name)
+        reason = _('unknown %(kind)s "%(code)s"') % {
+            "kind": model._meta.verbose_name,
+            "code": value,
+        }
+        errors.append(param(name, code, reason))
     return row
 
 

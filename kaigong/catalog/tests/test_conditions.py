@@ -3,6 +3,8 @@
 import builtins
 from decimal import Decimal
 
+from django.utils import translation
+
 import pytest
 
 from kaigong.catalog.conditions import (
@@ -12,6 +14,13 @@ from kaigong.catalog.conditions import (
 )
 
 CODES = {"has_land", "floors", "uses"}
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages are asserted in English (their msgids); Chinese is the default."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.mark.parametrize(

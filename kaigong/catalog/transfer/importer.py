@@ -50,6 +50,11 @@ class Node:
     children: dict[str, list[Node]] = field(default_factory=dict)
 
 
+def _kind(section: str) -> str:
+    model = Department if section == "departments" else SECTIONS[section].model
+    return str(model._meta.verbose_name)
+
+
 def _error(path: str, code: str, reason: str) -> dict[str, str]:
     return {"name": path, "code": code, "reason": f"{path}: {reason}"}
 
@@ -264,13 +269,13 @@ class _Checker:
                 if isinstance(value, str) and value not in self.keys[target]:
                     self.add(f"{node.path}.{column}", "unknown_reference",
                              _('unknown %(kind)s "%(code)s"')
-                             % {"kind": target.rstrip("s"), "code": value})  # fmt: skip
+                             % {"kind": _kind(target), "code": value})  # fmt: skip
             for column, target in spec.many.items():
                 for i, value in enumerate(node.entry.get(column, []) or []):
                     if isinstance(value, str) and value not in self.keys[target]:
                         self.add(f"{node.path}.{column}[{i}]", "unknown_reference",
                                  _('unknown %(kind)s "%(code)s"')
-                                 % {"kind": target.rstrip("s"), "code": value})  # fmt: skip
+                                 % {"kind": _kind(target), "code": value})  # fmt: skip
 
     # -- rules of the catalogue ---------------------------------------------------------
     def _conditions(self, path: str, cond: Any, codes: set[str]) -> None:

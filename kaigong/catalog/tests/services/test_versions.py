@@ -120,8 +120,8 @@ def test_draft_lists_every_error_at_once():
     assert ("stage", "unknown_stage") in codes
     assert ("requirements[0].material", "unknown_material") in codes
     assert ("requirements[1].condition", "invalid_condition") in codes
-    assert ("fields[0].field", "unknown_fieldspec") in codes
-    assert ("certificate_types[0]", "unknown_certificatetype") in codes
+    assert ("fields[0].field", "unknown_field") in codes
+    assert ("certificate_types[0]", "unknown_certificate_type") in codes
     assert ("__all__", "unknown_keys") in codes
     assert MatterVersion.objects.count() == 0
 

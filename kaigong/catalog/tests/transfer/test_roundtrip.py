@@ -2,6 +2,8 @@
 
 import json
 
+from django.utils import translation
+
 import pytest
 
 from kaigong.accounts.models import Department
@@ -122,7 +124,7 @@ def test_a_broken_file_is_rejected_whole_listing_every_error():
     departments_before = Department.objects.count()
 
     # when it is imported
-    with pytest.raises(InvalidInput) as exc:
+    with pytest.raises(InvalidInput) as exc, translation.override("en"):
         catalog_import(data=data, actor=None)
 
     # then every error is listed with its path, and nothing was written
