@@ -50,7 +50,7 @@ class TrackMatterSerializer(serializers.Serializer):
     department = serializers.CharField()
     status = serializers.CharField()
     due_on = serializers.DateField(allow_null=True)
-    warning = serializers.ChoiceField(choices=["green", "yellow", "red", ""])
+    warning = serializers.CharField(help_text="green | yellow | red, or empty before applying")
 
 
 class TrackProjectSerializer(serializers.Serializer):
@@ -62,7 +62,7 @@ class TrackProjectSerializer(serializers.Serializer):
 
 
 class TrackOutputSerializer(serializers.Serializer):
-    scope = serializers.ChoiceField(choices=["enterprise", "project"])
+    scope = serializers.CharField(help_text="enterprise (一企一码) | project (一项一码)")
     projects = TrackProjectSerializer(many=True)
 
 

@@ -202,6 +202,22 @@ def _stage_of(version: MatterVersion, bundle: Bundle) -> tuple[str, str, int]:
     return (stage.code, stage.name, stage.order * 10 + stage.national_stage)
 
 
+def _bundle_question_codes(bundle: Bundle, versions: Mapping[int, MatterVersion]) -> set[str]:
+    """Questions the bundle's conditions refer to (memoised per loaded bundle row)."""
+    cached = getattr(bundle, "_kaigong_question_codes", None)
+    if cached is not None and cached[0] is versions:
+        return cached[1]
+    codes: set[str] = set()
+    for item in bundle.items.all():
+        codes |= condition_question_codes(item.condition)
+        version = versions.get(item.matter_id)
+        if version is not None:
+            for requirement in version.requirements.all():
+                codes |= condition_question_codes(requirement.condition)
+    bundle._kaigong_question_codes = (versions, codes)
+    return codes
+
+
 def _factor_text(factor: Decimal | None) -> str | None:
     return None if factor is None else str(factor)
 
@@ -230,13 +246,11 @@ def build_guide(
     guide_bundles: list[GuideBundle] = []
     for bundle in bundles:
         bundle_codes: list[str] = []
+        referenced_questions |= _bundle_question_codes(bundle, versions)
         for item in bundle.items.all():
-            referenced_questions |= condition_question_codes(item.condition)
             version = versions.get(item.matter_id)
             if version is None:
                 continue  # not in force on this date (or withdrawn)
-            for requirement in version.requirements.all():
-                referenced_questions |= condition_question_codes(requirement.condition)
             if chosen is not None and version.matter.code not in chosen:
                 continue
             if not evaluate_condition(item.condition or {}, answers=answers, facts=facts):
@@ -513,13 +527,76 @@ def bundle_applies_by_default(bundle: Bundle, project: Project) -> bool:
     return True
 
 
-def guide_bundles_for(project: Project, bundle_codes: Sequence[str] | None) -> list[Bundle]:
+# perf: the catalogue changes rarely and is the same for every project, so its rows are
+# loaded once per process and reused while its fingerprint (one query) is unchanged.
+_CATALOGUE_TABLES = (
+    "catalog.MatterVersion",
+    "catalog.Matter",
+    "catalog.MaterialRequirement",
+    "catalog.MatterDependency",
+    "catalog.Material",
+    "catalog.Bundle",
+    "catalog.BundleItem",
+    "catalog.Question",
+    "catalog.Stage",
+    "catalog.CertificateType",
+    "accounts.Department",
+)
+_MEMO_SIZE = 16
+_memo: dict[tuple, Any] = {}
+
+
+def catalogue_fingerprint() -> tuple:
+    """Count, highest id and latest change of every table the guide reads: one query."""
+    from django.apps import apps
+    from django.db import connection
+
+    parts = []
+    for label in _CATALOGUE_TABLES:
+        table = connection.ops.quote_name(apps.get_model(label)._meta.db_table)
+        parts.append(
+            f"(SELECT COUNT(*) FROM {table}), (SELECT MAX(id) FROM {table}), "
+            f"(SELECT MAX(updated_at) FROM {table})"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts))
+        return tuple(str(v) for v in cursor.fetchone())
+
+
+def _memoised(key: tuple, load):
+    if key not in _memo:
+        if len(_memo) >= _MEMO_SIZE:
+            _memo.clear()
+        _memo[key] = load()
+    return _memo[key]
+
+
+def _catalogue_rows(on: date) -> tuple[list[Bundle], dict[int, MatterVersion], list[Question]]:
+    fingerprint = catalogue_fingerprint()
+    bundles = _memoised(("bundles", fingerprint), lambda: list(bundle_list(active_only=True)))
+
+    def versions():
+        ids = {item.matter_id for bundle in bundles for item in bundle.items.all()}
+        return matter_versions_in_force(on=on, matter_ids=ids) if ids else {}
+
+    return (
+        bundles,
+        _memoised(("versions", fingerprint, on), versions),
+        _memoised(
+            ("questions", fingerprint), lambda: list(Question.objects.order_by("order", "code"))
+        ),
+    )
+
+
+def guide_bundles_for(
+    project: Project, bundle_codes: Sequence[str] | None, *, active: Sequence[Bundle] | None = None
+) -> list[Bundle]:
     """
     The bundles chosen by code, or by default those of the project's region and track.
 
     Errors: ``unknown_bundle`` (400) naming the codes that are not active bundles.
     """
-    active = list(bundle_list(active_only=True))
+    active = list(bundle_list(active_only=True)) if active is None else list(active)
     if bundle_codes:
         by_code = {b.code: b for b in active}
         unknown = [c for c in bundle_codes if c not in by_code]
@@ -545,10 +622,8 @@ def project_guide(
 ) -> Guide:
     """Load the catalogue rows for ``project`` (constant query count) and build its guide."""
     on = on or local_date()
-    bundles = guide_bundles_for(project, bundle_codes)
-    matter_ids = {item.matter_id for bundle in bundles for item in bundle.items.all()}
-    versions = matter_versions_in_force(on=on, matter_ids=matter_ids) if matter_ids else {}
-    questions = list(Question.objects.order_by("order", "code"))
+    active, versions, questions = _catalogue_rows(on)
+    bundles = guide_bundles_for(project, bundle_codes, active=active)
     return build_guide(
         bundles=bundles,
         versions=versions,

@@ -15,7 +15,7 @@ the start date, then calendar dates):
 
 The total is the longest path through the graph (the critical path, 关键路径); slack is
 computed by a backward pass, and a matter with no slack is critical. Offsets become dates
-through one ``calendars.selectors.due_date`` call (its ``counted`` days), so a start in a
+through one walk over the calendar's working days (``calendars.selectors.work_calendar``), so a start in a
 year without a published calendar gives provisional dates, marked as such.
 
 A dependent is taken to apply on the day its prerequisite concludes (optimistic, as the
@@ -27,12 +27,12 @@ from __future__ import annotations
 import heapq
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.utils.translation import gettext as _
 
-from kaigong.calendars.selectors import due_date, work_calendar
+from kaigong.calendars.selectors import due_date_check, work_calendar
 from kaigong.calendars.workdays import working_days_between
 from kaigong.catalog.constants import DependencyKind
 from kaigong.core.exceptions import Conflict
@@ -305,17 +305,25 @@ def build_timeline(
     region = region_code[:6] if region_code else ""
     schedules = {mode: schedule(tasks, edges, mode) for mode in TimelineMode.values}
     longest = max((s.end_offset for scheduled in schedules.values() for s in scheduled), default=0)
-    # perf: one calendar walk for every date of every mode
-    walk = due_date(start, longest, region_code=region)
-    counted = walk.counted
-    provisional_years = set(walk.provisional_years)
-    if not work_calendar(region).is_known(start):
+    # perf: one walk over the calendar's working days serves every date of every mode; the
+    # same days ``calendars.add_working_days`` counts (day 0 is the start, not counted).
+    calendar = work_calendar(region)
+    counted: list[date] = []
+    provisional_years: set[int] = set()
+    if not calendar.is_known(start):
         provisional_years.add(start.year)  # even an empty plan starts in an unknown year
+    due_date_check(start, longest)
+    day = start
+    while len(counted) < longest:
+        day += timedelta(days=1)
+        if calendar.is_workday(day):
+            counted.append(day)
+            if not calendar.is_known(day):
+                provisional_years.add(day.year)
 
     def date_at(offset: int) -> date:
         return start if offset == 0 else counted[offset - 1]
 
-    calendar = work_calendar(region)
     modes: dict[str, ModeSchedule] = {}
     for mode, scheduled in schedules.items():
         for task in scheduled:

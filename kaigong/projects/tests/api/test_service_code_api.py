@@ -29,7 +29,9 @@ def test_rotation_retires_the_old_token(api_client, world):
     assert api_client.get(f"/api/v1/track/{old.token}/").status_code == 200
     # when the applicant rotates it
     api_client.force_authenticate(world["applicant"])
-    response = api_client.post(f"/api/v1/projects/{world['project'].public_id}/service-code/rotate/")
+    response = api_client.post(
+        f"/api/v1/projects/{world['project'].public_id}/service-code/rotate/"
+    )
     assert response.status_code == 200
     new_token = response.json()["token"]
     api_client.force_authenticate(None)
@@ -48,7 +50,9 @@ def test_rotation_retires_the_old_token(api_client, world):
 def test_only_the_enterprise_rotates_a_project_code(api_client, world, role):
     old = _code(world)
     api_client.force_authenticate(world[role])
-    response = api_client.post(f"/api/v1/projects/{world['project'].public_id}/service-code/rotate/")
+    response = api_client.post(
+        f"/api/v1/projects/{world['project'].public_id}/service-code/rotate/"
+    )
     assert response.status_code in (403, 404)
     old.refresh_from_db()
     assert old.is_active is True
