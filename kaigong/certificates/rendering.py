@@ -145,7 +145,7 @@ def _render(data: dict[str, Any]) -> bytes:
     rows += [(field["label"], str(field["value"])) for field in data.get("surface", [])]
     valid_to = data.get("valid_to") or _("No time limit")
     rows += [
-        (_("Valid"), f"{data['valid_from']} — {valid_to}"),
+        (_("Validity"), f"{data['valid_from']} — {valid_to}"),
         (_("Issuing department"), data["issuer_name"]),
         (_("Issued on"), data["issued_on"]),
     ]
