@@ -13,11 +13,16 @@ import pytest
 from kaigong.accounts.models import Department, Enterprise, Membership
 from kaigong.accounts.roles import Role
 from kaigong.accounts.validators import parse_uscc
+from kaigong.cases.constants import CaseStatus, ItemStatus
+from kaigong.cases.models import Case
 from kaigong.catalog.constants import BundleKind, DependencyKind, RevisionStatus, VersionStatus
 from kaigong.catalog.models import Bundle, CatalogRevision, MatterVersion, ProcessTrack
 from kaigong.catalog.selectors import key_project_limit
 from kaigong.demo.data import binzhou, gaoming, people, weifang, yinan
+from kaigong.demo.data.projects import PROJECTS
 from kaigong.demo.loader import demo_load
+from kaigong.projects.guide import project_guide
+from kaigong.projects.models import Project
 
 pytestmark = pytest.mark.django_db
 
@@ -168,3 +173,38 @@ def test_every_version_and_revision_is_published(loaded):
     assert CatalogRevision.objects.exclude(status=RevisionStatus.PUBLISHED).exists() is False
     assert MatterVersion.objects.exclude(status=VersionStatus.PUBLISHED).exists() is False
     assert MatterVersion.objects.filter(effective_from__isnull=True).exists() is False
+
+
+def test_the_guide_of_the_yinan_demo_project_shows_16_materials_merged_to_10(loaded):
+    # given the 沂南 demo project, which answers yes to the five situation questions
+    project = Project.objects.get(name=PROJECTS[0]["name"])
+    # when its customised guide is built for the municipal-facilities bundle
+    guide = project_guide(project, bundle_codes=[yinan.BUNDLE_CODE])
+    # then the guide computes the seed's figures from the catalogue
+    assert guide.materials_before == 16
+    assert guide.materials_after == 10
+
+
+def test_each_locality_has_a_demo_project_of_its_enterprise(loaded):
+    names = set(Project.objects.values_list("name", flat=True))
+    assert names == {p["name"] for p in PROJECTS}
+
+
+def test_demo_applications_are_in_several_states(loaded):
+    statuses = {c.project.name: c.status for c in Case.objects.select_related("project")}
+    assert statuses == {
+        "沂南县城区雨污分流管网改造工程": CaseStatus.ACCEPTED,
+        "鸢都滨河花园住宅小区项目": CaseStatus.SUBMITTED,
+        "年产5万吨高性能铝合金新材料项目": CaseStatus.CORRECTION_REQUESTED,
+        "沧江新材料产业园一期项目": CaseStatus.DRAFT,
+    }
+
+
+def test_the_accepted_yinan_application_is_in_parallel_review_in_three_departments(loaded):
+    case = Case.objects.get(bundle__code=yinan.BUNDLE_CODE)
+    items = list(case.items.select_related("matter_version__department"))
+    assert len(items) == 5
+    assert {i.status for i in items} == {ItemStatus.IN_REVIEW}
+    assert {i.matter_version.department.code for i in items} == {
+        "yinan-zhifa", "yinan-zhujian", "yinan-shuiwu"
+    }  # fmt: skip

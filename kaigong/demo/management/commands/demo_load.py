@@ -28,6 +28,7 @@ class Command(BaseCommand):
             return
         labels = {
             "bundles": _("bundles"),
+            "cases": _("applications"),
             "enterprises": _("enterprises"),
             "matters": _("matters"),
             "projects": _("projects"),
