@@ -9,8 +9,8 @@ import pytest
 from kaigong.accounts.roles import Role
 from kaigong.accounts.tests.factories import user_with_role
 from kaigong.catalog.constants import RevisionStatus
-from kaigong.catalog.models import CatalogRevision, Material, MatterVersion
-from kaigong.catalog.tests.factories import draft, published_matter, revision
+from kaigong.catalog.models import Bundle, CatalogRevision, Material, MatterVersion
+from kaigong.catalog.tests.factories import draft, published_matter, revision, rich_catalog
 from kaigong.catalog.tests.services.test_versions import _snapshot
 from kaigong.core.models import AuditRecord
 
@@ -127,3 +127,62 @@ def test_a_bad_condition_is_refused_by_the_admin_form(client):
     assert response.status_code == 200
     assert "ask_when" in response.context["adminform"].form.errors
     assert CatalogRevision.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_every_catalogue_screen_opens_for_a_keeper(client):
+    _login(client, Role.CATALOG_ADMIN)
+    rich_catalog()
+    version = MatterVersion.objects.filter(status="published").first()
+    draft_version = MatterVersion.objects.filter(status="draft").first()
+    pages = [reverse("admin:index")]
+    for model in ("stage", "processtrack", "certificatetype", "material", "fieldspec", "question",
+                  "matter", "matterversion", "catalogrevision", "bundle"):  # fmt: skip
+        pages += [reverse(f"admin:catalog_{model}_changelist"),
+                  reverse(f"admin:catalog_{model}_add")]  # fmt: skip
+    pages += [
+        reverse("admin:catalog_matterversion_change", args=[version.pk]),
+        reverse("admin:catalog_matterversion_change", args=[draft_version.pk]),
+        reverse("admin:catalog_catalogrevision_change", args=[version.revision_id]),
+        reverse("admin:catalog_bundle_change", args=[rich_bundle_id()]),
+    ]
+
+    statuses = {page: client.get(page).status_code for page in pages}
+
+    assert set(statuses.values()) == {200}, statuses
+
+
+def rich_bundle_id() -> int:
+    return Bundle.objects.get(code="kaigong").pk
+
+
+@pytest.mark.django_db
+def test_keeper_drafts_a_version_with_its_materials_in_the_admin(client):
+    # given a published matter and a draft revision
+    _login(client, Role.CATALOG_ADMIN)
+    v1 = published_matter("M1")
+    rev = revision(effective_on=date(2025, 1, 1))
+    material = Material.objects.create(code="plan", name="总平面图")
+    form = {
+        "matter": v1.matter_id, "revision": rev.pk, "name": "第二版", "department": v1.department_id,
+        "matter_type": "01", "exercise_level": "4", "statutory_limit": 20,
+        "statutory_limit_unit": "WD", "promised_limit": 5, "promised_limit_unit": "WD",
+        "case_kind": "2", "fees": "[]", "intermediary_services": "[]", "result_type": "certificate",
+        "requirements-TOTAL_FORMS": 1, "requirements-INITIAL_FORMS": 0,
+        "requirements-0-material": material.pk, "requirements-0-necessity": "required",
+        "requirements-0-condition": "{}", "requirements-0-original_copies": 1,
+        "requirements-0-copy_copies": 0, "requirements-0-electronic": "on",
+        "requirements-0-formats": '["pdf"]', "requirements-0-max_size_mb": 20,
+        "requirements-0-order": 0,
+        "fields-TOTAL_FORMS": 0, "fields-INITIAL_FORMS": 0,
+        "dependencies-TOTAL_FORMS": 0, "dependencies-INITIAL_FORMS": 0,
+    }  # fmt: skip
+
+    # when the keeper saves the add form
+    response = client.post(reverse("admin:catalog_matterversion_add"), form)
+
+    # then a draft version 2 exists with its material, numbered automatically
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    v2 = MatterVersion.objects.get(matter=v1.matter, version=2)
+    assert v2.status == "draft"
+    assert [r.material.code for r in v2.requirements.all()] == ["plan"]
