@@ -1,0 +1,104 @@
+from datetime import date, timedelta
+
+import pytest
+
+from kaigong.cases.constants import ItemStatus, WarningColour
+from kaigong.cases.models import CaseItem
+from kaigong.cases.selectors import (
+    case_item_progress,
+    case_list_correction_notice_due,
+    case_list_for_project,
+    case_list_visible_to,
+    case_queue,
+    item_list_overdue,
+    item_worklist,
+    submitted_material_get_for,
+)
+from kaigong.cases.tests.factories import CaseFactory, item_of, lifecycle_world
+from kaigong.core.exceptions import NotFound
+
+pytestmark = pytest.mark.django_db
+
+
+def test_drafts_are_visible_to_the_enterprise_only(monday):
+    world = lifecycle_world()
+    draft = CaseFactory(world=world)
+    assert list(case_list_visible_to(world.applicant)) == [draft]
+    assert list(case_list_visible_to(world.helper)) == [draft]
+    for name in ("clerk", "supervisor", "stranger", "reviewer1"):
+        assert list(case_list_visible_to(world.users[name])) == []
+
+
+def test_queue_is_in_arrival_order_with_the_art32_warning(monday):
+    world = lifecycle_world()
+    first = CaseFactory(world=world, submitted=True)
+    monday.shift(timedelta(days=4))  # Friday 6 March
+    second = CaseFactory(world=world, submitted=True)
+    queue = list(case_queue(world.clerk))
+    assert queue == [first, second]
+    assert queue[0].notice_warning == WarningColour.YELLOW  # due Monday 9 March
+    assert queue[1].notice_warning == WarningColour.GREEN
+    assert list(case_list_correction_notice_due(world.clerk)) == [first]
+    assert list(case_queue(world.other_clerk)) == []
+    monday.shift(timedelta(days=4))  # Tuesday 10 March
+    assert case_queue(world.clerk).get(pk=first.pk).notice_warning == WarningColour.RED
+
+
+def test_worklist_orders_by_due_date_and_colours_each_item(monday):
+    world = lifecycle_world()
+    case = CaseFactory(world=world, accepted=True, with_optional=True)
+    items = list(item_worklist(world.reviewer1))
+    assert [i.matter_version.matter.code for i in items] == ["M1"]
+    all_items = list(item_worklist(world.supervisor))
+    assert [i.matter_version.matter.code for i in all_items] == ["M3", "M1", "M2"]
+    assert {i.warning for i in all_items} == {WarningColour.GREEN}
+    # Thursday 5 March: M3 due today → yellow; M1/M2 due Monday 9 → yellow (2 WD left)
+    on = date(2026, 3, 5)
+    assert {
+        i.matter_version.matter.code
+        for i in item_worklist(world.supervisor, warning="yellow", on=on)
+    } == {
+        "M1",
+        "M2",
+        "M3",
+    }
+    on = date(2026, 3, 6)
+    red = item_worklist(world.supervisor, warning="red", on=on)
+    assert [i.matter_version.matter.code for i in red] == ["M3"]
+    assert list(item_list_overdue(world.supervisor, on=on)) == [item_of(case, "M3")]
+    assert list(item_worklist(world.supervisor, department=world.departments[1].code)) == [
+        item_of(case, "M2")
+    ]
+    assert list(item_worklist(world.supervisor, status=ItemStatus.PAUSED)) == []
+
+
+def test_overdue_leaves_out_decided_items(monday):
+    world = lifecycle_world()
+    case = CaseFactory(world=world, issued=True)
+    assert CaseItem.objects.filter(case=case, status=ItemStatus.APPROVED).count() == 2
+    assert list(item_list_overdue(world.supervisor, on=date(2027, 1, 1))) == []
+
+
+def test_progress_for_the_tracking_page(monday):
+    world = lifecycle_world()
+    case = CaseFactory(world=world, accepted=True)
+    rows = case_item_progress(case)
+    assert [r["matter_code"] for r in rows] == ["M1", "M2"]
+    assert rows[0]["status"] == "in_review"
+    assert rows[0]["warning"] == "green"
+    assert rows[0]["next_step"]
+    assert list(case_list_for_project(world.project)) == [case]
+
+
+def test_materials_open_only_for_those_who_need_them(monday):
+    world = lifecycle_world()
+    case = CaseFactory(world=world, accepted=True)
+    contract = case.materials.get(material__code="m-contract", is_current=True)
+    assert submitted_material_get_for(world.applicant, contract.public_id) == contract
+    assert submitted_material_get_for(world.reviewer2, contract.public_id) == contract
+    with pytest.raises(NotFound):
+        submitted_material_get_for(world.reviewer1, contract.public_id)  # M1 does not need it
+    with pytest.raises(NotFound):
+        submitted_material_get_for(world.stranger, contract.public_id)
+    with pytest.raises(NotFound):
+        submitted_material_get_for(world.applicant, "not-a-uuid")
