@@ -36,11 +36,18 @@ def user_create(
     is_staff: bool = False,
     actor: User | None = None,
     check_password: bool = True,
+    password_hash: str | None = None,
 ) -> User:
+    """
+    Create a user. ``password_hash`` (an already hashed password, from ``make_password``)
+    serves bulk loads such as the demo, where hashing once with Argon2 is enough.
+    """
     if User.objects.filter(username__iexact=username).exists():
         raise Conflict(_("This user name is already taken."), code="username_taken")
     user = User(username=username, full_name=full_name, phone=phone, email=email, is_staff=is_staff)
-    if password:
+    if password_hash:
+        user.password = password_hash
+    elif password:
         if check_password:
             try:
                 validate_password(password, user)

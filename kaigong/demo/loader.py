@@ -38,6 +38,7 @@ class DemoContext:
     """What the steps share: rows by natural key, and the catalogue keeper acting."""
 
     password: str
+    password_hash: str | None = None  # hashed once per load, shared by every demo user
     departments: dict[str, Department] = field(default_factory=dict)
     centers: dict[str, ServiceCenter] = field(default_factory=dict)
     enterprises: dict[str, Enterprise] = field(default_factory=dict)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from kaigong.accounts.models import Enterprise, ServiceCenter, User, Window
@@ -87,10 +88,14 @@ def _user_get_or_create(
     if existing is not None:
         return existing
     context.count("users")
-    # the password was checked once against the validators by the loader
+    # the password was checked once against the validators by the loader, and is hashed
+    # once per load: every demo user shares it (perf: Argon2 per user made the load slow)
+    if context.password_hash is None:
+        context.password_hash = make_password(context.password)
     return user_create(
         username=username,
-        password=context.password,
+        password=None,
+        password_hash=context.password_hash,
         full_name=full_name,
         is_staff=is_staff,
         check_password=False,
