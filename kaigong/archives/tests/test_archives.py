@@ -1,0 +1,165 @@
+"""The archive: folders, sweep, pushes, export package and its verification, visibility."""
+
+import io
+import zipfile
+
+from django.core.files.base import ContentFile
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+import pytest
+
+from kaigong.accounts.roles import Role
+from kaigong.accounts.tests.factories import DepartmentFactory, user_with_role
+from kaigong.archives.constants import DocumentKind, StageTag
+from kaigong.archives.models import ArchiveDocument, DocumentPush
+from kaigong.archives.package import package_build, package_verify
+from kaigong.archives.services import archive_sweep, subscription_set
+from kaigong.cases.models import SubmittedMaterial
+from kaigong.catalog.models import Material, MatterVersion
+from kaigong.catalog.services import material_upsert, stage_upsert
+from kaigong.certificates.crypto import sm3_hex
+from kaigong.certificates.tests.factories import issue, issuing_catalogue
+from kaigong.core.models import Notification
+from kaigong.projects.tests.factories import ProjectFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _project_with_documents(*, investment_type="social", construction_stage=False):
+    catalogue = issuing_catalogue()
+    if construction_stage:
+        stage = stage_upsert(code="s-build-arch", name="施工许可", national_stage=3, order=3)
+        MatterVersion.objects.filter(pk=catalogue.merged.pk).update(stage=stage)
+    project = ProjectFactory(investment_type=investment_type, region_code="371321")
+    certificates = issue(catalogue, project=project)
+    material = Material.objects.filter(code="m-arch").first() or material_upsert(
+        code="m-arch", name="建设工程施工合同"
+    )
+    content = "施工合同正文".encode()
+    SubmittedMaterial.objects.create(
+        case_id=certificates[0].case_item.case_id,
+        material=material,
+        source="upload",
+        file=ContentFile(content, name="contract.pdf"),
+        original_name="施工合同.pdf",
+        size=len(content),
+        content_type="application/pdf",
+        sha256="0" * 64,
+        sm3=sm3_hex(content),
+    )
+    return catalogue, project, certificates
+
+
+def test_sweep_files_every_document_once_with_hashes():
+    # given a project with five released certificates and one uploaded material
+    _, project, _ = _project_with_documents(investment_type="government")
+
+    # when the sweep runs twice
+    archive_sweep(project=project)
+    archive_sweep(project=project)
+
+    # then each document is filed once, with its origin and correct hashes
+    documents = ArchiveDocument.objects.filter(folder__project=project)
+    assert documents.filter(kind=DocumentKind.CERTIFICATE).count() == 5
+    assert documents.filter(kind=DocumentKind.MATERIAL).count() == 1
+    assert documents.count() == 6
+    assert project.archive_folder.classification == "government"
+    for document in documents:
+        with document.file.open("rb") as handle:
+            assert sm3_hex(handle.read()) == document.sm3
+        assert document.origin_id
+
+
+def test_package_verifies_and_names_the_file_with_a_flipped_byte(tmp_path, capsys):
+    # given a package of the project's archive
+    _, project, _ = _project_with_documents()
+    archive_sweep(project=project)
+    package = package_build(project.archive_folder)
+    assert package_verify(package).ok is True
+
+    # when one byte inside one file's data is flipped
+    with zipfile.ZipFile(io.BytesIO(package)) as archive:
+        target = next(i for i in archive.infolist() if i.filename.startswith("files/material/"))
+    start = target.header_offset + 30 + len(target.filename.encode()) + len(target.extra)
+    damaged = bytearray(package)
+    damaged[start + target.compress_size // 2] ^= 0x01
+    path = tmp_path / "package.zip"
+    path.write_bytes(bytes(damaged))
+
+    # then the verification names exactly that file
+    report = package_verify(path)
+    assert report.changed == [target.filename]
+    assert report.missing == []
+    with pytest.raises(CommandError):
+        call_command("archive_package_verify", str(path))
+    assert f"CHANGED {target.filename}" in capsys.readouterr().out
+
+
+def test_package_with_a_removed_file_names_it_missing():
+    _, project, _ = _project_with_documents()
+    archive_sweep(project=project)
+    package = package_build(project.archive_folder)
+    source = zipfile.ZipFile(io.BytesIO(package))
+    dropped = next(n for n in source.namelist() if n.startswith("files/certificate/"))
+    rebuilt = io.BytesIO()
+    with zipfile.ZipFile(rebuilt, "w") as archive:
+        for name in source.namelist():
+            if name != dropped:
+                archive.writestr(name, source.read(name))
+
+    report = package_verify(rebuilt.getvalue())
+
+    assert report.missing == [dropped]
+    assert report.changed == []
+
+
+def test_subscribed_department_receives_construction_documents():
+    # given a department subscribed to 施工 documents in the county
+    department = DepartmentFactory(region_code="371321")
+    subscription_set(department=department, stages=[StageTag.CONSTRUCTION])
+    other = DepartmentFactory(region_code="371321")
+    subscription_set(department=other, stages=[StageTag.PLANNING])
+
+    # when the archive files the construction-stage certificates
+    _, project, _ = _project_with_documents(construction_stage=True)
+    archive_sweep(project=project)
+
+    # then the four 施工 certificates are pushed to its inbox, not to the planning subscriber
+    pushed = DocumentPush.objects.filter(department=department)
+    assert pushed.count() == 4
+    assert DocumentPush.objects.filter(department=other).count() == 0
+    assert (
+        Notification.objects.filter(department=department, kind="archive_document_pushed").count()
+        == 4
+    )
+
+
+ROLES_200 = {"supervisor", "window_clerk", "holder_applicant", "issuer_reviewer"}
+
+
+def test_archive_and_package_visibility_for_every_role(api_client):
+    catalogue, project, certificates = _project_with_documents()
+    archive_sweep(project=project)
+    roles = {
+        "supervisor": user_with_role(Role.SUPERVISOR),
+        "window_clerk": user_with_role(Role.WINDOW_CLERK),
+        "holder_applicant": user_with_role(Role.APPLICANT, enterprise=project.enterprise),
+        "issuer_reviewer": user_with_role(Role.REVIEWER, department=catalogue.department),
+        "other_applicant": user_with_role(Role.APPLICANT),
+        "other_reviewer": user_with_role(Role.REVIEWER),
+        "helper": user_with_role(Role.HELPER),
+        "catalog_admin": user_with_role(Role.CATALOG_ADMIN),
+    }
+    base = f"/api/v1/archives/projects/{project.public_id}/"
+    for name, user in roles.items():
+        api_client.force_authenticate(user)
+        index = api_client.get(base)
+        package = api_client.get(base + "package/")
+        expected = 200 if name in ROLES_200 else 404
+        assert (name, index.status_code, package.status_code) == (name, expected, expected)
+        if expected == 200:
+            assert len(index.json()["documents"]) == 6
+            assert package_verify(package.content).ok is True
+    api_client.force_authenticate(None)
+    assert api_client.get(base).status_code in (401, 403)
