@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from kaigong.core.exceptions import Conflict, InvalidInput
 from kaigong.core.services import audit_record
 
-from .models import Department, Enterprise, Membership, ServiceCenter, User
+from .models import Department, Enterprise, Membership, ServiceCenter, User, Window
 from .roles import ROLE_SCOPE, Scope
 from .validators import normalise_uscc, parse_uscc
 
@@ -202,3 +202,35 @@ def department_upsert(*, code: str, actor: User | None = None, **fields: Any) ->
         department.full_clean()
     audit_record(actor=actor, action="department_saved", obj=department, summary=department.name)
     return department
+
+
+@transaction.atomic
+def service_center_upsert(
+    *,
+    code: str,
+    name: str,
+    region_code: str,
+    departments: list[Department] | tuple[Department, ...] = (),
+    windows: list[tuple[str, str]] | tuple[tuple[str, str], ...] = (),
+    actor: User | None = None,
+    **fields: Any,
+) -> tuple[ServiceCenter, bool]:
+    """
+    Create a service centre by code (or keep the existing one), serve ``departments`` and
+    open the ``windows`` (number, name) it does not have yet. Return (centre, created).
+    """
+    center = ServiceCenter.objects.filter(code=code).first()
+    created = center is None
+    if created:
+        center = ServiceCenter(code=code, name=name, region_code=region_code, **fields)
+        center.full_clean()
+        center.save()
+        audit_record(actor=actor, action="service_center_saved", obj=center, summary=name)
+    center.departments.add(*departments)
+    for number, window_name in windows:
+        if not center.windows.filter(number=number).exists():
+            window = Window(service_center=center, number=number, name=window_name)
+            window.full_clean()
+            window.save()
+            audit_record(actor=actor, action="window_saved", obj=window, summary=str(window))
+    return center, created

@@ -11,17 +11,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
 
-from kaigong.accounts.models import Enterprise, ServiceCenter, User, Window
+from kaigong.accounts.models import Enterprise, ServiceCenter, User
 from kaigong.accounts.roles import ROLE_SCOPE, Scope
 from kaigong.accounts.services import (
     department_upsert,
     enterprise_register,
     membership_grant,
+    service_center_upsert,
     user_create,
 )
-from kaigong.core.services import audit_record
 from kaigong.demo.data import people
 
 if TYPE_CHECKING:
@@ -52,24 +51,19 @@ def load_accounts(context: DemoContext) -> None:
         )
 
 
-@transaction.atomic
 def _service_center_upsert(context: DemoContext, data: dict) -> ServiceCenter:
-    values = {k: data[k] for k in ("name", "region_code", "address", "office_hours")}
-    center = ServiceCenter.objects.filter(code=data["code"]).first()
-    if center is None:
-        center = ServiceCenter(code=data["code"], **values)
-        center.full_clean()
-        center.save()
-        audit_record(actor=None, action="service_center_saved", obj=center, summary=center.name)
+    center, created = service_center_upsert(
+        code=data["code"],
+        name=data["name"],
+        region_code=data["region_code"],
+        address=data["address"],
+        office_hours=data["office_hours"],
+        departments=[context.departments[code] for code in data["departments"]],
+        windows=data["windows"],
+    )
+    if created:
         context.count("service_centers")
-    center.departments.add(*[context.departments[code] for code in data["departments"]])
-    for number, name in data["windows"]:
-        if not center.windows.filter(number=number).exists():
-            window = Window(service_center=center, number=number, name=name)
-            window.full_clean()
-            window.save()
-            audit_record(actor=None, action="window_saved", obj=window, summary=str(window))
-            context.count("windows")
+        context.count("windows", len(data["windows"]))
     return center
 
 
