@@ -168,8 +168,8 @@ def test_two_clerks_accepting_at_once_one_wins_one_gets_409():
         copies = [Case.objects.get(pk=case.pk), Case.objects.get(pk=case.pk)]
         results, errors = _run_together(
             [
-                lambda: case_accept(case=copies[0], actor=world.clerk),
-                lambda: case_accept(case=copies[1], actor=second_clerk),
+                lambda c=copies[0]: case_accept(case=c, actor=world.clerk),
+                lambda c=copies[1]: case_accept(case=c, actor=second_clerk),
             ]
         )
         assert sum(r is not None for r in results) == 1
