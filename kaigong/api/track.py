@@ -30,14 +30,33 @@ from kaigong.projects.tracking import track_payload
 
 
 def case_progress_from_cases(project: Any) -> list[Mapping[str, Any]]:
-    """Progress rows of the project's cases, read from the cases app when it has them."""
+    """
+    Progress rows of the project's cases, read from the cases app, in the shape
+    ``projects.hooks`` documents: the due date is the promised one, the actual start the
+    case's acceptance day, the actual end the item's decision day; submitted materials are
+    named by the catalogue's material names only (never file names).
+    """
     try:
         from kaigong.cases.selectors import case_item_progress, case_list_for_project
     except ImportError:  # the cases app does not offer them (yet): no progress to show
         return []
     rows: list[Mapping[str, Any]] = []
     for case in case_list_for_project(project):
-        rows.extend(case_item_progress(case))
+        decided = dict(case.items.values_list("public_id", "decided_on"))
+        decided = {str(k): v for k, v in decided.items()}
+        materials = sorted(
+            {m.material.name for m in case.materials.select_related("material") if m.material_id}
+        )
+        for row in case_item_progress(case):
+            rows.append(
+                {
+                    **row,
+                    "due_on": row.get("promised_due_on"),
+                    "started_on": getattr(case, "accepted_on", None),
+                    "concluded_on": decided.get(str(row.get("item"))),
+                    "submitted_materials": materials,
+                }
+            )
     return rows
 
 

@@ -43,7 +43,7 @@ def _project_progress(project: Project) -> dict[str, Any]:
     for code, row in by_code.items():
         if code not in seen:
             matters.append(_matter(row.get("matter_name", ""), row.get("department_name", ""), row))
-    next_steps = [str(row["next_step"]) for row in rows if row.get("next_step")]
+    next_steps = list(dict.fromkeys(str(row["next_step"]) for row in rows if row.get("next_step")))
     if not rows:
         if guide.unanswered:
             next_steps.append(_("Answer the situation questions of the customised guide."))

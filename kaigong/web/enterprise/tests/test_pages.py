@@ -45,12 +45,17 @@ def test_new_enterprise_signs_up_and_registers_a_project(client):
     # then the detail page shows the guide, and the timeline explains its total
     page = client.get(f"/projects/{project.public_id}/").content.decode()
     assert "甲事项" in page and "hx-post" in page
-    timeline = client.get(f"/projects/{project.public_id}/timeline/?start=2025-09-26").content.decode()
+    timeline = client.get(
+        f"/projects/{project.public_id}/timeline/?start=2025-09-26"
+    ).content.decode()
     assert "<svg" in timeline
     assert "甲事项 → 乙事项 → 丁事项" in timeline
     code = client.get(f"/projects/{project.public_id}/service-code/")
     assert code.status_code == 200
-    assert client.get(f"/projects/{project.public_id}/service-code/qr.png")["Content-Type"] == "image/png"
+    assert (
+        client.get(f"/projects/{project.public_id}/service-code/qr.png")["Content-Type"]
+        == "image/png"
+    )
     pdf = client.get(f"/projects/{project.public_id}/guide.pdf")
     assert pdf["Content-Type"] == "application/pdf"
 
@@ -163,7 +168,9 @@ def test_rotate_button_issues_a_new_code(client, world):
 
 @pytest.mark.django_db
 def test_inbox_page_marks_read(client, world):
-    message = notification_send(kind="progress", title="甲事项已办结", enterprise=world["enterprise"])
+    message = notification_send(
+        kind="progress", title="甲事项已办结", enterprise=world["enterprise"]
+    )
     client.force_login(world["applicant"])
     assert "甲事项已办结" in client.get("/inbox/").content.decode()
     response = client.post(f"/inbox/{message.public_id}/read/", HTTP_HX_REQUEST="true")
