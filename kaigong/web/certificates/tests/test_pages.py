@@ -71,3 +71,22 @@ def test_approver_revokes_from_the_page(client):
     certificate.refresh_from_db()
     assert certificate.status == "revoked"
     assert certificate.revocation_reason == "许可依据变更"
+
+
+def test_archive_ledger_and_folder_pages(client):
+    from kaigong.archives.services import archive_sweep
+
+    certificates = issue(issuing_catalogue())
+    project = certificates[0].project
+    archive_sweep(project=project)
+    client.force_login(user_with_role(Role.SUPERVISOR))
+
+    ledger = client.get("/archives/")
+    folder = client.get(f"/archives/projects/{project.public_id}/")
+    package = client.get(f"/archives/projects/{project.public_id}/package/")
+
+    assert [row["project"] for row in ledger.context["rows"]] == [project]
+    assert len(folder.context["documents"]) == 5
+    assert package["Content-Type"] == "application/zip"
+    client.force_login(user_with_role(Role.APPLICANT))
+    assert client.get(f"/archives/projects/{project.public_id}/").status_code == 404
