@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db.models import Case as When_
 from django.db.models import CharField, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_noop
 
 from kaigong.accounts.roles import Role
 from kaigong.accounts.selectors import (
@@ -255,16 +256,16 @@ def case_list_for_project(project: Any) -> QuerySet[Case]:
 
 
 NEXT_STEP = {
-    ItemStatus.WAITING: "Waiting for a prerequisite matter",
-    ItemStatus.IN_REVIEW: "The department is reviewing",
-    ItemStatus.PAUSED: "Special procedure under way; the clock is stopped",
-    ItemStatus.PROPOSED: "Awaiting the approver's decision",
-    ItemStatus.PRE_APPROVED: "Pre-approved; awaiting the final decision",
-    ItemStatus.APPROVED: "Done",
-    ItemStatus.APPROVED_DEFERRED: "Approved; supply the deferred materials",
-    ItemStatus.DENIED: "Denied; see the reasons and your rights",
-    ItemStatus.WITHDRAWN: "Withdrawn",
-    ItemStatus.TERMINATED: "Terminated",
+    ItemStatus.WAITING: gettext_noop("Waiting for a prerequisite matter"),
+    ItemStatus.IN_REVIEW: gettext_noop("The department is reviewing"),
+    ItemStatus.PAUSED: gettext_noop("Special procedure under way; the clock is stopped"),
+    ItemStatus.PROPOSED: gettext_noop("Awaiting the approver's decision"),
+    ItemStatus.PRE_APPROVED: gettext_noop("Pre-approved; awaiting the final decision"),
+    ItemStatus.APPROVED: gettext_noop("Done"),
+    ItemStatus.APPROVED_DEFERRED: gettext_noop("Approved; supply the deferred materials"),
+    ItemStatus.DENIED: gettext_noop("Denied; see the reasons and your rights"),
+    ItemStatus.WITHDRAWN: gettext_noop("Withdrawn"),
+    ItemStatus.TERMINATED: gettext_noop("Terminated"),
 }
 
 

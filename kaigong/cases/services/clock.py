@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kaigong.cases.constants import (
@@ -244,7 +244,7 @@ def item_extension_approve(*, extension: Extension, actor: Any) -> CaseItem:
     extension.approved_by, extension.approved_at, extension.notice_sent_at = actor, now, now
     extension.save(update_fields=["approved_by", "approved_at", "notice_sent_at", "updated_at"])
     case = item.case
-    title = _g("%(matter)s: time limit extended by %(days)s working days") % {
+    title = gettext("%(matter)s: time limit extended by %(days)s working days") % {
         "matter": item.matter_version.name,
         "days": extension.working_days,
     }

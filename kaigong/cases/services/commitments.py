@@ -21,7 +21,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kaigong.accounts.models import CreditStanding, Enterprise
@@ -257,7 +257,7 @@ def _breach(*, commitment: Commitment, actor: Any, kind: str, note: str) -> Comm
             case=case,
             kind=DenialKind.RETURN,
             reason=note,
-            legal_basis=_g("Commitment signed by the applicant (容缺受理承诺书 / 告知承诺书)"),
+            legal_basis=gettext("Commitment signed by the applicant (容缺受理承诺书 / 告知承诺书)"),
             by=actor if getattr(actor, "pk", None) else None,
         )
     return commitment
@@ -276,7 +276,9 @@ def commitment_breach_check(*, on: date | None = None, actor: Any = None) -> lis
     ).order_by("due_on", "id")
     for commitment in lapsed:
         with transaction.atomic():
-            note = _g("Deferred materials not supplied by %(due)s") % {"due": commitment.due_on}
+            note = gettext("Deferred materials not supplied by %(due)s") % {
+                "due": commitment.due_on
+            }
             breached.append(
                 _breach(
                     commitment=commitment,
@@ -308,7 +310,7 @@ def commitment_verify(
     ):
         raise Conflict(_("This commitment is not pending."), code=ErrorCode.COMMITMENT_NOT_PENDING)
     if not passed:
-        note = note or _g("The commitment did not match the facts on verification.")
+        note = note or gettext("The commitment did not match the facts on verification.")
         _breach(
             commitment=commitment, actor=actor, kind=CreditRecordKind.FALSE_COMMITMENT, note=note
         )

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kaigong.accounts.models import CreditStanding
@@ -543,5 +543,5 @@ def case_withdraw(*, case: Case, actor: Any, reason: str = "") -> Case:
         action=CaseAction.WITHDRAW,
         actor=actor,
         changes={"closed_at": timezone.now()},
-        data={"reason": reason or _g("Withdrawn by the applicant")},
+        data={"reason": reason or gettext("Withdrawn by the applicant")},
     )
