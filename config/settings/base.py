@@ -213,6 +213,12 @@ DEMO_PASSWORD = env("DEMO_PASSWORD", default="Kaigong@2026")
 KAIGONG_WARNING_DAYS_DEFAULT = env.int("KAIGONG_WARNING_DAYS_DEFAULT", default=2)
 # Private signing keys of the issuing departments: outside the database and the repository.
 KAIGONG_KEY_DIR = env.path("KAIGONG_KEY_DIR", default=BASE_DIR / "var" / "keys")
+# Make a department's key pair on first issuance (development); prod.py turns it off.
+KAIGONG_KEYS_AUTO_CREATE = env.bool("KAIGONG_KEYS_AUTO_CREATE", default=True)
+# Where private keys live: a dotted path to a keystore class (a signing server can replace it).
+KAIGONG_KEYSTORE = env("KAIGONG_KEYSTORE", default="kaigong.certificates.keystore.FileKeyStore")
+# Absolute prefix of links printed in QR codes, e.g. https://kaigong.gov.example
+KAIGONG_PUBLIC_BASE_URL = env("KAIGONG_PUBLIC_BASE_URL", default="")
 
 LOGGING = {
     "version": 1,

@@ -26,7 +26,8 @@ def home(request: HttpRequest) -> HttpResponse:
     memberships = membership_list_for(request.user).select_related(
         "enterprise", "department", "service_center"
     )
-    return render(request, "web/home.html", {"memberships": memberships})
+    roles = {m.role for m in memberships}
+    return render(request, "web/home.html", {"memberships": memberships, "roles": roles})
 
 
 def lockout_response(request: HttpRequest, credentials=None, *args, **kwargs) -> HttpResponse:

@@ -1,5 +1,4 @@
 import io
-import os
 from datetime import date
 from decimal import Decimal
 
@@ -34,6 +33,3 @@ def test_guide_pdf_contains_the_chinese_matter_and_material_names():
         "立项用地规划许可",
     ):
         assert name in text
-    if os.environ.get("KAIGONG_KEEP_PDF"):
-        with open(os.environ["KAIGONG_KEEP_PDF"], "wb") as fh:
-            fh.write(data)

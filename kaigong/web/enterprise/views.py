@@ -45,6 +45,7 @@ from kaigong.projects.services import (
 )
 from kaigong.projects.timeline import build_timeline
 from kaigong.projects.tracking import track_payload
+from kaigong.web.ratelimit import rate_limited
 
 from .forms import EnterpriseSignUpForm, ProjectForm, TimelineForm, answers_from_post
 from .gantt import gantt
@@ -357,6 +358,7 @@ def inbox_read_all(request: HttpRequest) -> HttpResponse:
 # --- public tracking ------------------------------------------------------------------------
 
 
+@rate_limited("track")
 def track(request: HttpRequest, token: str) -> HttpResponse:
     """The public page behind a service code: progress only, no login."""
     try:
