@@ -4,6 +4,7 @@ Everything, with safe defaults: SQLite, local files, in-process tasks (STYLE.md 
 ``dev.py``, ``test.py`` and ``prod.py`` override only a few values.
 """
 
+import os
 from datetime import timedelta
 
 from django.core.exceptions import ImproperlyConfigured
@@ -154,6 +155,12 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "var" / "static")
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")  # never served directly
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploaded application materials: outside any served directory, read only through views
+    # that check permission. At scale: S3-compatible storage through django-storages.
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": os.path.join(str(MEDIA_ROOT), "private"), "base_url": None},
+    },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -210,6 +217,7 @@ SPECTACULAR_SETTINGS = {
 
 # --- Platform settings ----------------------------------------------------------------------
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="Kaigong@2026")
+KAIGONG_CASE_NUMBER_PREFIX = env("KAIGONG_CASE_NUMBER_PREFIX", default="KG")
 KAIGONG_WARNING_DAYS_DEFAULT = env.int("KAIGONG_WARNING_DAYS_DEFAULT", default=2)
 # Private signing keys of the issuing departments: outside the database and the repository.
 KAIGONG_KEY_DIR = env.path("KAIGONG_KEY_DIR", default=BASE_DIR / "var" / "keys")

@@ -12,7 +12,15 @@ from django.utils.translation import gettext_lazy as _
 from kaigong.core.exceptions import Conflict, InvalidInput
 from kaigong.core.services import audit_record
 
-from .models import Department, Enterprise, Membership, ServiceCenter, User, Window
+from .models import (
+    CreditStanding,
+    Department,
+    Enterprise,
+    Membership,
+    ServiceCenter,
+    User,
+    Window,
+)
 from .roles import ROLE_SCOPE, Scope
 from .validators import normalise_uscc, parse_uscc
 
@@ -234,3 +242,30 @@ def service_center_upsert(
             window.save()
             audit_record(actor=actor, action="window_saved", obj=window, summary=str(window))
     return center, created
+
+
+@transaction.atomic
+def enterprise_credit_standing_set(
+    *, enterprise: Enterprise, standing: str, actor: Any, reason: str
+) -> Enterprise:
+    """
+    Lower an enterprise's credit standing after a breach (a lapsed 容缺 commitment, a false
+    告知承诺). Never improves it here: credit repair (信用修复) is its own procedure.
+    """
+    order = [CreditStanding.GOOD, CreditStanding.WATCH, CreditStanding.DISHONEST]
+    if order.index(CreditStanding(standing)) <= order.index(
+        CreditStanding(enterprise.credit_standing)
+    ):
+        return enterprise
+    old = enterprise.credit_standing
+    enterprise.credit_standing = standing
+    enterprise.full_clean()
+    enterprise.save(update_fields=["credit_standing", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="enterprise_credit_standing_set",
+        obj=enterprise,
+        summary=reason,
+        data={"from": old, "to": standing},
+    )
+    return enterprise

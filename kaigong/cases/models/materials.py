@@ -52,7 +52,7 @@ class SubmittedMaterial(BaseModel):
         related_name="+",
     )
     certificate_identifier = models.CharField(
-        _("certificate identifier"), max_length=64, blank=True
+        _("certificate identifier"), max_length=128, blank=True
     )
     uploaded_by = models.ForeignKey(
         "accounts.User",

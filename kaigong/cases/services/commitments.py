@@ -24,7 +24,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from kaigong.accounts.models import CreditStanding, Enterprise
+from kaigong.accounts.models import CreditStanding
+from kaigong.accounts.services import enterprise_credit_standing_set
 from kaigong.cases.constants import (
     ITEM_OPEN_STATUSES,
     CaseAction,
@@ -45,7 +46,6 @@ from kaigong.cases.services._transition import _case_transition, _item_transitio
 from kaigong.cases.services.events import case_event_record
 from kaigong.core.clock import local_date
 from kaigong.core.exceptions import Conflict, InvalidInput
-from kaigong.core.services import audit_record
 
 
 @dataclass
@@ -193,32 +193,6 @@ def commitment_fulfil(*, commitment: Commitment, actor: Any) -> Commitment:
         handover.release_deferred(case_item_id=item.pk, actor=actor)
     case_issue_if_released(case=case, actor=actor)
     return commitment
-
-
-def enterprise_credit_standing_set(
-    *, enterprise: Enterprise, standing: str, actor: Any, reason: str
-) -> Enterprise:
-    """
-    Set an enterprise's credit standing (interim: belongs in accounts.services; see the
-    report). Never improves a standing: "dishonest" stays dishonest.
-    """
-    order = [CreditStanding.GOOD, CreditStanding.WATCH, CreditStanding.DISHONEST]
-    if order.index(CreditStanding(standing)) <= order.index(
-        CreditStanding(enterprise.credit_standing)
-    ):
-        return enterprise
-    old = enterprise.credit_standing
-    enterprise.credit_standing = standing
-    enterprise.full_clean()
-    enterprise.save(update_fields=["credit_standing", "updated_at"])
-    audit_record(
-        actor=actor,
-        action="enterprise_credit_standing_set",
-        obj=enterprise,
-        summary=reason,
-        data={"from": old, "to": standing},
-    )
-    return enterprise
 
 
 def _breach(*, commitment: Commitment, actor: Any, kind: str, note: str) -> Commitment:

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 
+from kaigong.projects import hooks
 from kaigong.projects.guide import project_guide
 from kaigong.projects.hooks import set_held_certificate_types_provider
 from kaigong.projects.tests.factories import ProjectFactory, small_catalogue
@@ -18,9 +19,10 @@ def catalogue():
 @pytest.fixture
 def held_provider():
     held: dict[int, set[str]] = {}
+    previous = hooks._provider  # the certificates app registers the real one in ready()
     set_held_certificate_types_provider(lambda enterprise: held.get(enterprise.id, set()))
     yield held
-    set_held_certificate_types_provider(None)
+    set_held_certificate_types_provider(previous)
 
 
 def _project(catalogue, **kwargs):
