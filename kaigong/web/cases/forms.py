@@ -44,7 +44,8 @@ def _schema_field(prop: dict[str, Any], required: bool) -> forms.Field:
     common = {
         "label": prop.get("title", ""),
         "required": False,  # a draft may be incomplete; submission checks required fields
-        "help_text": prop.get("description", "") + (f" ({prop['x-unit']})" if "x-unit" in prop else ""),
+        "help_text": prop.get("description", "")
+        + (f" ({prop['x-unit']})" if "x-unit" in prop else ""),
     }
     if kind == "integer":
         return forms.IntegerField(
@@ -94,7 +95,8 @@ class MergedForm(forms.Form):
         return {
             key: _json_value(value)
             for key, value in self.cleaned_data.items()
-            if value not in (None, "", [], False) or isinstance(self.fields[key], forms.BooleanField)
+            if value not in (None, "", [], False)
+            or isinstance(self.fields[key], forms.BooleanField)
         }
 
 
