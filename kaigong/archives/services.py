@@ -158,6 +158,21 @@ def subscription_set(
     return subscription
 
 
+def _file_record(project, kind, title, obj, prefix, number, record, stage, actor) -> None:
+    """File one case record (correction, commitment, denial, opinion, decision) as JSON."""
+    archive_document_file(
+        project=project,
+        kind=kind,
+        title=title,
+        origin_type=obj._meta.label_lower,
+        origin_id=str(obj.public_id),
+        content=canonical_json({"case": number, **record}),
+        file_name=f"{prefix}-{obj.public_id}.json",
+        stage=stage,
+        actor=actor,
+    )
+
+
 def _file_cases(project: Project, actor) -> int:
     from kaigong.cases.models import Case
 
@@ -200,104 +215,96 @@ def _file_cases(project: Project, actor) -> int:
             filed += 1
         for correction in case.corrections.all():
             record = {
-                "case": number,
                 "items": correction.items,
                 "note": correction.note,
                 "requested_at": correction.requested_at,
             }
-            archive_document_file(
-                project=project,
-                kind=DocumentKind.CORRECTION,
-                title=f"{number} {_('Correction notice')}",
-                origin_type="cases.correction",
-                origin_id=str(correction.public_id),
-                content=canonical_json(record),
-                file_name=f"correction-{correction.public_id}.json",
-                stage=case_stage,
-                actor=actor,
+            _file_record(
+                project,
+                DocumentKind.CORRECTION,
+                f"{number} {_('Correction notice')}",
+                correction,
+                "correction",
+                number,
+                record,
+                case_stage,
+                actor,
             )
             filed += 1
         for commitment in case.commitments.all():
             record = {
-                "case": number,
                 "kind": commitment.kind,
                 "text": commitment.text,
                 "signer": commitment.signer_name,
                 "signed_at": commitment.signed_at,
                 "materials": commitment.material_codes,
             }
-            archive_document_file(
-                project=project,
-                kind=DocumentKind.COMMITMENT,
-                title=f"{number} {_('Commitment')}",
-                origin_type="cases.commitment",
-                origin_id=str(commitment.public_id),
-                content=canonical_json(record),
-                file_name=f"commitment-{commitment.public_id}.json",
-                stage=case_stage,
-                actor=actor,
+            _file_record(
+                project,
+                DocumentKind.COMMITMENT,
+                f"{number} {_('Commitment')}",
+                commitment,
+                "commitment",
+                number,
+                record,
+                case_stage,
+                actor,
             )
             filed += 1
         for denial in case.denials.all():
             record = {
-                "case": number,
                 "kind": denial.kind,
                 "reason": denial.reason,
                 "legal_basis": denial.legal_basis,
                 "rights": denial.applicant_rights,
                 "at": denial.at,
             }
-            archive_document_file(
-                project=project,
-                kind=DocumentKind.DENIAL,
-                title=f"{number} {denial.get_kind_display()}",
-                origin_type="cases.denial",
-                origin_id=str(denial.public_id),
-                content=canonical_json(record),
-                file_name=f"denial-{denial.public_id}.json",
-                stage=case_stage,
-                actor=actor,
+            _file_record(
+                project,
+                DocumentKind.DENIAL,
+                f"{number} {denial.get_kind_display()}",
+                denial,
+                "denial",
+                number,
+                record,
+                case_stage,
+                actor,
             )
             filed += 1
         for item in case.items.all():
             stage = stage_of(item.matter_version)
+            name = item.matter_version.name
             for opinion in item.opinions.all():
                 record = {
-                    "case": number,
-                    "matter": item.matter_version.name,
+                    "matter": name,
                     "text": opinion.text,
                     "recommendation": opinion.recommendation,
                     "at": opinion.created_at,
                 }
-                archive_document_file(
-                    project=project,
-                    kind=DocumentKind.OPINION,
-                    title=f"{number} {item.matter_version.name} {_('Review opinion')}",
-                    origin_type="cases.opinion",
-                    origin_id=str(opinion.public_id),
-                    content=canonical_json(record),
-                    file_name=f"opinion-{opinion.public_id}.json",
-                    stage=stage,
-                    actor=actor,
+                _file_record(
+                    project,
+                    DocumentKind.OPINION,
+                    f"{number} {name} {_('Review opinion')}",
+                    opinion,
+                    "opinion",
+                    number,
+                    record,
+                    stage,
+                    actor,
                 )
                 filed += 1
             if item.decided_at is not None:
-                record = {
-                    "case": number,
-                    "matter": item.matter_version.name,
-                    "decision": item.decision,
-                    "decided_at": item.decided_at,
-                }
-                archive_document_file(
-                    project=project,
-                    kind=DocumentKind.DECISION,
-                    title=f"{number} {item.matter_version.name} {_('Decision')}",
-                    origin_type="cases.caseitem",
-                    origin_id=str(item.public_id),
-                    content=canonical_json(record),
-                    file_name=f"decision-{item.public_id}.json",
-                    stage=stage,
-                    actor=actor,
+                record = {"matter": name, "decision": item.decision, "decided_at": item.decided_at}
+                _file_record(
+                    project,
+                    DocumentKind.DECISION,
+                    f"{number} {name} {_('Decision')}",
+                    item,
+                    "decision",
+                    number,
+                    record,
+                    stage,
+                    actor,
                 )
                 filed += 1
     return filed
