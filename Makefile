@@ -34,7 +34,7 @@ lint: install
 	@$(VENV)/bin/lint-imports --no-cache
 
 check: install
-	@DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py check --fail-level WARNING
+	@DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py check --database default --fail-level WARNING
 	@DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run >/dev/null || (echo "Missing migrations: run manage.py makemigrations" && exit 1)
 	@bash scripts/check_schema.sh
 

@@ -250,10 +250,29 @@ class Membership(BaseModel):
                 name="membership_scope_fits_role",
                 condition=_scope_condition(),
             ),
+            # One row per user, role and scope; per scope column, so that SQLite (which
+            # has no NULLS NOT DISTINCT) enforces it as PostgreSQL does.
             models.UniqueConstraint(
-                fields=["user", "role", "enterprise", "department", "service_center"],
-                name="membership_unique",
-                nulls_distinct=False,
+                fields=["user", "role", "enterprise"],
+                condition=Q(enterprise__isnull=False),
+                name="membership_unique_enterprise",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "department"],
+                condition=Q(department__isnull=False),
+                name="membership_unique_department",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "service_center"],
+                condition=Q(service_center__isnull=False),
+                name="membership_unique_service_center",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                condition=Q(
+                    enterprise__isnull=True, department__isnull=True, service_center__isnull=True
+                ),
+                name="membership_unique_platform",
             ),
         ]
 

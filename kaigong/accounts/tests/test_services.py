@@ -111,3 +111,18 @@ def test_database_refuses_a_membership_whose_scope_does_not_fit():
         Membership.objects.create(user=user, role=Role.REVIEWER, enterprise=EnterpriseFactory())
     with pytest.raises(IntegrityError), transaction.atomic():
         Membership.objects.create(user=user, role=Role.SUPERVISOR, department=DepartmentFactory())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [Role.SUPERVISOR, Role.REVIEWER, Role.APPLICANT])
+def test_database_refuses_the_same_membership_twice(role):
+    scope = {
+        Scope.ENTERPRISE: {"enterprise": EnterpriseFactory()},
+        Scope.DEPARTMENT: {"department": DepartmentFactory()},
+        Scope.PLATFORM: {},
+    }[ROLE_SCOPE[role]]
+    user = UserFactory()
+    Membership.objects.create(user=user, role=role, **scope)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Membership.objects.create(user=user, role=role, **scope)
