@@ -1,0 +1,33 @@
+"""``manage.py bench_worklist``: worklist p95 with 100,000 items on PostgreSQL (≤ 60 ms)."""
+
+import os
+
+from django.core.management.base import BaseCommand
+
+from kaigong.cases.bench import CHILD_FLAG, run_in_child, run_worklist_bench
+
+GOAL_MS = 60.0
+
+
+class Command(BaseCommand):
+    help = "Worklist (selector and API, first page with count) p95 over 100,000 items."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--items", type=int, default=100_000)
+        parser.add_argument("--queries", type=int, default=200)
+
+    def handle(self, *args, **options):
+        if not os.environ.get(CHILD_FLAG):
+            argv = [f"--items={options['items']}", f"--queries={options['queries']}"]
+            code = run_in_child("bench_worklist", argv, self.stdout.write)
+            if code:
+                raise SystemExit(code)
+            return
+        r = run_worklist_bench(total=options["items"], queries=options["queries"])
+        verdict = "met" if r.api_p95_ms <= GOAL_MS else "NOT met"
+        self.stdout.write(
+            f"bench_worklist: {r.items} items built in {r.build_seconds:.1f} s; "
+            f"{r.queries} queries: selector p50 {r.selector_p50_ms:.1f} ms, "
+            f"p95 {r.selector_p95_ms:.1f} ms; API p50 {r.api_p50_ms:.1f} ms, "
+            f"p95 {r.api_p95_ms:.1f} ms (goal ≤ {GOAL_MS:.0f} ms: {verdict})"
+        )
