@@ -74,3 +74,23 @@ def test_admin_is_in_chinese():
 
     assert response.status_code == 200
     assert "站点管理" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "link", "absent"),
+    [
+        (Role.APPLICANT, "/cases/", "/window/"),
+        (Role.WINDOW_CLERK, "/window/", "/workbench/"),
+        (Role.REVIEWER, "/workbench/", "/window/"),
+        (Role.SUPERVISOR, "/archives/", "/workbench/"),
+    ],
+)
+def test_home_offers_each_role_its_own_work(role, link, absent):
+    client = Client()
+    client.force_login(user_with_role(role))
+
+    content = client.get("/").content.decode()
+
+    assert f'href="{link}"' in content
+    assert f'href="{absent}"' not in content
