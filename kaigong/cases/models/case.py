@@ -225,7 +225,9 @@ class CaseItem(BaseModel):
         verbose_name_plural = _("case items")
         ordering = ["case", "order", "id"]
         indexes = [
-            models.Index(fields=["department", "status", "promised_due_on"], name="item_work_idx")
+            models.Index(fields=["department", "status", "promised_due_on"], name="item_work_idx"),
+            # perf: the worklist's order (promised due date, nulls last, then id)
+            models.Index(fields=["department", "promised_due_on", "id"], name="item_worklist_idx"),
         ]
         constraints = [
             models.UniqueConstraint(
