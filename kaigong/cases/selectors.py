@@ -18,7 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Case as When_
-from django.db.models import CharField, F, Q, QuerySet, Value, When
+from django.db.models import CharField, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_noop
 
@@ -173,7 +173,12 @@ def annotate_warning(
     """
     default = settings.KAIGONG_WARNING_DAYS_DEFAULT
     thresholds = thresholds if thresholds is not None else _warning_thresholds(on)
-    qs = qs.annotate(warning_days=Coalesce("matter_version__warning_days", Value(default)))
+    # perf: a correlated subquery, not a join, so that count() (which drops unused
+    # annotations) counts the items table alone
+    per_matter = MatterVersion.objects.filter(pk=OuterRef("matter_version_id"))
+    qs = qs.annotate(
+        warning_days=Coalesce(Subquery(per_matter.values("warning_days")[:1]), Value(default))
+    )
     yellow = [
         When(
             warning_days=n,
