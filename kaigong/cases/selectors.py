@@ -213,13 +213,13 @@ def item_worklist(
     code, status and warning colour. Closed items are left out unless ``status`` asks.
     """
     on = on or local_date()
-    # perf: only the relations a worklist row shows
+    # perf: only the relations a worklist row shows; the small ones are prefetched, since
+    # planning a nine-way join cost PostgreSQL more than the three extra queries
     qs = (
         item_list_visible_to(user)
         .select_related(None)
-        .select_related(
-            "case__project", "matter_version__matter", "department", "reviewer", "approver"
-        )
+        .select_related("case__project", "matter_version__matter")
+        .prefetch_related("department", "reviewer", "approver")
     )
     if not user_has_role(user, Role.SUPERVISOR):
         qs = qs.filter(department_id__in=user_department_ids(user))
