@@ -1,7 +1,8 @@
 """
 Demo applications (cases) in several states, one per locality's project:
 
-- 沂南: the five-matter municipal bundle, submitted and accepted at the window (in review);
+- 沂南: the five-matter municipal bundle twice: one concluded with its certificates issued
+  (and filed in the archive), one accepted at the window and in parallel review;
 - 潍坊: theme 我要用地, submitted and waiting at the window;
 - 滨州: 一般工业项目联合评审, submitted, then a one-time correction notice;
 - 高明: the green channel, a draft with its form filled in.
@@ -9,9 +10,22 @@ Demo applications (cases) in several states, one per locality's project:
 
 from .yinan import BUNDLE_CODE as YINAN_BUNDLE
 
-ACCEPTED, SUBMITTED, CORRECTION, DRAFT = "accepted", "submitted", "correction", "draft"
+ISSUED, ACCEPTED, SUBMITTED, CORRECTION, DRAFT = (
+    "issued",
+    "accepted",
+    "submitted",
+    "correction",
+    "draft",
+)
 
 CASES = [
+    {
+        "project": "沂南县汶河路供水管网迁改工程",
+        "bundle": YINAN_BUNDLE,
+        "applicant": "yinan_applicant",
+        "clerk": "yinan_clerk",
+        "state": ISSUED,
+    },
     {
         "project": "沂南县城区雨污分流管网改造工程",
         "bundle": YINAN_BUNDLE,
@@ -80,3 +94,6 @@ DEMO_PDF = (
     b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
     b"trailer<</Root 1 0 R>>\n%%EOF\n"
 )
+
+# The reviewers' opinion on the concluded demo application.
+OPINION_TEXT = "经审查，申请材料齐全，符合法定形式，施工方案和交通组织方案可行，同意办理。"

@@ -22,6 +22,24 @@ PROJECTS = [
         },
     },
     {
+        "enterprise": "yinan-wenhe",
+        "registered_by": "yinan_applicant",
+        "name": "沂南县汶河路供水管网迁改工程",
+        "region_code": YINAN,
+        "investment_type": "government",
+        "category": "municipal",
+        "address": "山东省临沂市沂南县汶河路（振兴路至澳柯玛大道段）",
+        "total_investment": "960",
+        # taken through the whole lifecycle by the demo: certificates issued and archived
+        "answers": {
+            "occupies_road": True,
+            "pipeline_on_bridge": True,
+            "moves_water_facility": True,
+            "attaches_to_road": True,
+            "affects_greenery": True,
+        },
+    },
+    {
         "enterprise": "weifang-yuandu",
         "registered_by": "weifang_applicant",
         "name": "鸢都滨河花园住宅小区项目",

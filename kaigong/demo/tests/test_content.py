@@ -13,11 +13,16 @@ import pytest
 from kaigong.accounts.models import Department, Enterprise, Membership
 from kaigong.accounts.roles import Role
 from kaigong.accounts.validators import parse_uscc
+from kaigong.archives.package import package_build, package_verify
+from kaigong.archives.services import archive_folder_open, archive_sweep
 from kaigong.cases.constants import CaseStatus, ItemStatus
 from kaigong.cases.models import Case
 from kaigong.catalog.constants import BundleKind, DependencyKind, RevisionStatus, VersionStatus
 from kaigong.catalog.models import Bundle, CatalogRevision, MatterVersion, ProcessTrack
 from kaigong.catalog.selectors import key_project_limit
+from kaigong.certificates.constants import VerificationStatus
+from kaigong.certificates.models import Certificate
+from kaigong.certificates.verification import certificate_verify_identifier
 from kaigong.demo.data import binzhou, gaoming, people, weifang, yinan
 from kaigong.demo.data.projects import PROJECTS
 from kaigong.demo.loader import demo_load
@@ -193,6 +198,7 @@ def test_each_locality_has_a_demo_project_of_its_enterprise(loaded):
 def test_demo_applications_are_in_several_states(loaded):
     statuses = {c.project.name: c.status for c in Case.objects.select_related("project")}
     assert statuses == {
+        "沂南县汶河路供水管网迁改工程": CaseStatus.ISSUED,
         "沂南县城区雨污分流管网改造工程": CaseStatus.ACCEPTED,
         "鸢都滨河花园住宅小区项目": CaseStatus.SUBMITTED,
         "年产5万吨高性能铝合金新材料项目": CaseStatus.CORRECTION_REQUESTED,
@@ -201,10 +207,41 @@ def test_demo_applications_are_in_several_states(loaded):
 
 
 def test_the_accepted_yinan_application_is_in_parallel_review_in_three_departments(loaded):
-    case = Case.objects.get(bundle__code=yinan.BUNDLE_CODE)
+    case = Case.objects.get(bundle__code=yinan.BUNDLE_CODE, status=CaseStatus.ACCEPTED)
     items = list(case.items.select_related("matter_version__department"))
     assert len(items) == 5
     assert {i.status for i in items} == {ItemStatus.IN_REVIEW}
     assert {i.matter_version.department.code for i in items} == {
         "yinan-zhifa", "yinan-zhujian", "yinan-shuiwu"
     }  # fmt: skip
+
+
+def test_the_concluded_yinan_application_has_verifiable_certificates(loaded):
+    # given the demo application taken through review and decision by two people per
+    # department
+    case = Case.objects.get(status=CaseStatus.ISSUED)
+    certificates = list(Certificate.objects.filter(project=case.project))
+
+    # then one certificate per matter was issued together, and each verifies as valid
+    assert len(certificates) == case.items.count() == 5
+    assert len({c.released_at for c in certificates}) == 1  # 一次出证: released together
+    for certificate in certificates:
+        result = certificate_verify_identifier(certificate.identifier)
+        assert result.status == VerificationStatus.VALID
+    for item in case.items.select_related("reviewer", "approver"):
+        assert item.reviewer_id != item.approver_id
+
+
+@pytest.mark.parametrize("name", [p["name"] for p in PROJECTS])
+def test_every_demo_project_archive_exports_and_verifies(loaded, name):
+    # given every demo project's archive folder, swept from its applications
+    project = Project.objects.get(name=name)
+    archive_sweep(project=project)
+    folder = archive_folder_open(project=project)
+
+    # when its package is built and verified
+    report = package_verify(package_build(folder))
+
+    # then every file matches its SM3 hash in the manifest
+    assert report.ok is True
+    assert report.checked == folder.documents.count()
