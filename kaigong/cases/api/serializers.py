@@ -199,6 +199,12 @@ class CaseOutputSerializer(serializers.Serializer):
     promised_due_on = serializers.DateField(allow_null=True)
     statutory_due_on = serializers.DateField(allow_null=True)
     due_provisional = serializers.BooleanField()
+    plan = serializers.JSONField(
+        source="plan_snapshot",
+        help_text="The timeline of the case's matters as planned on the acceptance day "
+        "(empty before acceptance): per matter code its start_on, end_on and working days, "
+        "the total, the critical path and the serial baseline.",
+    )
     concluded_at = serializers.DateTimeField(allow_null=True)
     closed_at = serializers.DateTimeField(allow_null=True)
     created_at = serializers.DateTimeField()

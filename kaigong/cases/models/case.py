@@ -129,6 +129,12 @@ class Case(BaseModel):
         default=False,
         help_text=_("A due date reaches a year whose calendar is not published yet."),
     )
+    plan_snapshot = models.JSONField(
+        _("plan at acceptance"),
+        default=dict,
+        blank=True,
+        help_text=_("The timeline of the case's matters as planned on the acceptance day."),
+    )
     concluded_at = models.DateTimeField(_("concluded at"), null=True, blank=True)
     closed_at = models.DateTimeField(
         _("closed at"), null=True, blank=True, help_text=_("Refused, withdrawn, issued or halted.")

@@ -40,6 +40,7 @@ from kaigong.cases.permissions import (
     ensure_can_submit_case,
     ensure_can_withdraw_case,
 )
+from kaigong.cases.planning import case_plan_snapshot
 from kaigong.cases.requirements import MaterialNeed
 from kaigong.cases.services._idempotency import check_key, idempotency_claim, idempotent_replay
 from kaigong.cases.services._transition import _case_transition, _item_transition, case_lock
@@ -467,6 +468,9 @@ def case_accept(
         )
     case.accepted_on = reference
     promised, statutory, provisional = case_due_dates(case, planned, on=today)
+    plan = case_plan_snapshot(
+        case, matter_codes=[i.matter_version.matter.code for i in planned], accepted_on=reference
+    )
     locked = _case_transition(
         case=case,
         action=CaseAction.ACCEPT,
@@ -479,6 +483,7 @@ def case_accept(
             "promised_due_on": promised,
             "statutory_due_on": statutory,
             "due_provisional": provisional,
+            "plan_snapshot": plan,
         },
         data={
             "deemed_accepted": deemed,

@@ -182,9 +182,11 @@ def case_detail(request: HttpRequest, public_id) -> HttpResponse:
     today = local_date()
     progress = case_item_progress(case, on=today)
     items = {str(i.public_id): i for i in case.items.select_related("matter_version", "case")}
+    planned = case.plan_snapshot.get("matters", {})
     for row in progress:
         item = items[row["item"]]
         row["clock"] = item_due_dates(item, on=today) if item.clock_started_on else None
+        row["plan"] = planned.get(row["matter_code"])
     return render(
         request,
         T + "detail.html",

@@ -256,3 +256,19 @@ def test_the_case_page_explains_each_due_date_day_by_day(world):
     row = response.context["items"][0]
     assert str(row["clock"].promised.due_on) == "2026-03-09"
     assert len(row["clock"].promised.counted) == 5
+
+
+@pytest.mark.django_db
+def test_the_case_page_shows_the_plan_kept_at_acceptance(world):
+    # given an accepted case
+    case = CaseFactory(world=world, accepted=True)
+
+    # when the applicant opens the case page
+    content = client_for(world.applicant).get(f"/cases/{case.public_id}/").content.decode()
+
+    # then the planned dates of each matter and the planned total are shown, from the data
+    case.refresh_from_db()
+    plan = case.plan_snapshot
+    assert f"{plan['total_days']} 个工作日" in content
+    for planned in plan["matters"].values():
+        assert f"{planned['start_on']} → {planned['end_on']}" in content
