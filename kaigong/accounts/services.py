@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
@@ -9,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from kaigong.core.exceptions import Conflict, InvalidInput
+from kaigong.core.exceptions import Conflict, InvalidInput, PermissionDenied
 from kaigong.core.services import audit_record
 
 from .models import (
@@ -21,7 +22,8 @@ from .models import (
     User,
     Window,
 )
-from .roles import ROLE_SCOPE, Scope
+from .roles import ROLE_SCOPE, Role, Scope
+from .selectors import user_has_role
 from .validators import normalise_uscc, parse_uscc
 
 
@@ -269,3 +271,90 @@ def enterprise_credit_standing_set(
         data={"from": old, "to": standing},
     )
     return enterprise
+
+
+@dataclass(frozen=True)
+class Registration:
+    enterprise: Enterprise
+    user: User | None
+    on_behalf: bool
+
+
+@transaction.atomic
+def enterprise_sign_up(
+    *,
+    actor: User | None,
+    uscc: str,
+    name: str,
+    legal_representative: str,
+    contact_name: str = "",
+    contact_phone: str = "",
+    address: str = "",
+    username: str = "",
+    password: str = "",
+    full_name: str = "",
+    phone: str = "",
+    email: str = "",
+) -> Registration:
+    """
+    Register an enterprise and (for self sign-up, always) its applicant user, in one step.
+
+    Self sign-up (anonymous) needs a user name and password; the user becomes the
+    enterprise's applicant and administrator. Helpers and window clerks register on the
+    enterprise's behalf: recorded in ``registered_by`` and the audit record; the applicant's
+    login is then optional.
+
+    Errors: ``uscc_length``, ``uscc_charset``, ``uscc_category``, ``uscc_checksum``,
+    ``weak_password``, ``username_required``, ``invalid_input`` (400);
+    ``permission_denied`` (403, a logged-in user who is not a helper or window clerk);
+    ``enterprise_exists``, ``username_taken`` (409).
+    """
+    on_behalf = bool(getattr(actor, "is_authenticated", False))
+    if on_behalf and not user_has_role(actor, Role.HELPER, Role.WINDOW_CLERK):
+        raise PermissionDenied(
+            _("Only helpers and window clerks register enterprises on their behalf.")
+        )
+    if not on_behalf and not (username and password):
+        raise InvalidInput(
+            _("Choose a user name and a password."),
+            code="username_required",
+            invalid_params=[
+                {"name": n, "code": "username_required", "reason": _("Required.")}
+                for n, v in (("username", username), ("password", password))
+                if not v
+            ],
+        )
+    enterprise = enterprise_register(
+        actor=actor if on_behalf else None,
+        uscc=uscc,
+        name=name,
+        legal_representative=legal_representative,
+        contact_name=contact_name or full_name,
+        contact_phone=contact_phone or phone,
+        address=address,
+    )
+    user = None
+    if username:
+        user = user_create(
+            username=username,
+            password=password or None,
+            full_name=full_name,
+            phone=phone,
+            email=email,
+            actor=actor if on_behalf else None,
+        )
+        membership_grant(
+            user=user,
+            role=Role.APPLICANT,
+            enterprise=enterprise,
+            is_enterprise_admin=True,
+            actor=actor if on_behalf else user,
+        )
+    audit_record(
+        actor=actor if on_behalf else user,
+        action="enterprise_registered_on_behalf" if on_behalf else "enterprise_signed_up",
+        obj=enterprise,
+        summary=enterprise.name,
+        data={"user": user.username if user else "", "on_behalf": on_behalf},
+    )
+    return Registration(enterprise=enterprise, user=user, on_behalf=on_behalf)

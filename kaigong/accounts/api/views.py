@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from kaigong.accounts.services import enterprise_sign_up
 from kaigong.core.selectors import (
     notification_get_for,
     notification_list_for,
@@ -15,7 +16,6 @@ from kaigong.core.selectors import (
 )
 from kaigong.core.services import notification_mark_all_read, notification_mark_read
 
-from .registration import enterprise_sign_up
 from .serializers import (
     EnterpriseInputSerializer,
     NotificationOutputSerializer,

@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kaigong.accounts.api.registration import enterprise_sign_up
 from kaigong.accounts.selectors import enterprise_list_for
+from kaigong.accounts.services import enterprise_sign_up
 from kaigong.catalog.models import Question
 from kaigong.core.clock import local_date
 from kaigong.core.exceptions import DomainError, NotFound
