@@ -10,7 +10,6 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("auth/token/", TokenObtainApi.as_view(), name="auth-token"),
-    path("", include("kaigong.api.track")),
     path("", include("kaigong.calendars.api.urls")),
     path("", include("kaigong.catalog.api.urls")),
     path("", include("kaigong.accounts.api.urls")),

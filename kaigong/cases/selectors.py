@@ -415,3 +415,30 @@ def denial_list_visible_to(user: Any, *, since: date | None = None) -> QuerySet[
     if since is not None:
         qs = qs.filter(at__date__gte=since)
     return qs.order_by("-at", "-id")
+
+
+def case_progress_for_project(project: Any) -> list[dict[str, Any]]:
+    """
+    Progress rows of the project's cases in the shape ``projects.hooks`` documents (the
+    tracking page and plan-against-actual read them through that hook): the due date is the promised one, the actual start the
+    case's acceptance day, the actual end the item's decision day; submitted materials are
+    named by the catalogue's material names only (never file names).
+    """
+    rows: list[dict[str, Any]] = []
+    for case in case_list_for_project(project):
+        decided = dict(case.items.values_list("public_id", "decided_on"))
+        decided = {str(k): v for k, v in decided.items()}
+        materials = sorted(
+            {m.material.name for m in case.materials.select_related("material") if m.material_id}
+        )
+        for row in case_item_progress(case):
+            rows.append(
+                {
+                    **row,
+                    "due_on": row.get("promised_due_on"),
+                    "started_on": case.accepted_on,
+                    "concluded_on": decided.get(str(row.get("item"))),
+                    "submitted_materials": materials,
+                }
+            )
+    return rows

@@ -34,7 +34,7 @@ def held_certificate_type_codes(enterprise: Enterprise) -> set[str]:
 
 
 # --- Case progress (服务专码 tracking, plan against actual) ----------------------------------
-# The cases app sits above projects. It (or, until it does, the API root) registers a
+# The cases app sits above projects. It registers, in its AppConfig.ready(), a
 # function returning, for a project, one dict per case item with the keys it knows of:
 #   matter_code, matter_name, department_name, status, status_label, due_on (date),
 #   warning ("green" | "yellow" | "red" | ""), next_step, started_on, concluded_on,
@@ -47,10 +47,6 @@ _progress_provider: CaseProgressProvider | None = None
 def set_case_progress_provider(fn: CaseProgressProvider | None) -> None:
     global _progress_provider
     _progress_provider = fn
-
-
-def has_case_progress_provider() -> bool:
-    return _progress_provider is not None
 
 
 def case_progress(project: Any) -> list[Mapping[str, Any]]:

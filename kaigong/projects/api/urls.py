@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from . import views
+from .track import TrackApi
 
 app_name = "projects-api"
 
@@ -24,6 +25,7 @@ project_urls = [
 ]
 
 urlpatterns = [
+    path("track/<str:token>/", TrackApi.as_view(), name="track"),
     path("projects/", views.ProjectListCreateApi.as_view(), name="project-list"),
     path("projects/<uuid:public_id>/", include(project_urls)),
     path(
