@@ -20,6 +20,7 @@ from kaigong.cases.constants import (
     Recommendation,
     WarningColour,
 )
+from kaigong.catalog.api.serializers import CodeNameOutputSerializer
 
 
 def enum_field(choices, **kwargs) -> serializers.ChoiceField:
@@ -60,11 +61,6 @@ class RefOutputSerializer(serializers.Serializer):
     """A linked object by its public id and name."""
 
     id = serializers.UUIDField(source="public_id")
-    name = serializers.CharField()
-
-
-class CodeRefOutputSerializer(serializers.Serializer):
-    code = serializers.CharField()
     name = serializers.CharField()
 
 
@@ -188,7 +184,7 @@ class CaseOutputSerializer(serializers.Serializer):
     version = serializers.IntegerField()
     project = RefOutputSerializer()
     enterprise = RefOutputSerializer()
-    bundle = CodeRefOutputSerializer()
+    bundle = CodeNameOutputSerializer()
     matters = serializers.SerializerMethodField()
     submitted_at = serializers.DateTimeField(allow_null=True)
     received_at = serializers.DateTimeField(allow_null=True)
@@ -229,7 +225,7 @@ class CaseFormOutputSerializer(serializers.Serializer):
 
 class SubmittedMaterialOutputSerializer(serializers.Serializer):
     id = serializers.UUIDField(source="public_id")
-    material = CodeRefOutputSerializer()
+    material = CodeNameOutputSerializer()
     source = serializers.CharField()
     original_name = serializers.CharField()
     size = serializers.IntegerField()
@@ -277,7 +273,7 @@ class ItemOutputSerializer(serializers.Serializer):
     case_number = serializers.CharField(source="case.number")
     project_name = serializers.CharField(source="case.project.name")
     matter = serializers.SerializerMethodField()
-    department = CodeRefOutputSerializer()
+    department = CodeNameOutputSerializer()
     status = enum_field(ItemStatus.choices)
     status_label = serializers.CharField(source="get_status_display")
     version = serializers.IntegerField()
