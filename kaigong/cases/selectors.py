@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db.models import Case as When_
 from django.db.models import CharField, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from kaigong.accounts.roles import Role
@@ -35,12 +36,19 @@ from kaigong.cases.constants import (
     ItemStatus,
     WarningColour,
 )
-from kaigong.cases.deadlines import warning_colour, warning_days_for, warning_threshold
+from kaigong.cases.deadlines import (
+    ItemDue,
+    item_due_dates,
+    warning_colour,
+    warning_days_for,
+    warning_threshold,
+)
 from kaigong.cases.exceptions import CaseNotFound, ItemNotFound, MaterialNotFound
-from kaigong.cases.models import Case, CaseEvent, CaseItem, Denial, SubmittedMaterial
+from kaigong.cases.models import Case, CaseEvent, CaseItem, Denial, Extension, SubmittedMaterial
 from kaigong.cases.workflow import case_allowed_actions, item_allowed_actions
 from kaigong.catalog.models import MatterVersion
 from kaigong.core.clock import local_date
+from kaigong.core.exceptions import Conflict, NotFound
 
 _NONE = Q(pk__in=[])
 
@@ -327,8 +335,6 @@ NEXT_STEP = {
 
 def case_item_progress(case: Case, *, on: date | None = None) -> list[dict[str, Any]]:
     """Per item: matter, department, status and label, promised due date, colour, next step."""
-    from django.utils.translation import gettext as _
-
     on = on or local_date()
     rows = []
     items = case.items.select_related("matter_version__matter", "department").order_by(
@@ -442,3 +448,27 @@ def case_progress_for_project(project: Any) -> list[dict[str, Any]]:
                 }
             )
     return rows
+
+
+def item_clock(item: CaseItem, *, on: date | None = None) -> ItemDue:
+    """The item's promised and statutory clocks explained, or ``clock_not_started`` (409)."""
+    if item.clock_started_on is None:
+        raise Conflict(_("The clock of this item has not started."), code="clock_not_started")
+    return item_due_dates(item, on=on or local_date())
+
+
+def item_pending_extension(item: CaseItem) -> Extension | None:
+    """The extension request of the item still waiting for the approver, if any."""
+    return item.extensions.filter(approved_at__isnull=True).first()
+
+
+def extension_get_for(item: CaseItem, public_id: Any = None) -> Extension:
+    """The item's extension (by id, else the pending one), or ``extension_not_found`` (404)."""
+    key = _uuid(public_id) if public_id is not None else None
+    if public_id is None:
+        extension = item_pending_extension(item)
+    else:
+        extension = item.extensions.filter(public_id=key).first() if key else None
+    if extension is None:
+        raise NotFound(_("No such extension request."), code="extension_not_found")
+    return extension

@@ -15,9 +15,8 @@ from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from kaigong.cases.deadlines import item_due_dates
 from kaigong.cases.models import CaseItem
-from kaigong.cases.selectors import item_get_for, item_worklist
+from kaigong.cases.selectors import extension_get_for, item_clock, item_get_for, item_worklist
 from kaigong.cases.services.clock import (
     item_extension_approve,
     item_extension_request,
@@ -26,8 +25,6 @@ from kaigong.cases.services.clock import (
 )
 from kaigong.cases.services.decision import item_decide, item_pre_approve
 from kaigong.cases.services.review import item_opinion_submit
-from kaigong.core.clock import local_date
-from kaigong.core.exceptions import Conflict, NotFound
 
 from .schema import responses
 from .serializers import (
@@ -108,9 +105,7 @@ class ItemViewSet(viewsets.GenericViewSet):
         Errors: ``item_not_found`` (404); ``clock_not_started`` (409, a waiting item).
         """
         item = self._item()
-        if item.clock_started_on is None:
-            raise Conflict(code="clock_not_started")
-        due = item_due_dates(item, on=local_date())
+        due = item_clock(item)
         return Response(
             ItemClockOutputSerializer(
                 {"item": item.public_id, "promised": due.promised, "statutory": due.statutory}
@@ -228,9 +223,7 @@ class ItemViewSet(viewsets.GenericViewSet):
         """
         data = _parse(ExtensionApproveInputSerializer, request.data)
         item = self._item()
-        extension = item.extensions.filter(public_id=data["extension"]).first()
-        if extension is None:
-            raise NotFound(code="extension_not_found")
+        extension = extension_get_for(item, data["extension"])
         return Response(
             ItemOutputSerializer(
                 item_extension_approve(extension=extension, actor=request.user)

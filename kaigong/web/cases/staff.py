@@ -16,7 +16,13 @@ from django.utils.translation import gettext as _
 from kaigong.cases.applicable import case_current_materials, case_form_schema, case_material_needs
 from kaigong.cases.deadlines import item_due_dates
 from kaigong.cases.permissions import can_decide_item, can_handle_at_window, can_review_item
-from kaigong.cases.selectors import case_queue, item_actions_for, item_worklist
+from kaigong.cases.selectors import (
+    case_queue,
+    extension_get_for,
+    item_actions_for,
+    item_pending_extension,
+    item_worklist,
+)
 from kaigong.cases.services.clock import (
     item_extension_approve,
     item_extension_request,
@@ -27,7 +33,7 @@ from kaigong.cases.services.decision import item_decide, item_pre_approve
 from kaigong.cases.services.intake import case_accept, case_refuse, case_request_correction
 from kaigong.cases.services.review import item_opinion_submit
 from kaigong.core.clock import local_date
-from kaigong.core.exceptions import DomainError, NotFound
+from kaigong.core.exceptions import DomainError
 
 from .common import T, form_errors, load_case, load_item
 from .forms import (
@@ -176,7 +182,7 @@ def item_page(request: HttpRequest, public_id) -> HttpResponse:
             "clock": item_due_dates(item, on=today) if item.clock_started_on else None,
             "may_review": can_review_item(request.user, item),
             "may_decide": can_decide_item(request.user, item),
-            "pending_extension": item.extensions.filter(approved_at__isnull=True).first(),
+            "pending_extension": item_pending_extension(item),
         },
     )
 
@@ -194,10 +200,7 @@ def _item_action(request, item, which: str, form) -> None:
     elif which == "extend":
         item_extension_request(item=item, actor=request.user, **data)
     elif which == "approve_extension":
-        extension = item.extensions.filter(approved_at__isnull=True).first()
-        if extension is None:
-            raise NotFound(_("No extension is waiting for approval."), code="extension_not_found")
-        item_extension_approve(extension=extension, actor=request.user)
+        item_extension_approve(extension=extension_get_for(item), actor=request.user)
     elif which == "pre_approve":
         item_pre_approve(item=item, actor=request.user, **data)
     messages.success(request, _("Done."))
