@@ -12,6 +12,8 @@ from config.settings.base import BASE_DIR, REST_FRAMEWORK  # noqa: E402
 DATABASES = {
     "default": env.db("TEST_DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'test.sqlite3'}")
 }
+# perf: the benchmarks' gunicorn keeps its connections, as production does (base.py)
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CELERY_TASK_ALWAYS_EAGER = True

@@ -224,7 +224,8 @@ def run_workflow_bench(
 
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request otherwise
     drafts, tokens = _prepare_cases(cases)
-    env = {**os.environ}
+    # persistent connections, as in production (config/settings/base.py)
+    env = {**os.environ, "DATABASE_CONN_MAX_AGE": "60"}
     server = subprocess.Popen(
         [str(Path(sys.executable).with_name("gunicorn")), "config.wsgi:application",
          "-b", f"127.0.0.1:{port}", "-w", str(workers), "--log-level", "warning"],
