@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db.models import QuerySet
+
+from kaigong.core.request_cache import request_cached
 
 from .models import Department, Enterprise, Membership, ServiceCenter, User
 from .roles import Role
@@ -19,38 +22,96 @@ def membership_list_for(user: User, roles: Iterable[str] | None = None) -> Query
     return qs
 
 
+@dataclass(frozen=True, slots=True)
+class Held:
+    """One of the user's memberships, as permission checks read it."""
+
+    role: str
+    enterprise_id: int | None
+    department_id: int | None
+    service_center_id: int | None
+
+
+def memberships_cache_key(user_id: int) -> tuple[str, int]:
+    return ("accounts:memberships", user_id)
+
+
+def user_memberships(user: User) -> tuple[Held, ...]:
+    """
+    Every membership of an active user (none for anyone else): one query per request,
+    since a request asks several times what the user holds (kaigong/core/request_cache.py).
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return ()
+
+    def read() -> tuple[Held, ...]:
+        rows = Membership.objects.filter(user_id=user.pk).values_list(
+            "role", "enterprise_id", "department_id", "service_center_id"
+        )
+        return tuple(Held(*row) for row in rows)
+
+    # perf: one query instead of one per question (five per transition before)
+    return request_cached(memberships_cache_key(user.pk), read)
+
+
+def user_holds(
+    user: User,
+    *roles: str,
+    enterprise_id: int | None = None,
+    department_id: int | None = None,
+    service_center_id: int | None = None,
+) -> bool:
+    """
+    The user holds one of ``roles`` (any role when none is named), where given at this
+    enterprise, department or service centre.
+    """
+    for held in user_memberships(user):
+        if roles and held.role not in roles:
+            continue
+        if enterprise_id is not None and held.enterprise_id != enterprise_id:
+            continue
+        if department_id is not None and held.department_id != department_id:
+            continue
+        if service_center_id is not None and held.service_center_id != service_center_id:
+            continue
+        return True
+    return False
+
+
 def user_roles(user: User) -> set[str]:
-    return set(membership_list_for(user).values_list("role", flat=True))
+    return {held.role for held in user_memberships(user)}
 
 
 def user_has_role(user: User, *roles: str) -> bool:
-    return membership_list_for(user, roles).exists()
+    return user_holds(user, *roles) if roles else False
 
 
 def user_department_ids(user: User, roles: Iterable[str] | None = None) -> set[int]:
     roles = roles if roles is not None else (Role.REVIEWER, Role.APPROVER, Role.INSPECTOR)
-    return set(
-        membership_list_for(user, roles)
-        .exclude(department=None)
-        .values_list("department_id", flat=True)
-    )
+    wanted = set(roles)
+    return {
+        held.department_id
+        for held in user_memberships(user)
+        if held.role in wanted and held.department_id is not None
+    }
 
 
 def user_enterprise_ids(user: User) -> set[int]:
-    return set(
-        membership_list_for(user, [Role.APPLICANT])
-        .exclude(enterprise=None)
-        .values_list("enterprise_id", flat=True)
-    )
+    return {
+        held.enterprise_id
+        for held in user_memberships(user)
+        if held.role == Role.APPLICANT and held.enterprise_id is not None
+    }
 
 
 def user_service_center_ids(user: User, roles: Iterable[str] | None = None) -> set[int]:
     roles = roles if roles is not None else (Role.WINDOW_CLERK, Role.HELPER)
-    return set(
-        membership_list_for(user, roles)
-        .exclude(service_center=None)
-        .values_list("service_center_id", flat=True)
-    )
+    wanted = set(roles)
+    return {
+        held.service_center_id
+        for held in user_memberships(user)
+        if held.role in wanted and held.service_center_id is not None
+    }
 
 
 def enterprise_list_for(user: User) -> QuerySet[Enterprise]:

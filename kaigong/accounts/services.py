@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from kaigong.core.exceptions import Conflict, InvalidInput, PermissionDenied
+from kaigong.core.request_cache import request_cache_forget
 from kaigong.core.services import audit_record
 
 from .models import (
@@ -23,7 +24,7 @@ from .models import (
     Window,
 )
 from .roles import ROLE_SCOPE, Role, Scope
-from .selectors import user_has_role
+from .selectors import memberships_cache_key, user_has_role
 from .validators import normalise_uscc, parse_uscc
 
 
@@ -114,6 +115,7 @@ def membership_grant(
         service_center=service_center,
         defaults={"is_enterprise_admin": is_enterprise_admin},
     )
+    request_cache_forget(memberships_cache_key(user.pk))
     audit_record(
         actor=actor,
         action="membership_granted",

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext_lazy as _
 
 from kaigong.accounts.roles import Role
-from kaigong.accounts.selectors import membership_list_for
+from kaigong.accounts.selectors import user_department_ids, user_holds
 from kaigong.cases.constants import ErrorCode
 from kaigong.core.exceptions import PermissionDenied
 
@@ -41,13 +41,9 @@ def is_applicant_for(user: User, case: Case) -> bool:
     """The user acts for the case's enterprise, or helps on its project (帮办代办)."""
     if not _active(user):
         return False
-    if (
-        membership_list_for(user, [Role.APPLICANT])
-        .filter(enterprise_id=case.enterprise_id)
-        .exists()
-    ):
+    if user_holds(user, Role.APPLICANT, enterprise_id=case.enterprise_id):
         return True
-    if not membership_list_for(user, [Role.HELPER]).exists():
+    if not user_holds(user, Role.HELPER):
         return False
     return case.project.helpers.filter(pk=user.pk).exists()
 
@@ -56,16 +52,15 @@ def is_clerk_for(user: User, case: Case) -> bool:
     """A window clerk of the case's service centre (any clerk when the case has none)."""
     if not _active(user):
         return False
-    clerks = membership_list_for(user, [Role.WINDOW_CLERK])
     if case.service_center_id is None:
-        return clerks.exists()
-    return clerks.filter(service_center_id=case.service_center_id).exists()
+        return user_holds(user, Role.WINDOW_CLERK)
+    return user_holds(user, Role.WINDOW_CLERK, service_center_id=case.service_center_id)
 
 
 def _holds(user: User, role: str, item: CaseItem) -> bool:
     if not _active(user):
         return False
-    return membership_list_for(user, [role]).filter(department_id=item.department_id).exists()
+    return user_holds(user, role, department_id=item.department_id)
 
 
 def _relaxed(item: CaseItem) -> bool:
@@ -129,8 +124,10 @@ def can_verify_commitment(user: User, case: Case) -> bool:
     """告知承诺 verification: an approver of any department reviewing the case."""
     if not _active(user):
         return False
-    departments = case.items.values_list("department_id", flat=True)
-    return membership_list_for(user, [Role.APPROVER]).filter(department_id__in=departments).exists()
+    mine = user_department_ids(user, [Role.APPROVER])
+    if not mine:
+        return False
+    return case.items.filter(department_id__in=mine).exists()
 
 
 def _deny(message, *, separation: bool = False) -> PermissionDenied:
