@@ -18,6 +18,7 @@ from django.core.cache import cache
 from django.utils.translation import gettext as _
 
 from kaigong.core.exceptions import InvalidInput
+from kaigong.core.request_cache import request_cached
 
 from .constants import MAX_DAYS, MAX_YEAR, MIN_YEAR, NATIONAL, ErrorCode
 from .models import CalendarDay, CalendarVersion, CalendarYear
@@ -29,10 +30,21 @@ _MEMO_SIZE = 64
 _memo: dict[tuple[str, str], WorkCalendar] = {}
 
 
-def calendar_version_token() -> str:
-    """The token of the calendar's current contents ("none" before any write)."""
+CALENDAR_TOKEN_KEY = "calendars:version_token"
+
+
+def _read_version_token() -> str:
     token = CalendarVersion.objects.order_by("id").values_list("token", flat=True).first()
     return str(token) if token else "none"
+
+
+def calendar_version_token() -> str:
+    """
+    The token of the calendar's current contents ("none" before any write); read once per
+    request (a request that writes the calendar forgets it, ``calendar_version_bump``).
+    """
+    # perf: a transition consults the calendar four to six times
+    return request_cached(CALENDAR_TOKEN_KEY, _read_version_token)
 
 
 def _load(region_code: str) -> WorkCalendar:

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaigong.core.exceptions import Conflict, InvalidInput, PermissionDenied
+from kaigong.core.request_cache import request_cache_forget
 from kaigong.core.services import audit_record
 
 from . import seed
@@ -31,6 +32,7 @@ from .constants import NATIONAL, ErrorCode, YearOrigin
 from .models import CalendarDay, CalendarVersion, CalendarYear
 from .notice import Notice, NoticeDay, notice_parse
 from .permissions import can_import_calendar
+from .selectors import CALENDAR_TOKEN_KEY
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +67,7 @@ def calendar_version_bump() -> CalendarVersion:
     version.changed_at = timezone.now()
     version.full_clean()
     version.save(update_fields=["token", "changed_at"])
+    request_cache_forget(CALENDAR_TOKEN_KEY)
     return version
 
 

@@ -94,3 +94,21 @@ def test_the_summary_names_the_counts_and_the_provisional_years():
 
     assert "2027-01-04" in summary
     assert "2027" in summary.split("2027-01-04", 1)[1]
+
+
+@pytest.mark.django_db
+def test_the_version_token_is_read_once_per_request_and_a_write_in_it_is_seen(
+    django_assert_num_queries,
+):
+    from kaigong.calendars.selectors import calendar_version_token
+    from kaigong.calendars.services import calendar_version_bump
+    from kaigong.core.request_cache import request_cache_scope
+
+    with request_cache_scope():
+        with django_assert_num_queries(1):
+            before = calendar_version_token()
+            assert calendar_version_token() == before
+        calendar_version_bump()
+        after = calendar_version_token()
+    assert after != before
+    assert calendar_version_token() == after
