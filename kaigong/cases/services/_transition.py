@@ -104,7 +104,8 @@ def _apply(model, pk: int, expected: int, changes: dict[str, Any]) -> None:
         raise StaleVersion()
 
 
-@transaction.atomic
+# perf: part of the caller's transaction, no savepoint of its own (errors abort it all)
+@transaction.atomic(savepoint=False)
 def _case_transition(
     *,
     case: Case,
@@ -126,7 +127,13 @@ def _case_transition(
     locked.version = expected + 1
     case.version, case.status = locked.version, locked.status
     event_data = plain_json({"action": action, "from": old, "to": new, **(data or {})})
-    case_event_record(case=locked, kind=EventKind.CASE_TRANSITION, actor=actor, data=event_data)
+    case_event_record(
+        case=locked,
+        kind=EventKind.CASE_TRANSITION,
+        actor=actor,
+        data=event_data,
+        case_locked=True,  # perf: case_lock() above, same transaction
+    )
     topic = CASE_OUTBOX.get(CaseAction(action))
     if topic:
         outbox_emit(
@@ -144,7 +151,8 @@ def _case_transition(
     return locked
 
 
-@transaction.atomic
+# perf: part of the caller's transaction, no savepoint of its own (errors abort it all)
+@transaction.atomic(savepoint=False)
 def _item_transition(
     *,
     item: CaseItem,
@@ -177,7 +185,12 @@ def _item_transition(
     }
     event_data = plain_json(event_data)
     case_event_record(
-        case=case, kind=EventKind.ITEM_TRANSITION, actor=actor, data=event_data, item=locked
+        case=case,
+        kind=EventKind.ITEM_TRANSITION,
+        actor=actor,
+        data=event_data,
+        item=locked,
+        case_locked=True,  # perf: case_lock() above, same transaction
     )
     topic = ITEM_OUTBOX.get(ItemAction(action))
     if topic:

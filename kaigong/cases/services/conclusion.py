@@ -54,7 +54,8 @@ def _results(case: Case) -> list:
     return results
 
 
-@transaction.atomic
+# perf: part of the caller's transaction, no savepoint of its own (errors abort it all)
+@transaction.atomic(savepoint=False)
 def case_conclude_if_done(*, case: Case, actor: Any) -> Case:
     """
     Conclude the case if every item is concluded; hand results over once; issue when
@@ -86,7 +87,8 @@ def case_conclude_if_done(*, case: Case, actor: Any) -> Case:
     return case_issue_if_released(case=locked, actor=actor)
 
 
-@transaction.atomic
+# perf: part of the caller's transaction, no savepoint of its own (errors abort it all)
+@transaction.atomic(savepoint=False)
 def case_issue_if_released(*, case: Case, actor: Any) -> Case:
     """Move a concluded case to ``issued`` once it has results and none is deferred."""
     locked = case_lock(case)

@@ -197,11 +197,13 @@ def case_form_data_set(*, case: Case, actor: Any, data: Mapping[str, Any]) -> Ca
     )
 
 
-def ensure_form_complete(case: Case) -> None:
-    """Raise ``form_invalid`` (400) unless the form is valid with every required field."""
-    errors = form_errors(
-        case_form_schema(case, versions=case_versions(case)), case.form_data, partial=False
-    )
+def ensure_form_complete(case: Case, *, versions: list | None = None) -> None:
+    """
+    Raise ``form_invalid`` (400) unless the form is valid with every required field;
+    ``versions``: the case's matter versions when the caller has them (``case_versions``).
+    """
+    versions = case_versions(case) if versions is None else versions
+    errors = form_errors(case_form_schema(case, versions=versions), case.form_data, partial=False)
     if errors:
         raise InvalidInput(
             _("The form is not complete: %(count)s problem(s).") % {"count": len(errors)},

@@ -47,7 +47,8 @@ def plain_json(data: dict[str, Any] | None) -> dict[str, Any]:
     return json.loads(canonical_json(data or {}))
 
 
-@transaction.atomic
+# perf: part of the caller's transaction, no savepoint of its own (errors abort it all)
+@transaction.atomic(savepoint=False)
 def case_event_record(
     *,
     case: Case,
@@ -55,9 +56,15 @@ def case_event_record(
     actor: Any = None,
     data: dict[str, Any] | None = None,
     item: CaseItem | None = None,
+    case_locked: bool = False,
 ) -> CaseEvent:
-    """Append one event to the case's chain. Call inside the transaction of the change."""
-    Case.objects.select_for_update().filter(pk=case.pk).values_list("pk", flat=True).first()
+    """
+    Append one event to the case's chain. Call inside the transaction of the change;
+    ``case_locked`` says the caller already holds the case's row lock in it (the
+    transitions do), else it is taken here.
+    """
+    if not case_locked:
+        Case.objects.select_for_update().filter(pk=case.pk).values_list("pk", flat=True).first()
     last = (
         CaseEvent.objects.filter(case_id=case.pk)
         .order_by("-seq")

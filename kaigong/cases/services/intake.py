@@ -69,12 +69,15 @@ CORRECTION_BASIS = "《中华人民共和国行政许可法》第三十二条"
 
 def _case_number(year: int) -> str:
     prefix = getattr(settings, "KAIGONG_CASE_NUMBER_PREFIX", "KG")
-    try:
-        with transaction.atomic():
-            CaseNumberCounter.objects.get_or_create(prefix=prefix, year=year)
-    except IntegrityError:
-        pass
-    counter = CaseNumberCounter.objects.select_for_update().get(prefix=prefix, year=year)
+    counters = CaseNumberCounter.objects.select_for_update()
+    counter = counters.filter(prefix=prefix, year=year).first()
+    if counter is None:  # the year's first number (perf: no savepoint on every other call)
+        try:
+            with transaction.atomic():
+                CaseNumberCounter.objects.create(prefix=prefix, year=year)
+        except IntegrityError:
+            pass  # another request created it first
+        counter = counters.get(prefix=prefix, year=year)
     CaseNumberCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
     return f"{prefix}-{year}-{counter.last + 1:06d}"
 
@@ -441,7 +444,7 @@ def case_accept(
             _("A chosen matter is no longer in the catalogue in force."),
             code=ErrorCode.MATTER_NOT_IN_FORCE,
         )
-    ensure_form_complete(case)
+    ensure_form_complete(case, versions=versions)  # perf: the catalogue is read once
     needs = case_material_needs(case, versions=versions)
     missing = missing_materials(case, needs=needs)
     deemed = bool(case.correction_notice_due_on and today > case.correction_notice_due_on)
@@ -505,7 +508,13 @@ def case_accept(
     )
     for item in planned:
         item.case = locked
-        item.full_clean(validate_unique=False)
+        # perf: the field values are checked here; the relations were just read and the
+        # table's constraints are the database's (no query per item and constraint)
+        item.full_clean(
+            exclude=["case", "matter_version", "department"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
     CaseItem.objects.bulk_create(planned)
     if deferral is not None:
         commitment_create(case=locked, kind=CommitmentKind.DEFERRAL, value=deferral, actor=actor)

@@ -76,6 +76,9 @@ def items_unblock(*, case: Case, actor: Any, on: date) -> list[CaseItem]:
     day) and terminate those whose prerequisites failed. Return the items changed.
     """
     changed: list[CaseItem] = []
+    # perf: most decisions leave no item waiting; one query instead of four
+    if not CaseItem.objects.filter(case=case, status=ItemStatus.WAITING).exists():
+        return changed
     while True:
         round_changed = _unblock_pass(case=case, actor=actor, on=on)
         changed += round_changed

@@ -1,0 +1,68 @@
+"""
+Round trips per transition, counted (docs/benchmarks-cases.md): what bounds the workflow's
+throughput is the number of queries per request, so each transition has a budget and a
+change that adds queries has to raise it here, on purpose. Counts, never wall-clock time.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from kaigong.cases.tests.factories import CaseFactory, lifecycle_world, upload_all
+
+from .conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+# The journey of bench_workflow: submit, accept, two opinions, two decisions (the last one
+# concludes the bundle and hands its results to certificates). Measured 2026-11-29:
+# 27, 29, 11, 11, 21, 48 queries (before the request cache, savepoint-free helpers and
+# single catalogue read: 40, 92, 21, 21, 33, 72).
+BUDGET = {
+    "submit": 28,
+    "accept": 30,
+    "opinion": 12,
+    "decide": 22,
+    "decide_last": 49,
+}
+
+
+def _journey(world, case, measure=None):
+    def post(role, path, body, label):
+        client = client_for(world.users[role])
+        if measure is None:
+            response = client.post(path, body, format="json")
+        else:
+            with measure(BUDGET[label]):
+                response = client.post(path, body, format="json")
+        assert response.status_code < 300, response.json()
+        return response.json()
+
+    url = f"/api/v1/cases/{case.public_id}/"
+    post("applicant", url + "submit/", {}, "submit")
+    accepted = post("clerk", url + "accept/", {}, "accept")
+    items = {i["matter_code"]: i["item"] for i in accepted["items"]}
+    opinion = {"text": "同意", "recommendation": "approve"}
+    for n, matter in ((1, "M1"), (2, "M2")):
+        post(f"reviewer{n}", f"/api/v1/items/{items[matter]}/opinions/", opinion, "opinion")
+    post("approver1", f"/api/v1/items/{items['M1']}/decide/", {"decision": "approve"}, "decide")
+    concluded = post(
+        "approver2", f"/api/v1/items/{items['M2']}/decide/", {"decision": "approve"}, "decide_last"
+    )
+    return concluded
+
+
+def test_every_transition_of_the_journey_stays_within_its_query_budget(
+    monday, django_assert_max_num_queries
+):
+    world = lifecycle_world()
+    drafts = []
+    for _ in range(2):
+        case = CaseFactory(world=world)
+        upload_all(case, world.applicant)
+        drafts.append(case)
+    # the first journey fills the process's caches (calendar, catalogue fingerprint)
+    _journey(world, drafts[0])
+    _journey(world, drafts[1], measure=django_assert_max_num_queries)
+    drafts[1].refresh_from_db()
+    assert drafts[1].status == "issued"
