@@ -16,6 +16,8 @@ the data are built through the services (``tests.factories.lifecycle_world``) an
 
 from __future__ import annotations
 
+import http.client
+import json
 import os
 import re
 import shutil
@@ -28,7 +30,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from queue import Empty, Queue
+from typing import Any
 from urllib.parse import urlparse
+
+from kaigong.core.stats import percentile
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/kg_bench"
 CHILD_FLAG = "KG_BENCH_CHILD"
@@ -99,12 +104,6 @@ def run_in_child(command: str, argv: Sequence[str], write: Callable[[str], None]
     ).returncode
 
 
-def percentile(values: Sequence[float], p: float) -> float:
-    ordered = sorted(values)
-    index = max(0, min(len(ordered) - 1, round(p / 100 * len(ordered) + 0.5) - 1))
-    return ordered[index]
-
-
 # --- workflow transitions over HTTP -------------------------------------------------------
 
 
@@ -116,6 +115,7 @@ class WorkflowResult:
     errors: int
     seconds: float
     pgbench_tps: float | None
+    floor_per_second: float = 0.0  # the lightest authenticated read, same server and clients
 
     @property
     def per_second(self) -> float:
@@ -124,6 +124,10 @@ class WorkflowResult:
     @property
     def ratio(self) -> float | None:
         return self.per_second / self.pgbench_tps if self.pgbench_tps else None
+
+    @property
+    def floor_ratio(self) -> float | None:
+        return self.floor_per_second / self.pgbench_tps if self.pgbench_tps else None
 
 
 def _prepare_cases(count: int) -> tuple[list[dict], dict[str, str]]:
@@ -141,6 +145,48 @@ def _prepare_cases(count: int) -> tuple[list[dict], dict[str, str]]:
         upload_all(case, world.applicant)
         cases.append({"case": str(case.public_id)})
     return cases, tokens
+
+
+@dataclass
+class _Answer:
+    status_code: int
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body) if self.body else None
+
+
+class _LeanClient:
+    """
+    A keep-alive HTTP/1.1 client on the standard library's ``http.client``: the load
+    generator shares the CPUs with the server and PostgreSQL, so it should spend as little
+    of them as it can (no connection pool, no event hooks).
+    """
+
+    def __init__(self, base: str) -> None:
+        parts = urlparse(base)
+        self._connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+
+    def _send(self, method: str, url: str, body: bytes | None, headers: dict) -> _Answer:
+        path = urlparse(url)
+        target = path.path + (f"?{path.query}" if path.query else "")
+        self._connection.request(method, target, body=body, headers=headers)
+        response = self._connection.getresponse()
+        return _Answer(response.status, response.read())
+
+    def post(self, url: str, *, json: Any, headers: dict) -> _Answer:  # noqa: A002 - httpx's name
+        body = _json_bytes(json)
+        return self._send("POST", url, body, {**headers, "Content-Type": "application/json"})
+
+    def get(self, url: str, *, headers: dict) -> _Answer:
+        return self._send("GET", url, None, headers)
+
+    def close(self) -> None:
+        self._connection.close()
+
+
+def _json_bytes(value: Any) -> bytes:
+    return json.dumps(value).encode()
 
 
 def _journey(client, base: str, case: str, tokens: dict[str, str]) -> tuple[int, int]:
@@ -176,6 +222,41 @@ def _journey(client, base: str, case: str, tokens: dict[str, str]) -> tuple[int,
             return done, errors + 1
         done += 1
     return done, errors
+
+
+FLOOR_PATH = "/api/v1/inbox/?page_size=1"
+
+
+def _http_floor(base: str, token: str, *, concurrency: int, requests: int) -> float:
+    """
+    Requests per second of the lightest authenticated API read (the applicant's inbox,
+    one row) by ``concurrency`` keep-alive clients: what the HTTP stack itself allows on
+    this machine, the ceiling any transition is measured against.
+    """
+    headers = {"Authorization": f"Token {token}"}
+    per_client = max(1, requests // concurrency)
+    failures: list[int] = []
+
+    def loop() -> None:
+        client = _LeanClient(base)
+        try:
+            for _ in range(per_client):
+                status = client.get(base + FLOOR_PATH, headers=headers).status_code
+                if status != 200:
+                    failures.append(status)
+        finally:
+            client.close()
+
+    threads = [threading.Thread(target=loop) for _ in range(concurrency)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    if failures:
+        raise RuntimeError(f"the inbox answered {failures[0]}")
+    return per_client * concurrency / elapsed
 
 
 def _wait_for(port: int, timeout: float = 60) -> None:
@@ -218,11 +299,6 @@ def run_workflow_bench(
     *, concurrency: int, cases: int, workers: int, port: int, pgbench_seconds: int
 ) -> WorkflowResult:
     """Prepare ``cases`` drafts, start gunicorn, drive them concurrently, then pgbench."""
-    import logging
-
-    import httpx
-
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request otherwise
     drafts, tokens = _prepare_cases(cases)
     # persistent connections, as in production (config/settings/base.py)
     env = {**os.environ, "DATABASE_CONN_MAX_AGE": "60"}
@@ -240,16 +316,20 @@ def run_workflow_bench(
         lock = threading.Lock()
 
         def client_loop() -> None:
-            with httpx.Client(timeout=60) as client:
+            base = f"http://127.0.0.1:{port}"
+            client = _LeanClient(base)
+            try:
                 while True:
                     try:
                         case = queue.get_nowait()
                     except Empty:
                         return
-                    done, errors = _journey(client, f"http://127.0.0.1:{port}", case, tokens)
+                    done, errors = _journey(client, base, case, tokens)
                     with lock:
                         totals["done"] += done
                         totals["errors"] += errors
+            finally:
+                client.close()
 
         threads = [threading.Thread(target=client_loop) for _ in range(concurrency)]
         started = time.perf_counter()
@@ -258,6 +338,8 @@ def run_workflow_bench(
         for thread in threads:
             thread.join()
         elapsed = time.perf_counter() - started
+        base = f"http://127.0.0.1:{port}"
+        floor = _http_floor(base, tokens["applicant"], concurrency=concurrency, requests=1600)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -269,6 +351,7 @@ def run_workflow_bench(
         errors=totals["errors"],
         seconds=elapsed,
         pgbench_tps=tps,
+        floor_per_second=floor,
     )
 
 

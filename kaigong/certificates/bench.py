@@ -16,12 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from kaigong.certificates.crypto import der, gmssl_backend, openssl, sm3_digest, software_signer
-
-
-def _percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
-    return ordered[index]
+from kaigong.core.stats import percentile
 
 
 def verifications_per_second(backend: str, *, seconds: float = 2.0) -> float:
@@ -163,7 +158,7 @@ def run(*, seconds: float = 2.0, rounds: int = 20, write=print) -> dict[str, flo
     write(f"SM2 verify, pure-Python gmssl: {results['sm2_verify_per_s_gmssl']:,.0f}/s per core")
     durations = issuance_latencies(rounds)
     results["issuance_p50_s"] = statistics.median(durations)
-    results["issuance_p95_s"] = _percentile(durations, 0.95)
+    results["issuance_p95_s"] = percentile(durations, 95)
     write(
         f"Issuance of 5 certificates (PDF + SM2), {rounds} rounds: "
         f"p50 {results['issuance_p50_s'] * 1000:.0f} ms, "

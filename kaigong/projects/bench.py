@@ -29,6 +29,7 @@ from kaigong.catalog.services import (
     stage_upsert,
 )
 from kaigong.core.clock import local_date
+from kaigong.core.stats import percentile
 
 from .guide import project_guide
 from .models import Project
@@ -134,7 +135,7 @@ def run_bench(*, repeat: int = 50, out: Callable[[str], None] = print) -> dict[s
             times.sort()
             result = {
                 "p50": statistics.median(times),
-                "p95": times[max(0, int(len(times) * 0.95) - 1)],
+                "p95": percentile(times, 95),
                 "matters": len(guide.matters),
                 "materials_after": guide.materials_after,
             }

@@ -4,7 +4,7 @@ import os
 
 from django.core.management.base import BaseCommand
 
-from kaigong.cases.bench import CHILD_FLAG, run_in_child, run_workflow_bench
+from kaigong.cases.bench import CHILD_FLAG, FLOOR_PATH, run_in_child, run_workflow_bench
 
 GOAL = 0.30
 
@@ -14,7 +14,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--concurrency", type=int, default=8)
-        parser.add_argument("--cases", type=int, default=48)
+        parser.add_argument("--cases", type=int, default=96)
         parser.add_argument("--workers", type=int, default=(os.cpu_count() or 2) * 2)
         parser.add_argument("--port", type=int, default=8765)
         parser.add_argument("--pgbench-seconds", type=int, default=10)
@@ -47,4 +47,9 @@ class Command(BaseCommand):
         self.stdout.write(
             f"bench_workflow: pgbench -b tpcb-like -c {result.concurrency}: "
             f"{result.pgbench_tps:.0f} tps; ratio {ratio:.3f} (goal ≥ {GOAL:.2f}: {verdict})"
+        )
+        self.stdout.write(
+            f"bench_workflow: HTTP floor, GET {FLOOR_PATH} by the same clients: "
+            f"{result.floor_per_second:.0f} requests/s; ratio {result.floor_ratio or 0:.3f} "
+            "(the most any request through this stack reaches on this machine)"
         )
