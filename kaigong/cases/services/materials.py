@@ -154,24 +154,29 @@ def case_material_upload(
         after_acceptance=action == CaseAction.SUPPLY,
     )
     row.file.save(f"{need.code}.{TYPE_EXTENSIONS[detected]}", ContentFile(content), save=False)
-    locked = _case_transition(
-        case=case,
-        action=action,
-        actor=actor,
-        data={
-            "material": need.code,
-            "kind": EventKind.MATERIAL_UPLOADED,
-            "sha256": sha256,
-            "sm3": sm3,
-            "size": len(content),
-            "type": detected,
-        },
-    )
-    _supersede(locked, need, row)
-    if action == CaseAction.SUPPLY:
-        from kaigong.cases.services.commitments import commitment_fulfil_if_complete
+    try:
+        locked = _case_transition(
+            case=case,
+            action=action,
+            actor=actor,
+            data={
+                "material": need.code,
+                "kind": EventKind.MATERIAL_UPLOADED,
+                "sha256": sha256,
+                "sm3": sm3,
+                "size": len(content),
+                "type": detected,
+            },
+        )
+        _supersede(locked, need, row)
+        if action == CaseAction.SUPPLY:
+            from kaigong.cases.services.commitments import commitment_fulfil_if_complete
 
-        commitment_fulfil_if_complete(case=locked, actor=actor, material_code=need.code)
+            commitment_fulfil_if_complete(case=locked, actor=actor, material_code=need.code)
+    except BaseException:
+        # nothing half-written: the rows roll back, so the file stored for them goes too
+        row.file.storage.delete(row.file.name)
+        raise
     return row
 
 

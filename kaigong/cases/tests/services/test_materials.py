@@ -157,3 +157,22 @@ def test_a_held_certificate_replaces_the_upload(monday, monkeypatch):
     )
     assert row.source == MaterialSource.CERTIFICATE
     assert "m-licence" not in {n.code for n in missing_materials(case)}
+
+
+def test_a_failed_upload_leaves_no_file_behind(monkeypatch):
+    from kaigong.cases.exceptions import StaleVersion
+    from kaigong.cases.storage import private_storage
+
+    world = lifecycle_world()
+    case = CaseFactory(world=world)
+    stale = type(case).objects.get(pk=case.pk)
+    case_material_upload(  # moves the case to a new version
+        case=case, actor=world.applicant, material_code="m-form", file=pdf_file()
+    )
+    stored_before = set(private_storage().listdir(f"cases/{case.public_id}")[1])
+    with pytest.raises(StaleVersion):
+        case_material_upload(
+            case=stale, actor=world.applicant, material_code="m-form", file=pdf_file()
+        )
+    assert set(private_storage().listdir(f"cases/{case.public_id}")[1]) == stored_before
+    assert SubmittedMaterial.objects.filter(case=case).count() == 1
