@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
@@ -87,6 +87,9 @@ FIELD_KEYS = {"field", "required", "condition", "order"}
 DEPENDENCY_KEYS = {"prerequisite", "kind", "note"}
 
 
+_NUMBER_ATTEMPTS = 5
+
+
 @transaction.atomic
 def revision_create(
     *,
@@ -97,18 +100,24 @@ def revision_create(
     description: str = "",
     actor=None,
 ) -> CatalogRevision:
-    """A new draft revision numbered after the last one."""
-    last = CatalogRevision.objects.aggregate(n=Max("number"))["n"] or 0
+    """
+    A new draft revision numbered after the last one. Two keepers creating revisions at
+    the same moment both get a number: the one that loses the race takes the next.
+    """
     revision = CatalogRevision(
-        number=last + 1,
-        title=title,
-        kind=kind,
-        effective_on=effective_on,
-        source=source,
-        description=description,
+        title=title, kind=kind, effective_on=effective_on, source=source, description=description
     )
-    clean(revision)
-    revision.save()
+    clean(revision, exclude=["number"])
+    for attempt in range(1, _NUMBER_ATTEMPTS + 1):
+        revision.number = (CatalogRevision.objects.aggregate(n=Max("number"))["n"] or 0) + 1
+        try:
+            with transaction.atomic():
+                revision.save(force_insert=True)
+            break
+        except IntegrityError:  # the unique number was taken meanwhile
+            revision.pk = None
+            if attempt == _NUMBER_ATTEMPTS:
+                raise
     audit_record(
         actor=actor,
         action="catalog_revision_created",
