@@ -565,8 +565,8 @@ def catalogue_fingerprint() -> tuple:
 
 def _memoised(key: tuple, load):
     if key not in _memo:
-        if len(_memo) >= _MEMO_SIZE:
-            _memo.clear()
+        while len(_memo) >= _MEMO_SIZE:  # the oldest goes first: stale fingerprints
+            del _memo[next(iter(_memo))]
         _memo[key] = load()
     return _memo[key]
 

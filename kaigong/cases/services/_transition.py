@@ -114,9 +114,14 @@ def _case_transition(
     changes: dict[str, Any] | None = None,
     data: dict[str, Any] | None = None,
     expected_version: int | None = None,
+    case_locked: bool = False,
 ) -> Case:
-    """Move ``case`` along ``action``; return the locked, updated row (see module doc)."""
-    locked = case_lock(case)
+    """
+    Move ``case`` along ``action``; return the locked, updated row (see module doc).
+    ``case_locked``: ``case`` is the row this transaction locked and last changed (it is
+    used as it is; a stale one still fails the version check).
+    """
+    locked = case if case_locked else case_lock(case)
     old = locked.status
     new = case_next_status(old, action)
     expected = case.version if expected_version is None else expected_version

@@ -52,10 +52,16 @@ def item_due_changes(
     }
 
 
-def case_dues_refresh(*, case: Case, actor: Any, on: date | None = None) -> Case:
-    """Recompute the bundle's due dates from its items; store them when they changed."""
+def case_dues_refresh(
+    *, case: Case, actor: Any, on: date | None = None, case_locked: bool = False
+) -> Case:
+    """
+    Recompute the bundle's due dates from its items; store them when they changed. Return
+    the (locked) case. ``case_locked``: ``case`` is the row this transaction locked and
+    last changed (perf: not read again).
+    """
     on = on or local_date()
-    locked = case_lock(case)
+    locked = case if case_locked else case_lock(case)
     if locked.status != CaseStatus.ACCEPTED:
         return locked
     items = list(
@@ -77,6 +83,7 @@ def case_dues_refresh(*, case: Case, actor: Any, on: date | None = None) -> Case
         actor=actor,
         changes=changes,
         data={k: str(v) for k, v in changes.items()},
+        case_locked=True,
     )
 
 

@@ -56,12 +56,13 @@ def _results(case: Case) -> list:
 
 # perf: part of the caller's transaction, no savepoint of its own (errors abort it all)
 @transaction.atomic(savepoint=False)
-def case_conclude_if_done(*, case: Case, actor: Any) -> Case:
+def case_conclude_if_done(*, case: Case, actor: Any, case_locked: bool = False) -> Case:
     """
     Conclude the case if every item is concluded; hand results over once; issue when
     nothing is deferred. Return the (locked) case. Safe to call any number of times.
+    ``case_locked``: ``case`` is the row this transaction locked (perf: not read again).
     """
-    locked = case_lock(case)
+    locked = case if case_locked else case_lock(case)
     if locked.status != CaseStatus.ACCEPTED:
         return locked
     statuses = list(locked.items.values_list("status", flat=True))
@@ -75,6 +76,7 @@ def case_conclude_if_done(*, case: Case, actor: Any) -> Case:
         actor=actor,
         changes={"concluded_at": now},
         data={"results": len(results)},
+        case_locked=True,
     )
     handover.issue_for_case(
         case_public_id=locked.public_id,
@@ -84,19 +86,27 @@ def case_conclude_if_done(*, case: Case, actor: Any) -> Case:
         results=results,
         actor=actor,
     )
-    return case_issue_if_released(case=locked, actor=actor)
+    # certificates never write to the case row: the locked row is still current
+    return case_issue_if_released(case=locked, actor=actor, case_locked=True)
 
 
 # perf: part of the caller's transaction, no savepoint of its own (errors abort it all)
 @transaction.atomic(savepoint=False)
-def case_issue_if_released(*, case: Case, actor: Any) -> Case:
-    """Move a concluded case to ``issued`` once it has results and none is deferred."""
-    locked = case_lock(case)
+def case_issue_if_released(*, case: Case, actor: Any, case_locked: bool = False) -> Case:
+    """
+    Move a concluded case to ``issued`` once it has results and none is deferred.
+    ``case_locked`` as for ``case_conclude_if_done``.
+    """
+    locked = case if case_locked else case_lock(case)
     if locked.status != CaseStatus.CONCLUDED:
         return locked
     statuses = set(locked.items.values_list("status", flat=True))
     if ItemStatus.APPROVED_DEFERRED in statuses or ItemStatus.APPROVED not in statuses:
         return locked
     return _case_transition(
-        case=locked, action=CaseAction.ISSUE, actor=actor, changes={"closed_at": timezone.now()}
+        case=locked,
+        action=CaseAction.ISSUE,
+        actor=actor,
+        changes={"closed_at": timezone.now()},
+        case_locked=True,
     )

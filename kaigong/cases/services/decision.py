@@ -35,10 +35,14 @@ from kaigong.core.exceptions import Conflict, InvalidInput
 
 
 def _after(item: CaseItem, actor: Any) -> None:
+    """
+    ``item`` comes from ``_item_transition``: its case is the row this transaction locked,
+    and item transitions never write to the case row, so it is passed on as locked.
+    """
     today = local_date()
     items_unblock(case=item.case, actor=actor, on=today)
-    case_dues_refresh(case=item.case, actor=actor, on=today)
-    case_conclude_if_done(case=item.case, actor=actor)
+    case = case_dues_refresh(case=item.case, actor=actor, on=today, case_locked=True)
+    case_conclude_if_done(case=case, actor=actor, case_locked=True)
 
 
 def _missing(name: str, code: str, message) -> dict:
