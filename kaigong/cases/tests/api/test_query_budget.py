@@ -16,14 +16,14 @@ pytestmark = pytest.mark.django_db
 
 # The journey of bench_workflow: submit, accept, two opinions, two decisions (the last one
 # concludes the bundle and hands its results to certificates). Measured 2026-11-29:
-# 27, 29, 11, 11, 21, 48 queries (before the request cache, savepoint-free helpers and
-# single catalogue read: 40, 92, 21, 21, 33, 72).
+# 27, 29, 11, 11, 19, 43 queries (before the request cache, savepoint-free helpers, single
+# catalogue read and passing the locked case on: 40, 92, 21, 21, 33, 72).
 BUDGET = {
     "submit": 28,
     "accept": 30,
     "opinion": 12,
-    "decide": 22,
-    "decide_last": 49,
+    "decide": 20,
+    "decide_last": 44,
 }
 
 
