@@ -234,6 +234,8 @@ class CaseItem(BaseModel):
             models.Index(fields=["department", "status", "promised_due_on"], name="item_work_idx"),
             # perf: the worklist's order (promised due date, nulls last, then id)
             models.Index(fields=["department", "promised_due_on", "id"], name="item_worklist_idx"),
+            # perf: the same order across every department (a supervisor's worklist)
+            models.Index(fields=["promised_due_on", "id"], name="item_due_idx"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -102,3 +102,18 @@ def test_materials_open_only_for_those_who_need_them(monday):
         submitted_material_get_for(world.stranger, contract.public_id)
     with pytest.raises(NotFound):
         submitted_material_get_for(world.applicant, "not-a-uuid")
+
+
+def test_a_supervisor_sees_every_item_and_other_staff_only_theirs(monday):
+    from kaigong.cases.selectors import item_list_visible_to
+
+    world = lifecycle_world()
+    first = CaseFactory(world=world, accepted=True, with_optional=True)
+    second = CaseFactory(world=world, accepted=True)
+    CaseFactory(world=world)  # a draft has no items yet
+    every = set(CaseItem.objects.values_list("pk", flat=True))
+    assert len(every) == 5
+    assert set(item_list_visible_to(world.supervisor).values_list("pk", flat=True)) == every
+    mine = set(item_list_visible_to(world.reviewer1).values_list("pk", flat=True))
+    assert mine == {item_of(first, "M1").pk, item_of(second, "M1").pk}
+    assert set(item_list_visible_to(world.stranger).values_list("pk", flat=True)) == set()

@@ -31,3 +31,7 @@ class Command(BaseCommand):
             f"p95 {r.selector_p95_ms:.1f} ms; API p50 {r.api_p50_ms:.1f} ms, "
             f"p95 {r.api_p95_ms:.1f} ms (goal ≤ {GOAL_MS:.0f} ms: {verdict})"
         )
+        self.stdout.write(
+            f"bench_worklist: a supervisor (every department): API p50 "
+            f"{r.supervisor_api_p50_ms:.1f} ms, p95 {r.supervisor_api_p95_ms:.1f} ms"
+        )
