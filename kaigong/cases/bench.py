@@ -260,15 +260,16 @@ def _http_floor(base: str, token: str, *, concurrency: int, requests: int) -> fl
 
 
 def _wait_for(port: int, timeout: float = 60) -> None:
-    import httpx
-
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        client = _LeanClient(f"http://127.0.0.1:{port}")
         try:
-            httpx.get(f"http://127.0.0.1:{port}/accounts/login/", timeout=2)
+            client.get(f"http://127.0.0.1:{port}/accounts/login/", headers={})
             return
-        except httpx.HTTPError:
+        except (OSError, http.client.HTTPException):  # refused while gunicorn starts
             time.sleep(0.3)
+        finally:
+            client.close()
     raise RuntimeError("gunicorn did not start")
 
 
