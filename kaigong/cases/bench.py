@@ -227,6 +227,17 @@ def _journey(client, base: str, case: str, tokens: dict[str, str]) -> tuple[int,
 FLOOR_PATH = "/api/v1/inbox/?page_size=1"
 
 
+def _run_threads(target: Callable[[], None], count: int) -> float:
+    """Run ``target`` in ``count`` threads at once; return the seconds until all finished."""
+    threads = [threading.Thread(target=target) for _ in range(count)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - started
+
+
 def _http_floor(base: str, token: str, *, concurrency: int, requests: int) -> float:
     """
     Requests per second of the lightest authenticated API read (the applicant's inbox,
@@ -247,13 +258,7 @@ def _http_floor(base: str, token: str, *, concurrency: int, requests: int) -> fl
         finally:
             client.close()
 
-    threads = [threading.Thread(target=loop) for _ in range(concurrency)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - started
+    elapsed = _run_threads(loop, concurrency)
     if failures:
         raise RuntimeError(f"the inbox answered {failures[0]}")
     return per_client * concurrency / elapsed
@@ -332,13 +337,7 @@ def run_workflow_bench(
             finally:
                 client.close()
 
-        threads = [threading.Thread(target=client_loop) for _ in range(concurrency)]
-        started = time.perf_counter()
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        elapsed = time.perf_counter() - started
+        elapsed = _run_threads(client_loop, concurrency)
         base = f"http://127.0.0.1:{port}"
         floor = _http_floor(base, tokens["applicant"], concurrency=concurrency, requests=1600)
     finally:

@@ -113,6 +113,26 @@ def _supersede(case: Case, need: MaterialNeed, new_row: SubmittedMaterial) -> No
         previous.save(update_fields=["superseded_by", "updated_at"])
 
 
+def _record(
+    *,
+    case: Case,
+    actor: Any,
+    action: str,
+    need: MaterialNeed,
+    row: SubmittedMaterial,
+    data: dict[str, Any],
+) -> None:
+    """The transition of a hand-in, the row that becomes current, a deferred one fulfilled."""
+    locked = _case_transition(
+        case=case, action=action, actor=actor, data={"material": need.code, **data}
+    )
+    _supersede(locked, need, row)
+    if action == CaseAction.SUPPLY:
+        from kaigong.cases.services.commitments import commitment_fulfil_if_complete
+
+        commitment_fulfil_if_complete(case=locked, actor=actor, material_code=need.code)
+
+
 @transaction.atomic
 def case_material_upload(
     *, case: Case, actor: Any, material_code: str, file: Any
@@ -155,12 +175,13 @@ def case_material_upload(
     )
     row.file.save(f"{need.code}.{TYPE_EXTENSIONS[detected]}", ContentFile(content), save=False)
     try:
-        locked = _case_transition(
+        _record(
             case=case,
-            action=action,
             actor=actor,
+            action=action,
+            need=need,
+            row=row,
             data={
-                "material": need.code,
                 "kind": EventKind.MATERIAL_UPLOADED,
                 "sha256": sha256,
                 "sm3": sm3,
@@ -168,11 +189,6 @@ def case_material_upload(
                 "type": detected,
             },
         )
-        _supersede(locked, need, row)
-        if action == CaseAction.SUPPLY:
-            from kaigong.cases.services.commitments import commitment_fulfil_if_complete
-
-            commitment_fulfil_if_complete(case=locked, actor=actor, material_code=need.code)
     except BaseException:
         # nothing half-written: the rows roll back, so the file stored for them goes too
         row.file.storage.delete(row.file.name)
@@ -237,22 +253,18 @@ def case_material_attach_certificate(
         uploaded_by=actor,
         after_acceptance=action == CaseAction.SUPPLY,
     )
-    locked = _case_transition(
+    _record(
         case=case,
-        action=action,
         actor=actor,
+        action=action,
+        need=need,
+        row=row,
         data={
-            "material": need.code,
             "kind": EventKind.CERTIFICATE_ATTACHED,
             "certificate_type": certificate_type_code,
             "certificate": certificate_identifier,
         },
     )
-    _supersede(locked, need, row)
-    if action == CaseAction.SUPPLY:
-        from kaigong.cases.services.commitments import commitment_fulfil_if_complete
-
-        commitment_fulfil_if_complete(case=locked, actor=actor, material_code=need.code)
     return row
 
 

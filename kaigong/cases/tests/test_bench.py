@@ -7,28 +7,26 @@ import pytest
 from kaigong.cases.bench import _http_floor, _journey, _LeanClient, _prepare_cases
 from kaigong.cases.models import Case
 
+pytestmark = pytest.mark.django_db(transaction=True)
 
-@pytest.mark.django_db(transaction=True)
-def test_the_benchmark_journey_takes_a_draft_to_issued_over_http(live_server):
-    drafts, tokens = _prepare_cases(1)
-    client = _LeanClient(live_server.url)
+
+def _drive(base: str, case: str, tokens: dict[str, str]) -> tuple[int, int]:
+    client = _LeanClient(base)
     try:
-        done, errors = _journey(client, live_server.url, drafts[0]["case"], tokens)
+        return _journey(client, base, case, tokens)
     finally:
         client.close()
-    assert (done, errors) == (6, 0)
+
+
+def test_the_benchmark_journey_takes_a_draft_to_issued_over_http(live_server):
+    drafts, tokens = _prepare_cases(1)
+    assert _drive(live_server.url, drafts[0]["case"], tokens) == (6, 0)
     assert Case.objects.get(public_id=drafts[0]["case"]).status == "issued"
     assert _http_floor(live_server.url, tokens["applicant"], concurrency=2, requests=4) > 0
 
 
-@pytest.mark.django_db(transaction=True)
 def test_a_refused_step_counts_as_an_error_not_a_transition(live_server):
     drafts, tokens = _prepare_cases(1)
     tokens = {**tokens, "clerk": tokens["reviewer1"]}  # a reviewer may not accept
-    client = _LeanClient(live_server.url)
-    try:
-        done, errors = _journey(client, live_server.url, drafts[0]["case"], tokens)
-    finally:
-        client.close()
-    assert (done, errors) == (1, 1)
+    assert _drive(live_server.url, drafts[0]["case"], tokens) == (1, 1)
     assert Case.objects.get(public_id=drafts[0]["case"]).status == "submitted"
