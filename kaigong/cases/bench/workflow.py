@@ -1,18 +1,4 @@
-"""
-Benchmarks of the case lifecycle on PostgreSQL (``make bench`` runs every ``bench_*``).
-
-* ``bench_workflow``: workflow transitions over HTTP against gunicorn — N concurrent
-  clients each take whole cases through submit → accept → two opinions → two decisions
-  (the last one concludes the bundle and issues its certificates) — compared with
-  ``pgbench -b tpcb-like`` at the same concurrency in the same run. Goal: ratio ≥ 0.30.
-* ``bench_worklist``: 100,000 items bulk-created, then the worklist (selector and API,
-  first page with its count) p95 over 200 queries with varying filters. Goal: ≤ 60 ms.
-
-Both run in a child process pointed at a scratch database (``TEST_DATABASE_URL`` or
-postgres://postgres@127.0.0.1:5432/kg_bench), which is dropped and re-created each run;
-the data are built through the services (``tests.factories.lifecycle_world``) and, for the
-100,000 items, with ``bulk_create``. Without PostgreSQL they print a "skipped" line.
-"""
+"""``bench_workflow``: workflow transitions over HTTP against gunicorn, vs pgbench."""
 
 from __future__ import annotations
 
@@ -21,90 +7,18 @@ import json
 import os
 import re
 import shutil
-import statistics
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from queue import Empty, Queue
 from typing import Any
 from urllib.parse import urlparse
 
-from kaigong.core.stats import percentile
-
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/kg_bench"
-CHILD_FLAG = "KG_BENCH_CHILD"
-ROOT = Path(__file__).resolve().parents[2]
-
-
-# --- the scratch database -----------------------------------------------------------------
-
-
-def bench_url() -> str:
-    return os.environ.get("TEST_DATABASE_URL") or DEFAULT_URL
-
-
-def _connect(url: str, dbname: str = "postgres"):
-    import psycopg
-
-    parts = urlparse(url)
-    return psycopg.connect(
-        host=parts.hostname or "127.0.0.1",
-        port=parts.port or 5432,
-        user=parts.username or "postgres",
-        password=parts.password,
-        dbname=dbname,
-        connect_timeout=3,
-        autocommit=True,
-    )
-
-
-def pg_reachable(url: str) -> str:
-    """Empty when the server answers, else the reason."""
-    try:
-        _connect(url).close()
-    except Exception as exc:  # noqa: BLE001 - any failure means "not reachable"
-        return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return ""
-
-
-def recreate_database(url: str, name: str) -> None:
-    """Drop and create ``name`` on the server of ``url`` (a scratch database)."""
-    with _connect(url) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def run_in_child(command: str, argv: Sequence[str], write: Callable[[str], None]) -> int:
-    """
-    Re-run ``manage.py <command>`` against a fresh scratch PostgreSQL database, or print a
-    "skipped" line when PostgreSQL is not reachable. Return the exit code.
-    """
-    url = bench_url()
-    reason = pg_reachable(url)
-    if reason:
-        write(f"{command}: skipped — PostgreSQL not reachable at {url} ({reason})")
-        return 0
-    name = urlparse(url).path.lstrip("/") or "kg_bench"
-    recreate_database(url, name)
-    env = {
-        **os.environ,
-        CHILD_FLAG: "1",
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",  # DEBUG off, fast hashers
-        "TEST_DATABASE_URL": url,
-    }
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--verbosity", "0"], env=env, cwd=ROOT, check=True
-    )
-    return subprocess.run(
-        [sys.executable, "manage.py", command, *argv], env=env, cwd=ROOT
-    ).returncode
-
-
-# --- workflow transitions over HTTP -------------------------------------------------------
+from kaigong.cases.bench import ROOT, bench_url, recreate_database, server_connect
 
 
 @dataclass
@@ -296,7 +210,7 @@ def pgbench_tps(url: str, *, concurrency: int, seconds: int) -> float | None:
         env=env, check=True, capture_output=True, text=True,
     ).stdout  # fmt: skip
     match = re.search(r"tps = ([\d.]+) \(without initial connection time\)", out)
-    with _connect(url) as conn:
+    with server_connect(url) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     return float(match.group(1)) if match else None
 
@@ -353,157 +267,3 @@ def run_workflow_bench(
         pgbench_tps=tps,
         floor_per_second=floor,
     )
-
-
-# --- worklist with 100,000 items ----------------------------------------------------------
-
-
-@dataclass
-class WorklistResult:
-    items: int
-    queries: int
-    selector_p50_ms: float
-    selector_p95_ms: float
-    api_p50_ms: float
-    api_p95_ms: float
-    build_seconds: float
-    supervisor_api_p50_ms: float = 0.0  # every department's items (≈ 89,000 open)
-    supervisor_api_p95_ms: float = 0.0
-
-
-def bulk_items(total: int) -> tuple[object, float]:
-    """
-    ``total`` items in one world: accepted cases of three items each (M1–M3 in D1–D3),
-    due dates spread over ±30 days so that every warning colour occurs. Return
-    (world, seconds).
-    """
-    import datetime as dt
-    import random
-
-    from django.utils import timezone
-
-    from kaigong.cases.constants import CaseStatus, ItemStatus
-    from kaigong.cases.models import Case, CaseItem
-    from kaigong.cases.tests.factories import lifecycle_world
-
-    started = time.perf_counter()
-    world = lifecycle_world()
-    rng = random.Random(20260302)
-    today = timezone.localdate()
-    now = timezone.now()
-    versions = list(world.versions.values())
-    per_case = len(versions)
-    case_count = -(-total // per_case)
-    cases = [
-        Case(
-            number=f"BENCH-{n:07d}",
-            project=world.project,
-            enterprise=world.enterprise,
-            bundle=world.bundle,
-            status=CaseStatus.ACCEPTED,
-            service_center=world.centre,
-            submitted_at=now,
-            received_at=now - dt.timedelta(minutes=n),
-            accepted_at=now,
-            accepted_on=today,
-            accepted_by=world.clerk,
-        )
-        for n in range(case_count)
-    ]
-    Case.objects.bulk_create(cases, batch_size=5000)
-    statuses = [ItemStatus.IN_REVIEW] * 6 + [ItemStatus.PAUSED, ItemStatus.PROPOSED]
-    statuses += [ItemStatus.APPROVED]
-    items = []
-    for case in cases:
-        for order, version in enumerate(versions):
-            if len(items) == total:
-                break
-            status = rng.choice(statuses)
-            due = today + dt.timedelta(days=rng.randint(-30, 30))
-            decided = status == ItemStatus.APPROVED
-            items.append(
-                CaseItem(
-                    case=case,
-                    matter_version=version,
-                    department=version.department,
-                    status=status,
-                    clock_started_on=today - dt.timedelta(days=10),
-                    promised_due_on=due,
-                    statutory_due_on=due + dt.timedelta(days=20),
-                    decision="approve" if decided else "",
-                    decided_at=now if decided else None,
-                    order=order,
-                )
-            )
-    CaseItem.objects.bulk_create(items, batch_size=5000)
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    return world, time.perf_counter() - started
-
-
-FILTERS = [
-    {},
-    {"warning": "yellow"},
-    {"warning": "red"},
-    {"status": "paused"},
-    {"warning": "green"},
-]
-
-
-def run_worklist_bench(*, total: int, queries: int) -> WorklistResult:
-    from django.test import Client
-
-    from rest_framework.authtoken.models import Token
-
-    from kaigong.cases.selectors import item_worklist
-
-    world, build = bulk_items(total)
-    reviewer = world.users["reviewer1"]
-    token = Token.objects.get_or_create(user=reviewer)[0].key
-    client = Client(HTTP_AUTHORIZATION=f"Token {token}", HTTP_HOST="localhost")
-    selector, api = [], []
-    for n in range(queries):
-        query = FILTERS[n % len(FILTERS)]
-        started = time.perf_counter()
-        qs = item_worklist(reviewer, **query)
-        page = list(qs[:50])
-        qs.count()
-        selector.append((time.perf_counter() - started) * 1000)
-        assert page is not None
-        started = time.perf_counter()
-        response = client.get("/api/v1/items/", query)
-        api.append((time.perf_counter() - started) * 1000)
-        if response.status_code != 200:
-            raise RuntimeError(f"worklist answered {response.status_code}")
-    supervisor = _api_times(world.users["supervisor"], queries)
-    return WorklistResult(
-        items=total,
-        queries=queries,
-        selector_p50_ms=statistics.median(selector),
-        selector_p95_ms=percentile(selector, 95),
-        api_p50_ms=statistics.median(api),
-        api_p95_ms=percentile(api, 95),
-        build_seconds=build,
-        supervisor_api_p50_ms=statistics.median(supervisor),
-        supervisor_api_p95_ms=percentile(supervisor, 95),
-    )
-
-
-def _api_times(user, queries: int) -> list[float]:
-    """Milliseconds of ``queries`` worklist API reads by ``user``, cycling the filters."""
-    from django.test import Client
-
-    from rest_framework.authtoken.models import Token
-
-    token = Token.objects.get_or_create(user=user)[0].key
-    client = Client(HTTP_AUTHORIZATION=f"Token {token}", HTTP_HOST="localhost")
-    times = []
-    for n in range(queries):
-        started = time.perf_counter()
-        response = client.get("/api/v1/items/", FILTERS[n % len(FILTERS)])
-        times.append((time.perf_counter() - started) * 1000)
-        if response.status_code != 200:
-            raise RuntimeError(f"worklist answered {response.status_code}")
-    return times
