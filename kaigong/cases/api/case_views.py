@@ -28,9 +28,9 @@ from kaigong.cases.selectors import (
     case_list_visible_to,
     case_queue,
 )
+from kaigong.cases.services.acceptance import case_accept
 from kaigong.cases.services.drafting import case_create_draft, case_form_data_set
 from kaigong.cases.services.intake import (
-    case_accept,
     case_refuse,
     case_request_correction,
     case_resubmit,

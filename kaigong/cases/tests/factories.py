@@ -338,8 +338,9 @@ class CaseFactory(factory.Factory):
 
     @classmethod
     def _create(cls, model_class, *, world: World, state: str, with_optional: bool):
+        from kaigong.cases.services.acceptance import case_accept
         from kaigong.cases.services.drafting import case_create_draft, case_form_data_set
-        from kaigong.cases.services.intake import case_accept, case_request_correction, case_submit
+        from kaigong.cases.services.intake import case_request_correction, case_submit
 
         applicant = world.applicant
         case = case_create_draft(

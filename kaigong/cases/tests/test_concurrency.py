@@ -21,10 +21,11 @@ from kaigong.accounts.tests.factories import DepartmentFactory, UserFactory
 from kaigong.cases.constants import CaseStatus, ItemStatus
 from kaigong.cases.hashing import request_fingerprint
 from kaigong.cases.models import Case, CaseEvent, CaseItem
+from kaigong.cases.services.acceptance import case_accept
 from kaigong.cases.services.decision import item_decide
 from kaigong.cases.services.drafting import case_create_draft
 from kaigong.cases.services.events import case_event_chain_verify
-from kaigong.cases.services.intake import case_accept, case_submit
+from kaigong.cases.services.intake import case_submit
 from kaigong.cases.tests.factories import CaseFactory, lifecycle_world
 from kaigong.catalog.constants import BundleKind, RevisionKind
 from kaigong.catalog.services import (

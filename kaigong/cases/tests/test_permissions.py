@@ -10,11 +10,11 @@ from django.db import transaction
 import pytest
 
 from kaigong.cases.selectors import case_get_for, item_get_for
+from kaigong.cases.services.acceptance import case_accept
 from kaigong.cases.services.clock import item_pause
 from kaigong.cases.services.decision import item_decide, item_pre_approve
 from kaigong.cases.services.drafting import case_form_data_set
 from kaigong.cases.services.intake import (
-    case_accept,
     case_refuse,
     case_request_correction,
     case_submit,

@@ -18,6 +18,7 @@ from kaigong.cases.constants import (
     ItemStatus,
 )
 from kaigong.cases.models import Case, CaseEvent
+from kaigong.cases.services.acceptance import case_accept, case_accept_with_deferral
 from kaigong.cases.services.clock import (
     item_extension_approve,
     item_extension_request,
@@ -28,8 +29,6 @@ from kaigong.cases.services.commitments import commitment_breach_check
 from kaigong.cases.services.decision import item_decide, item_pre_approve
 from kaigong.cases.services.events import case_event_chain_verify
 from kaigong.cases.services.intake import (
-    case_accept,
-    case_accept_with_deferral,
     case_refuse,
     case_request_correction,
     case_resubmit,

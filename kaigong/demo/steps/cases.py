@@ -17,9 +17,10 @@ from kaigong.archives.services import archive_sweep
 from kaigong.cases.applicable import case_form_schema, case_material_needs
 from kaigong.cases.constants import Decision, Recommendation
 from kaigong.cases.models import Case, CaseItem
+from kaigong.cases.services.acceptance import case_accept
 from kaigong.cases.services.decision import item_decide
 from kaigong.cases.services.drafting import case_create_draft, case_form_data_set
-from kaigong.cases.services.intake import case_accept, case_request_correction, case_submit
+from kaigong.cases.services.intake import case_request_correction, case_submit
 from kaigong.cases.services.materials import case_material_upload
 from kaigong.cases.services.review import item_opinion_submit
 from kaigong.catalog.selectors import bundle_get_by_code

@@ -23,6 +23,7 @@ from kaigong.cases.selectors import (
     item_pending_extension,
     item_worklist,
 )
+from kaigong.cases.services.acceptance import case_accept
 from kaigong.cases.services.clock import (
     item_extension_approve,
     item_extension_request,
@@ -30,7 +31,7 @@ from kaigong.cases.services.clock import (
     item_resume,
 )
 from kaigong.cases.services.decision import item_decide, item_pre_approve
-from kaigong.cases.services.intake import case_accept, case_refuse, case_request_correction
+from kaigong.cases.services.intake import case_refuse, case_request_correction
 from kaigong.cases.services.review import item_opinion_submit
 from kaigong.core.clock import local_date
 from kaigong.core.exceptions import DomainError

@@ -4,8 +4,9 @@ import pytest
 
 from kaigong.cases.constants import CaseStatus, ErrorCode, ItemStatus
 from kaigong.cases.models import Case
+from kaigong.cases.services.acceptance import case_accept_with_undertaking
 from kaigong.cases.services.commitments import commitment_verify
-from kaigong.cases.services.intake import case_accept_with_undertaking, case_submit
+from kaigong.cases.services.intake import case_submit
 from kaigong.cases.tests.factories import CaseFactory, lifecycle_world, upload_all
 from kaigong.core.exceptions import Conflict, PermissionDenied
 from kaigong.core.models import OutboxMessage

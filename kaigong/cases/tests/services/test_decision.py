@@ -5,6 +5,7 @@ import pytest
 
 from kaigong.cases.constants import CaseStatus, Decision, DenialKind, ErrorCode, ItemStatus
 from kaigong.cases.models import Case, Denial
+from kaigong.cases.services.acceptance import case_accept_with_deferral
 from kaigong.cases.services.commitments import commitment_breach_check
 from kaigong.cases.services.decision import (
     item_consent_letter_issue,
@@ -13,7 +14,7 @@ from kaigong.cases.services.decision import (
     item_pre_approve,
 )
 from kaigong.cases.services.events import case_event_chain_verify
-from kaigong.cases.services.intake import case_accept_with_deferral, case_submit
+from kaigong.cases.services.intake import case_submit
 from kaigong.cases.services.materials import case_material_upload
 from kaigong.cases.services.review import item_opinion_submit, item_send_back
 from kaigong.cases.tests.factories import (

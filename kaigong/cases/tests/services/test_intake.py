@@ -6,9 +6,8 @@ from kaigong.accounts.models import CreditStanding
 from kaigong.cases.constants import CaseStatus, DenialKind, ErrorCode, ItemStatus
 from kaigong.cases.hashing import request_fingerprint
 from kaigong.cases.models import Case, CaseEvent, Correction, Denial
+from kaigong.cases.services.acceptance import case_accept, case_accept_with_deferral
 from kaigong.cases.services.intake import (
-    case_accept,
-    case_accept_with_deferral,
     case_refuse,
     case_request_correction,
     case_resubmit,
