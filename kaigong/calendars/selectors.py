@@ -83,6 +83,24 @@ def _check_region(region_code: str) -> None:
         )
 
 
+_regions_memo: dict[str, frozenset[str]] = {}
+
+
+def calendar_regions() -> frozenset[str]:
+    """
+    The regions with days of their own (a regional notice); every other region follows
+    the national calendar. One token query when cached.
+    """
+    token = calendar_version_token()
+    regions = _regions_memo.get(token)
+    if regions is None:
+        rows = CalendarDay.objects.exclude(region_code=NATIONAL).order_by()
+        regions = frozenset(rows.values_list("region_code", flat=True).distinct())
+        _regions_memo.clear()  # only the current token's answer is ever read again
+        _regions_memo[token] = regions
+    return regions
+
+
 def work_calendar(region_code: str = NATIONAL) -> WorkCalendar:
     """Return the calendar for ``region_code`` ("" = national): one token query when cached."""
     _check_region(region_code)

@@ -30,6 +30,7 @@ from kaigong.accounts.selectors import (
     user_has_role,
     user_service_center_ids,
 )
+from kaigong.calendars.selectors import calendar_regions
 from kaigong.cases.constants import (
     ITEM_CLOCK_STATUSES,
     CaseStatus,
@@ -39,6 +40,7 @@ from kaigong.cases.constants import (
 from kaigong.cases.deadlines import (
     ItemDue,
     item_due_dates,
+    region_of,
     warning_colour,
     warning_days_for,
     warning_threshold,
@@ -149,15 +151,40 @@ def item_get_for(user: Any, public_id: Any) -> CaseItem:
         raise ItemNotFound() from None
 
 
-def _warning_thresholds(on: date) -> dict[int, date]:
-    """Per warning setting in the catalogue, the last due date that is yellow on ``on``."""
+# Warning thresholds: (region, warning days) → the last due date that is yellow on a day.
+# Region "" stands for every region that follows the national calendar.
+Thresholds = dict[tuple[str, int], date]
+
+
+def _warning_thresholds(on: date) -> Thresholds:
+    """
+    Per calendar region and warning setting in use, the last due date that is yellow on
+    ``on``: a region with holidays of its own counts its own working days, as its due
+    dates do (deadlines.region_of).
+    """
     default = settings.KAIGONG_WARNING_DAYS_DEFAULT
     # perf: the distinct settings come from the (small) catalogue, not from the items
     in_use = {
         n if n is not None else default
         for n in MatterVersion.objects.order_by().values_list("warning_days", flat=True).distinct()
     } or {default}
-    return {n: warning_threshold(on, n) for n in sorted(in_use)}
+    regions = ["", *sorted(calendar_regions())]
+    return {
+        (region, n): warning_threshold(on, n, region_code=region)
+        for region in regions
+        for n in sorted(in_use)
+    }
+
+
+def _in_region(region: str, thresholds: Thresholds) -> Q:
+    """Items whose project's calendar region is ``region`` ("" = the national calendar)."""
+    if region:
+        return Q(case__project__region_code__startswith=region)
+    own = {r for r, _n in thresholds if r}
+    condition = Q()
+    for other in sorted(own):  # perf: no join to the project when no region has its own days
+        condition &= ~Q(case__project__region_code__startswith=other)
+    return condition
 
 
 def _warning_days_is(n: int) -> Q:
@@ -166,7 +193,7 @@ def _warning_days_is(n: int) -> Q:
     return Q(matter_version__warning_days=n)
 
 
-def warning_condition(colour: str, *, on: date, thresholds: dict[int, date]) -> Q:
+def warning_condition(colour: str, *, on: date, thresholds: Thresholds) -> Q:
     """
     The WHERE clause of one warning colour, as plain column comparisons.
 
@@ -176,8 +203,12 @@ def warning_condition(colour: str, *, on: date, thresholds: dict[int, date]) -> 
     clock = Q(status__in=list(ITEM_CLOCK_STATUSES), promised_due_on__isnull=False)
     red = clock & Q(promised_due_on__lt=on)
     yellow_any = Q(pk__in=[])
-    for n, last_yellow_day in thresholds.items():
-        yellow_any |= _warning_days_is(n) & Q(promised_due_on__lte=last_yellow_day)
+    for (region, n), last_yellow_day in thresholds.items():
+        yellow_any |= (
+            _in_region(region, thresholds)
+            & _warning_days_is(n)
+            & Q(promised_due_on__lte=last_yellow_day)
+        )
     yellow = clock & Q(promised_due_on__gte=on) & yellow_any
     return {
         WarningColour.RED: red,
@@ -188,13 +219,13 @@ def warning_condition(colour: str, *, on: date, thresholds: dict[int, date]) -> 
 
 
 def annotate_warning(
-    qs: QuerySet[CaseItem], *, on: date, thresholds: dict[int, date] | None = None
+    qs: QuerySet[CaseItem], *, on: date, thresholds: Thresholds | None = None
 ) -> QuerySet[CaseItem]:
     """
     Add ``warning`` (green / yellow / red / none) and ``warning_days`` to each item.
 
-    # perf: one threshold date per distinct warning setting, computed once in Python; the
-    # comparison runs in the database.
+    # perf: one threshold date per calendar region and distinct warning setting, computed
+    # once in Python; the comparison runs in the database.
     """
     default = settings.KAIGONG_WARNING_DAYS_DEFAULT
     thresholds = thresholds if thresholds is not None else _warning_thresholds(on)
@@ -207,11 +238,12 @@ def annotate_warning(
     )
     yellow = [
         When(
+            _in_region(region, thresholds),
             warning_days=n,
             promised_due_on__lte=last_yellow_day,
             then=Value(WarningColour.YELLOW),
         )
-        for n, last_yellow_day in thresholds.items()
+        for (region, n), last_yellow_day in thresholds.items()
     ]
     return qs.annotate(
         warning=When_(
@@ -384,6 +416,7 @@ NEXT_STEP = {
 def case_item_progress(case: Case, *, on: date | None = None) -> list[dict[str, Any]]:
     """Per item: matter, department, status and label, promised due date, colour, next step."""
     on = on or local_date()
+    region = region_of(case)  # the calendar the items' due dates were counted in
     rows = []
     items = case.items.select_related("matter_version__matter", "department").order_by(
         "order", "id"
@@ -391,7 +424,10 @@ def case_item_progress(case: Case, *, on: date | None = None) -> list[dict[str, 
     for item in items:
         colour = (
             warning_colour(
-                item.promised_due_on, on=on, warning_days=warning_days_for(item.matter_version)
+                item.promised_due_on,
+                on=on,
+                warning_days=warning_days_for(item.matter_version),
+                region_code=region,
             )
             if item.status in ITEM_CLOCK_STATUSES
             else WarningColour.NONE

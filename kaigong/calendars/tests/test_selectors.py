@@ -112,3 +112,16 @@ def test_the_version_token_is_read_once_per_request_and_a_write_in_it_is_seen(
         after = calendar_version_token()
     assert after != before
     assert calendar_version_token() == after
+
+
+@pytest.mark.django_db
+def test_calendar_regions_are_those_with_days_of_their_own():
+    from kaigong.calendars.selectors import calendar_regions
+    from kaigong.calendars.services import calendar_notice_import
+
+    from .factories import regional_notice
+
+    before = calendar_regions()
+    assert "652300" not in before
+    calendar_notice_import(notice=regional_notice("652300"), actor=None)
+    assert calendar_regions() == before | {"652300"}  # the import bumped the token

@@ -117,3 +117,43 @@ def test_a_supervisor_sees_every_item_and_other_staff_only_theirs(monday):
     mine = set(item_list_visible_to(world.reviewer1).values_list("pk", flat=True))
     assert mine == {item_of(first, "M1").pk, item_of(second, "M1").pk}
     assert set(item_list_visible_to(world.stranger).values_list("pk", flat=True)) == set()
+
+
+def test_warning_colours_count_the_working_days_of_the_project_region(monday):
+    """Local holidays move the yellow line as they move due dates (deadlines.region_of)."""
+    from kaigong.calendars.services import calendar_notice_import
+    from kaigong.calendars.tests.factories import regional_notice
+    from kaigong.cases.models import Case
+    from kaigong.cases.selectors import case_item_progress
+    from kaigong.projects.tests.factories import ProjectFactory
+
+    world = lifecycle_world()
+    local = CaseFactory(world=world, accepted=True)
+    elsewhere = CaseFactory(world=world, accepted=True)
+    Case.objects.filter(pk=elsewhere.pk).update(
+        project=ProjectFactory(enterprise=world.enterprise, region_code="110105")
+    )
+    notice = regional_notice("371321")
+    notice["holidays"] = [{"name": "测试节", "start": "2026-03-03", "end": "2026-03-04"}]
+    calendar_notice_import(notice=notice, actor=None)
+    # seen on Monday 2 March with 2 warning days: yellow up to Wednesday 4 March nationally,
+    # up to Friday 6 March in 371321 (Tuesday and Wednesday are its holidays)
+    CaseItem.objects.update(promised_due_on=date(2026, 3, 5))
+    on = date(2026, 3, 2)
+    colours = {
+        (item.case_id, item.matter_version.matter.code): item.warning
+        for item in item_worklist(world.supervisor, on=on)
+    }
+    assert colours == {
+        (local.pk, "M1"): WarningColour.YELLOW,
+        (local.pk, "M2"): WarningColour.YELLOW,
+        (elsewhere.pk, "M1"): WarningColour.GREEN,
+        (elsewhere.pk, "M2"): WarningColour.GREEN,
+    }
+    yellow = item_worklist(world.supervisor, warning="yellow", on=on)
+    assert {i.case_id for i in yellow} == {local.pk}
+    green = item_worklist(world.supervisor, warning="green", on=on)
+    assert {i.case_id for i in green} == {elsewhere.pk}
+    assert {row["warning"] for row in case_item_progress(local, on=on)} == {WarningColour.YELLOW}
+    elsewhere.refresh_from_db()
+    assert {row["warning"] for row in case_item_progress(elsewhere, on=on)} == {WarningColour.GREEN}
