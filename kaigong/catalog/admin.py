@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
@@ -54,6 +55,19 @@ class ConditionForm(forms.ModelForm):
 
     def clean_condition(self):
         return self._check("condition")
+
+    def clean(self):
+        cleaned = super().clean()
+        # an emptied JSON box means "none": the field's default ([] or {}), never NULL
+        for field in self._meta.model._meta.concrete_fields:
+            if (
+                isinstance(field, models.JSONField)
+                and field.name in cleaned
+                and cleaned[field.name] is None
+                and field.has_default()
+            ):
+                cleaned[field.name] = field.get_default()
+        return cleaned
 
     def clean_ask_when(self):
         return self._check("ask_when")

@@ -186,3 +186,28 @@ def test_keeper_drafts_a_version_with_its_materials_in_the_admin(client):
     v2 = MatterVersion.objects.get(matter=v1.matter, version=2)
     assert v2.status == "draft"
     assert [r.material.code for r in v2.requirements.all()] == ["plan"]
+
+
+@pytest.mark.django_db
+def test_emptied_json_boxes_save_as_empty_lists_not_null(client):
+    # given a keeper and a draft version with its lists filled in
+    _login(client, Role.CATALOG_ADMIN)
+    v1 = published_matter("M1")
+    rev = revision(effective_on=date(2025, 1, 1))
+    form = {
+        "matter": v1.matter_id, "revision": rev.pk, "name": "第二版", "department": v1.department_id,
+        "matter_type": "01", "exercise_level": "4", "statutory_limit": 20,
+        "statutory_limit_unit": "WD", "promised_limit": 5, "promised_limit_unit": "WD",
+        "case_kind": "2", "fees": "", "intermediary_services": "", "result_type": "certificate",
+        "requirements-TOTAL_FORMS": 0, "requirements-INITIAL_FORMS": 0,
+        "fields-TOTAL_FORMS": 0, "fields-INITIAL_FORMS": 0,
+        "dependencies-TOTAL_FORMS": 0, "dependencies-INITIAL_FORMS": 0,
+    }  # fmt: skip
+
+    # when the keeper saves with the fee and intermediary boxes left empty
+    response = client.post(reverse("admin:catalog_matterversion_add"), form)
+
+    # then the version is saved with empty lists
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    v2 = MatterVersion.objects.get(matter=v1.matter, version=2)
+    assert (v2.fees, v2.intermediary_services) == ([], [])
