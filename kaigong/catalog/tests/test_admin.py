@@ -163,20 +163,14 @@ def test_keeper_drafts_a_version_with_its_materials_in_the_admin(client):
     v1 = published_matter("M1")
     rev = revision(effective_on=date(2025, 1, 1))
     material = Material.objects.create(code="plan", name="总平面图")
-    form = {
-        "matter": v1.matter_id, "revision": rev.pk, "name": "第二版", "department": v1.department_id,
-        "matter_type": "01", "exercise_level": "4", "statutory_limit": 20,
-        "statutory_limit_unit": "WD", "promised_limit": 5, "promised_limit_unit": "WD",
-        "case_kind": "2", "fees": "[]", "intermediary_services": "[]", "result_type": "certificate",
-        "requirements-TOTAL_FORMS": 1, "requirements-INITIAL_FORMS": 0,
+    form = _version_form(v1, rev, **{
+        "requirements-TOTAL_FORMS": 1,
         "requirements-0-material": material.pk, "requirements-0-necessity": "required",
         "requirements-0-condition": "{}", "requirements-0-original_copies": 1,
         "requirements-0-copy_copies": 0, "requirements-0-electronic": "on",
         "requirements-0-formats": '["pdf"]', "requirements-0-max_size_mb": 20,
         "requirements-0-order": 0,
-        "fields-TOTAL_FORMS": 0, "fields-INITIAL_FORMS": 0,
-        "dependencies-TOTAL_FORMS": 0, "dependencies-INITIAL_FORMS": 0,
-    }  # fmt: skip
+    })  # fmt: skip
 
     # when the keeper saves the add form
     response = client.post(reverse("admin:catalog_matterversion_add"), form)
@@ -194,15 +188,7 @@ def test_emptied_json_boxes_save_as_empty_lists_not_null(client):
     _login(client, Role.CATALOG_ADMIN)
     v1 = published_matter("M1")
     rev = revision(effective_on=date(2025, 1, 1))
-    form = {
-        "matter": v1.matter_id, "revision": rev.pk, "name": "第二版", "department": v1.department_id,
-        "matter_type": "01", "exercise_level": "4", "statutory_limit": 20,
-        "statutory_limit_unit": "WD", "promised_limit": 5, "promised_limit_unit": "WD",
-        "case_kind": "2", "fees": "", "intermediary_services": "", "result_type": "certificate",
-        "requirements-TOTAL_FORMS": 0, "requirements-INITIAL_FORMS": 0,
-        "fields-TOTAL_FORMS": 0, "fields-INITIAL_FORMS": 0,
-        "dependencies-TOTAL_FORMS": 0, "dependencies-INITIAL_FORMS": 0,
-    }  # fmt: skip
+    form = _version_form(v1, rev, fees="", intermediary_services="")
 
     # when the keeper saves with the fee and intermediary boxes left empty
     response = client.post(reverse("admin:catalog_matterversion_add"), form)
@@ -211,3 +197,17 @@ def test_emptied_json_boxes_save_as_empty_lists_not_null(client):
     assert response.status_code == 302, response.context["adminform"].form.errors
     v2 = MatterVersion.objects.get(matter=v1.matter, version=2)
     assert (v2.fees, v2.intermediary_services) == ([], [])
+
+
+def _version_form(v1, rev, **overrides) -> dict:
+    """The admin's add form of a second version of ``v1``'s matter in ``rev``."""
+    return {
+        "matter": v1.matter_id, "revision": rev.pk, "name": "第二版", "department": v1.department_id,
+        "matter_type": "01", "exercise_level": "4", "statutory_limit": 20,
+        "statutory_limit_unit": "WD", "promised_limit": 5, "promised_limit_unit": "WD",
+        "case_kind": "2", "fees": "[]", "intermediary_services": "[]", "result_type": "certificate",
+        "requirements-TOTAL_FORMS": 0, "requirements-INITIAL_FORMS": 0,
+        "fields-TOTAL_FORMS": 0, "fields-INITIAL_FORMS": 0,
+        "dependencies-TOTAL_FORMS": 0, "dependencies-INITIAL_FORMS": 0,
+        **overrides,
+    }  # fmt: skip
