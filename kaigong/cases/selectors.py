@@ -176,14 +176,19 @@ def _warning_thresholds(on: date) -> Thresholds:
     }
 
 
-def _in_region(region: str, thresholds: Thresholds) -> Q:
-    """Items whose project's calendar region is ``region`` ("" = the national calendar)."""
+def _in_region(
+    region: str, thresholds: Thresholds, *, path: str = "case__project__region_code"
+) -> Q:
+    """
+    Rows (items; cases with ``path="project__region_code"``) whose project's calendar
+    region is ``region`` ("" = every region that follows the national calendar).
+    """
     if region:
-        return Q(case__project__region_code__startswith=region)
+        return Q(**{f"{path}__startswith": region})
     own = {r for r, _n in thresholds if r}
     condition = Q()
     for other in sorted(own):  # perf: no join to the project when no region has its own days
-        condition &= ~Q(case__project__region_code__startswith=other)
+        condition &= ~Q(**{f"{path}__startswith": other})
     return condition
 
 
@@ -353,17 +358,29 @@ def case_queue(user: Any, *, on: date | None = None) -> QuerySet[Case]:
     """
     The window's queue: submitted cases in arrival order, each annotated with
     ``notice_warning`` for the 5-working-day correction-notice rule (行政许可法 art. 32):
-    red once the notice date passed, yellow on its last working day or the one before.
+    red once the notice date passed, yellow on its last working day or the one before —
+    working days of the project's region, in which the notice date was counted.
     """
     on = on or local_date()
-    soon = warning_threshold(on, 1)
+    soon: Thresholds = {
+        (region, 1): warning_threshold(on, 1, region_code=region)
+        for region in ["", *sorted(calendar_regions())]
+    }
+    yellow = [
+        When(
+            _in_region(region, soon, path="project__region_code"),
+            correction_notice_due_on__lte=last_yellow_day,
+            then=Value(WarningColour.YELLOW),
+        )
+        for (region, _n), last_yellow_day in soon.items()
+    ]
     return (
         case_list_visible_to(user)
         .filter(status=CaseStatus.SUBMITTED)
         .annotate(
             notice_warning=When_(
                 When(correction_notice_due_on__lt=on, then=Value(WarningColour.RED)),
-                When(correction_notice_due_on__lte=soon, then=Value(WarningColour.YELLOW)),
+                *yellow,
                 default=Value(WarningColour.GREEN),
                 output_field=CharField(),
             )

@@ -157,3 +157,25 @@ def test_warning_colours_count_the_working_days_of_the_project_region(monday):
     assert {row["warning"] for row in case_item_progress(local, on=on)} == {WarningColour.YELLOW}
     elsewhere.refresh_from_db()
     assert {row["warning"] for row in case_item_progress(elsewhere, on=on)} == {WarningColour.GREEN}
+
+
+def test_the_queue_warns_in_the_working_days_of_the_project_region(monday):
+    from kaigong.calendars.services import calendar_notice_import
+    from kaigong.calendars.tests.factories import regional_notice
+    from kaigong.cases.models import Case
+    from kaigong.projects.tests.factories import ProjectFactory
+
+    world = lifecycle_world()
+    local = CaseFactory(world=world, submitted=True)
+    elsewhere = CaseFactory(world=world, submitted=True)
+    Case.objects.filter(pk=elsewhere.pk).update(
+        project=ProjectFactory(enterprise=world.enterprise, region_code="110105")
+    )
+    notice = regional_notice("371321")
+    notice["holidays"] = [{"name": "测试节", "start": "2026-03-10", "end": "2026-03-10"}]
+    calendar_notice_import(notice=notice, actor=None)
+    # both notices fall due on Wednesday 11 March; seen on Monday 9 March one working day
+    # ahead is Tuesday 10 nationally, Wednesday 11 in 371321 (Tuesday is its holiday)
+    Case.objects.update(correction_notice_due_on=date(2026, 3, 11))
+    queue = {case.pk: case.notice_warning for case in case_queue(world.clerk, on=date(2026, 3, 9))}
+    assert queue == {local.pk: WarningColour.YELLOW, elsewhere.pk: WarningColour.GREEN}
