@@ -16,10 +16,8 @@ import uuid
 from datetime import date
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Case as When_
-from django.db.models import CharField, F, OuterRef, Q, QuerySet, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import CharField, F, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -47,8 +45,14 @@ from kaigong.cases.deadlines import (
 )
 from kaigong.cases.exceptions import CaseNotFound, ItemNotFound, MaterialNotFound
 from kaigong.cases.models import Case, CaseEvent, CaseItem, Denial, Extension, SubmittedMaterial
+from kaigong.cases.warning_colours import (
+    Thresholds,
+    annotate_warning,
+    in_region,
+    warning_condition,
+    warning_thresholds,
+)
 from kaigong.cases.workflow import case_allowed_actions, item_allowed_actions
-from kaigong.catalog.models import MatterVersion
 from kaigong.core.clock import local_date
 from kaigong.core.exceptions import Conflict, NotFound
 
@@ -151,117 +155,6 @@ def item_get_for(user: Any, public_id: Any) -> CaseItem:
         raise ItemNotFound() from None
 
 
-# Warning thresholds: (region, warning days) → the last due date that is yellow on a day.
-# Region "" stands for every region that follows the national calendar.
-Thresholds = dict[tuple[str, int], date]
-
-
-def _warning_thresholds(on: date) -> Thresholds:
-    """
-    Per calendar region and warning setting in use, the last due date that is yellow on
-    ``on``: a region with holidays of its own counts its own working days, as its due
-    dates do (deadlines.region_of).
-    """
-    default = settings.KAIGONG_WARNING_DAYS_DEFAULT
-    # perf: the distinct settings come from the (small) catalogue, not from the items
-    in_use = {
-        n if n is not None else default
-        for n in MatterVersion.objects.order_by().values_list("warning_days", flat=True).distinct()
-    } or {default}
-    regions = ["", *sorted(calendar_regions())]
-    return {
-        (region, n): warning_threshold(on, n, region_code=region)
-        for region in regions
-        for n in sorted(in_use)
-    }
-
-
-def _in_region(
-    region: str, thresholds: Thresholds, *, path: str = "case__project__region_code"
-) -> Q:
-    """
-    Rows (items; cases with ``path="project__region_code"``) whose project's calendar
-    region is ``region`` ("" = every region that follows the national calendar).
-    """
-    if region:
-        return Q(**{f"{path}__startswith": region})
-    own = {r for r, _n in thresholds if r}
-    condition = Q()
-    for other in sorted(own):  # perf: no join to the project when no region has its own days
-        condition &= ~Q(**{f"{path}__startswith": other})
-    return condition
-
-
-def _warning_days_is(n: int) -> Q:
-    if n == settings.KAIGONG_WARNING_DAYS_DEFAULT:
-        return Q(matter_version__warning_days=n) | Q(matter_version__warning_days__isnull=True)
-    return Q(matter_version__warning_days=n)
-
-
-def warning_condition(colour: str, *, on: date, thresholds: Thresholds) -> Q:
-    """
-    The WHERE clause of one warning colour, as plain column comparisons.
-
-    # perf: filtering on these predicates (not on the CASE annotation) lets PostgreSQL
-    # estimate the rows and read the worklist index in order.
-    """
-    clock = Q(status__in=list(ITEM_CLOCK_STATUSES), promised_due_on__isnull=False)
-    red = clock & Q(promised_due_on__lt=on)
-    yellow_any = Q(pk__in=[])
-    for (region, n), last_yellow_day in thresholds.items():
-        yellow_any |= (
-            _in_region(region, thresholds)
-            & _warning_days_is(n)
-            & Q(promised_due_on__lte=last_yellow_day)
-        )
-    yellow = clock & Q(promised_due_on__gte=on) & yellow_any
-    return {
-        WarningColour.RED: red,
-        WarningColour.YELLOW: yellow,
-        WarningColour.GREEN: clock & Q(promised_due_on__gte=on) & ~yellow_any,
-        WarningColour.NONE: ~clock,
-    }[WarningColour(colour)]
-
-
-def annotate_warning(
-    qs: QuerySet[CaseItem], *, on: date, thresholds: Thresholds | None = None
-) -> QuerySet[CaseItem]:
-    """
-    Add ``warning`` (green / yellow / red / none) and ``warning_days`` to each item.
-
-    # perf: one threshold date per calendar region and distinct warning setting, computed
-    # once in Python; the comparison runs in the database.
-    """
-    default = settings.KAIGONG_WARNING_DAYS_DEFAULT
-    thresholds = thresholds if thresholds is not None else _warning_thresholds(on)
-    # perf: a correlated subquery, not a join, so that count() (which drops unused
-    # annotations) counts the items table alone
-    # perf: order_by() drops the catalogue's default ordering, a sort per row otherwise
-    per_matter = MatterVersion.objects.filter(pk=OuterRef("matter_version_id")).order_by()
-    qs = qs.annotate(
-        warning_days=Coalesce(Subquery(per_matter.values("warning_days")[:1]), Value(default))
-    )
-    yellow = [
-        When(
-            _in_region(region, thresholds),
-            warning_days=n,
-            promised_due_on__lte=last_yellow_day,
-            then=Value(WarningColour.YELLOW),
-        )
-        for (region, n), last_yellow_day in thresholds.items()
-    ]
-    return qs.annotate(
-        warning=When_(
-            When(~Q(status__in=list(ITEM_CLOCK_STATUSES)), then=Value(WarningColour.NONE)),
-            When(promised_due_on__isnull=True, then=Value(WarningColour.NONE)),
-            When(promised_due_on__lt=on, then=Value(WarningColour.RED)),
-            *yellow,
-            default=Value(WarningColour.GREEN),
-            output_field=CharField(),
-        )
-    )
-
-
 # The columns a worklist row reads: ``ItemOutputSerializer`` and the staff workbench page.
 # Reading any other column of these rows costs one query per row; the API tests count them.
 _WORKLIST_COLUMNS = (
@@ -322,7 +215,7 @@ def item_worklist(
         qs = qs.filter(status=status)
     else:
         qs = qs.filter(status__in=[s for s in ItemStatus if s not in _CLOSED_ITEM])
-    thresholds = _warning_thresholds(on)
+    thresholds = warning_thresholds(on)
     if warning:
         qs = qs.filter(warning_condition(warning, on=on, thresholds=thresholds))
     qs = annotate_warning(qs, on=on, thresholds=thresholds)
@@ -368,7 +261,7 @@ def case_queue(user: Any, *, on: date | None = None) -> QuerySet[Case]:
     }
     yellow = [
         When(
-            _in_region(region, soon, path="project__region_code"),
+            in_region(region, soon, path="project__region_code"),
             correction_notice_due_on__lte=last_yellow_day,
             then=Value(WarningColour.YELLOW),
         )
