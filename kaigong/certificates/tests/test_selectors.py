@@ -11,8 +11,9 @@ from kaigong.certificates.selectors import (
     certificate_find_valid_for,
     certificate_list_valid_for_enterprise,
     certificate_list_visible_to,
+    joint_conditions_for_project,
 )
-from kaigong.certificates.services import certificate_revoke
+from kaigong.certificates.services import certificate_revoke, joint_issuance_condition_record
 from kaigong.certificates.tests.factories import issue, issuing_catalogue
 from kaigong.projects.hooks import held_certificate_type_codes
 
@@ -75,3 +76,38 @@ def test_visible_list_per_role():
         user_with_role(Role.CATALOG_ADMIN),
     ):
         assert certificate_list_visible_to(outsider).count() == 0
+
+
+def test_joint_conditions_show_what_each_rule_holds_then_who_recorded_it(
+    django_assert_num_queries,
+):
+    # given a bundle whose 联发 rule holds the permit, concluded for a project
+    catalogue = issuing_catalogue(joint_rule_types=["permit"])
+    certificates = issue(catalogue)
+    project = certificates[0].project
+
+    # when nothing is recorded yet: the rule, its types and the held permit (four queries)
+    with django_assert_num_queries(4):
+        (state,) = joint_conditions_for_project(project, catalogue.bundle)
+    assert state.met is False
+    assert state.rule.condition_name == "取得土地使用权"
+    assert state.type_names == [catalogue.types["permit"].name]
+    assert [c.certificate_type for c in state.held] == [catalogue.types["permit"]]
+
+    # then, once the lead department records it, when and by whom, and nothing held
+    approver = user_with_role(Role.APPROVER, department=catalogue.department)
+    joint_issuance_condition_record(
+        rule=state.rule, project_id=project.id, evidence="不动产权证书", actor=approver
+    )
+    (state,) = joint_conditions_for_project(project, catalogue.bundle)
+    assert state.met is True
+    assert state.fulfilment.recorded_by == approver
+    assert state.held == []
+
+
+def test_a_bundle_without_rules_has_no_joint_conditions(django_assert_num_queries):
+    catalogue = issuing_catalogue()
+    project = issue(catalogue)[0].project
+
+    with django_assert_num_queries(1):
+        assert joint_conditions_for_project(project, catalogue.bundle) == []
