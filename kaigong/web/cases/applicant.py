@@ -31,7 +31,7 @@ from kaigong.core.clock import local_date
 from kaigong.core.exceptions import DomainError
 from kaigong.projects.selectors import project_get_for, project_list_visible_to
 
-from .common import T, form_errors, load_case
+from .common import T, form_errors, joint_condition_rows, load_case
 from .forms import CaseStartForm, MergedForm
 
 
@@ -179,6 +179,11 @@ def case_withdraw_view(request: HttpRequest, public_id) -> HttpResponse:
 def case_detail(request: HttpRequest, public_id) -> HttpResponse:
     """The case page: status, items with their clocks explained day by day, the history."""
     case = load_case(request, public_id)
+    return render(request, T + "detail.html", case_detail_context(request, case))
+
+
+def case_detail_context(request: HttpRequest, case, *, joint_bound=None) -> dict:
+    """What the case page shows; ``joint_bound`` = a joint-condition form just posted."""
     today = local_date()
     progress = case_item_progress(case, on=today)
     items = {str(i.public_id): i for i in case.items.select_related("matter_version", "case")}
@@ -187,19 +192,16 @@ def case_detail(request: HttpRequest, public_id) -> HttpResponse:
         item = items[row["item"]]
         row["clock"] = item_due_dates(item, on=today) if item.clock_started_on else None
         row["plan"] = planned.get(row["matter_code"])
-    return render(
-        request,
-        T + "detail.html",
-        {
-            "case": case,
-            "items": progress,
-            "events": case_event_list(case),
-            "actions": case_actions_for(case),
-            "corrections": case.corrections.order_by("-requested_at"),
-            "commitments": case.commitments.order_by("created_at"),
-            "denials": case.denials.order_by("-at"),
-            "can_edit": can_edit_case(request.user, case),
-            "at_window": can_handle_at_window(request.user, case),
-            "withdraw_form": django_forms.Form(),
-        },
-    )
+    return {
+        "case": case,
+        "items": progress,
+        "events": case_event_list(case),
+        "actions": case_actions_for(case),
+        "corrections": case.corrections.order_by("-requested_at"),
+        "commitments": case.commitments.order_by("created_at"),
+        "denials": case.denials.order_by("-at"),
+        "can_edit": can_edit_case(request.user, case),
+        "at_window": can_handle_at_window(request.user, case),
+        "withdraw_form": django_forms.Form(),
+        "joint_conditions": joint_condition_rows(request.user, case, bound=joint_bound),
+    }

@@ -5,11 +5,18 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest
 
+from kaigong.accounts.roles import Role
+from kaigong.accounts.selectors import user_has_role
 from kaigong.cases.selectors import case_get_for, item_get_for
+from kaigong.certificates.permissions import STAFF_ROLES, can_record_joint_condition
+from kaigong.certificates.selectors import joint_conditions_for_project
 from kaigong.core.exceptions import DomainError, NotFound
 from kaigong.core.exceptions import PermissionDenied as DomainPermissionDenied
 
 T = "web/cases/"
+
+# Held certificates are invisible to the holder: only staff see the joint conditions.
+JOINT_CONDITION_VIEWERS = (*STAFF_ROLES, Role.WINDOW_CLERK, Role.SUPERVISOR)
 
 
 def load_case(request: HttpRequest, public_id):
@@ -35,3 +42,24 @@ def form_errors(form, error: DomainError) -> None:
         name = str(param.get("name", "")).split(".")[0]
         if name in form.fields:
             form.add_error(name, str(param.get("reason")))
+
+
+def joint_condition_rows(user, case, *, bound=None) -> list[dict] | None:
+    """
+    The 联合发证条件 section: each rule of the case's bundle with its state for the project,
+    and a form where ``user`` may record it (and it is not met) or where ``bound`` — a
+    ``(rule, form)`` pair just posted — carries errors. None: not shown to this user.
+    """
+    from .forms import JointConditionForm
+
+    if not user_has_role(user, *JOINT_CONDITION_VIEWERS):
+        return None
+    rows = []
+    for state in joint_conditions_for_project(case.project, case.bundle):
+        form = None
+        if bound is not None and bound[0].pk == state.rule.pk:
+            form = bound[1]
+        elif not state.met and can_record_joint_condition(user, state.rule):
+            form = JointConditionForm(auto_id=f"id_{state.rule.public_id}_%s")
+        rows.append({"state": state, "form": form})
+    return rows

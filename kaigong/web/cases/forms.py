@@ -225,3 +225,25 @@ class WorklistFilterForm(forms.Form):
         ],
     )
     status = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+class JointConditionForm(forms.Form):
+    """十证联发: the evidence that a joint-issuance condition is met. The service checks it."""
+
+    evidence = forms.CharField(
+        label=_("Evidence"),
+        required=False,  # the service answers evidence_required, in its own words
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2, "required": True}),
+        help_text=_("What proves the condition, e.g. the land-use right deed."),
+    )
+    evidence_reference = forms.CharField(
+        label=_("Evidence reference"),
+        required=False,
+        max_length=200,
+        help_text=_("Number of the deed or identifier of the certificate that proves it."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["evidence"].required_for_submission = True

@@ -2,16 +2,19 @@
 Staff pages: the clerk's window (queue in arrival order; accept, 容缺 / 告知承诺 acceptance,
 refusal with reason and legal basis, one correction notice listing everything) and the
 departments' workbench (worklist by due date with yellow/red; opinion, decision, pause and
-resume, extension, pre-approval). Thin: parse, call one service or selector, render.
+resume, extension, pre-approval); recording a joint-issuance condition (十证联发) from the
+case page. Thin: parse, call one service or selector, render.
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from kaigong.cases.applicable import case_current_materials, case_form_schema, case_material_needs
 from kaigong.cases.deadlines import item_due_dates
@@ -33,15 +36,21 @@ from kaigong.cases.services.clock import (
 from kaigong.cases.services.decision import item_decide, item_pre_approve
 from kaigong.cases.services.intake import case_refuse, case_request_correction
 from kaigong.cases.services.review import item_opinion_submit
+from kaigong.certificates.permissions import can_record_joint_condition
+from kaigong.certificates.selectors import joint_issuance_rule_get
+from kaigong.certificates.services import joint_issuance_condition_record
 from kaigong.core.clock import local_date
-from kaigong.core.exceptions import DomainError
+from kaigong.core.exceptions import DomainError, NotFound
+from kaigong.core.exceptions import PermissionDenied as DomainPermissionDenied
 
+from .applicant import case_detail_context
 from .common import T, form_errors, load_case, load_item
 from .forms import (
     CommitmentForm,
     CorrectionForm,
     DecideForm,
     ExtendForm,
+    JointConditionForm,
     OpinionForm,
     PauseForm,
     PreApproveForm,
@@ -205,3 +214,45 @@ def _item_action(request, item, which: str, form) -> None:
     elif which == "pre_approve":
         item_pre_approve(item=item, actor=request.user, **data)
     messages.success(request, _("Done."))
+
+
+@login_required
+@require_POST
+def joint_condition_record(request: HttpRequest, public_id, rule_id) -> HttpResponse:
+    """
+    Record that a joint-issuance condition of the case's bundle is met for its project; the
+    certificates it held are released in one event. 404: case not visible or rule not of its
+    bundle; 403: the user may not record it; other errors stay on the case page.
+    """
+    case = load_case(request, public_id)
+    try:
+        rule = joint_issuance_rule_get(case.bundle, rule_id)
+    except NotFound:
+        raise Http404 from None
+    if not can_record_joint_condition(request.user, rule):
+        raise DjangoPermissionDenied
+    form = JointConditionForm(request.POST, auto_id=f"id_{rule.public_id}_%s")
+    if form.is_valid():
+        try:
+            joint_issuance_condition_record(
+                rule=rule,
+                project_id=case.project_id,
+                evidence=form.cleaned_data["evidence"],
+                evidence_reference=form.cleaned_data["evidence_reference"],
+                actor=request.user,
+            )
+        except DomainPermissionDenied as error:
+            raise DjangoPermissionDenied(str(error.message)) from None
+        except DomainError as error:
+            form_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "The condition “%(condition)s” is recorded; the certificates it held are released."
+                )
+                % {"condition": rule.condition_name},
+            )
+            return redirect("web:case-detail", public_id=case.public_id)
+    context = case_detail_context(request, case, joint_bound=(rule, form))
+    return render(request, T + "detail.html", context)

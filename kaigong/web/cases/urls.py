@@ -13,6 +13,11 @@ urlpatterns = [
     path("cases/<uuid:public_id>/submit/", applicant.case_submit_view, name="case-submit"),
     path("cases/<uuid:public_id>/resubmit/", applicant.case_resubmit_view, name="case-resubmit"),
     path("cases/<uuid:public_id>/withdraw/", applicant.case_withdraw_view, name="case-withdraw"),
+    path(
+        "cases/<uuid:public_id>/joint-conditions/<uuid:rule_id>/",
+        staff.joint_condition_record,
+        name="joint-condition-record",
+    ),
     path("window/", staff.window_queue, name="window-queue"),
     path("window/<uuid:public_id>/", staff.window_case, name="window-case"),
     path("workbench/", staff.workbench, name="workbench"),
