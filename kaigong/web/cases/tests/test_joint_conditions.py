@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.test import Client
-
 import pytest
 
 from kaigong.cases.tests.factories import CaseFactory, lifecycle_world
@@ -23,16 +21,11 @@ from kaigong.certificates.constants import CertificateStatus, ReleaseKind
 from kaigong.certificates.models import Certificate, CertificateRelease, JointIssuanceFulfilment
 from kaigong.certificates.tests.factories import certificate_type
 from kaigong.core.models import OutboxMessage
+from kaigong.web.cases.tests.clients import client_for
 
 pytestmark = pytest.mark.django_db
 
 EVIDENCE = "不动产权证书 鲁(2026)沂南县不动产权第0001234号"
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

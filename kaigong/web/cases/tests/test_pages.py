@@ -7,12 +7,7 @@ from django.test import Client
 import pytest
 
 from kaigong.cases.tests.factories import CaseFactory, item_of, lifecycle_world, upload_all
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+from kaigong.web.cases.tests.clients import client_for
 
 
 @pytest.fixture
