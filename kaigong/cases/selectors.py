@@ -16,8 +16,7 @@ import uuid
 from datetime import date
 from typing import Any
 
-from django.db.models import Case as When_
-from django.db.models import CharField, F, Q, QuerySet, Value, When
+from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -28,7 +27,6 @@ from kaigong.accounts.selectors import (
     user_has_role,
     user_service_center_ids,
 )
-from kaigong.calendars.selectors import calendar_regions
 from kaigong.cases.constants import (
     ITEM_CLOCK_STATUSES,
     CaseStatus,
@@ -41,14 +39,12 @@ from kaigong.cases.deadlines import (
     region_of,
     warning_colour,
     warning_days_for,
-    warning_threshold,
 )
 from kaigong.cases.exceptions import CaseNotFound, ItemNotFound, MaterialNotFound
 from kaigong.cases.models import Case, CaseEvent, CaseItem, Denial, Extension, SubmittedMaterial
 from kaigong.cases.warning_colours import (
-    Thresholds,
     annotate_warning,
-    in_region,
+    correction_notice_warning,
     warning_condition,
     warning_thresholds,
 )
@@ -255,29 +251,10 @@ def case_queue(user: Any, *, on: date | None = None) -> QuerySet[Case]:
     working days of the project's region, in which the notice date was counted.
     """
     on = on or local_date()
-    soon: Thresholds = {
-        (region, 1): warning_threshold(on, 1, region_code=region)
-        for region in ["", *sorted(calendar_regions())]
-    }
-    yellow = [
-        When(
-            in_region(region, soon, path="project__region_code"),
-            correction_notice_due_on__lte=last_yellow_day,
-            then=Value(WarningColour.YELLOW),
-        )
-        for (region, _n), last_yellow_day in soon.items()
-    ]
     return (
         case_list_visible_to(user)
         .filter(status=CaseStatus.SUBMITTED)
-        .annotate(
-            notice_warning=When_(
-                When(correction_notice_due_on__lt=on, then=Value(WarningColour.RED)),
-                *yellow,
-                default=Value(WarningColour.GREEN),
-                output_field=CharField(),
-            )
-        )
+        .annotate(notice_warning=correction_notice_warning(on))
         .order_by("received_at", "id")
     )
 
@@ -458,10 +435,10 @@ def item_pending_extension(item: CaseItem) -> Extension | None:
 
 def extension_get_for(item: CaseItem, public_id: Any = None) -> Extension:
     """The item's extension (by id, else the pending one), or ``extension_not_found`` (404)."""
-    key = _uuid(public_id) if public_id is not None else None
     if public_id is None:
         extension = item_pending_extension(item)
     else:
+        key = _uuid(public_id)
         extension = item.extensions.filter(public_id=key).first() if key else None
     if extension is None:
         raise NotFound(_("No such extension request."), code="extension_not_found")

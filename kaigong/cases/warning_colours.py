@@ -27,40 +27,45 @@ from kaigong.catalog.models import MatterVersion
 Thresholds = dict[tuple[str, int], date]
 
 
+def _thresholds(on: date, settings_in_use: set[int]) -> Thresholds:
+    """
+    Per calendar region and warning setting, the last due date that is yellow on ``on``: a
+    region with holidays of its own counts its own working days, as its due dates do
+    (deadlines.region_of).
+    """
+    return {
+        (region, n): warning_threshold(on, n, region_code=region)
+        for region in ["", *sorted(calendar_regions())]
+        for n in sorted(settings_in_use)
+    }
+
+
 def warning_thresholds(on: date) -> Thresholds:
-    """
-    Per calendar region and warning setting in use, the last due date that is yellow on
-    ``on``: a region with holidays of its own counts its own working days, as its due
-    dates do (deadlines.region_of).
-    """
+    """The items' thresholds on ``on``, for every warning setting in the catalogue."""
     default = settings.KAIGONG_WARNING_DAYS_DEFAULT
     # perf: the distinct settings come from the (small) catalogue, not from the items
     in_use = {
         n if n is not None else default
         for n in MatterVersion.objects.order_by().values_list("warning_days", flat=True).distinct()
     } or {default}
-    regions = ["", *sorted(calendar_regions())]
-    return {
-        (region, n): warning_threshold(on, n, region_code=region)
-        for region in regions
-        for n in sorted(in_use)
-    }
+    return _thresholds(on, in_use)
 
 
-def in_region(
-    region: str, thresholds: Thresholds, *, path: str = "case__project__region_code"
-) -> Q:
+def in_region(region: str, thresholds: Thresholds, *, path: str) -> Q:
     """
-    Rows (items; cases with ``path="project__region_code"``) whose project's calendar
-    region is ``region`` ("" = every region that follows the national calendar).
+    Rows whose project region (at ``path``) counts in the calendar of ``region``; "" = every
+    region without holidays of its own (the others of ``thresholds``).
     """
     if region:
         return Q(**{f"{path}__startswith": region})
-    own = {r for r, _n in thresholds if r}
     condition = Q()
-    for other in sorted(own):  # perf: no join to the project when no region has its own days
+    for other in sorted({r for r, _n in thresholds if r}):
+        # perf: no join to the project when no region has holidays of its own
         condition &= ~Q(**{f"{path}__startswith": other})
     return condition
+
+
+_ITEM_REGION = "case__project__region_code"
 
 
 def _warning_days_is(n: int) -> Q:
@@ -81,7 +86,7 @@ def warning_condition(colour: str, *, on: date, thresholds: Thresholds) -> Q:
     yellow_any = Q(pk__in=[])
     for (region, n), last_yellow_day in thresholds.items():
         yellow_any |= (
-            in_region(region, thresholds)
+            in_region(region, thresholds, path=_ITEM_REGION)
             & _warning_days_is(n)
             & Q(promised_due_on__lte=last_yellow_day)
         )
@@ -114,7 +119,7 @@ def annotate_warning(
     )
     yellow = [
         When(
-            in_region(region, thresholds),
+            in_region(region, thresholds, path=_ITEM_REGION),
             warning_days=n,
             promised_due_on__lte=last_yellow_day,
             then=Value(WarningColour.YELLOW),
@@ -130,4 +135,26 @@ def annotate_warning(
             default=Value(WarningColour.GREEN),
             output_field=CharField(),
         )
+    )
+
+
+def correction_notice_warning(on: date) -> When_:
+    """
+    The window queue's colour of a submitted case for the correction-notice rule (行政许可法
+    art. 32): red once the notice date passed, yellow on its last working day or the one
+    before — in the calendar the notice date was counted in.
+    """
+    soon = _thresholds(on, {1})
+    return When_(
+        When(correction_notice_due_on__lt=on, then=Value(WarningColour.RED)),
+        *(
+            When(
+                in_region(region, soon, path="project__region_code"),
+                correction_notice_due_on__lte=last_yellow_day,
+                then=Value(WarningColour.YELLOW),
+            )
+            for (region, _n), last_yellow_day in soon.items()
+        ),
+        default=Value(WarningColour.GREEN),
+        output_field=CharField(),
     )
