@@ -50,6 +50,14 @@ def ensure_can_revoke_certificate(user, certificate: Certificate) -> None:
         raise PermissionDenied(_("Only an approver of the issuing department may revoke it."))
 
 
+def can_view_joint_conditions(user) -> bool:
+    """
+    The joint-issuance conditions of a case and what they hold: staff, clerks and
+    supervisors. Held certificates are invisible to the holder, so applicants never.
+    """
+    return user_has_role(user, *STAFF_ROLES, Role.WINDOW_CLERK, Role.SUPERVISOR)
+
+
 def can_record_joint_condition(user, rule: JointIssuanceRule) -> bool:
     """Staff of the bundle's lead department, or a clerk of a centre that serves it."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:

@@ -5,18 +5,15 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest
 
-from kaigong.accounts.roles import Role
-from kaigong.accounts.selectors import user_has_role
 from kaigong.cases.selectors import case_get_for, item_get_for
-from kaigong.certificates.permissions import STAFF_ROLES, can_record_joint_condition
+from kaigong.certificates.permissions import can_record_joint_condition, can_view_joint_conditions
 from kaigong.certificates.selectors import joint_conditions_for_project
 from kaigong.core.exceptions import DomainError, NotFound
 from kaigong.core.exceptions import PermissionDenied as DomainPermissionDenied
 
-T = "web/cases/"
+from .forms import JointConditionForm
 
-# Held certificates are invisible to the holder: only staff see the joint conditions.
-JOINT_CONDITION_VIEWERS = (*STAFF_ROLES, Role.WINDOW_CLERK, Role.SUPERVISOR)
+T = "web/cases/"
 
 
 def load_case(request: HttpRequest, public_id):
@@ -50,9 +47,7 @@ def joint_condition_rows(user, case, *, bound=None) -> list[dict] | None:
     and a form where ``user`` may record it (and it is not met) or where ``bound`` — a
     ``(rule, form)`` pair just posted — carries errors. None: not shown to this user.
     """
-    from .forms import JointConditionForm
-
-    if not user_has_role(user, *JOINT_CONDITION_VIEWERS):
+    if not can_view_joint_conditions(user):
         return None
     rows = []
     for state in joint_conditions_for_project(case.project, case.bundle):
