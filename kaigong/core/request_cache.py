@@ -10,7 +10,8 @@ changes a cached value within a request calls ``request_cache_forget`` with its 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, TypeVar
 
@@ -36,16 +37,14 @@ def request_cache_forget(key: Hashable) -> None:
         cache.pop(key, None)
 
 
-class request_cache_scope:  # noqa: N801 - used like a function: ``with request_cache_scope():``
+@contextmanager
+def request_cache_scope() -> Iterator[dict[Hashable, Any]]:
     """A fresh cache for the block (the middleware wraps each request in one)."""
-
-    def __enter__(self) -> dict[Hashable, Any]:
-        cache: dict[Hashable, Any] = {}
-        self._token = _cache.set(cache)
-        return cache
-
-    def __exit__(self, *exc: object) -> None:
-        _cache.reset(self._token)
+    token = _cache.set({})
+    try:
+        yield _cache.get()
+    finally:
+        _cache.reset(token)
 
 
 class RequestCacheMiddleware:

@@ -88,9 +88,10 @@ class _LeanClient:
         response = self._connection.getresponse()
         return _Answer(response.status, response.read())
 
-    def post(self, url: str, *, json: Any, headers: dict) -> _Answer:  # noqa: A002 - httpx's name
-        body = _json_bytes(json)
-        return self._send("POST", url, body, {**headers, "Content-Type": "application/json"})
+    def post(self, url: str, body: Any, *, headers: dict) -> _Answer:
+        """POST ``body`` as JSON."""
+        encoded = json.dumps(body).encode()
+        return self._send("POST", url, encoded, {**headers, "Content-Type": "application/json"})
 
     def get(self, url: str, *, headers: dict) -> _Answer:
         return self._send("GET", url, None, headers)
@@ -99,16 +100,12 @@ class _LeanClient:
         self._connection.close()
 
 
-def _json_bytes(value: Any) -> bytes:
-    return json.dumps(value).encode()
-
-
 def _journey(client, base: str, case: str, tokens: dict[str, str]) -> tuple[int, int]:
     """One case from draft to concluded: 6 transitions. Return (done, errors)."""
 
     def post(role: str, path: str, body: dict) -> dict | None:
         response = client.post(
-            base + path, json=body, headers={"Authorization": f"Token {tokens[role]}"}
+            base + path, body, headers={"Authorization": f"Token {tokens[role]}"}
         )
         return response.json() if response.status_code < 300 else None
 
