@@ -119,23 +119,33 @@ def test_a_supervisor_sees_every_item_and_other_staff_only_theirs(monday):
     assert set(item_list_visible_to(world.stranger).values_list("pk", flat=True)) == set()
 
 
-def test_warning_colours_count_the_working_days_of_the_project_region(monday):
-    """Local holidays move the yellow line as they move due dates (deadlines.region_of)."""
+def _two_regions(first_holiday: str, last_holiday: str, **state):
+    """
+    Two cases in ``state`` of one world: one in 371321, which gets holidays of its own from
+    ``first_holiday`` to ``last_holiday``, and one in a region on the national calendar.
+    """
     from kaigong.calendars.services import calendar_notice_import
     from kaigong.calendars.tests.factories import regional_notice
     from kaigong.cases.models import Case
-    from kaigong.cases.selectors import case_item_progress
     from kaigong.projects.tests.factories import ProjectFactory
 
     world = lifecycle_world()
-    local = CaseFactory(world=world, accepted=True)
-    elsewhere = CaseFactory(world=world, accepted=True)
+    local = CaseFactory(world=world, **state)
+    elsewhere = CaseFactory(world=world, **state)
     Case.objects.filter(pk=elsewhere.pk).update(
         project=ProjectFactory(enterprise=world.enterprise, region_code="110105")
     )
     notice = regional_notice("371321")
-    notice["holidays"] = [{"name": "测试节", "start": "2026-03-03", "end": "2026-03-04"}]
+    notice["holidays"] = [{"name": "测试节", "start": first_holiday, "end": last_holiday}]
     calendar_notice_import(notice=notice, actor=None)
+    return world, local, elsewhere
+
+
+def test_warning_colours_count_the_working_days_of_the_project_region(monday):
+    """Local holidays move the yellow line as they move due dates (deadlines.region_of)."""
+    from kaigong.cases.selectors import case_item_progress
+
+    world, local, elsewhere = _two_regions("2026-03-03", "2026-03-04", accepted=True)
     # seen on Monday 2 March with 2 warning days: yellow up to Wednesday 4 March nationally,
     # up to Friday 6 March in 371321 (Tuesday and Wednesday are its holidays)
     CaseItem.objects.update(promised_due_on=date(2026, 3, 5))
@@ -160,20 +170,9 @@ def test_warning_colours_count_the_working_days_of_the_project_region(monday):
 
 
 def test_the_queue_warns_in_the_working_days_of_the_project_region(monday):
-    from kaigong.calendars.services import calendar_notice_import
-    from kaigong.calendars.tests.factories import regional_notice
     from kaigong.cases.models import Case
-    from kaigong.projects.tests.factories import ProjectFactory
 
-    world = lifecycle_world()
-    local = CaseFactory(world=world, submitted=True)
-    elsewhere = CaseFactory(world=world, submitted=True)
-    Case.objects.filter(pk=elsewhere.pk).update(
-        project=ProjectFactory(enterprise=world.enterprise, region_code="110105")
-    )
-    notice = regional_notice("371321")
-    notice["holidays"] = [{"name": "测试节", "start": "2026-03-10", "end": "2026-03-10"}]
-    calendar_notice_import(notice=notice, actor=None)
+    world, local, elsewhere = _two_regions("2026-03-10", "2026-03-10", submitted=True)
     # both notices fall due on Wednesday 11 March; seen on Monday 9 March one working day
     # ahead is Tuesday 10 nationally, Wednesday 11 in 371321 (Tuesday is its holiday)
     Case.objects.update(correction_notice_due_on=date(2026, 3, 11))
