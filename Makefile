@@ -32,6 +32,7 @@ lint: install
 	@$(VENV)/bin/ruff check .
 	@$(VENV)/bin/ruff format --check --quiet . || (echo "ruff format would change files: run '$(VENV)/bin/ruff format .'" && exit 1)
 	@$(VENV)/bin/lint-imports --no-cache
+	@$(PY) scripts/typecheck.py
 
 check: install
 	@DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py check --database default --fail-level WARNING

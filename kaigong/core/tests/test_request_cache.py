@@ -38,8 +38,12 @@ def test_inside_a_scope_a_key_is_computed_once_and_forgotten_on_demand():
     assert request_cached("k", compute) == 4  # the scope's values went with it
 
 
-def test_forget_outside_a_request_is_harmless():
+def test_forget_outside_a_request_is_harmless_and_creates_no_cache():
+    compute = Counter()
+    # given no request scope, when a key is forgotten
     request_cache_forget("nothing")
+    # then nothing was cached by it: every call still computes
+    assert [request_cached("nothing", compute) for _ in range(2)] == [1, 2]
 
 
 def test_the_middleware_gives_every_request_a_fresh_cache():
