@@ -218,9 +218,14 @@ def case_event_chain_state(case: Case) -> ChainState:
     return ChainState(breaks=breaks, hashes=hashes)
 
 
+_ROW_FIELDS = ("id", "public_id", "number", "status", "event_count", "chain_head")
+
+
 def case_event_chain_verify(case: Case) -> ChainBreak | None:
-    """The first break in the case's chain, or None when everything verifies."""
-    breaks = case_event_chain_state(case).breaks
+    """The first break in the case's chain and row (as stored now, not as ``case`` was read),
+    or None when everything verifies."""
+    stored = Case.objects.only(*_ROW_FIELDS).get(pk=case.pk)
+    breaks = case_event_chain_state(stored).breaks
     return breaks[0] if breaks else None
 
 
@@ -233,8 +238,7 @@ def case_event_chains_verify() -> list[ChainBreak]:
 
     breaks, latest = checkpoints_verify()
     anchors = checkpoint_anchors(latest)
-    fields = ("id", "public_id", "number", "status", "event_count", "chain_head")
-    for case in Case.objects.order_by("id").only(*fields).iterator():
+    for case in Case.objects.order_by("id").only(*_ROW_FIELDS).iterator():
         state = case_event_chain_state(case)
         breaks.extend(state.breaks)
         anchor = anchors.pop(str(case.public_id), None)
