@@ -20,9 +20,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kaigong.certificates.crypto import ALGORITHM, sm3_hex
+from kaigong.certificates.keystore import KeyFileMissing
 from kaigong.certificates.signing import platform_sign, platform_verify
+from kaigong.core.exceptions import Conflict
 
 from .models import ArchiveFolder
 
@@ -34,8 +37,15 @@ SIGNATURE_INVALID = "invalid"
 
 
 def manifest_signature(manifest_bytes: bytes) -> bytes:
-    """The ``manifest.sig`` document for these manifest bytes (JSON)."""
-    signed = platform_sign(manifest_bytes)
+    """The ``manifest.sig`` document for these manifest bytes (JSON). Without the platform
+    integrity key (production before ``integrity_key_create``): ``no_integrity_key`` 409."""
+    try:
+        signed = platform_sign(manifest_bytes)
+    except KeyFileMissing:
+        raise Conflict(
+            _("The platform's integrity key is missing: packages cannot be signed."),
+            code="no_integrity_key",
+        ) from None
     document = {
         "signed_file": MANIFEST,
         "algorithm": ALGORITHM,

@@ -244,3 +244,14 @@ def test_an_outside_verifier_checks_with_the_public_key_alone(settings, tmp_path
     call_command("archive_package_verify", str(target), "--public-key", manifest_sig["public_key"])
     # then it verifies
     assert "OK: manifest signature valid" in capsys.readouterr().out
+
+
+def test_without_the_integrity_key_in_production_a_package_is_refused_not_unsigned(settings):
+    from kaigong.core.exceptions import Conflict
+
+    _, project, _ = _project_with_documents()
+    archive_sweep(project=project)
+    settings.KAIGONG_KEYS_AUTO_CREATE = False
+    with pytest.raises(Conflict) as refused:
+        package_build(project.archive_folder)
+    assert refused.value.code == "no_integrity_key"
