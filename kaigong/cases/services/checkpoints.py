@@ -148,11 +148,23 @@ def _checkpoint_break(seq: int, kind: str, detail: str) -> ChainBreak:
     return ChainBreak(f"checkpoint #{seq}", "", 0, kind, detail)
 
 
-def checkpoints_verify() -> tuple[list[ChainBreak], ChainCheckpoint | None]:
+def _entries_break(checkpoint: ChainCheckpoint) -> ChainBreak | None:
+    entries = checkpoint.entries
+    if entries_digest(entries) != checkpoint.entries_sm3 or len(entries) != checkpoint.case_count:
+        detail = "entries differ from the signed digest"
+        return _checkpoint_break(checkpoint.seq, BreakKind.BAD_SIGNATURE, detail)
+    return None
+
+
+def checkpoints_verify(
+    *, all_entries: bool = False
+) -> tuple[list[ChainBreak], ChainCheckpoint | None]:
     """
     Check every checkpoint's signature (against the trusted platform public key, not the
-    one its row names) and that each follows the previous one; check the latest one's
-    entries against its digest. Return the breaks and the latest checkpoint, if it verifies.
+    one its row names) and that each follows the previous one; check the entries of the
+    latest valid one against its signed digest (of every one with ``all_entries``). Return
+    the breaks and the latest checkpoint that verifies whole, which anchors the chains (an
+    invalid newer one does not disable the older anchors).
     """
     breaks: list[ChainBreak] = []
     headers = ChainCheckpoint.objects.order_by("seq").defer("entries")
@@ -164,13 +176,12 @@ def checkpoints_verify() -> tuple[list[ChainBreak], ChainCheckpoint | None]:
         breaks.append(_checkpoint_break(0, BreakKind.BAD_SIGNATURE, f"no public key: {error}"))
         return breaks, None
     expected_seq, expected_prev = 1, GENESIS_HASH
-    latest, latest_ok = None, False
+    valid: list[int] = []  # pks of the checkpoints whose header verifies, in order
     for checkpoint in headers.iterator():
         ok = True
         if checkpoint.seq != expected_seq or checkpoint.prev_digest != expected_prev:
             detail = f"expected #{expected_seq} after {expected_prev[:12]}"
             breaks.append(_checkpoint_break(checkpoint.seq, BreakKind.CHECKPOINT_MISMATCH, detail))
-            ok = False
         payload = checkpoint_payload(
             seq=checkpoint.seq,
             taken_at=checkpoint.taken_at,
@@ -186,20 +197,23 @@ def checkpoints_verify() -> tuple[list[ChainBreak], ChainCheckpoint | None]:
             )
             ok = False
         expected_seq, expected_prev = checkpoint.seq + 1, checkpoint.digest
-        latest, latest_ok = checkpoint, ok
-    if latest is None or not latest_ok:
-        return breaks, None
-    latest = ChainCheckpoint.objects.get(pk=latest.pk)
-    if entries_digest(latest.entries) != latest.entries_sm3 or len(latest.entries) != (
-        latest.case_count
-    ):
-        breaks.append(
-            _checkpoint_break(
-                latest.seq, BreakKind.BAD_SIGNATURE, "entries differ from the signed digest"
-            )
-        )
-        return breaks, None
-    return breaks, latest
+        if ok:
+            valid.append(checkpoint.pk)
+    anchor = None
+    checked = valid if all_entries else []
+    for pk in checked:
+        found = _entries_break(ChainCheckpoint.objects.get(pk=pk))
+        if found is not None:
+            breaks.append(found)
+            valid.remove(pk)
+    for pk in reversed(valid):
+        candidate = ChainCheckpoint.objects.get(pk=pk)
+        found = None if all_entries else _entries_break(candidate)
+        if found is None:
+            anchor = candidate
+            break
+        breaks.append(found)
+    return breaks, anchor
 
 
 def checkpoint_anchors(checkpoint: ChainCheckpoint | None) -> dict[str, tuple[int, str]]:

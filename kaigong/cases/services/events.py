@@ -229,14 +229,15 @@ def case_event_chain_verify(case: Case) -> ChainBreak | None:
     return breaks[0] if breaks else None
 
 
-def case_event_chains_verify() -> list[ChainBreak]:
+def case_event_chains_verify(*, all_checkpoints: bool = False) -> list[ChainBreak]:
     """
     Verify every case's chain and row, and the signed checkpoints of the chain heads;
     return every break found, in case order, the checkpoints' own breaks first.
+    ``all_checkpoints`` also checks the entries of every checkpoint, not only the anchor's.
     """
     from kaigong.cases.services.checkpoints import checkpoint_anchors, checkpoints_verify
 
-    breaks, latest = checkpoints_verify()
+    breaks, latest = checkpoints_verify(all_entries=all_checkpoints)
     anchors = checkpoint_anchors(latest)
     for case in Case.objects.order_by("id").only(*_ROW_FIELDS).iterator():
         state = case_event_chain_state(case)

@@ -252,3 +252,37 @@ def test_the_backfill_gives_existing_cases_their_head_and_count(world):
     # then the row holds them again
     row = Case.objects.get(pk=case.pk)
     assert (row.event_count, row.chain_head) == (len(events), events[-1].hash)
+
+
+def test_a_spoiled_newest_checkpoint_does_not_disable_the_older_anchor(world):
+    # given two checkpoints; when the newest one's signature is spoiled and an event
+    # before the first is forged and recomputed
+    case = CaseFactory(world=world, accepted=True)
+    chain_checkpoint_take()
+    newest = chain_checkpoint_take().checkpoint
+    ChainCheckpoint.objects.filter(pk=newest.pk).update(signature="00")
+    target = CaseEvent.objects.get(case=case, seq=1)
+    CaseEvent.objects.filter(pk=target.pk).update(data={"forged": True})
+    _rehash_from(case, 1)
+    # then both the spoiled checkpoint and the forgery (against the first) are named
+    assert [b.reason for b in case_event_chains_verify()] == [
+        BreakKind.BAD_SIGNATURE,
+        BreakKind.CHECKPOINT_MISMATCH,
+    ]
+
+
+def test_all_checkpoints_checks_the_entries_of_older_ones(world):
+    case = CaseFactory(world=world, submitted=True)
+    oldest = chain_checkpoint_take().checkpoint
+    chain_checkpoint_take()
+    ChainCheckpoint.objects.filter(pk=oldest.pk).update(
+        entries=[[str(case.public_id), 1, "f" * 64]]
+    )
+    # the anchor (the newest) is intact; only the full check reads the older entries
+    assert case_event_chains_verify() == []
+    found = case_event_chains_verify(all_checkpoints=True)
+    assert [(b.case_number, b.reason) for b in found] == [
+        ("checkpoint #1", BreakKind.BAD_SIGNATURE)
+    ]
+    with pytest.raises(CommandError):
+        call_command("verify_event_chains", "--all-checkpoints")

@@ -23,8 +23,15 @@ class Command(BaseCommand):
         "the SM2-signed checkpoints; name every break (case, position, kind)."
     )
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--all-checkpoints",
+            action="store_true",
+            help="Also check the entries of every checkpoint, not only the latest valid one",
+        )
+
     def handle(self, *args, **options):
-        breaks = case_event_chains_verify()
+        breaks = case_event_chains_verify(all_checkpoints=options["all_checkpoints"])
         for found in breaks:
             label = KIND_LABELS.get(found.reason, found.reason)
             reason = f"{found.reason}: {label}"
