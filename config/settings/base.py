@@ -195,6 +195,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "kaigong.archives.archive_sweep",
         "schedule": crontab(hour=2, minute=0),
     },
+    # Anchors the case histories: a signed checkpoint of every chain head (docs/lifecycle.md).
+    "chain-checkpoint-hourly": {
+        "task": "kaigong.cases.chain_checkpoint",
+        "schedule": crontab(minute=17),
+    },
 }
 
 # --- API ------------------------------------------------------------------------------------
@@ -240,6 +245,12 @@ KAIGONG_KEY_DIR = env.path("KAIGONG_KEY_DIR", default=BASE_DIR / "var" / "keys")
 KAIGONG_KEYS_AUTO_CREATE = env.bool("KAIGONG_KEYS_AUTO_CREATE", default=True)
 # Where private keys live: a dotted path to a keystore class (a signing server can replace it).
 KAIGONG_KEYSTORE = env("KAIGONG_KEYSTORE", default="kaigong.certificates.keystore.FileKeyStore")
+# The platform integrity key (SM2) that signs the case-history checkpoints and the archive
+# package manifests: <KAIGONG_INTEGRITY_KEY_ID>.pem in KAIGONG_KEY_DIR, never the database.
+KAIGONG_INTEGRITY_KEY_ID = env("KAIGONG_INTEGRITY_KEY_ID", default="platform-integrity")
+# Its public key (hex 04‖x‖y), pinned so that verifiers never trust a key from the database or
+# from the key directory alone; empty: read it from the key file (development).
+KAIGONG_INTEGRITY_PUBLIC_KEY = env("KAIGONG_INTEGRITY_PUBLIC_KEY", default="")
 # Absolute prefix of links printed in QR codes, e.g. https://kaigong.gov.example
 KAIGONG_PUBLIC_BASE_URL = env("KAIGONG_PUBLIC_BASE_URL", default="")
 

@@ -1,9 +1,13 @@
 """
 The export package of a project's archive (归档信息包) and its verification.
 
-A zip with ``manifest.json`` and ``files/<kind>/<name>``; the manifest lists for every file
-its path, title, kind, origin, size, SHA-256 and SM3. ``package_verify`` recomputes the
-hashes and names every changed, missing or unlisted file (四性检测: integrity).
+A zip with ``manifest.json``, ``manifest.sig`` and ``files/<kind>/<name>``; the manifest
+lists for every file its path, title, kind, origin, size, SHA-256 and SM3. ``manifest.sig``
+holds the SM2 signature of the platform integrity key over SM3 of the exact bytes of
+``manifest.json`` (certificates/signing.py). ``package_verify`` checks that signature with the
+trusted public key (never the one written in the package), recomputes the hashes and names
+every changed, missing or unlisted file (四性检测: integrity). Rewriting the manifest to match
+a changed file therefore fails the signature: it is reported as "signature invalid".
 """
 
 from __future__ import annotations
@@ -16,12 +20,58 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from kaigong.certificates.crypto import sm3_hex
+from kaigong.certificates.crypto import ALGORITHM, sm3_hex
+from kaigong.certificates.keystore import KeyFileMissing
+from kaigong.certificates.signing import platform_sign, platform_verify
+from kaigong.core.exceptions import Conflict
 
 from .models import ArchiveFolder
 
 MANIFEST = "manifest.json"
+SIGNATURE = "manifest.sig"
+SIGNATURE_VALID = "valid"
+SIGNATURE_MISSING = "missing"
+SIGNATURE_INVALID = "invalid"
+
+
+def manifest_signature(manifest_bytes: bytes) -> bytes:
+    """The ``manifest.sig`` document for these manifest bytes (JSON). Without the platform
+    integrity key (production before ``integrity_key_create``): ``no_integrity_key`` 409."""
+    try:
+        signed = platform_sign(manifest_bytes)
+    except KeyFileMissing:
+        raise Conflict(
+            _("The platform's integrity key is missing: packages cannot be signed."),
+            code="no_integrity_key",
+        ) from None
+    document = {
+        "signed_file": MANIFEST,
+        "algorithm": ALGORITHM,
+        "digest": sm3_hex(manifest_bytes),
+        "key_id": signed.key_id,
+        "public_key": signed.public_key_hex,
+        "signature": signed.signature_hex,
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+def manifest_signature_check(
+    manifest_bytes: bytes, signature_bytes: bytes | None, public_key_hex: str | None = None
+) -> str:
+    """``valid``, ``missing`` or ``invalid``: is ``manifest.sig`` the trusted key's signature
+    of these manifest bytes? The public key named in the package is not trusted."""
+    if signature_bytes is None:
+        return SIGNATURE_MISSING
+    try:
+        document = json.loads(signature_bytes)
+        signature_hex = str(document["signature"])
+    except (ValueError, KeyError, TypeError):
+        return SIGNATURE_INVALID
+    if platform_verify(manifest_bytes, signature_hex, public_key_hex):
+        return SIGNATURE_VALID
+    return SIGNATURE_INVALID
 
 
 def package_build(folder: ArchiveFolder) -> bytes:
@@ -56,7 +106,9 @@ def package_build(folder: ArchiveFolder) -> bytes:
             "hash_algorithm": "SM3",
             "files": entries,
         }
-        archive.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2))
+        manifest_bytes = json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8")
+        archive.writestr(MANIFEST, manifest_bytes)
+        archive.writestr(SIGNATURE, manifest_signature(manifest_bytes))
     return buffer.getvalue()
 
 
@@ -66,14 +118,21 @@ class PackageReport:
     changed: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     unlisted: list[str] = field(default_factory=list)
+    signature: str = SIGNATURE_MISSING  # valid | missing | invalid
     error: str = ""
 
     @property
     def ok(self) -> bool:
-        return not (self.changed or self.missing or self.unlisted or self.error)
+        return self.signature == SIGNATURE_VALID and not (
+            self.changed or self.missing or self.unlisted or self.error
+        )
 
 
-def package_verify(source: str | Path | bytes) -> PackageReport:
+def package_verify(
+    source: str | Path | bytes, *, public_key_hex: str | None = None
+) -> PackageReport:
+    """Check the manifest's signature and every file; ``public_key_hex`` overrides the trusted
+    platform key (an outside verifier holding only the public key)."""
     report = PackageReport()
     try:
         handle = io.BytesIO(source) if isinstance(source, bytes) else open(source, "rb")  # noqa: SIM115
@@ -82,7 +141,12 @@ def package_verify(source: str | Path | bytes) -> PackageReport:
             if MANIFEST not in names:
                 report.error = "manifest.json is missing"
                 return report
-            manifest = json.loads(archive.read(MANIFEST))
+            manifest_bytes = archive.read(MANIFEST)
+            signature_bytes = archive.read(SIGNATURE) if SIGNATURE in names else None
+            report.signature = manifest_signature_check(
+                manifest_bytes, signature_bytes, public_key_hex
+            )
+            manifest = json.loads(manifest_bytes)
             listed = set()
             for entry in manifest.get("files", []):
                 path = entry["path"]
@@ -98,7 +162,7 @@ def package_verify(source: str | Path | bytes) -> PackageReport:
                 report.checked += 1
                 if sm3_hex(content) != entry["sm3"] or len(content) != entry["size"]:
                     report.changed.append(path)
-            report.unlisted = sorted(names - listed - {MANIFEST})
+            report.unlisted = sorted(names - listed - {MANIFEST, SIGNATURE})
     except (zipfile.BadZipFile, OSError, ValueError, KeyError) as error:
         report.error = f"unreadable package: {error}"
     return report

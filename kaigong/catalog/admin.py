@@ -83,6 +83,7 @@ class KeeperAdmin(admin.ModelAdmin):
     """Visible to catalogue keepers only; writes go through the catalogue's services."""
 
     form = ConditionForm
+    audited_by_services = True  # catalog_row_save/delete record the before/after diff
 
     def has_module_permission(self, request):
         return can_keep_catalog_in_admin(request.user)

@@ -1,6 +1,7 @@
 """The archive: folders, sweep, pushes, export package and its verification, visibility."""
 
 import io
+import json
 import zipfile
 
 from django.core.files.base import ContentFile
@@ -163,3 +164,94 @@ def test_archive_and_package_visibility_for_every_role(api_client):
             assert package_verify(package.content).ok is True
     api_client.force_authenticate(None)
     assert api_client.get(base).status_code in (401, 403)
+
+
+def _rewritten(package: bytes, changes: dict[str, bytes], drop: tuple[str, ...] = ()) -> bytes:
+    """The package with some members replaced (or dropped), as a forger would write it."""
+    source = zipfile.ZipFile(io.BytesIO(package))
+    rebuilt = io.BytesIO()
+    with zipfile.ZipFile(rebuilt, "w") as archive:
+        for name in source.namelist():
+            if name not in drop:
+                archive.writestr(name, changes.get(name, source.read(name)))
+    return rebuilt.getvalue()
+
+
+def _forged(package: bytes) -> tuple[bytes, str]:
+    """Change one file and rewrite the manifest's hash and size for it."""
+    source = zipfile.ZipFile(io.BytesIO(package))
+    manifest = json.loads(source.read("manifest.json"))
+    entry = next(e for e in manifest["files"] if e["path"].startswith("files/material/"))
+    forged_file = "伪造的合同".encode()
+    entry.update(sm3=sm3_hex(forged_file), size=len(forged_file))
+    forged_manifest = json.dumps(manifest, ensure_ascii=False, indent=2).encode()
+    changes = {entry["path"]: forged_file, "manifest.json": forged_manifest}
+    return _rewritten(package, changes), entry["path"]
+
+
+def test_a_changed_file_with_a_rewritten_manifest_is_refused(tmp_path, capsys):
+    # given a signed package of the project's archive
+    _, project, _ = _project_with_documents()
+    archive_sweep(project=project)
+    package = package_build(project.archive_folder)
+    assert package_verify(package).signature == "valid"
+
+    # when a file is changed and the manifest rewritten to match it
+    forged, path = _forged(package)
+    target = tmp_path / "forged.zip"
+    target.write_bytes(forged)
+
+    # then every hash matches, but the manifest's signature does not: refused, named as such
+    report = package_verify(forged)
+    assert (report.changed, report.signature, report.ok) == ([], "invalid", False)
+    with pytest.raises(CommandError, match="signature invalid"):
+        call_command("archive_package_verify", str(target))
+    assert "SIGNATURE invalid" in capsys.readouterr().out
+
+
+def test_a_package_without_its_signature_is_refused():
+    _, project, _ = _project_with_documents()
+    archive_sweep(project=project)
+    stripped = _rewritten(package_build(project.archive_folder), {}, drop=("manifest.sig",))
+    report = package_verify(stripped)
+    assert (report.signature, report.unlisted, report.ok) == ("missing", [], False)
+
+
+def test_a_package_re_signed_with_another_key_is_refused(settings, tmp_path):
+    # given a package signed by a forger's own integrity key
+    _, project, _ = _project_with_documents()
+    archive_sweep(project=project)
+    settings.KAIGONG_KEY_DIR = tmp_path / "forger-keys"
+    forged = package_build(project.archive_folder)
+    # when it is checked against the platform's pinned public key
+    settings.KAIGONG_KEY_DIR = tmp_path / "platform-keys"
+    call_command("integrity_key_create")
+    # then it is refused, though its signature matches the key written in it
+    assert package_verify(forged).signature == "invalid"
+
+
+def test_an_outside_verifier_checks_with_the_public_key_alone(settings, tmp_path, capsys):
+    # given a package and the platform's public key, and no private key on this machine
+    _, project, _ = _project_with_documents()
+    archive_sweep(project=project)
+    package = package_build(project.archive_folder)
+    manifest_sig = json.loads(zipfile.ZipFile(io.BytesIO(package)).read("manifest.sig"))
+    settings.KAIGONG_KEY_DIR = tmp_path / "empty"
+    settings.KAIGONG_KEYS_AUTO_CREATE = False
+    target = tmp_path / "package.zip"
+    target.write_bytes(package)
+    # when the command is given the public key
+    call_command("archive_package_verify", str(target), "--public-key", manifest_sig["public_key"])
+    # then it verifies
+    assert "OK: manifest signature valid" in capsys.readouterr().out
+
+
+def test_without_the_integrity_key_in_production_a_package_is_refused_not_unsigned(settings):
+    from kaigong.core.exceptions import Conflict
+
+    _, project, _ = _project_with_documents()
+    archive_sweep(project=project)
+    settings.KAIGONG_KEYS_AUTO_CREATE = False
+    with pytest.raises(Conflict) as refused:
+        package_build(project.archive_folder)
+    assert refused.value.code == "no_integrity_key"

@@ -1,5 +1,5 @@
 from .case import Case, CaseItem, CaseNumberCounter, IdempotencyRecord
-from .events import CaseEvent, CreditRecord
+from .events import CaseEvent, ChainCheckpoint, CreditRecord
 from .intake import Commitment, Correction, Denial
 from .materials import SubmittedMaterial
 from .review import ClockPause, ConditionalResult, Extension, Opinion
@@ -9,6 +9,7 @@ __all__ = [
     "CaseEvent",
     "CaseItem",
     "CaseNumberCounter",
+    "ChainCheckpoint",
     "ClockPause",
     "Commitment",
     "ConditionalResult",

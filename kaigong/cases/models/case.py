@@ -18,6 +18,9 @@ from kaigong.cases.constants import (
 )
 from kaigong.core.models import BaseModel
 
+# The previous hash of a case's first event (and the head of a case without events).
+GENESIS_HASH = "0" * 64
+
 _ACCEPTED_CASE = [
     CaseStatus.ACCEPTED,
     CaseStatus.CONCLUDED,
@@ -136,6 +139,17 @@ class Case(BaseModel):
         help_text=_("The timeline of the case's matters as planned on the acceptance day."),
     )
     concluded_at = models.DateTimeField(_("concluded at"), null=True, blank=True)
+    event_count = models.PositiveIntegerField(
+        _("events"),
+        default=0,
+        help_text=_("How many events the case's history holds (set with each event)."),
+    )
+    chain_head = models.CharField(
+        _("chain head (SM3)"),
+        max_length=64,
+        default=GENESIS_HASH,
+        help_text=_("The hash of the case's last event (set with each event)."),
+    )
     closed_at = models.DateTimeField(
         _("closed at"), null=True, blank=True, help_text=_("Refused, withdrawn, issued or halted.")
     )

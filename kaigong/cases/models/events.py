@@ -90,3 +90,34 @@ class CreditRecord(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.enterprise} · {self.get_kind_display()}"
+
+
+class ChainCheckpoint(models.Model):
+    """
+    A signed snapshot of every case's chain head (``services.checkpoints``).
+
+    ``entries`` lists ``[case public id, event count, head]`` for every case, sorted by
+    public id; the signature is SM2 by the platform integrity key (a file outside the
+    database, ``KAIGONG_INTEGRITY_KEY_ID`` in ``KAIGONG_KEY_DIR``) over SM3 of the canonical
+    JSON of (seq, taken at, SM3 of the entries, previous checkpoint's digest). A history
+    recomputed behind the services' back no longer reaches the signed head.
+    """
+
+    seq = models.PositiveIntegerField(_("sequence"), unique=True)
+    taken_at = models.DateTimeField(_("taken at"), default=timezone.now)
+    case_count = models.PositiveIntegerField(_("cases covered"), default=0)
+    entries = models.JSONField(_("entries"), default=list, blank=True)
+    entries_sm3 = models.CharField(_("entries digest (SM3)"), max_length=64)
+    prev_digest = models.CharField(_("previous checkpoint's digest"), max_length=64)
+    digest = models.CharField(_("digest (SM3)"), max_length=64)
+    key_id = models.CharField(_("key id"), max_length=64)
+    public_key_hex = models.CharField(_("public key"), max_length=130)
+    signature = models.TextField(_("signature (SM2, DER hex)"))
+
+    class Meta:
+        verbose_name = _("chain checkpoint")
+        verbose_name_plural = _("chain checkpoints")
+        ordering = ["seq"]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.taken_at:%Y-%m-%d %H:%M} ({self.case_count})"

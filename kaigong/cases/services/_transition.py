@@ -8,7 +8,8 @@ The one path by which a case or an item changes (STYLE.md 3.5, DESIGN.md §4 rul
 2. check the action against the pure table (workflow.py) → ``transition_not_allowed`` 409;
 3. update ``WHERE id = … AND version = <the version the caller read>`` and raise
    ``stale_version`` 409 when no row matched, so no update is ever lost;
-4. append the chained ``CaseEvent``;
+4. append the chained ``CaseEvent``, moving the case row's ``chain_head`` and
+   ``event_count`` in the same UPDATE (the head hashes the last event; the verifier checks);
 5. write an outbox row for what other systems must hear of (same transaction);
 6. notify the enterprise's inbox (动态告知) once the transaction commits.
 
@@ -26,8 +27,13 @@ from django.utils.translation import gettext as _
 
 from kaigong.cases.constants import CaseAction, EventKind, ItemAction
 from kaigong.cases.exceptions import StaleVersion
-from kaigong.cases.models import Case, CaseItem
-from kaigong.cases.services.events import case_event_record, plain_json
+from kaigong.cases.models import Case, CaseEvent, CaseItem
+from kaigong.cases.services.events import (
+    case_event_record,
+    chain_position,
+    event_build,
+    plain_json,
+)
 from kaigong.cases.workflow import case_next_status, item_next_status
 from kaigong.core.services import notification_send, outbox_emit
 
@@ -95,13 +101,42 @@ def _notify_on_commit(case: Case, kind: str, title: str) -> None:
     transaction.on_commit(send)
 
 
-def _apply(model, pk: int, expected: int, changes: dict[str, Any]) -> None:
+def _apply(model, pk: int, expected: int, changes: dict[str, Any], **where: Any) -> None:
     now = timezone.now()
-    updated = model.objects.filter(pk=pk, version=expected).update(
+    updated = model.objects.filter(pk=pk, version=expected, **where).update(
         version=F("version") + 1, updated_at=now, **changes
     )
     if updated != 1:
         raise StaleVersion()
+
+
+def _case_apply_with_event(
+    locked: Case, expected: int, changes: dict[str, Any], event_kwargs: dict[str, Any]
+) -> CaseEvent:
+    """
+    Update the case row and move its chain head in the same UPDATE (perf: no round trip
+    of its own): the event is hashed first from the head and count the locked row carries,
+    and the UPDATE matches ``event_count`` too. If the row had moved on (an event appended
+    after it was read), the current head is read and the UPDATE redone; a changed version
+    is still ``stale_version``.
+    """
+    count, head = locked.event_count, locked.chain_head
+    for attempt in range(2):
+        event = event_build(case=locked, seq=count + 1, prev_hash=head, **event_kwargs)
+        chained = {**changes, "event_count": count + 1, "chain_head": event.hash}
+        try:
+            _apply(Case, locked.pk, expected, chained, event_count=count)
+        except StaleVersion:
+            current = (
+                Case.objects.filter(pk=locked.pk).values_list("version", "event_count").first()
+            )
+            if attempt or current is None or current[0] != expected:
+                raise
+            count, head = chain_position(locked.pk)
+            continue
+        event.save(force_insert=True)
+        return event
+    raise StaleVersion()  # pragma: no cover - the loop returns or raises
 
 
 # perf: part of the caller's transaction, no savepoint of its own (errors abort it all)
@@ -126,19 +161,19 @@ def _case_transition(
     new = case_next_status(old, action)
     expected = case.version if expected_version is None else expected_version
     changes = {"status": new, **(changes or {})}
-    _apply(Case, locked.pk, expected, changes)
+    event_data = plain_json({"action": action, "from": old, "to": new, **(data or {})})
+    event = _case_apply_with_event(
+        locked,
+        expected,
+        changes,
+        {"kind": EventKind.CASE_TRANSITION, "actor": actor, "data": event_data},
+    )
     for field, value in changes.items():
         setattr(locked, field, value)
     locked.version = expected + 1
+    locked.event_count, locked.chain_head = event.seq, event.hash
     case.version, case.status = locked.version, locked.status
-    event_data = plain_json({"action": action, "from": old, "to": new, **(data or {})})
-    case_event_record(
-        case=locked,
-        kind=EventKind.CASE_TRANSITION,
-        actor=actor,
-        data=event_data,
-        case_locked=True,  # perf: case_lock() above, same transaction
-    )
+    case.event_count, case.chain_head = locked.event_count, locked.chain_head
     topic = CASE_OUTBOX.get(CaseAction(action))
     if topic:
         outbox_emit(

@@ -36,7 +36,7 @@ def test_tampering_with_one_event_is_named_by_the_command(monday):
     CaseEvent.objects.filter(pk=target.pk).update(data={**target.data, "sha256": "0" * 64})
     # then the chain breaks exactly there and the command names case and seq
     found = case_event_chain_verify(bad)
-    assert (found.seq, found.reason) == (target.seq, "hash")
+    assert (found.seq, found.reason, found.detail) == (target.seq, "edited", "hash")
     assert case_event_chain_verify(good) is None
     with pytest.raises(CommandError):
         call_command("verify_event_chains")
@@ -47,7 +47,7 @@ def test_a_removed_event_breaks_the_sequence(monday, capsys):
     case = CaseFactory(world=world, submitted=True)
     CaseEvent.objects.filter(case=case, seq=2).delete()
     found = case_event_chain_verify(case)
-    assert (found.seq, found.reason) == (2, "sequence")
+    assert (found.seq, found.reason) == (2, "deleted")
     with pytest.raises(CommandError):
         call_command("verify_event_chains")
     assert f"{case.number}" in capsys.readouterr().err

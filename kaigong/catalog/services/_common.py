@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from kaigong.accounts.models import Department
 from kaigong.catalog.constants import RevisionStatus, VersionStatus
 from kaigong.catalog.models import CatalogRevision, MatterVersion
+from kaigong.core.audit import row_diff, row_snapshot
 from kaigong.core.exceptions import Conflict, InvalidInput
 from kaigong.core.services import audit_record
 
@@ -89,6 +90,7 @@ def upsert(
     row = model._default_manager.select_for_update().filter(**lookup).first()
     created = row is None
     changed: list[str] = []
+    before = row_snapshot(row)
     if created:
         row = model(**lookup, **values)
         clean(row)
@@ -105,7 +107,12 @@ def upsert(
         action=action,
         obj=row,
         summary=str(row),
-        data={"created": created, "changed": changed, **{k: str(v) for k, v in lookup.items()}},
+        data={
+            "created": created,
+            "changed": changed,
+            **{k: str(v) for k, v in lookup.items()},
+            **row_diff(before, row_snapshot(row)),
+        },
     )
     return row
 

@@ -18,6 +18,7 @@ from kaigong.catalog.models import (
     MatterVersion,
     Question,
 )
+from kaigong.core.audit import row_diff, row_snapshot, stored_row
 from kaigong.core.exceptions import Conflict
 from kaigong.core.services import audit_record
 
@@ -65,6 +66,7 @@ def catalog_row_save(*, row: models.Model, actor) -> models.Model:
     _guard(row)
     raise_if(_condition_errors(row))
     created = row.pk is None
+    before = row_snapshot(stored_row(row))
     if isinstance(row, CatalogRevision) and created:
         row.status = "draft"
     clean(row)
@@ -74,6 +76,7 @@ def catalog_row_save(*, row: models.Model, actor) -> models.Model:
         action="catalog_row_created" if created else "catalog_row_changed",
         obj=row,
         summary=str(row)[:300],
+        data=row_diff(before, row_snapshot(row)),
     )
     return row
 
@@ -84,6 +87,7 @@ def catalog_row_delete(*, row: models.Model, actor) -> None:
     _guard(row)
     summary, label = str(row)[:300], row._meta.label_lower
     object_id = str(getattr(row, "public_id", row.pk))
+    before = row_snapshot(stored_row(row))
     row.delete()
     audit_record(
         actor=actor,
@@ -91,4 +95,5 @@ def catalog_row_delete(*, row: models.Model, actor) -> None:
         object_type=label,
         object_id=object_id,
         summary=summary,
+        data=row_diff(before, {}),
     )

@@ -34,6 +34,7 @@ from kaigong.catalog.models import (
     Question,
 )
 from kaigong.catalog.rules import limit_errors
+from kaigong.core.audit import row_diff, row_snapshot
 from kaigong.core.exceptions import Conflict, InvalidInput
 from kaigong.core.services import audit_record
 
@@ -180,6 +181,9 @@ def revision_publish(*, revision: CatalogRevision, actor) -> CatalogRevision:
             code="dependency_cycle",
             extra={"cycle": cycle},
         )
+    fields = ["status", "effective_from", "published_at", "published_by"]
+    before = {"revision": row_snapshot(revision, fields)}
+    before.update({f"{v.matter.code}@{v.version}": row_snapshot(v, fields) for v in drafts})
     for version in drafts:
         version.status = VersionStatus.PUBLISHED
         version.effective_from = revision.effective_on
@@ -193,6 +197,8 @@ def revision_publish(*, revision: CatalogRevision, actor) -> CatalogRevision:
     revision.published_by = actor if getattr(actor, "pk", None) else None
     clean(revision)
     revision.save(update_fields=["status", "published_at", "published_by", "updated_at"])
+    after = {"revision": row_snapshot(revision, fields)}
+    after.update({f"{v.matter.code}@{v.version}": row_snapshot(v, fields) for v in drafts})
     audit_record(
         actor=actor,
         action="catalog_revision_published",
@@ -202,6 +208,7 @@ def revision_publish(*, revision: CatalogRevision, actor) -> CatalogRevision:
             "number": revision.number,
             "effective_on": revision.effective_on.isoformat(),
             "versions": [f"{v.matter.code}@{v.version}" for v in drafts],
+            **row_diff(before, after),
         },
     )
     return revision

@@ -32,6 +32,7 @@ from kaigong.catalog.models import (
     Stage,
 )
 from kaigong.catalog.rules import limit_errors
+from kaigong.core.audit import row_diff, row_snapshot
 from kaigong.core.exceptions import Conflict
 from kaigong.core.services import audit_record
 
@@ -123,7 +124,11 @@ def revision_create(
         action="catalog_revision_created",
         obj=revision,
         summary=str(revision),
-        data={"kind": kind, "effective_on": effective_on.isoformat()},
+        data={
+            "kind": kind,
+            "effective_on": effective_on.isoformat(),
+            **row_diff({}, row_snapshot(revision)),
+        },
     )
     return revision
 
@@ -299,6 +304,7 @@ def matter_version_draft(
         version = MatterVersion(matter=matter, version=last + 1, revision=revision)
     else:
         ensure_version_draft(version)
+    before = _version_state(version)
     version.name = name
     version.department = dept
     version.statutory_limit = statutory_limit
@@ -314,9 +320,36 @@ def matter_version_draft(
         action="catalog_version_drafted",
         obj=version,
         summary=str(version),
-        data={"matter": matter_code, "revision": revision.number, "version": version.version},
+        data={
+            "matter": matter_code,
+            "revision": revision.number,
+            "version": version.version,
+            **row_diff(before, _version_state(version)),
+        },
     )
     return version
+
+
+_NOISE = {"id", "public_id", "created_at", "updated_at", "matter_version"}
+
+
+def _version_state(version: MatterVersion | None) -> dict[str, Any]:
+    """A draft version's row and child rows, for the before/after of its audit record."""
+    if version is None or version.pk is None:
+        return {}
+    state = row_snapshot(version)
+
+    def rows(manager) -> list[dict[str, Any]]:
+        return [
+            {k: v for k, v in row_snapshot(r).items() if k not in _NOISE}
+            for r in manager.order_by("pk")
+        ]
+
+    state["requirements"] = rows(version.requirements)
+    state["fields"] = rows(version.fields)
+    state["dependencies"] = rows(version.dependencies)
+    state["certificate_types"] = sorted(version.certificate_types.values_list("code", flat=True))
+    return state
 
 
 def _replace_children(version, requirement_rows, field_rows, dependency_rows, cert_types) -> None:
@@ -368,6 +401,7 @@ def matter_withdraw_draft(*, revision: CatalogRevision, matter_code: str, actor=
         version = MatterVersion(matter=matter, version=last + 1, revision=revision)
     else:
         ensure_version_draft(version)
+    before = _version_state(version)
     for field in MatterVersion._meta.concrete_fields:
         if field.name in {"id", "public_id", "created_at", "updated_at", "matter", "version",
                           "revision", "status", "effective_from"}:  # fmt: skip
@@ -382,7 +416,11 @@ def matter_withdraw_draft(*, revision: CatalogRevision, matter_code: str, actor=
         action="catalog_withdrawal_drafted",
         obj=version,
         summary=str(version),
-        data={"matter": matter_code, "revision": revision.number},
+        data={
+            "matter": matter_code,
+            "revision": revision.number,
+            **row_diff(before, _version_state(version)),
+        },
     )
     return version
 
@@ -394,6 +432,7 @@ def matter_version_discard(*, version: MatterVersion, actor=None) -> None:
     ensure_version_draft(version)
     matter = version.matter
     summary = str(version)
+    before = _version_state(version)
     version.certificate_types.clear()
     version.delete()
     if not matter.versions.exists() and not matter.dependents.exists():
@@ -404,4 +443,5 @@ def matter_version_discard(*, version: MatterVersion, actor=None) -> None:
         action="catalog_version_discarded",
         object_type="catalog.matterversion",
         summary=summary,
+        data=row_diff(before, {}),
     )

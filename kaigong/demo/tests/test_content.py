@@ -248,3 +248,17 @@ def test_every_demo_project_archive_exports_and_verifies(loaded, name):
     # then every file matches its SM3 hash in the manifest
     assert report.ok is True
     assert report.checked == folder.documents.count()
+
+
+def test_every_demo_case_history_verifies_with_its_row_and_a_checkpoint(loaded):
+    # given the demo's cases, made through the services
+    from kaigong.cases.services.checkpoints import chain_checkpoint_take
+    from kaigong.cases.services.events import case_event_chains_verify
+
+    assert Case.objects.filter(event_count__gt=0).count() == Case.objects.count() > 0
+    # when a checkpoint is signed over them
+    taken = chain_checkpoint_take()
+    # then it refuses no case, and every chain, row and the checkpoint verify
+    assert taken.refused == []
+    assert taken.checkpoint.case_count == Case.objects.count()
+    assert case_event_chains_verify() == []
