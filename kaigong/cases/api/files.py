@@ -1,0 +1,38 @@
+"""
+The HTTP answer for a submitted file, shared by the API and the staff pages: PDF and
+images inline, other formats as a download, never sniffed, sandboxed, never cached.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.http import FileResponse
+
+from kaigong.cases.services.material_access import MaterialFile
+
+# rule: a file handed in by an applicant is untrusted content: no scripts, no plugins, no
+# requests of its own, no same-origin access when opened in the browser (DESIGN.md §7)
+FILE_CSP = (
+    "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; "
+    "object-src 'self'; frame-ancestors 'self'; form-action 'none'; base-uri 'none'"
+)
+
+
+def content_disposition(filename: str, *, inline: bool) -> str:
+    """``inline``/``attachment`` with an ASCII fallback and the RFC 5987 ``filename*``."""
+    kind = "inline" if inline else "attachment"
+    fallback = "".join(ch if ch.isascii() and ch.isprintable() else "_" for ch in filename)
+    fallback = fallback.replace("\\", "_").replace('"', "_")
+    return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+def material_file_response(opened: MaterialFile) -> FileResponse:
+    response = FileResponse(opened.file, content_type=opened.content_type)
+    response["Content-Disposition"] = content_disposition(opened.filename, inline=opened.inline)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = FILE_CSP
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    return response
