@@ -22,8 +22,14 @@ FILE_CSP = (
 def content_disposition(filename: str, *, inline: bool) -> str:
     """``inline``/``attachment`` with an ASCII fallback and the RFC 5987 ``filename*``."""
     kind = "inline" if inline else "attachment"
-    fallback = "".join(ch if ch.isascii() and ch.isprintable() else "_" for ch in filename)
-    fallback = fallback.replace("\\", "_").replace('"', "_")
+    # the fallback for old clients: the ASCII letters of the name, else "file.<ext>"
+    stem, dot, ext = filename.rpartition(".")
+    stem = "".join(
+        ch for ch in (stem if dot else filename) if ch.isascii() and ch.isalnum() or ch in "-_"
+    )
+    ext = "".join(ch for ch in ext if ch.isascii() and ch.isalnum()) if dot else ""
+    stem = stem.strip("_-") or "file"
+    fallback = f"{stem}.{ext}" if ext else stem
     return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 

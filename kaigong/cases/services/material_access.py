@@ -43,7 +43,8 @@ def material_filename(material: SubmittedMaterial) -> str:
     ext = TYPE_EXTENSIONS.get(material.content_type, "bin")
     stem = sanitise_name(material.original_name or material.material.name)
     if "." in stem:
-        stem = stem.rsplit(".", 1)[0] or material.material.name
+        stem = stem.rsplit(".", 1)[0]
+    stem = stem.strip(" ._") or material.material.name
     return f"{stem}.{ext}"
 
 
