@@ -114,9 +114,10 @@ def _deferral_latest(case: Case, planned: list[CaseItem], codes) -> date | None:
 
 def case_deferral_due_limits(case: Case, *, on: date | None = None) -> dict[str, date]:
     """
-    Before acceptance, for the window's form: each deferrable material of ``case`` → the
-    latest date it may be promised for under 容缺, were the case accepted ``on`` (today):
-    the promised limit of the items that need it, on the working-day calendar. Reads only.
+    Before acceptance, for the window's form: each missing deferrable material of
+    ``case`` (the only ones 容缺 may cover) → the latest date it may be promised for, were
+    the case accepted ``on`` (today): the promised limit of the items that need it, on the
+    working-day calendar. Reads only.
     """
     today = on or local_date()
     versions = case_versions(case, on=today)
@@ -124,7 +125,7 @@ def case_deferral_due_limits(case: Case, *, on: date | None = None) -> dict[str,
     reference = local_date(case.received_at) if deemed and case.received_at else today
     planned = _plan_items(case, versions, reference)
     limits = {}
-    for need in case_material_needs(case, versions=versions):
+    for need in missing_materials(case, needs=case_material_needs(case, versions=versions)):
         if not need.deferrable:
             continue
         latest = _deferral_latest(case, planned, [need.code])

@@ -296,7 +296,8 @@ def item_extension_reject(*, extension: Extension, actor: Any, reason: str) -> E
     Refuse a requested extension with a reason: the limits stay as they are, the
     requester may ask again (a refused request does not use up the one extension).
 
-    # rule: an extension needs the approval of the head of the organ (行政许可法 art. 42)
+    # rule: +10 days only with the agency head's approval (行政许可法 art. 42); the
+    # approver may refuse, and the reason is kept and shown to the requester
 
     Errors: ``permission_denied`` / ``separation_of_duties`` (403), ``reason_required``
     (400), ``extension_not_pending`` / ``transition_not_allowed`` (409).

@@ -1,8 +1,9 @@
 """
 Opening a submitted material: who may, and the audit record each view or download leaves.
 
-# rule: files are served only through a permission check and every access is recorded
-# (DESIGN.md §7; 数据安全法 art. 27, see docs/legal.md "The staff workspace")
+Files are served only through a permission check and every access leaves an audit record
+(DESIGN.md §7: served only through permission checks; every write, and here every read of
+a file, is recorded).
 """
 
 from __future__ import annotations

@@ -188,12 +188,12 @@ class CommitmentForm(forms.Form):
             latest = max(latest_due_on.values())
             field = self.fields["due_on"]
             field.widget = forms.DateInput(attrs={"type": "date", "max": latest.isoformat()})
+            self.earliest_due_on = min(latest_due_on.values())
             field.help_text = _(
                 "No later than the promised limit of the items that need the materials "
                 "(counted in working days from today): each material shows its latest "
                 "date; with several, the earliest of them counts."
             )
-            self.latest_due_on = latest
 
     def commitment(self) -> dict[str, Any]:
         data = self.cleaned_data

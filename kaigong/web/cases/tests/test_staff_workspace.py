@@ -327,3 +327,29 @@ def test_the_deferral_due_date_limit_is_shown_before_the_date_is_typed(world):
     assert 'id="deferral-limit"' in html
     assert 'max="2026-03-09"' in html
     assert "设计图纸（最迟 2026-03-09 前补交）" in html
+
+
+@pytest.mark.django_db
+def test_the_shown_deferral_limit_is_the_one_acceptance_enforces(world):
+    # given the same submission; the page shows 9 March as the latest date
+    case = CaseFactory(world=world)
+    upload_all(case, world.applicant, skip=("m-drawings",))
+    case_submit(case=Case.objects.get(pk=case.pk), actor=world.applicant)
+    clerk = client_for(world.clerk)
+    shown = clerk.get(f"/window/{case.public_id}/").context["forms"]["commitment"]
+    post = {
+        "action": "commitment",
+        "commitment-kind": "deferral",
+        "commitment-materials": ["m-drawings"],
+        "commitment-text": "承诺按期补交设计图纸",
+        "commitment-signer_name": "张三",
+    }
+
+    # when the clerk types the day after it, then the day itself
+    late = clerk.post(f"/window/{case.public_id}/", {**post, "commitment-due_on": "2026-03-10"})
+    on_time = clerk.post(f"/window/{case.public_id}/", {**post, "commitment-due_on": "2026-03-09"})
+
+    # then the day after is refused on the date field, the shown day is accepted
+    assert str(shown.earliest_due_on) == "2026-03-09"
+    assert "due_on" in late.context["forms"]["commitment"].errors
+    assert on_time.status_code == 302
