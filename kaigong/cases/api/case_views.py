@@ -46,7 +46,7 @@ from kaigong.cases.services.materials import (
 )
 from kaigong.projects.selectors import project_get_for
 
-from .files import material_file_response
+from .files import FileContentNegotiation, material_file_response
 from .schema import IDEMPOTENCY_KEY, responses
 from .serializers import (
     CaseAcceptInputSerializer,
@@ -280,6 +280,7 @@ class CaseViewSet(viewsets.GenericViewSet):
         methods=["get"],
         url_path=r"materials/(?P<material_id>[^/.]+)/file",
         url_name="material-file",
+        content_negotiation_class=FileContentNegotiation,
     )
     def material_file(self, request, public_id=None, material_id=None):
         """

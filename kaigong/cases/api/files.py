@@ -9,6 +9,9 @@ from urllib.parse import quote
 
 from django.http import FileResponse
 
+from rest_framework.exceptions import NotAcceptable
+from rest_framework.negotiation import DefaultContentNegotiation
+
 from kaigong.cases.services.material_access import MaterialFile
 
 # rule: a file handed in by an applicant is untrusted content: no scripts, no plugins, no
@@ -42,3 +45,14 @@ def material_file_response(opened: MaterialFile) -> FileResponse:
     response["Referrer-Policy"] = "no-referrer"
     response["Cross-Origin-Resource-Policy"] = "same-origin"
     return response
+
+
+class FileContentNegotiation(DefaultContentNegotiation):
+    """A file endpoint answers a client that accepts only the file's type (``Accept:
+    application/pdf``): the file is not rendered, and errors fall back to problem JSON."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        try:
+            return super().select_renderer(request, renderers, format_suffix)
+        except NotAcceptable:
+            return renderers[0], renderers[0].media_type

@@ -195,3 +195,14 @@ def test_the_consent_letter_is_issued_where_the_matter_allows_it(monday):
     assert issued.json()["kind"] == "consent_letter"
     assert refused.status_code == 409
     assert refused.json()["code"] == "consent_letter_not_allowed"
+
+
+@pytest.mark.django_db
+def test_a_client_that_accepts_only_the_file_type_gets_the_file(world):
+    case = CaseFactory(world=world, accepted=True)
+    row = _material(case, "m-form")
+
+    response = client_for(world.clerk).get(_file_url(case, row), HTTP_ACCEPT="application/pdf")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
