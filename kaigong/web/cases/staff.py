@@ -300,12 +300,17 @@ def _item_action(request, item, which: str, form) -> None:
         extension = _extension_of(item, data["extension"])
         if data["verdict"] == "approve":
             item_extension_approve(extension=extension, actor=request.user, reason=data["reason"])
+            messages.success(request, _("The extension is granted; the applicant is told."))
         else:
             item_extension_reject(extension=extension, actor=request.user, reason=data["reason"])
+            messages.success(request, _("The extension is refused; the reviewer sees why."))
+        return
     elif which == "pre_approve":
         item_pre_approve(item=item, actor=request.user, **data)
     elif which == "consent_letter":
         item_consent_letter_issue(item=item, actor=request.user, **data)
+        messages.success(request, _("The consent letter is issued."))
+        return
     messages.success(request, _("Done."))
 
 
