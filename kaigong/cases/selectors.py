@@ -489,3 +489,13 @@ def case_material_history_for(user: Any, case: Case) -> list[SubmittedMaterial]:
         "material__code", "-created_at", "-id"
     )
     return [row for row in rows if allowed is None or row.material_id in allowed]
+
+
+def with_pending_extension(items: QuerySet[CaseItem]) -> QuerySet[CaseItem]:
+    """``items`` annotated with ``extension_pending``: a request waits for the approver."""
+    from django.db.models import Exists, OuterRef
+
+    pending = Extension.objects.filter(
+        item=OuterRef("pk"), approved_at__isnull=True, rejected_at__isnull=True
+    )
+    return items.annotate(extension_pending=Exists(pending))

@@ -29,6 +29,7 @@ from kaigong.cases.selectors import (
     item_actions_for,
     item_pending_extension,
     item_worklist,
+    with_pending_extension,
 )
 from kaigong.cases.services.acceptance import case_accept, case_deferral_due_limits
 from kaigong.cases.services.clock import (
@@ -190,7 +191,7 @@ def workbench(request: HttpRequest) -> HttpResponse:
     """The department's worklist ordered by due date; htmx swaps the table on filter."""
     form = WorklistFilterForm(request.GET or None)
     warning = form.cleaned_data.get("warning") if form.is_valid() else None
-    items = item_worklist(request.user, warning=warning or None)[:200]
+    items = with_pending_extension(item_worklist(request.user, warning=warning or None))[:200]
     context = {"items": items, "form": form, "today": local_date()}
     template = "_worklist.html" if request.htmx else "workbench.html"
     return render(request, T + template, context)

@@ -353,3 +353,16 @@ def test_the_shown_deferral_limit_is_the_one_acceptance_enforces(world):
     assert str(shown.earliest_due_on) == "2026-03-09"
     assert "due_on" in late.context["forms"]["commitment"].errors
     assert on_time.status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_worklist_marks_items_with_an_extension_waiting(world):
+    case = CaseFactory(world=world, accepted=True)
+    item_extension_request(
+        item=item_of(case, "M1"), actor=world.reviewer1, working_days=3, reason="a"
+    )
+
+    response = client_for(world.approver1).get("/workbench/")
+
+    assert [i.extension_pending for i in response.context["items"]] == [True]
+    assert "延期待审批" in response.content.decode()
