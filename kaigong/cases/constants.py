@@ -76,6 +76,7 @@ class EventKind(models.TextChoices):
     CERTIFICATE_ATTACHED = "certificate_attached", _("Held certificate attached")
     OPINION_SUBMITTED = "opinion_submitted", _("Opinion submitted")
     EXTENSION_REQUESTED = "extension_requested", _("Extension requested")
+    EXTENSION_REJECTED = "extension_rejected", _("Extension refused")
     COMMITMENT_FULFILLED = "commitment_fulfilled", _("Commitment fulfilled")
     COMMITMENT_BREACHED = "commitment_breached", _("Commitment breached")
     COMMITMENT_VERIFIED = "commitment_verified", _("Commitment verified")

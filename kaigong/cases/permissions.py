@@ -30,7 +30,7 @@ from kaigong.core.exceptions import PermissionDenied
 
 if TYPE_CHECKING:
     from kaigong.accounts.models import User
-    from kaigong.cases.models import Case, CaseItem
+    from kaigong.cases.models import Case, CaseItem, SubmittedMaterial
 
 
 def _active(user: User | None) -> bool:
@@ -176,3 +176,46 @@ def ensure_can_decide_item(user: User, item: CaseItem) -> None:
 def ensure_can_verify_commitment(user: User, case: Case) -> None:
     if not can_verify_commitment(user, case):
         raise _deny(_("Only an approver of a reviewing department may verify a commitment."))
+
+
+# --- materials (the staff workspace) ----------------------------------------------------
+
+
+def viewable_material_ids(user: User, case: Case) -> set[int] | None:
+    """
+    The catalogue materials of ``case`` whose submitted files ``user`` may open: None for
+    all of them, else the set of material ids (empty: none).
+
+    # rule: department staff see the materials their departments' items need, the window
+    # its centre's submissions, the supervisor everything read-only (DESIGN.md §7)
+    """
+    from kaigong.cases.constants import CaseStatus
+    from kaigong.cases.models import CaseItem
+
+    if not _active(user):
+        return set()
+    if is_applicant_for(user, case):
+        return None
+    if case.status == CaseStatus.DRAFT:
+        return set()
+    if is_clerk_for(user, case):
+        return None
+    if user_holds(user, Role.SUPERVISOR):
+        return None
+    departments = user_department_ids(user)
+    if not departments:
+        return set()
+    return set(
+        CaseItem.objects.filter(case_id=case.pk, department_id__in=departments).values_list(
+            "matter_version__requirements__material_id", flat=True
+        )
+    ) - {None}
+
+
+def can_view_material(user: User, material: SubmittedMaterial) -> bool:
+    """
+    Open or download one submitted file: the applicant's side, the centre's clerk, the
+    supervisor, or staff of a department with an item of the case that needs it.
+    """
+    allowed = viewable_material_ids(user, material.case)
+    return allowed is None or material.material_id in allowed

@@ -430,7 +430,7 @@ def item_clock(item: CaseItem, *, on: date | None = None) -> ItemDue:
 
 def item_pending_extension(item: CaseItem) -> Extension | None:
     """The extension request of the item still waiting for the approver, if any."""
-    return item.extensions.filter(approved_at__isnull=True).first()
+    return item.extensions.filter(approved_at__isnull=True, rejected_at__isnull=True).first()
 
 
 def extension_get_for(item: CaseItem, public_id: Any = None) -> Extension:
@@ -443,3 +443,59 @@ def extension_get_for(item: CaseItem, public_id: Any = None) -> Extension:
     if extension is None:
         raise NotFound(_("No such extension request."), code="extension_not_found")
     return extension
+
+
+# --- materials: who may open which submitted file (the staff workspace) ----------------
+
+
+def case_material_list_for(user: Any, case: Case) -> list[SubmittedMaterial]:
+    """
+    The case's current submitted materials that ``user`` may open (``can_view_material``),
+    in catalogue order. Call after ``case_get_for`` (the case is visible).
+    """
+    from kaigong.cases.permissions import viewable_material_ids
+
+    rows = list(submitted_material_list(case).order_by("material__code", "-created_at", "-id"))
+    allowed = viewable_material_ids(user, case)
+    return [row for row in rows if allowed is None or row.material_id in allowed]
+
+
+def case_material_get_for(user: Any, case: Case, public_id: Any) -> SubmittedMaterial:
+    """
+    One submitted material of a visible ``case`` (current or superseded) that ``user``
+    may open, or ``material_not_found`` (404): not found and not allowed look the same.
+    """
+    from kaigong.cases.permissions import can_view_material
+
+    key = _uuid(public_id)
+    row = (
+        SubmittedMaterial.objects.filter(case=case, public_id=key)
+        .select_related("case", "material")
+        .first()
+        if key
+        else None
+    )
+    if row is None or not can_view_material(user, row):
+        raise MaterialNotFound()
+    return row
+
+
+def case_material_history_for(user: Any, case: Case) -> list[SubmittedMaterial]:
+    """Every submitted material of ``case`` (current and superseded) ``user`` may open."""
+    from kaigong.cases.permissions import viewable_material_ids
+
+    allowed = viewable_material_ids(user, case)
+    rows = submitted_material_list(case, current_only=False).order_by(
+        "material__code", "-created_at", "-id"
+    )
+    return [row for row in rows if allowed is None or row.material_id in allowed]
+
+
+def with_pending_extension(items: QuerySet[CaseItem]) -> QuerySet[CaseItem]:
+    """``items`` annotated with ``extension_pending``: a request waits for the approver."""
+    from django.db.models import Exists, OuterRef
+
+    pending = Extension.objects.filter(
+        item=OuterRef("pk"), approved_at__isnull=True, rejected_at__isnull=True
+    )
+    return items.annotate(extension_pending=Exists(pending))

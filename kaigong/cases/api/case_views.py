@@ -11,7 +11,7 @@ refuse, request correction); everyone who may see a case reads it (``case_get_fo
 from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -26,6 +26,8 @@ from kaigong.cases.selectors import (
     case_get_for,
     case_item_progress,
     case_list_visible_to,
+    case_material_get_for,
+    case_material_history_for,
     case_queue,
 )
 from kaigong.cases.services.acceptance import case_accept
@@ -37,12 +39,14 @@ from kaigong.cases.services.intake import (
     case_submit,
     case_withdraw,
 )
+from kaigong.cases.services.material_access import material_open
 from kaigong.cases.services.materials import (
     case_material_attach_certificate,
     case_material_upload,
 )
 from kaigong.projects.selectors import project_get_for
 
+from .files import FileContentNegotiation, material_file_response
 from .schema import IDEMPOTENCY_KEY, responses
 from .serializers import (
     CaseAcceptInputSerializer,
@@ -56,6 +60,7 @@ from .serializers import (
     CaseRefuseInputSerializer,
     CaseWithdrawInputSerializer,
     CorrectionOutputSerializer,
+    MaterialFileOutputSerializer,
     MaterialUploadInputSerializer,
     SubmittedMaterialOutputSerializer,
 )
@@ -230,6 +235,65 @@ class CaseViewSet(viewsets.GenericViewSet):
                 certificate_identifier=data.get("certificate_identifier", ""),
             )
         return Response(SubmittedMaterialOutputSerializer(row).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="List the case's materials you may open",
+        responses=responses(MaterialFileOutputSerializer(many=True), 404),
+    )
+    @materials.mapping.get
+    def materials_list(self, request, public_id=None):
+        """
+        The submitted materials of the case (current and superseded, by material) that
+        you may open, each with its state, detected type, size, SHA-256 and SM3 digests
+        and the link to its file. Role: the applicant's side, the clerk of the case's
+        centre, the supervisor; department staff see the materials their items need.
+        Errors: ``case_not_found`` (404).
+        """
+        rows = case_material_history_for(request.user, self._case())
+        return Response(
+            MaterialFileOutputSerializer(rows, many=True, context={"request": request}).data
+        )
+
+    @extend_schema(
+        summary="Open one submitted file",
+        parameters=[
+            OpenApiParameter("material_id", OpenApiTypes.UUID, OpenApiParameter.PATH),
+            OpenApiParameter(
+                "download",
+                OpenApiTypes.BOOL,
+                description="Ask for a download even for a PDF or an image.",
+            ),
+        ],
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(
+                OpenApiTypes.BINARY,
+                description=(
+                    "The file: PDF and images inline, other formats as an attachment; "
+                    "the type is the one detected from the content."
+                ),
+            ),
+            **{k: v for k, v in responses(None, 404).items() if k != 200},
+        },
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"materials/(?P<material_id>[^/.]+)/file",
+        url_name="material-file",
+        content_negotiation_class=FileContentNegotiation,
+    )
+    def material_file(self, request, public_id=None, material_id=None):
+        """
+        The stored file of one submitted material, each access recorded in the audit
+        log (who, which file, when). Role: as for the list. Errors: ``case_not_found``,
+        ``material_not_found`` (404, also when the material is not yours to see).
+        """
+        material = case_material_get_for(request.user, self._case(), material_id)
+        download = request.query_params.get("download") in ("1", "true")
+        opened = material_open(
+            material=material, actor=request.user, download=download, channel="api"
+        )
+        return material_file_response(opened)
 
     @extend_schema(
         summary="Submit the application",

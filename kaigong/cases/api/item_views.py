@@ -19,19 +19,26 @@ from kaigong.cases.models import CaseItem
 from kaigong.cases.selectors import extension_get_for, item_clock, item_get_for, item_worklist
 from kaigong.cases.services.clock import (
     item_extension_approve,
+    item_extension_reject,
     item_extension_request,
     item_pause,
     item_resume,
 )
-from kaigong.cases.services.decision import item_decide, item_pre_approve
+from kaigong.cases.services.decision import (
+    item_consent_letter_issue,
+    item_decide,
+    item_pre_approve,
+)
 from kaigong.cases.services.review import item_opinion_submit
 
 from .schema import responses
 from .serializers import (
     ConditionalResultOutputSerializer,
+    ConsentLetterInputSerializer,
     DecideInputSerializer,
     ExtendInputSerializer,
     ExtensionApproveInputSerializer,
+    ExtensionDecisionInputSerializer,
     ExtensionOutputSerializer,
     ItemClockOutputSerializer,
     ItemOutputSerializer,
@@ -40,6 +47,13 @@ from .serializers import (
     PauseInputSerializer,
     PreApproveInputSerializer,
     WorklistQuerySerializer,
+)
+
+EXTENSION_ID = OpenApiParameter(
+    "extension_id",
+    OpenApiTypes.UUID,
+    OpenApiParameter.PATH,
+    description="Public id of the extension request.",
 )
 
 
@@ -246,3 +260,89 @@ class ItemViewSet(viewsets.GenericViewSet):
         data = _parse(PreApproveInputSerializer, request.data)
         result = item_pre_approve(item=self._item(), actor=request.user, **data)
         return Response(ConditionalResultOutputSerializer(result).data)
+
+    @extend_schema(
+        summary="The item's extension requests",
+        responses=responses(ExtensionOutputSerializer(many=True), 404),
+    )
+    @action(detail=True, methods=["get"])
+    def extensions(self, request, public_id=None):
+        """
+        Every extension request of the item with its state (pending, approved, rejected)
+        and the approver's reason. Role: whoever may see the item.
+        Errors: ``item_not_found`` (404).
+        """
+        item = self._item()
+        rows = item.extensions.select_related("requested_by", "approved_by", "rejected_by")
+        return Response(ExtensionOutputSerializer(rows, many=True).data)
+
+    @extend_schema(
+        summary="Grant an extension request",
+        request=ExtensionDecisionInputSerializer,
+        parameters=[EXTENSION_ID],
+        responses=responses(ItemOutputSerializer, 400, 403, 404, 409),
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"extensions/(?P<extension_id>[^/.]+)/approve",
+        url_name="extension-approve",
+    )
+    def extension_approve(self, request, public_id=None, extension_id=None):
+        """
+        Grant the extension with an optional reason: both limits grow, the due dates are
+        recomputed and the applicant is told (行政许可法 art. 42).
+        Role: approver of the item's department. Errors: ``invalid_input`` (400);
+        ``permission_denied``, ``separation_of_duties`` (403); ``item_not_found``,
+        ``extension_not_found`` (404); ``extension_not_pending``, ``transition_not_allowed``,
+        ``stale_version`` (409).
+        """
+        data = _parse(ExtensionDecisionInputSerializer, request.data)
+        extension = extension_get_for(self._item(), extension_id)
+        item = item_extension_approve(extension=extension, actor=request.user, **data)
+        return Response(ItemOutputSerializer(item).data)
+
+    @extend_schema(
+        summary="Refuse an extension request",
+        request=ExtensionDecisionInputSerializer,
+        parameters=[EXTENSION_ID],
+        responses=responses(ExtensionOutputSerializer, 400, 403, 404, 409),
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"extensions/(?P<extension_id>[^/.]+)/reject",
+        url_name="extension-reject",
+    )
+    def extension_reject(self, request, public_id=None, extension_id=None):
+        """
+        Refuse the extension with a reason; the limits stay and the reviewer may ask
+        again. Role: approver of the item's department. Errors: ``reason_required``,
+        ``invalid_input`` (400); ``permission_denied``, ``separation_of_duties`` (403);
+        ``item_not_found``, ``extension_not_found`` (404); ``extension_not_pending``,
+        ``transition_not_allowed`` (409).
+        """
+        data = _parse(ExtensionDecisionInputSerializer, request.data)
+        extension = extension_get_for(self._item(), extension_id)
+        extension = item_extension_reject(extension=extension, actor=request.user, **data)
+        return Response(ExtensionOutputSerializer(extension).data)
+
+    @extend_schema(
+        summary="Issue a consent letter (同意函)",
+        request=ConsentLetterInputSerializer,
+        responses=responses(ConditionalResultOutputSerializer, 400, 403, 404, 409, status=201),
+    )
+    @action(detail=True, methods=["post"], url_path="consent-letter")
+    def consent_letter(self, request, public_id=None):
+        """
+        Issue a consent letter where the matter version allows one; the items that can
+        start on it start. Role: approver of the item's department.
+        Errors: ``invalid_input`` (400); ``permission_denied``, ``separation_of_duties``
+        (403); ``item_not_found`` (404); ``consent_letter_not_allowed``,
+        ``transition_not_allowed``, ``stale_version`` (409).
+        """
+        data = _parse(ConsentLetterInputSerializer, request.data)
+        result = item_consent_letter_issue(item=self._item(), actor=request.user, **data)
+        return Response(
+            ConditionalResultOutputSerializer(result).data, status=status.HTTP_201_CREATED
+        )

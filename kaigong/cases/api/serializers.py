@@ -387,6 +387,69 @@ class ExtensionOutputSerializer(serializers.Serializer):
     requested_by = UserRefOutputSerializer()
     approved_by = UserRefOutputSerializer(allow_null=True)
     approved_at = serializers.DateTimeField(allow_null=True)
+    rejected_by = UserRefOutputSerializer(allow_null=True)
+    rejected_at = serializers.DateTimeField(allow_null=True)
+    decision_reason = serializers.CharField(help_text=_("The approver's reason."))
+    state = serializers.SerializerMethodField()
+
+    def get_state(self, extension) -> str:
+        """pending / approved / rejected."""
+        if extension.approved_at is not None:
+            return "approved"
+        if extension.rejected_at is not None:
+            return "rejected"
+        return "pending"
+
+
+class ExtensionDecisionInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=5000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("The approver's reason: required to refuse, optional to grant."),
+    )
+
+
+class ConsentLetterInputSerializer(serializers.Serializer):
+    conditions = serializers.CharField(
+        max_length=5000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("Conditions the dependent matters must keep to."),
+    )
+
+
+class MaterialFileOutputSerializer(serializers.Serializer):
+    """One submitted material of a case, with the link that opens its file."""
+
+    id = serializers.UUIDField(source="public_id")
+    material = CodeNameOutputSerializer()
+    state = serializers.SerializerMethodField()
+    source = serializers.CharField()
+    after_acceptance = serializers.BooleanField(help_text=_("Supplied after acceptance (容缺)."))
+    original_name = serializers.CharField()
+    content_type = serializers.CharField(help_text=_("Detected from the content."))
+    size = serializers.IntegerField(help_text=_("Bytes."))
+    sha256 = serializers.CharField()
+    sm3 = serializers.CharField()
+    certificate_type = serializers.CharField(source="certificate_type.code", allow_null=True)
+    certificate_identifier = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    file_url = serializers.SerializerMethodField()
+
+    def get_state(self, row) -> str:
+        """current / superseded."""
+        return "current" if row.is_current else "superseded"
+
+    def get_file_url(self, row) -> str | None:
+        """The API link to the file (None: a held certificate, no file)."""
+        if not row.file:
+            return None
+        path = f"/api/v1/cases/{row.case.public_id}/materials/{row.public_id}/file/"
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
 
 
 class PreApproveInputSerializer(serializers.Serializer):

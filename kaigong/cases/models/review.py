@@ -119,6 +119,20 @@ class Extension(BaseModel):
         related_name="+",
     )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    rejected_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("rejected by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    rejected_at = models.DateTimeField(_("rejected at"), null=True, blank=True)
+    decision_reason = models.TextField(
+        _("approver's reason"),
+        blank=True,
+        help_text=_("Why the approver granted or refused the extension."),
+    )
     notice_sent_at = models.DateTimeField(
         _("applicant notified at"), null=True, blank=True, help_text=_("Art. 42: reasons told.")
     )
@@ -135,6 +149,15 @@ class Extension(BaseModel):
                 name="extension_approved_together",
                 condition=Q(approved_by__isnull=True, approved_at__isnull=True)
                 | Q(approved_by__isnull=False, approved_at__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="extension_rejected_together",
+                condition=Q(rejected_by__isnull=True, rejected_at__isnull=True)
+                | Q(rejected_by__isnull=False, rejected_at__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="extension_approved_or_rejected",
+                condition=Q(approved_at__isnull=True) | Q(rejected_at__isnull=True),
             ),
         ]
 

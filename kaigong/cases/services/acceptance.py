@@ -86,14 +86,7 @@ def _check_deferral(case, value, needs, missing, planned) -> None:
         )
     if not isinstance(value.due_on, date):
         raise commitment_invalid("due_on", _("Give the date the materials are due."))
-    # rule: the committed period must not exceed the promised limit (domain.md §5.2 item 3)
-    limits = [
-        i.promised_due_on
-        for i in planned
-        if i.promised_due_on
-        and set(value.materials) & {r.material.code for r in i.matter_version.requirements.all()}
-    ]
-    latest = min(limits) if limits else case.promised_due_on
+    latest = _deferral_latest(case, planned, value.materials)
     if latest is not None and value.due_on > latest:
         raise InvalidInput(
             _("The materials must be due by %(date)s, the promised limit.") % {"date": latest},
@@ -104,6 +97,41 @@ def _check_deferral(case, value, needs, missing, planned) -> None:
         )
     if value.due_on < local_date():
         raise commitment_invalid("due_on", _("The due date is in the past."))
+
+
+def _deferral_latest(case: Case, planned: list[CaseItem], codes) -> date | None:
+    """The latest date deferred ``codes`` may be due: the earliest promised limit of the
+    planned items that need any of them."""
+    # rule: the committed period must not exceed the promised limit (domain.md §5.2 item 3)
+    limits = [
+        i.promised_due_on
+        for i in planned
+        if i.promised_due_on
+        and set(codes) & {r.material.code for r in i.matter_version.requirements.all()}
+    ]
+    return min(limits) if limits else case.promised_due_on
+
+
+def case_deferral_due_limits(case: Case, *, on: date | None = None) -> dict[str, date]:
+    """
+    Before acceptance, for the window's form: each missing deferrable material of
+    ``case`` (the only ones 容缺 may cover) → the latest date it may be promised for, were
+    the case accepted ``on`` (today): the promised limit of the items that need it, on the
+    working-day calendar. Reads only.
+    """
+    today = on or local_date()
+    versions = case_versions(case, on=today)
+    deemed = bool(case.correction_notice_due_on and today > case.correction_notice_due_on)
+    reference = local_date(case.received_at) if deemed and case.received_at else today
+    planned = _plan_items(case, versions, reference)
+    limits = {}
+    for need in missing_materials(case, needs=case_material_needs(case, versions=versions)):
+        if not need.deferrable:
+            continue
+        latest = _deferral_latest(case, planned, [need.code])
+        if latest is not None:
+            limits[need.code] = latest
+    return limits
 
 
 def _check_undertaking(case, value, needs) -> None:

@@ -202,7 +202,8 @@ def item_extension_request(
         )
     reason = _required(reason, "reason", ErrorCode.REASON_REQUIRED)
     case = case_lock(item.case_id)
-    if item.extensions.exists():
+    # a refused request does not use up the one extension the law allows
+    if item.extensions.filter(rejected_at__isnull=True).exists():
         raise Conflict(
             _("This item already has an extension; the law allows one."),
             code=ErrorCode.EXTENSION_INVALID,
@@ -221,21 +222,18 @@ def item_extension_request(
 
 
 @transaction.atomic
-def item_extension_approve(*, extension: Extension, actor: Any) -> CaseItem:
+def item_extension_approve(*, extension: Extension, actor: Any, reason: str = "") -> CaseItem:
     """
     Approve a requested extension: the item's limits grow by its working days, the due
-    dates are recomputed and the applicant is told (inbox) with the reason.
+    dates are recomputed and the applicant is told (inbox) with the reason. ``reason``:
+    the approver's own note, kept on the extension.
 
     Errors: ``permission_denied`` / ``separation_of_duties`` (403),
     ``extension_not_pending`` / ``transition_not_allowed`` / ``stale_version`` (409).
     """
     item = extension.item
     ensure_can_decide_item(actor, item)
-    extension = Extension.objects.select_for_update().get(pk=extension.pk)
-    if extension.approved_at is not None:
-        raise Conflict(
-            _("This extension was already approved."), code=ErrorCode.EXTENSION_NOT_PENDING
-        )
+    extension = _pending_locked(extension)
     item_next_status(item.status, ItemAction.EXTEND)
     today = local_date()
     item.extension_days += extension.working_days
@@ -245,11 +243,25 @@ def item_extension_approve(*, extension: Extension, actor: Any) -> CaseItem:
         action=ItemAction.EXTEND,
         actor=actor,
         changes=changes,
-        data={"working_days": extension.working_days, "reason": extension.reason},
+        data={
+            "extension": str(extension.public_id),
+            "working_days": extension.working_days,
+            "reason": extension.reason,
+            "approver_reason": (reason or "").strip(),
+        },
     )
     now = timezone.now()
     extension.approved_by, extension.approved_at, extension.notice_sent_at = actor, now, now
-    extension.save(update_fields=["approved_by", "approved_at", "notice_sent_at", "updated_at"])
+    extension.decision_reason = (reason or "").strip()
+    extension.save(
+        update_fields=[
+            "approved_by",
+            "approved_at",
+            "notice_sent_at",
+            "decision_reason",
+            "updated_at",
+        ]
+    )
     case = item.case
     title = gettext("%(matter)s: time limit extended by %(days)s working days") % {
         "matter": item.matter_version.name,
@@ -266,6 +278,53 @@ def item_extension_approve(*, extension: Extension, actor: Any) -> CaseItem:
     )
     case_dues_refresh(case=case, actor=actor, on=today)
     return item
+
+
+def _pending_locked(extension: Extension) -> Extension:
+    """The extension's row, locked; ``extension_not_pending`` (409) once decided."""
+    extension = Extension.objects.select_for_update().get(pk=extension.pk)
+    if extension.approved_at is not None or extension.rejected_at is not None:
+        raise Conflict(
+            _("This extension was already decided."), code=ErrorCode.EXTENSION_NOT_PENDING
+        )
+    return extension
+
+
+@transaction.atomic
+def item_extension_reject(*, extension: Extension, actor: Any, reason: str) -> Extension:
+    """
+    Refuse a requested extension with a reason: the limits stay as they are, the
+    requester may ask again (a refused request does not use up the one extension).
+
+    # rule: +10 days only with the agency head's approval (行政许可法 art. 42); the
+    # approver may refuse, and the reason is kept and shown to the requester
+
+    Errors: ``permission_denied`` / ``separation_of_duties`` (403), ``reason_required``
+    (400), ``extension_not_pending`` / ``transition_not_allowed`` (409).
+    """
+    item = extension.item
+    ensure_can_decide_item(actor, item)
+    reason = _required(reason, "reason", ErrorCode.REASON_REQUIRED)
+    case = case_lock(item.case_id)
+    extension = _pending_locked(extension)
+    item_next_status(item.status, ItemAction.EXTEND)
+    extension.rejected_by, extension.rejected_at = actor, timezone.now()
+    extension.decision_reason = reason
+    extension.save(update_fields=["rejected_by", "rejected_at", "decision_reason", "updated_at"])
+    case_event_record(
+        case=case,
+        kind=EventKind.EXTENSION_REJECTED,
+        actor=actor,
+        item=item,
+        data={
+            "item": str(item.public_id),
+            "extension": str(extension.public_id),
+            "working_days": extension.working_days,
+            "reason": reason,
+        },
+        case_locked=True,
+    )
+    return extension
 
 
 def deadlines_recompute_open(years: Iterable[int]) -> int:

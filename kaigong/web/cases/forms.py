@@ -118,8 +118,11 @@ class CorrectionForm(forms.Form):
         label=_("Note to the applicant"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args, materials=(), fields=(), **kwargs):
+    def __init__(self, *args, materials=(), fields=(), known=None, **kwargs):
+        """``known``: {(kind, code): problem} the system found (pre-marked, the clerk
+        may untick or add)."""
         super().__init__(*args, **kwargs)
+        known = known or {}
         problems = [("missing", _("missing")), ("defective", _("defective"))]
         self.entries = []
         for kind, code, label in [
@@ -127,8 +130,13 @@ class CorrectionForm(forms.Form):
             *[("field", key, title) for key, title in fields],
         ]:
             name = f"{kind}__{code}"
+            problem = known.get((kind, code), "")
             self.fields[name] = forms.ChoiceField(
-                label=label, required=False, choices=[("", "—"), *problems]
+                label=label,
+                required=False,
+                choices=[("", "—"), *problems],
+                initial=problem,
+                help_text=_("Found by the system") if problem else "",
             )
             self.entries.append((kind, code, name))
 
@@ -162,9 +170,30 @@ class CommitmentForm(forms.Form):
         label=_("Verification due on"), required=False, widget=DATE
     )
 
-    def __init__(self, *args, materials=(), **kwargs):
+    def __init__(self, *args, materials=(), latest_due_on=None, **kwargs):
+        """``latest_due_on``: {material code: latest date} of the 容缺 limit, or None."""
         super().__init__(*args, **kwargs)
-        self.fields["materials"].choices = [(m.code, m.name) for m in materials]
+        latest_due_on = latest_due_on or {}
+        self.fields["materials"].choices = [
+            (
+                m.code,
+                _("%(name)s (due by %(date)s at the latest)")
+                % {"name": m.name, "date": latest_due_on[m.code].isoformat()}
+                if m.code in latest_due_on
+                else m.name,
+            )
+            for m in materials
+        ]
+        if latest_due_on:
+            latest = max(latest_due_on.values())
+            field = self.fields["due_on"]
+            field.widget = forms.DateInput(attrs={"type": "date", "max": latest.isoformat()})
+            self.earliest_due_on = min(latest_due_on.values())
+            field.help_text = _(
+                "No later than the promised limit of the items that need the materials "
+                "(counted in working days from today): each material shows its latest "
+                "date; with several, the earliest of them counts."
+            )
 
     def commitment(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -177,13 +206,28 @@ class CommitmentForm(forms.Form):
         }
 
 
+CHOOSE = ("", _("— choose —"))
+
+
 class OpinionForm(forms.Form):
-    recommendation = forms.ChoiceField(label=_("Recommendation"), choices=Recommendation.choices)
+    """The reviewer's opinion: the recommendation is an explicit choice, never a default;
+    pre-approval is offered only where the matter version allows it."""
+
+    recommendation = forms.ChoiceField(
+        label=_("Recommendation"), choices=[CHOOSE, *Recommendation.choices]
+    )
     text = forms.CharField(label=_("Opinion"), widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, pre_approval_allowed: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not pre_approval_allowed:
+            self.fields["recommendation"].choices = [
+                c for c in self.fields["recommendation"].choices if c[0] != "pre_approve"
+            ]
 
 
 class DecideForm(forms.Form):
-    decision = forms.ChoiceField(label=_("Decision"), choices=Decision.choices)
+    decision = forms.ChoiceField(label=_("Decision"), choices=[CHOOSE, *Decision.choices])
     reason = forms.CharField(
         label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -208,6 +252,30 @@ class ExtendForm(forms.Form):
 
 
 class PreApproveForm(forms.Form):
+    conditions = forms.CharField(
+        label=_("Conditions"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ExtensionDecisionForm(forms.Form):
+    """The approver grants or refuses a pending extension, with a reason."""
+
+    extension = forms.UUIDField(widget=forms.HiddenInput)
+    verdict = forms.ChoiceField(
+        label=_("Decision on the extension"),
+        choices=[CHOOSE, ("approve", _("Grant the extension")), ("reject", _("Refuse it"))],
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,  # the service answers reason_required for a refusal
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required to refuse; told to the reviewer who asked."),
+    )
+
+
+class ConsentLetterForm(forms.Form):
+    """同意函: lets the matters that accept it start before this one is decided."""
+
     conditions = forms.CharField(
         label=_("Conditions"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

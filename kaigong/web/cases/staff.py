@@ -16,25 +16,37 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kaigong.cases.applicable import case_current_materials, case_form_schema, case_material_needs
+from kaigong.cases.api.files import material_file_response
+from kaigong.cases.applicable import case_form_schema, case_material_needs
 from kaigong.cases.deadlines import item_due_dates
+from kaigong.cases.exceptions import MaterialNotFound
 from kaigong.cases.permissions import can_decide_item, can_handle_at_window, can_review_item
+from kaigong.cases.requirements import form_errors as schema_errors
 from kaigong.cases.selectors import (
+    case_material_get_for,
     case_queue,
     extension_get_for,
     item_actions_for,
     item_pending_extension,
     item_worklist,
+    with_pending_extension,
 )
-from kaigong.cases.services.acceptance import case_accept
+from kaigong.cases.services.acceptance import case_accept, case_deferral_due_limits
 from kaigong.cases.services.clock import (
     item_extension_approve,
+    item_extension_reject,
     item_extension_request,
     item_pause,
     item_resume,
 )
-from kaigong.cases.services.decision import item_decide, item_pre_approve
+from kaigong.cases.services.decision import (
+    item_consent_letter_issue,
+    item_decide,
+    item_pre_approve,
+)
 from kaigong.cases.services.intake import case_refuse, case_request_correction
+from kaigong.cases.services.material_access import material_open
+from kaigong.cases.services.materials import missing_materials
 from kaigong.cases.services.review import item_opinion_submit
 from kaigong.certificates.permissions import can_record_joint_condition
 from kaigong.certificates.selectors import joint_issuance_rule_get
@@ -45,11 +57,14 @@ from kaigong.core.exceptions import PermissionDenied as DomainPermissionDenied
 
 from .applicant import case_detail_context
 from .common import T, form_errors, load_case, load_item
+from .display import form_rows, material_rows
 from .forms import (
     CommitmentForm,
+    ConsentLetterForm,
     CorrectionForm,
     DecideForm,
     ExtendForm,
+    ExtensionDecisionForm,
     JointConditionForm,
     OpinionForm,
     PauseForm,
@@ -65,20 +80,36 @@ def window_queue(request: HttpRequest) -> HttpResponse:
     return render(request, T + "window_queue.html", {"queue": queue})
 
 
+def _known_problems(case, needs, schema) -> dict[tuple[str, str], str]:
+    """What the system knows is missing or wrong: required materials not handed in, required
+    fields empty (missing) and fields that fail the merged schema (defective)."""
+    known = {("material", n.code): "missing" for n in missing_materials(case, needs=needs)}
+    for error in schema_errors(schema, case.form_data or {}, partial=False):
+        name = str(error.get("name", "")).split(".")[0]
+        if name in schema["properties"]:
+            problem = "missing" if error.get("code") == "required" else "defective"
+            known.setdefault(("field", name), problem)
+    return known
+
+
 def _window_forms(case, data=None, which: str = ""):
     needs = case_material_needs(case)
-    fields = [(k, p.get("title", k)) for k, p in case_form_schema(case)["properties"].items()]
+    schema = case_form_schema(case)
+    fields = [(k, p.get("title", k)) for k, p in schema["properties"].items()]
+    submitted = case.status == "submitted"
     return {
         "refuse": RefuseForm(data if which == "refuse" else None, prefix="refuse"),
         "correction": CorrectionForm(
             data if which == "correction" else None,
             materials=needs,
             fields=fields,
+            known=_known_problems(case, needs, schema) if submitted else None,
             prefix="correction",
         ),
         "commitment": CommitmentForm(
             data if which == "commitment" else None,
             materials=[n for n in needs if n.deferrable or n.commitment_replaces],
+            latest_due_on=case_deferral_due_limits(case) if submitted else None,
             prefix="commitment",
         ),
     }
@@ -94,22 +125,35 @@ def window_case(request: HttpRequest, public_id) -> HttpResponse:
         done = _window_decide(request, case, which, forms)
         if done:
             return redirect("web:case-detail", public_id=case.public_id)
-    have = case_current_materials(case)
-    rows = [{"need": n, "current": have.get(n.material_id)} for n in case_material_needs(case)]
     return render(
         request,
         T + "window_case.html",
         {
             "case": case,
-            "rows": rows,
+            "rows": material_rows(request.user, case, case_material_needs(case)),
             "forms": forms,
             "allowed": can_handle_at_window(request.user, case),
-            "form_rows": [
-                (prop.get("title", key), (case.form_data or {}).get(key))
-                for key, prop in case_form_schema(case)["properties"].items()
-            ],
+            "form_rows": form_rows(case),
         },
     )
+
+
+@login_required
+def material_file(request: HttpRequest, public_id, material_id) -> HttpResponse:
+    """
+    One submitted file, through the permission check: PDF and images open in the browser,
+    other formats download (``?download=1`` downloads any). Each opening is audited.
+    404: the case or the material is not visible to the user.
+    """
+    case = load_case(request, public_id)
+    try:
+        material = case_material_get_for(request.user, case, material_id)
+        opened = material_open(
+            material=material, actor=request.user, download=request.GET.get("download") == "1"
+        )
+    except (MaterialNotFound, DomainPermissionDenied):
+        raise Http404 from None
+    return material_file_response(opened)
 
 
 def _window_decide(request, case, which: str, forms) -> bool:
@@ -147,7 +191,7 @@ def workbench(request: HttpRequest) -> HttpResponse:
     """The department's worklist ordered by due date; htmx swaps the table on filter."""
     form = WorklistFilterForm(request.GET or None)
     warning = form.cleaned_data.get("warning") if form.is_valid() else None
-    items = item_worklist(request.user, warning=warning or None)[:200]
+    items = with_pending_extension(item_worklist(request.user, warning=warning or None))[:200]
     context = {"items": items, "form": form, "today": local_date()}
     template = "_worklist.html" if request.htmx else "workbench.html"
     return render(request, T + template, context)
@@ -159,19 +203,43 @@ ITEM_FORMS = {
     "pause": PauseForm,
     "extend": ExtendForm,
     "pre_approve": PreApproveForm,
+    "extension_decision": ExtensionDecisionForm,
+    "consent_letter": ConsentLetterForm,
 }
+
+
+def _item_forms(request, item, which: str) -> dict:
+    forms = {}
+    for name, cls in ITEM_FORMS.items():
+        kwargs = {"prefix": name}
+        if name == "opinion":
+            kwargs["pre_approval_allowed"] = item.matter_version.pre_approval_allowed
+        forms[name] = cls(request.POST if name == which else None, **kwargs)
+    return forms
+
+
+def _case_departments(item) -> list[dict]:
+    """Every item of the item's case — department, status, reviewer, opinions, extensions —
+    so parallel reviewers see each other (read-only)."""
+    siblings = (
+        item.case.items.select_related("department", "matter_version", "reviewer", "approver")
+        .prefetch_related("opinions__author", "extensions")
+        .order_by("order", "id")
+    )
+    return [{"item": sibling, "is_this": sibling.pk == item.pk} for sibling in siblings]
 
 
 @login_required
 def item_page(request: HttpRequest, public_id) -> HttpResponse:
-    """One item: its clocks explained, opinions, and the forms its status and role allow."""
+    """
+    One item: the form data and materials of its case (each opening inline), the plan,
+    its clocks explained, every department's opinion and status on the same case, and the
+    forms its status and role allow.
+    """
     item = load_item(request, public_id)
     which = request.POST.get("action", "") if request.method == "POST" else ""
-    forms = {
-        name: cls(request.POST if name == which else None, prefix=name)
-        for name, cls in ITEM_FORMS.items()
-    }
-    if which in ("resume", "approve_extension") or (which in forms and forms[which].is_valid()):
+    forms = _item_forms(request, item, which)
+    if which == "resume" or (which in forms and forms[which].is_valid()):
         try:
             _item_action(request, item, which, forms.get(which))
         except DomainError as error:
@@ -182,17 +250,37 @@ def item_page(request: HttpRequest, public_id) -> HttpResponse:
         else:
             return redirect("web:item-page", public_id=item.public_id)
     today = local_date()
+    case = item.case
+    item_needs = {r.material_id for r in item.matter_version.requirements.all()}
+    pending = item_pending_extension(item)
+    if pending is not None and not forms["extension_decision"].is_bound:
+        forms["extension_decision"].initial = {"extension": pending.public_id}
     return render(
         request,
         T + "item.html",
         {
             "item": item,
+            "case": case,
             "forms": forms,
             "actions": item_actions_for(item),
             "clock": item_due_dates(item, on=today) if item.clock_started_on else None,
             "may_review": can_review_item(request.user, item),
             "may_decide": can_decide_item(request.user, item),
-            "pending_extension": item_pending_extension(item),
+            "pending_extension": pending,
+            "extensions": item.extensions.select_related(
+                "requested_by", "approved_by", "rejected_by"
+            ),
+            "may_request_extension": not item.extensions.filter(rejected_at__isnull=True).exists(),
+            "form_rows": form_rows(case),
+            "materials": material_rows(
+                request.user,
+                case,
+                [n for n in case_material_needs(case) if n.material_id in item_needs],
+            ),
+            "plan": (case.plan_snapshot or {})
+            .get("matters", {})
+            .get(item.matter_version.matter.code),
+            "departments": _case_departments(item),
         },
     )
 
@@ -209,11 +297,29 @@ def _item_action(request, item, which: str, form) -> None:
         item_resume(item=item, actor=request.user)
     elif which == "extend":
         item_extension_request(item=item, actor=request.user, **data)
-    elif which == "approve_extension":
-        item_extension_approve(extension=extension_get_for(item), actor=request.user)
+    elif which == "extension_decision":
+        extension = _extension_of(item, data["extension"])
+        if data["verdict"] == "approve":
+            item_extension_approve(extension=extension, actor=request.user, reason=data["reason"])
+            messages.success(request, _("The extension is granted; the applicant is told."))
+        else:
+            item_extension_reject(extension=extension, actor=request.user, reason=data["reason"])
+            messages.success(request, _("The extension is refused; the reviewer sees why."))
+        return
     elif which == "pre_approve":
         item_pre_approve(item=item, actor=request.user, **data)
+    elif which == "consent_letter":
+        item_consent_letter_issue(item=item, actor=request.user, **data)
+        messages.success(request, _("The consent letter is issued."))
+        return
     messages.success(request, _("Done."))
+
+
+def _extension_of(item, public_id):
+    try:
+        return extension_get_for(item, public_id)
+    except NotFound:
+        raise Http404 from None
 
 
 @login_required

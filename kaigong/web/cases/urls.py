@@ -18,6 +18,11 @@ urlpatterns = [
         staff.joint_condition_record,
         name="joint-condition-record",
     ),
+    path(
+        "cases/<uuid:public_id>/materials/<uuid:material_id>/file/",
+        staff.material_file,
+        name="case-material-file",
+    ),
     path("window/", staff.window_queue, name="window-queue"),
     path("window/<uuid:public_id>/", staff.window_case, name="window-case"),
     path("workbench/", staff.workbench, name="workbench"),
