@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0005_supervisor_due_index'),
+        ('cases', '0007_case_chain_head_backfill'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
