@@ -33,7 +33,7 @@ class Command(BaseCommand):
                     "(not dispatched: %(undispatched)d); pending deliveries: %(pending)d; "
                     "dead letters: %(dead)d"
                 )
-                % status
+                % {"lag": status["lag_seconds"], **status}
             )
             for name, counts in sorted(status["consumers"].items()):
                 self.stdout.write(
