@@ -99,6 +99,10 @@ def _run_and_record(job: PeriodicJob) -> None:
     except Exception as exc:  # one failing job never stops the others
         error = f"{type(exc).__name__}: {exc}"[:2000]
         logger.exception("periodic job %s failed", job.name)
+    else:
+        # a pass with nothing to do (all counts 0) is not news every few seconds
+        busy = any(digit in result for digit in "123456789")
+        logger.log(logging.INFO if busy else logging.DEBUG, "job %s: %s", job.name, result)
     PeriodicJobRun.objects.filter(name=job.name).update(
         last_finished_at=timezone.now(),
         last_duration_ms=int((time.monotonic() - started) * 1000),

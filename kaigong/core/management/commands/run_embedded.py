@@ -33,6 +33,8 @@ class Command(BaseCommand):
         stop = threading.Event()
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, lambda *_: stop.set())
+        # the jobs log what they did (core/scheduler.py); Celery's per-task line is noise here
+        logging.getLogger("celery.app.trace").setLevel(logging.WARNING)
         waiting = False
         try:
             while not stop.is_set():
@@ -40,8 +42,7 @@ class Command(BaseCommand):
                 try:
                     if lease_acquire(name=SCHEDULER_LEASE, holder=holder, ttl=ttl):
                         waiting = False
-                        for name in scheduler_tick():
-                            logger.info("periodic job %s ran", name)
+                        scheduler_tick()
                     elif not waiting:
                         waiting = True
                         logger.warning("another scheduler holds the lease; waiting")
