@@ -98,7 +98,7 @@ class OutboxDeliveryAdmin(_RelayLag, _ReadOnly, admin.ModelAdmin):
     """The relay's deliveries; an administrator replays dead letters with the action."""
 
     list_display = [
-        "message_id",
+        "message_number",
         "consumer",
         "key",
         "status",
@@ -113,6 +113,10 @@ class OutboxDeliveryAdmin(_RelayLag, _ReadOnly, admin.ModelAdmin):
     inlines = [OutboxAttemptInline]
     actions = [replay_deliveries]
     change_list_template = "admin/core/relay_change_list.html"
+
+    @admin.display(description=_("outbox message"), ordering="message_id")
+    def message_number(self, obj):
+        return obj.message_id
 
     def has_replay_permission(self, request):
         return request.user.is_superuser or request.user.has_perm("core.change_outboxdelivery")
