@@ -31,6 +31,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from .leases import lease_acquire, lease_release
@@ -162,26 +163,30 @@ def _relay_pass(limit: int) -> RelayResult:
     result = RelayResult(dispatched=outbox_dispatch())
     consumers = outbox_consumers()
     now = timezone.now()
-    # A dead letter holds back the later messages of its key until it is replayed.
+    # A key waits behind its dead letter (until replayed) and behind a message backing off.
     blocked = set(
-        OutboxDelivery.objects.filter(status=DeliveryStatus.DEAD)
+        OutboxDelivery.objects.filter(
+            Q(status=DeliveryStatus.DEAD)
+            | Q(status=DeliveryStatus.PENDING, next_attempt_at__gt=now)
+        )
         .exclude(key="")
         .values_list("consumer", "key")
         .distinct()
     )
-    pending = (
-        OutboxDelivery.objects.filter(status=DeliveryStatus.PENDING)
-        .select_related("message")
-        .order_by("message_id", "id")[:limit]
-    )
+    pending = OutboxDelivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
+    if blocked:  # skip them in the query, so that held keys never starve the others
+        held = Q()
+        for consumer_name, key in blocked:
+            held |= Q(consumer=consumer_name, key=key)
+        pending = pending.exclude(held)
+    pending = pending.select_related("message").order_by("message_id", "id")[:limit]
     touched = set()
     for delivery in pending:
         stream = (delivery.consumer, delivery.key) if delivery.key else None
         if stream in blocked:
             continue
         consumer = consumers.get(delivery.consumer)
-        if consumer is None or delivery.next_attempt_at > now:
-            # not due yet (backing off), or its consumer is gone: the key waits behind it
+        if consumer is None:  # its consumer is gone (unregistered): the key waits behind it
             if stream:
                 blocked.add(stream)
             continue

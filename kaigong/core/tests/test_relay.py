@@ -1,6 +1,7 @@
 """The outbox relay: at least once, in order per key, backoff, dead letters, replay, lag."""
 
 from datetime import datetime, timedelta
+from unittest import mock
 from zoneinfo import ZoneInfo
 
 from django.core.management import call_command
@@ -281,3 +282,49 @@ def test_the_relay_lag_is_shown_to_administrators(clock, receiver, client):
     page = client.get("/admin/core/outboxdelivery/").content.decode()
 
     assert "投递延迟：42 秒" in page
+
+
+def test_with_celery_workers_each_commit_that_writes_a_message_sends_a_relay_task(
+    settings, django_capture_on_commit_callbacks
+):
+    # given the scaled-out configuration
+    settings.KAIGONG_WORKER = "celery"
+
+    # when a transaction writes a message and commits
+    with mock.patch("celery.current_app.send_task") as send_task:
+        with django_capture_on_commit_callbacks(execute=True):
+            outbox_emit(topic="test.event", key="a", payload={"seq": 1})
+            sent_before_commit = send_task.call_count
+
+    # then one relay pass is sent to the workers, after the commit only
+    assert sent_before_commit == 0
+    send_task.assert_called_once_with("kaigong.core.outbox_relay")
+
+
+def test_embedded_the_commit_sends_nothing_the_runner_polls(
+    settings, django_capture_on_commit_callbacks
+):
+    settings.KAIGONG_WORKER = "embedded"
+
+    with mock.patch("celery.current_app.send_task") as send_task:
+        with django_capture_on_commit_callbacks(execute=True):
+            outbox_emit(topic="test.event", key="a", payload={"seq": 1})
+
+    send_task.assert_not_called()
+
+
+def test_keys_held_behind_a_dead_letter_never_starve_the_others(clock, receiver):
+    # given a dead letter a1 with a2 and a3 held behind it
+    for seq in (1, 2, 3):
+        _emit("a", seq)
+    receiver.failing = {"a1"}
+    for _ in range(4):
+        outbox_relay_run()
+        clock.shift(timedelta(minutes=2))
+
+    # when b1 comes and a pass may take one delivery only
+    _emit("b", 1)
+    outbox_relay_run(limit=1)
+
+    # then b1 is the one delivered
+    assert receiver.received == ["b1"]

@@ -8,7 +8,7 @@ import threading
 from datetime import timedelta
 
 from django.core.management.base import BaseCommand
-from django.db import DatabaseError, close_old_connections
+from django.db import DatabaseError, close_old_connections, connection
 from django.utils.translation import gettext_lazy as _
 
 from kaigong.core.leases import lease_acquire, lease_release
@@ -38,7 +38,8 @@ class Command(BaseCommand):
         waiting = False
         try:
             while not stop.is_set():
-                close_old_connections()
+                if not connection.in_atomic_block:  # (a test's transaction)
+                    close_old_connections()  # a long-lived process: drop stale connections
                 try:
                     if lease_acquire(name=SCHEDULER_LEASE, holder=holder, ttl=ttl):
                         waiting = False
