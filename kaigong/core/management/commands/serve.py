@@ -13,6 +13,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -42,24 +43,39 @@ class Command(BaseCommand):
                 "--workers", str(workers),
                 "config.asgi:application",
             ]  # fmt: skip
-        children = []
-        if not no_runner:
-            children.append(subprocess.Popen([python, manage, "run_embedded"], cwd=base))
+        runner_cmd = [python, manage, "run_embedded"]
+        runner = None if no_runner else subprocess.Popen(runner_cmd, cwd=base)
         web = subprocess.Popen(web_cmd, cwd=base)
-        children.append(web)
+        stopping = False
+
+        def children():
+            return [child for child in (runner, web) if child is not None]
 
         def stop(*_args):
-            for child in children:
+            nonlocal stopping
+            stopping = True
+            for child in children():
                 if child.poll() is None:
                     child.send_signal(signal.SIGTERM)
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
         try:
-            code = web.wait()
+            while True:
+                try:
+                    code = web.wait(timeout=5)
+                    break
+                except subprocess.TimeoutExpired:
+                    pass
+                if runner is not None and runner.poll() is not None and not stopping:
+                    self.stderr.write(
+                        gettext("The embedded runner stopped (%(code)s); restarting it.")
+                        % {"code": runner.returncode}
+                    )
+                    runner = subprocess.Popen(runner_cmd, cwd=base)
         finally:
             stop()
-            for child in children:
+            for child in children():
                 try:
                     child.wait(timeout=30)
                 except subprocess.TimeoutExpired:
