@@ -4,8 +4,9 @@ PORT ?= 8000
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+RUN_ENV := DJANGO_SETTINGS_MODULE=config.settings.run
 
-.PHONY: install run serve browser-deps test test-sqlite test-postgres lint check schema bench demo messages clean
+.PHONY: install run dev serve browser-deps test test-sqlite test-postgres lint check schema bench demo messages clean
 
 ## install: the set-up alone (virtualenv, pinned dependencies, translations)
 install: $(STAMP)
@@ -14,13 +15,24 @@ $(STAMP): requirements/base.txt requirements/dev.txt requirements/constraints.tx
 	@bash scripts/setup.sh
 	@touch $(STAMP)
 
-## run: set up, migrate, load the demo data into an empty database, serve on 127.0.0.1:$(PORT)
+## run: the product on one machine: set up, migrate, collect static files, load the demo data
+## into an empty database, serve through gunicorn (uvicorn workers, DEBUG off) on
+## 127.0.0.1:$(PORT) with the embedded runner (periodic jobs, outbox relay) beside it
 run: install
+	@$(RUN_ENV) $(PY) manage.py migrate --noinput -v 0
+	@$(RUN_ENV) $(PY) manage.py collectstatic --noinput -v 0
+	@$(RUN_ENV) $(PY) manage.py demo_load --if-empty
+	@$(RUN_ENV) $(PY) manage.py demo_logins
+	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
+	@$(RUN_ENV) $(PY) manage.py serve --bind 127.0.0.1:$(PORT)
+
+## dev: the same for developers, with Django's development server and DEBUG on
+dev: install
 	@$(PY) manage.py migrate --noinput -v 0
 	@$(PY) manage.py demo_load --if-empty
 	@$(PY) manage.py demo_logins
-	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
-	@$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@echo "Development server on http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
+	@$(PY) manage.py serve --dev --bind 127.0.0.1:$(PORT)
 
 ## test: set up, lint, checks, the whole suite on SQLite and then on PostgreSQL
 test: install lint check browser-deps test-sqlite test-postgres

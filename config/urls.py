@@ -6,3 +6,9 @@ urlpatterns = [
     path("api/v1/", include("kaigong.api.urls")),
     path("", include("kaigong.web.urls")),
 ]
+
+# Error pages of our own, in Chinese; problem+json under /api/ (kaigong/web/views.py).
+handler400 = "kaigong.web.views.error_400"
+handler403 = "kaigong.web.views.error_403"
+handler404 = "kaigong.web.views.error_404"
+handler500 = "kaigong.web.views.error_500"

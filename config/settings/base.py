@@ -6,6 +6,7 @@ Everything, with safe defaults: SQLite, local files, in-process tasks (STYLE.md 
 
 import os
 from datetime import timedelta
+from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
@@ -14,8 +15,27 @@ from celery.schedules import crontab
 
 from config.env import BASE_DIR, env
 
+
+def _secret_key_from_file(path: Path) -> str:
+    """Read the key kept in ``path``; make one (mode 0600) the first time."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process made it meanwhile
+            pass
+        else:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(get_random_secret_key())
+    return path.read_text(encoding="utf-8").strip()
+
+
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
+# One machine (config/settings/run.py): a key generated once into this file, never committed.
+SECRET_KEY_FILE = env("DJANGO_SECRET_KEY_FILE", default="")
+if not SECRET_KEY and SECRET_KEY_FILE:
+    SECRET_KEY = _secret_key_from_file(Path(SECRET_KEY_FILE))
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off.")
@@ -88,6 +108,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Error pages of our own (config/urls.py handlers); a refused CSRF check gets our 403 page.
+CSRF_FAILURE_VIEW = "kaigong.web.views.csrf_failure"
 
 # --- Database -------------------------------------------------------------------------------
 DATABASES = {
@@ -185,8 +208,25 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TIMEZONE = TIME_ZONE
-# Periodic jobs, all in one place (STYLE.md 3.9); run by one `celery beat` at scale.
+# --- Deferred and periodic work (docs/deploy.md; kaigong/core/scheduler.py, relay.py) ------
+# embedded: `manage.py run_embedded` (started by `make run`) runs the periodic jobs below and
+# the outbox relay on this machine. celery: workers and one `celery beat` run the same list,
+# and each commit that writes an outbox message sends a relay task.
+KAIGONG_WORKER = env("KAIGONG_WORKER", default="embedded" if CELERY_TASK_ALWAYS_EAGER else "celery")
+if KAIGONG_WORKER not in ("embedded", "celery"):
+    raise ImproperlyConfigured("KAIGONG_WORKER must be 'embedded' or 'celery'.")
+KAIGONG_RELAY_INTERVAL_SECONDS = env.int("KAIGONG_RELAY_INTERVAL_SECONDS", default=5)
+KAIGONG_RELAY_MAX_ATTEMPTS = env.int("KAIGONG_RELAY_MAX_ATTEMPTS", default=10)
+KAIGONG_RELAY_BACKOFF_SECONDS = env.int("KAIGONG_RELAY_BACKOFF_SECONDS", default=10)
+KAIGONG_RELAY_BACKOFF_MAX_SECONDS = env.int("KAIGONG_RELAY_BACKOFF_MAX_SECONDS", default=3600)
+KAIGONG_RELAY_LEASE_SECONDS = 300  # a relay pass that dies frees the relay after this
+# Periodic jobs, all in one place (STYLE.md 3.9): the embedded runner and `celery beat` both
+# read this list. Add an entry here to add a job (its task: a thin @shared_task).
 CELERY_BEAT_SCHEDULE = {
+    "outbox-relay": {
+        "task": "kaigong.core.outbox_relay",
+        "schedule": timedelta(seconds=KAIGONG_RELAY_INTERVAL_SECONDS),
+    },
     "commitments-check-daily": {
         "task": "kaigong.cases.commitments_check",
         "schedule": crontab(hour=0, minute=30),

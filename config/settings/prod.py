@@ -2,6 +2,13 @@
 
 from config.env import env
 from config.settings.base import *  # noqa: F403
+from config.settings.base import STORAGES
+
+# Hashed, compressed file names: cached for ever by browsers and proxies (run collectstatic).
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
 
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -122,12 +122,128 @@ class OutboxMessage(models.Model):
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
+    # When the relay gave the message to its consumers (one delivery row each).
+    dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("outbox message")
         verbose_name_plural = _("outbox messages")
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["delivered_at", "created_at"], name="outbox_pending_idx")]
+        indexes = [
+            models.Index(fields=["delivered_at", "created_at"], name="outbox_pending_idx"),
+            models.Index(fields=["dispatched_at", "id"], name="outbox_undispatched_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.topic} {self.key}"
+
+
+# --- The outbox relay and the embedded scheduler (docs/deploy.md) ----------------------------
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    DELIVERED = "delivered", _("Delivered")
+    DEAD = "dead", _("Dead letter")
+
+
+class OutboxDelivery(models.Model):
+    """
+    One outbox message for one consumer (an internal consumer now, a webhook subscription
+    later): delivered at least once, in order per (consumer, key), retried with exponential
+    backoff, a dead letter after the last attempt until an administrator replays it.
+    """
+
+    message = models.ForeignKey(
+        OutboxMessage,
+        verbose_name=_("outbox message"),
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+    )
+    consumer = models.CharField(_("consumer"), max_length=100)
+    # Copied from the message: the relay orders by (consumer, key) without a join.
+    key = models.CharField(_("key"), max_length=100, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=DeliveryStatus.choices,
+        default=DeliveryStatus.PENDING,
+        db_index=True,
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("outbox delivery")
+        verbose_name_plural = _("outbox deliveries")
+        ordering = ["message_id", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["message", "consumer"], name="outbox_delivery_one_per_consumer"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "message"], name="outbox_delivery_open_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.consumer} #{self.message_id}"
+
+
+class OutboxAttempt(models.Model):
+    """The delivery log: one row per attempt, success or failure (append-only)."""
+
+    delivery = models.ForeignKey(
+        OutboxDelivery,
+        verbose_name=_("outbox delivery"),
+        on_delete=models.CASCADE,
+        related_name="log",
+    )
+    attempted_at = models.DateTimeField(_("attempted at"), default=timezone.now)
+    number = models.PositiveIntegerField(_("attempt number"))
+    succeeded = models.BooleanField(_("succeeded"), default=False)
+    error = models.TextField(_("error"), blank=True)
+    duration_ms = models.PositiveIntegerField(_("duration (ms)"), default=0)
+
+    class Meta:
+        verbose_name = _("delivery attempt")
+        verbose_name_plural = _("delivery attempts")
+        ordering = ["delivery_id", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.delivery} {self.number}"
+
+
+class JobLease(models.Model):
+    """A named lease held by one process until it expires: one scheduler, one relay pass."""
+
+    name = models.CharField(_("name"), max_length=100, primary_key=True)
+    holder = models.CharField(_("holder"), max_length=200)
+    expires_at = models.DateTimeField(_("expires at"))
+
+    class Meta:
+        verbose_name = _("job lease")
+        verbose_name_plural = _("job leases")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PeriodicJobRun(models.Model):
+    """When the embedded scheduler last ran a periodic job, and how it went."""
+
+    name = models.CharField(_("name"), max_length=100, primary_key=True)
+    last_run_at = models.DateTimeField(_("last run at"))
+    last_finished_at = models.DateTimeField(_("last finished at"), null=True, blank=True)
+    last_duration_ms = models.PositiveIntegerField(_("duration (ms)"), default=0)
+    last_result = models.CharField(_("last result"), max_length=200, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    runs = models.PositiveIntegerField(_("runs"), default=0)
+
+    class Meta:
+        verbose_name = _("periodic job run")
+        verbose_name_plural = _("periodic job runs")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -47,3 +47,31 @@ def notification_get_for(user: Any, public_id: UUID | str) -> Notification:
 
 def notification_unread_count(user: Any) -> int:
     return notification_list_for(user, unread_only=True).count()
+
+
+def outbox_relay_status() -> dict[str, Any]:
+    """
+    The relay's health: lag (age in seconds of the oldest message not yet delivered to all
+    its consumers; 0 when none waits), counts by state, and per consumer.
+    """
+    from django.db.models import Count, Min
+    from django.utils import timezone
+
+    from .models import DeliveryStatus, OutboxDelivery, OutboxMessage
+
+    now = timezone.now()
+    waiting = OutboxMessage.objects.filter(delivered_at__isnull=True)
+    oldest = waiting.aggregate(oldest=Min("created_at"))["oldest"]
+    consumers: dict[str, dict[str, int]] = {}
+    for row in OutboxDelivery.objects.values("consumer", "status").annotate(n=Count("id")):
+        consumers.setdefault(row["consumer"], {s: 0 for s in DeliveryStatus.values})
+        consumers[row["consumer"]][row["status"]] = row["n"]
+    return {
+        "lag_seconds": max((now - oldest).total_seconds(), 0.0) if oldest else 0.0,
+        "oldest_waiting_at": oldest,
+        "waiting": waiting.count(),
+        "undispatched": OutboxMessage.objects.filter(dispatched_at__isnull=True).count(),
+        "pending": OutboxDelivery.objects.filter(status=DeliveryStatus.PENDING).count(),
+        "dead": OutboxDelivery.objects.filter(status=DeliveryStatus.DEAD).count(),
+        "consumers": consumers,
+    }

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import models
+from django.conf import settings
+from django.db import models, transaction
 
 from .models import AuditRecord, Notification, OutboxMessage
 
@@ -55,8 +56,21 @@ def notification_send(
 
 
 def outbox_emit(*, topic: str, key: str = "", payload: dict[str, Any]) -> OutboxMessage:
-    """Record an integration event; call inside the transaction of the change it reports."""
-    return OutboxMessage.objects.create(topic=topic, key=key, payload=payload)
+    """
+    Record an integration event; call inside the transaction of the change it reports.
+    The relay delivers it (core/relay.py): within seconds from the embedded runner, or,
+    with Celery workers, from a relay task sent when the transaction commits.
+    """
+    message = OutboxMessage.objects.create(topic=topic, key=key, payload=payload)
+    if settings.KAIGONG_WORKER == "celery":
+        transaction.on_commit(_relay_kick)
+    return message
+
+
+def _relay_kick() -> None:
+    from celery import current_app
+
+    current_app.send_task("kaigong.core.outbox_relay")
 
 
 def notification_mark_read(*, notification: Notification, actor: Any, read: bool = True):

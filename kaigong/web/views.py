@@ -2,9 +2,11 @@
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from kaigong.accounts.selectors import membership_list_for
 
@@ -50,3 +52,64 @@ def lockout_response(request: HttpRequest, credentials=None, *args, **kwargs) ->
             content_type="application/problem+json",
         )
     return render(request, "registration/locked.html", {"message": message}, status=403)
+
+
+# --- Error pages of our own (config/urls.py handler400/403/404/500) -------------------------
+
+ERRORS = {
+    400: ("bad_request", _lazy("Bad request")),
+    403: ("permission_denied", _lazy("Permission denied")),
+    404: ("not_found", _lazy("Not found")),
+    500: ("server_error", _lazy("Server error")),
+}
+
+
+def _problem(status: int) -> JsonResponse:
+    code, title = ERRORS[status]
+    return JsonResponse(
+        {
+            "type": f"https://kaigong.example/problems/{code}",
+            "title": str(title),
+            "status": status,
+            "code": code,
+            "detail": str(title),
+            "invalid_params": [],
+        },
+        status=status,
+        content_type="application/problem+json",
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def _error(request: HttpRequest, status: int, template: str) -> HttpResponse:
+    """The API answers problem+json; pages answer a plain Chinese page with a link home."""
+    if request.path.startswith("/api/"):
+        return _problem(status)
+    return render(request, template, status=status)
+
+
+def error_400(request: HttpRequest, exception=None) -> HttpResponse:
+    return _error(request, 400, "400.html")
+
+
+def error_403(request: HttpRequest, exception=None) -> HttpResponse:
+    return _error(request, 403, "403.html")
+
+
+def error_404(request: HttpRequest, exception=None) -> HttpResponse:
+    return _error(request, 404, "404.html")
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A refused form (expired page, cookies off): our 403 page, with what to do."""
+    return _error(request, 403, "403.html")
+
+
+def error_500(request: HttpRequest) -> HttpResponse:
+    """
+    Rendered without the request: no context processor, no session, no database, since
+    any of them may be what failed.
+    """
+    if request.path.startswith("/api/"):
+        return _problem(500)
+    return HttpResponseServerError(loader.get_template("500.html").render({}))
