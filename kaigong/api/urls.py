@@ -2,13 +2,14 @@
 
 from django.urls import include, path
 
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
 from .auth import LogoutApi, TokenListApi, TokenObtainApi, TokenRevokeApi
+from .docs import SwaggerDocsView
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    path("docs/", SwaggerDocsView.as_view(url_name="schema"), name="docs"),
     path("auth/token/", TokenObtainApi.as_view(), name="auth-token"),
     path("auth/tokens/", TokenListApi.as_view(), name="auth-tokens"),
     path("auth/tokens/<str:token_id>/", TokenRevokeApi.as_view(), name="auth-token-revoke"),
