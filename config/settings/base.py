@@ -33,7 +33,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "knox",  # API tokens: hashed, expiring, revocable (docs/adr/0012-proxies-tokens-headers.md)
+    "knox",  # API tokens: hashed, expiring, revocable (docs/adr/0003-proxies-tokens-headers.md)
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI served locally: no CDN on a closed network
     "django_htmx",

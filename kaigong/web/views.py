@@ -28,7 +28,7 @@ class LoginView(auth_views.LoginView):
 
 class LogoutView(auth_views.LogoutView):
     """Ends the browser session only: API tokens are revoked by ``POST /api/v1/auth/logout/``
-    or ``DELETE /api/v1/auth/tokens/{id}/`` (docs/adr/0012-proxies-tokens-headers.md)."""
+    or ``DELETE /api/v1/auth/tokens/{id}/`` (docs/adr/0003-proxies-tokens-headers.md)."""
 
 
 @login_required

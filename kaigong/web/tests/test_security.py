@@ -1,4 +1,4 @@
-"""Headers, page throttles and the staff second factor (docs/adr/0012-proxies-tokens-headers.md)."""
+"""Headers, page throttles and the staff second factor (docs/adr/0003-proxies-tokens-headers.md)."""
 
 import re
 from pathlib import Path
