@@ -178,7 +178,8 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
-# Camera, microphone and location only for this site (the video inspection will use them).
+# Camera, microphone and location only for this site (the video inspection will use them);
+# fullscreen for this site; every other feature off. Only features chromium recognises.
 PERMISSIONS_POLICY = {
     "camera": "self",
     "microphone": "self",
@@ -186,14 +187,18 @@ PERMISSIONS_POLICY = {
     "payment": "",
     "usb": "",
     "serial": "",
-    "bluetooth": "",
     "midi": "",
     "accelerometer": "",
     "gyroscope": "",
     "magnetometer": "",
     "fullscreen": "self",
     "display-capture": "",
-    "interest-cohort": "",
+    "autoplay": "",
+    "encrypted-media": "",
+    "picture-in-picture": "",
+    "publickey-credentials-get": "",
+    "screen-wake-lock": "",
+    "xr-spatial-tracking": "",
 }
 
 # --- Internationalisation -------------------------------------------------------------------

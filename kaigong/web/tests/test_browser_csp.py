@@ -7,12 +7,15 @@ from kaigong.accounts.tests.factories import PASSWORD, user_with_role
 
 
 def _watch_csp(page) -> list[str]:
-    """Collect CSP violations reported by the browser console."""
+    """Collect CSP violations and Permissions-Policy errors reported by the console."""
     violations: list[str] = []
 
     def on_console(message):
         text = message.text
-        if "Content Security Policy" in text or "Content-Security-Policy" in text:
+        if any(
+            m in text
+            for m in ("Content Security Policy", "Content-Security-Policy", "Permissions-Policy")
+        ):
             violations.append(text)
 
     page.on("console", on_console)
