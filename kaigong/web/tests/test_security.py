@@ -132,7 +132,13 @@ def test_documents_are_not_stored(api_client):
     assert response["Cache-Control"] == "no-store"
 
 
-INLINE = (r"<script(?![^>]*\bsrc=)[^>]*>", r"\son[a-z]+\s*=", r"javascript:", r"<style", r"\sstyle\s*=")
+INLINE = (
+    r"<script(?![^>]*\bsrc=)[^>]*>",
+    r"\son[a-z]+\s*=",
+    r"javascript:",
+    r"<style",
+    r"\sstyle\s*=",
+)
 
 
 def test_no_template_has_inline_script_style_or_event_handlers():
