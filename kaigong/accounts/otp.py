@@ -19,6 +19,8 @@ import qrcode.image.svg
 from django_otp import devices_for_user
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from kaigong.core.services import audit_record
+
 from .models import User
 from .roles import STAFF_ROLES
 from .selectors import user_roles
@@ -53,13 +55,21 @@ def totp_device_pending(*, user: User) -> TOTPDevice | None:
 
 
 @transaction.atomic
-def totp_device_confirm(*, user: User, device: TOTPDevice, token: str) -> bool:
+def totp_device_confirm(*, user: User, device: TOTPDevice, token: str, ip: str = "") -> bool:
     """Confirm an enrolment with a code from the authenticator app; replaces older devices."""
     if device.user_id != user.pk or not device.verify_token(token):
         return False
-    TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).delete()
+    replaced, _rows = (
+        TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).delete()
+    )
     device.confirmed = True
     device.save(update_fields=["confirmed"])
+    audit_record(
+        actor=user,
+        action="otp_device_enrolled",
+        obj=device,
+        data={"ip": ip, "replaced": replaced},
+    )
     return True
 
 

@@ -11,11 +11,7 @@ API tokens (django-rest-knox): obtained with a user name and password, sent as
 
 from __future__ import annotations
 
-import re
-
 from django.contrib.auth import authenticate, logout
-from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -26,12 +22,16 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from kaigong.accounts.otp import otp_confirmed_device, otp_required_for, otp_verify
+from kaigong.accounts.tokens import (
+    api_token_id,
+    api_token_issue,
+    api_token_list_for,
+    api_token_revoke,
+)
 from kaigong.api import schema_extensions  # noqa: F401  (registers the token scheme)
+from kaigong.core.client_ip import client_ip
 from kaigong.core.exceptions import DomainError, NotFound, PermissionDenied
 from kaigong.core.throttling import TokenIpThrottle, UsernameRateThrottle
-
-_ID_LENGTH = 16  # leading hex digits of the token's SHA-512 digest: an id, not the secret
-_PREFIX_LENGTH = 8  # leading characters of the token itself, to recognise it
 
 
 class InvalidCredentials(DomainError):
@@ -90,16 +90,6 @@ class TokenInfoSerializer(serializers.Serializer):
     current = serializers.BooleanField(help_text="The token of this request.")
 
 
-def _token_id(token: AuthToken) -> str:
-    return token.digest[:_ID_LENGTH]
-
-
-def _live_tokens(user):
-    return AuthToken.objects.filter(user=user).filter(
-        Q(expiry__isnull=True) | Q(expiry__gt=timezone.now())
-    )
-
-
 class TokenObtainApi(APIView):
     """
     Return a new API token and its expiry; send it as ``Authorization: Token <token>``.
@@ -138,7 +128,7 @@ class TokenObtainApi(APIView):
                 raise OtpEnrolmentRequired()
             if otp_verify(user=user, token=data.validated_data.get("otp", "")) is None:
                 raise OtpRequired()
-        instance, token = AuthToken.objects.create(user=user)
+        instance, token = api_token_issue(user=user, ip=client_ip(django_request))
         return Response(TokenOutputSerializer({"token": token, "expiry": instance.expiry}).data)
 
 
@@ -147,17 +137,8 @@ class TokenListApi(APIView):
 
     @extend_schema(responses=TokenInfoSerializer(many=True), summary="List my API tokens")
     def get(self, request):
-        current = request.auth.digest if isinstance(request.auth, AuthToken) else None
-        rows = [
-            {
-                "id": _token_id(t),
-                "prefix": t.token_key[:_PREFIX_LENGTH],
-                "created": t.created,
-                "expiry": t.expiry,
-                "current": t.digest == current,
-            }
-            for t in _live_tokens(request.user).order_by("-created")
-        ]
+        current = request.auth if isinstance(request.auth, AuthToken) else None
+        rows = api_token_list_for(request.user, current=current)
         return Response(TokenInfoSerializer(rows, many=True).data)
 
 
@@ -168,12 +149,7 @@ class TokenRevokeApi(APIView):
         responses={204: OpenApiResponse(description="Revoked")}, summary="Revoke a token"
     )
     def delete(self, request, token_id: str):
-        if not re.fullmatch(f"[0-9a-f]{{{_ID_LENGTH}}}", token_id):
-            raise TokenNotFound()
-        deleted, _rows = AuthToken.objects.filter(
-            user=request.user, digest__startswith=token_id
-        ).delete()
-        if not deleted:
+        if not api_token_revoke(user=request.user, token_id=token_id, ip=client_ip(request)):
             raise TokenNotFound()
         return Response(status=204)
 
@@ -188,7 +164,12 @@ class LogoutApi(APIView):
     )
     def post(self, request):
         if isinstance(request.auth, AuthToken):
-            request.auth.delete()
+            api_token_revoke(
+                user=request.user,
+                token_id=api_token_id(request.auth),
+                ip=client_ip(request),
+                reason="logged_out",
+            )
         else:
             logout(request._request)
         return Response(status=204)

@@ -29,6 +29,7 @@ from kaigong.accounts.otp import (
     totp_device_start,
     totp_qr_data_uri,
 )
+from kaigong.core.client_ip import client_ip
 
 
 class OtpCodeForm(forms.Form):
@@ -63,7 +64,8 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
     form = OtpCodeForm(request.POST or None)
     device = totp_device_pending(user=user) if request.method == "POST" else None
     if request.method == "POST" and device is not None and form.is_valid():
-        if totp_device_confirm(user=user, device=device, token=form.cleaned_data["code"].strip()):
+        code = form.cleaned_data["code"].strip()
+        if totp_device_confirm(user=user, device=device, token=code, ip=client_ip(request)):
             django_otp.login(request, device)
             return redirect(_next_url(request))
         form.add_error("code", _("The code is wrong or has expired. Try the next one."))

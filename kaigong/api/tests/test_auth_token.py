@@ -226,3 +226,19 @@ def test_one_user_name_is_throttled_across_addresses(api_client, tight_rates):
     assert statuses == [400, 400, 400, 400, 400, 429]
     again = _login(api_client, username=" WangWu ", REMOTE_ADDR="192.0.2.99")
     assert again.status_code == 429
+
+
+@pytest.mark.django_db
+@override_settings(TRUSTED_PROXY_COUNT=1)
+def test_token_writes_are_audited_with_the_client_address_behind_the_proxy(api_client):
+    # given a client behind nginx that also forged an entry
+    from kaigong.core.models import AuditRecord
+
+    UserFactory(username="wangwu")
+    forwarded = {"HTTP_X_FORWARDED_FOR": "198.51.100.1, 203.0.113.7", "REMOTE_ADDR": "10.0.0.2"}
+    # when it obtains a token and logs out with it
+    token = _login(api_client, **forwarded).json()["token"]
+    _token_client(token).post("/api/v1/auth/logout/", **forwarded)
+    # then both are audited with the address nginx saw
+    records = {r.action: r.data["ip"] for r in AuditRecord.objects.all()}
+    assert records == {"api_token_issued": "203.0.113.7", "api_token_logged_out": "203.0.113.7"}

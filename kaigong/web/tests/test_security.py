@@ -12,6 +12,7 @@ from rest_framework.throttling import SimpleRateThrottle
 
 from kaigong.accounts.roles import Role
 from kaigong.accounts.tests.factories import PASSWORD, EnterpriseFactory, user_with_role
+from kaigong.core.models import AuditRecord
 from kaigong.projects.services import service_code_ensure
 from kaigong.projects.tests.factories import ProjectFactory
 
@@ -178,8 +179,9 @@ def test_staff_enrol_then_must_verify_at_every_login():
     assert wrong.status_code == 200 and "验证码错误" in wrong.content.decode()
     confirmed = client.post("/accounts/otp/setup/", {"code": _code(device), "next": "/"})
     assert confirmed.status_code == 302
-    # then the home page opens
+    # then the home page opens, and the enrolment is audited
     assert client.get("/").status_code == 200
+    assert AuditRecord.objects.filter(action="otp_device_enrolled", actor=user).count() == 1
     # and at the next login they must type a code before anything else
     client.post("/accounts/logout/")
     client.post("/accounts/login/", {"username": user.username, "password": PASSWORD})
