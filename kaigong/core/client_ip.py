@@ -18,9 +18,6 @@ import ipaddress
 
 from django.conf import settings
 
-UNKNOWN = "unknown"
-
-
 def _valid(address: str) -> str | None:
     address = address.strip()
     try:
@@ -29,17 +26,20 @@ def _valid(address: str) -> str | None:
         return None
 
 
-def client_ip(request, *args, **kwargs) -> str:
-    """The caller's address as the outermost trusted proxy saw it (``"unknown"`` if none)."""
+def client_ip(request, *args, **kwargs) -> str | None:
+    """
+    The caller's address as the outermost trusted proxy saw it; ``None`` when there is none
+    (a request built in code, e.g. ``Client.force_login``), as django-axes expects.
+    """
     meta = request.META
     remote = _valid(meta.get("REMOTE_ADDR", "") or "")
     depth = int(getattr(settings, "TRUSTED_PROXY_COUNT", 0) or 0)
     if depth <= 0:
-        return remote or UNKNOWN
+        return remote
     forwarded = [part for part in (meta.get("HTTP_X_FORWARDED_FOR") or "").split(",")]
     if not forwarded or forwarded == [""]:
-        return remote or UNKNOWN
+        return remote
     # Each trusted proxy appended one entry; the one the outermost proxy appended is the
     # client. With fewer entries than proxies, the leftmost is the best there is.
     candidate = _valid(forwarded[-min(depth, len(forwarded))])
-    return candidate or remote or UNKNOWN
+    return candidate or remote

@@ -46,7 +46,7 @@ class IpRateThrottle(ScopedRateThrottle):
     fixed_scope: str | None = None
 
     def get_ident(self, request) -> str:
-        return client_ip(request)
+        return client_ip(request) or "unknown"
 
     def get_cache_key(self, request, view) -> str:
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

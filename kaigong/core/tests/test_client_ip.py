@@ -19,7 +19,7 @@ CASES = [
     (2, "10.0.0.5", "198.51.100.1, 203.0.113.7, 10.0.0.2", "203.0.113.7"),  # CDN then nginx
     (1, "10.0.0.5", None, "10.0.0.5"),  # no header: the peer
     (1, "10.0.0.5", "not-an-address", "10.0.0.5"),  # garbage: the peer, never the garbage
-    (1, "", "", "unknown"),
+    (1, "", "", None),  # no address at all (a request built in code)
 ]
 
 
