@@ -18,6 +18,7 @@ import ipaddress
 
 from django.conf import settings
 
+
 def _valid(address: str) -> str | None:
     address = address.strip()
     try:
