@@ -19,7 +19,7 @@ import pytest
 import schemathesis
 import time_machine
 from hypothesis import HealthCheck, Phase, settings
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from schemathesis.checks import not_a_server_error
 
 MONDAY = dt.datetime(2026, 3, 2, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -56,8 +56,8 @@ def applicant_token(db, api_schema):
         CaseFactory(world=world)
         CaseFactory(world=world, submitted=True)
         CaseFactory(world=world, accepted=True)
-    token, _created = Token.objects.get_or_create(user=world.applicant)
-    return token.key
+    _instance, token = AuthToken.objects.create(user=world.applicant)
+    return token
 
 
 schema = schemathesis.pytest.from_fixture("api_schema")

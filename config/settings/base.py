@@ -53,11 +53,14 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",  # API tokens: hashed, expiring, revocable (docs/adr/0004-proxies-tokens-headers.md)
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI served locally: no CDN on a closed network
     "django_htmx",
     "axes",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     # Kaigong, lowest layer first (see pyproject.toml, import-linter).
     "kaigong.core",
     "kaigong.accounts",
@@ -74,6 +77,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Permissions-Policy; Cache-Control: no-store on authenticated answers and documents
+    "kaigong.core.security_headers.SecurityHeadersMiddleware",
     # perf: values read several times per request are read once (kaigong/core/request_cache.py)
     "kaigong.core.request_cache.RequestCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -82,6 +88,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "kaigong.web.otp.StaffOtpRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -167,6 +175,54 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "kaigong.web.views.lockout_response"
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "kaigong.core.client_ip.client_ip"
+
+# Reverse proxies in front of the web nodes that append to X-Forwarded-For (deploy/nginx.conf:
+# one). 0 = no proxy: the header is ignored and REMOTE_ADDR is the client. Only the entry the
+# outermost trusted proxy appended is used, so a forged header never changes the address.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# Second factor (TOTP, django-otp) for staff: enrol at /accounts/otp/, verify at every login.
+STAFF_OTP_REQUIRED = env.bool("STAFF_OTP_REQUIRED", default=False)
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Kaigong 开工")
+
+# Content-Security-Policy (django-csp 4): no inline script or style, nothing from elsewhere.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Camera, microphone and location only for this site (the video inspection will use them);
+# fullscreen for this site; every other feature off. Only features chromium recognises.
+PERMISSIONS_POLICY = {
+    "camera": "self",
+    "microphone": "self",
+    "geolocation": "self",
+    "payment": "",
+    "usb": "",
+    "serial": "",
+    "midi": "",
+    "accelerometer": "",
+    "gyroscope": "",
+    "magnetometer": "",
+    "fullscreen": "self",
+    "display-capture": "",
+    "autoplay": "",
+    "encrypted-media": "",
+    "picture-in-picture": "",
+    "publickey-credentials-get": "",
+    "screen-wake-lock": "",
+    "xr-spatial-tracking": "",
+}
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -195,13 +251,30 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 10
 
 # --- Cache, tasks ---------------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
-if REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+
+
+def redis_cache(url: str) -> dict:
+    """
+    The cache on Redis (django-redis). Connection errors are ignored and logged: with Redis
+    down, cached values are computed again and throttles let requests through, never a 500.
+    """
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": url,
+        "OPTIONS": {
+            "IGNORE_EXCEPTIONS": True,
+            "SOCKET_CONNECT_TIMEOUT": 0.5,
+            "SOCKET_TIMEOUT": 0.5,
+        },
     }
+
+
+if REDIS_URL:
+    CACHES = {"default": redis_cache(REDIS_URL)}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True  # a warning for each call while Redis is away
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
 # The embedded default runs tasks in-process; set CELERY_TASK_ALWAYS_EAGER=false with a broker.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
@@ -245,7 +318,7 @@ CELERY_BEAT_SCHEDULE = {
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "kaigong.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -257,7 +330,15 @@ REST_FRAMEWORK = {
         "anon": env("API_ANON_RATE", default="120/minute"),
         "token": env("API_TOKEN_RATE", default="20/minute"),
         "track": env("API_TRACK_RATE", default="60/minute"),
+        "login_user": env("LOGIN_USER_RATE", default="10/minute"),
     },
+    # The same proxy depth as kaigong.core.client_ip, for DRF's stock throttles.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
+}
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=env.int("API_TOKEN_TTL_HOURS", default=10)),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Kaigong 开工 API",

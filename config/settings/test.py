@@ -1,13 +1,14 @@
 """Tests: fast hashers, eager tasks, local memory cache. Database from TEST_DATABASE_URL."""
 
 import os
+from datetime import timedelta
 
 os.environ.setdefault("DJANGO_DEBUG", "false")
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-not-secret")
 
 from config.env import env  # noqa: E402
 from config.settings.base import *  # noqa: E402,F403
-from config.settings.base import BASE_DIR, REST_FRAMEWORK  # noqa: E402
+from config.settings.base import BASE_DIR, REST_FRAMEWORK, REST_KNOX  # noqa: E402
 
 DATABASES = {
     "default": env.db("TEST_DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'test.sqlite3'}")
@@ -30,3 +31,6 @@ STORAGES = {
 REST_FRAMEWORK = {**REST_FRAMEWORK}
 KAIGONG_KEY_DIR = BASE_DIR / "var" / "test-keys"
 STATIC_ROOT = None  # tests never collect static files
+# Tests travel in time (time_machine) with tokens made before the jump: a long lifetime here;
+# kaigong/api/tests/test_auth_token.py overrides it to test expiry.
+REST_KNOX = {**REST_KNOX, "TOKEN_TTL": timedelta(days=3650)}

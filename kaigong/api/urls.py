@@ -2,14 +2,18 @@
 
 from django.urls import include, path
 
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
-from .auth import TokenObtainApi
+from .auth import LogoutApi, TokenListApi, TokenObtainApi, TokenRevokeApi
+from .docs import SwaggerDocsView
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    path("docs/", SwaggerDocsView.as_view(url_name="schema"), name="docs"),
     path("auth/token/", TokenObtainApi.as_view(), name="auth-token"),
+    path("auth/tokens/", TokenListApi.as_view(), name="auth-tokens"),
+    path("auth/tokens/<str:token_id>/", TokenRevokeApi.as_view(), name="auth-token-revoke"),
+    path("auth/logout/", LogoutApi.as_view(), name="auth-logout"),
     path("", include("kaigong.calendars.api.urls")),
     path("", include("kaigong.catalog.api.urls")),
     path("", include("kaigong.accounts.api.urls")),

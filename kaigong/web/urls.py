@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views
+from . import otp, views
 
 app_name = "web"
 
@@ -8,6 +8,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", views.LogoutView.as_view(), name="logout"),
+    path("accounts/otp/setup/", otp.otp_setup, name="otp-setup"),
+    path("accounts/otp/verify/", otp.otp_verify_page, name="otp-verify"),
     path("", include("kaigong.web.enterprise.urls")),
     path("", include("kaigong.web.cases.urls")),
     path("", include("kaigong.web.certificates.urls")),

@@ -5,22 +5,32 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from kaigong.accounts.selectors import membership_list_for
+from kaigong.core.throttling import TokenIpThrottle, UsernameRateThrottle
 
 from .forms import LoginForm
+from .ratelimit import rate_limited
 
 
+@method_decorator(
+    rate_limited(TokenIpThrottle, UsernameRateThrottle, methods=("POST",)), name="dispatch"
+)
 class LoginView(auth_views.LoginView):
+    """Password login; attempts are throttled per address and per user name (the API's
+    budgets), and staff then confirm with their authenticator app (``kaigong.web.otp``)."""
+
     template_name = "registration/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
 
 class LogoutView(auth_views.LogoutView):
-    pass
+    """Ends the browser session only: API tokens are revoked by ``POST /api/v1/auth/logout/``
+    or ``DELETE /api/v1/auth/tokens/{id}/`` (docs/adr/0004-proxies-tokens-headers.md)."""
 
 
 @login_required

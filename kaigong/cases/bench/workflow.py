@@ -46,13 +46,13 @@ class WorkflowResult:
 
 def _prepare_cases(count: int) -> tuple[list[dict], dict[str, str]]:
     """``count`` complete drafts of one world, and a token per role (services only)."""
-    from rest_framework.authtoken.models import Token
+    from knox.models import AuthToken
 
     from kaigong.cases.tests.factories import CaseFactory, lifecycle_world, upload_all
 
     world = lifecycle_world()
     roles = ["applicant", "clerk", "reviewer1", "reviewer2", "approver1", "approver2"]
-    tokens = {r: Token.objects.get_or_create(user=world.users[r])[0].key for r in roles}
+    tokens = {r: AuthToken.objects.create(user=world.users[r])[1] for r in roles}
     cases = []
     for _ in range(count):
         case = CaseFactory(world=world)

@@ -106,13 +106,13 @@ FILTERS = [
 def run_worklist_bench(*, total: int, queries: int) -> WorklistResult:
     from django.test import Client
 
-    from rest_framework.authtoken.models import Token
+    from knox.models import AuthToken
 
     from kaigong.cases.selectors import item_worklist
 
     world, build = bulk_items(total)
     reviewer = world.users["reviewer1"]
-    token = Token.objects.get_or_create(user=reviewer)[0].key
+    token = AuthToken.objects.create(user=reviewer)[1]
     client = Client(HTTP_AUTHORIZATION=f"Token {token}", HTTP_HOST="localhost")
     selector, api = [], []
     for n in range(queries):
@@ -146,9 +146,9 @@ def _api_times(user, queries: int) -> list[float]:
     """Milliseconds of ``queries`` worklist API reads by ``user``, cycling the filters."""
     from django.test import Client
 
-    from rest_framework.authtoken.models import Token
+    from knox.models import AuthToken
 
-    token = Token.objects.get_or_create(user=user)[0].key
+    token = AuthToken.objects.create(user=user)[1]
     client = Client(HTTP_AUTHORIZATION=f"Token {token}", HTTP_HOST="localhost")
     times = []
     for n in range(queries):

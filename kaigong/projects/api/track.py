@@ -13,9 +13,9 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from kaigong.core.throttling import TrackIpThrottle
 from kaigong.projects.selectors import service_code_resolve
 from kaigong.projects.tracking import track_payload
 
@@ -52,8 +52,7 @@ class TrackApi(APIView):
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "track"
+    throttle_classes = [TrackIpThrottle]
 
     @extend_schema(responses=TrackOutputSerializer, summary="Track progress by service code")
     def get(self, request, token):

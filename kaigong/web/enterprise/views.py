@@ -26,6 +26,7 @@ from kaigong.core.selectors import (
     notification_unread_count,
 )
 from kaigong.core.services import notification_mark_all_read, notification_mark_read
+from kaigong.core.throttling import TrackIpThrottle
 from kaigong.projects.constants import TimelineMode
 from kaigong.projects.guide import project_guide
 from kaigong.projects.hooks import case_actuals
@@ -358,7 +359,7 @@ def inbox_read_all(request: HttpRequest) -> HttpResponse:
 # --- public tracking ------------------------------------------------------------------------
 
 
-@rate_limited("track")
+@rate_limited(TrackIpThrottle)
 def track(request: HttpRequest, token: str) -> HttpResponse:
     """The public page behind a service code: progress only, no login."""
     try:
