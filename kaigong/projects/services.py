@@ -87,7 +87,7 @@ def project_create(
     Errors: ``investment_code_format``, ``coordinates``, ``key_project_level``,
     ``invalid_input`` (400); ``permission_denied`` (403).
     """
-    ensure_can_create_project(actor, enterprise)
+    ensure_can_create_project(actor, enterprise, region_code)
     code = normalise_investment_code(investment_project_code)
     if code:
         try:
