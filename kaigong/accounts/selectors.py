@@ -168,8 +168,7 @@ def in_jurisdiction(prefixes: Iterable[str], *, path: str = "region_code") -> Q:
 def user_in_jurisdiction(user: User, region_code: str, roles: Iterable[str] | None = None) -> bool:
     """``region_code`` lies in the jurisdiction of one of the user's centres."""
     return any(
-        (region_code or "").startswith(prefix)
-        for prefix in user_jurisdiction_prefixes(user, roles)
+        (region_code or "").startswith(prefix) for prefix in user_jurisdiction_prefixes(user, roles)
     )
 
 

@@ -8,9 +8,15 @@ Two worlds (factories.two_jurisdictions): 沂南 (371321) and 潍坊 (370700, it
 
 from __future__ import annotations
 
+import io
+
+from django.core.management import call_command
+
 import pytest
 
-from kaigong.archives.services import archive_sweep
+from kaigong.accounts.roles import Role
+from kaigong.accounts.services import membership_grant
+from kaigong.accounts.tests.factories import UserFactory
 from kaigong.cases.models import Case
 from kaigong.cases.tests.factories import CaseFactory, two_jurisdictions
 from kaigong.core.models import AuditRecord
@@ -19,6 +25,11 @@ from kaigong.projects.models import Project
 from .conftest import client_for
 
 pytestmark = pytest.mark.django_db
+
+
+def _archive_sweep() -> None:
+    """File every project's documents (the command: cases sit below archives, DESIGN.md §2)."""
+    call_command("archive_sweep", stdout=io.StringIO())
 
 
 @pytest.fixture
@@ -96,7 +107,7 @@ def test_an_outside_clerk_cannot_download_the_archive_of_a_case_it_cannot_see(wo
     # given an accepted 沂南 case filed in the project's archive
     yinan, weifang = worlds
     case = CaseFactory(world=yinan, accepted=True)
-    archive_sweep(project=yinan.project)
+    _archive_sweep()
     api = f"/api/v1/archives/projects/{yinan.project.public_id}/"
     page = f"/archives/projects/{yinan.project.public_id}/"
     outsider = client_for(weifang.clerk)
@@ -115,7 +126,7 @@ def test_an_outside_department_does_not_see_the_archive(worlds):
     # given an accepted 沂南 case in the archive, and the reviewer of a 潍坊 department
     yinan, weifang = worlds
     CaseFactory(world=yinan, accepted=True)
-    archive_sweep(project=yinan.project)
+    _archive_sweep()
     url = f"/api/v1/archives/projects/{yinan.project.public_id}/"
 
     # when the 潍坊 reviewer and the 沂南 reviewer of D1 read the archive
@@ -183,3 +194,17 @@ def test_a_refused_page_write_is_an_audit_record_and_a_refused_read_is_not(world
     assert [(r["method"], r["path"], r["status"], r["api"]) for r in _refusals(weifang.clerk)] == [
         ("POST", url, 404, False)
     ]
+
+
+def test_a_helper_sees_only_the_projects_assigned_to_it(worlds):
+    # given a second helper of the 沂南 centre, not assigned to the 沂南 project
+    yinan, _weifang = worlds
+    helper = UserFactory(username="unassigned-helper")
+    membership_grant(user=helper, role=Role.HELPER, service_center=yinan.centre)
+    url = f"/api/v1/projects/{yinan.project.public_id}/"
+
+    # when it and the assigned helper read the project
+    answers = [client_for(u).get(url).status_code for u in (helper, yinan.helper)]
+
+    # then only the assigned one sees it
+    assert answers == [404, 200]
