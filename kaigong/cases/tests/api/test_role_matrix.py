@@ -40,6 +40,7 @@ from kaigong.cases.constants import CaseStatus
 from kaigong.cases.models import Case, CaseEvent, CaseItem, SubmittedMaterial
 from kaigong.cases.services.clock import item_extension_request, item_pause
 from kaigong.cases.tests.factories import CaseFactory, World, two_jurisdictions, upload_all
+from kaigong.catalog.models import JointIssuanceRule
 from kaigong.certificates.models import Certificate
 from kaigong.certificates.tests.factories import issue, issuing_catalogue
 from kaigong.core.services import notification_send
@@ -427,7 +428,10 @@ PAGES: dict[str, tuple[str, Callable[[Target], str] | None]] = {
         "submitted",
         lambda t: f"/cases/{t.case.public_id}/withdraw/",
     ),
-    "cases/<uuid:public_id>/joint-conditions/<uuid:rule_id>/": ("project", None),
+    "cases/<uuid:public_id>/joint-conditions/<uuid:rule_id>/": (
+        "accepted",
+        lambda t: f"/cases/{t.case.public_id}/joint-conditions/{_rule(t).public_id}/",
+    ),
     "window/": ("project", None),
     "window/<uuid:public_id>/": ("submitted", lambda t: f"/window/{t.case.public_id}/"),
     "workbench/": ("project", None),
@@ -464,12 +468,13 @@ PAGES_UNSCOPED = {
     "enterprises/<uuid:public_id>/service-code/": "an enterprise is no jurisdiction's",
     "enterprises/<uuid:public_id>/service-code/qr.png": "as above",
     "track/<str:token>/": "the service code is a bearer token",
-    "cases/<uuid:public_id>/joint-conditions/<uuid:rule_id>/": (
-        "a POST-only form of the case page; refused outside the lead department (403)"
-    ),
 }
 
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
+
+
+def _rule(t: Target) -> JointIssuanceRule:
+    return JointIssuanceRule.objects.filter(bundle=t.catalogue.bundle).get()
 
 
 def _schema_operations() -> set[tuple[str, str]]:
