@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 
 from django.core.management import call_command
+from django.test import Client
 
 import pytest
 
@@ -208,3 +209,18 @@ def test_a_helper_sees_only_the_projects_assigned_to_it(worlds):
 
     # then only the assigned one sees it
     assert answers == [404, 200]
+
+
+def test_a_write_without_its_csrf_token_is_an_audit_record(worlds):
+    # given the 沂南 applicant logged in on the pages of a client that checks CSRF
+    yinan, _weifang = worlds
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(yinan.applicant)
+    url = f"/projects/{yinan.project.public_id}/answers/"
+
+    # when it posts the questionnaire without the token
+    response = client.post(url, {"asked": ["q-green"], "q-green": "yes"})
+
+    # then the write is refused, and recorded
+    assert response.status_code == 403
+    assert [(r["path"], r["status"]) for r in _refusals(yinan.applicant)] == [(url, 403)]
