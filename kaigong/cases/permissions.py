@@ -8,7 +8,8 @@ Roles (accounts/roles.py):
 * applicant of the case's enterprise, or a helper assigned to its project: drafts,
   submits, resubmits, withdraws, supplies deferred materials;
 * window clerk of the case's service centre (when the bundle's lead department has no
-  centre: a clerk whose centre's jurisdiction holds the project): accepts, refuses, asks for correction, records commitments;
+  centre: a clerk whose centre's jurisdiction holds the project): accepts, refuses, asks
+  for correction, records commitments;
 * reviewer of the item's department: opinions, pauses, resumes, extension requests;
 * approver of the item's department: decisions, pre-approvals, consent letters,
   sending back, extension approvals;
