@@ -89,6 +89,18 @@ def ensure_can_edit_project(user: User, project: Project) -> None:
         )
 
 
+def can_assign_helpers(user: User, project: Project) -> bool:
+    """Assign a project's helpers (帮办代办): a window clerk of the project's jurisdiction."""
+    if not user.is_active:
+        return False
+    return user_in_jurisdiction(user, project.region_code)
+
+
+def ensure_can_assign_helpers(user: User, project: Project) -> None:
+    if not can_assign_helpers(user, project):
+        raise PermissionDenied(_("Only a window clerk assigns helpers."))
+
+
 def can_manage_service_code(user: User, enterprise: Enterprise, project: Project | None) -> bool:
     """
     See the QR code and rotate it: the enterprise itself. A project code: any applicant of

@@ -20,8 +20,10 @@ from kaigong.accounts.services import membership_grant
 from kaigong.accounts.tests.factories import UserFactory
 from kaigong.cases.models import Case
 from kaigong.cases.tests.factories import CaseFactory, two_jurisdictions
+from kaigong.core.exceptions import PermissionDenied
 from kaigong.core.models import AuditRecord
 from kaigong.projects.models import Project
+from kaigong.projects.services import project_helpers_set
 
 from .conftest import client_for
 
@@ -224,3 +226,18 @@ def test_a_write_without_its_csrf_token_is_an_audit_record(worlds):
     # then the write is refused, and recorded
     assert response.status_code == 403
     assert [(r["path"], r["status"]) for r in _refusals(yinan.applicant)] == [(url, 403)]
+
+
+def test_only_a_clerk_of_the_jurisdiction_assigns_helpers(worlds):
+    # given the 沂南 project, its clerk, the 潍坊 clerk and a second 沂南 helper
+    yinan, weifang = worlds
+    helper = UserFactory(username="second-helper")
+    membership_grant(user=helper, role=Role.HELPER, service_center=yinan.centre)
+
+    # when the 潍坊 clerk assigns it, then the 沂南 clerk
+    with pytest.raises(PermissionDenied):
+        project_helpers_set(project=yinan.project, helpers=[helper], actor=weifang.clerk)
+    project_helpers_set(project=yinan.project, helpers=[helper], actor=yinan.clerk)
+
+    # then only the second assignment took
+    assert list(yinan.project.helpers.all()) == [helper]
