@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "kaigong.core.refusals.RefusedWriteAuditMiddleware",  # 403/404/409 to a write → audit
     "django_otp.middleware.OTPMiddleware",
     "kaigong.web.otp.StaffOtpRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

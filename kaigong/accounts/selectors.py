@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from kaigong.core.request_cache import request_cached
 
@@ -112,6 +112,64 @@ def user_service_center_ids(user: User, roles: Iterable[str] | None = None) -> s
         for held in user_memberships(user)
         if held.role in wanted and held.service_center_id is not None
     }
+
+
+def region_prefix(region_code: str) -> str:
+    """
+    The leading digits every code inside ``region_code`` shares (GB/T 2260): 370000 山东省
+    → "37", 370700 潍坊市 → "3707", 371321 沂南县 → "371321", 371321100 a town → itself.
+    A malformed code is its own prefix (it then contains only itself).
+    """
+    code = (region_code or "").strip()
+    # rule: GB/T 2260 codes: 2 digits province, 2 city, 2 county; then 3 town and 3 village
+    # (GB/T 10114); a zero group means "the whole level above" (domain.md §7.5)
+    if len(code) == 12 and code.endswith("000"):
+        code = code[:9]
+    if len(code) == 9 and code.endswith("000"):
+        code = code[:6]
+    if len(code) == 6 and code.endswith("00"):
+        code = code[:4]
+    if len(code) == 4 and code.endswith("00"):
+        code = code[:2]
+    return code
+
+
+def region_contains(outer: str, inner: str) -> bool:
+    """``inner`` is ``outer`` or one of its sub-regions."""
+    prefix = region_prefix(outer)
+    return bool(prefix) and (inner or "").startswith(prefix)
+
+
+def user_jurisdiction_prefixes(user: User, roles: Iterable[str] | None = None) -> set[str]:
+    """
+    The region prefixes of the service centres where the user holds ``roles`` (window
+    clerks by default): a clerk's jurisdiction (辖区) is the centre's region and its
+    sub-regions.
+    """
+    centres = user_service_center_ids(user, roles if roles is not None else [Role.WINDOW_CLERK])
+    if not centres:
+        return set()
+
+    def read() -> set[str]:
+        codes = ServiceCenter.objects.filter(id__in=centres).values_list("region_code", flat=True)
+        return {p for p in (region_prefix(c) for c in codes) if p}
+
+    return set(request_cached(("accounts:jurisdiction", user.pk, tuple(sorted(centres))), read))
+
+
+def in_jurisdiction(prefixes: Iterable[str], *, path: str = "region_code") -> Q:
+    """Rows whose region (at ``path``) lies inside one of ``prefixes``; none when empty."""
+    condition = Q(pk__in=[])
+    for prefix in sorted(set(prefixes)):
+        condition |= Q(**{f"{path}__startswith": prefix})
+    return condition
+
+
+def user_in_jurisdiction(user: User, region_code: str, roles: Iterable[str] | None = None) -> bool:
+    """``region_code`` lies in the jurisdiction of one of the user's centres."""
+    return any(
+        (region_code or "").startswith(prefix) for prefix in user_jurisdiction_prefixes(user, roles)
+    )
 
 
 def enterprise_list_for(user: User) -> QuerySet[Enterprise]:

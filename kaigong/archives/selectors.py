@@ -8,10 +8,11 @@ from uuid import UUID
 from django.db.models import Count, Q, QuerySet
 
 from kaigong.accounts.roles import Role
-from kaigong.accounts.selectors import user_department_ids, user_enterprise_ids, user_has_role
-from kaigong.cases.selectors import case_item_progress, case_list_for_project
+from kaigong.accounts.selectors import user_department_ids, user_has_role
+from kaigong.cases.selectors import case_item_progress, case_list_for_project, case_list_visible_to
 from kaigong.core.exceptions import NotFound
 from kaigong.projects.models import Project
+from kaigong.projects.selectors import project_condition
 
 from .models import ArchiveDocument, ArchiveFolder
 
@@ -19,17 +20,22 @@ STAFF = (Role.REVIEWER, Role.APPROVER, Role.INSPECTOR)
 
 
 def archive_project_list_visible_to(user) -> QuerySet[Project]:
-    """Supervisors and window clerks: all; departments: projects they review or were pushed;
-    applicants: their enterprise's projects."""
+    """
+    A project's archive follows the visibility of the project and of the cases it holds
+    (DESIGN.md §7): whoever sees the project (its enterprise, its assigned helper, a window
+    clerk of its jurisdiction, a supervisor) or one of its cases (department staff of an
+    item), and departments that were pushed one of its documents. Anyone else: none (404).
+    """
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Project.objects.none()
-    if user_has_role(user, Role.SUPERVISOR, Role.WINDOW_CLERK):
+    if user_has_role(user, Role.SUPERVISOR):
         return Project.objects.all()
+    condition = project_condition(user)
+    condition |= Q(pk__in=case_list_visible_to(user).values("project_id"))
     departments = user_department_ids(user, STAFF)
-    condition = Q(enterprise_id__in=user_enterprise_ids(user))
-    condition |= Q(cases__items__department_id__in=departments)
-    condition |= Q(archive_folder__documents__pushes__department_id__in=departments)
-    return Project.objects.filter(condition).distinct()
+    if departments:
+        condition |= Q(archive_folder__documents__pushes__department_id__in=departments)
+    return Project.objects.filter(pk__in=Project.objects.filter(condition).values("pk"))
 
 
 def archive_folder_get_for(user, project_public_id: UUID | str) -> ArchiveFolder:

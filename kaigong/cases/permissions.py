@@ -7,8 +7,9 @@ Roles (accounts/roles.py):
 
 * applicant of the case's enterprise, or a helper assigned to its project: drafts,
   submits, resubmits, withdraws, supplies deferred materials;
-* window clerk of the case's service centre (any clerk when the bundle's lead department
-  has no centre): accepts, refuses, asks for correction, records commitments;
+* window clerk of the case's service centre (when the bundle's lead department has no
+  centre: a clerk whose centre's jurisdiction holds the project): accepts, refuses, asks
+  for correction, records commitments;
 * reviewer of the item's department: opinions, pauses, resumes, extension requests;
 * approver of the item's department: decisions, pre-approvals, consent letters,
   sending back, extension approvals;
@@ -24,7 +25,7 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext_lazy as _
 
 from kaigong.accounts.roles import Role
-from kaigong.accounts.selectors import user_department_ids, user_holds
+from kaigong.accounts.selectors import user_department_ids, user_holds, user_in_jurisdiction
 from kaigong.cases.constants import ErrorCode
 from kaigong.core.exceptions import PermissionDenied
 
@@ -49,11 +50,14 @@ def is_applicant_for(user: User, case: Case) -> bool:
 
 
 def is_clerk_for(user: User, case: Case) -> bool:
-    """A window clerk of the case's service centre (any clerk when the case has none)."""
+    """
+    A window clerk of the case's service centre; when the case has none, a clerk of a
+    centre whose jurisdiction holds the project.
+    """
     if not _active(user):
         return False
     if case.service_center_id is None:
-        return user_holds(user, Role.WINDOW_CLERK)
+        return user_in_jurisdiction(user, case.project.region_code)
     return user_holds(user, Role.WINDOW_CLERK, service_center_id=case.service_center_id)
 
 

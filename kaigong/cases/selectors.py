@@ -2,7 +2,8 @@
 Reads of cases and items, always through visibility (DESIGN.md §7):
 
 * applicant: the cases of its enterprises (drafts included); helper: of its assigned projects;
-* window clerk: submitted and later cases of its service centre (or with no centre);
+* window clerk: submitted and later cases of its service centre, and those with no centre
+  whose project lies in the centre's jurisdiction (its region and sub-regions, GB/T 2260);
 * reviewer, approver, inspector: cases with an item in their department, and those items;
 * supervisor: every case except drafts, read-only; catalogue keeper: none.
 
@@ -22,9 +23,11 @@ from django.utils.translation import gettext_noop
 
 from kaigong.accounts.roles import Role
 from kaigong.accounts.selectors import (
+    in_jurisdiction,
     user_department_ids,
     user_enterprise_ids,
     user_has_role,
+    user_jurisdiction_prefixes,
     user_service_center_ids,
 )
 from kaigong.cases.constants import (
@@ -69,7 +72,10 @@ def _case_condition(user: Any) -> Q:
     not_draft = ~Q(status=CaseStatus.DRAFT)
     centres = user_service_center_ids(user, [Role.WINDOW_CLERK])
     if centres:
-        condition |= not_draft & (Q(service_center_id__in=centres) | Q(service_center__isnull=True))
+        unassigned = Q(service_center__isnull=True) & in_jurisdiction(
+            user_jurisdiction_prefixes(user), path="project__region_code"
+        )
+        condition |= not_draft & (Q(service_center_id__in=centres) | unassigned)
     departments = user_department_ids(user)
     if departments:
         condition |= not_draft & Q(items__department_id__in=departments)

@@ -11,7 +11,12 @@ from django.utils.translation import gettext_lazy as _
 
 from kaigong.accounts.models import Enterprise, User
 from kaigong.accounts.roles import Role
-from kaigong.accounts.selectors import membership_list_for, user_enterprise_ids, user_has_role
+from kaigong.accounts.selectors import (
+    membership_list_for,
+    user_enterprise_ids,
+    user_has_role,
+    user_in_jurisdiction,
+)
 from kaigong.core.exceptions import PermissionDenied
 
 from .models import Project
@@ -36,30 +41,41 @@ def can_register_on_behalf(user: User) -> bool:
     return user_has_role(user, Role.HELPER, Role.WINDOW_CLERK)
 
 
-def can_create_project(user: User, enterprise: Enterprise) -> bool:
+def can_create_project(user: User, enterprise: Enterprise, region_code: str | None = None) -> bool:
+    """
+    The enterprise's applicants; helpers and window clerks on its behalf, for a project
+    in their centre's jurisdiction (when ``region_code`` is given).
+    """
     if not user.is_active:
         return False
     if is_enterprise_member(user, enterprise.id):
         return True
-    if can_register_on_behalf(user):
+    if not can_register_on_behalf(user):
+        return False
+    if region_code is None:
         return True
-    return False
+    return user_in_jurisdiction(user, region_code, [Role.HELPER, Role.WINDOW_CLERK])
 
 
-def ensure_can_create_project(user: User, enterprise: Enterprise) -> None:
-    if not can_create_project(user, enterprise):
+def ensure_can_create_project(
+    user: User, enterprise: Enterprise, region_code: str | None = None
+) -> None:
+    if not can_create_project(user, enterprise, region_code):
         raise PermissionDenied(
             _("Only the enterprise's applicants, helpers and window clerks may register projects.")
         )
 
 
 def can_edit_project(user: User, project: Project) -> bool:
-    """Answer the questionnaire, change attributes: the enterprise, its helper, a clerk."""
+    """
+    Answer the questionnaire, change attributes: the enterprise, its assigned helper, a
+    window clerk of a centre whose jurisdiction holds the project.
+    """
     if not user.is_active:
         return False
     if is_enterprise_member(user, project.enterprise_id):
         return True
-    if user_has_role(user, Role.WINDOW_CLERK):
+    if user_in_jurisdiction(user, project.region_code):
         return True
     if user_has_role(user, Role.HELPER) and project.helpers.filter(id=user.id).exists():
         return True
@@ -71,6 +87,18 @@ def ensure_can_edit_project(user: User, project: Project) -> None:
         raise PermissionDenied(
             _("Only the enterprise, its assigned helper or a window clerk may change the project.")
         )
+
+
+def can_assign_helpers(user: User, project: Project) -> bool:
+    """Assign a project's helpers (帮办代办): a window clerk of the project's jurisdiction."""
+    if not user.is_active:
+        return False
+    return user_in_jurisdiction(user, project.region_code)
+
+
+def ensure_can_assign_helpers(user: User, project: Project) -> None:
+    if not can_assign_helpers(user, project):
+        raise PermissionDenied(_("Only a window clerk assigns helpers."))
 
 
 def can_manage_service_code(user: User, enterprise: Enterprise, project: Project | None) -> bool:

@@ -11,27 +11,52 @@ from django.utils.translation import gettext_lazy as _
 
 from kaigong.accounts.models import Enterprise, User
 from kaigong.accounts.roles import Role
-from kaigong.accounts.selectors import user_enterprise_ids, user_has_role
+from kaigong.accounts.selectors import (
+    in_jurisdiction,
+    user_enterprise_ids,
+    user_has_role,
+    user_jurisdiction_prefixes,
+    user_service_center_ids,
+)
 from kaigong.core.exceptions import NotFound
 
 from .constants import ServiceCodeScope
 from .models import Project, ServiceCode
 
 
+def project_condition(user: User) -> Q:
+    """
+    The projects ``user`` may see, as a WHERE clause (archives reuse it): an applicant its
+    enterprises' projects; a helper the projects assigned to it; a window clerk the projects
+    in its centre's jurisdiction (the centre's region and its sub-regions, GB/T 2260) and
+    those with a case submitted to its centre; a supervisor every project (read-only).
+    """
+    if user_has_role(user, Role.SUPERVISOR):
+        return ~Q(pk__in=[])
+    condition = Q(pk__in=[])
+    enterprises = user_enterprise_ids(user)
+    if enterprises:
+        condition |= Q(enterprise_id__in=enterprises)
+    if user_has_role(user, Role.HELPER):
+        condition |= Q(helpers=user)
+    prefixes = user_jurisdiction_prefixes(user)
+    if prefixes:
+        condition |= in_jurisdiction(prefixes)
+    centres = user_service_center_ids(user, [Role.WINDOW_CLERK])
+    if centres:
+        condition |= Q(cases__service_center_id__in=centres)
+    return condition
+
+
 def project_list_visible_to(user: User) -> QuerySet[Project]:
-    """
-    An applicant: its enterprises' projects; a helper: the projects assigned to it;
-    window clerks and supervisors: every project; anyone else: none.
-    """
+    """The projects ``user`` may see (``project_condition``); anyone else: none."""
     base = Project.objects.select_related("enterprise", "track")
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return base.none()
-    if user_has_role(user, Role.WINDOW_CLERK, Role.SUPERVISOR):
+    if user_has_role(user, Role.SUPERVISOR):
         return base.all()
-    condition = Q(enterprise_id__in=user_enterprise_ids(user))
-    if user_has_role(user, Role.HELPER):
-        condition |= Q(helpers=user)
-    return base.filter(condition).distinct()
+    ids = Project.objects.filter(project_condition(user)).values("pk")
+    return base.filter(pk__in=ids)
 
 
 def project_get_for(user: User, public_id: UUID | str) -> Project:

@@ -20,12 +20,13 @@ from kaigong.accounts.roles import Role
 from kaigong.accounts.selectors import user_has_role
 from kaigong.catalog.constants import QuestionKind
 from kaigong.catalog.models import ProcessTrack, Question
-from kaigong.core.exceptions import InvalidInput, PermissionDenied
+from kaigong.core.exceptions import InvalidInput
 from kaigong.core.services import audit_record, notification_send
 
 from .constants import ErrorCode, ServiceCodeScope
 from .models import Project, ServiceCode
 from .permissions import (
+    ensure_can_assign_helpers,
     ensure_can_create_project,
     ensure_can_edit_project,
     ensure_can_manage_service_code,
@@ -87,7 +88,7 @@ def project_create(
     Errors: ``investment_code_format``, ``coordinates``, ``key_project_level``,
     ``invalid_input`` (400); ``permission_denied`` (403).
     """
-    ensure_can_create_project(actor, enterprise)
+    ensure_can_create_project(actor, enterprise, region_code)
     code = normalise_investment_code(investment_project_code)
     if code:
         try:
@@ -253,9 +254,8 @@ def project_answers_update(
 
 @transaction.atomic
 def project_helpers_set(*, project: Project, helpers: Iterable[User], actor: User) -> Project:
-    """Assign the helpers (帮办代办员) of a project. Window clerks only."""
-    if not user_has_role(actor, Role.WINDOW_CLERK):
-        raise PermissionDenied(_("Only a window clerk assigns helpers."))
+    """Assign the helpers (帮办代办员) of a project: a window clerk of its jurisdiction."""
+    ensure_can_assign_helpers(actor, project)
     helpers = list(helpers)
     for helper in helpers:
         if not user_has_role(helper, Role.HELPER):

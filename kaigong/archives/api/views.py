@@ -1,8 +1,10 @@
 """
 Archives API: a project's archive index and its export package.
 
-Roles: supervisors and window clerks; staff of departments that review the project or
-received its documents; the project's enterprise. Others 404.
+Roles: the archive follows the visibility of the project and its cases
+(``archives.selectors.archive_project_list_visible_to``): supervisors; window clerks of the
+project's jurisdiction; staff of departments that review the project or received its
+documents; the project's enterprise and its assigned helper. Others 404.
 """
 
 from __future__ import annotations

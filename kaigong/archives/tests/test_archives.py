@@ -16,7 +16,8 @@ from kaigong.archives.constants import DocumentKind, StageTag
 from kaigong.archives.models import ArchiveDocument, DocumentPush
 from kaigong.archives.package import package_build, package_verify
 from kaigong.archives.services import archive_sweep, subscription_set
-from kaigong.cases.models import SubmittedMaterial
+from kaigong.cases.constants import CaseStatus
+from kaigong.cases.models import Case, SubmittedMaterial
 from kaigong.catalog.models import Material, MatterVersion
 from kaigong.catalog.services import material_upsert, stage_upsert
 from kaigong.certificates.crypto import sm3_hex
@@ -34,6 +35,10 @@ def _project_with_documents(*, investment_type="social", construction_stage=Fals
         MatterVersion.objects.filter(pk=catalogue.merged.pk).update(stage=stage)
     project = ProjectFactory(investment_type=investment_type, region_code="371321")
     certificates = issue(catalogue, project=project)
+    # the certificates' factory leaves its case a bare draft, which nobody but the applicant
+    # sees; a case with decided items was handed in
+    case_id = certificates[0].case_item.case_id
+    Case.objects.filter(pk=case_id).update(status=CaseStatus.SUBMITTED, number=f"KG-A-{case_id}")
     material = Material.objects.filter(code="m-arch").first() or material_upsert(
         code="m-arch", name="建设工程施工合同"
     )

@@ -98,12 +98,18 @@ def lifecycle_catalogue(
     separation_relaxed: bool = False,
     warning_days: int | None = None,
     departments: list | None = None,
+    prefix: str = "",
+    region_code: str = "371321",
 ) -> tuple[Any, list, dict]:
-    """The three-matter bundle of the module docstring; returns (bundle, departments, versions)."""
+    """
+    The three-matter bundle of the module docstring; returns (bundle, departments, versions).
+    ``prefix`` makes a second, separate bundle (matters ``<prefix>M1``…, bundle
+    ``<prefix>kg-bundle``) in departments of ``region_code``; ``versions`` keeps the keys M1–M3.
+    """
     d1, d2, d3 = departments or [
-        DepartmentFactory(name="规划局", region_code="371321"),
-        DepartmentFactory(name="住建局", region_code="371321"),
-        DepartmentFactory(name="城管局", region_code="371321"),
+        DepartmentFactory(name=f"{prefix}规划局", region_code=region_code),
+        DepartmentFactory(name=f"{prefix}住建局", region_code=region_code),
+        DepartmentFactory(name=f"{prefix}城管局", region_code=region_code),
     ]
     for code, name in MATERIALS.items():
         material_upsert(code=code, name=name)
@@ -119,14 +125,14 @@ def lifecycle_catalogue(
     field_spec_upsert(key="contact_phone", label="联系电话", field_type="phone")
     field_spec_upsert(key="builder_uscc", label="施工单位统一社会信用代码", field_type="uscc")
     revision = revision_create(
-        title="开工测试目录", kind=RevisionKind.NEW, effective_on=effective_on
+        title=f"{prefix}开工测试目录", kind=RevisionKind.NEW, effective_on=effective_on
     )
     common = {"revision": revision, "separation_relaxed": separation_relaxed}
     if warning_days is not None:
         common["warning_days"] = warning_days
     versions = {
         "M1": matter_version_draft(
-            matter_code="M1",
+            matter_code=f"{prefix}M1",
             department=d1,
             name="建设工程规划许可",
             statutory_limit=20,
@@ -144,7 +150,7 @@ def lifecycle_catalogue(
             **common,
         ),
         "M2": matter_version_draft(
-            matter_code="M2",
+            matter_code=f"{prefix}M2",
             department=d2,
             name="建筑工程施工许可",
             statutory_limit=20,
@@ -160,11 +166,13 @@ def lifecycle_catalogue(
                 {"field": "contact_phone", "required": True, "order": 2},
                 {"field": "builder_uscc", "required": False, "order": 3},
             ],
-            dependencies=[{"prerequisite": "M1", "kind": dependency}] if dependency else [],
+            dependencies=[{"prerequisite": f"{prefix}M1", "kind": dependency}]
+            if dependency
+            else [],
             **common,
         ),
         "M3": matter_version_draft(
-            matter_code="M3",
+            matter_code=f"{prefix}M3",
             department=d3,
             name="城市绿地审批",
             statutory_limit=10,
@@ -186,14 +194,14 @@ def lifecycle_catalogue(
     for version in versions.values():
         version.refresh_from_db()
     bundle = bundle_upsert(
-        code="kg-bundle",
-        name="开工测试一件事",
+        code=f"{prefix}kg-bundle",
+        name=f"{prefix}开工测试一件事",
         kind=BundleKind.ONE_THING,
         lead_department=d1,
         items=[
-            {"matter": "M1", "mandatory": True, "order": 1},
-            {"matter": "M2", "mandatory": True, "order": 2},
-            {"matter": "M3", "mandatory": False, "order": 3},
+            {"matter": f"{prefix}M1", "mandatory": True, "order": 1},
+            {"matter": f"{prefix}M2", "mandatory": True, "order": 2},
+            {"matter": f"{prefix}M3", "mandatory": False, "order": 3},
         ],
         promised_limit=promised_limit,
         key_project_factor=factor,
@@ -207,17 +215,30 @@ def _user(role: str, username: str, **scope):
     return user
 
 
-def lifecycle_world(*, key_project: bool = False, **catalogue) -> World:
-    """The catalogue, a service centre serving D1–D3, an enterprise, a project, every role."""
+def lifecycle_world(
+    *,
+    key_project: bool = False,
+    centre_name: str = "沂南县政务服务中心",
+    centre_region: str = "371321",
+    project_region: str = "371321",
+    **catalogue,
+) -> World:
+    """
+    The catalogue, a service centre serving D1–D3, an enterprise, a project, every role.
+    By default in 沂南 (371321); a second world of another jurisdiction takes a catalogue
+    ``prefix``, its centre's name and region and the project's region (e.g. 潍坊市 370700
+    and 潍城区 370702).
+    """
+    catalogue.setdefault("region_code", centre_region)
     bundle, departments, versions = lifecycle_catalogue(**catalogue)
-    centre = ServiceCenterFactory(name="沂南县政务服务中心")
+    centre = ServiceCenterFactory(name=centre_name, region_code=centre_region)
     centre.departments.set(departments)
     other_centre = ServiceCenterFactory(name="别处政务服务中心")
-    enterprise = EnterpriseFactory(name="开工建设有限公司")
+    enterprise = EnterpriseFactory(name=f"{catalogue.get('prefix', '')}开工建设有限公司")
     project = ProjectFactory(
         enterprise=enterprise,
         name="开工测试项目",
-        region_code="371321",
+        region_code=project_region,
         is_key_project=key_project,
         key_project_level="city" if key_project else "",
     )
@@ -254,6 +275,23 @@ def lifecycle_world(*, key_project: bool = False, **catalogue) -> World:
         project=project,
         users=users,
     )
+
+
+def two_jurisdictions() -> tuple[World, World]:
+    """
+    Two separate worlds, each with its own catalogue, departments, centre, enterprise,
+    project and one user per role: 沂南县 (centre and project 371321) and 潍坊市 (centre
+    370700, project in its sub-region 潍城区 370702). Everyone of one is an outsider of the
+    other.
+    """
+    yinan = lifecycle_world()
+    weifang = lifecycle_world(
+        prefix="WF",
+        centre_name="潍坊市政务服务中心",
+        centre_region="370700",
+        project_region="370702",
+    )
+    return yinan, weifang
 
 
 def valid_form(**overrides) -> dict:
@@ -347,7 +385,7 @@ class CaseFactory(factory.Factory):
             actor=applicant,
             project=world.project,
             bundle_code=world.bundle.code,
-            matter_codes=["M3"] if with_optional else [],
+            matter_codes=[world.versions["M3"].matter.code] if with_optional else [],
         )
         case = case_form_data_set(case=case, actor=applicant, data=valid_form())
         if state == "draft":

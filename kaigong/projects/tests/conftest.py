@@ -1,7 +1,12 @@
 import pytest
 
 from kaigong.accounts.roles import Role
-from kaigong.accounts.tests.factories import EnterpriseFactory, MembershipFactory, user_with_role
+from kaigong.accounts.tests.factories import (
+    EnterpriseFactory,
+    MembershipFactory,
+    ServiceCenterFactory,
+    user_with_role,
+)
 from kaigong.projects.tests.factories import ProjectFactory
 
 
@@ -13,8 +18,9 @@ def world(db):
         role=Role.APPLICANT, enterprise=enterprise, is_enterprise_admin=True
     ).user
     colleague = MembershipFactory(role=Role.APPLICANT, enterprise=enterprise).user
-    project = ProjectFactory(enterprise=enterprise)
-    helper = user_with_role(Role.HELPER)
+    project = ProjectFactory(enterprise=enterprise)  # in 潍坊 (370702)
+    centre = ServiceCenterFactory(region_code="370700")  # 潍坊市: the project's jurisdiction
+    helper = user_with_role(Role.HELPER, service_center=centre)
     project.helpers.add(helper)
     return {
         "enterprise": enterprise,
@@ -24,7 +30,8 @@ def world(db):
         "other_applicant": user_with_role(Role.APPLICANT),
         "helper": helper,
         "other_helper": user_with_role(Role.HELPER),
-        "window_clerk": user_with_role(Role.WINDOW_CLERK),
+        "window_clerk": user_with_role(Role.WINDOW_CLERK, service_center=centre),
+        "outside_clerk": user_with_role(Role.WINDOW_CLERK),  # 沂南 (371321)
         "supervisor": user_with_role(Role.SUPERVISOR),
         "reviewer": user_with_role(Role.REVIEWER),
         "approver": user_with_role(Role.APPROVER),
