@@ -223,6 +223,11 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("POST", "/api/v1/cases/{public_id}/withdraw/"): Row(
         "submitted", _json("post", "{t.case_url}withdraw/"),
         (OK, OK, 403, 404, 404, 404, 403, 404, 401), writes=True),
+    ("GET", "/api/v1/cases/{public_id}/materials/"): Row(
+        "accepted", _get("{t.case_url}materials/"), (OK, OK, OK, OK, OK, OK, OK, 404, 401)),
+    ("GET", "/api/v1/cases/{public_id}/materials/{material_id}/file/"): Row(
+        "accepted", lambda client, t: client.get(f"{t.case_url}materials/{_material(t).public_id}/file/"),
+        (OK, OK, OK, OK, OK, OK, OK, 404, 401)),
     # -- items
     ("GET", "/api/v1/items/"): Row(
         "accepted", _get("/api/v1/items/"), (OK, OK, OK, OK, OK, OK, OK, OK, 401),
@@ -255,6 +260,20 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("POST", "/api/v1/items/{public_id}/pre-approve/"): Row(
         "accepted", _json("post", "{t.item_url}pre-approve/", {"conditions": "按规划条件"}),
         (403, 403, 403, 403, OK, 403, 403, 404, 401), writes=True),
+    ("GET", "/api/v1/items/{public_id}/extensions/"): Row(
+        "extension", _get("{t.item_url}extensions/"), (OK, OK, OK, OK, OK, OK, OK, 404, 401)),
+    ("POST", "/api/v1/items/{public_id}/extensions/{extension_id}/approve/"): Row(
+        "extension", _json("post", "{t.item_url}extensions/{t.extension.public_id}/approve/", {
+            "reason": "情况属实"}),
+        (403, 403, 403, 403, OK, 403, 403, 404, 401), writes=True),
+    ("POST", "/api/v1/items/{public_id}/extensions/{extension_id}/reject/"): Row(
+        "extension", _json("post", "{t.item_url}extensions/{t.extension.public_id}/reject/", {
+            "reason": "理由不充分"}),
+        (403, 403, 403, 403, OK, 403, 403, 404, 401), writes=True),
+    ("POST", "/api/v1/items/{public_id}/consent-letter/"): Row(
+        "accepted", _json("post", "{t.item_url}consent-letter/", {"conditions": "按规划条件"}),
+        # the world's matter gives no consent letter: past the role check the approver gets 409
+        (403, 403, 403, 403, 409, 403, 403, 404, 401)),
     # -- projects
     ("GET", "/api/v1/projects/"): Row(
         "project", _get("/api/v1/projects/"), (OK, OK, OK, OK, OK, OK, OK, OK, 401),
@@ -350,6 +369,17 @@ MATRIX: dict[tuple[str, str], Row] = {
         "project", _json("post", "/api/v1/auth/token/", lambda t: {
             "username": f"nobody{next(_seq)}", "password": "x"}),
         (400, 400, 400, 400, 400, 400, 400, 400, 400), scoped=False, why="login"),
+    ("GET", "/api/v1/auth/tokens/"): Row(
+        "project", _get("/api/v1/auth/tokens/"), (OK, OK, OK, OK, OK, OK, OK, OK, 401),
+        scoped=False, why="one's own tokens"),
+    ("DELETE", "/api/v1/auth/tokens/{token_id}/"): Row(
+        "project", lambda client, t: client.delete(f"/api/v1/auth/tokens/{uuid.uuid4().hex[:8]}/"),
+        (404, 404, 404, 404, 404, 404, 404, 404, 401), scoped=False,
+        why="one's own tokens only: another's or an unknown one is 404 (test_auth_token.py "
+            "revokes one's own)"),
+    ("POST", "/api/v1/auth/logout/"): Row(
+        "project", _json("post", "/api/v1/auth/logout/"), (OK, OK, OK, OK, OK, OK, OK, OK, 401),
+        scoped=False, why="ends one's own session token"),
     ("GET", "/api/v1/calendar/due-date"): Row(
         "project", _get("/api/v1/calendar/due-date?start=2026-03-02&days=5"),
         (OK, OK, OK, OK, OK, OK, OK, OK, OK), scoped=False, why="public calendar"),
@@ -403,6 +433,12 @@ PAGES: dict[str, tuple[str, Callable[[Target], str] | None]] = {
     "projects/<uuid:public_id>/service-code/qr.png": (
         "project",
         lambda t: f"/projects/{t.project.public_id}/service-code/qr.png",
+    ),
+    "accounts/otp/setup/": ("project", None),
+    "accounts/otp/verify/": ("project", None),
+    "cases/<uuid:public_id>/materials/<uuid:material_id>/file/": (
+        "accepted",
+        lambda t: f"/cases/{t.case.public_id}/materials/{_material(t).public_id}/file/",
     ),
     "inbox/": ("project", None),
     "inbox/read-all/": ("project", None),
@@ -471,6 +507,10 @@ PAGES_UNSCOPED = {
 }
 
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
+
+
+def _material(t: Target) -> SubmittedMaterial:
+    return SubmittedMaterial.objects.filter(case=t.case).order_by("pk").first()
 
 
 def _rule(t: Target) -> JointIssuanceRule:
