@@ -285,11 +285,14 @@ def _lines(text: str, font: str, size: float, max_width: float) -> list[str]:
     return lines
 
 
-def _draw_rows(c, font, rows, *, top: float, bottom: float, left: float, right: float) -> None:
+def layout_rows(
+    font: str, rows, *, top: float, bottom: float, left: float, right: float
+) -> tuple[float, list[tuple[float, float, str]]]:
     """
     Label–value rows in two columns: the label column as wide as the longest label (at most
     a third of the width, longer labels wrap), values wrapped in theirs, each row as tall as
     its longest cell; the font shrinks until every row fits between ``top`` and ``bottom``.
+    Returns the font size and every line as ``(x, y, text)``.
     """
     for size in (13, 12, 11, 10, 9, 8):
         leading = size * 1.35
@@ -309,11 +312,18 @@ def _draw_rows(c, font, rows, *, top: float, bottom: float, left: float, right: 
         height = sum(max(len(a), len(b)) * leading + gap for a, b in laid)
         if top - height >= bottom:
             break
-    c.setFont(font, size)
+    lines: list[tuple[float, float, str]] = []
     y = top
     for label_lines, value_lines in laid:
-        for i, line in enumerate(label_lines):
-            c.drawString(left, y - i * leading, line)
-        for i, line in enumerate(value_lines):
-            c.drawString(value_x, y - i * leading, line)
+        lines += [(left, y - i * leading, line) for i, line in enumerate(label_lines)]
+        lines += [(value_x, y - i * leading, line) for i, line in enumerate(value_lines)]
         y -= max(len(label_lines), len(value_lines)) * leading + gap
+    # what still does not fit at the smallest size is cut rather than drawn over the QR code
+    return size, [line for line in lines if line[1] >= bottom]
+
+
+def _draw_rows(c, font, rows, *, top: float, bottom: float, left: float, right: float) -> None:
+    size, lines = layout_rows(font, rows, top=top, bottom=bottom, left=left, right=right)
+    c.setFont(font, size)
+    for x, y, text in lines:
+        c.drawString(x, y, text)
