@@ -96,9 +96,10 @@ def case_submit(
 
     Refused while a field or a material is missing (``submission_problems``).
 
-    Errors: ``permission_denied`` (403), ``form_invalid`` (400), ``materials_incomplete``
-    / ``transition_not_allowed`` / ``stale_version`` / ``idempotency_key_reused`` (409);
-    invalid_params name every missing item, in Chinese.
+    Errors: ``permission_denied`` (403), ``form_invalid`` (400: a field is missing or not
+    valid), ``materials_incomplete`` (409: only materials are missing),
+    ``transition_not_allowed`` / ``stale_version`` / ``idempotency_key_reused`` (409);
+    invalid_params name every missing item (fields and materials), in Chinese.
     """
     ensure_can_submit_case(actor, case)
     key = check_key(idempotency_key)
@@ -212,8 +213,9 @@ def submission_problems(case: Case, *, versions: list | None = None) -> list[dic
 
 def ensure_submittable(case: Case) -> None:
     """
-    Raise unless ``case`` can be handed in: ``materials_incomplete`` (409) when a required
-    material is missing (the list names every field too), else ``form_invalid`` (400).
+    Raise unless ``case`` can be handed in. The invalid_params always name everything
+    missing (fields and materials); the code says what kind: ``form_invalid`` (400) while a
+    field is missing or not valid, else ``materials_incomplete`` (409).
     """
     problems = submission_problems(case)
     if not problems:
@@ -221,7 +223,7 @@ def ensure_submittable(case: Case) -> None:
     message = _(
         "The application cannot be submitted yet: %(count)s item(s) are missing or not valid."
     ) % {"count": len(problems)}
-    if any(p["code"] == "material_missing" for p in problems):
+    if all(p["code"] == "material_missing" for p in problems):
         raise Conflict(message, code=ErrorCode.MATERIALS_INCOMPLETE, invalid_params=problems)
     raise InvalidInput(message, code=ErrorCode.FORM_INVALID, invalid_params=problems)
 

@@ -50,7 +50,8 @@ def test_submit_lists_missing_fields_and_materials_together(world):
     # then every missing item is named, the deferrable ones (容缺) are not
     body = response.json()
     names = [p["name"] for p in body["invalid_params"]]
-    assert response.status_code == 409
+    assert response.status_code == 400
+    assert body["code"] == "form_invalid"
     assert "contact_phone" in names
     assert {"materials.m-form", "materials.m-licence"} <= set(names)
     assert "materials.m-drawings" not in names  # may follow under 容缺
