@@ -115,9 +115,12 @@ def _case_transition(
     data: dict[str, Any] | None = None,
     expected_version: int | None = None,
     case_locked: bool = False,
+    event_kind: str = EventKind.CASE_TRANSITION,
 ) -> Case:
     """
     Move ``case`` along ``action``; return the locked, updated row (see module doc).
+    ``event_kind``: what the history calls it when more than a status change (an upload,
+    the form saved); the event's data names the action either way.
     ``case_locked``: ``case`` is the row this transaction locked and last changed (it is
     used as it is; a stale one still fails the version check).
     """
@@ -134,7 +137,7 @@ def _case_transition(
     event_data = plain_json({"action": action, "from": old, "to": new, **(data or {})})
     case_event_record(
         case=locked,
-        kind=EventKind.CASE_TRANSITION,
+        kind=event_kind,
         actor=actor,
         data=event_data,
         case_locked=True,  # perf: case_lock() above, same transaction

@@ -214,15 +214,17 @@ def history_rows(case, events=None) -> list[dict]:
             text = _("Application opened with %(n)s matter(s)") % {
                 "n": len(data.get("matters", []))
             }
-        elif kind == EventKind.MATERIAL_UPLOADED:
+        elif EventKind.MATERIAL_UPLOADED in (event.kind, kind):
             text = (
                 _("Deferred material supplied: %(m)s")
                 if action == CaseAction.SUPPLY
                 else _("Material uploaded: %(m)s")
             ) % {"m": material}
-        elif kind == EventKind.CERTIFICATE_ATTACHED:
+        elif EventKind.CERTIFICATE_ATTACHED in (event.kind, kind):
             text = _("Held certificate used instead of an upload (免提交): %(m)s") % {"m": material}
-        elif event.kind == EventKind.CASE_TRANSITION and action == CaseAction.EDIT:
+        elif event.kind == EventKind.FORM_DATA_SET or (
+            event.kind == EventKind.CASE_TRANSITION and action == CaseAction.EDIT
+        ):
             text = _("Matters changed") if "matters" in data else _("Application form saved")
         elif event.kind in (EventKind.CASE_TRANSITION, EventKind.ITEM_TRANSITION):
             enums = (
