@@ -20,7 +20,7 @@ from kaigong.cases.applicable import case_form_schema
 from kaigong.cases.models import Case
 from kaigong.projects.models import Project
 
-from .test_browser_journey import PDF, fill_field
+from .test_browser_journey import PDF, fill_if_empty
 
 SHOTS = Path(__file__).resolve().parents[3] / "test-results" / "screenshots"
 
@@ -63,11 +63,7 @@ def test_the_applicant_applies_from_the_guide_and_is_refused_until_complete(brow
     case = Case.objects.filter(project=project).latest("created_at")
     assert page.input_value("#id_project_name") == project.name
     for key, prop in case_form_schema(case)["properties"].items():
-        locator = page.locator(f"#id_{key}")
-        if locator.count() and not locator.input_value():
-            fill_field(page, key, prop, project.enterprise.uscc)
-        elif prop.get("x-field-type") == "boolean":
-            page.check(f"#id_{key}_1")
+        fill_if_empty(page, key, prop, project.enterprise.uscc)
     shot(page, "03-form")
     page.locator("h1").click()
     page.click("button[name=save]")
@@ -87,9 +83,9 @@ def test_the_applicant_applies_from_the_guide_and_is_refused_until_complete(brow
     page.wait_for_selector("form[data-upload]")
 
     # when it uploads every other material and submits again
-    pending = "li.state-missing form[data-upload], li.state-deferrable form[data-upload]"
-    for _ in range(page.locator(pending).count()):
-        upload(page, page.locator(pending).first)
+    pending = page.locator("li.state-missing, li.state-deferrable")
+    for item_id in [item.get_attribute("id") for item in pending.all()]:
+        upload(page, page.locator(f"li[id='{item_id}'] form[data-upload]"))
     page.click("[data-after-uploads]")
     page.click("button[name=submit]")
 

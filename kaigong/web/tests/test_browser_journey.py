@@ -63,6 +63,18 @@ def fill_field(page, key: str, prop: dict[str, Any], uscc: str) -> None:
         page.fill(selector, "雨污分流管网改造")
 
 
+def fill_if_empty(page, key: str, prop: dict[str, Any], uscc: str) -> None:
+    """Answer the field for ``key`` unless the page pre-filled it (yes/no: yes)."""
+    kind = prop.get("x-field-type", "string")
+    if kind == "boolean":
+        page.check(f"#id_{key}_1")
+    elif kind == "multi_choice":
+        if not page.locator(f"input[name={key}]:checked").count():
+            page.check(f"#id_{key}_0")
+    elif not page.input_value(f"#id_{key}"):
+        fill_field(page, key, prop, uscc)
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_an_enterprise_takes_the_yinan_bundle_to_concluded_in_the_browser(browser_page):
@@ -85,10 +97,7 @@ def test_an_enterprise_takes_the_yinan_bundle_to_concluded_in_the_browser(browse
     # when the applicant fills the one merged form …
     schema = case_form_schema(case)
     for key, prop in schema["properties"].items():
-        if prop.get("x-field-type") == "boolean":
-            page.check(f"#id_{key}_1")
-        elif page.locator(f"#id_{key}").count() and not page.input_value(f"#id_{key}"):
-            fill_field(page, key, prop, project.enterprise.uscc)
+        fill_if_empty(page, key, prop, project.enterprise.uscc)
     page.shot("journey-02-form")
     page.locator("h1").click()  # leave the last field before saving
     with page.expect_navigation():
