@@ -66,7 +66,9 @@
     if (input) {
       input.addEventListener("change", function () {
         form.dataset.pending = input.files.length ? "1" : "";
-        form.querySelector(".upload-status").textContent = input.files.length ? texts().pending : "";
+        form.querySelector(".upload-status").textContent = input.files.length
+          ? input.files[0].name + " · " + texts().pending
+          : "";
       });
     }
     form.addEventListener("submit", function (event) {
