@@ -221,3 +221,37 @@ def test_the_history_reads_as_plain_events(world):
     assert any(str(t).startswith("上传材料：") for t in texts)
     assert "保存申请表" in [str(t) for t in texts]
     assert any("由“草稿”变为“已提交”" in str(t) for t in texts)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "tail", ["check/", "submitted/", "materials/m-form/", "materials/m-licence/reuse/"]
+)
+@pytest.mark.parametrize("user", ["stranger", "clerk", "reviewer1"])
+def test_the_new_pages_of_a_draft_are_not_found_for_others(world, tail, user):
+    case = CaseFactory(world=world)
+    client = client_for(world.users[user])
+
+    response = (
+        client.post(f"/cases/{case.public_id}/{tail}", {"file": _pdf("扫描件.pdf")})
+        if tail.startswith("materials/")
+        else client.get(f"/cases/{case.public_id}/{tail}")
+    )
+
+    assert response.status_code == 404
+    assert not case.materials.exists()
+
+
+@pytest.mark.django_db
+def test_a_clerk_who_sees_a_submitted_case_cannot_upload_to_it(world):
+    case = CaseFactory(world=world, submitted=True)
+    before = case.materials.count()
+
+    response = client_for(world.clerk).post(
+        f"/cases/{case.public_id}/materials/m-form/",
+        {"file": _pdf("扫描件.pdf")},
+        HTTP_ACCEPT="application/json",
+    )
+
+    assert response.status_code == 403
+    assert case.materials.count() == before
