@@ -22,7 +22,12 @@ from kaigong.cases.applicable import case_form_schema, case_material_needs, case
 from kaigong.cases.constants import CaseStatus
 from kaigong.cases.deadlines import correction_notice_due_on, item_due_dates, region_of
 from kaigong.cases.permissions import can_edit_case, can_handle_at_window, can_submit_case
-from kaigong.cases.selectors import case_actions_for, case_item_progress, case_list_visible_to
+from kaigong.cases.selectors import (
+    case_actions_for,
+    case_event_list,
+    case_item_progress,
+    case_list_visible_to,
+)
 from kaigong.cases.services.drafting import DRAFT_LIKE, case_create_draft, case_form_data_set
 from kaigong.cases.services.intake import (
     case_resubmit,
@@ -439,10 +444,12 @@ def case_detail_context(request: HttpRequest, case, *, joint_bound=None) -> dict
         row["plan"] = planned.get(row["matter_code"])
     schema = case_form_schema(case)
     materials = material_rows(case)
+    events = case_event_list(case)
     return {
         "case": case,
         "items": progress,
-        "history": history_rows(case),
+        "events": events,  # the raw chain, for pages that need more than the history
+        "history": history_rows(case, events),
         "fields": form_rows(schema, case.form_data or {}),
         "materials": materials,
         "supply_open": any(r["open"] for r in materials) and case.status not in DRAFT_LIKE,
