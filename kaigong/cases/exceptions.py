@@ -4,8 +4,24 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from kaigong.cases.constants import ErrorCode
+from kaigong.cases.constants import (
+    CaseAction,
+    CaseStatus,
+    ErrorCode,
+    ItemAction,
+    ItemStatus,
+)
 from kaigong.core.exceptions import Conflict, NotFound
+
+
+def _label(value: str, *choices) -> str:
+    """The Chinese label of a status or action value (the value itself when unknown)."""
+    for enum in choices:
+        try:
+            return str(enum(value).label)
+        except ValueError:
+            continue
+    return str(value)
 
 
 class TransitionNotAllowed(Conflict):
@@ -17,9 +33,13 @@ class TransitionNotAllowed(Conflict):
     def __init__(self, *, current: str, action: str) -> None:
         self.current = str(current)
         self.action = str(action)
+        # the message names both by their labels; the codes stay in ``extra`` for programs
         super().__init__(
-            _("“%(action)s” is not allowed while the status is “%(status)s”.")
-            % {"action": self.action, "status": self.current},
+            _("The status is “%(status)s”: “%(action)s” is not possible now.")
+            % {
+                "action": _label(self.action, CaseAction, ItemAction),
+                "status": _label(self.current, CaseStatus, ItemStatus),
+            },
             extra={"status": self.current, "action": self.action},
         )
 
@@ -44,3 +64,55 @@ class ItemNotFound(NotFound):
 class MaterialNotFound(NotFound):
     code = ErrorCode.MATERIAL_NOT_FOUND.value
     default_message = _("Material not found.")
+
+
+# Plain sentences for the problems a form value can have, per field type (never a regex).
+_TYPE_PROBLEMS = {
+    "phone": _(
+        "Enter a mobile number (11 digits, e.g. 13800138000) or a landline with its area "
+        "code (e.g. 0539-1234567, an extension after another hyphen)."
+    ),
+    "uscc": _("Enter the 18-character unified social credit code."),
+    "resident_id": _("Enter the 18-character resident ID number."),
+    "region": _("Choose an administrative division (a 6-digit code)."),
+    "date": _("Enter a date, e.g. 2026-03-02."),
+    "integer": _("Enter a whole number."),
+    "decimal": _("Enter a number."),
+    "boolean": _("Answer yes or no."),
+    "choice": _("Choose one of the options."),
+    "multi_choice": _("Choose from the options."),
+}
+
+
+def field_problem_text(prop: dict, code: str) -> str:
+    """
+    A plain Chinese sentence for one problem (JSON Schema ``code``: required, pattern,
+    minimum …) of the form field with the schema ``prop``: never the validator's message.
+    """
+    title = str(prop.get("title", ""))
+    kind = str(prop.get("x-field-type", "string"))
+    if code == "required":
+        return str(_("Fill in “%(field)s”.") % {"field": title})
+    if code == "minimum" and "minimum" in prop:
+        return str(
+            _("“%(field)s” must be at least %(n)s.") % {"field": title, "n": prop["minimum"]}
+        )
+    if code == "maximum" and "maximum" in prop:
+        return str(_("“%(field)s” must be at most %(n)s.") % {"field": title, "n": prop["maximum"]})
+    if code == "maxLength" and "maxLength" in prop:
+        return str(
+            _("“%(field)s” may have at most %(n)s characters.")
+            % {"field": title, "n": prop["maxLength"]}
+        )
+    if code == "minLength":
+        return str(_("Fill in “%(field)s”.") % {"field": title})
+    if code == "check_character":
+        return str(
+            _("“%(field)s”: the check character does not match; check the code.") % {"field": title}
+        )
+    if code == "date_range":
+        return str(_("“%(field)s” cannot be before the start date.") % {"field": title})
+    sentence = _TYPE_PROBLEMS.get(kind)
+    if sentence is None:
+        return str(_("“%(field)s” is not valid.") % {"field": title})
+    return f"{title}：{sentence}"

@@ -34,7 +34,9 @@ from kaigong.catalog.constants import FieldType, Necessity
 from kaigong.catalog.models import FieldSpec, MatterVersion
 
 PATTERNS = {
-    FieldType.PHONE: r"^1[3-9]\d{9}$",
+    # a mobile (11 digits) or a landline with its area code and an optional extension
+    # (0539-1234567, 0536-12345678, 010-12345678-801)
+    FieldType.PHONE: r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$",
     FieldType.USCC: r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$",
     FieldType.RESIDENT_ID: r"^\d{17}[\dX]$",
     FieldType.REGION: r"^\d{6}$",

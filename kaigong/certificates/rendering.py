@@ -12,8 +12,12 @@ OFD is the official format (GB/T 33190); the PDF is the display rendition.
 
 from __future__ import annotations
 
+import ast
 import io
 import math
+from collections.abc import Iterable, Mapping
+from datetime import date
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
@@ -23,12 +27,112 @@ from django.utils.translation import gettext as _
 import qrcode
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas
 
 from kaigong.core.pdf import cjk_font_name
 
 VERIFY_PATH = "/certificates/verify/"
 SEAL_RED = colors.Color(0.85, 0.1, 0.1)
+LIST_SEPARATOR = "、"
+
+
+# --- data by label: one rule for pages, certificates and PDFs -------------------------
+
+
+def _choice_labels(choices: Iterable[Any] | None) -> dict[str, str]:
+    labels = {}
+    for choice in choices or ():
+        if isinstance(choice, Mapping):
+            labels[str(choice.get("value"))] = str(choice.get("label") or choice.get("value"))
+        elif isinstance(choice, list | tuple) and len(choice) == 2:
+            labels[str(choice[0])] = str(choice[1])
+    return labels
+
+
+def _as_list(value: Any) -> list[Any] | None:
+    """A list value; also the text of a list written by an older release (``"['a', 'b']"``)."""
+    if isinstance(value, list | tuple | set):
+        return list(value)
+    if isinstance(value, str) and value.startswith("[") and value.endswith("]"):
+        try:
+            parsed = ast.literal_eval(value)
+        except (ValueError, SyntaxError):
+            return None
+        return list(parsed) if isinstance(parsed, list | tuple) else None
+    return None
+
+
+def _number_text(value: Any) -> str:
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return str(value)
+    if not number.is_finite():
+        return str(value)
+    if number == number.to_integral_value():
+        return f"{int(number)}"
+    return format(number.normalize(), "f")
+
+
+def _date_text(value: Any) -> str:
+    if isinstance(value, date):
+        day = value
+    else:
+        try:
+            day = date.fromisoformat(str(value)[:10])
+        except ValueError:
+            return str(value)
+    return day.isoformat()
+
+
+def value_text(
+    value: Any, *, field_type: str = "string", choices: Iterable[Any] | None = None, unit: str = ""
+) -> str:
+    """
+    A form or certificate value as a person reads it: choices by their labels, several
+    joined with 、, yes/no in words, numbers without a trailing ``.0``, the unit after the
+    number, dates as dates. Empty values give ``""``; never a raw list or ``None``.
+    """
+    if value is None or value == "" or value == []:
+        return ""
+    labels = _choice_labels(choices)
+    several = _as_list(value)
+    if several is not None:
+        parts = [
+            value_text(v, field_type="choice" if labels else field_type, choices=choices)
+            for v in several
+        ]
+        return LIST_SEPARATOR.join(p for p in parts if p)
+    if isinstance(value, Mapping):
+        return LIST_SEPARATOR.join(value_text(v) for v in value.values() if v not in (None, ""))
+    if field_type == "boolean" or isinstance(value, bool):
+        truth = value if isinstance(value, bool) else str(value).lower() in ("true", "1", "yes")
+        return str(_("Yes") if truth else _("No"))
+    if labels and str(value) in labels:
+        return labels[str(value)]
+    if field_type in ("integer", "decimal") or isinstance(value, int | float | Decimal):
+        text = _number_text(value)
+    elif field_type == "date" or isinstance(value, date):
+        text = _date_text(value)
+    else:
+        text = str(value)
+    return f"{text} {unit}" if unit else text
+
+
+def spec_value_text(spec: Any, value: Any) -> str:
+    """``value_text`` for a field described by a FieldSpec (or a mapping with its fields)."""
+    get = (
+        spec.get
+        if isinstance(spec, Mapping)
+        else lambda name, default=None: getattr(spec, name, default)
+    )
+    return value_text(
+        value,
+        field_type=str(get("field_type", "string") or "string"),
+        choices=get("choices", None),
+        unit=str(get("unit", "") or ""),
+    )
 
 
 def verification_url(identifier: str) -> str:
@@ -142,20 +246,17 @@ def _render(data: dict[str, Any]) -> bytes:
         rows.append((_("Project"), data["project_name"]))
     if data.get("project_code"):
         rows.append((_("Investment project code"), data["project_code"]))
-    rows += [(field["label"], str(field["value"])) for field in data.get("surface", [])]
+    rows += [
+        (str(field.get("label") or ""), value_text(field.get("value")) or "—")
+        for field in data.get("surface", [])
+    ]
     valid_to = data.get("valid_to") or _("No time limit")
     rows += [
         (_("Validity"), f"{data['valid_from']} — {valid_to}"),
         (_("Issuing department"), data["issuer_name"]),
         (_("Issued on"), data["issued_on"]),
     ]
-    y = height - 150
-    label_x, value_x = 90, 250
-    for label, value in rows[:16]:
-        c.setFont(font, 13)
-        c.drawString(label_x, y, f"{label}：")
-        _draw_wrapped(c, font, 13, value, value_x, y, width - value_x - 230)
-        y -= 26 if len(value) <= 40 else 42
+    _draw_rows(c, font, rows, top=height - 150, bottom=170, left=90, right=width - 240)
 
     qr_size = 96
     _draw_qr(c, verification_url(data["identifier"]), 60, 52, qr_size)
@@ -169,17 +270,60 @@ def _render(data: dict[str, Any]) -> bytes:
     return buffer.getvalue()
 
 
-def _draw_wrapped(c, font, size, text, x, y, max_width) -> None:
-    from reportlab.pdfbase.pdfmetrics import stringWidth
+def _lines(text: str, font: str, size: float, max_width: float) -> list[str]:
+    """``text`` broken into lines no wider than ``max_width`` (character by character)."""
+    lines = []
+    for paragraph in str(text).splitlines() or [""]:
+        line = ""
+        for char in paragraph:
+            if line and stringWidth(line + char, font, size) > max_width:
+                lines.append(line)
+                line = char
+            else:
+                line += char
+        lines.append(line)
+    return lines
 
-    line, lines = "", []
-    for char in text:
-        if stringWidth(line + char, font, size) > max_width:
-            lines.append(line)
-            line = char
-        else:
-            line += char
-    lines.append(line)
+
+def layout_rows(
+    font: str, rows, *, top: float, bottom: float, left: float, right: float
+) -> tuple[float, list[tuple[float, float, str]]]:
+    """
+    Label–value rows in two columns: the label column as wide as the longest label (at most
+    a third of the width, longer labels wrap), values wrapped in theirs, each row as tall as
+    its longest cell; the font shrinks until every row fits between ``top`` and ``bottom``.
+    Returns the font size and every line as ``(x, y, text)``.
+    """
+    for size in (13, 12, 11, 10, 9, 8):
+        leading = size * 1.35
+        gap = size * 0.6
+        label_width = min(
+            max((stringWidth(f"{label}：", font, size) for label, _v in rows), default=0),
+            (right - left) / 3,
+        )
+        value_x = left + label_width + size
+        laid = [
+            (
+                _lines(f"{label}：", font, size, label_width),
+                _lines(value, font, size, right - value_x),
+            )
+            for label, value in rows
+        ]
+        height = sum(max(len(a), len(b)) * leading + gap for a, b in laid)
+        if top - height >= bottom:
+            break
+    lines: list[tuple[float, float, str]] = []
+    y = top
+    for label_lines, value_lines in laid:
+        lines += [(left, y - i * leading, line) for i, line in enumerate(label_lines)]
+        lines += [(value_x, y - i * leading, line) for i, line in enumerate(value_lines)]
+        y -= max(len(label_lines), len(value_lines)) * leading + gap
+    # what still does not fit at the smallest size is cut rather than drawn over the QR code
+    return size, [line for line in lines if line[1] >= bottom]
+
+
+def _draw_rows(c, font, rows, *, top: float, bottom: float, left: float, right: float) -> None:
+    size, lines = layout_rows(font, rows, top=top, bottom=bottom, left=left, right=right)
     c.setFont(font, size)
-    for i, part in enumerate(lines[:2]):
-        c.drawString(x, y - i * 16, part)
+    for x, y, text in lines:
+        c.drawString(x, y, text)

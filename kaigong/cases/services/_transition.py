@@ -150,9 +150,12 @@ def _case_transition(
     data: dict[str, Any] | None = None,
     expected_version: int | None = None,
     case_locked: bool = False,
+    event_kind: str = EventKind.CASE_TRANSITION,
 ) -> Case:
     """
     Move ``case`` along ``action``; return the locked, updated row (see module doc).
+    ``event_kind``: what the history calls it when more than a status change (an upload,
+    the form saved); the event's data names the action either way.
     ``case_locked``: ``case`` is the row this transaction locked and last changed (it is
     used as it is; a stale one still fails the version check).
     """
@@ -166,7 +169,7 @@ def _case_transition(
         locked,
         expected,
         changes,
-        {"kind": EventKind.CASE_TRANSITION, "actor": actor, "data": event_data},
+        {"kind": event_kind, "actor": actor, "data": event_data},
     )
     for field, value in changes.items():
         setattr(locked, field, value)

@@ -87,11 +87,15 @@ def case_dues_refresh(
     )
 
 
+# What the messages call the fields (never their keys).
+_FIELD_LABELS = {"reason": _("reason"), "evidence": _("evidence")}
+
+
 def _required(value: str, name: str, code: str) -> str:
     value = (value or "").strip()
     if not value:
         raise InvalidInput(
-            _("Please give the %(name)s.") % {"name": name},
+            _("Please give the %(name)s.") % {"name": _FIELD_LABELS.get(name, name)},
             code=code,
             invalid_params=[{"name": name, "code": code, "reason": _("Required.")}],
         )

@@ -194,6 +194,7 @@ def case_form_data_set(*, case: Case, actor: Any, data: Mapping[str, Any]) -> Ca
         actor=actor,
         changes={"form_data": dict(data)},
         data={"form_keys": sorted(data)},
+        event_kind=EventKind.FORM_DATA_SET,
     )
 
 

@@ -165,10 +165,23 @@ def _label(case: Case) -> str:
     return case.number or str(case.public_id)
 
 
+def _is_transition(data: Any) -> bool:
+    return (
+        isinstance(data, dict)
+        and bool(data.get("action"))
+        and bool(data.get("to"))
+        and "item" not in data  # an item's transition moves the item, not the case
+    )
+
+
 def expected_status(events: list[tuple[str, dict[str, Any]]]) -> str:
-    """The status a history leads to: the last case transition's recorded to-status."""
-    for kind, data in reversed(events):
-        if kind == EventKind.CASE_TRANSITION and isinstance(data, dict) and data.get("to"):
+    """
+    The status a history leads to: the last case transition's recorded to-status (an event
+    of the transition path carries its action and its to-status, whatever its kind: an
+    upload or a saved form is recorded as its own kind).
+    """
+    for _kind, data in reversed(events):
+        if _is_transition(data):
             return str(data["to"])
     return CaseStatus.DRAFT
 
@@ -201,7 +214,7 @@ def case_event_chain_state(case: Case) -> ChainState:
         if digest != event.hash:
             breaks.append(ChainBreak(label, public_id, event.seq, BreakKind.EDITED, "hash"))
         hashes[event.seq] = event.hash
-        if event.kind == EventKind.CASE_TRANSITION:
+        if _is_transition(event.data):
             transitions.append((event.kind, event.data))
         expected_prev, expected_seq = event.hash, event.seq + 1
         last_seq, last_hash = event.seq, event.hash

@@ -20,7 +20,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kaigong.accounts.selectors import service_center_for_department
-from kaigong.cases.applicable import case_form_schema, case_material_needs
+from kaigong.cases.applicable import case_form_schema, case_material_needs, case_versions
 from kaigong.cases.constants import (
     ITEM_OPEN_STATUSES,
     CaseAction,
@@ -29,15 +29,17 @@ from kaigong.cases.constants import (
     ItemAction,
 )
 from kaigong.cases.deadlines import correction_notice_due_on, region_of
+from kaigong.cases.exceptions import field_problem_text
 from kaigong.cases.models import Case, CaseNumberCounter, Correction, Denial
 from kaigong.cases.permissions import (
     ensure_can_handle_at_window,
     ensure_can_submit_case,
     ensure_can_withdraw_case,
 )
+from kaigong.cases.requirements import form_errors
 from kaigong.cases.services._idempotency import check_key, idempotency_claim, idempotent_replay
 from kaigong.cases.services._transition import _case_transition, _item_transition, case_lock
-from kaigong.cases.services.drafting import ensure_form_complete
+from kaigong.cases.services.materials import missing_materials
 from kaigong.cases.workflow import case_next_status
 from kaigong.core.clock import local_date
 from kaigong.core.exceptions import Conflict, InvalidInput
@@ -92,8 +94,12 @@ def case_submit(
     With ``idempotency_key``: a replay (same key, same ``fingerprint``) returns the first
     result; the same key with another fingerprint, or for another case, is refused.
 
-    Errors: ``permission_denied`` (403), ``form_invalid`` (400), ``transition_not_allowed``
-    / ``stale_version`` / ``idempotency_key_reused`` (409).
+    Refused while a field or a material is missing (``submission_problems``).
+
+    Errors: ``permission_denied`` (403), ``form_invalid`` (400: a field is missing or not
+    valid), ``materials_incomplete`` (409: only materials are missing),
+    ``transition_not_allowed`` / ``stale_version`` / ``idempotency_key_reused`` (409);
+    invalid_params name every missing item (fields and materials), in Chinese.
     """
     ensure_can_submit_case(actor, case)
     key = check_key(idempotency_key)
@@ -132,10 +138,100 @@ def case_submit(
         return replayed.case
 
 
+# Date fields that end a range, by the suffix that names their start.
+_RANGE_ENDS = (("_end_on", "_start_on"), ("_end_date", "_start_date"), ("end_on", "start_on"))
+
+
+def form_range_problems(schema: Mapping[str, Any], data: Mapping[str, Any]) -> list[dict]:
+    """End dates before their start (``x_end_on`` < ``x_start_on``), as invalid_params."""
+    properties = schema.get("properties", {})
+    problems = []
+    for key, prop in properties.items():
+        if prop.get("x-field-type") != "date":
+            continue
+        for end, start in _RANGE_ENDS:
+            start_key = key[: -len(end)] + start if key.endswith(end) else ""
+            if start_key in properties and data.get(key) and data.get(start_key):
+                if str(data[key]) < str(data[start_key]):  # ISO dates compare as text
+                    problems.append(
+                        {
+                            "name": key,
+                            "code": "date_range",
+                            "reason": field_problem_text(prop, "date_range"),
+                            "label": str(prop.get("title", "")),
+                        }
+                    )
+                break
+    return problems
+
+
+def submission_problems(case: Case, *, versions: list | None = None) -> list[dict[str, str]]:
+    """
+    Everything that keeps ``case`` from being handed in, each as an invalid_param in plain
+    Chinese: a form field that is missing or not valid (``name`` = its key, ``label`` = its
+    title), and a required material with no file and no held certificate that the window
+    could not take under 容缺 or 告知承诺 (``name`` = ``materials.<code>``).
+
+    # rule: the window may accept with secondary materials missing only under 容缺 or 告知承诺
+    # (domain.md §5.2); anything else missing would only be sent back (行政许可法 art. 32)
+    """
+    versions = case_versions(case) if versions is None else versions
+    schema = case_form_schema(case, versions=versions)
+    properties = schema["properties"]
+    data = case.form_data or {}
+    problems: list[dict[str, str]] = []
+    seen: set[str] = set()
+    for error in form_errors(schema, data, partial=False):
+        key = str(error.get("name", "")).split(".")[0]
+        if key in seen:
+            continue
+        seen.add(key)
+        prop = properties.get(key, {"title": key})
+        problems.append(
+            {
+                "name": key,
+                "code": str(error.get("code", "invalid")),
+                "reason": field_problem_text(prop, str(error.get("code", ""))),
+                "label": str(prop.get("title", key)),
+            }
+        )
+    problems += [p for p in form_range_problems(schema, data) if p["name"] not in seen]
+    needs = case_material_needs(case, versions=versions)
+    for need in missing_materials(case, needs=needs):
+        if need.deferrable or need.commitment_replaces:
+            continue  # the window decides on 容缺 / 告知承诺 at acceptance
+        problems.append(
+            {
+                "name": f"materials.{need.code}",
+                "code": "material_missing",
+                "reason": gettext("Upload “%(material)s”.") % {"material": need.name},
+                "label": need.name,
+            }
+        )
+    return problems
+
+
+def ensure_submittable(case: Case) -> None:
+    """
+    Raise unless ``case`` can be handed in. The invalid_params always name everything
+    missing (fields and materials); the code says what kind: ``form_invalid`` (400) while a
+    field is missing or not valid, else ``materials_incomplete`` (409).
+    """
+    problems = submission_problems(case)
+    if not problems:
+        return
+    message = _(
+        "The application cannot be submitted yet: %(count)s item(s) are missing or not valid."
+    ) % {"count": len(problems)}
+    if all(p["code"] == "material_missing" for p in problems):
+        raise Conflict(message, code=ErrorCode.MATERIALS_INCOMPLETE, invalid_params=problems)
+    raise InvalidInput(message, code=ErrorCode.FORM_INVALID, invalid_params=problems)
+
+
 def _submit(*, case: Case, actor: Any) -> Case:
     locked = case_lock(case)
     case_next_status(locked.status, CaseAction.SUBMIT)
-    ensure_form_complete(locked)
+    ensure_submittable(locked)
     now = timezone.now()
     centre = service_center_for_department(locked.bundle.lead_department)
     changes = {
@@ -158,12 +254,12 @@ def case_resubmit(*, case: Case, actor: Any) -> Case:
     """
     Answer the correction notice: the case returns to the queue with a new receipt date.
 
-    Errors: ``permission_denied`` (403), ``form_invalid`` (400), ``transition_not_allowed``
-    / ``stale_version`` (409).
+    Errors: ``permission_denied`` (403), ``form_invalid`` (400), ``materials_incomplete``
+    / ``transition_not_allowed`` / ``stale_version`` (409).
     """
     ensure_can_submit_case(actor, case)
     case_next_status(case.status, CaseAction.RESUBMIT)
-    ensure_form_complete(case)
+    ensure_submittable(case)
     locked = _case_transition(
         case=case, action=CaseAction.RESUBMIT, actor=actor, changes=_receipt_changes(case)
     )
@@ -218,6 +314,8 @@ def case_refuse(
 
 
 CORRECTION_PROBLEMS = ("missing", "defective")
+# What a correction item's problem is called where people read it.
+CORRECTION_PROBLEM_LABELS = {"missing": _("missing"), "defective": _("defective")}
 
 
 def _correction_items(case: Case, items: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
@@ -235,7 +333,13 @@ def _correction_items(case: Case, items: Sequence[Mapping[str, Any]]) -> list[di
         problem = str(raw.get("problem", "missing"))
         known = materials if kind == "material" else fields if kind == "field" else {}
         if code not in known or problem not in CORRECTION_PROBLEMS:
-            errors.append({"name": f"items.{index}", "code": "invalid", "reason": f"{kind}:{code}"})
+            errors.append(
+                {
+                    "name": f"items.{index}",
+                    "code": "invalid",
+                    "reason": gettext("This entry is not part of the application."),
+                }
+            )
             continue
         label = materials[code] if kind == "material" else fields[code].get("title", code)
         cleaned.append(
@@ -292,7 +396,9 @@ def case_request_correction(
         notice_due_on=locked.correction_notice_due_on or today,
         on_time=True,
     )
-    summary = "；".join(f"{i['label']}（{i['problem']}）" for i in cleaned)
+    summary = "；".join(
+        f"{i['label']}（{CORRECTION_PROBLEM_LABELS[i['problem']]}）" for i in cleaned
+    )
     Denial.objects.create(
         case=locked,
         kind=DenialKind.CORRECTION,

@@ -124,7 +124,11 @@ def _record(
 ) -> None:
     """The transition of a hand-in, the row that becomes current, a deferred one fulfilled."""
     locked = _case_transition(
-        case=case, action=action, actor=actor, data={"material": need.code, **data}
+        case=case,
+        action=action,
+        actor=actor,
+        data={"material": need.code, **data},
+        event_kind=data["kind"],  # an upload / a held certificate is its own kind of event
     )
     _supersede(locked, need, row)
     if action == CaseAction.SUPPLY:

@@ -19,12 +19,15 @@ from kaigong.cases.services._transition import _item_transition
 from kaigong.cases.workflow import item_next_status
 from kaigong.core.exceptions import InvalidInput
 
+# What the messages call the fields (never their keys).
+_FIELD_LABELS = {"opinion": _("opinion"), "reason": _("reason")}
+
 
 def _required_text(value: str, name: str) -> str:
     value = (value or "").strip()
     if not value:
         raise InvalidInput(
-            _("Please write the %(name)s.") % {"name": name},
+            _("Please write the %(name)s.") % {"name": _FIELD_LABELS.get(name, name)},
             code=ErrorCode.REASON_REQUIRED,
             invalid_params=[{"name": name, "code": ErrorCode.REASON_REQUIRED, "reason": ""}],
         )

@@ -21,7 +21,13 @@ from kaigong.cases.services.intake import (
     case_withdraw,
 )
 from kaigong.cases.services.review import item_opinion_submit
-from kaigong.cases.tests.factories import CaseFactory, item_of, lifecycle_world, valid_form
+from kaigong.cases.tests.factories import (
+    CaseFactory,
+    item_of,
+    lifecycle_world,
+    upload_all,
+    valid_form,
+)
 from kaigong.core.exceptions import NotFound, PermissionDenied
 
 pytestmark = pytest.mark.django_db
@@ -140,5 +146,7 @@ def test_role_action_matrix(action, monday):
     case = CaseFactory(
         world=world, **({} if ACTIONS[action][0] == "draft" else {ACTIONS[action][0]: True})
     )
+    if action == "submit":
+        upload_all(case, world.applicant)  # a complete draft: only permissions decide
     outcomes = {role: _outcome(action, world.users[role], case) for role in ROLES}
     assert outcomes == EXPECTED[action]

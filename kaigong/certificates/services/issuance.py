@@ -41,7 +41,7 @@ from kaigong.certificates.constants import CertificateStatus, ErrorCode, HolderC
 from kaigong.certificates.crypto import sm3_hex
 from kaigong.certificates.identifiers import build_identifier, serial_for
 from kaigong.certificates.models import Certificate, CertificateCounter, JointIssuanceFulfilment
-from kaigong.certificates.rendering import render_pdf
+from kaigong.certificates.rendering import render_pdf, spec_value_text, value_text
 from kaigong.certificates.signing import content_digest
 from kaigong.core.exceptions import Conflict
 from kaigong.core.services import audit_record
@@ -112,13 +112,9 @@ def surface_fields(
         if value in (None, "") and project is not None:
             attribute = (spec.project_attribute if spec else "") or key
             value = getattr(project, attribute, None)
-        if value in (None, ""):
-            value = ""
-        if spec and spec.unit and value != "":
-            value = f"{value} {spec.unit}"
-        surface.append(
-            {"key": key, "label": label or (spec.label if spec else key), "value": str(value)}
-        )
+        # printed by label: choices by their names, lists joined with 、, the unit after
+        text = spec_value_text(spec, value) if spec else value_text(value)
+        surface.append({"key": key, "label": label or (spec.label if spec else key), "value": text})
     return surface
 
 

@@ -4,12 +4,30 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext_lazy as _
 
-from kaigong.cases.selectors import case_get_for, item_get_for
+from kaigong.cases.applicable import case_current_materials, case_material_needs
+from kaigong.cases.constants import (
+    CaseAction,
+    CaseStatus,
+    CommitmentKind,
+    CommitmentStatus,
+    EventKind,
+    ItemAction,
+    ItemStatus,
+    MaterialSource,
+)
+from kaigong.cases.exceptions import field_problem_text
+from kaigong.cases.selectors import case_event_list, case_get_for, item_get_for
+from kaigong.cases.services.drafting import DRAFT_LIKE
+from kaigong.cases.services.materials import AFTER_ACCEPTANCE
+from kaigong.catalog.models import FieldSpec
 from kaigong.certificates.permissions import can_record_joint_condition, can_view_joint_conditions
+from kaigong.certificates.rendering import spec_value_text, value_text
 from kaigong.certificates.selectors import joint_conditions_for_project
 from kaigong.core.exceptions import DomainError, NotFound
 from kaigong.core.exceptions import PermissionDenied as DomainPermissionDenied
+from kaigong.projects.hooks import held_certificate_type_codes
 
 from .forms import JointConditionForm
 
@@ -35,10 +53,14 @@ def form_errors(form, error: DomainError) -> None:
     if isinstance(error, DomainPermissionDenied) and form is None:
         raise DjangoPermissionDenied(str(error.message))
     form.add_error(None, str(error.message))
+    properties = (getattr(form, "schema", None) or {}).get("properties", {})
     for param in error.invalid_params:
         name = str(param.get("name", "")).split(".")[0]
+        reason = str(param.get("reason"))
+        if name in properties:  # a plain sentence for the field, never a validator's text
+            reason = field_problem_text(properties[name], str(param.get("code", "")))
         if name in form.fields:
-            form.add_error(name, str(param.get("reason")))
+            form.add_error(name, reason)
 
 
 def joint_condition_rows(user, case, *, bound=None) -> list[dict] | None:
@@ -57,4 +79,176 @@ def joint_condition_rows(user, case, *, bound=None) -> list[dict] | None:
         elif not state.met and can_record_joint_condition(user, state.rule):
             form = JointConditionForm(auto_id=f"id_{state.rule.public_id}_%s")
         rows.append({"state": state, "form": form})
+    return rows
+
+
+# --- the application by label (the applicant's pages; others may reuse them) -------------
+
+
+def field_dictionary(keys) -> dict[str, FieldSpec]:
+    """The field-dictionary rows of ``keys`` (labels, choices, units)."""
+    return {spec.key: spec for spec in FieldSpec.objects.filter(key__in=list(keys))}
+
+
+def choice_labels(specs: dict[str, FieldSpec]) -> dict[str, dict[str, str]]:
+    """Key → (choice value → label) for the choice fields among ``specs``."""
+    return {
+        key: {str(c.get("value")): str(c.get("label") or c.get("value")) for c in spec.choices}
+        for key, spec in specs.items()
+        if spec.choices
+    }
+
+
+def form_rows(schema: dict, data: dict, specs: dict[str, FieldSpec] | None = None) -> list[dict]:
+    """
+    The form data as a person reads it: one row per schema field, with its label, the
+    value rendered by label (``—`` when empty), whether it is required and still empty.
+    """
+    specs = field_dictionary(schema["properties"]) if specs is None else specs
+    required = set(schema.get("required", []))
+    rows = []
+    for key, prop in schema["properties"].items():
+        spec = specs.get(key)
+        value = (data or {}).get(key)
+        text = (
+            spec_value_text(spec, value)
+            if spec is not None
+            else value_text(
+                value, field_type=prop.get("x-field-type", "string"), unit=prop.get("x-unit", "")
+            )
+        )
+        rows.append(
+            {
+                "key": key,
+                "label": prop.get("title") or (spec.label if spec else ""),
+                "text": text,
+                "required": key in required,
+                "missing": key in required and not text,
+            }
+        )
+    return rows
+
+
+MATERIAL_STATE_LABELS = {
+    "uploaded": _("Uploaded"),
+    "reused": _("Reused from My space (免提交)"),
+    "deferred": _("Deferred (容缺)"),
+    "deferrable": _("Missing: may follow under 容缺"),
+    "missing": _("Missing"),
+    "optional": _("Optional, not handed in"),
+}
+
+
+def material_rows(case, *, needs=None) -> list[dict]:
+    """
+    Each material of the case with its state (uploaded, reused from 我的空间, deferred under
+    a pending 容缺 commitment, missing), formats and size limit, and whether a file may be
+    handed in now: before submission (draft, correction) every material; after acceptance
+    only those a pending 容缺 commitment defers.
+    """
+    needs = case_material_needs(case) if needs is None else needs
+    have = case_current_materials(case)
+    deferred: set[str] = set()
+    for commitment in case.commitments.filter(
+        kind=CommitmentKind.DEFERRAL, status=CommitmentStatus.PENDING
+    ):
+        deferred |= set(commitment.material_codes or [])
+    held = held_certificate_type_codes(case.enterprise) if case.status in DRAFT_LIKE else set()
+    rows = []
+    for need in needs:
+        current = have.get(need.material_id)
+        if need.code in deferred and (current is None or not current.after_acceptance):
+            state = "deferred"
+        elif current is not None and current.source == MaterialSource.CERTIFICATE:
+            state = "reused"
+        elif current is not None:
+            state = "uploaded"
+        elif not need.required:
+            state = "optional"
+        elif need.deferrable or need.commitment_replaces:
+            state = "deferrable"
+        else:
+            state = "missing"
+        if case.status in DRAFT_LIKE:
+            open_now = True
+        else:
+            open_now = case.status in AFTER_ACCEPTANCE and state == "deferred"
+        rows.append(
+            {
+                "need": need,
+                "current": current,
+                "state": state,
+                "state_label": MATERIAL_STATE_LABELS[state],
+                "formats": "、".join(f.upper() for f in need.formats or [])
+                or _("PDF, images, Office documents"),
+                "open": open_now,
+                "reusable": sorted(need.satisfied_by & held) if open_now and not current else [],
+            }
+        )
+    return rows
+
+
+def _status_label(value, *enums) -> str:
+    for enum in enums:
+        try:
+            return str(enum(value).label)
+        except ValueError:
+            continue
+    return ""
+
+
+def history_rows(case, events=None) -> list[dict]:
+    """
+    The case history in plain Chinese: what happened (an upload, a form saved, the status
+    changed from … to …), on which matter, by whom. Never a code, a key or "draft → draft".
+    """
+    events = case_event_list(case) if events is None else events
+    names = {n.code: n.name for n in case_material_needs(case)}
+    rows = []
+    for event in events:
+        data = event.data or {}
+        action = str(data.get("action", ""))
+        kind = str(data.get("kind", ""))
+        material = names.get(str(data.get("material", "")), _("a material"))
+        if event.kind == EventKind.DRAFT_CREATED:
+            text = _("Application opened with %(n)s matter(s)") % {
+                "n": len(data.get("matters", []))
+            }
+        elif EventKind.MATERIAL_UPLOADED in (event.kind, kind):
+            text = (
+                _("Deferred material supplied: %(m)s")
+                if action == CaseAction.SUPPLY
+                else _("Material uploaded: %(m)s")
+            ) % {"m": material}
+        elif EventKind.CERTIFICATE_ATTACHED in (event.kind, kind):
+            text = _("Held certificate used instead of an upload (免提交): %(m)s") % {"m": material}
+        elif event.kind == EventKind.FORM_DATA_SET or (
+            event.kind == EventKind.CASE_TRANSITION and action == CaseAction.EDIT
+        ):
+            text = _("Matters changed") if "matters" in data else _("Application form saved")
+        elif event.kind in (EventKind.CASE_TRANSITION, EventKind.ITEM_TRANSITION):
+            enums = (
+                (CaseAction, ItemAction)
+                if event.kind == EventKind.CASE_TRANSITION
+                else (ItemAction,)
+            )
+            statuses = (CaseStatus,) if event.kind == EventKind.CASE_TRANSITION else (ItemStatus,)
+            text = _status_label(action, *enums) or str(event.get_kind_display())
+            old, new = data.get("from"), data.get("to")
+            if old and new and old != new:
+                text = _("%(what)s (from “%(old)s” to “%(new)s”)") % {
+                    "what": text,
+                    "old": _status_label(old, *statuses),
+                    "new": _status_label(new, *statuses),
+                }
+        else:
+            text = str(event.get_kind_display())
+        rows.append(
+            {
+                "at": event.occurred_at,
+                "text": text,
+                "matter": event.item.matter_version.name if event.item_id else "",
+                "actor": event.actor,
+            }
+        )
     return rows

@@ -11,63 +11,104 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from kaigong.cases.constants import Decision, PauseKind, Recommendation
+from kaigong.cases.exceptions import field_problem_text
+from kaigong.cases.requirements import PATTERNS
+from kaigong.cases.services.intake import form_range_problems
+from kaigong.catalog.constants import FieldType
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class CaseStartForm(forms.Form):
-    project = forms.ChoiceField(label=_("Project"))
-    bundle = forms.ChoiceField(label=_("Bundled service (一件事)"))
+    """The project (fixed: the application starts from it), one of its bundles, the matters."""
+
+    project = forms.CharField(widget=forms.HiddenInput)
+    bundle = forms.ChoiceField(label=_("Bundled service (一件事)"), widget=forms.RadioSelect)
     matters = forms.MultipleChoiceField(
         label=_("Matters to apply for"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("Mandatory matters of the bundle are always included."),
+        help_text=_(
+            "Ticked: what the guide's answers select. Mandatory matters of the bundle are "
+            "always included."
+        ),
     )
 
-    def __init__(self, *args, projects=(), bundles=(), **kwargs):
+    def __init__(self, *args, project=None, bundles=(), matters=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["project"].choices = [(str(p.public_id), p.name) for p in projects]
-        self.fields["bundle"].choices = [(b.code, b.name) for b in bundles]
-        self.fields["matters"].choices = [
-            (item.matter.code, f"{item.matter.code} {item.matter.name}")
-            for b in bundles
-            for item in b.items.all()
-        ]
+        self.project = project
+        self.fields["bundle"].choices = list(bundles)
+        self.fields["matters"].choices = list(matters)
 
 
-def _schema_field(prop: dict[str, Any], required: bool) -> forms.Field:
+YES_NO = [("", "—"), ("yes", _("Yes")), ("no", _("No"))]
+
+
+def _phone_validator(prop: dict[str, Any]) -> RegexValidator:
+    return RegexValidator(PATTERNS[FieldType.PHONE], field_problem_text(prop, "pattern"))
+
+
+def _schema_field(prop: dict[str, Any], labels: dict[str, str]) -> forms.Field:
+    """
+    The form field of one schema property: typed (numbers, dates, yes/no), choices shown by
+    their labels (``labels``: value → label from the field dictionary), and each problem
+    told in a plain sentence for its type.
+    """
     kind = prop.get("x-field-type", "string")
-    common = {
+    invalid = field_problem_text(prop, "type")
+    common: dict[str, Any] = {
         "label": prop.get("title", ""),
         "required": False,  # a draft may be incomplete; submission checks required fields
-        "help_text": prop.get("description", "")
-        + (f" ({prop['x-unit']})" if "x-unit" in prop else ""),
+        "help_text": prop.get("description", ""),
+        "error_messages": {"invalid": invalid, "invalid_choice": invalid},
     }
-    if kind == "integer":
-        return forms.IntegerField(
-            min_value=prop.get("minimum"), max_value=prop.get("maximum"), **common
-        )
-    if kind == "decimal":
+    if kind in ("integer", "decimal"):
+        if "x-unit" in prop:
+            common["help_text"] = f"{common['help_text']} （{prop['x-unit']}）".strip()
+        common["error_messages"] |= {
+            "min_value": field_problem_text(prop, "minimum"),
+            "max_value": field_problem_text(prop, "maximum"),
+        }
+        bounds = {"min_value": prop.get("minimum"), "max_value": prop.get("maximum")}
+        if kind == "integer":
+            return forms.IntegerField(**bounds, **common)
         return forms.DecimalField(
-            min_value=prop.get("minimum"), max_value=prop.get("maximum"), **common
+            **bounds, widget=forms.NumberInput(attrs={"step": "any"}), **common
         )
     if kind == "date":
         return forms.DateField(widget=DATE, **common)
     if kind == "boolean":
-        return forms.BooleanField(**common)
-    if kind == "choice":
-        return forms.ChoiceField(choices=[("", "—"), *[(v, v) for v in prop["enum"]]], **common)
-    if kind == "multi_choice":
-        choices = [(v, v) for v in prop["items"]["enum"]]
-        return forms.MultipleChoiceField(
-            choices=choices, widget=forms.CheckboxSelectMultiple, **common
+        return forms.TypedChoiceField(
+            choices=YES_NO,
+            coerce=lambda value: value == "yes",
+            empty_value=None,
+            widget=forms.RadioSelect,
+            **common,
         )
-    widget = forms.Textarea(attrs={"rows": 3}) if kind == "text" else None
-    return forms.CharField(max_length=prop.get("maxLength"), widget=widget, **common)
+    if kind == "choice":
+        choices = [(v, labels.get(str(v), str(v))) for v in prop.get("enum", [])]
+        return forms.ChoiceField(choices=[("", "—"), *choices], **common)
+    if kind == "multi_choice":
+        values = prop.get("items", {}).get("enum", [])
+        return forms.MultipleChoiceField(
+            choices=[(v, labels.get(str(v), str(v))) for v in values],
+            widget=forms.CheckboxSelectMultiple,
+            **common,
+        )
+    common["error_messages"]["max_length"] = field_problem_text(prop, "maxLength")
+    validators = []
+    attrs: dict[str, str] = {}
+    if kind == "phone":
+        validators.append(_phone_validator(prop))
+        attrs = {"type": "tel", "autocomplete": "tel", "placeholder": "13800138000 / 0539-1234567"}
+    widget = forms.Textarea(attrs={"rows": 3}) if kind == "text" else forms.TextInput(attrs=attrs)
+    return forms.CharField(
+        max_length=prop.get("maxLength"), widget=widget, validators=validators, **common
+    )
 
 
 def _json_value(value: Any) -> Any:
@@ -78,25 +119,55 @@ def _json_value(value: Any) -> Any:
     return value
 
 
-class MergedForm(forms.Form):
-    """One field per property of the merged JSON Schema (``case_form_schema``)."""
+def _initial_value(prop: dict[str, Any], value: Any) -> Any:
+    """A stored JSON value as the field's initial value (yes/no for booleans)."""
+    if prop.get("x-field-type") == "boolean" and isinstance(value, bool):
+        return "yes" if value else "no"
+    return value
 
-    def __init__(self, *args, schema: dict[str, Any], **kwargs):
-        super().__init__(*args, **kwargs)
+
+class MergedForm(forms.Form):
+    """
+    One field per property of the merged JSON Schema (``case_form_schema``); ``choice_labels``
+    maps each choice field's key to its value → label map (from the field dictionary).
+    """
+
+    def __init__(
+        self,
+        *args,
+        schema: dict[str, Any],
+        choice_labels: dict[str, dict[str, str]] | None = None,
+        initial: dict[str, Any] | None = None,
+        **kwargs,
+    ):
+        properties = schema["properties"]
+        initial = {
+            key: _initial_value(properties.get(key, {}), value)
+            for key, value in (initial or {}).items()
+        }
+        super().__init__(*args, initial=initial, **kwargs)
+        self.schema = schema
         required = set(schema.get("required", []))
-        for key, prop in schema["properties"].items():
-            field = _schema_field(prop, key in required)
+        for key, prop in properties.items():
+            field = _schema_field(prop, (choice_labels or {}).get(key, {}))
             field.required_for_submission = key in required
             field.matters = prop.get("x-matters", [])
             self.fields[key] = field
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        # rule: a range ends on or after its start (e.g. 占用结束日期 ≥ 开始日期)
+        for problem in form_range_problems(self.schema, self.form_data()):
+            if problem["name"] in self.fields and problem["name"] not in self.errors:
+                self.add_error(problem["name"], problem["reason"])
+        return data
 
     def form_data(self) -> dict[str, Any]:
         """The cleaned values as JSON, empty ones left out."""
         return {
             key: _json_value(value)
             for key, value in self.cleaned_data.items()
-            if value not in (None, "", [], False)
-            or isinstance(self.fields[key], forms.BooleanField)
+            if value not in (None, "", [])
         }
 
 

@@ -10,7 +10,19 @@ urlpatterns = [
     path("cases/<uuid:public_id>/", applicant.case_detail, name="case-detail"),
     path("cases/<uuid:public_id>/form/", applicant.case_form, name="case-form"),
     path("cases/<uuid:public_id>/materials/", applicant.case_materials, name="case-materials"),
+    path(
+        "cases/<uuid:public_id>/materials/<slug:code>/",
+        applicant.case_material_upload_view,
+        name="case-material-upload",
+    ),
+    path(
+        "cases/<uuid:public_id>/materials/<slug:code>/reuse/",
+        applicant.case_material_reuse_view,
+        name="case-material-reuse",
+    ),
+    path("cases/<uuid:public_id>/check/", applicant.case_check, name="case-check"),
     path("cases/<uuid:public_id>/submit/", applicant.case_submit_view, name="case-submit"),
+    path("cases/<uuid:public_id>/submitted/", applicant.case_submitted, name="case-submitted"),
     path("cases/<uuid:public_id>/resubmit/", applicant.case_resubmit_view, name="case-resubmit"),
     path("cases/<uuid:public_id>/withdraw/", applicant.case_withdraw_view, name="case-withdraw"),
     path(

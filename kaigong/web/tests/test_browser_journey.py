@@ -63,6 +63,18 @@ def fill_field(page, key: str, prop: dict[str, Any], uscc: str) -> None:
         page.fill(selector, "雨污分流管网改造")
 
 
+def fill_if_empty(page, key: str, prop: dict[str, Any], uscc: str) -> None:
+    """Answer the field for ``key`` unless the page pre-filled it (yes/no: yes)."""
+    kind = prop.get("x-field-type", "string")
+    if kind == "boolean":
+        page.check(f"#id_{key}_1")
+    elif kind == "multi_choice":
+        if not page.locator(f"input[name={key}]:checked").count():
+            page.check(f"#id_{key}_0")
+    elif not page.input_value(f"#id_{key}"):
+        fill_field(page, key, prop, uscc)
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_an_enterprise_takes_the_yinan_bundle_to_concluded_in_the_browser(browser_page):
@@ -72,9 +84,9 @@ def test_an_enterprise_takes_the_yinan_bundle_to_concluded_in_the_browser(browse
 
     # given the applicant opens a new application with three of the five matters
     log_in(page, "yinan_applicant")
-    page.goto(page.base_url + "/cases/new/")
-    page.select_option("#id_project", str(project.public_id))
-    page.select_option("#id_bundle", BUNDLE)
+    page.goto(page.base_url + f"/cases/new/?project={project.public_id}&bundle={BUNDLE}")
+    for box in page.locator("input[name=matters]").all():
+        box.uncheck()
     for code in MATTERS:
         page.check(f"input[name=matters][value='{code}']")
     page.shot("journey-01-start")
@@ -85,24 +97,24 @@ def test_an_enterprise_takes_the_yinan_bundle_to_concluded_in_the_browser(browse
     # when the applicant fills the one merged form …
     schema = case_form_schema(case)
     for key, prop in schema["properties"].items():
-        fill_field(page, key, prop, project.enterprise.uscc)
+        fill_if_empty(page, key, prop, project.enterprise.uscc)
     page.shot("journey-02-form")
     page.locator("h1").click()  # leave the last field before saving
     with page.expect_navigation():
         page.click("button[name=save]")
-    page.wait_for_selector("#materials-form")
+    page.wait_for_selector("form[data-upload]")
 
-    # … uploads one set of materials and submits
-    for input_ in page.locator("input[type=file]").all():
-        code = input_.get_attribute("data-material")
-        input_.set_input_files(
-            files=[{"name": f"{code}.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+    # … uploads one set of materials (each on its own) and submits from the check page
+    for form in page.locator("form[data-upload]").all():
+        form.locator("input[type=file]").set_input_files(
+            files=[{"name": "材料.pdf", "mimeType": "application/pdf", "buffer": PDF}]
         )
-    page.click("button[name=upload]")
-    page.wait_for_selector("button[name=submit]")
+        form.locator("button[type=submit]").click()
+        form.locator(".upload-status:has-text('已上传')").wait_for()
     page.shot("journey-03-materials")
+    page.click("[data-after-uploads]")
     page.click("button[name=submit]")
-    page.wait_for_selector("#case-status.submitted")
+    page.wait_for_selector("#case-number")
     page.shot("journey-04-submitted")
     case.refresh_from_db()
     assert case.status == "submitted"

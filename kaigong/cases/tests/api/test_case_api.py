@@ -261,9 +261,11 @@ def test_accept_with_an_undertaking_replacing_a_proof(world):
 
 @pytest.mark.django_db
 def test_accept_refuses_a_deferral_of_a_material_that_may_not_be_deferred(world):
+    # given a submitted case whose application form (not deferrable) is no longer current
     case = CaseFactory(world=world)
-    upload_all(case, world.applicant, skip=("m-form",))
+    upload_all(case, world.applicant)
     client_for(world.applicant).post(url(case, "submit/"), {}, format="json")
+    case.materials.filter(material__code="m-form").update(is_current=False)
 
     response = client_for(world.clerk).post(
         url(case, "accept/"),

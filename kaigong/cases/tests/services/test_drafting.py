@@ -4,12 +4,14 @@ from kaigong.cases.applicable import case_form_schema
 from kaigong.cases.constants import CaseStatus, ErrorCode
 from kaigong.cases.hashing import request_fingerprint
 from kaigong.cases.models import Case, CaseEvent
+from kaigong.cases.requirements import PATTERNS
 from kaigong.cases.services.drafting import (
     case_create_draft,
     case_form_data_set,
     case_matters_set,
 )
 from kaigong.cases.tests.factories import CaseFactory, lifecycle_world, valid_form
+from kaigong.catalog.constants import FieldType
 from kaigong.core.exceptions import Conflict, InvalidInput, NotFound, PermissionDenied
 
 pytestmark = pytest.mark.django_db
@@ -80,7 +82,7 @@ def test_merged_form_has_one_property_per_key_and_the_union_of_required(monday):
     assert schema["required"] == ["project_name", "contact_phone"]
     assert schema["properties"]["project_name"]["x-matters"] == ["M1", "M2", "M3"]
     assert schema["properties"]["project_name"]["default"] == "开工测试项目"
-    assert schema["properties"]["contact_phone"]["pattern"] == r"^1[3-9]\d{9}$"
+    assert schema["properties"]["contact_phone"]["pattern"] == PATTERNS[FieldType.PHONE]
     assert schema["properties"]["floor_area"]["minimum"] == 0
     assert schema["additionalProperties"] is False
 
