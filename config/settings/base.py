@@ -54,6 +54,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # NUL/surrogates in URLs and headers → 400, oversized API bodies → 413 unread, and every
+    # API error as a problem document (kaigong/api/middleware.py)
+    "kaigong.api.middleware.RequestSanitizingMiddleware",
     # perf: values read several times per request are read once (kaigong/core/request_cache.py)
     "kaigong.core.request_cache.RequestCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -169,6 +172,10 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+# API bodies other than multipart uploads (JSON): refused from Content-Length (413) above this.
+KAIGONG_API_JSON_MAX_BYTES = env.int("API_JSON_MAX_BYTES", default=1024 * 1024)
+# Deepest nesting of objects/arrays accepted in a JSON body (deeper: 400 body_too_deep).
+KAIGONG_API_JSON_MAX_DEPTH = env.int("API_JSON_MAX_DEPTH", default=32)
 
 # --- Cache, tasks ---------------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
@@ -204,6 +211,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": [
+        "kaigong.api.parsers.JSONParser",
+        "kaigong.api.parsers.FormParser",
+        "kaigong.api.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "kaigong.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
