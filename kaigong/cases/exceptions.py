@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from kaigong.cases.constants import ErrorCode
-from kaigong.core.exceptions import Conflict, NotFound
+from kaigong.core.exceptions import Conflict, DomainError, NotFound
 
 
 class TransitionNotAllowed(Conflict):
@@ -29,6 +29,17 @@ class StaleVersion(Conflict):
 
     code = ErrorCode.STALE_VERSION.value
     default_message = _("Somebody else changed this meanwhile. Reload and try again.")
+
+
+class PreconditionFailed(DomainError):
+    """The ``If-Match`` precondition names a version that is no longer current (HTTP 412)."""
+
+    status = 412
+    code = "precondition_failed"
+    default_message = _(
+        "The application changed since you read it (If-Match does not match). Reload it "
+        "and apply your changes again."
+    )
 
 
 class CaseNotFound(NotFound):
