@@ -148,3 +148,26 @@ def test_withdrawing_a_draft_over_the_api_is_200(world, draft):
     assert response.status_code == 200, response.content[:300]
     assert response.json()["status"] == "withdrawn"
     assert Case.objects.get(pk=draft.pk).status == "withdrawn"
+
+
+@pytest.mark.django_db
+def test_a_zip_bomb_upload_is_a_400_problem(world, draft):
+    import io
+    import zipfile
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    # given a docx whose document expands to 8 MiB of zeros
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "x")
+        archive.writestr("word/document.xml", b"\0" * (8 * 1024 * 1024))
+    upload = SimpleUploadedFile("申请表.docx", buffer.getvalue())
+    # when it is uploaded
+    response = client_for(world.applicant).post(
+        url(draft, "materials/"), {"material": "m-form", "file": upload}, format="multipart"
+    )
+    # then a 400 problem with the zip-bomb code
+    assert response.status_code == 400
+    assert response["Content-Type"] == PROBLEM
+    assert response.json()["code"] == "file_expands_too_much"
