@@ -50,13 +50,13 @@ _TITLES = {
 def problem_body(status: int, code: str, detail: Any, invalid_params=None, extra=None) -> dict:
     """The RFC 7807 document of an error (title and detail in the active language)."""
     return {
+        **(extra or {}),  # first: an extra member never replaces a standard one
         "type": f"https://kaigong.example/problems/{code}",
         "title": str(_TITLES.get(status, _lazy("Error"))),
         "status": status,
         "code": code,
         "detail": str(detail),
         "invalid_params": invalid_params or [],
-        **(extra or {}),
     }
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -81,12 +82,35 @@ def _body_limit(request: HttpRequest) -> int:
     return json_max_bytes()
 
 
+def _allowed_methods(view_func) -> set[str] | None:
+    """The methods a DRF view answers (None: not a DRF view, let it decide)."""
+    cls = getattr(view_func, "cls", None) or getattr(view_func, "view_class", None)
+    if cls is None:
+        return None
+    actions = getattr(view_func, "actions", None)  # a ViewSet route: method → action
+    if actions is not None:
+        methods = {m.upper() for m in actions}
+    else:
+        methods = {m.upper() for m in cls.http_method_names if hasattr(cls, m)}
+    if "GET" in methods:
+        methods.add("HEAD")
+    methods.add("OPTIONS")
+    return methods
+
+
 class RequestSanitizingMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        refused = self._refuse(request)
+        try:
+            refused = self._refuse(request)
+        except SuspiciousOperation:  # e.g. too many query parameters (TooManyFieldsSent)
+            with translation.override(translation.get_language_from_request(request)):
+                message = _("The request is not valid.")
+                if not _is_api(request):
+                    return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+                return problem_response(400, "bad_request", message)
         if refused is not None:
             return refused
         response = self.get_response(request)
@@ -116,6 +140,21 @@ class RequestSanitizingMiddleware:
                     413, "payload_too_large", _("The request body is too large.")
                 )
         return None
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
+        """
+        A method the resource does not have is a 405 with ``Allow``, whoever asks (DRF
+        would check authentication and permissions first, and answer 401/403 instead).
+        """
+        if not _is_api(request):
+            return None
+        allowed = _allowed_methods(view_func)
+        if allowed is None or request.method in allowed:
+            return None
+        with translation.override(translation.get_language_from_request(request)):
+            response = problem_response(405, "method_not_allowed", _details()[405])
+        response["Allow"] = ", ".join(sorted(allowed))
+        return response
 
     def _as_problem(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         content_type = response.get("Content-Type", "")

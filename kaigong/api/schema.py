@@ -7,8 +7,9 @@ of the one ``Problem`` component:
 
 - 400 everywhere (a NUL byte in a query parameter or a header, bad input), 401 (a wrong
   token is refused even on public operations), 403, 429 (throttles);
-- 404 where the path names an object;
-- 409, 413 and 415 where a body is sent (POST, PUT, PATCH).
+- 404 where the path names an object, and on lists (a page past the last one);
+- 404 (an object the body names), 409, 413 and 415 where a body is sent (POST, PUT,
+  PATCH).
 
 Error responses that an app documented with its own copy of the problem serializer are
 re-pointed to ``Problem`` and to the ``application/problem+json`` media type the API
@@ -69,12 +70,13 @@ _BODY_METHODS = {"post", "put", "patch"}
 _METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 
 
-def _wanted(path: str, method: str) -> set[str]:
+def _wanted(path: str, method: str, operation: dict) -> set[str]:
     statuses = {"400", "401", "403", "429"}
-    if "{" in path:
+    paginated = any(p.get("name") == "page" for p in operation.get("parameters", []))
+    if "{" in path or paginated:  # an object named by the path; a page past the last
         statuses.add("404")
-    if method in _BODY_METHODS:
-        statuses |= {"409", "413", "415"}
+    if method in _BODY_METHODS:  # 404: an object the body names
+        statuses |= {"404", "409", "413", "415"}
     return statuses
 
 
@@ -97,7 +99,7 @@ def problem_responses(result: dict, generator=None, request=None, public=None) -
                 if str(status)[:1] in ("4", "5"):
                     description = responses[status].get("description") or None
                     responses[status] = _problem_response(str(status), description)
-            for status in _wanted(path, method) - {str(s) for s in responses}:
+            for status in _wanted(path, method, operation) - {str(s) for s in responses}:
                 responses[status] = _problem_response(status)
             operation["responses"] = dict(sorted(responses.items(), key=lambda kv: str(kv[0])))
     return result

@@ -20,7 +20,8 @@ class TransitionNotAllowed(Conflict):
         super().__init__(
             _("“%(action)s” is not allowed while the status is “%(status)s”.")
             % {"action": self.action, "status": self.current},
-            extra={"status": self.current, "action": self.action},
+            # not "status": that member of a problem is the HTTP status (RFC 7807)
+            extra={"current_status": self.current, "action": self.action},
         )
 
 

@@ -193,3 +193,32 @@ def test_a_page_with_a_nul_byte_in_the_query_is_a_plain_400():
 
     assert response.status_code == 400
     assert response["Content-Type"].startswith("text/plain")
+
+
+@pytest.mark.django_db
+def test_too_many_query_parameters_is_a_400_problem(anonymous, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 5
+    query = "&".join(f"p{i}=1" for i in range(10))
+
+    response = anonymous.get(f"/api/v1/catalog/bundles/?{query}")
+
+    _problem(response, 400, "bad_request")
+
+
+@pytest.mark.django_db
+def test_an_unsupported_method_is_405_before_authentication(anonymous):
+    # given an anonymous caller and an operation that needs a login
+    # when it uses a method the resource does not have
+    response = anonymous.delete("/api/v1/cases/")
+    # then 405 with Allow (not 401)
+    body = _problem(response, 405, "method_not_allowed")
+    assert body["status"] == 405
+    assert "GET" in response["Allow"] and "DELETE" not in response["Allow"]
+
+
+@pytest.mark.django_db
+def test_a_page_size_that_is_not_a_whole_number_is_a_400(anonymous):
+    for bad in ("0", "abc", "501", "-1"):
+        response = anonymous.get("/api/v1/catalog/bundles/", {"page_size": bad})
+        body = _problem(response, 400, "invalid_page")
+        assert body["invalid_params"][0]["name"] == "page_size"
