@@ -222,3 +222,16 @@ def test_a_page_size_that_is_not_a_whole_number_is_a_400(anonymous):
         response = anonymous.get("/api/v1/catalog/bundles/", {"page_size": bad})
         body = _problem(response, 400, "invalid_page")
         assert body["invalid_params"][0]["name"] == "page_size"
+
+
+@pytest.mark.django_db
+def test_a_catalogue_file_nested_5000_deep_is_refused_not_a_500():
+    from kaigong.catalog.services import catalog_import
+    from kaigong.core.exceptions import InvalidInput
+
+    # given a catalogue "file" of 5,000 nested arrays (as a multipart upload would give it)
+    raw = b"[" * 5000 + b"]" * 5000
+    # when it is imported, then it is refused as invalid (the API answers 400)
+    with pytest.raises(InvalidInput) as excinfo:
+        catalog_import(data=raw, actor=None)
+    assert excinfo.value.code == "catalog_invalid"
