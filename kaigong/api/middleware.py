@@ -4,7 +4,7 @@ error that did not come from a DRF view.
 
 ``RequestSanitizingMiddleware`` (right after SecurityMiddleware):
 
-- a NUL byte or a lone surrogate in the path, the query string or a header →
+- a NUL byte or a lone surrogate in the path, the query string, a header or a cookie →
   400 (``invalid_characters``; a plain page outside ``/api/``), before a model lookup
   sends it to PostgreSQL (which refuses NUL in text: a 500 otherwise);
 - an API body larger than its limit → 413 ``payload_too_large``, from the
@@ -71,6 +71,10 @@ def _has_bad_characters(request: HttpRequest) -> bool:
             return True
     for key, value in request.META.items():
         if key.startswith("HTTP_") and isinstance(value, str) and "\x00" in value:
+            return True
+    # Cookie values may escape a NUL ("\000"), which a session lookup sends to PostgreSQL.
+    for key, value in request.COOKIES.items():
+        if bad_text(key) or bad_text(value):
             return True
     return False
 

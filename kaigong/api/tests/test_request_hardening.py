@@ -235,3 +235,12 @@ def test_a_catalogue_file_nested_5000_deep_is_refused_not_a_500():
     with pytest.raises(InvalidInput) as excinfo:
         catalog_import(data=raw, actor=None)
     assert excinfo.value.code == "catalog_invalid"
+
+
+@pytest.mark.django_db
+def test_a_nul_byte_escaped_in_the_session_cookie_is_a_400_problem(anonymous):
+    # given a session cookie whose quoted value escapes a NUL byte (Django unquotes "\000")
+    anonymous.cookies["sessionid"] = "x"
+    response = anonymous.get("/api/v1/cases/", HTTP_COOKIE='sessionid="a\\000b"')
+    # then 400, before the session is looked up (PostgreSQL refuses NUL: a 500 before)
+    _problem(response, 400, "invalid_characters")
