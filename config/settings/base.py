@@ -77,6 +77,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # NUL/surrogates in URLs and headers → 400, oversized API bodies → 413 unread, and every
+    # API error as a problem document (kaigong/api/middleware.py)
+    "kaigong.api.middleware.RequestSanitizingMiddleware",
     "csp.middleware.CSPMiddleware",
     # Permissions-Policy; Cache-Control: no-store on authenticated answers and documents
     "kaigong.core.security_headers.SecurityHeadersMiddleware",
@@ -249,6 +252,10 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+# API bodies other than multipart uploads (JSON): refused from Content-Length (413) above this.
+KAIGONG_API_JSON_MAX_BYTES = env.int("API_JSON_MAX_BYTES", default=1024 * 1024)
+# Deepest nesting of objects/arrays accepted in a JSON body (deeper: 400 body_too_deep).
+KAIGONG_API_JSON_MAX_DEPTH = env.int("API_JSON_MAX_DEPTH", default=32)
 
 # --- Cache, tasks ---------------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
@@ -323,6 +330,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": [
+        "kaigong.api.parsers.JSONParser",
+        "kaigong.api.parsers.FormParser",
+        "kaigong.api.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "kaigong.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
@@ -355,6 +367,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Every operation documents its problem+json answers (kaigong/api/schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "kaigong.api.schema.problem_responses",
+    ],
 }
 
 # --- Platform settings ----------------------------------------------------------------------

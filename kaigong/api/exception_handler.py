@@ -10,21 +10,24 @@ not-visible are the same 404.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
 from kaigong.core.exceptions import DomainError
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
+logger = logging.getLogger("kaigong.api")
 
 _TITLES = {
     400: _lazy("Invalid request"),
@@ -34,23 +37,47 @@ _TITLES = {
     405: _lazy("Method not allowed"),
     406: _lazy("Not acceptable"),
     409: _lazy("Conflict"),
+    412: _lazy("Precondition failed"),
     413: _lazy("Request too large"),
     415: _lazy("Unsupported media type"),
+    428: _lazy("Precondition required"),
     429: _lazy("Too many requests"),
+    500: _lazy("Server error"),
+    503: _lazy("Service unavailable"),
 }
 
 
-def _problem(status: int, code: str, detail: Any, invalid_params=None, extra=None) -> Response:
-    body = {
+def problem_body(status: int, code: str, detail: Any, invalid_params=None, extra=None) -> dict:
+    """The RFC 7807 document of an error (title and detail in the active language)."""
+    return {
+        **(extra or {}),  # first: an extra member never replaces a standard one
         "type": f"https://kaigong.example/problems/{code}",
         "title": str(_TITLES.get(status, _lazy("Error"))),
         "status": status,
         "code": code,
         "detail": str(detail),
         "invalid_params": invalid_params or [],
-        **(extra or {}),
     }
+
+
+def problem_response(status: int, code: str, detail: Any, invalid_params=None) -> JsonResponse:
+    """The same document as a plain Django response (for middleware, outside DRF views)."""
+    return JsonResponse(
+        problem_body(status, code, detail, invalid_params),
+        status=status,
+        content_type=PROBLEM_CONTENT_TYPE,
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def _problem(status: int, code: str, detail: Any, invalid_params=None, extra=None) -> Response:
+    body = problem_body(status, code, detail, invalid_params, extra)
     return Response(body, status=status, content_type=PROBLEM_CONTENT_TYPE)
+
+
+SERVER_ERROR_DETAIL = _lazy(
+    "Something went wrong on our side. The error has been logged; please try again later."
+)
 
 
 def _flatten(detail: Any, prefix: str = "") -> list[dict[str, str]]:
@@ -93,7 +120,15 @@ def problem_exception_handler(exc: Exception, context: dict) -> Response | None:
 
     response = drf_exception_handler(exc, context)
     if response is None:
-        return None  # an unexpected error: a 500, logged by Django
+        # An unexpected error: logged with its traceback, rolled back, answered as a problem.
+        request = context.get("request")
+        logger.error(
+            "Internal Server Error: %s",
+            getattr(request, "path", "?"),
+            exc_info=(type(exc), exc, exc.__traceback__),
+        )
+        set_rollback()
+        return _problem(500, "server_error", SERVER_ERROR_DETAIL)
     if isinstance(exc, drf.ValidationError):
         params = _flatten(exc.detail)
         first = params[0] if params else {"code": "invalid", "reason": ""}

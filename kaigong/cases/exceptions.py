@@ -11,7 +11,7 @@ from kaigong.cases.constants import (
     ItemAction,
     ItemStatus,
 )
-from kaigong.core.exceptions import Conflict, NotFound
+from kaigong.core.exceptions import Conflict, DomainError, NotFound
 
 
 def _label(value: str, *choices) -> str:
@@ -40,7 +40,8 @@ class TransitionNotAllowed(Conflict):
                 "action": _label(self.action, CaseAction, ItemAction),
                 "status": _label(self.current, CaseStatus, ItemStatus),
             },
-            extra={"status": self.current, "action": self.action},
+            # not "status": that member of a problem is the HTTP status (RFC 7807)
+            extra={"current_status": self.current, "action": self.action},
         )
 
 
@@ -49,6 +50,17 @@ class StaleVersion(Conflict):
 
     code = ErrorCode.STALE_VERSION.value
     default_message = _("Somebody else changed this meanwhile. Reload and try again.")
+
+
+class PreconditionFailed(DomainError):
+    """The ``If-Match`` precondition names a version that is no longer current (HTTP 412)."""
+
+    status = 412
+    code = "precondition_failed"
+    default_message = _(
+        "The application changed since you read it (If-Match does not match). Reload it "
+        "and apply your changes again."
+    )
 
 
 class CaseNotFound(NotFound):

@@ -2,6 +2,8 @@
 What a file is, from its first bytes (never from its name), and a safe name to show.
 
 Known: PDF, PNG, JPEG, OFD and DOCX (both ZIP containers, told apart by their entries).
+A ZIP container (docx, xlsx, ofd …) is refused before anything opens its entries when it
+would expand too far (``zip_expansion_problem``: a "zip bomb").
 """
 
 from __future__ import annotations
@@ -17,6 +19,13 @@ JPEG = "image/jpeg"
 OFD = "application/ofd"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 UNKNOWN = "application/octet-stream"
+
+# A ZIP container may expand to at most this much in total, at most this many times its
+# own size, with at most this many entries (real office documents stay far below).
+ZIP_MAX_TOTAL_BYTES = 200 * 1024 * 1024
+ZIP_MAX_RATIO = 100
+ZIP_MAX_ENTRIES = 10_000
+ZIP_TOO_LARGE = "file_expands_too_much"  # the error code of such a file
 
 # file format names used by the catalogue ("formats": ["pdf", "jpg" …]) → detected type
 FORMAT_TYPES = {"pdf": PDF, "png": PNG, "jpg": JPEG, "jpeg": JPEG, "ofd": OFD, "docx": DOCX}
@@ -37,13 +46,44 @@ def detect_type(head: bytes, *, whole: bytes | None = None) -> str:
     if head.startswith(b"PK\x03\x04") and whole is not None:
         try:
             names = set(zipfile.ZipFile(io.BytesIO(whole)).namelist())
-        except zipfile.BadZipFile:
+        except (zipfile.BadZipFile, ValueError, OSError):
             return UNKNOWN
         if "OFD.xml" in names:
             return OFD
         if "[Content_Types].xml" in names and any(n.startswith("word/") for n in names):
             return DOCX
     return UNKNOWN
+
+
+def zip_expansion_problem(
+    whole: bytes,
+    *,
+    max_total: int = ZIP_MAX_TOTAL_BYTES,
+    max_ratio: int = ZIP_MAX_RATIO,
+    max_entries: int = ZIP_MAX_ENTRIES,
+) -> str | None:
+    """
+    Why a ZIP container must not be opened (too many entries, too large once expanded, or
+    expanding too many times its size), or None when it is fine or not a ZIP at all.
+
+    Only the central directory is read (no entry is decompressed). The declared sizes are
+    what ``zipfile`` enforces when an entry is read later (it stops at ``file_size``), so
+    checking them bounds every later expansion.
+    """
+    if not whole.startswith(b"PK\x03\x04"):
+        return None
+    try:
+        infos = zipfile.ZipFile(io.BytesIO(whole)).infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return None  # not a readable ZIP: detect_type calls it unknown
+    if len(infos) > max_entries:
+        return "entries"
+    total = sum(info.file_size for info in infos)
+    if total > max_total:
+        return "total"
+    if total > max_ratio * max(len(whole), 1):
+        return "ratio"
+    return None
 
 
 _UNSAFE = re.compile(r"[^\w.\-（）()\[\] ]+", re.UNICODE)

@@ -10,12 +10,14 @@ refuse, request correction); everyone who may see a case reads it (``case_get_fo
 
 from __future__ import annotations
 
+import re
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from kaigong.cases.applicable import case_form_schema, case_material_needs
 from kaigong.cases.hashing import request_fingerprint
@@ -47,7 +49,7 @@ from kaigong.cases.services.materials import (
 from kaigong.projects.selectors import project_get_for
 
 from .files import FileContentNegotiation, material_file_response
-from .schema import IDEMPOTENCY_KEY, responses
+from .schema import IDEMPOTENCY_KEY, IF_MATCH, responses
 from .serializers import (
     CaseAcceptInputSerializer,
     CaseCorrectionInputSerializer,
@@ -64,6 +66,36 @@ from .serializers import (
     MaterialUploadInputSerializer,
     SubmittedMaterialOutputSerializer,
 )
+
+# The project's JSON parser (REST_FRAMEWORK's defaults, kaigong/api/parsers.py), alone.
+JSON_ONLY = [p for p in api_settings.DEFAULT_PARSER_CLASSES if p.media_type == "application/json"]
+_ETAG = re.compile(r'^(?:W/)?"v(\d{1,10})"$')
+
+
+def case_etag(case: Case) -> str:
+    """The entity tag of a case's version (the case and its form share it)."""
+    return f'"v{case.version}"'
+
+
+def _with_etag(response: Response, case: Case) -> Response:
+    response["ETag"] = case_etag(case)
+    return response
+
+
+def if_match_versions(request) -> list[int] | None:
+    """
+    The versions an ``If-Match`` header names (None: no header, or ``*``). A tag that is
+    not one of ours names no version, so it never matches (412).
+    """
+    header = request.headers.get("If-Match")
+    if header is None or header.strip() == "*":
+        return None
+    versions = []
+    for tag in header.split(","):
+        match = _ETAG.match(tag.strip())
+        if match:
+            versions.append(int(match.group(1)))
+    return versions
 
 
 def _parse(serializer_class, request):
@@ -153,7 +185,8 @@ class CaseViewSet(viewsets.GenericViewSet):
     @extend_schema(summary="Read a case", responses=responses(CaseDetailOutputSerializer, 404))
     def retrieve(self, request, public_id=None):
         """One case with its items' progress. Role: whoever may see it. Errors: ``case_not_found`` (404)."""
-        return Response(case_detail(self._case()))
+        case = self._case()
+        return _with_etag(Response(case_detail(case)), case)
 
     @extend_schema(summary="The merged form", responses=responses(CaseFormOutputSerializer, 404))
     @action(detail=True, methods=["get"])
@@ -178,38 +211,48 @@ class CaseViewSet(viewsets.GenericViewSet):
             }
             for n in case_material_needs(case)
         ]
-        return Response(
-            {"schema": case_form_schema(case), "data": case.form_data or {}, "materials": needs}
-        )
+        body = {
+            "version": case.version,
+            "schema": case_form_schema(case),
+            "data": case.form_data or {},
+            "materials": needs,
+        }
+        return _with_etag(Response(body), case)
 
     @extend_schema(
         summary="Save the form data",
-        request=CaseFormDataInputSerializer,
-        responses=responses(CaseDetailOutputSerializer, 400, 403, 404, 409),
+        request={"application/json": CaseFormDataInputSerializer},
+        parameters=[IF_MATCH],
+        responses=responses(CaseDetailOutputSerializer, 400, 403, 404, 409, 412, 415),
     )
-    @action(detail=True, methods=["put"], url_path="form-data")
+    @action(detail=True, methods=["put"], url_path="form-data", parser_classes=JSON_ONLY)
     def form_data(self, request, public_id=None):
         """
         Replace the form data of a draft (or a case under correction); validated against
-        the merged schema, every problem listed, nothing saved on error.
+        the merged schema, every problem listed, nothing saved on error. JSON only.
+        Send the version you edited: ``If-Match`` with the ETag of GET …/form/ (or of the
+        case), or the ``version`` field; a stale one saves nothing.
         Role: applicant or assigned helper. Errors: ``form_invalid`` (400);
         ``permission_denied`` (403); ``case_not_found`` (404); ``transition_not_allowed``,
-        ``stale_version`` (409).
+        ``stale_version`` (409); ``precondition_failed`` (412); ``unsupported_media_type``
+        (415).
         """
         data = _parse(CaseFormDataInputSerializer, request)
-        case = case_form_data_set(case=self._case(), actor=request.user, data=data["data"])
-        return Response(case_detail(case))
+        case = case_form_data_set(
+            case=self._case(),
+            actor=request.user,
+            data=data["data"],
+            if_match=if_match_versions(request),
+            version=data.get("version"),
+        )
+        return _with_etag(Response(case_detail(case)), case)
 
     @extend_schema(
         summary="Hand in a material",
         request={"multipart/form-data": MaterialUploadInputSerializer},
         responses=responses(SubmittedMaterialOutputSerializer, 400, 403, 404, 409, status=201),
     )
-    @action(
-        detail=True,
-        methods=["post"],
-        parser_classes=[MultiPartParser, FormParser, JSONParser],
-    )
+    @action(detail=True, methods=["post"])  # parsers: the defaults (multipart, form, JSON)
     def materials(self, request, public_id=None):
         """
         Upload a file for one material of the merged list, or name a certificate the

@@ -15,6 +15,9 @@ _ERROR_TEXT = {
     403: _("Permission denied (the role does not allow it)."),
     404: _("Not found, or not visible to you (the same answer on purpose)."),
     409: _("The status does not allow it, or somebody changed it meanwhile."),
+    412: _("The If-Match precondition names a version that is no longer current."),
+    413: _("The request body is too large."),
+    415: _("The request body's content type is not accepted here."),
 }
 
 
@@ -35,5 +38,18 @@ IDEMPOTENCY_KEY = OpenApiParameter(
         "Up to 100 characters. A replay with the same key and the same body returns the "
         "first result; the same key with another body is refused (409 "
         "``idempotency_key_reused``)."
+    ),
+)
+
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    description=_(
+        "The ETag of the case version you edited (GET …/form/ or the case answers it, e.g. "
+        '``"v3"``). When the case changed meanwhile nothing is saved: 412 '
+        "``precondition_failed``."
     ),
 )

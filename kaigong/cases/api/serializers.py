@@ -91,6 +91,16 @@ class CaseFormDataInputSerializer(serializers.Serializer):
     data = serializers.DictField(
         help_text=_("The merged form's values by field key (see GET …/form/).")
     )
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text=_(
+            "The case version the form was edited from (GET …/form/ or the case): when it "
+            "is no longer current, nothing is saved (409 ``stale_version``). The "
+            "``If-Match`` header does the same with the ETag (412 ``precondition_failed``)."
+        ),
+    )
 
 
 class MaterialUploadInputSerializer(serializers.Serializer):
@@ -218,6 +228,9 @@ class CaseDetailOutputSerializer(CaseOutputSerializer):
 
 
 class CaseFormOutputSerializer(serializers.Serializer):
+    version = serializers.IntegerField(
+        help_text=_("The case version (send it back, or the ETag as If-Match, to save).")
+    )
     schema = serializers.DictField(help_text=_("The merged form as a JSON Schema (2020-12)."))
     data = serializers.DictField(help_text=_("The values saved so far."))
     materials = serializers.ListField(child=serializers.DictField())

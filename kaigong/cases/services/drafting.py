@@ -5,7 +5,7 @@ one merged form. (Materials: services/materials.py; submission: services/intake.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
 from django.db import transaction
@@ -13,11 +13,12 @@ from django.utils.translation import gettext_lazy as _
 
 from kaigong.cases.applicable import case_form_schema, case_versions
 from kaigong.cases.constants import CaseAction, CaseStatus, ErrorCode, EventKind
+from kaigong.cases.exceptions import PreconditionFailed, StaleVersion
 from kaigong.cases.models import Case
 from kaigong.cases.permissions import ensure_can_edit_case
 from kaigong.cases.requirements import form_errors
 from kaigong.cases.services._idempotency import check_key, idempotency_claim, idempotent_replay
-from kaigong.cases.services._transition import _case_transition
+from kaigong.cases.services._transition import _case_transition, case_lock
 from kaigong.cases.services.events import case_event_record
 from kaigong.cases.workflow import case_next_status
 from kaigong.catalog.conditions import evaluate_condition
@@ -170,17 +171,35 @@ def case_matters_set(*, case: Case, actor: Any, matter_codes: Iterable[str]) -> 
 
 
 @transaction.atomic
-def case_form_data_set(*, case: Case, actor: Any, data: Mapping[str, Any]) -> Case:
+def case_form_data_set(
+    *,
+    case: Case,
+    actor: Any,
+    data: Mapping[str, Any],
+    if_match: Collection[int] | None = None,
+    version: int | None = None,
+) -> Case:
     """
     Replace the form data of a draft (or a case under correction) after validating it
     against the merged schema. Every error is listed; nothing is saved on error. Required
     fields may still be empty here: submission checks them.
 
+    Preconditions (optional; the one place that decides them): ``if_match`` (the versions
+    named by an ``If-Match`` header) must contain the current version, else
+    ``precondition_failed`` (412); ``version`` (the version the client edited) must be the
+    current one, else ``stale_version`` (409). Without either, the version ``case`` was
+    read at must still be current (``stale_version``).
+
     Errors: ``permission_denied`` (403), ``form_invalid`` (400, invalid_params per field),
-    ``transition_not_allowed`` / ``stale_version`` (409).
+    ``precondition_failed`` (412), ``transition_not_allowed`` / ``stale_version`` (409).
     """
     ensure_can_edit_case(actor, case)
-    case_next_status(case.status, CaseAction.EDIT)
+    locked = case_lock(case)
+    if if_match is not None and locked.version not in set(if_match):
+        raise PreconditionFailed(extra={"version": locked.version})
+    if version is not None and version != locked.version:
+        raise StaleVersion(extra={"version": locked.version})
+    case_next_status(locked.status, CaseAction.EDIT)
     errors = form_errors(case_form_schema(case), data, partial=True)
     if errors:
         raise InvalidInput(
@@ -188,6 +207,7 @@ def case_form_data_set(*, case: Case, actor: Any, data: Mapping[str, Any]) -> Ca
             code=ErrorCode.FORM_INVALID,
             invalid_params=errors,
         )
+    expected = locked.version if (if_match is not None or version is not None) else None
     return _case_transition(
         case=case,
         action=CaseAction.EDIT,
@@ -195,6 +215,7 @@ def case_form_data_set(*, case: Case, actor: Any, data: Mapping[str, Any]) -> Ca
         changes={"form_data": dict(data)},
         data={"form_keys": sorted(data)},
         event_kind=EventKind.FORM_DATA_SET,
+        expected_version=expected,
     )
 
 

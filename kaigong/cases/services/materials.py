@@ -34,8 +34,12 @@ from kaigong.cases.filetypes import (
     FORMAT_TYPES,
     TYPE_EXTENSIONS,
     UNKNOWN,
+    ZIP_MAX_RATIO,
+    ZIP_MAX_TOTAL_BYTES,
+    ZIP_TOO_LARGE,
     detect_type,
     sanitise_name,
+    zip_expansion_problem,
 )
 from kaigong.cases.hashing import file_digests
 from kaigong.cases.models import Case, Commitment, SubmittedMaterial
@@ -145,7 +149,8 @@ def case_material_upload(
     Hand in a file for one material of the merged list.
 
     Errors: ``permission_denied`` (403), ``material_not_requested``, ``file_empty``,
-    ``file_too_large``, ``file_type_not_allowed`` (400), ``transition_not_allowed`` /
+    ``file_too_large``, ``file_expands_too_much`` (a zip bomb), ``file_type_not_allowed``
+    (400), ``transition_not_allowed`` /
     ``stale_version`` (409).
     """
     ensure_can_edit_case(actor, case)
@@ -155,6 +160,15 @@ def case_material_upload(
     content = _read(file, limit)
     if not content:
         raise _bad_file(ErrorCode.FILE_EMPTY, _("The file is empty."))
+    if zip_expansion_problem(content):
+        raise _bad_file(
+            ZIP_TOO_LARGE,
+            _(
+                "The file is a compressed container that would expand too far (more than "
+                "%(ratio)s times its size or %(mb)s MB): it is not accepted."
+            )
+            % {"ratio": ZIP_MAX_RATIO, "mb": ZIP_MAX_TOTAL_BYTES // (1024 * 1024)},
+        )
     detected = detect_type(content[:16], whole=content)
     allowed = {FORMAT_TYPES[f] for f in (need.formats or FORMAT_TYPES) if f in FORMAT_TYPES}
     if detected == UNKNOWN or detected not in allowed:

@@ -115,7 +115,7 @@ def test_case_forbidden_pair_raises_transition_not_allowed(current, action):
         case_next_status(current, action)
     assert excinfo.value.code == ErrorCode.TRANSITION_NOT_ALLOWED
     assert excinfo.value.status == 409
-    assert excinfo.value.extra == {"status": current, "action": action}
+    assert excinfo.value.extra == {"current_status": current, "action": action}
 
 
 @pytest.mark.parametrize(("current", "action"), ITEM_FORBIDDEN)

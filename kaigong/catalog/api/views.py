@@ -8,10 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.generics import ListAPIView
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from kaigong.catalog.permissions import ensure_can_keep_catalog
@@ -29,13 +29,14 @@ from .serializers import (
 )
 
 
-class MatterListApi(APIView):
+class MatterListApi(ListAPIView):
     """
     The matters in force today with their guide: limits with units, fees, results and
     materials. Role: none (public). Errors: none.
     """
 
     permission_classes = [AllowAny]
+    serializer_class = MatterOutputSerializer  # answered in pages (documented as such)
 
     @extend_schema(
         summary=_("Matters in force"),
@@ -45,36 +46,36 @@ class MatterListApi(APIView):
             OpenApiParameter("stage", OpenApiTypes.STR, description=_("Stage code.")),
             OpenApiParameter("q", OpenApiTypes.STR, description=_("Text in the name or code.")),
         ],
-        responses={200: MatterOutputSerializer(many=True)},
         auth=[],
     )
-    def get(self, request):
-        versions = matter_version_list_in_force(
+    def get(self, request, *args, **kwargs):
+        return self.list(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return matter_version_list_in_force(
             on=local_date(),
-            department_code=request.query_params.get("department", "").strip(),
-            stage_code=request.query_params.get("stage", "").strip(),
-            q=request.query_params.get("q", "").strip()[:100],
+            department_code=self.request.query_params.get("department", "").strip(),
+            stage_code=self.request.query_params.get("stage", "").strip(),
+            q=self.request.query_params.get("q", "").strip()[:100],
         )
-        paginator = api_settings.DEFAULT_PAGINATION_CLASS()
-        page = paginator.paginate_queryset(versions, request, view=self)
-        return paginator.get_paginated_response(MatterOutputSerializer(page, many=True).data)
 
 
-class BundleListApi(APIView):
+class BundleListApi(ListAPIView):
     """The active bundles (一件事, 主题, 联合评审, 多证联发). Role: none (public). Errors: none."""
 
     permission_classes = [AllowAny]
+    serializer_class = BundleOutputSerializer  # answered in pages (documented as such)
 
     @extend_schema(
         summary=_("Bundles"),
         description=_("Role: none (public, read-only). Errors: none."),
-        responses={200: BundleOutputSerializer(many=True)},
         auth=[],
     )
-    def get(self, request):
-        paginator = api_settings.DEFAULT_PAGINATION_CLASS()
-        page = paginator.paginate_queryset(bundle_list(active_only=True), request, view=self)
-        return paginator.get_paginated_response(BundleOutputSerializer(page, many=True).data)
+    def get(self, request, *args, **kwargs):
+        return self.list(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return bundle_list(active_only=True)
 
 
 class BundleDetailApi(APIView):

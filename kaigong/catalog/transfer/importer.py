@@ -71,6 +71,8 @@ def _parse(data: bytes | str | dict) -> dict:
         parsed = json.loads(data)
     except json.JSONDecodeError as exc:
         _reject([_error("$", "not_json", _("not valid JSON (%s)") % exc)])
+    except RecursionError:  # nested thousands deep: refused, not a 500
+        _reject([_error("$", "not_json", _("not valid JSON (%s)") % "nested too deeply")])
     if not isinstance(parsed, dict):
         _reject([_error("$", "not_object", _("the file must hold one JSON object"))])
     return parsed

@@ -13,7 +13,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView, ListAPIView
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
@@ -111,7 +110,7 @@ class CertificateVerifyApi(GenericAPIView):
 
     permission_classes = [AllowAny]
     throttle_classes = [VerifyThrottle]
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    # parsers: the defaults (JSON, form, multipart; kaigong/api/parsers.py)
     serializer_class = VerifyInputSerializer
 
     @extend_schema(

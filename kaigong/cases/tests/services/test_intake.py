@@ -188,6 +188,20 @@ def test_withdrawing_an_accepted_case_withdraws_its_items(monday):
     assert set(case.items.values_list("status", flat=True)) == {ItemStatus.WITHDRAWN}
 
 
+def test_withdrawing_a_draft_numbers_and_closes_it(monday):
+    # given a draft (no number yet)
+    world = lifecycle_world()
+    case = CaseFactory(world=world)
+    assert case.number == ""
+    # when the applicant withdraws it
+    case_withdraw(case=case, actor=world.applicant)
+    # then it is withdrawn, closed and numbered (every non-draft case has a number)
+    stored = Case.objects.get(pk=case.pk)
+    assert stored.status == CaseStatus.WITHDRAWN
+    assert stored.closed_at is not None
+    assert stored.number == "KG-2026-000001"
+
+
 def _deferral(**overrides):
     return {
         "text": "本单位承诺在期限内补齐容缺材料，逾期愿承担相应责任。",

@@ -176,3 +176,44 @@ def test_a_failed_upload_leaves_no_file_behind(monkeypatch):
         )
     assert set(private_storage().listdir(f"cases/{case.public_id}")[1]) == stored_before
     assert SubmittedMaterial.objects.filter(case=case).count() == 1
+
+
+def _bomb(size: int = 8 * 1024 * 1024) -> bytes:
+    """A docx-shaped ZIP whose document is `size` zero bytes (deflates ~1000 times)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "x")
+        archive.writestr("word/document.xml", b"\0" * size)
+    return buffer.getvalue()
+
+
+def test_zip_expansion_is_checked_by_ratio_total_and_entries():
+    from kaigong.cases.filetypes import zip_expansion_problem
+
+    # given an ordinary small docx, a bomb, and a large-but-honest container
+    ordinary = _zip(["[Content_Types].xml", "word/document.xml"])
+    bomb = _bomb()
+    # then only the bomb (and the limits given) are refused
+    assert zip_expansion_problem(ordinary) is None
+    assert zip_expansion_problem(PDF_BYTES) is None
+    assert zip_expansion_problem(bomb) == "ratio"
+    assert zip_expansion_problem(bomb, max_ratio=10**6, max_total=1024) == "total"
+    assert zip_expansion_problem(ordinary, max_entries=1) == "entries"
+
+
+def test_a_zip_bomb_upload_is_refused_with_a_code(monday):
+    # given a draft and a docx that expands ~1000 times
+    world = lifecycle_world()
+    case = CaseFactory(world=world)
+    # when it is uploaded
+    with pytest.raises(InvalidInput) as excinfo:
+        case_material_upload(
+            case=case,
+            actor=world.applicant,
+            material_code="m-form",
+            file=pdf_file("a.docx", _bomb()),
+        )
+    # then it is refused with its own code and nothing is stored
+    assert excinfo.value.code == "file_expands_too_much"
+    assert excinfo.value.invalid_params[0]["name"] == "file"
+    assert SubmittedMaterial.objects.filter(case=case).count() == 0
