@@ -456,6 +456,19 @@ PAGES: dict[str, tuple[str, Callable[[Target], str] | None]] = {
         lambda t: f"/cases/{t.case.public_id}/materials/",
     ),
     "cases/<uuid:public_id>/submit/": ("ready", lambda t: f"/cases/{t.case.public_id}/submit/"),
+    "cases/<uuid:public_id>/check/": ("ready", lambda t: f"/cases/{t.case.public_id}/check/"),
+    "cases/<uuid:public_id>/submitted/": (
+        "submitted",
+        lambda t: f"/cases/{t.case.public_id}/submitted/",
+    ),
+    "cases/<uuid:public_id>/materials/<slug:code>/": (
+        "draft",
+        lambda t: f"/cases/{t.case.public_id}/materials/m-form/",
+    ),
+    "cases/<uuid:public_id>/materials/<slug:code>/reuse/": (
+        "draft",
+        lambda t: f"/cases/{t.case.public_id}/materials/m-form/reuse/",
+    ),
     "cases/<uuid:public_id>/resubmit/": (
         "correction_requested",
         lambda t: f"/cases/{t.case.public_id}/resubmit/",
