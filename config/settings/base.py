@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "kaigong.api",
     "kaigong.web",
     "kaigong.demo",
+    "benchmarks",  # `make bench` (docs/benchmarks.md): commands only, outside the domain
 ]
 
 MIDDLEWARE = [

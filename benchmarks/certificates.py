@@ -15,8 +15,8 @@ import uuid
 from datetime import date
 from pathlib import Path
 
+from benchmarks.stats import percentile
 from kaigong.certificates.crypto import der, gmssl_backend, openssl, sm3_digest, software_signer
-from kaigong.core.stats import percentile
 
 
 def verifications_per_second(backend: str, *, seconds: float = 2.0) -> float:

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from kaigong.certificates.bench import run
+from benchmarks.certificates import run
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from kaigong.projects.bench import run_bench
+from benchmarks.guide import run_bench
 
 BUDGET_MS = 20.0
 

@@ -1,6 +1,6 @@
 import pytest
 
-from kaigong.core.stats import percentile
+from benchmarks.stats import percentile
 
 
 def test_percentile_is_the_nearest_rank():

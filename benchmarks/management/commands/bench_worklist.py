@@ -4,8 +4,8 @@ import os
 
 from django.core.management.base import BaseCommand
 
-from kaigong.cases.bench import CHILD_FLAG, run_in_child
-from kaigong.cases.bench.worklist import run_worklist_bench
+from benchmarks.cases import CHILD_FLAG, run_in_child
+from benchmarks.cases.worklist import run_worklist_bench
 
 GOAL_MS = 60.0
 

@@ -4,8 +4,8 @@ import os
 
 from django.core.management.base import BaseCommand
 
-from kaigong.cases.bench import CHILD_FLAG, run_in_child
-from kaigong.cases.bench.workflow import FLOOR_PATH, run_workflow_bench
+from benchmarks.cases import CHILD_FLAG, run_in_child
+from benchmarks.cases.workflow import FLOOR_PATH, run_workflow_bench
 
 GOAL = 0.30
 

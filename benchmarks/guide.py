@@ -16,6 +16,7 @@ from datetime import date
 
 from django.db import transaction
 
+from benchmarks.stats import percentile
 from kaigong.accounts.models import Department, Enterprise
 from kaigong.catalog.constants import BundleKind, DependencyKind, RevisionKind
 from kaigong.catalog.models import Bundle, ProcessTrack
@@ -29,11 +30,9 @@ from kaigong.catalog.services import (
     stage_upsert,
 )
 from kaigong.core.clock import local_date
-from kaigong.core.stats import percentile
-
-from .guide import project_guide
-from .models import Project
-from .timeline import build_timeline
+from kaigong.projects.guide import project_guide
+from kaigong.projects.models import Project
+from kaigong.projects.timeline import build_timeline
 
 
 class _Rollback(Exception):

@@ -18,7 +18,7 @@ from queue import Empty, Queue
 from typing import Any
 from urllib.parse import urlparse
 
-from kaigong.cases.bench import ROOT, bench_url, recreate_database, server_connect
+from benchmarks.cases import ROOT, bench_url, recreate_database, server_connect
 
 
 @dataclass

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kaigong.cases.bench.workflow import _http_floor, _journey, _LeanClient, _prepare_cases
+from benchmarks.cases.workflow import _http_floor, _journey, _LeanClient, _prepare_cases
 from kaigong.cases.models import Case
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -6,7 +6,7 @@ import statistics
 import time
 from dataclasses import dataclass
 
-from kaigong.core.stats import percentile
+from benchmarks.stats import percentile
 
 
 @dataclass
