@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from kaigong.cases.applicable import case_current_materials, case_form_schema, case_material_needs
 from kaigong.cases.deadlines import item_due_dates
+from kaigong.cases.holds import case_certificate_holds
 from kaigong.cases.permissions import can_edit_case, can_handle_at_window, can_submit_case
 from kaigong.cases.selectors import (
     case_actions_for,
@@ -204,4 +205,5 @@ def case_detail_context(request: HttpRequest, case, *, joint_bound=None) -> dict
         "at_window": can_handle_at_window(request.user, case),
         "withdraw_form": django_forms.Form(),
         "joint_conditions": joint_condition_rows(request.user, case, bound=joint_bound),
+        "certificates_held": case_certificate_holds(case),
     }
