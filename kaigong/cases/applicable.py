@@ -1,6 +1,8 @@
 """
 What applies to one case: its matter versions, its merged form and material list, and the
-materials handed in so far. Reads only.
+materials handed in so far. Reads only. The decisions are those of the one applicability
+engine (``catalog.applicability``) the guide presents, so the window never refuses what
+the guide promised.
 
 Before acceptance the versions in force today apply; from acceptance on, the versions the
 case pinned (one per item).
@@ -8,16 +10,19 @@ case pinned (one per item).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
 from django.db.models import Prefetch
 
 from kaigong.cases.models import Case, SubmittedMaterial
-from kaigong.cases.requirements import MaterialNeed, form_schema, material_needs
+from kaigong.cases.requirements import MaterialNeed, merged_form_schema
+from kaigong.catalog import applicability as engine
 from kaigong.catalog.models import MaterialRequirement, MatterField, MatterVersion
-from kaigong.catalog.selectors import matter_versions_in_force
+from kaigong.catalog.selectors import catalogue_snapshot, matter_versions_in_force
 from kaigong.core.clock import local_date
+from kaigong.projects.hooks import held_certificate_type_codes
 from kaigong.projects.selectors import project_facts
 
 
@@ -44,8 +49,30 @@ def case_versions(case: Case, *, on: date | None = None) -> list[MatterVersion]:
     return sorted(by_matter.values(), key=lambda v: order.get(v.matter_id, (999, v.matter_id)))
 
 
-def _situation(case: Case) -> tuple[dict[str, Any], dict[str, Any]]:
-    return dict(case.project.answers or {}), project_facts(case.project)
+def case_applicability(
+    case: Case,
+    *,
+    versions: list[MatterVersion] | None = None,
+    held_certificate_types: Iterable[str] | None = None,
+) -> engine.Applicability:
+    """
+    What applies to the case, from the one engine the guide uses too: the case's matter
+    versions (pinned, or in force today), the project's answers (those still asked) and
+    facts, and the certificate types the enterprise holds (免提交; None: read them).
+    """
+    versions = case_versions(case) if versions is None else versions
+    snapshot = catalogue_snapshot(versions=versions)
+    return engine.applicability(
+        snapshot,
+        answers=dict(case.project.answers or {}),
+        facts=project_facts(case.project),
+        held_certificate_types=(
+            held_certificate_type_codes(case.enterprise)
+            if held_certificate_types is None
+            else held_certificate_types
+        ),
+        matter_ids=[v.matter_id for v in versions],
+    )
 
 
 def _defaults(case: Case, versions: list[MatterVersion]) -> dict[str, Any]:
@@ -65,17 +92,16 @@ def _defaults(case: Case, versions: list[MatterVersion]) -> dict[str, Any]:
 def case_form_schema(case: Case, *, versions: list[MatterVersion] | None = None) -> dict[str, Any]:
     """The merged form of the case as a JSON Schema (one property per dictionary key)."""
     versions = case_versions(case) if versions is None else versions
-    answers, facts = _situation(case)
-    return form_schema(versions, answers=answers, facts=facts, defaults=_defaults(case, versions))
+    # the fields do not depend on the certificates held: not read
+    fields = case_applicability(case, versions=versions, held_certificate_types=()).fields
+    return merged_form_schema(fields, defaults=_defaults(case, versions))
 
 
 def case_material_needs(
     case: Case, *, versions: list[MatterVersion] | None = None
 ) -> list[MaterialNeed]:
-    """The merged material list of the case."""
-    versions = case_versions(case) if versions is None else versions
-    answers, facts = _situation(case)
-    return material_needs(versions, answers=answers, facts=facts)
+    """The merged material list of the case (with 免提交, 容缺 and 告知承诺 as the guide shows)."""
+    return list(case_applicability(case, versions=versions).materials)
 
 
 def case_current_materials(case: Case) -> dict[int, SubmittedMaterial]:

@@ -10,6 +10,8 @@ Rules (DESIGN.md §5, domain.md §4):
 * Promised limits drive warnings, statutory limits legality; both are computed and stored.
 * Key projects: promised limits × the bundle's factor, rounded up (高明 48 × 0.7 → 34).
 * Approved extensions add working days to both limits (行政许可法 art. 42).
+* A bundle's dates account for every item: a waiting item is projected from its
+  prerequisites' due dates; the bundle's promised date never passes its statutory one.
 * Pauses (special procedures, art. 45) do not count: a pause from S resumed on R stops the
   clock on S … R−1; an open pause stops it up to the day of computation.
 * A due date reaching a year with no published calendar is provisional; importing that
@@ -31,7 +33,7 @@ from django.conf import settings
 
 from kaigong.calendars.selectors import due_date, work_calendar
 from kaigong.calendars.workdays import DueDate, Pause, add_working_days, working_days_between
-from kaigong.cases.constants import CORRECTION_NOTICE_WORKING_DAYS, WarningColour
+from kaigong.cases.constants import CORRECTION_NOTICE_WORKING_DAYS, ItemStatus, WarningColour
 from kaigong.catalog.constants import LimitUnit
 from kaigong.catalog.selectors import key_project_limit
 
@@ -156,19 +158,90 @@ def merge_periods(periods: Iterable[Pause]) -> list[Pause]:
     return merged
 
 
+DEAD_STATUSES = frozenset({ItemStatus.DENIED, ItemStatus.WITHDRAWN, ItemStatus.TERMINATED})
+
+
+def item_projected_due_dates(
+    items: Sequence[CaseItem], *, region: str
+) -> dict[int, tuple[date, date, bool]]:
+    """
+    (promised, statutory, provisional) per item (by position in ``items``): the stored
+    dates of a started item; for a waiting one, its limits counted from the latest due date
+    of its prerequisites in the case (promised from their promised dates, statutory from
+    their statutory ones, through chains of waiting items). An item that never started
+    and never will (denied, withdrawn, terminated) has none.
+    """
+    by_matter = {i.matter_version.matter_id: n for n, i in enumerate(items)}
+    memo: dict[int, tuple[date, date, bool] | None] = {}
+
+    def dates(n: int, stack: frozenset[int]) -> tuple[date, date, bool] | None:
+        if n in memo:
+            return memo[n]
+        item = items[n]
+        result: tuple[date, date, bool] | None = None
+        if item.promised_due_on is not None and item.statutory_due_on is not None:
+            result = (item.promised_due_on, item.statutory_due_on, bool(item.provisional))
+        elif item.status not in DEAD_STATUSES:
+            before = [
+                dates(by_matter[d.prerequisite_id], stack | {n})
+                for d in item.matter_version.dependencies.all()
+                if d.prerequisite_id in by_matter
+                and by_matter[d.prerequisite_id] != n
+                and by_matter[d.prerequisite_id] not in stack
+            ]
+            known = [b for b in before if b is not None]
+            if known:
+                version = item.matter_version
+                promised_days, statutory_days = item_limits(item)
+                # rule: day 0 is the day the prerequisite is met (domain.md §4.2 item 1)
+                common = {"region": region, "count_start": False, "pauses": ()}
+                promised = _due(
+                    max(k[0] for k in known),
+                    promised_days,
+                    _unit(version.promised_limit_unit),
+                    **common,
+                )
+                statutory = _due(
+                    max(k[1] for k in known),
+                    statutory_days,
+                    _unit(version.statutory_limit_unit),
+                    **common,
+                )
+                result = (
+                    promised.due_on,
+                    statutory.due_on,
+                    promised.provisional or statutory.provisional or any(k[2] for k in known),
+                )
+        memo[n] = result
+        return result
+
+    out = {}
+    for n in range(len(items)):
+        got = dates(n, frozenset())
+        if got is not None:
+            out[n] = got
+    return out
+
+
 def case_due_dates(
     case: Case, items: Sequence[CaseItem], *, on: date
 ) -> tuple[date | None, date | None, bool]:
     """
-    (promised, statutory, provisional) due dates of the whole bundle.
+    (promised, statutory, provisional) due dates of the whole bundle, over EVERY item:
+    started ones by their stored dates, waiting ones projected from their prerequisites
+    (``item_projected_due_dates``).
 
     With an overall promised limit the bundle's clock runs from acceptance, stopped while any
     item is paused and extended by the longest approved extension; without one it is the
     latest promised date of its items. The statutory date is the latest of the items'.
+    # rule: a promise never exceeds the law (承诺时限 ≤ 法定时限, 国务院令716 第6条;
+    # domain.md §3.4 item 5): a bundle promise reaching past the statutory date is cut to it,
+    # so the promised date is never after the statutory one.
     """
-    started = [i for i in items if i.promised_due_on is not None]
-    statutory = max((i.statutory_due_on for i in started), default=None)
-    provisional = any(i.provisional for i in started)
+    region = region_of(case)
+    projected = list(item_projected_due_dates(items, region=region).values())
+    statutory = max((p[1] for p in projected), default=None)
+    provisional = any(p[2] for p in projected)
     bundle = case.bundle
     if bundle.promised_limit and case.accepted_on is not None:
         limit = bundle.promised_limit
@@ -178,9 +251,13 @@ def case_due_dates(
         periods = merge_periods(
             p for i in items if i.pk for p in pauses_as_periods(i.pauses.all(), on=on)
         )
-        result = due_date(case.accepted_on, limit, region_code=region_of(case), pauses=periods)
-        return result.due_on, statutory, provisional or result.provisional
-    promised = max((i.promised_due_on for i in started), default=None)
+        result = due_date(case.accepted_on, limit, region_code=region, pauses=periods)
+        promised: date | None = result.due_on
+        provisional = provisional or result.provisional
+    else:
+        promised = max((p[0] for p in projected), default=None)
+    if promised is not None and statutory is not None and promised > statutory:
+        promised = statutory
     return promised, statutory, provisional
 
 

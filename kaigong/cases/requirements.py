@@ -7,19 +7,17 @@ the optional ones chosen) and the project's situation (answers and facts):
 * Form: one JSON Schema property per field-dictionary key, however many matters ask for
   it; required when any applicable matter requires it; where constraints differ the
   strictest wins (largest minimum, smallest maximum and maxLength, common choices).
-* Materials: one entry per material of the master list; required when any applicable
-  matter requires it; deferrable (容缺) only when every matter requiring it allows that;
-  replaceable by a commitment (告知承诺) only when every such matter allows it; a held
-  certificate of any listed type replaces the upload (免提交); the strictest size limit
-  and the common file formats apply.
+* Materials: the merged list of the one applicability engine (``catalog.applicability``,
+  whose rules the guide shows too): ``MaterialNeed`` is its ``MergedMaterial``.
 
-Reads only the (prefetched) catalogue rows it is given; writes nothing.
+Which fields and materials apply is decided there; this module turns the merged fields
+into a JSON Schema and checks data against it. Reads only the (prefetched) catalogue rows
+it is given; writes nothing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -29,9 +27,16 @@ from django.utils.translation import gettext as _
 from jsonschema import Draft202012Validator, FormatChecker
 
 from kaigong.accounts.validators import validate_resident_id, validate_uscc
-from kaigong.catalog.conditions import evaluate_condition
-from kaigong.catalog.constants import FieldType, Necessity
+from kaigong.catalog.applicability import (
+    FieldSpecSnap,
+    MergedField,
+    MergedMaterial,
+    merge_fields,
+    merge_materials,
+)
+from kaigong.catalog.constants import FieldType
 from kaigong.catalog.models import FieldSpec, MatterVersion
+from kaigong.catalog.selectors import version_snapshot
 
 PATTERNS = {
     # a mobile (11 digits) or a landline with its area code and an optional extension
@@ -49,7 +54,7 @@ def _number(value: Decimal | None) -> int | float | None:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def field_schema(spec: FieldSpec) -> dict[str, Any]:
+def field_schema(spec: FieldSpec | FieldSpecSnap) -> dict[str, Any]:
     """The JSON Schema of one dictionary field."""
     kind = spec.field_type
     schema: dict[str, Any] = {"title": spec.label}
@@ -101,8 +106,28 @@ def merge_property(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def _applies(condition: Mapping | None, answers: Mapping, facts: Mapping) -> bool:
-    return not condition or evaluate_condition(condition, answers=answers, facts=facts)
+def merged_form_schema(
+    fields: Sequence[MergedField], *, defaults: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """The merged fields (``catalog.applicability.merge_fields``) as a JSON Schema."""
+    properties: dict[str, dict[str, Any]] = {}
+    for merged in fields:
+        schema: dict[str, Any] | None = None
+        for spec in merged.specs:
+            one = field_schema(spec)
+            schema = one if schema is None else merge_property(schema, one)
+        assert schema is not None  # a merged field has at least one use
+        if defaults and merged.key in defaults and defaults[merged.key] not in (None, ""):
+            schema["default"] = defaults[merged.key]
+        schema["x-matters"] = list(merged.matters)
+        properties[merged.key] = schema
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "type": "object",
+        "properties": properties,
+        "required": [f.key for f in fields if f.required],
+        "additionalProperties": False,
+    }
 
 
 def form_schema(
@@ -112,37 +137,9 @@ def form_schema(
     facts: Mapping[str, Any],
     defaults: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The merged form of ``versions`` as a JSON Schema (draft 2020-12)."""
-    properties: dict[str, dict[str, Any]] = {}
-    order: dict[str, tuple[int, int]] = {}
-    asked_by: dict[str, list[str]] = {}
-    required: set[str] = set()
-    for index, version in enumerate(versions):
-        for matter_field in version.fields.all():
-            if not _applies(matter_field.condition, answers, facts):
-                continue
-            spec = matter_field.field
-            schema = field_schema(spec)
-            key = spec.key
-            properties[key] = (
-                merge_property(properties[key], schema) if key in properties else schema
-            )
-            order.setdefault(key, (index, matter_field.order))
-            asked_by.setdefault(key, []).append(version.matter.code)
-            if matter_field.required:
-                required.add(key)
-            if defaults and key in defaults and defaults[key] not in (None, ""):
-                properties[key]["default"] = defaults[key]
-    for key, codes in asked_by.items():
-        properties[key]["x-matters"] = codes
-    keys = sorted(properties, key=lambda k: order[k])
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "type": "object",
-        "properties": {k: properties[k] for k in keys},
-        "required": [k for k in keys if k in required],
-        "additionalProperties": False,
-    }
+    """The merged form of ``versions`` as a JSON Schema (draft 2020-12); ``answers`` effective."""
+    snaps = [version_snapshot(v) for v in versions]
+    return merged_form_schema(merge_fields(snaps, answers=answers, facts=facts), defaults=defaults)
 
 
 def form_errors(schema: Mapping[str, Any], data: Any, *, partial: bool) -> list[dict[str, str]]:
@@ -186,67 +183,19 @@ def _identifier_errors(schema: Mapping[str, Any], data: Mapping) -> list[dict[st
     return errors
 
 
-@dataclass
-class MaterialNeed:
-    """One material of the merged list."""
-
-    material_id: int
-    code: str
-    name: str
-    required: bool
-    deferrable: bool
-    commitment_replaces: bool
-    satisfied_by: set[str] = field(default_factory=set)
-    formats: list[str] | None = None  # None: any format
-    max_size_mb: int = 20
-    matters: list[str] = field(default_factory=list)
-    electronic: bool = True
+MaterialNeed = MergedMaterial  # one material of the merged list (catalog.applicability)
 
 
 def material_needs(
-    versions: Iterable[MatterVersion], *, answers: Mapping[str, Any], facts: Mapping[str, Any]
+    versions: Iterable[MatterVersion],
+    *,
+    answers: Mapping[str, Any],
+    facts: Mapping[str, Any],
+    held_certificate_types: Iterable[str] = (),
 ) -> list[MaterialNeed]:
-    """The merged material list of ``versions`` in catalogue order."""
-    needs: dict[int, MaterialNeed] = {}
-    for version in versions:
-        for req in version.requirements.all():
-            if req.necessity == Necessity.CONDITIONAL and not _applies(
-                req.condition, answers, facts
-            ):
-                continue
-            required = req.necessity != Necessity.OPTIONAL
-            replaces = req.commitment_replaces and version.commitment_allowed
-            formats = [f.lower() for f in req.formats] or None
-            need = needs.get(req.material_id)
-            if need is None:
-                need = needs[req.material_id] = MaterialNeed(
-                    material_id=req.material_id,
-                    code=req.material.code,
-                    name=req.material.name,
-                    required=required,
-                    deferrable=req.deferrable or not required,
-                    commitment_replaces=replaces or not required,
-                    formats=formats,
-                    max_size_mb=req.max_size_mb,
-                    electronic=req.electronic,
-                )
-            else:
-                need.required = need.required or required
-                if required:
-                    need.deferrable = need.deferrable and req.deferrable
-                    need.commitment_replaces = need.commitment_replaces and replaces
-                need.max_size_mb = min(need.max_size_mb, req.max_size_mb)
-                if formats is not None:
-                    need.formats = (
-                        formats
-                        if need.formats is None
-                        else [f for f in need.formats if f in formats]
-                    )
-            if req.satisfied_by_id is not None:
-                need.satisfied_by.add(req.satisfied_by.code)
-            need.matters.append(version.matter.code)
-    for need in needs.values():
-        if not need.required:
-            need.deferrable = False
-            need.commitment_replaces = False
-    return list(needs.values())
+    """The merged material list of ``versions`` in their order; ``answers`` effective."""
+    snaps = [version_snapshot(v) for v in versions]
+    materials, _before = merge_materials(
+        snaps, answers=answers, facts=facts, held_certificate_types=held_certificate_types
+    )
+    return materials

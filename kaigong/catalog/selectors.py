@@ -16,6 +16,16 @@ from decimal import Decimal
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from kaigong.catalog.applicability import (
+    BundleSnap,
+    CatalogueSnapshot,
+    FieldSpecSnap,
+    FieldUseSnap,
+    ItemSnap,
+    QuestionSnap,
+    RequirementSnap,
+    VersionSnap,
+)
 from kaigong.catalog.constants import VersionStatus
 from kaigong.catalog.models import (
     Bundle,
@@ -25,8 +35,10 @@ from kaigong.catalog.models import (
     Matter,
     MatterField,
     MatterVersion,
+    Question,
 )
 from kaigong.core.exceptions import NotFound
+from kaigong.core.request_cache import request_cached
 
 
 def _version_queryset() -> QuerySet[MatterVersion]:
@@ -167,3 +179,104 @@ def bundle_detail(code: str, *, on: date) -> Bundle:
         else None
     )
     return bundle
+
+
+# --- the applicability snapshot ---------------------------------------------------------------
+
+
+def version_snapshot(version: MatterVersion) -> VersionSnap:
+    """A version (its requirements and fields prefetched) as plain rows."""
+    return VersionSnap(
+        matter_id=version.matter_id,
+        matter_code=version.matter.code,
+        name=version.name,
+        version=version.version,
+        commitment_allowed=version.commitment_allowed,
+        requirements=tuple(
+            RequirementSnap(
+                material_id=r.material_id,
+                material_code=r.material.code,
+                material_name=r.material.name,
+                necessity=r.necessity,
+                condition=r.condition or {},
+                deferrable=r.deferrable,
+                commitment_replaces=r.commitment_replaces,
+                satisfied_by=r.satisfied_by.code if r.satisfied_by_id else "",
+                satisfied_by_name=r.satisfied_by.name if r.satisfied_by_id else "",
+                original_copies=r.original_copies,
+                copy_copies=r.copy_copies,
+                electronic=r.electronic,
+                formats=tuple(r.formats or ()),
+                max_size_mb=r.max_size_mb,
+                order=r.order,
+            )
+            for r in version.requirements.all()
+        ),
+        fields=tuple(
+            FieldUseSnap(
+                spec=FieldSpecSnap(
+                    key=f.field.key,
+                    label=f.field.label,
+                    field_type=f.field.field_type,
+                    choices=tuple(f.field.choices or ()),
+                    unit=f.field.unit,
+                    max_length=f.field.max_length,
+                    minimum=f.field.minimum,
+                    maximum=f.field.maximum,
+                    pattern=f.field.pattern,
+                    help_text_zh=f.field.help_text_zh,
+                    project_attribute=f.field.project_attribute,
+                ),
+                required=f.required,
+                condition=f.condition or {},
+                order=f.order,
+            )
+            for f in version.fields.all()
+        ),
+    )
+
+
+def bundle_snapshot(bundle: Bundle) -> BundleSnap:
+    return BundleSnap(
+        code=bundle.code,
+        name=bundle.name,
+        items=tuple(
+            ItemSnap(
+                matter_id=i.matter_id,
+                mandatory=i.mandatory,
+                condition=i.condition or {},
+                order=i.order,
+            )
+            for i in bundle.items.all()
+        ),
+    )
+
+
+def question_snapshots(questions: Iterable[Question] | None = None) -> tuple[QuestionSnap, ...]:
+    """The questions as plain rows; every question (once per request) when not given."""
+    if questions is None:
+        # perf: the questions are read once per request (the window asks several times)
+        return request_cached(
+            ("catalog", "question_snapshots"),
+            lambda: question_snapshots(list(Question.objects.order_by("order", "code"))),
+        )
+    return tuple(
+        QuestionSnap(code=q.code, ask_when=q.ask_when or {}, order=q.order) for q in questions
+    )
+
+
+def catalogue_snapshot(
+    *,
+    versions: Iterable[MatterVersion],
+    bundles: Iterable[Bundle] = (),
+    questions: Iterable[Question] | None = None,
+) -> CatalogueSnapshot:
+    """
+    The applicability snapshot of loaded rows (``_version_queryset`` prefetches what it
+    reads; ``questions`` None: every question, one query).
+    """
+    return CatalogueSnapshot(
+        versions={v.matter_id: version_snapshot(v) for v in versions},
+        questions=question_snapshots(questions),
+        bundles=tuple(bundle_snapshot(b) for b in bundles),
+    )

@@ -8,9 +8,19 @@ class CertificatesConfig(AppConfig):
     verbose_name = _("Certificates")
 
     def ready(self) -> None:
-        from kaigong.projects.hooks import set_held_certificate_types_provider
+        from kaigong.projects.hooks import (
+            set_certificate_holds_provider,
+            set_held_certificate_types_provider,
+        )
 
-        from .selectors import held_certificate_type_codes
+        from .selectors import certificate_holds_for_project, held_certificate_type_codes
 
         # 免提交: the guide marks materials a held certificate replaces (projects/hooks.py)
         set_held_certificate_types_provider(held_certificate_type_codes)
+        # 已出证 only when all are released: the track page names the held ones and why
+        set_certificate_holds_provider(
+            lambda project: [
+                {"name": h.certificate_type, "reasons": h.reasons()}
+                for h in certificate_holds_for_project(project)
+            ]
+        )

@@ -170,3 +170,69 @@ def joint_issuance_rule_get(bundle: Bundle, public_id: UUID | str) -> JointIssua
         )
     except (JointIssuanceRule.DoesNotExist, ValueError, ValidationError):
         raise NotFound() from None
+
+
+@dataclass(frozen=True)
+class CertificateHold:
+    """A certificate still held (not released), and why (多证联发 condition, 容缺 materials)."""
+
+    certificate_type: str  # the type's name
+    case_public_id: UUID | None
+    case_item_id: int | None
+    matter_name: str
+    condition: str  # the joint-issuance condition it waits for ("" for none)
+    evidence_required: str
+    deferred_materials: bool  # it waits for deferred 容缺 materials of its item
+
+    def reasons(self) -> list[str]:
+        """The reasons in the holder's words (Chinese through gettext)."""
+        from django.utils.translation import gettext as _
+
+        reasons = []
+        if self.condition:
+            reasons.append(
+                _("Held until the joint-issuance condition “%(condition)s” is met.")
+                % {"condition": self.condition}
+            )
+        if self.deferred_materials:
+            reasons.append(_("Held until the deferred materials (容缺) arrive."))
+        if not reasons:
+            reasons.append(_("Held until the bundle's certificates are released together."))
+        return reasons
+
+
+def _holds(qs: QuerySet[Certificate]) -> list[CertificateHold]:
+    rows = (
+        qs.filter(status=CertificateStatus.HELD)
+        .select_related("certificate_type", "hold_rule", "matter_version")
+        .order_by("case_item_id", "certificate_type__code", "id")
+    )
+    return [
+        CertificateHold(
+            certificate_type=c.certificate_type.name,
+            case_public_id=c.case_public_id,
+            case_item_id=c.case_item_id,
+            matter_name=c.matter_version.name if c.matter_version_id else "",
+            condition=c.hold_rule.condition_name if c.hold_rule_id else "",
+            evidence_required=c.hold_rule.evidence_required if c.hold_rule_id else "",
+            deferred_materials=c.hold_deferred_materials,
+        )
+        for c in rows
+    ]
+
+
+def certificate_holds_for_case(case_public_id: UUID) -> list[CertificateHold]:
+    """The case's certificates that are still held, and why; empty when all are released."""
+    return _holds(Certificate.objects.filter(case_public_id=case_public_id))
+
+
+def certificate_holds_for_project(project) -> list[CertificateHold]:
+    """The project's certificates that are still held, and why."""
+    return _holds(Certificate.objects.filter(project=project))
+
+
+def certificate_held_exists(case_public_id: UUID) -> bool:
+    """Whether any certificate of the case is still held (the case is not 已出证 yet)."""
+    return Certificate.objects.filter(
+        case_public_id=case_public_id, status=CertificateStatus.HELD
+    ).exists()

@@ -12,13 +12,12 @@ shows are computed here, never typed: the number of materials listed per matter
 沂南's five municipal matters: 16 → 10, seeds/000), and how many remain to upload once held
 certificates replace some (免提交).
 
-Rules:
-- A bundle item applies when its condition holds for the answers and facts (情形引导);
-  an answer counts only while its question is still asked (``ask_when``).
-- A material requirement applies when it is required or optional, or conditional and its
-  condition holds. Merged materials keep every matter that needs them.
-- A merged material may be deferred (容缺) only when every matter that needs it allows that
-  (# rule: 容缺 only for secondary materials the matter marks deferrable; domain.md §5.2).
+What applies is decided by the one engine, ``catalog.applicability`` (which matters, which
+questions, the merged materials with 免提交 / 容缺 / 告知承诺, the counts before and after
+merging); the window and the case checks ask the same engine (``cases.applicable``), so
+the guide never promises what the window refuses. This module only presents its answer:
+
+- Merged materials are listed in the order of the first matter needing them (by stage).
 - Key projects (重点项目绿色通道) shorten promised limits by the bundle's factor, rounded up
   (# rule: 高明 48 × 0.7 → 34; DESIGN.md §5), through ``catalog.selectors.key_project_limit``.
 """
@@ -34,10 +33,17 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
-from kaigong.catalog.conditions import condition_question_codes, evaluate_condition
-from kaigong.catalog.constants import DependencyKind, LimitUnit, Necessity
+from kaigong.catalog import applicability as engine
+from kaigong.catalog.constants import DependencyKind, LimitUnit
 from kaigong.catalog.models import Question
-from kaigong.catalog.selectors import bundle_list, key_project_limit, matter_versions_in_force
+from kaigong.catalog.selectors import (
+    bundle_list,
+    catalogue_snapshot,
+    key_project_limit,
+    matter_versions_in_force,
+    question_snapshots,
+    version_snapshot,
+)
 from kaigong.core.clock import local_date
 from kaigong.core.exceptions import InvalidInput
 
@@ -186,13 +192,7 @@ def effective_answers(
     questions: Sequence[Question], answers: Mapping[str, Any], facts: Mapping[str, Any]
 ) -> dict[str, Any]:
     """The answers that count: those whose question is still asked, in question order."""
-    kept: dict[str, Any] = {}
-    for question in questions:
-        if question.code not in answers:
-            continue
-        if evaluate_condition(question.ask_when or {}, answers=kept, facts=facts):
-            kept[question.code] = answers[question.code]
-    return kept
+    return engine.effective_answers(question_snapshots(questions), answers, facts)
 
 
 def _stage_of(version: MatterVersion, bundle: Bundle) -> tuple[str, str, int]:
@@ -202,24 +202,34 @@ def _stage_of(version: MatterVersion, bundle: Bundle) -> tuple[str, str, int]:
     return (stage.code, stage.name, stage.order * 10 + stage.national_stage)
 
 
-def _bundle_question_codes(bundle: Bundle, versions: Mapping[int, MatterVersion]) -> set[str]:
-    """Questions the bundle's conditions refer to (memoised per loaded bundle row)."""
-    cached = getattr(bundle, "_kaigong_question_codes", None)
-    if cached is not None and cached[0] is versions:
-        return cached[1]
-    codes: set[str] = set()
-    for item in bundle.items.all():
-        codes |= condition_question_codes(item.condition)
-        version = versions.get(item.matter_id)
-        if version is not None:
-            for requirement in version.requirements.all():
-                codes |= condition_question_codes(requirement.condition)
-    bundle._kaigong_question_codes = (versions, codes)
-    return codes
-
-
 def _factor_text(factor: Decimal | None) -> str | None:
     return None if factor is None else str(factor)
+
+
+def guide_applicability(
+    *,
+    bundles: Sequence[Bundle],
+    versions: Mapping[int, MatterVersion],
+    questions: Sequence[Question],
+    answers: Mapping[str, Any],
+    facts: Mapping[str, Any],
+    held_certificate_types: Iterable[str] = (),
+    matter_codes: Iterable[str] | None = None,
+    snapshot: engine.CatalogueSnapshot | None = None,
+) -> engine.Applicability:
+    """What applies, as the one engine (``catalog.applicability``) answers it."""
+    if snapshot is None:
+        snapshot = catalogue_snapshot(
+            versions=versions.values(), bundles=bundles, questions=questions
+        )
+    return engine.applicability(
+        snapshot,
+        answers=answers,
+        facts=facts,
+        held_certificate_types=held_certificate_types,
+        bundle_codes=[b.code for b in bundles],
+        chosen=matter_codes,
+    )
 
 
 def build_guide(
@@ -232,53 +242,54 @@ def build_guide(
     held_certificate_types: Iterable[str] = (),
     matter_codes: Iterable[str] | None = None,
     on: date,
+    snapshot: engine.CatalogueSnapshot | None = None,
 ) -> Guide:
-    """Compute the guide from loaded rows (no queries once prefetched)."""
-    held = {str(c) for c in held_certificate_types}
-    answers = effective_answers(questions, answers, facts)
-    chosen = set(matter_codes) if matter_codes is not None else None
+    """
+    Present what applies (``catalog.applicability``) as the guide; the decisions (matters,
+    questions, merged materials and their substitutions) are the engine's, never made here.
+    """
+    result = guide_applicability(
+        bundles=bundles,
+        versions=versions,
+        questions=questions,
+        answers=answers,
+        facts=facts,
+        held_certificate_types=held_certificate_types,
+        matter_codes=matter_codes,
+        snapshot=snapshot,
+    )
+    answers = result.answers
     is_key = bool(facts.get("is_key_project"))
+    by_code = {b.code: b for b in bundles}
+    names = {b.code: b.name for b in bundles}
 
     # 1. Which matters apply, from which bundles (a matter in several bundles is listed once).
     applying: dict[int, dict[str, Any]] = {}
-    not_applicable: list[dict[str, str]] = []
-    referenced_questions: set[str] = set()
+    for applies in result.matters:
+        version = versions[applies.matter_id]
+        first = by_code[applies.bundles[0]]
+        item_order = next(
+            (i.order for i in first.items.all() if i.matter_id == applies.matter_id), 0
+        )
+        factors = [
+            by_code[c].key_project_factor
+            for c in applies.bundles
+            if is_key and by_code[c].key_project_factor is not None
+        ]
+        applying[applies.matter_id] = {
+            "version": version,
+            "bundles": [names[c] for c in applies.bundles],
+            "mandatory": applies.mandatory,
+            "factor": min(factors) if factors else None,
+            "stage": _stage_of(version, first),
+            "order": (first.order, item_order),
+        }
+    not_applicable = [
+        {"code": n.matter_code, "name": versions[n.matter_id].name, "bundle": names[n.bundle]}
+        for n in result.not_applicable
+    ]
     guide_bundles: list[GuideBundle] = []
     for bundle in bundles:
-        bundle_codes: list[str] = []
-        referenced_questions |= _bundle_question_codes(bundle, versions)
-        for item in bundle.items.all():
-            version = versions.get(item.matter_id)
-            if version is None:
-                continue  # not in force on this date (or withdrawn)
-            if chosen is not None and version.matter.code not in chosen:
-                continue
-            if not evaluate_condition(item.condition or {}, answers=answers, facts=facts):
-                not_applicable.append(
-                    {"code": version.matter.code, "name": version.name, "bundle": bundle.name}
-                )
-                continue
-            entry = applying.setdefault(
-                item.matter_id,
-                {
-                    "version": version,
-                    "bundles": [],
-                    "mandatory": False,
-                    "factor": None,
-                    "stage": _stage_of(version, bundle),
-                    "order": (bundle.order, item.order),
-                },
-            )
-            entry["bundles"].append(bundle.name)
-            entry["mandatory"] = entry["mandatory"] or item.mandatory
-            if is_key and bundle.key_project_factor is not None:
-                current = entry["factor"]
-                entry["factor"] = (
-                    bundle.key_project_factor
-                    if current is None
-                    else min(current, bundle.key_project_factor)
-                )
-            bundle_codes.append(version.matter.code)
         factor = bundle.key_project_factor if is_key else None
         guide_bundles.append(
             GuideBundle(
@@ -294,60 +305,29 @@ def build_guide(
                     else None
                 ),
                 key_project_factor=_factor_text(factor),
-                matter_codes=bundle_codes,
+                matter_codes=[m.matter_code for m in result.matters if bundle.code in m.bundles],
             )
         )
-    applying_codes = {e["version"].matter.code for e in applying.values()}
+    applying_codes = {m.matter_code for m in result.matters}
 
-    # 2. Matters and the merged material list.
-    materials: dict[int, dict[str, Any]] = {}
+    # 2. Matters (their requirements counted by the engine's rule).
+    snap = snapshot.versions if snapshot is not None else None
     matters: list[GuideMatter] = []
     services: dict[str, dict[str, Any]] = {}
     edges: list[dict[str, str]] = []
-    requirements_before = 0
+    rows: dict[int, Any] = {}
+    matter_order: dict[str, tuple] = {}
     for matter_id, entry in sorted(
         applying.items(), key=lambda kv: (kv[1]["stage"][2], kv[1]["order"], kv[0])
     ):
         version: MatterVersion = entry["version"]
-        count = 0
+        matter_order[version.matter.code] = (entry["stage"][2], entry["order"], matter_id)
+        version_snap = snap[matter_id] if snap is not None else version_snapshot(version)
+        count = sum(
+            engine.requirement_applies(r, answers, facts) for r in version_snap.requirements
+        )
         for requirement in version.requirements.all():
-            if requirement.necessity == Necessity.CONDITIONAL and not evaluate_condition(
-                requirement.condition or {}, answers=answers, facts=facts
-            ):
-                continue
-            count += 1
-            material = requirement.material
-            merged = materials.setdefault(
-                material.id,
-                {
-                    "material": material,
-                    "matters": [],
-                    "matter_codes": [],
-                    "necessities": set(),
-                    "deferrable": True,
-                    "commitment_replaces": False,
-                    "covered_by": {},
-                    "original_copies": 0,
-                    "copy_copies": 0,
-                    "electronic": True,
-                    "formats": set(),
-                    "order": (entry["stage"][2], requirement.order),
-                },
-            )
-            merged["matters"].append(version.name)
-            merged["matter_codes"].append(version.matter.code)
-            merged["necessities"].add(requirement.necessity)
-            merged["deferrable"] = merged["deferrable"] and requirement.deferrable
-            merged["commitment_replaces"] = (
-                merged["commitment_replaces"] or requirement.commitment_replaces
-            )
-            if requirement.satisfied_by_id and requirement.satisfied_by.code in held:
-                merged["covered_by"][requirement.satisfied_by.code] = requirement.satisfied_by.name
-            merged["original_copies"] = max(merged["original_copies"], requirement.original_copies)
-            merged["copy_copies"] = max(merged["copy_copies"], requirement.copy_copies)
-            merged["electronic"] = merged["electronic"] and requirement.electronic
-            merged["formats"] |= set(requirement.formats or [])
-        requirements_before += count
+            rows.setdefault(requirement.material_id, requirement.material)
         for service in version.intermediary_services or []:
             if not isinstance(service, Mapping) or not service.get("name"):
                 continue
@@ -425,32 +405,31 @@ def build_guide(
                 material_count=count,
             )
         )
+    matter_names = {m.code: m.name for m in matters}
+
+    # 3. The merged materials, as the engine merged them, in the guide's matter order.
+    def _material_key(m: engine.MergedMaterial) -> tuple:
+        return (min(matter_order[c] for c in m.matters), m.code)
 
     merged_materials = [
         GuideMaterial(
-            material_id=m["material"].id,
-            code=m["material"].code,
-            name=m["material"].name,
-            source_channel=str(m["material"].get_source_channel_display()),
-            issuing_body=m["material"].issuing_body,
-            matters=m["matters"],
-            matter_codes=m["matter_codes"],
-            necessity=(
-                Necessity.REQUIRED
-                if Necessity.REQUIRED in m["necessities"]
-                else Necessity.CONDITIONAL
-                if Necessity.CONDITIONAL in m["necessities"]
-                else Necessity.OPTIONAL
-            ),
-            deferrable=m["deferrable"],
-            commitment_replaces=m["commitment_replaces"],
-            covered_by=sorted(m["covered_by"].values()),
-            original_copies=m["original_copies"],
-            copy_copies=m["copy_copies"],
-            electronic=m["electronic"],
-            formats=sorted(m["formats"]),
+            material_id=m.material_id,
+            code=m.code,
+            name=m.name,
+            source_channel=str(rows[m.material_id].get_source_channel_display()),
+            issuing_body=rows[m.material_id].issuing_body,
+            matters=[matter_names[c] for c in m.matters],
+            matter_codes=list(m.matters),
+            necessity=m.necessity,
+            deferrable=m.deferrable,
+            commitment_replaces=m.commitment_replaces,
+            covered_by=sorted(m.satisfied_by_names[c] for c in m.exempt_by),
+            original_copies=m.original_copies,
+            copy_copies=m.copy_copies,
+            electronic=m.electronic,
+            formats=list(m.formats or ()),
         )
-        for m in sorted(materials.values(), key=lambda m: (m["order"], m["material"].code))
+        for m in sorted(result.materials, key=_material_key)
     ]
 
     stages: dict[str, GuideStage] = {}
@@ -463,20 +442,7 @@ def build_guide(
         )
         stage.matters.append(matter)
 
-    # Follow-up questions (asked when a relevant one was answered so) belong in too.
-    relevant = referenced_questions | set(answers)
-    grew = True
-    while grew:
-        grew = False
-        for q in questions:
-            if q.code not in relevant and condition_question_codes(q.ask_when) & relevant:
-                relevant.add(q.code)
-                grew = True
-    asked = [
-        q
-        for q in questions
-        if q.code in relevant and evaluate_condition(q.ask_when or {}, answers=answers, facts=facts)
-    ]
+    by_question = {q.code: q for q in questions}
     guide_questions = [
         GuideQuestion(
             code=q.code,
@@ -487,7 +453,7 @@ def build_guide(
             answer=answers.get(q.code),
             answered=q.code in answers,
         )
-        for q in asked
+        for q in (by_question[c] for c in result.questions)
     ]
     return Guide(
         on=on.isoformat(),
@@ -497,10 +463,10 @@ def build_guide(
         matters=matters,
         not_applicable=not_applicable,
         materials=merged_materials,
-        materials_before=requirements_before,
-        materials_after=len(merged_materials),
-        materials_to_upload=sum(1 for m in merged_materials if not m.covered_by),
-        materials_deferrable=sum(1 for m in merged_materials if m.deferrable),
+        materials_before=result.materials_before,
+        materials_after=result.materials_after,
+        materials_to_upload=sum(1 for m in result.materials if not m.exempt),
+        materials_deferrable=sum(1 for m in result.materials if m.deferrable),
         intermediary_services=list(services.values()),
         dependencies=edges,
         questions=guide_questions,
@@ -571,7 +537,9 @@ def _memoised(key: tuple, load):
     return _memo[key]
 
 
-def _catalogue_rows(on: date) -> tuple[list[Bundle], dict[int, MatterVersion], list[Question]]:
+def _catalogue_rows(
+    on: date,
+) -> tuple[list[Bundle], dict[int, MatterVersion], list[Question], engine.CatalogueSnapshot]:
     fingerprint = catalogue_fingerprint()
     bundles = _memoised(("bundles", fingerprint), lambda: list(bundle_list(active_only=True)))
 
@@ -579,13 +547,17 @@ def _catalogue_rows(on: date) -> tuple[list[Bundle], dict[int, MatterVersion], l
         ids = {item.matter_id for bundle in bundles for item in bundle.items.all()}
         return matter_versions_in_force(on=on, matter_ids=ids) if ids else {}
 
-    return (
-        bundles,
-        _memoised(("versions", fingerprint, on), versions),
-        _memoised(
-            ("questions", fingerprint), lambda: list(Question.objects.order_by("order", "code"))
+    in_force = _memoised(("versions", fingerprint, on), versions)
+    questions = _memoised(
+        ("questions", fingerprint), lambda: list(Question.objects.order_by("order", "code"))
+    )
+    snapshot = _memoised(
+        ("snapshot", fingerprint, on),
+        lambda: catalogue_snapshot(
+            versions=in_force.values(), bundles=bundles, questions=questions
         ),
     )
+    return bundles, in_force, questions, snapshot
 
 
 def guide_bundles_for(
@@ -622,9 +594,10 @@ def project_guide(
 ) -> Guide:
     """Load the catalogue rows for ``project`` (constant query count) and build its guide."""
     on = on or local_date()
-    active, versions, questions = _catalogue_rows(on)
+    active, versions, questions, snapshot = _catalogue_rows(on)
     bundles = guide_bundles_for(project, bundle_codes, active=active)
     return build_guide(
+        snapshot=snapshot,
         bundles=bundles,
         versions=versions,
         questions=questions,

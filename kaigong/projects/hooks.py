@@ -68,3 +68,23 @@ def case_actuals(project: Any) -> dict[str, dict[str, Any]]:
                 "status": row.get("status_label") or row.get("status"),
             }
     return actuals
+
+
+# --- Certificates still held (the track page says which and why) ---------------------------
+# The certificates app registers, in its AppConfig.ready(), a function returning, for a
+# project, one dict per certificate still held: {"name": type name, "reasons": [text]}.
+CertificateHoldsProvider = Callable[[Any], list[Mapping[str, Any]]]
+
+_holds_provider: CertificateHoldsProvider | None = None
+
+
+def set_certificate_holds_provider(fn: CertificateHoldsProvider | None) -> None:
+    global _holds_provider
+    _holds_provider = fn
+
+
+def certificate_holds(project: Any) -> list[Mapping[str, Any]]:
+    """Certificates of the project not yet released, with why; empty without a provider."""
+    if _holds_provider is None:
+        return []
+    return list(_holds_provider(project))

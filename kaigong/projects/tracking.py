@@ -2,7 +2,8 @@
 What the public tracking page (服务专码, /track/{token}/) may tell a stranger's phone.
 
 Only progress: the names of the materials submitted, each matter's status, due date and
-warning colour, the next steps and the materials still to prepare. Never a person's name
+warning colour, the next steps, the materials still to prepare and the certificates still
+held (type name and why, never an identifier). Never a person's name
 or phone, no files, no opinions, no identifiers beyond the project's name. The payload is
 built from an explicit list of keys (``TRACK_KEYS``) so that nothing else can slip in.
 """
@@ -15,12 +16,20 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from .guide import project_guide
-from .hooks import case_progress
+from .hooks import case_progress, certificate_holds
 from .models import Project, ServiceCode
 from .selectors import enterprise_project_list
 
 TRACK_KEYS = ("scope", "projects")
-PROJECT_KEYS = ("name", "matters", "submitted_materials", "next_steps", "materials_to_prepare")
+PROJECT_KEYS = (
+    "name",
+    "matters",
+    "submitted_materials",
+    "next_steps",
+    "materials_to_prepare",
+    "certificates_held",
+)
+HOLD_KEYS = ("name", "reasons")
 MATTER_KEYS = ("name", "department", "status", "due_on", "warning")
 WARNINGS = ("green", "yellow", "red", "")
 
@@ -59,6 +68,11 @@ def _project_progress(project: Project) -> dict[str, Any]:
         "submitted_materials": submitted,
         "next_steps": next_steps,
         "materials_to_prepare": to_prepare,
+        # 已出证 only when every certificate is released: the held ones, named, with why
+        "certificates_held": [
+            {"name": str(h.get("name", "")), "reasons": [str(r) for r in h.get("reasons", [])]}
+            for h in certificate_holds(project)
+        ],
     }
 
 

@@ -21,6 +21,7 @@ from rest_framework.settings import api_settings
 
 from kaigong.cases.applicable import case_form_schema, case_material_needs
 from kaigong.cases.hashing import request_fingerprint
+from kaigong.cases.holds import case_certificate_holds
 from kaigong.cases.models import Case
 from kaigong.cases.selectors import (
     case_actions_for,
@@ -117,6 +118,7 @@ def case_detail(case: Case) -> dict:
         "form_data": case.form_data or {},
         "actions": case_actions_for(case),
         "items": case_item_progress(case),
+        "certificates_held": case_certificate_holds(case),
     }
 
 

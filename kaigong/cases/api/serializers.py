@@ -219,12 +219,30 @@ class CaseOutputSerializer(serializers.Serializer):
         return sorted(m.code for m in case.matters.all())
 
 
+class HeldCertificateOutputSerializer(serializers.Serializer):
+    """A certificate of the case still held, and why (``cases.holds``)."""
+
+    certificate_type = serializers.CharField()
+    matter = serializers.CharField()
+    condition = serializers.CharField(help_text="The joint-issuance condition it waits for.")
+    evidence_required = serializers.CharField()
+    deferred_materials = serializers.ListField(
+        child=serializers.CharField(), help_text="Deferred (容缺) materials it waits for."
+    )
+    reasons = serializers.ListField(child=serializers.CharField())
+
+
 class CaseDetailOutputSerializer(CaseOutputSerializer):
     form_data = serializers.DictField()
     actions = serializers.ListField(
         child=serializers.CharField(), help_text=_("Actions the status allows (buttons).")
     )
     items = ItemProgressOutputSerializer(many=True)
+    certificates_held = HeldCertificateOutputSerializer(
+        many=True,
+        help_text="Certificates not yet released, with the reasons; the case is issued "
+        "(已出证) only when this is empty.",
+    )
 
 
 class CaseFormOutputSerializer(serializers.Serializer):

@@ -164,8 +164,9 @@ class Case(BaseModel):
                 fields=["number"], condition=~Q(number=""), name="case_number_unique"
             ),
             models.CheckConstraint(
+                # a draft withdrawn before submission never got a number (no gaps)
                 name="case_numbered_once_submitted",
-                condition=Q(status=CaseStatus.DRAFT) | ~Q(number=""),
+                condition=Q(status__in=[CaseStatus.DRAFT, CaseStatus.WITHDRAWN]) | ~Q(number=""),
             ),
             models.CheckConstraint(
                 name="case_accepted_has_acceptance",

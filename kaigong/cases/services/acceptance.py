@@ -239,6 +239,8 @@ def case_accept(
             "deemed_accepted": deemed,
             "deferred": deferral.materials if deferral else [],
             "undertaking": undertaking.materials if undertaking else [],
+            # 免提交: required materials no upload was needed for (a held certificate)
+            "exempt": {n.code: list(n.exempt_by) for n in needs if n.required and n.exempt},
             "items": [
                 {
                     "item": str(i.public_id),

@@ -65,7 +65,9 @@ def case_dues_refresh(
     if locked.status != CaseStatus.ACCEPTED:
         return locked
     items = list(
-        locked.items.select_related("matter_version").prefetch_related("pauses").order_by("id")
+        locked.items.select_related("matter_version")
+        .prefetch_related("pauses", "matter_version__dependencies")
+        .order_by("id")
     )
     promised, statutory, provisional = case_due_dates(locked, items, on=on)
     changes = {}

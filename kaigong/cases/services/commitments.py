@@ -9,7 +9,8 @@ replaces listed proofs, verified later). domain.md §5, DESIGN.md §4 rules 4–
   A lapsed commitment halts the case, terminates its open items and is recorded against
   the enterprise (credit record + standing "watch").
 * 告知承诺: only proofs the matter lets a commitment replace, not for dishonest
-  enterprises; verified by its due date; a failed verification is a breach as above.
+  enterprises; verified by its due date; a failed verification is a breach as above and
+  revokes the certificates of the items that relied on it (``_revoke_results``).
 """
 
 from __future__ import annotations
@@ -264,13 +265,89 @@ def commitment_breach_check(*, on: date | None = None, actor: Any = None) -> lis
     return breached
 
 
+def _revoke_results(*, commitment: Commitment, actor: Any, note: str) -> None:
+    """
+    A failed 告知承诺 verification revokes the result (DESIGN.md §4 rule 5), now, in this
+    transaction: the certificates of every item whose matter needs a material the
+    commitment replaced, through ``certificates.services`` (handover). Items of the case
+    whose matter relies on a revoked item, and certificates issued on the basis of a
+    revoked one, are flagged (event, verification). The enterprise and every department
+    concerned are told in their inbox. (The credit record is ``_breach``'s.)
+    """
+    from kaigong.cases.services import handover
+    from kaigong.core.services import notification_send
+
+    case = commitment.case
+    codes = set(commitment.material_codes)
+    items = list(
+        case.items.select_related("matter_version__matter", "department").prefetch_related(
+            "matter_version__requirements__material", "matter_version__dependencies"
+        )
+    )
+    relied = [
+        i for i in items if codes & {r.material.code for r in i.matter_version.requirements.all()}
+    ]
+    relied_matters = {i.matter_version.matter_id for i in relied}
+    dependant_items = [
+        i
+        for i in items
+        if i not in relied
+        and relied_matters & {d.prerequisite_id for d in i.matter_version.dependencies.all()}
+    ]
+    revocations = handover.revoke_for_items(
+        case_item_ids=[i.pk for i in relied],
+        reason=gettext("告知承诺 verification failed: %(note)s") % {"note": note},
+        actor=actor,
+    )
+    flagged = sorted({d.identifier for r in revocations for d in r.dependants})
+    case_event_record(
+        case=case,
+        kind=EventKind.COMMITMENT_VERIFIED,
+        actor=actor,
+        data={
+            "commitment": str(commitment.public_id),
+            "passed": False,
+            "note": note,
+            "revoked": [r.certificate.identifier for r in revocations],
+            "items": [i.matter_version.matter.code for i in relied],
+            "dependant_items": [i.matter_version.matter.code for i in dependant_items],
+            "dependant_certificates": flagged,
+        },
+    )
+    names = "、".join(r.certificate.certificate_type.name for r in revocations)
+    body = gettext("Case %(number)s: %(note)s") % {"number": case.number, "note": note}
+    if names:
+        body += " " + gettext("Revoked: %(names)s.") % {"names": names}
+    link = f"/cases/{case.public_id}/"
+    notification_send(
+        kind="commitment_failed",
+        title=gettext("A commitment (告知承诺) failed its verification"),
+        body=body,
+        link=link,
+        enterprise=case.enterprise,
+    )
+    departments = {i.department_id: i.department for i in [*relied, *dependant_items]}
+    for revocation in revocations:
+        departments.setdefault(revocation.certificate.issuer_id, revocation.certificate.issuer)
+    for department in departments.values():
+        notification_send(
+            kind="commitment_failed",
+            title=gettext("A commitment (告知承诺) failed its verification"),
+            body=body,
+            link=link,
+            department=department,
+        )
+
+
 @transaction.atomic
 def commitment_verify(
     *, commitment: Commitment, actor: Any, passed: bool, note: str = ""
 ) -> Commitment:
     """
     Record the verification of a 告知承诺 commitment. Failed: a breach (credit record,
-    case halted if still open) and an outbox event so the certificate can be revoked.
+    case halted if still open), the certificates of the items that relied on it revoked
+    at once (same transaction), dependants flagged, the enterprise and the departments
+    told; an outbox event for external systems.
 
     Errors: ``permission_denied`` (403), ``commitment_not_pending`` (409).
     """
@@ -288,6 +365,8 @@ def commitment_verify(
         _breach(
             commitment=commitment, actor=actor, kind=CreditRecordKind.FALSE_COMMITMENT, note=note
         )
+        _revoke_results(commitment=commitment, actor=actor, note=note)
+        # for external systems only: the revocation above does not depend on a reader
         outbox_emit(
             topic="case.commitment_failed",
             key=str(commitment.case.public_id),

@@ -5,8 +5,10 @@ Concluding a bundle: exactly once, whichever department finishes last (DESIGN.md
 row lock. The first caller that finds every item concluded moves the case to
 ``concluded`` (the version check makes a second attempt fail) and hands every result to
 certificates in ONE call. When no result waits for deferred 容缺 materials the case is
-``issued`` at once; otherwise when the last deferred material arrives
-(services/commitments.py).
+``issued`` at once; otherwise when the last certificate is released: the last deferred
+material arrives (services/commitments.py) or the joint-issuance condition holding some is
+recorded (certificates tell ``case_issue_after_release``). A case is 已出证 only when
+every certificate of it is released.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from kaigong.cases.constants import (
 from kaigong.cases.models import Case
 from kaigong.cases.services import handover
 from kaigong.cases.services._transition import _case_transition, case_lock
+from kaigong.certificates.selectors import certificate_held_exists
 
 
 def _results(case: Case) -> list:
@@ -103,6 +106,10 @@ def case_issue_if_released(*, case: Case, actor: Any, case_locked: bool = False)
     statuses = set(locked.items.values_list("status", flat=True))
     if ItemStatus.APPROVED_DEFERRED in statuses or ItemStatus.APPROVED not in statuses:
         return locked
+    # rule: 已出证 only when every certificate of the case is released (一次出证, 多证联发
+    # held until its condition; DESIGN.md §4 rule 4): a held one keeps the case concluded
+    if certificate_held_exists(locked.public_id):
+        return locked
     return _case_transition(
         case=locked,
         action=CaseAction.ISSUE,
@@ -110,3 +117,13 @@ def case_issue_if_released(*, case: Case, actor: Any, case_locked: bool = False)
         changes={"closed_at": timezone.now()},
         case_locked=True,
     )
+
+
+def case_issue_after_release(case_public_ids: list, actor: Any) -> None:
+    """
+    Certificates were released later (多证联发 condition recorded, 容缺 materials in):
+    issue each of those cases whose certificates are now all released. Registered with
+    ``certificates.hooks`` in ``CasesConfig.ready``; runs in the release's transaction.
+    """
+    for case in Case.objects.filter(public_id__in=case_public_ids, status=CaseStatus.CONCLUDED):
+        case_issue_if_released(case=case, actor=actor)

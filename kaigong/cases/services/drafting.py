@@ -21,9 +21,13 @@ from kaigong.cases.services._idempotency import check_key, idempotency_claim, id
 from kaigong.cases.services._transition import _case_transition, case_lock
 from kaigong.cases.services.events import case_event_record
 from kaigong.cases.workflow import case_next_status
-from kaigong.catalog.conditions import evaluate_condition
+from kaigong.catalog.applicability import ItemSnap, effective_answers, item_applies
 from kaigong.catalog.models import Bundle, Matter
-from kaigong.catalog.selectors import bundle_get_by_code, matter_versions_in_force
+from kaigong.catalog.selectors import (
+    bundle_get_by_code,
+    matter_versions_in_force,
+    question_snapshots,
+)
 from kaigong.core.clock import local_date
 from kaigong.core.exceptions import InvalidInput
 from kaigong.projects.models import Project
@@ -54,11 +58,13 @@ def _chosen_matters(bundle: Bundle, project: Project, matter_codes: Iterable[str
                 for code in unknown
             ],
         )
-    answers, facts = dict(project.answers or {}), project_facts(project)
+    facts = project_facts(project)
+    # the one applicability engine decides, as in the guide (answers still asked only)
+    answers = effective_answers(question_snapshots(), dict(project.answers or {}), facts)
     chosen = []
     for code, item in items.items():
-        applies = not item.condition or evaluate_condition(
-            item.condition, answers=answers, facts=facts
+        applies = item_applies(
+            ItemSnap(matter_id=item.matter_id, condition=item.condition or {}), answers, facts
         )
         if (item.mandatory and applies) or code in codes:
             chosen.append(item.matter)

@@ -39,3 +39,10 @@ def release_deferred(*, case_item_id: int, actor: Any) -> list:
     return certificate_services.certificates_release_deferred(
         case_item_id=case_item_id, actor=actor
     )
+
+
+def revoke_for_items(*, case_item_ids: Sequence[int], reason: str, actor: Any) -> list:
+    """Revoke the certificates of these items now, in the caller's transaction."""
+    return certificate_services.certificates_revoke_for_case_items(
+        case_item_ids=case_item_ids, reason=reason, actor=actor
+    )

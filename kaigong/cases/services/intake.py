@@ -414,7 +414,8 @@ def case_request_correction(
 def case_withdraw(*, case: Case, actor: Any, reason: str = "") -> Case:
     """
     The applicant withdraws the application (draft, in the queue, under correction, or
-    accepted: open items are withdrawn too). A draft is numbered when it is withdrawn.
+    accepted: open items are withdrawn too). A withdrawn draft keeps no number (it was never
+    handed in; the case_numbered_once_submitted constraint allows it).
 
     Errors: ``permission_denied`` (403), ``transition_not_allowed`` / ``stale_version`` (409).
     """
@@ -425,11 +426,6 @@ def case_withdraw(*, case: Case, actor: Any, reason: str = "") -> Case:
         _item_transition(item=item, action=ItemAction.WITHDRAW, actor=actor)
     now = timezone.now()
     changes: dict[str, Any] = {"closed_at": now}
-    if not locked.number:
-        # A draft has no number yet, and every case out of the draft state has one (the
-        # case_numbered_once_submitted constraint): a withdrawn draft is numbered, so its
-        # record can be found like every other closed case.
-        changes["number"] = _case_number(local_date(now).year)
     return _case_transition(
         case=case,
         action=CaseAction.WITHDRAW,

@@ -287,7 +287,10 @@ def case_material_attach_certificate(
 
 
 def missing_materials(case: Case, *, needs: list[MaterialNeed] | None = None) -> list[MaterialNeed]:
-    """Required materials with neither a current submission nor a held certificate."""
+    """
+    Required materials with neither a current submission nor a held certificate: one
+    attached, or one of a satisfying type the enterprise holds (免提交, as the guide says).
+    """
     needs = case_material_needs(case) if needs is None else needs
     have = case_current_materials(case)
-    return [n for n in needs if n.required and n.material_id not in have]
+    return [n for n in needs if n.required and n.material_id not in have and not n.exempt]

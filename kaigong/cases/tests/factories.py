@@ -128,6 +128,9 @@ def lifecycle_catalogue(
         title=f"{prefix}开工测试目录", kind=RevisionKind.NEW, effective_on=effective_on
     )
     common = {"revision": revision, "separation_relaxed": separation_relaxed}
+    if separation_relaxed:
+        # one person may accept and decide only for 即办件 (publication refuses otherwise)
+        common["case_kind"] = "1"
     if warning_days is not None:
         common["warning_days"] = warning_days
     versions = {

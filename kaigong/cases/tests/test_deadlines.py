@@ -189,3 +189,31 @@ def test_warning_colours():
         warning_colour(date(2026, 3, 5), on=on + timedelta(days=1), warning_days=2)
         == WarningColour.YELLOW
     )
+
+
+def test_bundle_dates_account_for_waiting_items(monday):
+    # given M2 waits for M1's result, so only M1's clock runs at acceptance
+    from kaigong.calendars.selectors import work_calendar
+    from kaigong.calendars.workdays import add_working_days
+    from kaigong.cases.deadlines import region_of
+
+    world = lifecycle_world(dependency="requires_result")
+    case = CaseFactory(world=world, accepted=True)
+    m1, m2 = item_of(case, "M1"), item_of(case, "M2")
+    assert m2.status == ItemStatus.WAITING and m2.promised_due_on is None
+    # then the bundle's dates run to the end of M2, counted from M1's due dates
+    calendar = work_calendar(region_of(case))
+    assert case.promised_due_on == add_working_days(m1.promised_due_on, 5, calendar=calendar)
+    assert case.statutory_due_on == add_working_days(m1.statutory_due_on, 20, calendar=calendar)
+    assert case.promised_due_on <= case.statutory_due_on
+
+
+def test_a_bundle_promise_never_passes_the_statutory_date(monday):
+    # given a bundle promising 60 working days for matters whose law allows 20
+    world = lifecycle_world(promised_limit=60)
+    # when it is accepted
+    case = CaseFactory(world=world, accepted=True)
+    # then the promise is cut to the statutory date (承诺时限 ≤ 法定时限)
+    statutory = max(i.statutory_due_on for i in case.items.all() if i.statutory_due_on)
+    assert case.statutory_due_on == statutory
+    assert case.promised_due_on == statutory

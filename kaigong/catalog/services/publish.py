@@ -7,6 +7,9 @@ Checks (every problem is reported at once):
 - every prerequisite is in force once the revision applies, and a withdrawn matter is no
   longer anybody's prerequisite;
 - a matter's new version is not dated before one of its published versions;
+- no row contradicts itself or its version (``rules.version_contradictions``, one error
+  per row with a stable code, e.g. a material replaced by 告知承诺 in a version that does
+  not allow 告知承诺; docs/catalog.md lists them);
 - the dependency graph of the versions in force on the revision's date (and on every
   later date a published version starts) has no cycle: ``dependency_cycle`` names it.
 
@@ -33,7 +36,7 @@ from kaigong.catalog.models import (
     MatterVersion,
     Question,
 )
-from kaigong.catalog.rules import limit_errors
+from kaigong.catalog.rules import limit_errors, version_contradictions
 from kaigong.core.audit import row_diff, row_snapshot
 from kaigong.core.exceptions import Conflict, InvalidInput
 from kaigong.core.services import audit_record
@@ -70,13 +73,17 @@ def revision_problems(revision: CatalogRevision) -> tuple[list[dict], list[str] 
     drafts = {
         v.matter_id: v
         for v in revision.matter_versions.select_related("matter").prefetch_related(
-            "requirements__material", "fields__field", "dependencies__prerequisite"
+            "requirements__material",
+            "fields__field",
+            "dependencies__prerequisite",
+            "certificate_types",
         )
     }
     codes = set(Question.objects.values_list("code", flat=True))
     errors: list[dict] = []
     effective_on = revision.effective_on
     in_force = _in_force(effective_on, drafts, effective_on)
+    prerequisites = {v.matter_id: v for v in MatterVersion.objects.filter(id__in=in_force.values())}
     for version in sorted(drafts.values(), key=lambda v: v.matter.code):
         prefix = f"{version.matter.code}."
         errors += limit_errors(
@@ -86,6 +93,7 @@ def revision_problems(revision: CatalogRevision) -> tuple[list[dict], list[str] 
             promised_unit=version.promised_limit_unit,
             prefix=prefix,
         )
+        errors += version_contradictions(version, prerequisites=prerequisites)
         for req in version.requirements.all():
             name = f"{prefix}requirements.{req.material.code}.condition"
             errors += [

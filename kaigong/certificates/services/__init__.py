@@ -3,17 +3,19 @@ Writes of the certificates app. The public interface other apps call (interfaces
 
 - ``ItemResult``, ``certificates_issue_for_case`` (issuance.py)
 - ``certificates_release_deferred``, ``joint_issuance_condition_record`` (release.py)
-- ``certificate_revoke`` (revocation.py), ``signing_key_create`` (keys.py)
+- ``certificate_revoke``, ``certificates_revoke_for_case_items`` (revocation.py), ``signing_key_create`` (keys.py)
 """
 
 from .issuance import ItemResult, certificates_issue_for_case
 from .keys import signing_key_create
 from .release import certificates_release_deferred, joint_issuance_condition_record
-from .revocation import certificate_revoke
+from .revocation import Revocation, certificate_revoke, certificates_revoke_for_case_items
 
 __all__ = [
     "ItemResult",
+    "Revocation",
     "certificate_revoke",
+    "certificates_revoke_for_case_items",
     "certificates_issue_for_case",
     "certificates_release_deferred",
     "joint_issuance_condition_record",

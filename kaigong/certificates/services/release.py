@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kaigong.catalog.models import JointIssuanceRule
+from kaigong.certificates import hooks
 from kaigong.certificates.constants import TOPIC_RELEASED, CertificateStatus, ErrorCode, ReleaseKind
 from kaigong.certificates.models import Certificate, CertificateRelease, JointIssuanceFulfilment
 from kaigong.certificates.permissions import ensure_can_record_joint_condition
@@ -86,6 +87,10 @@ def _release(
         summary=f"{kind}: {len(certificates)}",
         data={"identifiers": [c.identifier for c in certificates]},
     )
+    # the cases app moves a case to 已出证 once nothing of it is held (same transaction);
+    # a bundle's own release is part of its conclusion, which issues the case itself
+    if kind != ReleaseKind.BUNDLE:
+        hooks.released([c.case_public_id for c in certificates], actor)
     return release
 
 

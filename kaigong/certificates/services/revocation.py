@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -39,9 +42,15 @@ def certificate_revoke(*, certificate: Certificate, reason: str, actor) -> Certi
     certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
     if certificate.status == CertificateStatus.REVOKED:
         raise Conflict(_("The certificate is already revoked."), code=ErrorCode.ALREADY_REVOKED)
+    _revoke(certificate, reason=reason, actor=actor)
+    return certificate
+
+
+def _revoke(certificate: Certificate, *, reason: str, actor) -> list[Certificate]:
+    """Revoke a locked certificate; flag and tell its dependants. Return the dependants."""
     certificate.status = CertificateStatus.REVOKED
     certificate.revoked_at = timezone.now()
-    certificate.revoked_by = actor
+    certificate.revoked_by = actor if getattr(actor, "pk", None) else None
     certificate.revocation_reason = reason
     certificate.full_clean(exclude=["pdf"])
     certificate.save(
@@ -79,4 +88,34 @@ def certificate_revoke(*, certificate: Certificate, reason: str, actor) -> Certi
             body=f"{certificate.identifier}: {reason}",
             department=department,
         )
-    return certificate
+    return dependants
+
+
+@dataclass(frozen=True)
+class Revocation:
+    certificate: Certificate
+    dependants: list[Certificate]
+
+
+# perf: part of the caller's transaction, no savepoint of its own (errors abort it all)
+@transaction.atomic(savepoint=False)
+def certificates_revoke_for_case_items(
+    *, case_item_ids: Sequence[int], reason: str, actor
+) -> list[Revocation]:
+    """
+    Revoke every certificate (held or valid) of these case items, in the caller's
+    transaction: a failed 告知承诺 verification revokes the result (DESIGN.md §4 rule 5).
+    The caller (the cases app) has checked that ``actor`` may verify the commitment; the
+    issuing department's approver is not asked again. Dependants are flagged and their
+    issuing departments told, as for ``certificate_revoke``; the holder is told when the
+    certificate had been released. Already revoked certificates are left as they are.
+    """
+    reason = (reason or "").strip() or _("Revoked")
+    rows = list(
+        Certificate.objects.select_for_update()
+        .select_related("certificate_type", "holder", "issuer")
+        .filter(case_item_id__in=list(case_item_ids))
+        .exclude(status=CertificateStatus.REVOKED)
+        .order_by("id")
+    )
+    return [Revocation(c, _revoke(c, reason=reason, actor=actor)) for c in rows]

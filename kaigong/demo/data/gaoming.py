@@ -43,7 +43,9 @@ MATTERS = [
     {
         "matter_code": "440608-ZJ-001", "name": "建筑工程施工许可证核发",
         "department": "gaoming-zhujian", "stage": "construction-permit", "is_milestone": True,
-        "statutory_limit": 7, "promised_limit": 5,
+        # the fund proof is replaced by a commitment (建设资金已经落实承诺书): the matter must
+        # allow 告知承诺 for that, or publication refuses the contradiction (docs/catalog.md)
+        "statutory_limit": 7, "promised_limit": 5, "commitment_allowed": True,
         "legal_basis": "《中华人民共和国建筑法》第七条、第八条；《建筑工程施工许可管理办法》",
         "result_name": "建筑工程施工许可证", "certificate_types": ["construction-permit"],
         # rule: 容缺联动 — the next department reviews on the previous one's 同意函 (seeds/004)

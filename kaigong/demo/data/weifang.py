@@ -98,8 +98,10 @@ MATTERS = [
         "legal_basis": "《中华人民共和国城乡规划法》第四十条",
         "result_name": "建设工程设计方案审查意见",
         "notes": "设计方案联合审查（潍坊特色功能版块）。",
-        "dependencies": [{"prerequisite": "370700-ZR-002", "kind": PRE,
-                          "note": "用地规划许可预审批意见可作为有效申报材料"}],
+        # the land-planning permit gives no pre-approval in this catalogue, so waiting for a
+        # pre-approval of it would contradict it (publication refuses that; docs/catalog.md)
+        "dependencies": [{"prerequisite": "370700-ZR-002", "kind": RESULT,
+                          "note": "用地规划许可证核发后申报"}],
         "requirements": [FORM, {"material": "design-scheme", "copy_copies": 2}],
         "fields": [*BASE, {"field": "floor_area"}],
     },
@@ -114,7 +116,7 @@ MATTERS = [
         "result_name": "建设工程规划许可证", "certificate_types": ["works-planning-permit"],
         "dependencies": [
             {"prerequisite": "370700-ZR-003", "kind": RESULT},
-            {"prerequisite": "370700-ZR-002", "kind": PRE},
+            {"prerequisite": "370700-ZR-002", "kind": RESULT},
         ],
         "requirements": [FORM,
                          {"material": "land-planning-permit-doc",

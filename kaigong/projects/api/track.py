@@ -28,12 +28,20 @@ class TrackMatterSerializer(serializers.Serializer):
     warning = serializers.CharField(help_text="green | yellow | red, or empty before applying")
 
 
+class TrackHeldCertificateSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text="The certificate type's name")
+    reasons = serializers.ListField(child=serializers.CharField())
+
+
 class TrackProjectSerializer(serializers.Serializer):
     name = serializers.CharField()
     matters = TrackMatterSerializer(many=True)
     submitted_materials = serializers.ListField(child=serializers.CharField())
     next_steps = serializers.ListField(child=serializers.CharField())
     materials_to_prepare = serializers.ListField(child=serializers.CharField())
+    certificates_held = TrackHeldCertificateSerializer(
+        many=True, help_text="Certificates not yet released (the case is not 已出证), and why"
+    )
 
 
 class TrackOutputSerializer(serializers.Serializer):

@@ -18,9 +18,14 @@ from django.views.decorators.http import require_POST
 
 from kaigong.calendars.constants import NATIONAL
 from kaigong.calendars.selectors import due_date
-from kaigong.cases.applicable import case_form_schema, case_material_needs, case_versions
+from kaigong.cases.applicable import (
+    case_form_schema,
+    case_material_needs,
+    case_versions,
+)
 from kaigong.cases.constants import CaseStatus
 from kaigong.cases.deadlines import correction_notice_due_on, item_due_dates, region_of
+from kaigong.cases.holds import case_certificate_holds
 from kaigong.cases.permissions import can_edit_case, can_handle_at_window, can_submit_case
 from kaigong.cases.selectors import (
     case_actions_for,
@@ -461,4 +466,5 @@ def case_detail_context(request: HttpRequest, case, *, joint_bound=None) -> dict
         "at_window": can_handle_at_window(request.user, case),
         "withdraw_form": django_forms.Form(),
         "joint_conditions": joint_condition_rows(request.user, case, bound=joint_bound),
+        "certificates_held": case_certificate_holds(case),
     }

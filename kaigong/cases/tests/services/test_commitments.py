@@ -54,3 +54,43 @@ def test_failed_verification_halts_and_records_the_enterprise(monday):
     assert set(case.items.values_list("status", flat=True)) == {ItemStatus.TERMINATED}
     assert world.enterprise.credit_records.get().kind == "false_commitment"
     assert OutboxMessage.objects.filter(topic="case.commitment_failed").count() == 1
+
+
+def test_a_failed_verification_revokes_the_items_certificates_at_once(monday):
+    # given an issued case whose M2 result rests on a 告知承诺 replacing m-contract
+    from kaigong.cases.services.decision import item_decide
+    from kaigong.cases.services.review import item_opinion_submit
+    from kaigong.certificates.models import Certificate
+    from kaigong.certificates.tests.factories import certificate_type, issuing_department
+    from kaigong.core.models import Notification
+
+    world = lifecycle_world()
+    issuer = issuing_department(name="住建局")
+    world.versions["M1"].certificate_types.add(certificate_type("ct-p", "规划许可证", issuer))
+    world.versions["M2"].certificate_types.add(certificate_type("ct-s", "施工许可证", issuer))
+    case = _undertaking_case(world)
+    for n, matter in ((1, "M1"), (2, "M2")):
+        item = case.items.get(matter_version__matter__code=matter)
+        item_opinion_submit(item=item, actor=world.users[f"reviewer{n}"], text="同意",
+                            recommendation="approve")  # fmt: skip
+        item.refresh_from_db()
+        item_decide(item=item, actor=world.users[f"approver{n}"], decision="approve")
+    case.refresh_from_db()
+    assert case.status == CaseStatus.ISSUED
+    # when the verification fails
+    commitment_verify(commitment=case.commitments.get(), actor=world.approver2, passed=False)
+    # then M2's certificate is revoked now (no reader of an outbox row needed), M1's stands
+    status = dict(
+        Certificate.objects.filter(case_public_id=case.public_id).values_list(
+            "matter_version__matter__code", "status"
+        )
+    )
+    assert status == {"M1": "valid", "M2": "revoked"}
+    # and the enterprise and the department are told, and the credit record is kept
+    assert Notification.objects.filter(kind="commitment_failed", enterprise=world.enterprise)
+    assert Notification.objects.filter(
+        kind="commitment_failed", department=world.departments[1]
+    ).exists()
+    assert world.enterprise.credit_records.get().kind == "false_commitment"
+    event = case.events.filter(kind="commitment_verified").order_by("-seq").first()
+    assert event.data["items"] == ["M2"] and len(event.data["revoked"]) == 1

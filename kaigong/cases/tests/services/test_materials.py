@@ -217,3 +217,16 @@ def test_a_zip_bomb_upload_is_refused_with_a_code(monday):
     assert excinfo.value.code == "file_expands_too_much"
     assert excinfo.value.invalid_params[0]["name"] == "file"
     assert SubmittedMaterial.objects.filter(case=case).count() == 0
+
+
+def test_a_material_the_guide_exempts_is_not_missing_at_the_window(monday, monkeypatch):
+    # given an enterprise holding a certificate that satisfies m-licence (免提交 in the guide)
+    world = lifecycle_world()
+    case = CaseFactory(world=world)
+    assert "m-licence" in {n.code for n in missing_materials(case)}
+    monkeypatch.setattr(hooks, "_provider", lambda enterprise: {"ct-licence"})
+    # when the window lists what is missing, nothing attached
+    missing = {n.code for n in missing_materials(case)}
+    # then the exempt material is not missing, as the guide promised
+    assert "m-licence" not in missing
+    assert "m-form" in missing

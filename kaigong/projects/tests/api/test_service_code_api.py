@@ -6,7 +6,14 @@ from kaigong.projects.services import service_code_ensure
 from kaigong.projects.tests.factories import small_catalogue
 
 TRACK_KEYS = {"scope", "projects"}
-PROJECT_KEYS = {"name", "matters", "submitted_materials", "next_steps", "materials_to_prepare"}
+PROJECT_KEYS = {
+    "name",
+    "matters",
+    "submitted_materials",
+    "next_steps",
+    "materials_to_prepare",
+    "certificates_held",
+}
 MATTER_KEYS = {"name", "department", "status", "due_on", "warning"}
 
 
