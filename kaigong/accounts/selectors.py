@@ -122,7 +122,7 @@ def region_prefix(region_code: str) -> str:
     """
     code = (region_code or "").strip()
     # rule: GB/T 2260 codes: 2 digits province, 2 city, 2 county; then 3 town and 3 village
-    # (GB/T 10114); a zero group means "the whole level above" (domain.md §7.5)
+    # (GB/T 10114); a zero group means "the whole level above" (docs/legal.md#gbt-2260)
     if len(code) == 12 and code.endswith("000"):
         code = code[:9]
     if len(code) == 9 and code.endswith("000"):

@@ -19,7 +19,7 @@ USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 USCC_RE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
 
-# rule: position 1 登记管理部门代码 and position 2 机构类别代码 (GB 32100-2015; domain.md §7.1)
+# rule: position 1 登记管理部门代码 and position 2 机构类别代码 (GB 32100-2015; docs/legal.md#gb-32100)
 USCC_CATEGORIES: dict[str, dict[str, str]] = {
     "1": {"1": "机关", "2": "事业单位", "3": "群众团体", "9": "其他"},
     "2": {"1": "外国常驻新闻机构", "9": "其他"},

@@ -21,8 +21,8 @@ from .constants import DayKind
 
 ADJUSTED_SUFFIX = "调休上班"
 
-# rule: domain.md §8.2 — each year's arrangement is the General Office's notice. URLs as cited
-# by chinesecalendar's data.py; notice numbers only where verified (2026: domain.md / brief).
+# rule: docs/legal.md#holiday-notice — each year's arrangement is the General Office's notice. URLs as cited
+# by chinesecalendar's data.py; notice numbers only where verified (2026: docs/legal.md#holiday-notice).
 _SOURCE_URLS: dict[int, str] = {
     2004: "https://zh.wikisource.org/zh-hans/国务院办公厅关于2004年部分节假日安排的通知",
     2005: "https://zhidao.baidu.com/question/2299098.html",

@@ -210,5 +210,5 @@ CASE_CLOSED_STATUSES = frozenset(
 )
 
 # rule: incomplete materials must be notified once within 5 working days of receipt, or the
-# application counts as accepted from the day of receipt (行政许可法 art. 32; domain.md §4.1)
+# application counts as accepted from the day of receipt (行政许可法 art. 32; docs/legal.md#xk-art-32)
 CORRECTION_NOTICE_WORKING_DAYS = 5

@@ -6,7 +6,7 @@ Rules (DESIGN.md §5, domain.md §4):
 
 * Day 0 is the acceptance day (or the day an item's prerequisite was met); counting starts
   the next working day unless the matter counts the acceptance day itself.
-  # rule: 民法典 art. 201 "开始的当日不计入"; 行政许可法 art. 82 working days (domain.md §4.2)
+  # rule: 民法典 art. 201 "开始的当日不计入"; 行政许可法 art. 82 working days (docs/legal.md#counting)
 * Promised limits drive warnings, statutory limits legality; both are computed and stored.
 * Key projects: promised limits × the bundle's factor, rounded up (高明 48 × 0.7 → 34).
 * Approved extensions add working days to both limits (行政许可法 art. 42).
@@ -52,6 +52,7 @@ def region_of(case: Case) -> str:
 
 def _working_days(limit: int, unit: str) -> int:
     # rule: hour limits (工作日小时) are converted to whole working days of 8 hours
+    # (a local convention; docs/legal.md#counting)
     if unit == LimitUnit.WORKING_HOURS:
         return math.ceil(limit / HOURS_PER_WORKING_DAY)
     return limit
@@ -84,6 +85,7 @@ def _due(
 ) -> DueDate:
     if unit == LimitUnit.NATURAL_DAYS:
         # rule: natural-day limits run on calendar days; pauses still stop them
+        # (docs/legal.md#counting)
         paused = sum((p.end - p.start).days + 1 for p in pauses)
         offset = days - 1 if count_start and days else days
         return DueDate(
@@ -193,7 +195,7 @@ def item_projected_due_dates(
             if known:
                 version = item.matter_version
                 promised_days, statutory_days = item_limits(item)
-                # rule: day 0 is the day the prerequisite is met (domain.md §4.2 item 1)
+                # rule: day 0 is the day the prerequisite is met (docs/legal.md#minfadian-art-201)
                 common = {"region": region, "count_start": False, "pauses": ()}
                 promised = _due(
                     max(k[0] for k in known),
@@ -235,7 +237,7 @@ def case_due_dates(
     item is paused and extended by the longest approved extension; without one it is the
     latest promised date of its items. The statutory date is the latest of the items'.
     # rule: a promise never exceeds the law (承诺时限 ≤ 法定时限, 国务院令716 第6条;
-    # domain.md §3.4 item 5): a bundle promise reaching past the statutory date is cut to it,
+    # docs/legal.md#gbt-39046): a bundle promise reaching past the statutory date is cut to it,
     # so the promised date is never after the statutory one.
     """
     region = region_of(case)

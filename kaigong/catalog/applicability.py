@@ -26,7 +26,7 @@ Rules (each one in one place):
   deferrable; domain.md §5.2).
 - 告知承诺 (replaced by a commitment): only a required material, and only when every matter
   that requires it marks it replaceable *and* that matter's version allows 告知承诺
-  (# rule: 告知承诺 only where the matter allows it; domain.md §5.1, DESIGN.md §4 rule 5).
+  (# rule: 告知承诺 only where the matter allows it; docs/legal.md#gaocheng-commitment, DESIGN.md §4 rule 5).
 - 免提交 (exempt): a held certificate of a type that satisfies the material for any matter
   needing it replaces the upload.
 - The strictest size limit, the common formats (none listed: any), the most originals and

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class NationalStage(models.IntegerChoices):
-    # rule: the four national stages + parallel items (国办发〔2019〕11号; domain.md §1.1)
+    # rule: the four national stages + parallel items (国办发〔2019〕11号; docs/legal.md#gbf-2019-11)
     PROJECT_LAND_PLANNING = 1, _("Project establishment and land-use planning permit")
     ENGINEERING_PERMIT = 2, _("Engineering construction permit")
     CONSTRUCTION_PERMIT = 3, _("Construction permit")
@@ -20,7 +20,7 @@ class InvestmentType(models.TextChoices):
 
 
 class MatterType(models.TextChoices):
-    # rule: GB/T 39046-2020 A.1 事项类型代码 (domain.md §3.2)
+    # rule: GB/T 39046-2020 A.1 事项类型代码 (docs/legal.md#gbt-39046)
     ADMIN_POWER = "00", _("Administrative power")
     LICENSING = "01", _("Administrative licensing")
     CONFIRMATION = "07", _("Administrative confirmation")
@@ -41,7 +41,7 @@ class ExerciseLevel(models.TextChoices):
 
 
 class LimitUnit(models.TextChoices):
-    # rule: time-limit units 工作日/自然日/小时 (domain.md §3.4 item 5)
+    # rule: time-limit units 工作日/自然日/小时 (docs/legal.md#gbt-39046)
     WORKING_DAYS = "WD", _("working days")
     NATURAL_DAYS = "ND", _("natural days")
     WORKING_HOURS = "WH", _("working hours")
@@ -71,7 +71,7 @@ class Necessity(models.TextChoices):
 
 
 class SourceChannel(models.TextChoices):
-    # rule: 来源渠道 (domain.md §3.5 item 5)
+    # rule: 来源渠道 (docs/legal.md#gbt-39046)
     APPLICANT = "applicant", _("Prepared by the applicant")  # 申请人自备
     GOVERNMENT = "government", _("Issued by a government department")  # 政府部门核发
     INTERMEDIARY = "intermediary", _("Issued by an intermediary")  # 中介机构出具

@@ -20,7 +20,7 @@ def limit_errors(
     """
     The promised limit may not exceed the statutory one.
 
-    # rule: 承诺时限 ≤ 法定时限 (国务院令716 第6条; domain.md §3.4 item 5, §4.2 item 6).
+    # rule: 承诺时限 ≤ 法定时限 (国务院令716 第6条; docs/legal.md#gwyl-716).
     Same unit: compare the numbers. Working days against natural days: n working days
     last at least n natural days, so promised > statutory is certainly too long.
     """
@@ -104,7 +104,7 @@ def version_contradictions(
         name = f"{prefix}requirements.{req.material.code}"
         material = req.material.name
         if req.commitment_replaces and not version.commitment_allowed:
-            # rule: 告知承诺 only where the matter allows it (domain.md §5.1; DESIGN.md §4 rule 5)
+            # rule: 告知承诺 only where the matter allows it (docs/legal.md#gaocheng-commitment; DESIGN.md §4 rule 5)
             errors.append(
                 param(
                     f"{name}.commitment_replaces",
@@ -126,7 +126,7 @@ def version_contradictions(
                 )
             )
         if req.necessity == Necessity.OPTIONAL and req.deferrable:
-            # rule: 容缺 defers a required secondary material (domain.md §5.2)
+            # rule: 容缺 defers a required secondary material (docs/legal.md#rongque)
             errors.append(
                 param(
                     f"{name}.deferrable",

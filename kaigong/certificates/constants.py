@@ -26,7 +26,7 @@ class ReleaseKind(models.TextChoices):
 
 
 class HolderCodeType(models.TextChoices):
-    # rule: holder code types of the national e-licence catalogue (domain.md §6.2 item 3)
+    # rule: holder code types of the national e-licence catalogue (docs/legal.md#gbt-36904)
     USCC = "001", _("Unified social credit code")  # 统一社会信用代码
     OTHER_LEGAL_PERSON = "099", _("Other legal-person document")  # 其他法人证件
 

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ProjectCategory(models.TextChoices):
-    # rule: national 审批流程类型 by project kind (国办发〔2019〕11号; domain.md §2.5)
+    # rule: national 审批流程类型 by project kind (国办发〔2019〕11号; docs/legal.md#flow-types)
     CIVIL_BUILDING = "civil_building", _("Civil building")  # 民用建筑
     INDUSTRIAL = "industrial", _("Industrial building")  # 工业建筑
     MUNICIPAL = "municipal", _("Municipal infrastructure")  # 市政基础设施

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 INVESTMENT_CODE_LENGTH = 24
 _CODE_CHARS_RE = re.compile(r"^[0-9A-Z-]+$")
-# rule: time code first (a four-digit year), then the GB/T 2260 region code (domain.md §7.4 item 3)
+# rule: time code first (a four-digit year), then the GB/T 2260 region code (docs/legal.md#gbt-40058)
 _CODE_HEAD_RE = re.compile(r"^(?P<year>\d{4})-?(?P<region>\d{6})")
 
 # China's extent in WGS-84 / GCJ-02 degrees, a generous box (漠河 53.6°N … 曾母暗沙 3.8°N).

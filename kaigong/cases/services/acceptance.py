@@ -65,7 +65,7 @@ def _needs_by_code(needs: list[MaterialNeed]) -> dict[str, MaterialNeed]:
 
 def _check_deferral(case, value, needs, missing, planned) -> None:
     commitment_basics(value)
-    # rule: 容缺 only for enterprises without bad credit records (domain.md §5.2 item 5)
+    # rule: 容缺 only for enterprises without bad credit records (docs/legal.md#rongque)
     if case.enterprise.credit_standing != CreditStanding.GOOD:
         raise Conflict(
             _("容缺受理 is open only to enterprises in good credit standing."),
@@ -102,7 +102,7 @@ def _check_deferral(case, value, needs, missing, planned) -> None:
 def _deferral_latest(case: Case, planned: list[CaseItem], codes) -> date | None:
     """The latest date deferred ``codes`` may be due: the earliest promised limit of the
     planned items that need any of them."""
-    # rule: the committed period must not exceed the promised limit (domain.md §5.2 item 3)
+    # rule: the committed period must not exceed the promised limit (docs/legal.md#rongque)
     limits = [
         i.promised_due_on
         for i in planned
@@ -136,7 +136,7 @@ def case_deferral_due_limits(case: Case, *, on: date | None = None) -> dict[str,
 
 def _check_undertaking(case, value, needs) -> None:
     commitment_basics(value)
-    # rule: no 告知承诺 for applicants with serious bad credit (domain.md §5.1 item 5)
+    # rule: no 告知承诺 for applicants with serious bad credit (docs/legal.md#gaocheng-commitment)
     if case.enterprise.credit_standing == CreditStanding.DISHONEST:
         raise Conflict(
             _("告知承诺 is not open to enterprises with a dishonesty record."),

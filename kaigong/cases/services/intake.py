@@ -173,7 +173,7 @@ def submission_problems(case: Case, *, versions: list | None = None) -> list[dic
     could not take under 容缺 or 告知承诺 (``name`` = ``materials.<code>``).
 
     # rule: the window may accept with secondary materials missing only under 容缺 or 告知承诺
-    # (domain.md §5.2); anything else missing would only be sent back (行政许可法 art. 32)
+    # (docs/legal.md#rongque); anything else missing would only be sent back (行政许可法 art. 32)
     """
     versions = case_versions(case) if versions is None else versions
     schema = case_form_schema(case, versions=versions)

@@ -36,7 +36,7 @@ def _at(day: date, hour: int = 10):
 
 
 def test_due_dates_across_the_spring_festival():
-    # rule: worked example of domain.md §4.2 — accepted Thu 12 Feb 2026, 5 WD → 26 Feb
+    # rule: worked example of docs/legal.md#counting — accepted Thu 12 Feb 2026, 5 WD → 26 Feb
     with _at(date(2026, 2, 12)):
         world = lifecycle_world()
         case = CaseFactory(world=world, accepted=True)

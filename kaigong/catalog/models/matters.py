@@ -148,7 +148,7 @@ class MatterVersion(BaseModel):
     procedure = models.TextField(_("procedure"), blank=True)
 
     # rule: statutory and promised limits, each with its unit; promised ≤ statutory
-    # (国务院令716 第6条; domain.md §3.4 item 5, §4.2 item 6)
+    # (国务院令716 第6条; docs/legal.md#gwyl-716)
     statutory_limit = models.PositiveIntegerField(_("statutory limit"))
     statutory_limit_unit = models.CharField(
         _("statutory limit unit"),
@@ -163,7 +163,7 @@ class MatterVersion(BaseModel):
         choices=LimitUnit.choices,
         default=LimitUnit.WORKING_DAYS,
     )
-    # rule: the acceptance day is day 0 unless the matter says it counts (domain.md §4.2 item 1)
+    # rule: the acceptance day is day 0 unless the matter says it counts (docs/legal.md#minfadian-art-201)
     count_acceptance_day = models.BooleanField(_("acceptance day counts"), default=False)
     warning_days = models.PositiveSmallIntegerField(
         _("warning threshold (working days)"),

@@ -88,7 +88,7 @@ def next_number(certificate_type: CertificateType, year: int) -> int:
 
 def issuer_code(department: Department) -> str:
     # rule: the issuer code is the issuing authority's USCC; some provinces use a shorter
-    # region-based code (domain.md §6.3 item 3) — used when the department has no USCC
+    # region-based code (docs/legal.md#gbt-36904) — used when the department has no USCC
     return department.uscc or department.region_code
 
 

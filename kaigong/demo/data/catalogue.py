@@ -21,7 +21,7 @@ REVISION = {
     "十证联发、一般工业项目联合评审、重点项目绿色通道。",
 }
 
-# rule: the four national stages (国办发〔2019〕11号; domain.md §1.1) plus 沂南's local three
+# rule: the four national stages (国办发〔2019〕11号; docs/legal.md#gbf-2019-11) plus 沂南's local three
 STAGES = [
     {"code": "project-land-planning", "name": "立项用地规划许可阶段",
      "national_stage": NationalStage.PROJECT_LAND_PLANNING, "order": 1},

@@ -18,7 +18,7 @@ def uscc(prefix: str, region: str, org8: str) -> str:
     return body + uscc_check_char(body)
 
 
-# rule: 证照类型代码 = USCC of the defining authority + 3 digits (GB/T 36904; domain.md §6.3)
+# rule: 证照类型代码 = USCC of the defining authority + 3 digits (GB/T 36904; docs/legal.md#gbt-36904)
 MOHURD = "11100000000013338W"  # 住房和城乡建设部 (domain.md §6.3)
 MNR = uscc("11", "100000", "MB1967AP")  # 自然资源部 (illustrative)
 NDRC = uscc("11", "100000", "00001343")  # 国家发展和改革委员会 (illustrative)

@@ -141,7 +141,7 @@ ENTERPRISES = {
         "address": "山东省临沂市沂南县界湖街道",
     },
     "yinan-donggaozhuang": {
-        # rule: N2 = 村级集体经济组织 (GB 32100-2015; domain.md §7.1)
+        # rule: N2 = 村级集体经济组织 (GB 32100-2015; docs/legal.md#gb-32100)
         "uscc": uscc("N2", YINAN, "MF0A3U15"),
         "name": "沂南县界湖街道东高庄村股份经济合作社",
         "legal_representative": "高玉田",

@@ -156,7 +156,7 @@ class MergedForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        # rule: a range ends on or after its start (e.g. 占用结束日期 ≥ 开始日期)
+        # a range ends on or after its start (e.g. 占用结束日期 ≥ 开始日期)
         for problem in form_range_problems(self.schema, self.form_data()):
             if problem["name"] in self.fields and problem["name"] not in self.errors:
                 self.add_error(problem["name"], problem["reason"])
