@@ -254,7 +254,8 @@ class CaseViewSet(viewsets.GenericViewSet):
         request={"multipart/form-data": MaterialUploadInputSerializer},
         responses=responses(SubmittedMaterialOutputSerializer, 400, 403, 404, 409, status=201),
     )
-    @action(detail=True, methods=["post"])  # parsers: the defaults (multipart, form, JSON)
+    # pagination_class=None: its GET (materials_list) answers a plain list, and is documented so
+    @action(detail=True, methods=["post"], pagination_class=None)  # parsers: the defaults
     def materials(self, request, public_id=None):
         """
         Upload a file for one material of the merged list, or name a certificate the

@@ -265,7 +265,7 @@ class ItemViewSet(viewsets.GenericViewSet):
         summary="The item's extension requests",
         responses=responses(ExtensionOutputSerializer(many=True), 404),
     )
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)  # a plain list
     def extensions(self, request, public_id=None):
         """
         Every extension request of the item with its state (pending, approved, rejected)

@@ -66,7 +66,9 @@ def _case_in(world, status: str) -> Case:
     _WORLDS[world.bundle.id] = world.users
     case = CaseFactory(world=world)
     if status == CS.DRAFT:
-        return case
+        # a complete draft: submission refuses while a required material is missing
+        upload_all(case, world.applicant)
+        return Case.objects.get(pk=case.pk)
     upload_all(case, world.applicant, skip=("m-drawings",) if status in _DEFERRED else ())
     case = case_submit(case=Case.objects.get(pk=case.pk), actor=world.applicant)
     if status == CS.SUBMITTED:

@@ -188,18 +188,18 @@ def test_withdrawing_an_accepted_case_withdraws_its_items(monday):
     assert set(case.items.values_list("status", flat=True)) == {ItemStatus.WITHDRAWN}
 
 
-def test_withdrawing_a_draft_numbers_and_closes_it(monday):
+def test_withdrawing_a_draft_closes_it_without_a_number(monday):
     # given a draft (no number yet)
     world = lifecycle_world()
     case = CaseFactory(world=world)
     assert case.number == ""
     # when the applicant withdraws it
     case_withdraw(case=case, actor=world.applicant)
-    # then it is withdrawn, closed and numbered (every non-draft case has a number)
+    # then it is withdrawn and closed, and takes no number (it was never handed in)
     stored = Case.objects.get(pk=case.pk)
     assert stored.status == CaseStatus.WITHDRAWN
     assert stored.closed_at is not None
-    assert stored.number == "KG-2026-000001"
+    assert stored.number == ""
 
 
 def _deferral(**overrides):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kaigong.cases.requirements import form_schema
+from kaigong.cases.requirements import merged_form_schema
+from kaigong.catalog.applicability import MergedField
 from kaigong.catalog.models import FieldSpec
 from kaigong.web.cases.common import choice_labels, form_rows
 from kaigong.web.cases.forms import MergedForm
@@ -26,27 +27,10 @@ SPECS = [
 ]
 
 
-class _Field:
-    def __init__(self, spec):
-        self.field, self.condition, self.required, self.order = spec, None, False, 0
-
-
-class _Version:
-    class matter:
-        code = "M1"
-
-    def __init__(self):
-        self._fields = [_Field(s) for s in SPECS]
-
-    @property
-    def fields(self):
-        return self
-
-    def all(self):
-        return self._fields
-
-
-SCHEMA = form_schema([_Version()], answers={}, facts={})
+# every field type through the same builder as a matter's merged form (one use each, optional)
+SCHEMA = merged_form_schema(
+    [MergedField(key=s.key, specs=(s,), matters=("M1",), required=False) for s in SPECS]
+)
 BY_KEY = {s.key: s for s in SPECS}
 
 
