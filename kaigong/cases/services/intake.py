@@ -27,8 +27,10 @@ from kaigong.cases.constants import (
     DenialKind,
     ErrorCode,
     ItemAction,
+    OfficialDocumentKind,
 )
 from kaigong.cases.deadlines import correction_notice_due_on, region_of
+from kaigong.cases.hooks import document_due
 from kaigong.cases.models import Case, CaseNumberCounter, Correction, Denial
 from kaigong.cases.permissions import (
     ensure_can_handle_at_window,
@@ -206,7 +208,7 @@ def case_refuse(
         changes={"closed_at": timezone.now()},
         data={"reason": reason, "legal_basis": legal_basis},
     )
-    Denial.objects.create(
+    denial = Denial.objects.create(
         case=locked,
         kind=DenialKind.REFUSAL,
         reason=reason,
@@ -214,6 +216,7 @@ def case_refuse(
         applicant_rights=rights,
         by=actor,
     )
+    document_due(OfficialDocumentKind.REFUSAL_DECISION, denial)
     return locked
 
 
@@ -301,6 +304,7 @@ def case_request_correction(
         by=actor,
         data={"items": cleaned, "note": note},
     )
+    document_due(OfficialDocumentKind.CORRECTION_NOTICE, correction)
     return correction
 
 

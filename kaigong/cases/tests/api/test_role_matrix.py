@@ -130,6 +130,7 @@ def _state(world, state: str) -> Target:
             kind="special_procedure",
             reason="检测",
             evidence="委托单",
+            planned_working_days=5,
         )
     extension = None
     if state == "extension":
@@ -197,7 +198,12 @@ ENDPOINTS: dict[str, tuple[str, Call]] = {
         "accepted",
         lambda c, t, w: c.post(
             t.item_url + "pause/",
-            {"kind": "special_procedure", "reason": "专家评审", "evidence": "评审通知"},
+            {
+                "kind": "special_procedure",
+                "reason": "专家评审",
+                "evidence": "评审通知",
+                "planned_working_days": 5,
+            },
             format="json",
         ),
     ),
