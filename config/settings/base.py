@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "kaigong.certificates",
     "kaigong.cases",
     "kaigong.archives",
+    "kaigong.documents",
     "kaigong.api",
     "kaigong.web",
     "kaigong.demo",
