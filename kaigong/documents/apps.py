@@ -9,7 +9,7 @@ class DocumentsConfig(AppConfig):
 
     def ready(self) -> None:
         from kaigong.cases.hooks import register_document_listener
-        from kaigong.documents.services import document_issue_for_event
+        from kaigong.documents.tasks import document_issue_enqueue
 
         # The written notices and decisions follow their case events (ADR 0002, ADR 0004).
-        register_document_listener(document_issue_for_event)
+        register_document_listener(document_issue_enqueue)

@@ -91,16 +91,13 @@ class SignatureBlock(Flowable):
         return available_width, self.height
 
     def draw(self) -> None:
+        """The seal first, then the name and date on top of it, legible (压字盖章)."""
+        from reportlab.pdfbase.pdfmetrics import stringWidth
+
         c = self.canv
         font = cjk_font_name()
         right = self.width - 10
         middle = self.height / 2
-        c.setFillColor(colors.black)
-        c.setFont(font, 12.5)
-        c.drawRightString(right, middle + 8, self.issuer)
-        c.drawRightString(right, middle - 14, self.date_text)
-        from reportlab.pdfbase.pdfmetrics import stringWidth
-
         text_width = max(
             stringWidth(self.issuer, font, 12.5), stringWidth(self.date_text, font, 12.5)
         )
@@ -116,6 +113,10 @@ class SignatureBlock(Flowable):
             label=self.seal_label,
         )
         c.restoreState()
+        c.setFillColor(colors.black)
+        c.setFont(font, 12.5)
+        c.drawRightString(right, middle + 8, self.issuer)
+        c.drawRightString(right, middle - 14, self.date_text)
 
 
 def _table(rows: list[list[str]], widths: list[float], styles, header: bool) -> Table:

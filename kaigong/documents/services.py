@@ -8,8 +8,10 @@ case, a correction, a denial, an item, a pause, an extension), renders the PDF
 (archives.services.archive_document_file, origin ``documents.officialdocument``) and tells
 the enterprise (inbox). One document per kind and source: issuing again returns the first.
 
-Cases calls ``cases.hooks.document_due`` on each event; ``document_issue_for_event`` is the
-listener (registered in apps.py), run once the event's transaction has committed;
+Cases calls ``cases.hooks.document_due`` on each event; once the event's transaction has
+committed the listener (tasks.document_issue_enqueue, registered in apps.py) runs the task
+``kaigong.documents.document_issue`` → ``document_issue_for_event`` (in-process when tasks run
+eagerly, on a worker with a broker);
 ``documents_issue_missing`` (command ``documents_issue_missing``) issues what a failed
 listener left out.
 """
@@ -164,7 +166,7 @@ def _acceptance(case: Case) -> dict[str, Any]:
                     _("Statutory due date"),
                 ],
                 "rows": rows,
-                "widths": [0.07, 0.33, 0.18, 0.21, 0.21],
+                "widths": [0.08, 0.32, 0.18, 0.21, 0.21],
             },
         }
     ]
@@ -262,7 +264,7 @@ def _correction(correction: Correction) -> dict[str, Any]:
             "table": {
                 "columns": [_("No."), _("What"), _("Item kind"), _("Problem"), _("Note")],
                 "rows": rows,
-                "widths": [0.07, 0.31, 0.14, 0.18, 0.30],
+                "widths": [0.08, 0.30, 0.14, 0.18, 0.30],
             },
             "paragraphs": [correction.note] if correction.note else [],
         }

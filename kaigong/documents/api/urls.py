@@ -11,7 +11,7 @@ urlpatterns = [
         name="case-documents",
     ),
     path(
-        "cases/<uuid:case_id>/documents/<uuid:public_id>/pdf/",
+        "cases/<uuid:case_id>/documents/<uuid:doc_id>/pdf/",
         views.CaseDocumentPdfApi.as_view(),
         name="case-document-pdf",
     ),

@@ -14,6 +14,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
+from kaigong.cases.api.schema import responses
 from kaigong.documents.models import OfficialDocument
 from kaigong.documents.selectors import document_get_for, document_list_visible_to
 
@@ -31,7 +32,7 @@ class CaseDocumentListApi(GenericAPIView):
     @extend_schema(
         summary="List a case's official documents",
         operation_id="case_documents",
-        responses=OfficialDocumentOutputSerializer(many=True),
+        responses=responses(OfficialDocumentOutputSerializer(many=True), 404),
     )
     def get(self, request, case_id):
         documents = document_list_visible_to(request.user, case_id).select_related("case")
@@ -46,10 +47,13 @@ class CaseDocumentPdfApi(GenericAPIView):
     @extend_schema(
         summary="Download an official document's PDF",
         operation_id="case_document_pdf",
-        responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+        responses={
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+            **{code: r for code, r in responses(None, 404).items() if code != 200},
+        },
     )
-    def get(self, request, case_id, public_id):
-        document = document_get_for(request.user, case_id, public_id)
+    def get(self, request, case_id, doc_id):
+        document = document_get_for(request.user, case_id, doc_id)
         return FileResponse(
             document.pdf.open("rb"),
             content_type="application/pdf",
