@@ -10,6 +10,7 @@ sweep issues what a failure left out).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 from django.db import transaction
@@ -29,4 +30,4 @@ def document_due(kind: str, source) -> None:
     """A document of ``kind`` is due for ``source`` (a saved model row) once this commits."""
     label, pk = source._meta.label_lower, source.pk
     for listener in list(_document_listeners):
-        transaction.on_commit(lambda listener=listener: listener(kind, label, pk), robust=True)
+        transaction.on_commit(functools.partial(listener, kind, label, pk), robust=True)

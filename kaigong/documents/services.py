@@ -30,8 +30,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from kaigong.archives.constants import STAGE_BY_NATIONAL, StageTag
 from kaigong.archives.constants import DocumentKind as ArchiveKind
-from kaigong.archives.constants import StageTag
 from kaigong.archives.services import archive_document_file, stage_of
 from kaigong.cases.constants import (
     CommitmentKind,
@@ -56,7 +56,7 @@ logger = logging.getLogger(__name__)
 K = OfficialDocumentKind
 
 # the letters of a document number after the case number (受理 SL, 补正 BZ …)
-NUMBER_CODES = {
+NUMBER_CODES: dict[str, str] = {
     K.ACCEPTANCE_NOTICE: "SL",
     K.CORRECTION_NOTICE: "BZ",
     K.REFUSAL_DECISION: "BSL",
@@ -84,9 +84,11 @@ def _day(value: date | None) -> str:
 
 
 def _issuer_of_case(case: Case) -> str:
-    if case.service_center_id:
-        return case.service_center.name
-    return case.bundle.lead_department.name if case.bundle.lead_department_id else ""
+    centre = case.service_center
+    if centre is not None:
+        return centre.name
+    lead = case.bundle.lead_department
+    return lead.name if lead is not None else ""
 
 
 def _received(case: Case) -> str:
@@ -314,6 +316,8 @@ def _refusal(denial: Denial) -> dict[str, Any]:
 
 def _denial(denial: Denial) -> dict[str, Any]:
     case, item = denial.case, denial.item
+    if item is None:
+        raise ValueError("a denial of a licence names its item")
     return {
         "item": item,
         "issuer": item.department.name,
@@ -466,7 +470,7 @@ def _case_of(source: Any) -> Case:
     return source.item.case
 
 
-COMPOSERS: dict[str, tuple[type, Callable[[Any], dict[str, Any]]]] = {
+COMPOSERS: dict[str, tuple[type[Any], Callable[[Any], dict[str, Any]]]] = {
     K.ACCEPTANCE_NOTICE: (Case, _acceptance),
     K.CORRECTION_NOTICE: (Correction, _correction),
     K.REFUSAL_DECISION: (Denial, _refusal),
@@ -485,10 +489,9 @@ def _number(case: Case, kind: str) -> str:
 def _stage(case: Case, item: CaseItem | None) -> str:
     if item is not None:
         return stage_of(item.matter_version)
-    from kaigong.archives.constants import STAGE_BY_NATIONAL
-
-    if case.bundle.stage_id:
-        return STAGE_BY_NATIONAL.get(case.bundle.stage.national_stage, StageTag.OTHER)
+    stage = case.bundle.stage
+    if stage is not None:
+        return STAGE_BY_NATIONAL.get(stage.national_stage, StageTag.OTHER)
     return StageTag.OTHER
 
 
