@@ -316,6 +316,7 @@ def test_the_applicant_downloads_from_the_case_page_and_an_outsider_gets_404(sto
     page = _login(world.applicant).get(f"/cases/{case.public_id}/")
     mine = _login(world.applicant).get(pdf_url)
     staff = _login(world.reviewer2).get(pdf_url)
+    item_page = _login(world.reviewer2).get(f"/workbench/items/{document.item.public_id}/")
     outsider = _login(world.stranger).get(pdf_url)
     other_clerk = _login(world.other_clerk).get(pdf_url)
 
@@ -323,6 +324,7 @@ def test_the_applicant_downloads_from_the_case_page_and_an_outsider_gets_404(sto
     assert mine.status_code == 200 and mine["Content-Type"] == "application/pdf"
     assert b"".join(mine.streaming_content).startswith(b"%PDF")
     assert staff.status_code == 200
+    assert pdf_url in item_page.content.decode()  # the item page lists the item's documents
     assert outsider.status_code == 404 and other_clerk.status_code == 404
 
 

@@ -17,3 +17,11 @@ def case_documents(case, user):
         return list(document_list_visible_to(user, case.public_id))
     except NotFound:
         return []
+
+
+@register.simple_tag
+def item_documents(item, user):
+    """The documents of one item of a case (its decision, special procedure, extension)."""
+    if item is None:
+        return []
+    return [d for d in case_documents(item.case, user) if d.item_id == item.pk]
