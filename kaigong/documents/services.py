@@ -513,6 +513,29 @@ def document_issue(*, kind: str, source: Any) -> OfficialDocument:
     if existing is not None:
         return existing
     case = _case_of(source)
+    try:
+        with transaction.atomic():
+            # the case's row lock orders the documents of one case: the number's sequence
+            # is counted under it, and a second issuer of the same origin finds the first
+            Case.objects.select_for_update().filter(pk=case.pk).first()
+            existing = OfficialDocument.objects.filter(
+                kind=kind, origin_type=origin_type, origin_id=origin_id
+            ).first()
+            if existing is not None:
+                return existing
+            return _issue(kind, source, case, compose)
+    except IntegrityError:
+        # issued meanwhile by another worker without the lock (same origin)
+        existing = OfficialDocument.objects.filter(
+            kind=kind, origin_type=origin_type, origin_id=origin_id
+        ).first()
+        if existing is None:
+            raise
+        return existing
+
+
+def _issue(kind: str, source: Any, case: Case, compose) -> OfficialDocument:
+    """Compose, render, sign, store, file and notify (inside the caller's transaction)."""
     now = timezone.now()
     with translation.override("zh-hans"):
         composed = compose(source)
@@ -525,8 +548,8 @@ def document_issue(*, kind: str, source: Any) -> OfficialDocument:
             number=number,
             title=title,
             issuer_name=composed["issuer"] or case.bundle.name,
-            origin_type=origin_type,
-            origin_id=origin_id,
+            origin_type=source._meta.label_lower,
+            origin_id=str(source.public_id),
             issued_at=now,
         )
         data = {
@@ -546,6 +569,7 @@ def document_issue(*, kind: str, source: Any) -> OfficialDocument:
             "closing": composed["closing"],
         }
         pdf = render_document_pdf(data)
+        notice_title = _("%(title)s issued: %(number)s") % {"title": title, "number": number}
     pdf_sm3 = sm3_hex(pdf)
     signed = canonical_bytes(data, pdf_sm3)
     signature = platform_sign(signed)
@@ -554,43 +578,33 @@ def document_issue(*, kind: str, source: Any) -> OfficialDocument:
     document.content_digest = sm3_hex(signed)
     document.key_id = signature.key_id
     document.signature_hex = signature.signature_hex
-    try:
-        with transaction.atomic():
-            document.pdf.save(f"{number}.pdf", ContentFile(pdf), save=False)
-            document.full_clean()
-            document.save()
-            archive_document_file(
-                project=case.project,
-                kind=ArchiveKind.NOTICE,
-                title=f"{number} {title}",
-                origin_type=document._meta.label_lower,
-                origin_id=str(document.public_id),
-                content=pdf,
-                file_name=f"{number}.pdf",
-                stage=_stage(case, composed["item"]),
-            )
-            audit_record(
-                actor=None,
-                action="document_issue",
-                obj=document,
-                summary=f"{number} {title}",
-                data={"kind": kind, "origin": f"{origin_type}:{origin_id}", "sm3": pdf_sm3},
-            )
-            notification_send(
-                kind="document_issued",
-                title=_("%(title)s issued: %(number)s") % {"title": title, "number": number},
-                body=case.bundle.name,
-                link=f"/cases/{case.public_id}/#documents",
-                enterprise=case.enterprise,
-            )
-    except IntegrityError:
-        # issued meanwhile by another worker (same origin) or the same number taken
-        existing = OfficialDocument.objects.filter(
-            kind=kind, origin_type=origin_type, origin_id=origin_id
-        ).first()
-        if existing is None:
-            raise
-        return existing
+    document.pdf.save(f"{number}.pdf", ContentFile(pdf), save=False)
+    document.full_clean()
+    document.save()
+    archive_document_file(
+        project=case.project,
+        kind=ArchiveKind.NOTICE,
+        title=f"{number} {title}",
+        origin_type=document._meta.label_lower,
+        origin_id=str(document.public_id),
+        content=pdf,
+        file_name=f"{number}.pdf",
+        stage=_stage(case, composed["item"]),
+    )
+    audit_record(
+        actor=None,
+        action="document_issue",
+        obj=document,
+        summary=f"{number} {title}",
+        data={"kind": kind, "origin": f"{document.origin_type}:{document.origin_id}"},
+    )
+    notification_send(
+        kind="document_issued",
+        title=notice_title,
+        body=case.bundle.name,
+        link=f"/cases/{case.public_id}/#documents",
+        enterprise=case.enterprise,
+    )
     return document
 
 
