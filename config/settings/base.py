@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "kaigong.certificates",
     "kaigong.cases",
     "kaigong.archives",
+    "kaigong.documents",
     "kaigong.api",
     "kaigong.web",
     "kaigong.demo",

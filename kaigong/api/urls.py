@@ -21,4 +21,5 @@ urlpatterns = [
     path("", include("kaigong.certificates.api.urls")),
     path("", include("kaigong.cases.api.urls")),
     path("", include("kaigong.archives.api.urls")),
+    path("", include("kaigong.documents.api.urls")),
 ]

@@ -17,6 +17,7 @@ class DocumentKind(models.TextChoices):
     COMMITMENT = "commitment", _("Commitment")  # 容缺 / 告知承诺书
     DENIAL = "denial", _("Refusal or denial")  # 不予受理 / 不予许可
     CERTIFICATE = "certificate", _("Certificate")  # 电子证照
+    NOTICE = "notice", _("Official notice or decision")  # 行政文书 (documents app)
 
 
 class StageTag(models.TextChoices):

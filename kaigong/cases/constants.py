@@ -174,6 +174,23 @@ class ErrorCode(models.TextChoices):
     EXTENSION_INVALID = "extension_invalid", _("Extension not valid")
     EXTENSION_NOT_PENDING = "extension_not_pending", _("Extension not pending")
     NO_MATTERS = "no_matters", _("No matters chosen")
+    PLANNED_DAYS_REQUIRED = "planned_days_required", _("Planned working days required")
+
+
+class OfficialDocumentKind(models.TextChoices):
+    """The written notices and decisions the law requires (the documents app renders them)."""
+
+    # rule: acceptance, one-time correction and refusal in writing (行政许可法 art. 32)
+    ACCEPTANCE_NOTICE = "acceptance_notice", _("Acceptance notice")  # 受理通知书
+    CORRECTION_NOTICE = "correction_notice", _("One-time correction notice")  # 一次性补正告知书
+    REFUSAL_DECISION = "refusal_decision", _("Decision not to accept")  # 不予受理决定书
+    # rule: a denial in writing with reasons and remedies (行政许可法 art. 38)
+    DENIAL_DECISION = "denial_decision", _("Decision not to grant")  # 不予行政许可决定书
+    APPROVAL_DECISION = "approval_decision", _("Decision to grant")  # 准予行政许可决定书
+    # rule: the applicant is told in writing how long a special procedure takes (art. 45)
+    SPECIAL_PROCEDURE_NOTICE = "special_procedure_notice", _("Special procedure notice")
+    # rule: the applicant is told of an extension and its reasons (art. 42)
+    EXTENSION_NOTICE = "extension_notice", _("Extension notice")  # 延期告知书
 
 
 # Item statuses in which the item is still being handled.

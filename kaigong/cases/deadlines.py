@@ -299,3 +299,13 @@ def warning_colour(
 def working_days_left(due_on: date, *, on: date, region_code: str = "") -> int:
     """Working days in (on, due_on]; negative once overdue."""
     return working_days_between(on, due_on, calendar=work_calendar(region_code))
+
+
+# rule: the applicant is told in writing how long a special procedure takes (行政许可法 art.
+# 45); a pause from S planned for N working days ends on the N-th working day counting S
+MAX_PAUSE_PLANNED_DAYS = 365
+
+
+def pause_planned_end_on(started_on: date, working_days: int, *, region_code: str = "") -> date:
+    """The planned last day of a pause of ``working_days`` working days from ``started_on``."""
+    return due_date(started_on, working_days, region_code=region_code, count_start=True).due_on

@@ -172,8 +172,17 @@ def _star_points(cx: float, cy: float, outer: float) -> list[tuple[float, float]
     return points
 
 
-def draw_seal(c: canvas.Canvas, name: str, cx: float, cy: float, radius: float = 62) -> None:
-    """A round official seal: ring, star, the name along the upper arc, a line below."""
+def draw_seal(
+    c: canvas.Canvas,
+    name: str,
+    cx: float,
+    cy: float,
+    radius: float = 62,
+    *,
+    label: str | None = None,
+) -> None:
+    """A round official seal: ring, star, the name along the upper arc, a line below
+    (``label``, by default the certificate seal's; the documents app names its own)."""
     font = cjk_font_name()
     c.saveState()
     c.setStrokeColor(SEAL_RED)
@@ -204,7 +213,8 @@ def draw_seal(c: canvas.Canvas, name: str, cx: float, cy: float, radius: float =
         c.drawCentredString(0, -size / 3, char)
         c.restoreState()
     c.setFont(font, 9)
-    c.drawCentredString(cx, cy - radius * 0.55, _("Electronic certificate seal"))
+    bottom = _("Electronic certificate seal") if label is None else label
+    c.drawCentredString(cx, cy - radius * 0.55, bottom)
     c.restoreState()
 
 

@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("kaigong.web.enterprise.urls")),
     path("", include("kaigong.web.cases.urls")),
     path("", include("kaigong.web.certificates.urls")),
+    path("", include("kaigong.web.documents.urls")),
 ]

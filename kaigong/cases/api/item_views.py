@@ -177,7 +177,8 @@ class ItemViewSet(viewsets.GenericViewSet):
     def pause(self, request, public_id=None):
         """
         Stop the item's clock from today for a special procedure (听证, 检测, 专家评审 …;
-        行政许可法 art. 45) with reason and evidence.
+        行政许可法 art. 45) with reason, evidence and the planned working days (the planned end
+        is computed on the working-day calendar; a 特别程序告知书 is issued).
         Role: reviewer of the item's department. Errors: ``reason_required``,
         ``invalid_input`` (400); ``permission_denied``, ``separation_of_duties`` (403);
         ``item_not_found`` (404); ``transition_not_allowed``, ``stale_version`` (409).

@@ -399,6 +399,11 @@ class PauseInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=PauseKind.choices, default=PauseKind.SPECIAL_PROCEDURE)
     reason = serializers.CharField(max_length=5000, allow_blank=True)
     evidence = serializers.CharField(max_length=5000, allow_blank=True)
+    planned_working_days = serializers.IntegerField(
+        min_value=1,
+        max_value=365,
+        help_text="How many working days the procedure is planned to take (行政许可法 art. 45).",
+    )
 
 
 class ExtendInputSerializer(serializers.Serializer):

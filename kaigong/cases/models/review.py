@@ -58,6 +58,18 @@ class ClockPause(BaseModel):
         _("evidence"), help_text=_("What shows the procedure: notice, test order, expert list …")
     )
     started_on = models.DateField(_("paused from"))
+    planned_working_days = models.PositiveSmallIntegerField(
+        _("planned working days"),
+        null=True,
+        blank=True,
+        help_text=_("How long the procedure is planned to take, told to the applicant."),
+    )
+    planned_end_on = models.DateField(
+        _("planned end"),
+        null=True,
+        blank=True,
+        help_text=_("The last planned day of the procedure on the working-day calendar."),
+    )
     resumed_on = models.DateField(_("resumed on"), null=True, blank=True)
     started_by = models.ForeignKey(
         "accounts.User", verbose_name=_("paused by"), on_delete=models.PROTECT, related_name="+"

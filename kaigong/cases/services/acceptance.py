@@ -17,8 +17,15 @@ from django.utils.translation import gettext_lazy as _
 
 from kaigong.accounts.models import CreditStanding
 from kaigong.cases.applicable import case_material_needs, case_versions
-from kaigong.cases.constants import CaseAction, CommitmentKind, ErrorCode, ItemStatus
+from kaigong.cases.constants import (
+    CaseAction,
+    CommitmentKind,
+    ErrorCode,
+    ItemStatus,
+    OfficialDocumentKind,
+)
 from kaigong.cases.deadlines import case_due_dates
+from kaigong.cases.hooks import document_due
 from kaigong.cases.models import Case, CaseItem
 from kaigong.cases.permissions import ensure_can_handle_at_window
 from kaigong.cases.planning import case_plan_snapshot
@@ -271,6 +278,7 @@ def case_accept(
         commitment_create(
             case=locked, kind=CommitmentKind.UNDERTAKING, value=undertaking, actor=actor
         )
+    document_due(OfficialDocumentKind.ACCEPTANCE_NOTICE, locked)
     return locked
 
 

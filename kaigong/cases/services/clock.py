@@ -24,9 +24,17 @@ from kaigong.cases.constants import (
     ErrorCode,
     EventKind,
     ItemAction,
+    OfficialDocumentKind,
     PauseKind,
 )
-from kaigong.cases.deadlines import case_due_dates, item_due_dates
+from kaigong.cases.deadlines import (
+    MAX_PAUSE_PLANNED_DAYS,
+    case_due_dates,
+    item_due_dates,
+    pause_planned_end_on,
+    region_of,
+)
+from kaigong.cases.hooks import document_due
 from kaigong.cases.models import Case, CaseItem, ClockPause, Extension
 from kaigong.cases.permissions import ensure_can_decide_item, ensure_can_review_item
 from kaigong.cases.services._transition import _case_transition, _item_transition, case_lock
@@ -104,16 +112,48 @@ def _required(value: str, name: str, code: str) -> str:
     return value
 
 
+def _planned_days(value: Any) -> int:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int)
+        or not (1 <= value <= MAX_PAUSE_PLANNED_DAYS)
+    ):
+        raise InvalidInput(
+            _("Give how many working days the procedure is planned to take (1 to %(max)s).")
+            % {"max": MAX_PAUSE_PLANNED_DAYS},
+            code=ErrorCode.PLANNED_DAYS_REQUIRED,
+            invalid_params=[
+                {
+                    "name": "planned_working_days",
+                    "code": ErrorCode.PLANNED_DAYS_REQUIRED,
+                    "reason": str(value),
+                }
+            ],
+        )
+    return value
+
+
 @transaction.atomic
-def item_pause(*, item: CaseItem, actor: Any, kind: str, reason: str, evidence: str) -> CaseItem:
+def item_pause(
+    *,
+    item: CaseItem,
+    actor: Any,
+    kind: str,
+    reason: str,
+    evidence: str,
+    planned_working_days: int | None = None,
+) -> CaseItem:
     """
-    Stop the item's clock for a special procedure (听证, 检测, 专家评审 …) from today.
+    Stop the item's clock for a special procedure (听证, 检测, 专家评审 …) from today, for
+    ``planned_working_days``; the planned end is computed on the working-day calendar and a
+    special procedure notice (特别程序告知书) is issued to the applicant.
 
-    # rule: time for special procedures is not counted (行政许可法 art. 45)
+    # rule: time for special procedures is not counted, and the applicant is told in
+    # writing how long it will take (行政许可法 art. 45)
 
-    Errors: ``permission_denied`` / ``separation_of_duties`` (403), ``reason_required``
-    (400), ``invalid_input`` (400, unknown kind), ``transition_not_allowed`` /
-    ``stale_version`` (409).
+    Errors: ``permission_denied`` / ``separation_of_duties`` (403), ``reason_required``,
+    ``planned_days_required`` (400), ``invalid_input`` (400, unknown kind),
+    ``transition_not_allowed`` / ``stale_version`` (409).
     """
     ensure_can_review_item(actor, item)
     item_next_status(item.status, ItemAction.PAUSE)
@@ -124,9 +164,19 @@ def item_pause(*, item: CaseItem, actor: Any, kind: str, reason: str, evidence: 
         )
     reason = _required(reason, "reason", ErrorCode.REASON_REQUIRED)
     evidence = _required(evidence, "evidence", ErrorCode.REASON_REQUIRED)
+    planned_working_days = _planned_days(planned_working_days)
     today = local_date()
     pause = ClockPause(
-        item=item, kind=kind, reason=reason, evidence=evidence, started_on=today, started_by=actor
+        item=item,
+        kind=kind,
+        reason=reason,
+        evidence=evidence,
+        started_on=today,
+        started_by=actor,
+        planned_working_days=planned_working_days,
+        planned_end_on=pause_planned_end_on(
+            today, planned_working_days, region_code=region_of(item.case)
+        ),
     )
     pause.full_clean(exclude=["item"])
     changes = item_due_changes(item, on=today, pauses=[*item.pauses.all(), pause])
@@ -135,10 +185,18 @@ def item_pause(*, item: CaseItem, actor: Any, kind: str, reason: str, evidence: 
         action=ItemAction.PAUSE,
         actor=actor,
         changes=changes,
-        data={"kind": kind, "reason": reason, "evidence": evidence, "from_day": today},
+        data={
+            "kind": kind,
+            "reason": reason,
+            "evidence": evidence,
+            "from_day": today,
+            "planned_working_days": planned_working_days,
+            "planned_end_on": pause.planned_end_on,
+        },
     )
     pause.item = item
     pause.save()
+    document_due(OfficialDocumentKind.SPECIAL_PROCEDURE_NOTICE, pause)
     case_dues_refresh(case=item.case, actor=actor, on=today)
     return item
 
@@ -268,6 +326,7 @@ def item_extension_approve(*, extension: Extension, actor: Any, reason: str = ""
             "updated_at",
         ]
     )
+    document_due(OfficialDocumentKind.EXTENSION_NOTICE, extension)
     case = item.case
     title = gettext("%(matter)s: time limit extended by %(days)s working days") % {
         "matter": item.matter_version.name,

@@ -21,7 +21,9 @@ from kaigong.cases.constants import (
     ErrorCode,
     ItemAction,
     ItemStatus,
+    OfficialDocumentKind,
 )
+from kaigong.cases.hooks import document_due
 from kaigong.cases.models import CaseItem, ConditionalResult, Denial
 from kaigong.cases.permissions import ensure_can_decide_item
 from kaigong.cases.services._transition import _item_transition
@@ -109,7 +111,7 @@ def item_decide(
             changes=decided,
             data={"reason": reason, "legal_basis": legal_basis},
         )
-        Denial.objects.create(
+        denial = Denial.objects.create(
             case_id=item.case_id,
             item=item,
             kind=DenialKind.DENIAL,
@@ -118,12 +120,14 @@ def item_decide(
             applicant_rights=applicant_rights.strip(),
             by=actor,
         )
+        document_due(OfficialDocumentKind.DENIAL_DECISION, denial)
     else:
         action = _approve_action(item)
         item = _item_transition(
             item=item, action=action, actor=actor, changes=decided, data={"reason": reason}
         )
         item.conditional_results.filter(became_final_at__isnull=True).update(became_final_at=now)
+        document_due(OfficialDocumentKind.APPROVAL_DECISION, item)
     _after(item, actor)
     return item
 

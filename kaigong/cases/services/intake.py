@@ -27,9 +27,11 @@ from kaigong.cases.constants import (
     DenialKind,
     ErrorCode,
     ItemAction,
+    OfficialDocumentKind,
 )
 from kaigong.cases.deadlines import correction_notice_due_on, region_of
 from kaigong.cases.exceptions import field_problem_text
+from kaigong.cases.hooks import document_due
 from kaigong.cases.models import Case, CaseNumberCounter, Correction, Denial
 from kaigong.cases.permissions import (
     ensure_can_handle_at_window,
@@ -302,7 +304,7 @@ def case_refuse(
         changes={"closed_at": timezone.now()},
         data={"reason": reason, "legal_basis": legal_basis},
     )
-    Denial.objects.create(
+    denial = Denial.objects.create(
         case=locked,
         kind=DenialKind.REFUSAL,
         reason=reason,
@@ -310,6 +312,7 @@ def case_refuse(
         applicant_rights=rights,
         by=actor,
     )
+    document_due(OfficialDocumentKind.REFUSAL_DECISION, denial)
     return locked
 
 
@@ -407,6 +410,7 @@ def case_request_correction(
         by=actor,
         data={"items": cleaned, "note": note},
     )
+    document_due(OfficialDocumentKind.CORRECTION_NOTICE, correction)
     return correction
 
 

@@ -69,6 +69,7 @@ def test_pause_moves_the_due_dates_by_the_paused_working_days(monday):
         kind="special_procedure",
         reason="专家评审",
         evidence="专家评审通知书",
+        planned_working_days=5,
     )
     assert item.status == ItemStatus.PAUSED
     monday.move_to(dt.datetime(2026, 3, 9, 9, tzinfo=SHANGHAI))  # next Monday
@@ -102,6 +103,7 @@ def test_pause_needs_reason_and_evidence(monday):
             kind="special_procedure",
             reason="",
             evidence="x",
+            planned_working_days=5,
         )
     assert excinfo.value.code == ErrorCode.REASON_REQUIRED
 
@@ -217,3 +219,41 @@ def test_a_bundle_promise_never_passes_the_statutory_date(monday):
     statutory = max(i.statutory_due_on for i in case.items.all() if i.statutory_due_on)
     assert case.statutory_due_on == statutory
     assert case.promised_due_on == statutory
+
+
+def test_a_pause_carries_its_planned_working_days_and_end_on_the_calendar():
+    # rule: the applicant is told in writing how long the procedure takes (行政许可法 art. 45)
+    # given an item accepted before the Spring Festival of 2026 (Sat 14 Feb is worked)
+    with _at(date(2026, 2, 11)):
+        world = lifecycle_world()
+        case = CaseFactory(world=world, accepted=True)
+    # when the reviewer pauses it on Thu 12 Feb for 3 working days
+    with _at(date(2026, 2, 12)):
+        item_pause(
+            item=item_of(case, "M1"),
+            actor=world.reviewer1,
+            kind="special_procedure",
+            reason="检测",
+            evidence="检测委托书",
+            planned_working_days=3,
+        )
+    # then the pause counts its first day: 12, 13 and the worked Saturday 14 Feb
+    pause = ClockPause.objects.get(item=item_of(case, "M1"))
+    assert (pause.planned_working_days, pause.planned_end_on) == (3, date(2026, 2, 14))
+
+
+@pytest.mark.parametrize("days", [None, 0, "5", True, 366])
+def test_a_pause_needs_its_planned_working_days(monday, days):
+    world = lifecycle_world()
+    case = CaseFactory(world=world, accepted=True)
+    with pytest.raises(InvalidInput) as excinfo:
+        item_pause(
+            item=item_of(case, "M1"),
+            actor=world.reviewer1,
+            kind="special_procedure",
+            reason="检测",
+            evidence="检测委托书",
+            planned_working_days=days,
+        )
+    assert excinfo.value.code == ErrorCode.PLANNED_DAYS_REQUIRED
+    assert not ClockPause.objects.filter(item=item_of(case, "M1")).exists()

@@ -83,7 +83,12 @@ ACTIONS = {
     "pause": (
         "accepted",
         lambda u, c: item_pause(
-            item=_m1(u, c), actor=u, kind="special_procedure", reason="检测", evidence="委托书"
+            item=_m1(u, c),
+            actor=u,
+            kind="special_procedure",
+            reason="检测",
+            evidence="委托书",
+            planned_working_days=5,
         ),
     ),
     "decide": ("proposed", lambda u, c: item_decide(item=_m1(u, c), actor=u, decision="approve")),

@@ -198,6 +198,7 @@ def make_machine(world):
                         kind="special_procedure",
                         reason="检测",
                         evidence="委托",
+                        planned_working_days=5,
                     )
                 )
 

@@ -315,6 +315,12 @@ class PauseForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=PauseKind.choices)
     reason = forms.CharField(label=_("Reason"), max_length=2000)
     evidence = forms.CharField(label=_("Evidence"), max_length=2000)
+    planned_working_days = forms.IntegerField(
+        label=_("Planned working days"),
+        min_value=1,
+        max_value=365,
+        help_text=_("The applicant is told in writing how long the procedure will take."),
+    )
 
 
 class ExtendForm(forms.Form):

@@ -148,7 +148,12 @@ def test_pause_and_resume_move_the_due_date_by_the_paused_working_days(world, mo
     monday.shift(24 * 3600)
     paused = reviewer.post(
         url(item, "pause/"),
-        {"kind": "special_procedure", "reason": "检测", "evidence": "检测委托书"},
+        {
+            "kind": "special_procedure",
+            "reason": "检测",
+            "evidence": "检测委托书",
+            "planned_working_days": 5,
+        },
         format="json",
     )
     monday.shift(2 * 24 * 3600)
@@ -172,7 +177,7 @@ def test_pause_needs_reason_and_evidence(world):
 
     response = client_for(world.reviewer1).post(
         url(item, "pause/"),
-        {"kind": "special_procedure", "reason": "检测", "evidence": ""},
+        {"kind": "special_procedure", "reason": "检测", "evidence": "", "planned_working_days": 5},
         format="json",
     )
 
@@ -277,14 +282,19 @@ def _requested_twice(world):
 def _paused_item(world):
     item = _accepted_item(world)
     return item_pause(
-        item=item, actor=world.reviewer1, kind="special_procedure", reason="检测", evidence="单"
+        item=item,
+        actor=world.reviewer1,
+        kind="special_procedure",
+        reason="检测",
+        evidence="单",
+        planned_working_days=5,
     )
 
 
 CONFLICTS = [
     ("opinions/", "reviewer1", _proposed_item, {"text": "x", "recommendation": "approve"}, "transition_not_allowed"),
     ("decide/", "approver1", _accepted_item, {"decision": "approve"}, "transition_not_allowed"),
-    ("pause/", "reviewer1", _proposed_item, {"reason": "x", "evidence": "y"}, "transition_not_allowed"),
+    ("pause/", "reviewer1", _proposed_item, {"reason": "x", "evidence": "y", "planned_working_days": 5}, "transition_not_allowed"),
     ("resume/", "reviewer1", _accepted_item, {}, "transition_not_allowed"),
     ("extend/", "reviewer1", _requested_twice, {"working_days": 5, "reason": "x"}, "extension_invalid"),
     ("pre-approve/", "approver1", lambda w: _accepted_item(w, "M2"), {}, "pre_approval_not_allowed"),

@@ -132,7 +132,12 @@ def test_the_demo_enterprise_takes_the_yinan_bundle_from_draft_to_concluded_by_a
         traveller.move_to(at(3))
         paused = zhifa_reviewer.post(
             item_url + "pause/",
-            {"kind": "special_procedure", "reason": "专家评审", "evidence": "专家评审通知书"},
+            {
+                "kind": "special_procedure",
+                "reason": "专家评审",
+                "evidence": "专家评审通知书",
+                "planned_working_days": 5,
+            },
             format="json",
         )
         assert paused.status_code == 200, paused.json()

@@ -228,6 +228,13 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/cases/{public_id}/materials/{material_id}/file/"): Row(
         "accepted", lambda client, t: client.get(f"{t.case_url}materials/{_material(t).public_id}/file/"),
         (OK, OK, OK, OK, OK, OK, OK, 404, 401)),
+    ("GET", "/api/v1/cases/{case_id}/documents/"): Row(
+        "accepted", _get("{t.case_url}documents/"), (OK, OK, OK, OK, OK, OK, OK, 404, 401)),
+    ("GET", "/api/v1/cases/{case_id}/documents/{doc_id}/pdf/"): Row(
+        "accepted", lambda client, t: client.get(f"{t.case_url}documents/{uuid.uuid4()}/pdf/"),
+        (404, 404, 404, 404, 404, 404, 404, 404, 401), scoped=False,
+        why="documents are issued on commit, which these rolled-back tests never reach: an "
+            "unknown one is 404 to all; who may read a real one: documents/tests"),
     # -- items
     ("GET", "/api/v1/items/"): Row(
         "accepted", _get("/api/v1/items/"), (OK, OK, OK, OK, OK, OK, OK, OK, 401),
@@ -242,7 +249,8 @@ MATRIX: dict[tuple[str, str], Row] = {
         (403, 403, 403, 201, 403, 403, 403, 404, 401), writes=True),
     ("POST", "/api/v1/items/{public_id}/pause/"): Row(
         "accepted", _json("post", "{t.item_url}pause/", {
-            "kind": "special_procedure", "reason": "专家评审", "evidence": "评审通知"}),
+            "kind": "special_procedure", "reason": "专家评审", "evidence": "评审通知",
+            "planned_working_days": 5}),
         (403, 403, 403, OK, 403, 403, 403, 404, 401), writes=True),
     ("POST", "/api/v1/items/{public_id}/resume/"): Row(
         "paused", _json("post", "{t.item_url}resume/"),
@@ -440,6 +448,8 @@ PAGES: dict[str, tuple[str, Callable[[Target], str] | None]] = {
         "accepted",
         lambda t: f"/cases/{t.case.public_id}/materials/{_material(t).public_id}/file/",
     ),
+    "cases/<uuid:case_id>/documents/<uuid:public_id>/pdf/": ("project", None),
+    "documents/verify/<uuid:public_id>/": ("project", None),
     "inbox/": ("project", None),
     "inbox/read-all/": ("project", None),
     "inbox/<uuid:public_id>/read/": (
@@ -514,6 +524,10 @@ PAGES: dict[str, tuple[str, Callable[[Target], str] | None]] = {
 }
 # pages that name an object but are not tried by the outsiders above, and why
 PAGES_UNSCOPED = {
+    "cases/<uuid:case_id>/documents/<uuid:public_id>/pdf/": (
+        "documents are issued on commit; who may read one: documents/tests"
+    ),
+    "documents/verify/<uuid:public_id>/": "public verification of a document by its id",
     "enterprises/<uuid:public_id>/service-code/": "an enterprise is no jurisdiction's",
     "enterprises/<uuid:public_id>/service-code/qr.png": "as above",
     "track/<str:token>/": "the service code is a bearer token",
@@ -656,6 +670,7 @@ class Targets:
                 kind="special_procedure",
                 reason="检测",
                 evidence="委托单",
+                planned_working_days=5,
             )
         if state == "extension":
             extension = item_extension_request(

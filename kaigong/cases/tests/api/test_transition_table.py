@@ -199,7 +199,11 @@ ITEM_API = {
     IA.PROPOSE: ("reviewer1", "opinions/", {"text": "同意", "recommendation": "approve"}),
     IA.APPROVE: ("approver1", "decide/", {"decision": "approve"}),
     IA.DENY: ("approver1", "decide/", DENY),
-    IA.PAUSE: ("reviewer1", "pause/", {"reason": "专家评审", "evidence": "评审通知书"}),
+    IA.PAUSE: (
+        "reviewer1",
+        "pause/",
+        {"reason": "专家评审", "evidence": "评审通知书", "planned_working_days": 5},
+    ),
     IA.RESUME: ("reviewer1", "resume/", {}),
     IA.EXTEND: ("reviewer1", "extend/", {"working_days": 5, "reason": "情况复杂"}),
     IA.PRE_APPROVE: ("approver1", "pre-approve/", {"conditions": "以正式许可为准"}),
@@ -233,7 +237,7 @@ def _item_in(world, status: str) -> CaseItem:
         case_withdraw(case=case, actor=world.applicant)
     elif status == IS.PAUSED:
         item_pause(item=item, actor=users["reviewer1"], kind="special_procedure",
-                   reason="专家评审", evidence="评审通知书")  # fmt: skip
+                   reason="专家评审", evidence="评审通知书", planned_working_days=5)  # fmt: skip
     elif status == IS.PRE_APPROVED:
         item_pre_approve(item=item, actor=users["approver1"], conditions="以正式许可为准")
     elif status in (IS.PROPOSED, IS.APPROVED, IS.DENIED):

@@ -38,6 +38,7 @@ def test_a_pause_without_evidence_names_the_field_by_its_label(monday):
             kind="special_procedure",
             reason="专家评审",
             evidence="",
+            planned_working_days=5,
         )
 
     assert str(excinfo.value.message) == "请填写证明材料。"

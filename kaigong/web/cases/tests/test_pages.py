@@ -230,7 +230,7 @@ def test_pause_and_resume_from_the_item_page(world, monday):
     paused = client_for(world.reviewer1).post(
         page,
         {"action": "pause", "pause-kind": "special_procedure", "pause-reason": "检测",
-         "pause-evidence": "检测委托书"},
+         "pause-evidence": "检测委托书", "pause-planned_working_days": "5"},
     )  # fmt: skip
     monday.shift(24 * 3600)
     resumed = client_for(world.reviewer1).post(page, {"action": "resume"})

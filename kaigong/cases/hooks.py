@@ -1,0 +1,33 @@
+"""
+Hooks cases offers to the apps above it (ADR 0002: explicit registration, no signals).
+
+``register_document_listener``: the documents app (above cases) renders the written notices
+and decisions the law requires (受理通知书, 补正告知书, 决定书 …). Cases names the event and its
+source row with ``document_due``; every listener is called once the change has committed
+(``robust``: a failing listener is logged and never undoes the change; the documents app's
+sweep issues what a failure left out).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+
+from django.db import transaction
+
+# (kind, source model label "cases.denial", source pk)
+DocumentListener = Callable[[str, str, int], None]
+
+_document_listeners: list[DocumentListener] = []
+
+
+def register_document_listener(listener: DocumentListener) -> None:
+    if listener not in _document_listeners:
+        _document_listeners.append(listener)
+
+
+def document_due(kind: str, source) -> None:
+    """A document of ``kind`` is due for ``source`` (a saved model row) once this commits."""
+    label, pk = source._meta.label_lower, source.pk
+    for listener in list(_document_listeners):
+        transaction.on_commit(functools.partial(listener, kind, label, pk), robust=True)

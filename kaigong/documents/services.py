@@ -1,0 +1,655 @@
+"""
+Issuing the written notices and decisions of a case (行政文书): compose, render, sign, file.
+
+``document_issue(kind=…, source=…)`` composes the document's data from its source row (the
+case, a correction, a denial, an item, a pause, an extension), renders the PDF
+(rendering.py), signs the canonical {data, pdf_sm3} with the platform integrity key
+(certificates.signing.platform_sign), stores it, files the PDF in the project's archive
+(archives.services.archive_document_file, origin ``documents.officialdocument``) and tells
+the enterprise (inbox). One document per kind and source: issuing again returns the first.
+
+Cases calls ``cases.hooks.document_due`` on each event; once the event's transaction has
+committed the listener (tasks.document_issue_enqueue, registered in apps.py) runs the task
+``kaigong.documents.document_issue`` → ``document_issue_for_event`` (in-process when tasks run
+eagerly, on a worker with a broker);
+``documents_issue_missing`` (command ``documents_issue_missing``) issues what a failed
+listener left out.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from django.apps import apps
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from kaigong.archives.constants import STAGE_BY_NATIONAL, StageTag
+from kaigong.archives.constants import DocumentKind as ArchiveKind
+from kaigong.archives.services import archive_document_file, stage_of
+from kaigong.cases.constants import (
+    CommitmentKind,
+    Decision,
+    DenialKind,
+    ItemStatus,
+    OfficialDocumentKind,
+)
+from kaigong.cases.models import Case, CaseItem, ClockPause, Correction, Denial, Extension
+from kaigong.cases.services.intake import DEFAULT_RIGHTS
+from kaigong.catalog.models import Material
+from kaigong.certificates.crypto import sm3_hex
+from kaigong.certificates.signing import platform_sign
+from kaigong.core.clock import local_date
+from kaigong.core.services import audit_record, notification_send
+
+from .models import OfficialDocument
+from .rendering import render_document_pdf
+
+logger = logging.getLogger(__name__)
+
+K = OfficialDocumentKind
+
+# the letters of a document number after the case number (受理 SL, 补正 BZ …)
+NUMBER_CODES: dict[str, str] = {
+    K.ACCEPTANCE_NOTICE: "SL",
+    K.CORRECTION_NOTICE: "BZ",
+    K.REFUSAL_DECISION: "BSL",
+    K.DENIAL_DECISION: "BXK",
+    K.APPROVAL_DECISION: "ZXK",
+    K.SPECIAL_PROCEDURE_NOTICE: "TB",
+    K.EXTENSION_NOTICE: "YQ",
+}
+
+
+def canonical_bytes(data: dict[str, Any], pdf_sm3: str) -> bytes:
+    """What is signed: canonical JSON of {data, pdf_sm3} (sorted keys, no spaces, UTF-8)."""
+    return json.dumps(
+        {"data": data, "pdf_sm3": pdf_sm3},
+        ensure_ascii=False,
+        sort_keys=True,
+        separators=(",", ":"),
+    ).encode("utf-8")
+
+
+def _day(value: date | None) -> str:
+    if value is None:
+        return "—"
+    return _("%(y)s-%(m)s-%(d)s") % {"y": value.year, "m": value.month, "d": value.day}
+
+
+def _issuer_of_case(case: Case) -> str:
+    centre = case.service_center
+    if centre is not None:
+        return centre.name
+    lead = case.bundle.lead_department
+    return lead.name if lead is not None else ""
+
+
+def _received(case: Case) -> str:
+    return _day(local_date(case.received_at) if case.received_at else None)
+
+
+def _opening(case: Case) -> str:
+    return _(
+        "Your application for %(bundle)s for the project %(project)s (case number %(number)s), "
+        "received on %(received)s,"
+    ) % {
+        "bundle": case.bundle.name,
+        "project": case.project.name,
+        "number": case.number,
+        "received": _received(case),
+    }
+
+
+def _remedies(recorded: str) -> dict[str, Any]:
+    # rule: a refusal or denial states the remedies: 行政复议 within 60 days (行政复议法 art.
+    # 20), 行政诉讼 within 6 months (行政诉讼法 art. 46); 行政许可法 art. 38
+    facts = [
+        [
+            _("Administrative reconsideration"),
+            _(
+                "Within 60 days of learning of this decision, to the people's government at "
+                "the level of the issuing body (Administrative Reconsideration Law art. 20)."
+            ),
+        ],
+        [
+            _("Administrative lawsuit"),
+            _(
+                "Within 6 months of learning of this decision, before the people's court "
+                "with jurisdiction (Administrative Litigation Law art. 46)."
+            ),
+        ],
+    ]
+    recorded = (recorded or "").strip()
+    told = [] if not recorded or recorded == DEFAULT_RIGHTS else [recorded]
+    return {
+        "heading": _("Remedies"),
+        "facts": facts,
+        "paragraphs": [_("As told by the deciding body: %(text)s") % {"text": t} for t in told],
+    }
+
+
+def _materials_named(codes: list[str]) -> dict[str, str]:
+    return dict(Material.objects.filter(code__in=codes).values_list("code", "name"))
+
+
+# --- composing each kind ----------------------------------------------------------------------
+
+
+def _acceptance(case: Case) -> dict[str, Any]:
+    items = list(case.items.select_related("matter_version", "department").order_by("order", "id"))
+    rows = [
+        [
+            str(index),
+            i.matter_version.name,
+            i.department.name,
+            _day(i.promised_due_on)
+            if i.promised_due_on
+            else _("Starts when its prerequisite is met"),
+            _day(i.statutory_due_on) if i.statutory_due_on else "—",
+        ]
+        for index, i in enumerate(items, start=1)
+    ]
+    sections: list[dict[str, Any]] = [
+        {
+            "heading": _("Accepted matters and promised due dates"),
+            "table": {
+                "columns": [
+                    _("No."),
+                    _("Matter"),
+                    _("Department"),
+                    _("Promised due date"),
+                    _("Statutory due date"),
+                ],
+                "rows": rows,
+                "widths": [0.08, 0.32, 0.18, 0.21, 0.21],
+            },
+        }
+    ]
+    for commitment in case.commitments.order_by("created_at", "id"):
+        names = _materials_named(commitment.material_codes)
+        if commitment.kind == CommitmentKind.DEFERRAL:
+            sections.append(
+                {
+                    "heading": _("Deferred materials (容缺受理) and their due date"),
+                    "table": {
+                        "columns": [_("No."), _("Material"), _("Due date")],
+                        "rows": [
+                            [str(n), names.get(code, code), _day(commitment.due_on)]
+                            for n, code in enumerate(commitment.material_codes, start=1)
+                        ],
+                        "widths": [0.08, 0.62, 0.30],
+                    },
+                    "paragraphs": [
+                        _(
+                            "Hand in the deferred materials by %(date)s as committed; until "
+                            "then the certificates are held, and a lapsed commitment ends "
+                            "the application."
+                        )
+                        % {"date": _day(commitment.due_on)}
+                    ],
+                }
+            )
+        else:
+            sections.append(
+                {
+                    "heading": _("Proofs replaced by your commitment (告知承诺)"),
+                    "table": {
+                        "columns": [_("No."), _("Material"), _("Verified by")],
+                        "rows": [
+                            [str(n), names.get(code, code), _day(commitment.verification_due_on)]
+                            for n, code in enumerate(commitment.material_codes, start=1)
+                        ],
+                        "widths": [0.08, 0.62, 0.30],
+                    },
+                }
+            )
+    paragraphs = [
+        _opening(case)
+        + _(
+            " has been examined: the materials are complete and in the statutory form, and "
+            "the application is accepted as of %(accepted)s."
+        )
+        % {"accepted": _day(case.accepted_on)}
+    ]
+    if case.deemed_accepted:
+        paragraphs.append(
+            _(
+                "No correction notice was sent within 5 working days of receipt, so the "
+                "application counts as accepted from the day of receipt "
+                "(Administrative Licensing Law art. 32)."
+            )
+        )
+    closing = [
+        _(
+            "The bundle is promised to be completed by %(promised)s; the statutory limit ends "
+            "on %(statutory)s. Time for special procedures is not counted, and you will be "
+            "told of it in writing."
+        )
+        % {"promised": _day(case.promised_due_on), "statutory": _day(case.statutory_due_on)},
+        _("Legal basis: Administrative Licensing Law art. 32."),
+    ]
+    return {
+        "item": None,
+        "issuer": _issuer_of_case(case),
+        "paragraphs": paragraphs,
+        "sections": sections,
+        "closing": closing,
+    }
+
+
+def _problem(problem: str) -> str:
+    return _("Defective") if problem == "defective" else _("Missing")
+
+
+def _correction(correction: Correction) -> dict[str, Any]:
+    case = correction.case
+    rows = [
+        [
+            str(n),
+            i.get("label") or i.get("code", ""),
+            _("Material") if i.get("kind") == "material" else _("Form field"),
+            _problem(i.get("problem", "")),
+            i.get("note", ""),
+        ]
+        for n, i in enumerate(correction.items, start=1)
+    ]
+    sections = [
+        {
+            "heading": _("Everything to correct (%(count)s)") % {"count": len(rows)},
+            "table": {
+                "columns": [_("No."), _("What"), _("Item kind"), _("Problem"), _("Note")],
+                "rows": rows,
+                "widths": [0.08, 0.30, 0.14, 0.18, 0.30],
+            },
+            "paragraphs": [correction.note] if correction.note else [],
+        }
+    ]
+    paragraphs = [
+        _opening(case)
+        + _(
+            " is incomplete or not in the statutory form. Under art. 32 of the Administrative "
+            "Licensing Law you are told at once of everything to correct, listed below."
+        )
+    ]
+    closing = [
+        _(
+            "Correct everything listed and hand the application in again; once it is complete "
+            "and in the statutory form it will be accepted. Nothing else will be asked of you "
+            "for these materials."
+        ),
+        _("Legal basis: Administrative Licensing Law art. 32."),
+    ]
+    return {
+        "item": None,
+        "issuer": _issuer_of_case(case),
+        "paragraphs": paragraphs,
+        "sections": sections,
+        "closing": closing,
+    }
+
+
+def _refusal(denial: Denial) -> dict[str, Any]:
+    case = denial.case
+    return {
+        "item": None,
+        "issuer": _issuer_of_case(case),
+        "paragraphs": [
+            _opening(case) + _(" has been examined. It is decided not to accept the application.")
+        ],
+        "sections": [
+            {
+                "heading": _("Reasons and legal basis"),
+                "facts": [[_("Reasons"), denial.reason], [_("Legal basis"), denial.legal_basis]],
+            },
+            _remedies(denial.applicant_rights),
+        ],
+        "closing": [],
+    }
+
+
+def _denial(denial: Denial) -> dict[str, Any]:
+    case, item = denial.case, denial.item
+    if item is None:
+        raise ValueError("a denial of a licence names its item")
+    return {
+        "item": item,
+        "issuer": item.department.name,
+        "paragraphs": [
+            _opening(case)
+            + _(
+                " has been reviewed for the matter %(matter)s. It is decided not to grant the "
+                "administrative licence."
+            )
+            % {"matter": item.matter_version.name}
+        ],
+        "sections": [
+            {
+                "heading": _("Reasons and legal basis"),
+                "facts": [
+                    [_("Matter"), item.matter_version.name],
+                    [_("Reasons"), denial.reason],
+                    [_("Legal basis"), denial.legal_basis],
+                    [_("Decided on"), _day(item.decided_on)],
+                ],
+            },
+            _remedies(denial.applicant_rights),
+        ],
+        "closing": [],
+    }
+
+
+def _approval(item: CaseItem) -> dict[str, Any]:
+    case = item.case
+    facts = [
+        [_("Matter"), item.matter_version.name],
+        [_("Applicant"), case.enterprise.name],
+        [_("Project"), case.project.name],
+        [_("Decided on"), _day(item.decided_on)],
+    ]
+    closing = [
+        _(
+            "The certificate is issued as an electronic licence within 10 days of this "
+            "decision (Administrative Licensing Law art. 44); verify it by its QR code."
+        )
+    ]
+    if item.status == ItemStatus.APPROVED_DEFERRED:
+        closing.insert(
+            0,
+            _(
+                "Deferred materials (容缺) are still outstanding: the certificate is held until "
+                "they are handed in as committed."
+            ),
+        )
+    return {
+        "item": item,
+        "issuer": item.department.name,
+        "paragraphs": [
+            _opening(case)
+            + _(
+                " has been reviewed for the matter %(matter)s: it meets the statutory "
+                "conditions and standards, and it is decided to grant the administrative "
+                "licence (Administrative Licensing Law art. 38)."
+            )
+            % {"matter": item.matter_version.name}
+        ],
+        "sections": [{"heading": _("Decision"), "facts": facts}],
+        "closing": closing,
+    }
+
+
+def _special_procedure(pause: ClockPause) -> dict[str, Any]:
+    item = pause.item
+    case = item.case
+    return {
+        "item": item,
+        "issuer": item.department.name,
+        "paragraphs": [
+            _opening(case)
+            + _(
+                " needs a special procedure for the matter %(matter)s. Under art. 45 of the "
+                "Administrative Licensing Law the time it takes is not counted in the time "
+                "limit; you are told in writing how long it will take."
+            )
+            % {"matter": item.matter_version.name}
+        ],
+        "sections": [
+            {
+                "heading": _("The special procedure"),
+                "facts": [
+                    [_("Matter"), item.matter_version.name],
+                    [_("Kind of procedure"), pause.get_kind_display()],
+                    [_("Reasons"), pause.reason],
+                    [_("Grounds"), pause.evidence],
+                    [_("Starts on"), _day(pause.started_on)],
+                    [
+                        _("Planned duration"),
+                        _("%(days)s working days") % {"days": pause.planned_working_days},
+                    ],
+                    [_("Planned end"), _day(pause.planned_end_on)],
+                ],
+            }
+        ],
+        "closing": [
+            _(
+                "The time limit runs again when the procedure ends; you will see the new due "
+                "date on your case page."
+            ),
+            _("Legal basis: Administrative Licensing Law art. 45."),
+        ],
+    }
+
+
+def _extension(extension: Extension) -> dict[str, Any]:
+    item = extension.item
+    case = item.case
+    return {
+        "item": item,
+        "issuer": item.department.name,
+        "paragraphs": [
+            _opening(case)
+            + _(
+                " cannot be decided within the time limit for the matter %(matter)s. With the "
+                "approval of the head of this body the limit is extended by %(days)s working "
+                "days."
+            )
+            % {"matter": item.matter_version.name, "days": extension.working_days}
+        ],
+        "sections": [
+            {
+                "heading": _("The extension"),
+                "facts": [
+                    [_("Matter"), item.matter_version.name],
+                    [
+                        _("Extended by"),
+                        _("%(days)s working days") % {"days": extension.working_days},
+                    ],
+                    [_("Reasons"), extension.reason],
+                    [_("Promised due date"), _day(item.promised_due_on)],
+                    [_("Statutory due date"), _day(item.statutory_due_on)],
+                ],
+            }
+        ],
+        "closing": [_("Legal basis: Administrative Licensing Law art. 42.")],
+    }
+
+
+def _case_of(source: Any) -> Case:
+    if isinstance(source, Case):
+        return source
+    if isinstance(source, (Correction, Denial)):
+        return source.case
+    if isinstance(source, CaseItem):
+        return source.case
+    return source.item.case
+
+
+COMPOSERS: dict[str, tuple[type[Any], Callable[[Any], dict[str, Any]]]] = {
+    K.ACCEPTANCE_NOTICE: (Case, _acceptance),
+    K.CORRECTION_NOTICE: (Correction, _correction),
+    K.REFUSAL_DECISION: (Denial, _refusal),
+    K.DENIAL_DECISION: (Denial, _denial),
+    K.APPROVAL_DECISION: (CaseItem, _approval),
+    K.SPECIAL_PROCEDURE_NOTICE: (ClockPause, _special_procedure),
+    K.EXTENSION_NOTICE: (Extension, _extension),
+}
+
+
+def _number(case: Case, kind: str) -> str:
+    seq = OfficialDocument.objects.filter(case=case, kind=kind).count() + 1
+    return f"{case.number}-{NUMBER_CODES[kind]}{seq:02d}"
+
+
+def _stage(case: Case, item: CaseItem | None) -> str:
+    if item is not None:
+        return stage_of(item.matter_version)
+    stage = case.bundle.stage
+    if stage is not None:
+        return STAGE_BY_NATIONAL.get(stage.national_stage, StageTag.OTHER)
+    return StageTag.OTHER
+
+
+def document_issue(*, kind: str, source: Any) -> OfficialDocument:
+    """
+    Issue the document of ``kind`` for ``source`` (idempotent): compose, render, sign with
+    the platform integrity key, store, file in the archive, tell the enterprise.
+
+    Raises ``ValueError`` for a kind that does not fit the source, ``KeyFileMissing``
+    without the integrity key in production (nothing is stored then).
+    """
+    model, compose = COMPOSERS[OfficialDocumentKind(kind)]
+    if not isinstance(source, model):
+        raise ValueError(f"{kind} is not issued for {source._meta.label_lower}")
+    origin_type, origin_id = source._meta.label_lower, str(source.public_id)
+    existing = OfficialDocument.objects.filter(
+        kind=kind, origin_type=origin_type, origin_id=origin_id
+    ).first()
+    if existing is not None:
+        return existing
+    case = _case_of(source)
+    try:
+        with transaction.atomic():
+            # the case's row lock orders the documents of one case: the number's sequence
+            # is counted under it, and a second issuer of the same origin finds the first
+            Case.objects.select_for_update().filter(pk=case.pk).first()
+            existing = OfficialDocument.objects.filter(
+                kind=kind, origin_type=origin_type, origin_id=origin_id
+            ).first()
+            if existing is not None:
+                return existing
+            return _issue(kind, source, case, compose)
+    except IntegrityError:
+        # issued meanwhile by another worker without the lock (same origin)
+        existing = OfficialDocument.objects.filter(
+            kind=kind, origin_type=origin_type, origin_id=origin_id
+        ).first()
+        if existing is None:
+            raise
+        return existing
+
+
+def _issue(kind: str, source: Any, case: Case, compose) -> OfficialDocument:
+    """Compose, render, sign, store, file and notify (inside the caller's transaction)."""
+    now = timezone.now()
+    with translation.override("zh-hans"):
+        composed = compose(source)
+        title = str(OfficialDocumentKind(kind).label)
+        number = _number(case, kind)
+        document = OfficialDocument(
+            kind=kind,
+            case=case,
+            item=composed["item"],
+            number=number,
+            title=title,
+            issuer_name=composed["issuer"] or case.bundle.name,
+            origin_type=source._meta.label_lower,
+            origin_id=str(source.public_id),
+            issued_at=now,
+        )
+        data = {
+            "document_id": str(document.public_id),
+            "kind": kind,
+            "title": title,
+            "number": number,
+            "case_number": case.number,
+            "issuer_name": document.issuer_name,
+            "addressee": case.enterprise.name,
+            "addressee_code": case.enterprise.uscc,
+            "matter": composed["item"].matter_version.name if composed["item"] else "",
+            "issued_on": local_date(now).isoformat(),
+            "issued_on_text": _day(local_date(now)),
+            "paragraphs": composed["paragraphs"],
+            "sections": composed["sections"],
+            "closing": composed["closing"],
+        }
+        pdf = render_document_pdf(data)
+        notice_title = _("%(title)s issued: %(number)s") % {"title": title, "number": number}
+    pdf_sm3 = sm3_hex(pdf)
+    signed = canonical_bytes(data, pdf_sm3)
+    signature = platform_sign(signed)
+    document.data = data
+    document.pdf_sm3 = pdf_sm3
+    document.content_digest = sm3_hex(signed)
+    document.key_id = signature.key_id
+    document.signature_hex = signature.signature_hex
+    document.pdf.save(f"{number}.pdf", ContentFile(pdf), save=False)
+    document.full_clean()
+    document.save()
+    archive_document_file(
+        project=case.project,
+        kind=ArchiveKind.NOTICE,
+        title=f"{number} {title}",
+        origin_type=document._meta.label_lower,
+        origin_id=str(document.public_id),
+        content=pdf,
+        file_name=f"{number}.pdf",
+        stage=_stage(case, composed["item"]),
+    )
+    audit_record(
+        actor=None,
+        action="document_issue",
+        obj=document,
+        summary=f"{number} {title}",
+        data={"kind": kind, "origin": f"{document.origin_type}:{document.origin_id}"},
+    )
+    notification_send(
+        kind="document_issued",
+        title=notice_title,
+        body=case.bundle.name,
+        link=f"/cases/{case.public_id}/#documents",
+        enterprise=case.enterprise,
+    )
+    return document
+
+
+def document_issue_for_event(kind: str, label: str, pk: int) -> OfficialDocument | None:
+    """The cases hook's listener: load the source row and issue its document."""
+    source = apps.get_model(label).objects.filter(pk=pk).first()
+    if source is None:
+        return None
+    return document_issue(kind=kind, source=source)
+
+
+def _pending_sources() -> list[tuple[str, Any]]:
+    """Every source row whose document is not issued yet."""
+    issued = {
+        (kind, origin) for kind, origin in OfficialDocument.objects.values_list("kind", "origin_id")
+    }
+    candidates: list[tuple[str, Any]] = []
+    candidates += [(K.ACCEPTANCE_NOTICE, c) for c in Case.objects.filter(accepted_at__isnull=False)]
+    candidates += [(K.CORRECTION_NOTICE, c) for c in Correction.objects.all()]
+    candidates += [(K.REFUSAL_DECISION, d) for d in Denial.objects.filter(kind=DenialKind.REFUSAL)]
+    candidates += [
+        (K.DENIAL_DECISION, d)
+        for d in Denial.objects.filter(kind=DenialKind.DENIAL, item__isnull=False)
+    ]
+    candidates += [
+        (K.APPROVAL_DECISION, i) for i in CaseItem.objects.filter(decision=Decision.APPROVE)
+    ]
+    candidates += [
+        (K.SPECIAL_PROCEDURE_NOTICE, p)
+        for p in ClockPause.objects.filter(planned_working_days__isnull=False)
+    ]
+    candidates += [
+        (K.EXTENSION_NOTICE, e) for e in Extension.objects.filter(approved_at__isnull=False)
+    ]
+    return [(k, s) for k, s in candidates if (str(k), str(s.public_id)) not in issued]
+
+
+def documents_issue_missing() -> int:
+    """Issue every document an event is owed and does not have (a failed listener's)."""
+    issued = 0
+    for kind, source in _pending_sources():
+        try:
+            document_issue(kind=kind, source=source)
+        except Exception:  # noqa: BLE001 - one bad source must not stop the others
+            logger.exception("document %s for %s not issued", kind, source.pk)
+            continue
+        issued += 1
+    return issued

@@ -1,0 +1,25 @@
+"""Background tasks of the documents app: thin, call one service."""
+
+from celery import shared_task
+
+from kaigong.documents.services import document_issue_for_event
+from kaigong.documents.services import documents_issue_missing as issue_missing_service
+
+
+@shared_task(name="kaigong.documents.document_issue")
+def document_issue(kind: str, label: str, pk: int) -> str:
+    """Issue the document of one committed case event; returns its number ("" if gone)."""
+    document = document_issue_for_event(kind, label, pk)
+    return document.number if document is not None else ""
+
+
+@shared_task(name="kaigong.documents.documents_issue_missing")
+def documents_issue_missing() -> int:
+    """Issue every document an event is owed and does not have (idempotent)."""
+    return issue_missing_service()
+
+
+def document_issue_enqueue(kind: str, label: str, pk: int) -> None:
+    """The cases hook's listener (called on commit): in-process when tasks run eagerly (one
+    machine), on a worker when a broker is configured (at scale)."""
+    document_issue.delay(kind, label, pk)
