@@ -2,7 +2,9 @@
 Writes of the working-day calendar: the chinesecalendar seed and the yearly notice import.
 
 After a write commits, every registered change listener is called with the years that
-changed. The cases app registers one in its ``AppConfig.ready()`` to recompute the open due
+changed: right after the commit (robust: a failure is logged, never raised into the
+request), and durably through the outbox relay (topic ``calendar.changed``, consumer
+``calendars.listeners``), which retries until every listener has succeeded. The cases app registers one in its ``AppConfig.ready()`` to recompute the open due
 dates of those years (provisional ones in particular, DESIGN.md §5)::
 
     from kaigong.calendars.services import register_calendar_change_listener
@@ -25,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from kaigong.core.exceptions import Conflict, InvalidInput, PermissionDenied
 from kaigong.core.request_cache import request_cache_forget
-from kaigong.core.services import audit_record
+from kaigong.core.services import audit_record, outbox_emit
 
 from . import seed
 from .constants import NATIONAL, ErrorCode, YearOrigin
@@ -36,6 +38,7 @@ from .selectors import CALENDAR_TOKEN_KEY
 
 logger = logging.getLogger(__name__)
 
+CALENDAR_CHANGED = "calendar.changed"
 CalendarChangeListener = Callable[[frozenset[int]], None]
 _listeners: list[CalendarChangeListener] = []
 
@@ -52,12 +55,27 @@ def unregister_calendar_change_listener(fn: CalendarChangeListener) -> None:
         _listeners.remove(fn)
 
 
-def _notify_listeners(years: frozenset[int]) -> None:
+def _notify_listeners(years: frozenset[int]) -> list[str]:
+    """Call every listener; return the names of those that failed (each is logged)."""
+    failed = []
     for listener in list(_listeners):
         try:
             listener(years)
         except Exception:  # one broken listener must not keep the others from running
             logger.exception("calendar_change_listener_failed")
+            failed.append(getattr(listener, "__qualname__", repr(listener)))
+    return failed
+
+
+def calendar_change_deliver(message) -> None:
+    """
+    The relay consumer ``calendars.listeners`` (registered in apps.py) of ``calendar.changed``:
+    the durable path of the listeners, retried with backoff until every one succeeds.
+    Listeners must be idempotent (they recompute; running twice changes nothing more).
+    """
+    failed = _notify_listeners(frozenset(message.payload.get("years", [])))
+    if failed:
+        raise RuntimeError("calendar change listeners failed: " + ", ".join(failed))
 
 
 def calendar_version_bump() -> CalendarVersion:
@@ -75,7 +93,10 @@ def _after_change(years: Iterable[int]) -> None:
     calendar_version_bump()
     changed = frozenset(years)
     if changed:
-        transaction.on_commit(lambda: _notify_listeners(changed))
+        # Durable: the relay delivers this to the listeners and retries until they succeed.
+        outbox_emit(topic=CALENDAR_CHANGED, key="calendar", payload={"years": sorted(changed)})
+        # Prompt: also right after the commit; robust, so a failure is logged, never a 500.
+        transaction.on_commit(lambda: _notify_listeners(changed), robust=True)
 
 
 def _write_year(

@@ -44,6 +44,10 @@ def notification_send(
     enterprise: Any = None,
     department: Any = None,
 ) -> Notification:
+    """
+    Write one inbox message. Call it inside the transaction of the change it reports (never
+    from ``transaction.on_commit``): the notice then commits, or rolls back, with its change.
+    """
     return Notification.objects.create(
         kind=kind,
         title=title,
@@ -63,7 +67,9 @@ def outbox_emit(*, topic: str, key: str = "", payload: dict[str, Any]) -> Outbox
     """
     message = OutboxMessage.objects.create(topic=topic, key=key, payload=payload)
     if settings.KAIGONG_WORKER == "celery":
-        transaction.on_commit(_relay_kick)
+        # robust: a broker that is down must not turn a committed change into a 500; the
+        # message is already stored and the periodic relay pass delivers it anyway.
+        transaction.on_commit(_relay_kick, robust=True)
     return message
 
 

@@ -185,3 +185,40 @@ def test_a_regional_row_wins_over_the_national_row_for_the_same_date():
     national = due_date(date(2026, 2, 12), 2)  # nationally 13 Feb is an ordinary Friday
     assert national.due_on == date(2026, 2, 14)
     assert national.adjusted[0].reason == "春节调休上班"
+
+
+@pytest.mark.django_db
+def test_a_failing_listener_is_retried_by_the_relay_until_it_succeeds(
+    django_capture_on_commit_callbacks,
+):
+    # given a listener that fails twice (after the commit and at the relay's first pass)
+    from django.utils import timezone
+
+    from kaigong.core.models import OutboxDelivery
+    from kaigong.core.relay import outbox_relay_run
+
+    calls = []
+
+    def flaky(years):
+        calls.append(years)
+        if len(calls) < 3:
+            raise RuntimeError("listener down")
+
+    register_calendar_change_listener(flaky)
+    try:
+        # when a notice is imported: it commits (no error raised) though the listener failed
+        with django_capture_on_commit_callbacks(execute=True):
+            calendar_notice_import(notice=example_notice(), actor=None)
+        first = outbox_relay_run()
+        delivery = OutboxDelivery.objects.get(consumer="calendars.listeners")
+        # (its backoff is over)
+        OutboxDelivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now())
+        second = outbox_relay_run()
+    finally:
+        unregister_calendar_change_listener(flaky)
+
+    # then the relay retried it and the third call succeeded
+    assert calls == [frozenset({2027})] * 3
+    assert first.failed == 1 and second.delivered == 1
+    delivery.refresh_from_db()
+    assert delivery.status == "delivered" and delivery.attempts == 2

@@ -11,7 +11,9 @@ The one path by which a case or an item changes (STYLE.md 3.5, DESIGN.md §4 rul
 4. append the chained ``CaseEvent``, moving the case row's ``chain_head`` and
    ``event_count`` in the same UPDATE (the head hashes the last event; the verifier checks);
 5. write an outbox row for what other systems must hear of (same transaction);
-6. notify the enterprise's inbox (动态告知) once the transaction commits.
+6. notify the enterprise's inbox (动态告知) in the same transaction, so a committed change
+   always has its notice and a failed inbox write rolls the change back (never a 500 after
+   a commit, never a lost notice; docs/architecture.md "Notices").
 
 Permission checks happen in the public services before they call these helpers.
 """
@@ -91,14 +93,11 @@ def item_lock(item: CaseItem) -> CaseItem:
     )
 
 
-def _notify_on_commit(case: Case, kind: str, title: str) -> None:
-    enterprise = case.enterprise
-    link = f"/cases/{case.public_id}/"
-
-    def send() -> None:
-        notification_send(kind=kind, title=title, link=link, enterprise=enterprise)
-
-    transaction.on_commit(send)
+def _notify(case: Case, kind: str, title: str) -> None:
+    """The enterprise's inbox notice, written in the transaction of the change (one INSERT)."""
+    notification_send(
+        kind=kind, title=title, link=f"/cases/{case.public_id}/", enterprise=case.enterprise
+    )
 
 
 def _apply(model, pk: int, expected: int, changes: dict[str, Any], **where: Any) -> None:
@@ -185,7 +184,7 @@ def _case_transition(
             payload={"case": str(locked.public_id), "number": locked.number, **event_data},
         )
     if CaseAction(action) in CASE_NOTICES:
-        _notify_on_commit(
+        _notify(
             locked,
             f"case_{action}",
             _("Application %(number)s: %(status)s")
@@ -243,7 +242,7 @@ def _item_transition(
             payload={"case": str(case.public_id), "number": case.number, **event_data},
         )
     if ItemAction(action) in ITEM_NOTICES:
-        _notify_on_commit(
+        _notify(
             case,
             f"item_{action}",
             _("%(matter)s: %(status)s")

@@ -332,14 +332,13 @@ def item_extension_approve(*, extension: Extension, actor: Any, reason: str = ""
         "matter": item.matter_version.name,
         "days": extension.working_days,
     }
-    transaction.on_commit(
-        lambda: notification_send(
-            kind="item_extended",
-            title=title,
-            body=extension.reason,
-            link=f"/cases/{case.public_id}/",
-            enterprise=case.enterprise,
-        )
+    # The notice is part of the change: written in its transaction (docs/architecture.md).
+    notification_send(
+        kind="item_extended",
+        title=title,
+        body=extension.reason,
+        link=f"/cases/{case.public_id}/",
+        enterprise=case.enterprise,
     )
     case_dues_refresh(case=case, actor=actor, on=today)
     return item
