@@ -77,6 +77,20 @@ def _check_keyboard_and_cards(page, base_url: str, reviewer) -> None:
     assert page.evaluate("document.activeElement.id") == "id_warning"
 
 
+def _check_focus_after_an_outer_swap(page, base_url: str, applicant) -> None:
+    # a notification marked read with the keyboard is swapped whole (outerHTML); the focus
+    # lands in its successor, not on <body>
+    _log_in(page.context, base_url, applicant)
+    page.goto(base_url + "/inbox/")
+    item = page.locator("li.notification.unread").first
+    item_id = item.get_attribute("id")
+    item.locator("button").focus()
+    with page.expect_response(lambda r: "/read/" in r.url):
+        page.keyboard.press("Enter")
+    page.locator(f"#{item_id}:not(.unread)").wait_for()
+    assert page.evaluate(f"document.activeElement.closest('#{item_id}') !== null")
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_main_pages_have_no_serious_axe_violations(live_server):
@@ -138,6 +152,7 @@ def test_main_pages_have_no_serious_axe_violations(live_server):
                         )
                 if size == "phone":
                     _check_keyboard_and_cards(page, live_server.url, world.reviewer1)
+                    _check_focus_after_an_outer_swap(page, live_server.url, world.applicant)
                 context.close()
         finally:
             browser.close()

@@ -65,6 +65,10 @@
 
   document.addEventListener("htmx:afterSwap", function (event) {
     var target = event.detail && event.detail.target;
+    if (target && !target.isConnected && target.id) {
+      // An outerHTML swap replaced the target: its successor carries the same id.
+      target = document.getElementById(target.id);
+    }
     if (!target || !target.isConnected) {
       target = event.target && event.target.isConnected ? event.target : document.getElementById("main");
     }
@@ -83,7 +87,9 @@
     }
     var heading = target && target.querySelector && target.querySelector("h1, h2, h3, h4");
     if (lost && target) {
-      focusable(heading || target);
+      // The first heading of the new content, else its first control, else the region itself.
+      var control = target.querySelector("a[href], button:not([disabled]), input:not([type=hidden]), select, textarea");
+      focusable(heading || control || target);
     }
     var main = document.getElementById("main");
     var message = (main && main.getAttribute("data-live-message")) || "";
