@@ -11,4 +11,6 @@ urlpatterns = [
     path("", include("kaigong.web.enterprise.urls")),
     path("", include("kaigong.web.cases.urls")),
     path("", include("kaigong.web.certificates.urls")),
+    path("", include("kaigong.web.public.urls")),
+    path("", include("kaigong.web.staffadmin.urls")),
 ]

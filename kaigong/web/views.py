@@ -1,7 +1,6 @@
 """Pages shared by every role: home, login, logout. Thin: they render, services decide."""
 
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -9,6 +8,8 @@ from django.utils.translation import gettext as _
 from kaigong.accounts.selectors import membership_list_for
 
 from .forms import LoginForm
+from .public.views import public_home
+from .templatetags.kaigong_nav import nav_links
 
 
 class LoginView(auth_views.LoginView):
@@ -21,13 +22,19 @@ class LogoutView(auth_views.LogoutView):
     pass
 
 
-@login_required
 def home(request: HttpRequest) -> HttpResponse:
+    """Anonymous visitors: what the service is. Logged-in users: their roles' start page."""
+    if not request.user.is_authenticated:
+        return public_home(request)
     memberships = membership_list_for(request.user).select_related(
         "enterprise", "department", "service_center"
     )
     roles = {m.role for m in memberships}
-    return render(request, "web/home.html", {"memberships": memberships, "roles": roles})
+    return render(
+        request,
+        "web/home.html",
+        {"memberships": memberships, "roles": roles, "links": nav_links(request.user)},
+    )
 
 
 def lockout_response(request: HttpRequest, credentials=None, *args, **kwargs) -> HttpResponse:
