@@ -39,3 +39,27 @@ def test_the_acceptor_with_reviewer_and_approver_roles_cannot_review_or_decide(m
     with pytest.raises(PermissionDenied) as excinfo:
         item_decide(item=item, actor=acceptor, decision=Decision.APPROVE)
     assert excinfo.value.code == ErrorCode.SEPARATION_OF_DUTIES
+
+
+def test_supervisor_reads_the_item_and_window_pages_without_action_forms(monday):
+    # given an accepted case and a supervisor
+    from django.test import Client
+
+    world = lifecycle_world()
+    case = CaseFactory(world=world, accepted=True)
+    item = item_of(case, "M1")
+    client = Client()
+    client.force_login(world.supervisor)
+    # when the supervisor opens the item page and the window page
+    item_html = client.get(f"/workbench/items/{item.public_id}/").content.decode()
+    window_html = client.get(f"/window/{case.public_id}/").content.decode()
+    # then both are marked read-only and carry no action form
+    for html in (item_html, window_html):
+        assert 'id="read-only"' in html
+        assert 'name="action"' not in html
+    # and a reviewer of the department gets the opinion form (the flag is the supervisor's)
+    reviewer = Client()
+    reviewer.force_login(world.reviewer1)
+    reviewer_html = reviewer.get(f"/workbench/items/{item.public_id}/").content.decode()
+    assert 'id="opinion-form"' in reviewer_html
+    assert 'id="read-only"' not in reviewer_html
