@@ -3,7 +3,7 @@
 
 The list holds the provinces, cities and counties of the demo localities (沂南、潍坊、滨州、
 高明) and their parents; a deployment adds its own. Forms offer these by name and accept
-nothing else, so a region is never free text (domain.md §7.6).
+nothing else, so a region is never free text (domain.md §7.5).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ class Region:
         return "county"
 
 
-# rule: 6-digit codes, 2 digits province, 2 city, 2 county (GB/T 2260-2007 §4; domain.md §7.6)
+# rule: 6 digits, 2 province + 2 prefecture + 2 county (GB/T 2260; domain.md §7.5 item 1)
 REGIONS: tuple[Region, ...] = (
     Region("370000", "山东省"),
     Region("370700", "潍坊市", "370000"),

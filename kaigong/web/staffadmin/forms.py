@@ -34,6 +34,8 @@ class StaffCreateForm(_RoleFields):
     full_name = forms.CharField(label=_("Full name"), max_length=100)
     phone = forms.CharField(label=_("Mobile phone"), max_length=20, required=False)
 
+    field_order = ["username", "full_name", "phone", "role", "department"]
+
 
 class RoleGrantForm(_RoleFields):
     pass
