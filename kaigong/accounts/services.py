@@ -465,6 +465,8 @@ def staff_role_grant(
     checked per item, kaigong/cases/permissions.py). Audited with the roles before and after.
     """
     _ensure_centre_admin(actor, center)
+    if not _user_in_centre(center, user):
+        raise NotFound(_("There is no such role at this centre."), code="membership_not_found")
     scope = _centre_scope(center, role, department)
     before = _roles_of(user)
     membership = membership_grant(user=user, role=role, actor=actor, **scope)
@@ -487,6 +489,14 @@ def _membership_in_centre(center: ServiceCenter, membership: Membership) -> bool
         return True
     return bool(
         membership.department_id and center.departments.filter(pk=membership.department_id).exists()
+    )
+
+
+def _user_in_centre(center: ServiceCenter, user: User) -> bool:
+    """The user holds a staff role at the centre or at a department it serves."""
+    return any(
+        _membership_in_centre(center, m)
+        for m in Membership.objects.filter(user=user).exclude(role=Role.APPLICANT)
     )
 
 
@@ -521,6 +531,8 @@ def staff_role_revoke(*, actor: User, center: ServiceCenter, membership: Members
 def staff_user_deactivate(*, actor: User, center: ServiceCenter, user: User) -> None:
     """Deactivate a staff user of the centre: the user can no longer log in nor act."""
     _ensure_centre_admin(actor, center)
+    if not _user_in_centre(center, user):
+        raise NotFound(_("There is no such role at this centre."), code="membership_not_found")
     if user.pk == actor.pk:
         raise Conflict(_("You cannot deactivate yourself."), code="self_deactivate")
     before = {"active": user.is_active}

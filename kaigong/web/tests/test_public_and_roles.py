@@ -298,3 +298,27 @@ def test_centre_admin_cannot_grant_outside_the_centre(centre_world):
             user=clerk,
             role=Role.SUPERVISOR,
         )
+
+
+def test_centre_admin_cannot_touch_staff_of_another_centre(centre_world):
+    from kaigong.accounts.services import staff_role_grant, staff_user_deactivate
+    from kaigong.core.exceptions import NotFound
+
+    # given a clerk of the other centre
+    foreign = user_with_role(Role.WINDOW_CLERK, service_center=centre_world["other"])
+    # when this centre's administrator grants or deactivates, then: not found, nothing changes
+    with pytest.raises(NotFound):
+        staff_role_grant(
+            actor=centre_world["admin"],
+            center=centre_world["centre"],
+            user=foreign,
+            role=Role.HELPER,
+        )
+    with pytest.raises(NotFound):
+        staff_user_deactivate(
+            actor=centre_world["admin"], center=centre_world["centre"], user=foreign
+        )
+    foreign.refresh_from_db()
+    assert foreign.is_active
+    page = f"/staff-admin/{centre_world['centre'].public_id}/users/{foreign.public_id}/deactivate/"
+    assert _client(centre_world["admin"]).post(page).status_code == 404
