@@ -19,6 +19,8 @@ class Role(models.TextChoices):
     INSPECTOR = "inspector", _("Inspector")  # 踏勘: inspects on site; never decides
     SUPERVISOR = "supervisor", _("Supervisor")  # 效能监察: sees everything, read-only
     CATALOG_ADMIN = "catalog_admin", _("Catalogue keeper")  # 事项管理: keeps the catalogue
+    # 中心管理员: manages the staff accounts, roles and scopes of one service centre
+    CENTRE_ADMIN = "centre_admin", _("Centre administrator")
 
 
 class Scope(models.TextChoices):
@@ -37,6 +39,7 @@ ROLE_SCOPE: dict[str, str] = {
     Role.INSPECTOR: Scope.DEPARTMENT,
     Role.SUPERVISOR: Scope.PLATFORM,
     Role.CATALOG_ADMIN: Scope.PLATFORM,
+    Role.CENTRE_ADMIN: Scope.SERVICE_CENTER,
 }
 
 STAFF_ROLES = frozenset(
@@ -48,5 +51,17 @@ STAFF_ROLES = frozenset(
         Role.INSPECTOR,
         Role.SUPERVISOR,
         Role.CATALOG_ADMIN,
+        Role.CENTRE_ADMIN,
     }
+)
+
+# Roles a centre administrator grants, each held at the centre or at one of the departments
+# it serves (ServiceCenter.departments). Platform roles stay with Django's administration.
+CENTRE_GRANTABLE_ROLES = (
+    Role.HELPER,
+    Role.WINDOW_CLERK,
+    Role.REVIEWER,
+    Role.APPROVER,
+    Role.INSPECTOR,
+    Role.CENTRE_ADMIN,
 )

@@ -185,3 +185,36 @@ def department_get_by_code(code: str) -> Department | None:
 
 def service_center_for_department(department: Department) -> ServiceCenter | None:
     return department.service_centers.order_by("id").first()
+
+
+# --- staff accounts of a service centre (centre administrator pages) -------------------------
+
+
+def centre_admin_centers(user: User) -> QuerySet[ServiceCenter]:
+    """The service centres the user administers."""
+    ids = user_service_center_ids(user, [Role.CENTRE_ADMIN])
+    return ServiceCenter.objects.filter(id__in=ids).order_by("name")
+
+
+def centre_admin_center_get(user: User, public_id) -> ServiceCenter | None:
+    """A centre the user administers, or None (not visible: 404)."""
+    return centre_admin_centers(user).filter(public_id=public_id).first()
+
+
+def centre_staff_memberships(center: ServiceCenter) -> QuerySet[Membership]:
+    """Every staff role held at the centre or at a department it serves."""
+    from django.db.models import Q
+
+    return (
+        Membership.objects.filter(
+            Q(service_center=center) | Q(department__in=center.departments.all())
+        )
+        .exclude(role=Role.APPLICANT)
+        .select_related("user", "department", "service_center")
+        .order_by("user__username", "role")
+    )
+
+
+def centre_staff_user_get(center: ServiceCenter, public_id) -> User | None:
+    ids = centre_staff_memberships(center).values_list("user_id", flat=True)
+    return User.objects.filter(id__in=ids, public_id=public_id).first()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from kaigong.core.exceptions import Conflict, InvalidInput, PermissionDenied
+from kaigong.core.exceptions import Conflict, InvalidInput, NotFound, PermissionDenied
 from kaigong.core.request_cache import request_cache_forget
 from kaigong.core.services import audit_record
 
@@ -23,8 +24,8 @@ from .models import (
     User,
     Window,
 )
-from .roles import ROLE_SCOPE, Role, Scope
-from .selectors import memberships_cache_key, user_has_role
+from .roles import CENTRE_GRANTABLE_ROLES, ROLE_SCOPE, Role, Scope
+from .selectors import memberships_cache_key, user_has_role, user_holds
 from .validators import normalise_uscc, parse_uscc
 
 
@@ -360,3 +361,188 @@ def enterprise_sign_up(
         data={"user": user.username if user else "", "on_behalf": on_behalf},
     )
     return Registration(enterprise=enterprise, user=user, on_behalf=on_behalf)
+
+
+# --- staff accounts of a service centre (中心管理员) -----------------------------------------
+
+
+def _ensure_centre_admin(actor: User, center: ServiceCenter) -> None:
+    if not user_holds(actor, Role.CENTRE_ADMIN, service_center_id=center.pk):
+        raise PermissionDenied(_("Only an administrator of this service centre may do this."))
+
+
+def _membership_row(m: Membership) -> dict[str, Any]:
+    return {
+        "user": m.user.username,
+        "role": m.role,
+        "service_center": m.service_center.code if m.service_center_id else "",
+        "department": m.department.code if m.department_id else "",
+    }
+
+
+def _roles_of(user: User) -> list[dict[str, Any]]:
+    rows = Membership.objects.filter(user=user).select_related("service_center", "department")
+    return sorted((_membership_row(m) for m in rows), key=lambda r: (r["role"], r["department"]))
+
+
+def _centre_scope(
+    center: ServiceCenter, role: str, department: Department | None
+) -> dict[str, Any]:
+    """The scope a centre administrator may grant ``role`` in: the centre or a served department."""
+    if role not in CENTRE_GRANTABLE_ROLES:
+        raise InvalidInput(
+            _("A centre administrator cannot grant this role."),
+            code="role_not_grantable",
+            invalid_params=[
+                {"name": "role", "code": "role_not_grantable", "reason": _("Choose another role.")}
+            ],
+        )
+    if ROLE_SCOPE[role] == Scope.DEPARTMENT:
+        if department is None or not center.departments.filter(pk=department.pk).exists():
+            raise InvalidInput(
+                _("Choose a department this centre serves."),
+                code="membership_scope",
+                invalid_params=[
+                    {
+                        "name": "department",
+                        "code": "membership_scope",
+                        "reason": _("Choose a department this centre serves."),
+                    }
+                ],
+            )
+        return {"department": department}
+    return {"service_center": center}
+
+
+@transaction.atomic
+def staff_user_create(
+    *,
+    actor: User,
+    center: ServiceCenter,
+    username: str,
+    full_name: str,
+    role: str,
+    department: Department | None = None,
+    phone: str = "",
+) -> tuple[User, str]:
+    """
+    Create a staff user of ``center`` with a temporary password and a first role; returns the
+    user and the temporary password (shown once). Errors: ``permission_denied`` (403),
+    ``role_not_grantable``, ``membership_scope`` (400), ``username_taken`` (409).
+    """
+    _ensure_centre_admin(actor, center)
+    scope = _centre_scope(center, role, department)
+    temporary = secrets.token_urlsafe(12)
+    user = user_create(
+        username=username, password=temporary, full_name=full_name, phone=phone, actor=actor
+    )
+    membership_grant(user=user, role=role, actor=actor, **scope)
+    audit_record(
+        actor=actor,
+        action="staff_user_created",
+        obj=user,
+        summary=username,
+        data={
+            "center": center.code,
+            "before": None,
+            "after": {"active": True, "roles": _roles_of(user)},
+        },
+    )
+    return user, temporary
+
+
+@transaction.atomic
+def staff_role_grant(
+    *,
+    actor: User,
+    center: ServiceCenter,
+    user: User,
+    role: str,
+    department: Department | None = None,
+) -> Membership:
+    """
+    Give a staff user one more role (a person may hold two; separation of duties is then
+    checked per item, kaigong/cases/permissions.py). Audited with the roles before and after.
+    """
+    _ensure_centre_admin(actor, center)
+    if not _user_in_centre(center, user):
+        raise NotFound(_("There is no such role at this centre."), code="membership_not_found")
+    scope = _centre_scope(center, role, department)
+    before = _roles_of(user)
+    membership = membership_grant(user=user, role=role, actor=actor, **scope)
+    audit_record(
+        actor=actor,
+        action="staff_role_granted",
+        obj=user,
+        summary=f"{user.username} +{role}",
+        data={
+            "center": center.code,
+            "before": {"roles": before},
+            "after": {"roles": _roles_of(user)},
+        },
+    )
+    return membership
+
+
+def _membership_in_centre(center: ServiceCenter, membership: Membership) -> bool:
+    if membership.service_center_id == center.pk:
+        return True
+    return bool(
+        membership.department_id and center.departments.filter(pk=membership.department_id).exists()
+    )
+
+
+def _user_in_centre(center: ServiceCenter, user: User) -> bool:
+    """The user holds a staff role at the centre or at a department it serves."""
+    return any(
+        _membership_in_centre(center, m)
+        for m in Membership.objects.filter(user=user).exclude(role=Role.APPLICANT)
+    )
+
+
+@transaction.atomic
+def staff_role_revoke(*, actor: User, center: ServiceCenter, membership: Membership) -> None:
+    """Take one role away. Errors: ``permission_denied`` (403), ``not_found`` (404)."""
+    _ensure_centre_admin(actor, center)
+    if membership.role not in CENTRE_GRANTABLE_ROLES or not _membership_in_centre(
+        center, membership
+    ):
+        raise NotFound(_("There is no such role at this centre."), code="membership_not_found")
+    user = membership.user
+    if user.pk == actor.pk and membership.role == Role.CENTRE_ADMIN:
+        raise Conflict(_("You cannot revoke your own administrator role."), code="self_revoke")
+    before = _roles_of(user)
+    membership.delete()
+    request_cache_forget(memberships_cache_key(user.pk))
+    audit_record(
+        actor=actor,
+        action="staff_role_revoked",
+        obj=user,
+        summary=f"{user.username} -{membership.role}",
+        data={
+            "center": center.code,
+            "before": {"roles": before},
+            "after": {"roles": _roles_of(user)},
+        },
+    )
+
+
+@transaction.atomic
+def staff_user_deactivate(*, actor: User, center: ServiceCenter, user: User) -> None:
+    """Deactivate a staff user of the centre: the user can no longer log in nor act."""
+    _ensure_centre_admin(actor, center)
+    if not _user_in_centre(center, user):
+        raise NotFound(_("There is no such role at this centre."), code="membership_not_found")
+    if user.pk == actor.pk:
+        raise Conflict(_("You cannot deactivate yourself."), code="self_deactivate")
+    before = {"active": user.is_active}
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    request_cache_forget(memberships_cache_key(user.pk))
+    audit_record(
+        actor=actor,
+        action="staff_user_deactivated",
+        obj=user,
+        summary=user.username,
+        data={"center": center.code, "before": before, "after": {"active": False}},
+    )

@@ -280,3 +280,66 @@ def catalogue_snapshot(
         questions=question_snapshots(questions),
         bundles=tuple(bundle_snapshot(b) for b in bundles),
     )
+
+
+# --- the public guide (办事指南): reads for anonymous visitors ---------------------------------
+
+
+def guide_region_codes(*, on: date) -> list[str]:
+    """The localities of the guide: region codes of active bundles and of matters in force."""
+    codes = set(bundle_list().exclude(region_code="").values_list("region_code", flat=True))
+    latest = _latest_published_ids(on=on)
+    codes |= set(
+        MatterVersion.objects.filter(id__in=latest.values(), withdraws_matter=False)
+        .values_list("department__region_code", flat=True)
+        .distinct()
+    )
+    return sorted(c for c in codes if c)
+
+
+def guide_bundle_list(*, region_code: str = "") -> list[Bundle]:
+    """Active bundles (一件事 / 主题), of one locality when given, in their order."""
+    qs = bundle_list()
+    if region_code:
+        qs = qs.filter(region_code=region_code)
+    return list(qs.order_by("region_code", "order", "name"))
+
+
+def guide_search(*, on: date, q: str = "", region_code: str = "") -> list[MatterVersion]:
+    """Matters in force on ``on`` whose name, code or department matches ``q``, by locality."""
+    latest = _latest_published_ids(on=on)
+    qs = _version_queryset().filter(id__in=latest.values(), withdraws_matter=False)
+    if region_code:
+        qs = qs.filter(department__region_code=region_code)
+    q = (q or "").strip()
+    if q:
+        qs = qs.filter(
+            Q(name__icontains=q)
+            | Q(short_name__icontains=q)
+            | Q(matter__code__icontains=q)
+            | Q(department__name__icontains=q)
+        )
+    return list(qs.order_by("department__region_code", "matter__code"))
+
+
+def matter_version_published(code: str, number: int) -> MatterVersion:
+    """One published version of a matter, by its stable address (code and version number)."""
+    version = (
+        _version_queryset()
+        .filter(matter__code=code, version=number, status=VersionStatus.PUBLISHED)
+        .first()
+    )
+    if version is None:
+        raise NotFound(
+            _("There is no published version with this number."), code="version_not_found"
+        )
+    return version
+
+
+def matter_version_history(matter: Matter) -> list[MatterVersion]:
+    """Every published version of ``matter``, newest first (the guide's version list)."""
+    return list(
+        MatterVersion.objects.filter(matter=matter, status=VersionStatus.PUBLISHED)
+        .select_related("revision")
+        .order_by("-version")
+    )

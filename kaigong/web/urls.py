@@ -14,4 +14,6 @@ urlpatterns = [
     path("", include("kaigong.web.cases.urls")),
     path("", include("kaigong.web.certificates.urls")),
     path("", include("kaigong.web.documents.urls")),
+    path("", include("kaigong.web.public.urls")),
+    path("", include("kaigong.web.staffadmin.urls")),
 ]

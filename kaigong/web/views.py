@@ -1,7 +1,6 @@
 """Pages shared by every role: home, login, logout. Thin: they render, services decide."""
 
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
@@ -13,7 +12,9 @@ from kaigong.accounts.selectors import membership_list_for
 from kaigong.core.throttling import TokenIpThrottle, UsernameRateThrottle
 
 from .forms import LoginForm
+from .public.views import public_home
 from .ratelimit import rate_limited
+from .templatetags.kaigong_nav import nav_links
 
 
 @method_decorator(
@@ -33,13 +34,19 @@ class LogoutView(auth_views.LogoutView):
     or ``DELETE /api/v1/auth/tokens/{id}/`` (docs/adr/0004-proxies-tokens-headers.md)."""
 
 
-@login_required
 def home(request: HttpRequest) -> HttpResponse:
+    """Anonymous visitors: what the service is. Logged-in users: their roles' start page."""
+    if not request.user.is_authenticated:
+        return public_home(request)
     memberships = membership_list_for(request.user).select_related(
         "enterprise", "department", "service_center"
     )
     roles = {m.role for m in memberships}
-    return render(request, "web/home.html", {"memberships": memberships, "roles": roles})
+    return render(
+        request,
+        "web/home.html",
+        {"memberships": memberships, "roles": roles, "links": nav_links(request.user)},
+    )
 
 
 def lockout_response(request: HttpRequest, credentials=None, *args, **kwargs) -> HttpResponse:

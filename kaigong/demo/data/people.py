@@ -188,6 +188,7 @@ USERS = [
     ("yinan_clerk", "王晓燕", Role.WINDOW_CLERK, CENTER, "yinan-center", False),
     ("yinan_clerk2", "刘婷", Role.WINDOW_CLERK, CENTER, "yinan-center", False),
     ("yinan_helper", "张志强", Role.HELPER, CENTER, "yinan-center", False),
+    ("yinan_centre_admin", "陈立新", Role.CENTRE_ADMIN, CENTER, "yinan-center", False),
     ("weifang_clerk", "孙丽娜", Role.WINDOW_CLERK, CENTER, "weifang-center", False),
     ("weifang_helper", "韩冬", Role.HELPER, CENTER, "weifang-center", False),
     ("binzhou_clerk", "杜娟", Role.WINDOW_CLERK, CENTER, "binzhou-center", False),

@@ -16,6 +16,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kaigong.accounts.roles import Role
+from kaigong.accounts.selectors import user_has_role
 from kaigong.cases.api.files import material_file_response
 from kaigong.cases.applicable import case_form_schema, case_material_needs
 from kaigong.cases.deadlines import item_due_dates
@@ -72,6 +74,11 @@ from .forms import (
     RefuseForm,
     WorklistFilterForm,
 )
+
+
+def _read_only(user) -> bool:
+    """A supervisor reads the staff pages without any action form (效能监察, read-only)."""
+    return user_has_role(user, Role.SUPERVISOR)
 
 
 @login_required
@@ -133,6 +140,7 @@ def window_case(request: HttpRequest, public_id) -> HttpResponse:
             "rows": material_rows(request.user, case, case_material_needs(case)),
             "forms": forms,
             "allowed": can_handle_at_window(request.user, case),
+            "read_only": _read_only(request.user),
             "form_rows": form_rows(case),
         },
     )
@@ -266,6 +274,7 @@ def item_page(request: HttpRequest, public_id) -> HttpResponse:
             "clock": item_due_dates(item, on=today) if item.clock_started_on else None,
             "may_review": can_review_item(request.user, item),
             "may_decide": can_decide_item(request.user, item),
+            "read_only": _read_only(request.user),
             "pending_extension": pending,
             "extensions": item.extensions.select_related(
                 "requested_by", "approved_by", "rejected_by"

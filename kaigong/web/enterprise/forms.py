@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kaigong.accounts.regions import region_choices, validate_known_region
 from kaigong.catalog.constants import InvestmentType, QuestionKind
 from kaigong.catalog.models import ProcessTrack
 from kaigong.projects.constants import KeyProjectLevel, ProjectCategory
@@ -61,8 +62,11 @@ class ProjectForm(forms.Form):
         to_field_name="code",
         required=False,
     )
-    region_code = forms.CharField(
-        label=_("Region code"), max_length=12, help_text=_("GB/T 2260, e.g. 370702.")
+    region_code = forms.ChoiceField(
+        label=_("Region"),
+        choices=(),
+        help_text=_("The county or district where the project is built (GB/T 2260)."),
+        validators=[validate_known_region],
     )
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
     latitude = forms.DecimalField(
@@ -92,6 +96,7 @@ class ProjectForm(forms.Form):
     def __init__(self, *args, enterprises=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["enterprise"].queryset = enterprises
+        self.fields["region_code"].choices = region_choices(blank=_("Choose a region"))
         if enterprises is not None and enterprises.count() == 1:
             self.fields["enterprise"].initial = enterprises.first().public_id
 

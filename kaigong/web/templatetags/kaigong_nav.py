@@ -1,0 +1,76 @@
+"""
+The header navigation, one per role (DESIGN.md §3): a user sees the links of the roles held,
+applicants never a staff link; supervisors the staff pages under staff titles (read-only).
+Also ``region_name``: a GB/T 2260 code shown by its name.
+"""
+
+from __future__ import annotations
+
+from django import template
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from kaigong.accounts.regions import region_full_name
+from kaigong.accounts.roles import Role
+from kaigong.accounts.selectors import user_roles
+
+register = template.Library()
+
+# role → its links, (url name, label); the order of roles is the order in the header
+NAV: dict[str, tuple[tuple[str, object], ...]] = {
+    Role.APPLICANT: (
+        ("web:project-list", _("My projects")),
+        ("web:case-list", _("My applications")),
+        ("web:certificate-library", _("My certificates")),
+    ),
+    Role.HELPER: (
+        ("web:project-list", _("Assisted projects")),
+        ("web:case-list", _("Assisted applications")),
+        ("web:enterprise-register", _("Register an enterprise on its behalf")),
+    ),
+    Role.WINDOW_CLERK: (
+        ("web:window-queue", _("Window queue")),
+        ("web:enterprise-register", _("Register an enterprise on its behalf")),
+    ),
+    Role.REVIEWER: (("web:workbench", _("Review workbench")),),
+    Role.APPROVER: (("web:workbench", _("Decision workbench")),),
+    Role.INSPECTOR: (("web:workbench", _("Inspection worklist")),),
+    Role.SUPERVISOR: (
+        ("web:window-queue", _("Window queue (supervision)")),
+        ("web:workbench", _("Worklist (supervision)")),
+        ("web:archive-ledger", _("Archive ledger")),
+    ),
+    Role.CATALOG_ADMIN: (("admin:index", _("Catalogue administration")),),
+    Role.CENTRE_ADMIN: (("web:staffadmin-list", _("Staff accounts")),),
+}
+
+
+def nav_links(user) -> list[dict]:
+    """The links of every role the user holds, each URL once, in role order."""
+    held = user_roles(user)
+    links: list[dict] = []
+    seen: set[str] = set()
+    for role, entries in NAV.items():
+        if role not in held:
+            continue
+        for name, label in entries:
+            url = reverse(name)
+            if url in seen:
+                continue
+            seen.add(url)
+            links.append({"url": url, "label": label, "role": str(role)})
+    if getattr(user, "is_authenticated", False):
+        links.append({"url": reverse("web:inbox"), "label": _("Inbox"), "role": ""})
+    return links
+
+
+@register.inclusion_tag("web/_nav.html", takes_context=True)
+def role_nav(context) -> dict:
+    request = context.get("request")
+    user = getattr(request, "user", None) or context.get("user")
+    return {"links": nav_links(user) if user is not None else [], "request": request}
+
+
+@register.filter
+def region_name(code: str) -> str:
+    return region_full_name(code or "")
