@@ -450,6 +450,15 @@ PAGES: dict[str, tuple[str, Callable[[Target], str] | None]] = {
     ),
     "cases/<uuid:case_id>/documents/<uuid:public_id>/pdf/": ("project", None),
     "documents/verify/<uuid:public_id>/": ("project", None),
+    "guide/": ("project", None),
+    "guide/bundles/<slug:code>/": ("project", None),
+    "guide/matters/<str:code>/": ("project", None),
+    "guide/matters/<str:code>/v<int:number>/": ("project", None),
+    "staff-admin/": ("project", None),
+    "staff-admin/<uuid:public_id>/": ("project", None),
+    "staff-admin/<uuid:public_id>/roles/<uuid:membership_id>/revoke/": ("project", None),
+    "staff-admin/<uuid:public_id>/users/<uuid:user_id>/deactivate/": ("project", None),
+    "staff-admin/<uuid:public_id>/users/<uuid:user_id>/grant/": ("project", None),
     "inbox/": ("project", None),
     "inbox/read-all/": ("project", None),
     "inbox/<uuid:public_id>/read/": (
@@ -524,6 +533,16 @@ PAGES: dict[str, tuple[str, Callable[[Target], str] | None]] = {
 }
 # pages that name an object but are not tried by the outsiders above, and why
 PAGES_UNSCOPED = {
+    "guide/bundles/<slug:code>/": "the public guide (办事指南): the catalogue is public",
+    "guide/matters/<str:code>/": "the public guide",
+    "guide/matters/<str:code>/v<int:number>/": "the public guide",
+    "staff-admin/<uuid:public_id>/": (
+        "a service centre's staff: anyone but its administrator gets 404 "
+        "(web/tests/test_public_and_roles.py)"
+    ),
+    "staff-admin/<uuid:public_id>/roles/<uuid:membership_id>/revoke/": "as above",
+    "staff-admin/<uuid:public_id>/users/<uuid:user_id>/deactivate/": "as above",
+    "staff-admin/<uuid:public_id>/users/<uuid:user_id>/grant/": "as above",
     "cases/<uuid:case_id>/documents/<uuid:public_id>/pdf/": (
         "documents are issued on commit; who may read one: documents/tests"
     ),
