@@ -29,7 +29,7 @@ class Region:
         return "county"
 
 
-# rule: 6 digits, 2 province + 2 prefecture + 2 county (GB/T 2260; domain.md §7.5 item 1)
+# rule: 6 digits, 2 province + 2 prefecture + 2 county (GB/T 2260; docs/legal.md#gbt-2260)
 REGIONS: tuple[Region, ...] = (
     Region("370000", "山东省"),
     Region("370700", "潍坊市", "370000"),

@@ -187,9 +187,9 @@ class OfficialDocumentKind(models.TextChoices):
     # rule: a denial in writing with reasons and remedies (行政许可法 art. 38)
     DENIAL_DECISION = "denial_decision", _("Decision not to grant")  # 不予行政许可决定书
     APPROVAL_DECISION = "approval_decision", _("Decision to grant")  # 准予行政许可决定书
-    # rule: the applicant is told in writing how long a special procedure takes (art. 45)
+    # rule: the applicant is told in writing how long a special procedure takes (行政许可法 art. 45)
     SPECIAL_PROCEDURE_NOTICE = "special_procedure_notice", _("Special procedure notice")
-    # rule: the applicant is told of an extension and its reasons (art. 42)
+    # rule: the applicant is told of an extension and its reasons (行政许可法 art. 42)
     EXTENSION_NOTICE = "extension_notice", _("Extension notice")  # 延期告知书
 
 

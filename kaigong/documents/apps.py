@@ -11,5 +11,5 @@ class DocumentsConfig(AppConfig):
         from kaigong.cases.hooks import register_document_listener
         from kaigong.documents.tasks import document_issue_enqueue
 
-        # The written notices and decisions follow their case events (ADR 0002, ADR 0004).
+        # The written notices and decisions follow their case events (ADR 0002, ADR 0005).
         register_document_listener(document_issue_enqueue)
