@@ -12,6 +12,7 @@ from kaigong.certificates.selectors import (
     certificate_effective_status,
     certificate_prerequisites_revoked,
 )
+from kaigong.core.fields import StrictCharField
 
 
 class SurfaceFieldSerializer(serializers.Serializer):
@@ -64,7 +65,7 @@ class CertificateOutputSerializer(serializers.Serializer):
 
 
 class VerifyInputSerializer(serializers.Serializer):
-    identifier = serializers.CharField(
+    identifier = StrictCharField(
         required=False, max_length=120, help_text=_("The e-licence identifier (电子证照标识).")
     )
     file = serializers.FileField(required=False, help_text=_("The certificate's PDF."))

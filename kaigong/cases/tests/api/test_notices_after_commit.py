@@ -55,7 +55,7 @@ def _notices(case, kind):
     )
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_an_accepted_case_answers_200_and_has_its_notice_when_the_inbox_fails_after_commit(
     world, inbox_down_after_commit
 ):
@@ -74,7 +74,7 @@ def test_an_accepted_case_answers_200_and_has_its_notice_when_the_inbox_fails_af
     assert inbox_down_after_commit == []  # nothing was left for after the commit
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_an_approved_extension_answers_200_and_has_its_notice_when_the_inbox_fails_after_commit(
     world, inbox_down_after_commit
 ):
@@ -101,7 +101,7 @@ def test_an_approved_extension_answers_200_and_has_its_notice_when_the_inbox_fai
     assert inbox_down_after_commit == []
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_committed_change_answers_200_when_the_relay_kick_fails(world, settings):
     # given Celery workers whose broker is down (the kick after the commit fails)
     case = CaseFactory(world=world, submitted=True)

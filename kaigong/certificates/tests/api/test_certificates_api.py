@@ -195,3 +195,12 @@ def test_record_joint_condition_releases_the_held_certificates(api_client, held)
         "/api/v1/certificates/joint-conditions/", {**payload, "rule": "nope"}, format="json"
     )
     assert unknown.status_code == 404
+
+
+@pytest.mark.django_db
+def test_an_identifier_that_is_a_json_number_is_refused_not_turned_into_text(api_client):
+    # given a client that sends the identifier as a number (found by the schema fuzzing)
+    response = api_client.post("/api/v1/certificates/verify/", {"identifier": 21351}, format="json")
+    # then it is a 400 naming the field, not a 200 "unknown" for the text "21351"
+    assert response.status_code == 400
+    assert response.json()["invalid_params"][0]["name"] == "identifier"
