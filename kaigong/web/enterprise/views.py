@@ -46,24 +46,13 @@ from kaigong.projects.services import (
 )
 from kaigong.projects.timeline import build_timeline
 from kaigong.projects.tracking import track_payload
+from kaigong.web.forms import domain_error_to_form
 from kaigong.web.ratelimit import rate_limited
 
 from .forms import EnterpriseSignUpForm, ProjectForm, TimelineForm, answers_from_post
 from .gantt import gantt
 
 T = "web/enterprise/"
-
-
-def _form_errors(form, error: DomainError) -> None:
-    """Put a service's error on the form: per field where it names one."""
-    placed = False
-    for param in error.invalid_params:
-        name = str(param.get("name", "")).split(".")[0]
-        if name in form.fields:
-            form.add_error(name, str(param.get("reason")))
-            placed = True
-    if not placed:
-        form.add_error(None, str(error.message))
 
 
 def _project(request: HttpRequest, public_id) -> object:
@@ -92,7 +81,7 @@ def enterprise_register(request: HttpRequest) -> HttpResponse:
         try:
             registration = enterprise_sign_up(actor=request.user, **form.cleaned_data)
         except DomainError as error:
-            _form_errors(form, error)
+            domain_error_to_form(form, error)
         else:
             if not on_behalf:
                 login(
@@ -133,7 +122,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
                 **data,
             )
         except DomainError as error:
-            _form_errors(form, error)
+            domain_error_to_form(form, error)
         else:
             messages.success(request, _("Project registered. Answer the questions below."))
             return redirect("web:project-detail", public_id=project.public_id)

@@ -27,21 +27,11 @@ from kaigong.accounts.services import (
     staff_user_deactivate,
 )
 from kaigong.core.exceptions import DomainError
+from kaigong.web.forms import domain_error_to_form
 
 from .forms import RoleGrantForm, StaffCreateForm
 
 T = "web/staffadmin/"
-
-
-def _form_errors(form, error: DomainError) -> None:
-    placed = False
-    for param in error.invalid_params:
-        name = str(param.get("name", "")).split(".")[0]
-        if name in form.fields:
-            form.add_error(name, str(param.get("reason")))
-            placed = True
-    if not placed:
-        form.add_error(None, str(error.message))
 
 
 def _center(request, public_id):
@@ -88,7 +78,7 @@ def staff_center(request: HttpRequest, public_id) -> HttpResponse:
                 department=data["department"],
             )
         except DomainError as error:
-            _form_errors(create, error)
+            domain_error_to_form(create, error)
         else:
             messages.success(
                 request,
