@@ -21,6 +21,14 @@ class Role(models.TextChoices):
     CATALOG_ADMIN = "catalog_admin", _("Catalogue keeper")  # 事项管理: keeps the catalogue
     # 中心管理员: manages the staff accounts, roles and scopes of one service centre
     CENTRE_ADMIN = "centre_admin", _("Centre administrator")
+    # 部门负责人: sees the department's own supervision view, replies to 督办 orders
+    DEPARTMENT_HEAD = "department_head", _("Department head")
+    # 专家: answers consultations for a department, sits on joint-review panels
+    EXPERT = "expert", _("Expert")
+    # 回访员: works the satisfaction callback list of a service centre
+    CALLBACK_AGENT = "callback_agent", _("Callback agent")
+    # 中介机构人员: acts for an intermediary agency (an enterprise) in the marketplace
+    INTERMEDIARY = "intermediary", _("Intermediary")
 
 
 class Scope(models.TextChoices):
@@ -40,6 +48,10 @@ ROLE_SCOPE: dict[str, str] = {
     Role.SUPERVISOR: Scope.PLATFORM,
     Role.CATALOG_ADMIN: Scope.PLATFORM,
     Role.CENTRE_ADMIN: Scope.SERVICE_CENTER,
+    Role.DEPARTMENT_HEAD: Scope.DEPARTMENT,
+    Role.EXPERT: Scope.DEPARTMENT,
+    Role.CALLBACK_AGENT: Scope.SERVICE_CENTER,
+    Role.INTERMEDIARY: Scope.ENTERPRISE,
 }
 
 STAFF_ROLES = frozenset(
@@ -52,6 +64,9 @@ STAFF_ROLES = frozenset(
         Role.SUPERVISOR,
         Role.CATALOG_ADMIN,
         Role.CENTRE_ADMIN,
+        Role.DEPARTMENT_HEAD,
+        Role.EXPERT,
+        Role.CALLBACK_AGENT,
     }
 )
 

@@ -162,6 +162,14 @@ ENTERPRISES = {
         "contact_name": "张振宇",
         "address": "山东省滨州市滨城区",
     },
+    # an intermediary agency (中介机构) of the 滨州 中介超市
+    "binzhou-huanke": {
+        "uscc": uscc("91", "371602", "MA3T2H6E"),
+        "name": "滨州环科环境咨询有限公司",
+        "legal_representative": "马建军",
+        "contact_name": "马建军",
+        "address": "山东省滨州市滨城区黄河五路",
+    },
     "gaoming-cangjiang": {
         "uscc": uscc("91", GAOMING, "MA4W2Y8K"),
         "name": "佛山沧江新材料有限公司",
@@ -189,6 +197,8 @@ USERS = [
     ("yinan_clerk2", "刘婷", Role.WINDOW_CLERK, CENTER, "yinan-center", False),
     ("yinan_helper", "张志强", Role.HELPER, CENTER, "yinan-center", False),
     ("yinan_centre_admin", "陈立新", Role.CENTRE_ADMIN, CENTER, "yinan-center", False),
+    ("binzhou_callback", "王芳", Role.CALLBACK_AGENT, CENTER, "binzhou-center", False),
+    ("binzhou_agency", "马建军", Role.INTERMEDIARY, ENTERPRISE, "binzhou-huanke", False),
     ("weifang_clerk", "孙丽娜", Role.WINDOW_CLERK, CENTER, "weifang-center", False),
     ("weifang_helper", "韩冬", Role.HELPER, CENTER, "weifang-center", False),
     ("binzhou_clerk", "杜娟", Role.WINDOW_CLERK, CENTER, "binzhou-center", False),
@@ -199,6 +209,8 @@ USERS = [
     ("yinan_zhifa_reviewer", "孙立军", Role.REVIEWER, DEPT, "yinan-zhifa", False),
     ("yinan_zhifa_approver", "高建国", Role.APPROVER, DEPT, "yinan-zhifa", False),
     ("yinan_zhifa_inspector", "陈涛", Role.INSPECTOR, DEPT, "yinan-zhifa", False),
+    ("yinan_zhifa_head", "王振华", Role.DEPARTMENT_HEAD, DEPT, "yinan-zhifa", False),
+    ("yinan_zhifa_expert", "周海涛", Role.EXPERT, DEPT, "yinan-zhifa", False),
     ("yinan_zhujian_reviewer", "赵明", Role.REVIEWER, DEPT, "yinan-zhujian", False),
     ("yinan_zhujian_approver", "李国庆", Role.APPROVER, DEPT, "yinan-zhujian", False),
     ("yinan_zhujian_inspector", "徐鹏", Role.INSPECTOR, DEPT, "yinan-zhujian", False),
