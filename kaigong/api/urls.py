@@ -14,6 +14,7 @@ urlpatterns = [
     path("auth/tokens/", TokenListApi.as_view(), name="auth-tokens"),
     path("auth/tokens/<str:token_id>/", TokenRevokeApi.as_view(), name="auth-token-revoke"),
     path("auth/logout/", LogoutApi.as_view(), name="auth-logout"),
+    path("", include("kaigong.core.api.urls")),
     path("", include("kaigong.calendars.api.urls")),
     path("", include("kaigong.catalog.api.urls")),
     path("", include("kaigong.accounts.api.urls")),

@@ -247,3 +247,52 @@ class PeriodicJobRun(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Draw(BaseModel):
+    """
+    One verifiable draw (kaigong/core/draws.py): the frozen candidate list and its hash, the
+    commitment to a seed published before, the seed revealed after, before witnesses, and
+    the result. Apps that draw (expert panels, intermediaries, post-approval targets) point
+    at it by ``subject_type`` / ``subject_id``; the seed stays hidden until it is revealed.
+    """
+
+    purpose = models.CharField(_("purpose"), max_length=200)
+    subject_type = models.CharField(_("subject type"), max_length=100, blank=True)
+    subject_id = models.CharField(_("subject id"), max_length=64, blank=True, db_index=True)
+    algorithm = models.CharField(_("algorithm"), max_length=40)
+    candidates = models.JSONField(_("candidates"))
+    candidates_hash = models.CharField(_("candidate list hash"), max_length=64)
+    count = models.PositiveIntegerField(_("number drawn"))
+    seed_commitment = models.CharField(_("seed commitment"), max_length=64)
+    seed = models.CharField(_("seed"), max_length=64, editable=False)
+    revealed_at = models.DateTimeField(_("revealed at"), null=True, blank=True)
+    witnesses = models.JSONField(_("witnesses"), default=list, blank=True)
+    result = models.JSONField(_("result"), default=list, blank=True)
+    prepared_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("prepared by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+    )
+    revealed_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("revealed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("draw")
+        verbose_name_plural = _("draws")
+        ordering = ("-created_at",)
+
+    def __str__(self) -> str:
+        return f"{self.purpose} ({self.candidates_hash[:12]})"
+
+    @property
+    def is_revealed(self) -> bool:
+        return self.revealed_at is not None

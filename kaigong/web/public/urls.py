@@ -13,4 +13,5 @@ urlpatterns = [
         views.matter_version,
         name="guide-matter-version",
     ),
+    path("draws/<uuid:public_id>/", views.draw_page, name="draw"),
 ]

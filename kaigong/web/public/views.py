@@ -23,6 +23,7 @@ from kaigong.catalog.selectors import (
     matter_version_published,
 )
 from kaigong.core.clock import local_date
+from kaigong.core.draw_selectors import draw_public_get
 from kaigong.core.exceptions import NotFound
 
 T = "web/public/"
@@ -105,3 +106,17 @@ def matter_version(request: HttpRequest, code: str, number: int) -> HttpResponse
     current = matter_version_in_force(version.matter, on=local_date())
     in_force = current is not None and current.pk == version.pk
     return render(request, T + "matter.html", _matter_context(version, in_force=in_force))
+
+
+def draw_page(request: HttpRequest, public_id) -> HttpResponse:
+    """A verifiable draw (摇号/抽取), public: the inputs as published and their re-run."""
+    try:
+        record = draw_public_get(public_id)
+    except NotFound:
+        raise Http404 from None
+    labels = {c["id"]: c["label"] for c in record["candidates"]}
+    return render(
+        request,
+        T + "draw.html",
+        {"draw": record, "drawn": [(i, labels.get(i, i)) for i in record["result"]]},
+    )
