@@ -14,6 +14,8 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.utils.urls import replace_query_param
 
 from kaigong.cases.models import CaseItem
 from kaigong.cases.selectors import extension_get_for, item_clock, item_get_for, item_worklist
@@ -30,6 +32,7 @@ from kaigong.cases.services.decision import (
     item_pre_approve,
 )
 from kaigong.cases.services.review import item_opinion_submit
+from kaigong.core.keyset import capped_count, keyset_page
 
 from .schema import responses
 from .serializers import (
@@ -46,8 +49,12 @@ from .serializers import (
     OpinionOutputSerializer,
     PauseInputSerializer,
     PreApproveInputSerializer,
+    WorklistPageSerializer,
     WorklistQuerySerializer,
 )
+
+# perf: the count stops here ("more than 1,000"): a province's queue is not scanned for it
+WORKLIST_COUNT_CAP = 1000
 
 EXTENSION_ID = OpenApiParameter(
     "extension_id",
@@ -82,15 +89,35 @@ class ItemViewSet(viewsets.GenericViewSet):
                 "status", OpenApiTypes.STR, description="Item status (default: open items)."
             ),
             OpenApiParameter("warning", OpenApiTypes.STR, enum=["green", "yellow", "red", "none"]),
+            OpenApiParameter(
+                "cursor",
+                OpenApiTypes.STR,
+                description="The page after (or before) the one that gave this cursor: "
+                "the ``next`` or ``previous`` link of a page. Omit it for the first page.",
+            ),
+            OpenApiParameter(
+                "page_size", OpenApiTypes.INT, description="Rows per page, 1 to 500 (50)."
+            ),
+            OpenApiParameter(
+                "page",
+                OpenApiTypes.INT,
+                deprecated=True,
+                description="Deprecated (until 2027-06): the numbered, fully counted pages of "
+                "before 2026-12. With ``page`` the answer is the old ``{count, next, "
+                "previous, results}`` with an exact count and ``?page=`` links.",
+            ),
         ],
-        responses=responses(ItemOutputSerializer(many=True), 400),
+        responses=responses(WorklistPageSerializer, 400),
     )
     def list(self, request):
         """
         Your departments' items ordered by promised due date (every item for a
         supervisor), each with its warning colour: yellow when at most N working days
-        remain, red when overdue. Role: reviewer, approver, inspector, supervisor (others
-        get an empty list). Errors: ``invalid_input`` (400, unknown status or colour).
+        remain, red when overdue. Pages are keyset pages (``cursor``): any page costs what
+        the first costs; ``count`` is exact up to 1,000 and ``count_capped`` says when there
+        are more. Role: reviewer, approver, inspector, supervisor (others get an empty
+        list). Errors: ``invalid_input`` (400, unknown status or colour), ``invalid_cursor``
+        (400, a page link that was altered or is from elsewhere).
         """
         query = _parse(WorklistQuerySerializer, request.query_params)
         qs = item_worklist(
@@ -99,8 +126,27 @@ class ItemViewSet(viewsets.GenericViewSet):
             status=query.get("status") or None,
             warning=query.get("warning") or None,
         )
-        page = self.paginate_queryset(qs)
-        return self.get_paginated_response(ItemOutputSerializer(page, many=True).data)
+        if "page" in request.query_params:  # the counted pages, kept for one release
+            paginator = api_settings.DEFAULT_PAGINATION_CLASS()
+            page = paginator.paginate_queryset(qs, request, view=self)
+            return paginator.get_paginated_response(ItemOutputSerializer(page, many=True).data)
+        size = query.get("page_size") or api_settings.PAGE_SIZE
+        page = keyset_page(qs, field="promised_due_on", cursor=query.get("cursor"), size=size)
+        count, capped = capped_count(qs, cap=WORKLIST_COUNT_CAP)
+        url = request.build_absolute_uri()
+
+        def link(cursor: str | None) -> str | None:
+            return replace_query_param(url, "cursor", cursor) if cursor else None
+
+        return Response(
+            {
+                "count": count,
+                "count_capped": capped,
+                "next": link(page.next_cursor),
+                "previous": link(page.previous_cursor),
+                "results": ItemOutputSerializer(page.rows, many=True).data,
+            }
+        )
 
     @extend_schema(summary="Read an item", responses=responses(ItemOutputSerializer, 404))
     def retrieve(self, request, public_id=None):

@@ -502,7 +502,22 @@ class ConditionalResultOutputSerializer(serializers.Serializer):
     issued_at = serializers.DateTimeField()
 
 
+class WorklistPageSerializer(serializers.Serializer):
+    """A keyset page of the worklist (kaigong/core/keyset.py)."""
+
+    count = serializers.IntegerField(help_text="Items in the list, exact up to 1,000.")
+    count_capped = serializers.BooleanField(
+        help_text="True when there are more than ``count`` items (the count stopped at its cap)."
+    )
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = ItemOutputSerializer(many=True)
+
+
 class WorklistQuerySerializer(serializers.Serializer):
     department = serializers.CharField(max_length=64, required=False, allow_blank=True)
     status = enum_field(ItemStatus.choices, required=False)
     warning = enum_field(WarningColour.choices, required=False)
+    cursor = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    page_size = serializers.IntegerField(min_value=1, max_value=500, required=False)
+    page = serializers.CharField(max_length=20, required=False)  # checked by the paginator

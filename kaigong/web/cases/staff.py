@@ -56,6 +56,7 @@ from kaigong.certificates.services import joint_issuance_condition_record
 from kaigong.core.clock import local_date
 from kaigong.core.exceptions import DomainError, NotFound
 from kaigong.core.exceptions import PermissionDenied as DomainPermissionDenied
+from kaigong.core.keyset import capped_count, keyset_page
 
 from .applicant import case_detail_context
 from .common import T, form_errors, load_case, load_item
@@ -194,13 +195,35 @@ def _window_decide(request, case, which: str, forms) -> bool:
     return True
 
 
+WORKBENCH_PAGE_SIZE = 50
+
+
 @login_required
 def workbench(request: HttpRequest) -> HttpResponse:
     """The department's worklist ordered by due date; htmx swaps the table on filter."""
     form = WorklistFilterForm(request.GET or None)
     warning = form.cleaned_data.get("warning") if form.is_valid() else None
-    items = with_pending_extension(item_worklist(request.user, warning=warning or None))[:200]
-    context = {"items": items, "form": form, "today": local_date()}
+    worklist = with_pending_extension(item_worklist(request.user, warning=warning or None))
+    try:
+        page = keyset_page(
+            worklist,
+            field="promised_due_on",
+            cursor=request.GET.get("cursor"),
+            size=WORKBENCH_PAGE_SIZE,
+        )
+    except DomainError as error:  # an altered page link: start again from the first page
+        messages.error(request, str(error.message))
+        page = keyset_page(worklist, field="promised_due_on", cursor=None, size=WORKBENCH_PAGE_SIZE)
+    count, capped = capped_count(worklist)
+    context = {
+        "items": page.rows,
+        "page": page,
+        "count": count,
+        "count_capped": capped,
+        "warning": warning or "",
+        "form": form,
+        "today": local_date(),
+    }
     template = "_worklist.html" if request.htmx else "workbench.html"
     return render(request, T + template, context)
 

@@ -7,6 +7,7 @@ from django.test import Client
 import pytest
 
 from kaigong.cases.tests.factories import CaseFactory, item_of, lifecycle_world, upload_all
+from kaigong.web.cases import staff
 from kaigong.web.cases.tests.clients import client_for
 
 
@@ -174,6 +175,34 @@ def test_the_workbench_shows_the_departments_items_with_colours(world, monday):
     assert [i.warning for i in items] == ["yellow"]
     htmx = client_for(world.reviewer1).get("/workbench/?warning=red", HTTP_HX_REQUEST="true")
     assert list(htmx.context["items"]) == []
+
+
+@pytest.mark.django_db
+def test_the_workbench_pages_through_every_item_with_a_count(world, monday, monkeypatch):
+    # given three accepted cases (three items for reviewer 1) and pages of two
+    for _ in range(3):
+        CaseFactory(world=world, accepted=True)
+        monday.shift(24 * 3600)
+    monkeypatch.setattr(staff, "WORKBENCH_PAGE_SIZE", 2)
+    reviewer = client_for(world.reviewer1)
+
+    # when the reviewer follows the next-page link
+    first = reviewer.get("/workbench/")
+    html = first.content.decode()
+    assert "共 3 项" in html and "下一页" in html and "上一页" not in html
+    cursor = first.context["page"].next_cursor
+    second = reviewer.get(f"/workbench/?cursor={cursor}")
+
+    # then the second page holds the third item, with a link back
+    shown = [i.public_id for i in first.context["items"]] + [
+        i.public_id for i in second.context["items"]
+    ]
+    assert len(shown) == len(set(shown)) == 3
+    assert "上一页" in second.content.decode() and "下一页" not in second.content.decode()
+    # and an altered link starts again from the first page with a message, not an error
+    altered = reviewer.get("/workbench/?cursor=forged")
+    assert altered.status_code == 200
+    assert "该分页链接已失效" in altered.content.decode()
 
 
 @pytest.mark.django_db
