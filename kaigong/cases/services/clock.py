@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -42,6 +43,7 @@ from kaigong.cases.services.events import case_event_record
 from kaigong.cases.workflow import item_next_status
 from kaigong.core.clock import local_date
 from kaigong.core.exceptions import Conflict, InvalidInput
+from kaigong.core.request_cache import request_cache_scope
 from kaigong.core.services import notification_send
 
 # rule: +10 working days, or +15 for joint handling (行政许可法 art. 42)
@@ -391,44 +393,57 @@ def item_extension_reject(*, extension: Extension, actor: Any, reason: str) -> E
     return extension
 
 
+RECOMPUTE_BATCH = 2000
+
+
 def deadlines_recompute_open(years: Iterable[int]) -> int:
     """
     Recompute the stored due dates of every open item whose clock touches ``years``
     (called by the calendars app after a notice import). Return how many items changed.
+
+    perf (issue #16, part 4): the items whose clock cannot touch ``years`` are left out in
+    SQL; the rest are walked in batches of ``RECOMPUTE_BATCH`` with their pauses prefetched
+    (bounded memory, two queries a batch); the calendar's version token and working days
+    are read once for the run (one request-cache scope), and only a changed item costs a
+    transition.
     """
     years = set(years)
     if not years:
         return 0
     today = local_date()
     changed = 0
+    first, last = date(min(years) - 1, 1, 1), date(max(years), 12, 31)
     items = (
         CaseItem.objects.filter(status__in=list(ITEM_CLOCK_STATUSES))
         .exclude(clock_started_on__isnull=True)
+        # the clock runs from its start to (at the latest) the statutory due date; the
+        # year after that due date is kept, since a pause may push it over the new year
+        .filter(
+            Q(provisional=True)
+            | Q(clock_started_on__lte=last)
+            & (Q(statutory_due_on__isnull=True) | Q(statutory_due_on__gte=first))
+        )
         .select_related("case__project", "case__bundle", "matter_version__matter")
+        .prefetch_related("pauses")
         .order_by("case_id", "id")
     )
     touched_cases = set()
-    for item in items:
-        low, high = (
-            item.clock_started_on.year,
-            (item.statutory_due_on or item.clock_started_on).year,
-        )
-        if not any(low <= y <= high + 1 for y in years) and not item.provisional:
-            continue
-        changes = item_due_changes(item, on=today)
-        if all(getattr(item, k) == v for k, v in changes.items()):
-            continue
-        with transaction.atomic():
-            _item_transition(
-                item=item,
-                action=ItemAction.RECOMPUTE,
-                actor=None,
-                changes=changes,
-                data={"years": sorted(years)},
-            )
-        touched_cases.add(item.case_id)
-        changed += 1
-    for case in Case.objects.filter(pk__in=touched_cases):
-        with transaction.atomic():
-            case_dues_refresh(case=case, actor=None, on=today)
+    with request_cache_scope():
+        for item in items.iterator(chunk_size=RECOMPUTE_BATCH):
+            changes = item_due_changes(item, on=today, pauses=item.pauses.all())
+            if all(getattr(item, k) == v for k, v in changes.items()):
+                continue
+            with transaction.atomic():
+                _item_transition(
+                    item=item,
+                    action=ItemAction.RECOMPUTE,
+                    actor=None,
+                    changes=changes,
+                    data={"years": sorted(years)},
+                )
+            touched_cases.add(item.case_id)
+            changed += 1
+        for case_id in sorted(touched_cases):
+            with transaction.atomic():
+                case_dues_refresh(case=Case.objects.get(pk=case_id), actor=None, on=today)
     return changed

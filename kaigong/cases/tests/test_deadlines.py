@@ -257,3 +257,29 @@ def test_a_pause_needs_its_planned_working_days(monday, days):
         )
     assert excinfo.value.code == ErrorCode.PLANNED_DAYS_REQUIRED
     assert not ClockPause.objects.filter(item=item_of(case, "M1")).exists()
+
+
+def test_the_recompute_costs_the_same_queries_for_one_or_many_unchanged_items(monday):
+    # given accepted cases whose due dates are already right for 2026
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from kaigong.cases.services.clock import deadlines_recompute_open
+
+    world = lifecycle_world()
+    CaseFactory(world=world, accepted=True)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert deadlines_recompute_open([2026]) == 0  # nothing changes
+        return len(captured)
+
+    one = queries()
+    for _ in range(4):
+        CaseFactory(world=world, accepted=True)
+
+    # then five cases cost what one costs: the items in one batch with their pauses, and
+    # the calendar read once for the run, not once per item
+    assert queries() == one
+    # and an item whose clock cannot touch the year is not read at all
+    assert deadlines_recompute_open([2019]) == 0
