@@ -28,6 +28,8 @@ class ArchiveFolder(BaseModel):
     classification = models.CharField(
         _("classification"), max_length=12, choices=Classification.choices
     )
+    # the sweep's watermark: events and releases since then may have news to file
+    swept_at = models.DateTimeField(_("swept at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("archive folder")

@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import timedelta
 from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
@@ -158,8 +161,13 @@ def subscription_set(
     return subscription
 
 
-def _file_record(project, kind, title, obj, prefix, number, record, stage, actor) -> None:
-    """File one case record (correction, commitment, denial, opinion, decision) as JSON."""
+def _file_record(project, kind, title, obj, prefix, number, record, stage, actor, known) -> int:
+    """
+    File one case record (correction, commitment, denial, opinion, decision) as JSON; 1 when
+    it is new, 0 when ``known`` (the origins already filed) has it.
+    """
+    if (obj._meta.label_lower, str(obj.public_id)) in known:
+        return 0
     archive_document_file(
         project=project,
         kind=kind,
@@ -171,9 +179,10 @@ def _file_record(project, kind, title, obj, prefix, number, record, stage, actor
         stage=stage,
         actor=actor,
     )
+    return 1
 
 
-def _file_cases(project: Project, actor) -> int:
+def _file_cases(project: Project, actor, known: set[tuple[str, str]]) -> int:
     from kaigong.cases.models import Case
 
     filed = 0
@@ -197,7 +206,7 @@ def _file_cases(project: Project, actor) -> int:
         )
         number = case.number or str(case.public_id)[:8]
         for material in case.materials.all():
-            if not material.file:
+            if not material.file or ("cases.submittedmaterial", str(material.public_id)) in known:
                 continue
             with material.file.open("rb") as handle:
                 content = handle.read()
@@ -219,7 +228,7 @@ def _file_cases(project: Project, actor) -> int:
                 "note": correction.note,
                 "requested_at": correction.requested_at,
             }
-            _file_record(
+            filed += _file_record(
                 project,
                 DocumentKind.CORRECTION,
                 f"{number} {_('Correction notice')}",
@@ -229,8 +238,8 @@ def _file_cases(project: Project, actor) -> int:
                 record,
                 case_stage,
                 actor,
+                known,
             )
-            filed += 1
         for commitment in case.commitments.all():
             record = {
                 "kind": commitment.kind,
@@ -239,7 +248,7 @@ def _file_cases(project: Project, actor) -> int:
                 "signed_at": commitment.signed_at,
                 "materials": commitment.material_codes,
             }
-            _file_record(
+            filed += _file_record(
                 project,
                 DocumentKind.COMMITMENT,
                 f"{number} {_('Commitment')}",
@@ -249,8 +258,8 @@ def _file_cases(project: Project, actor) -> int:
                 record,
                 case_stage,
                 actor,
+                known,
             )
-            filed += 1
         for denial in case.denials.all():
             record = {
                 "kind": denial.kind,
@@ -259,7 +268,7 @@ def _file_cases(project: Project, actor) -> int:
                 "rights": denial.applicant_rights,
                 "at": denial.at,
             }
-            _file_record(
+            filed += _file_record(
                 project,
                 DocumentKind.DENIAL,
                 f"{number} {denial.get_kind_display()}",
@@ -269,8 +278,8 @@ def _file_cases(project: Project, actor) -> int:
                 record,
                 case_stage,
                 actor,
+                known,
             )
-            filed += 1
         for item in case.items.all():
             stage = stage_of(item.matter_version)
             name = item.matter_version.name
@@ -281,7 +290,7 @@ def _file_cases(project: Project, actor) -> int:
                     "recommendation": opinion.recommendation,
                     "at": opinion.created_at,
                 }
-                _file_record(
+                filed += _file_record(
                     project,
                     DocumentKind.OPINION,
                     f"{number} {name} {_('Review opinion')}",
@@ -291,11 +300,11 @@ def _file_cases(project: Project, actor) -> int:
                     record,
                     stage,
                     actor,
+                    known,
                 )
-                filed += 1
             if item.decided_at is not None:
                 record = {"matter": name, "decision": item.decision, "decided_at": item.decided_at}
-                _file_record(
+                filed += _file_record(
                     project,
                     DocumentKind.DECISION,
                     f"{number} {name} {_('Decision')}",
@@ -305,18 +314,20 @@ def _file_cases(project: Project, actor) -> int:
                     record,
                     stage,
                     actor,
+                    known,
                 )
-                filed += 1
     return filed
 
 
-def _file_certificates(project: Project, actor) -> int:
+def _file_certificates(project: Project, actor, known: set[tuple[str, str]]) -> int:
     filed = 0
     for certificate in certificate_list_for_project(project).select_related(
         "matter_version__stage"
     ):
         if certificate.released_at is None:
             continue  # held certificates are not issued yet
+        if ("certificates.certificate", str(certificate.public_id)) in known:
+            continue
         with certificate.pdf.open("rb") as handle:
             content = handle.read()
         archive_document_file(
@@ -334,12 +345,44 @@ def _file_certificates(project: Project, actor) -> int:
     return filed
 
 
+# An event committed by a transaction that began before a sweep may carry an earlier time
+# than the sweep's start: the watermark stays this far behind, so such an event is not missed.
+SWEEP_MARGIN = timedelta(minutes=10)
+
+
+def _projects_with_news() -> QuerySet[Project]:
+    """
+    Projects with something the archive may not have: never swept, or a case event or a
+    released certificate since their folder's watermark (perf: an idle sweep reads no
+    document and no file; issue #16, part 4).
+    """
+    from kaigong.cases.models import CaseEvent
+    from kaigong.certificates.models import Certificate
+
+    watermark = OuterRef("archive_folder__swept_at")
+    events = CaseEvent.objects.filter(case__project=OuterRef("pk"), occurred_at__gte=watermark)
+    released = Certificate.objects.filter(project=OuterRef("pk"), released_at__gte=watermark)
+    return Project.objects.filter(
+        Q(archive_folder__isnull=True)
+        | Q(archive_folder__swept_at__isnull=True)
+        | Exists(events)
+        | Exists(released)
+    ).order_by("id")
+
+
 def archive_sweep(*, project: Project | None = None, actor=None) -> int:
-    """File every not-yet-filed document of one project (or of all); returns the number seen."""
-    projects = [project] if project is not None else Project.objects.order_by("id")
-    seen = 0
+    """
+    File every not-yet-filed document of one project, or of every project with news since
+    its last sweep; returns the number filed. Already filed origins are skipped before any
+    file is read.
+    """
+    projects = [project] if project is not None else _projects_with_news()
+    filed = 0
     for each in projects:
+        started = timezone.now()
         with transaction.atomic():
-            archive_folder_open(project=each)
-            seen += _file_cases(each, actor) + _file_certificates(each, actor)
-    return seen
+            folder = archive_folder_open(project=each)
+            known = set(folder.documents.values_list("origin_type", "origin_id"))
+            filed += _file_cases(each, actor, known) + _file_certificates(each, actor, known)
+            ArchiveFolder.objects.filter(pk=folder.pk).update(swept_at=started - SWEEP_MARGIN)
+    return filed

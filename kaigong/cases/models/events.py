@@ -49,6 +49,8 @@ class CaseEvent(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["case", "seq"], name="case_event_unique_seq")
         ]
+        # perf: "events since" (the archive sweep's news, the supervision and exchange reads)
+        indexes = [models.Index(fields=["occurred_at"], name="case_event_occurred_idx")]
 
     def __str__(self) -> str:
         return f"{self.case} #{self.seq} {self.kind}"

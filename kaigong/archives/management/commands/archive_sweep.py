@@ -9,5 +9,5 @@ class Command(BaseCommand):
     help = "Archive sweep: file the documents of cases and certificates (idempotent)."
 
     def handle(self, *args, **options):
-        seen = archive_sweep()
-        self.stdout.write(f"{seen} documents seen")
+        filed = archive_sweep()
+        self.stdout.write(f"{filed} documents filed")
