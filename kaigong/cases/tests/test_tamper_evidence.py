@@ -286,3 +286,76 @@ def test_all_checkpoints_checks_the_entries_of_older_ones(world):
     ]
     with pytest.raises(CommandError):
         call_command("verify_event_chains", "--all-checkpoints")
+
+
+def test_the_incremental_check_reads_only_what_came_after_the_checkpoint(world, monday):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    # given three cases under a signed checkpoint, an hour and more ago
+    cases = [CaseFactory(world=world, submitted=True) for _ in range(3)]
+    chain_checkpoint_take()
+    monday.shift(3 * 3600)
+    assert case_event_chains_verify(incremental=True) == []
+
+    # when one case gets a new event and another's new event is then edited
+    case_event_record(case=cases[0], kind=EventKind.FORM_DATA_SET, data={"n": 1})
+    edited = case_event_record(case=cases[1], kind=EventKind.FORM_DATA_SET, data={"n": 2})
+    CaseEvent.objects.filter(pk=edited.pk).update(data={"n": 3})
+
+    # then the incremental check names the edit at its position, as the full one does
+    wanted = [(cases[1].number or str(cases[1].public_id), edited.seq, BreakKind.EDITED)]
+    assert _kinds(case_event_chains_verify(incremental=True)) == wanted
+    assert _kinds(case_event_chains_verify()) == wanted
+
+    # and it does not read the events the checkpoint covers: the same number of queries
+    # with three more unchanged cases
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            case_event_chains_verify(incremental=True)
+        return len(captured)
+
+    before = queries()
+    more = [CaseFactory(world=world, submitted=True) for _ in range(3)]
+    chain_checkpoint_take()
+    monday.shift(3 * 3600)
+    assert queries() == before
+    assert more  # (they are under the new checkpoint)
+
+
+def test_the_incremental_check_names_a_forged_head_and_the_full_one_a_truncation(world, monday):
+    # given two cases under a checkpoint; then one's signed last event is deleted and the
+    # other's row is given a forged head
+    case = CaseFactory(world=world, submitted=True)
+    other = CaseFactory(world=world, submitted=True)
+    chain_checkpoint_take()
+    monday.shift(3 * 3600)
+    last = CaseEvent.objects.filter(case=case).order_by("-seq").first()
+    CaseEvent.objects.filter(pk=last.pk).delete()
+    Case.objects.filter(pk=other.pk).update(chain_head="0" * 64)
+
+    quick = {(b.case_public_id, b.reason) for b in case_event_chains_verify(incremental=True)}
+    full = {(b.case_public_id, b.reason) for b in case_event_chains_verify()}
+
+    # then the incremental check sees the row that no longer matches its signed entry, and
+    # the full check (weekly) also the history cut under the checkpoint
+    assert (str(other.public_id), BreakKind.HEAD_MISMATCH) in quick
+    assert (str(other.public_id), BreakKind.HEAD_MISMATCH) in full
+    assert (str(case.public_id), BreakKind.TRUNCATED) in full
+
+
+def test_the_bulk_check_reads_the_same_few_queries_for_more_cases(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    CaseFactory(world=world, submitted=True)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert case_event_chains_verify() == []
+        return len(captured)
+
+    one = queries()
+    for _ in range(4):
+        CaseFactory(world=world, accepted=True)
+    assert queries() == one

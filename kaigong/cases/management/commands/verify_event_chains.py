@@ -29,9 +29,17 @@ class Command(BaseCommand):
             action="store_true",
             help="Also check the entries of every checkpoint, not only the latest valid one",
         )
+        parser.add_argument(
+            "--incremental",
+            action="store_true",
+            help="Check each case only from the latest valid signed checkpoint on (fast; "
+            "run the full check as well, weekly)",
+        )
 
     def handle(self, *args, **options):
-        breaks = case_event_chains_verify(all_checkpoints=options["all_checkpoints"])
+        breaks = case_event_chains_verify(
+            all_checkpoints=options["all_checkpoints"], incremental=options["incremental"]
+        )
         for found in breaks:
             label = KIND_LABELS.get(found.reason, found.reason)
             reason = f"{found.reason}: {label}"
