@@ -283,6 +283,29 @@ def warning_threshold(on: date, days: int, *, region_code: str = "") -> date:
     return add_working_days(on, days, calendar=work_calendar(region_code))
 
 
+def yellow_from(due_on: date, warning_days: int, *, region_code: str = "") -> date:
+    """
+    The first day an item due on ``due_on`` is yellow: the earliest ``d`` with
+    ``warning_threshold(d, warning_days) >= due_on`` (the threshold never decreases as the
+    day moves on, so the item stays yellow from then until it is due).
+    """
+    calendar = work_calendar(region_code)
+    day = due_on
+    # at most a few weeks back even across the Spring Festival
+    for _step in range(7 * warning_days + 40):
+        before = day - timedelta(days=1)
+        if add_working_days(before, warning_days, calendar=calendar) < due_on:
+            break
+        day = before
+    return day
+
+
+def item_warning_days(item: CaseItem) -> int:
+    """The item's matter's warning setting, else the platform default."""
+    days = item.matter_version.warning_days
+    return settings.KAIGONG_WARNING_DAYS_DEFAULT if days is None else days
+
+
 def warning_colour(
     due_on: date | None, *, on: date, warning_days: int, region_code: str = ""
 ) -> WarningColour:

@@ -49,7 +49,6 @@ from kaigong.cases.warning_colours import (
     annotate_warning,
     correction_notice_warning,
     warning_condition,
-    warning_thresholds,
 )
 from kaigong.cases.workflow import case_allowed_actions, item_allowed_actions
 from kaigong.core.clock import local_date
@@ -174,6 +173,7 @@ _WORKLIST_COLUMNS = (
     "clock_started_on",
     "promised_due_on",
     "statutory_due_on",
+    "yellow_from_on",
     "provisional",
     "extension_days",
     "decision",
@@ -217,10 +217,9 @@ def item_worklist(
         qs = qs.filter(status=status)
     else:
         qs = qs.filter(status__in=[s for s in ItemStatus if s not in _CLOSED_ITEM])
-    thresholds = warning_thresholds(on)
     if warning:
-        qs = qs.filter(warning_condition(warning, on=on, thresholds=thresholds))
-    qs = annotate_warning(qs, on=on, thresholds=thresholds)
+        qs = qs.filter(warning_condition(warning, on=on))
+    qs = annotate_warning(qs, on=on)
     # perf: matches the index (department, promised_due_on, id): the first page is read in
     # order instead of sorting every open item of the department
     return qs.order_by(F("promised_due_on").asc(nulls_last=True), "id")

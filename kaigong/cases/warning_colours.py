@@ -74,27 +74,21 @@ def _warning_days_is(n: int) -> Q:
     return Q(matter_version__warning_days=n)
 
 
-def warning_condition(colour: str, *, on: date, thresholds: Thresholds) -> Q:
+def warning_condition(colour: str, *, on: date, thresholds: Thresholds | None = None) -> Q:
     """
-    The WHERE clause of one warning colour, as plain column comparisons.
+    The WHERE clause of one warning colour, as plain column comparisons on the item row.
 
-    # perf: filtering on these predicates (not on the CASE annotation) lets PostgreSQL
-    # estimate the rows and read the worklist index in order.
+    # perf: the first yellow day is stored with the due date (``yellow_from_on``, computed
+    # in the region's working days from the matter's setting), so no colour joins the
+    # catalogue or the project per row; PostgreSQL reads the worklist index in order.
+    ``thresholds`` is accepted for the callers of before and not needed.
     """
     clock = Q(status__in=list(ITEM_CLOCK_STATUSES), promised_due_on__isnull=False)
-    red = clock & Q(promised_due_on__lt=on)
-    yellow_any = Q(pk__in=[])
-    for (region, n), last_yellow_day in thresholds.items():
-        yellow_any |= (
-            in_region(region, thresholds, path=_ITEM_REGION)
-            & _warning_days_is(n)
-            & Q(promised_due_on__lte=last_yellow_day)
-        )
-    yellow = clock & Q(promised_due_on__gte=on) & yellow_any
+    running = clock & Q(promised_due_on__gte=on)
     return {
-        WarningColour.RED: red,
-        WarningColour.YELLOW: yellow,
-        WarningColour.GREEN: clock & Q(promised_due_on__gte=on) & ~yellow_any,
+        WarningColour.RED: clock & Q(promised_due_on__lt=on),
+        WarningColour.YELLOW: running & Q(yellow_from_on__lte=on),
+        WarningColour.GREEN: running & (Q(yellow_from_on__gt=on) | Q(yellow_from_on__isnull=True)),
         WarningColour.NONE: ~clock,
     }[WarningColour(colour)]
 
@@ -103,13 +97,10 @@ def annotate_warning(
     qs: QuerySet[CaseItem], *, on: date, thresholds: Thresholds | None = None
 ) -> QuerySet[CaseItem]:
     """
-    Add ``warning`` (green / yellow / red / none) and ``warning_days`` to each item.
-
-    # perf: one threshold date per calendar region and distinct warning setting, computed
-    # once in Python; the comparison runs in the database.
+    Add ``warning`` (green / yellow / red / none) and ``warning_days`` to each item, from the
+    stored due date and first yellow day (``thresholds`` is no longer needed).
     """
     default = settings.KAIGONG_WARNING_DAYS_DEFAULT
-    thresholds = thresholds if thresholds is not None else warning_thresholds(on)
     # perf: a correlated subquery, not a join, so that count() (which drops unused
     # annotations) counts the items table alone
     # perf: order_by() drops the catalogue's default ordering, a sort per row otherwise
@@ -117,21 +108,12 @@ def annotate_warning(
     qs = qs.annotate(
         warning_days=Coalesce(Subquery(per_matter.values("warning_days")[:1]), Value(default))
     )
-    yellow = [
-        When(
-            in_region(region, thresholds, path=_ITEM_REGION),
-            warning_days=n,
-            promised_due_on__lte=last_yellow_day,
-            then=Value(WarningColour.YELLOW),
-        )
-        for (region, n), last_yellow_day in thresholds.items()
-    ]
     return qs.annotate(
         warning=When_(
             When(~Q(status__in=list(ITEM_CLOCK_STATUSES)), then=Value(WarningColour.NONE)),
             When(promised_due_on__isnull=True, then=Value(WarningColour.NONE)),
             When(promised_due_on__lt=on, then=Value(WarningColour.RED)),
-            *yellow,
+            When(yellow_from_on__lte=on, then=Value(WarningColour.YELLOW)),
             default=Value(WarningColour.GREEN),
             output_field=CharField(),
         )

@@ -235,6 +235,9 @@ class CaseItem(BaseModel):
     )
     promised_due_on = models.DateField(_("promised due on"), null=True, blank=True)
     statutory_due_on = models.DateField(_("statutory due on"), null=True, blank=True)
+    # perf: the warning colour as a plain column (issue #16, part 4): yellow from this day
+    # (at most N working days left), red after the promised due date, green before
+    yellow_from_on = models.DateField(_("yellow from"), null=True, blank=True)
     provisional = models.BooleanField(_("due date provisional"), default=False)
     decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)

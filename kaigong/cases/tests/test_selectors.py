@@ -143,12 +143,24 @@ def _two_regions(first_holiday: str, last_holiday: str, **state):
 
 def test_warning_colours_count_the_working_days_of_the_project_region(monday):
     """Local holidays move the yellow line as they move due dates (deadlines.region_of)."""
+    from kaigong.cases.deadlines import region_of, yellow_from
     from kaigong.cases.selectors import case_item_progress
 
     world, local, elsewhere = _two_regions("2026-03-03", "2026-03-04", accepted=True)
     # seen on Monday 2 March with 2 warning days: yellow up to Wednesday 4 March nationally,
     # up to Friday 6 March in 371321 (Tuesday and Wednesday are its holidays)
-    CaseItem.objects.update(promised_due_on=date(2026, 3, 5))
+    due = date(2026, 3, 5)
+    for item in CaseItem.objects.select_related("case__project"):
+        # the due date and its first yellow day, stored together as the services store them
+        first = yellow_from(due, 2, region_code=region_of(item.case))
+        CaseItem.objects.filter(pk=item.pk).update(promised_due_on=due, yellow_from_on=first)
+    assert set(CaseItem.objects.values_list("case_id", "yellow_from_on")) == {
+        # Saturday 28 February: 2 working days to Thursday 5 March (Monday, then Thursday:
+        # Tuesday and Wednesday are holidays there); that Saturday is itself a working day
+        # (调休 of the 2026 Spring Festival), so on Friday 27 it was still green
+        (local.pk, date(2026, 2, 28)),
+        (elsewhere.pk, date(2026, 3, 3)),  # Tuesday: Wednesday, Thursday
+    }
     on = date(2026, 3, 2)
     colours = {
         (item.case_id, item.matter_version.matter.code): item.warning

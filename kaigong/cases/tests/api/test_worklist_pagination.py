@@ -77,6 +77,7 @@ def test_the_next_link_keeps_the_filters(world, monday):
     # and an empty filter gives no next link at all
     assert reviewer.get(f"{URL}?warning=red").json() == {
         "count": 0,
+        "count_capped": False,
         "next": None,
         "previous": None,
         "results": [],
