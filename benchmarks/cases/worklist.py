@@ -20,6 +20,10 @@ class WorklistResult:
     build_seconds: float
     supervisor_api_p50_ms: float = 0.0  # every department's items (≈ 89,000 open)
     supervisor_api_p95_ms: float = 0.0
+    deep_page: int = 0  # the reviewer's last full page (page 3,000 at 1,000,000 items)
+    deep_keyset_p50_ms: float = 0.0  # that page by its cursor
+    deep_keyset_p95_ms: float = 0.0
+    deep_offset_p95_ms: float = 0.0  # the same page as ?page=N (OFFSET and exact count)
 
 
 def bulk_items(total: int) -> tuple[object, float]:
@@ -129,6 +133,7 @@ def run_worklist_bench(*, total: int, queries: int) -> WorklistResult:
         if response.status_code != 200:
             raise RuntimeError(f"worklist answered {response.status_code}")
     supervisor = _api_times(world.users["supervisor"], queries)
+    deep_page, deep_keyset, deep_offset = _deep_page_times(reviewer, max(queries // 4, 10))
     return WorklistResult(
         items=total,
         queries=queries,
@@ -139,7 +144,45 @@ def run_worklist_bench(*, total: int, queries: int) -> WorklistResult:
         build_seconds=build,
         supervisor_api_p50_ms=statistics.median(supervisor),
         supervisor_api_p95_ms=percentile(supervisor, 95),
+        deep_page=deep_page,
+        deep_keyset_p50_ms=statistics.median(deep_keyset),
+        deep_keyset_p95_ms=percentile(deep_keyset, 95),
+        deep_offset_p95_ms=percentile(deep_offset, 95),
     )
+
+
+def _deep_page_times(user, queries: int) -> tuple[int, list[float], list[float]]:
+    """
+    The reviewer's page 3,000 (or the last full one when the list is shorter), read by its
+    keyset cursor and, for comparison, as the deprecated ``?page=N``.
+    """
+    from django.test import Client
+
+    from knox.models import AuthToken
+
+    from kaigong.cases.selectors import item_worklist
+    from kaigong.core.keyset import Cursor
+
+    size = 50
+    total = item_worklist(user).count()
+    page = max(min(3000, total // size), 2)
+    before = item_worklist(user)[(page - 1) * size - 1]  # the last row of the page before
+    cursor = Cursor(value=before.promised_due_on, id=before.id).encode()
+    token = AuthToken.objects.create(user=user)[1]
+    client = Client(HTTP_AUTHORIZATION=f"Token {token}", HTTP_HOST="localhost")
+    keyset, offset = [], []
+    for _ in range(queries):
+        started = time.perf_counter()
+        response = client.get("/api/v1/items/", {"cursor": cursor, "page_size": size})
+        keyset.append((time.perf_counter() - started) * 1000)
+        if response.status_code != 200:
+            raise RuntimeError(f"deep keyset page answered {response.status_code}")
+        started = time.perf_counter()
+        response = client.get("/api/v1/items/", {"page": page, "page_size": size})
+        offset.append((time.perf_counter() - started) * 1000)
+        if response.status_code != 200:
+            raise RuntimeError(f"deep numbered page answered {response.status_code}")
+    return page, keyset, offset
 
 
 def _api_times(user, queries: int) -> list[float]:
