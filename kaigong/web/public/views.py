@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.dateparse import parse_datetime
 
 from kaigong.accounts.regions import region_full_name
 from kaigong.accounts.selectors import service_center_for_department
@@ -115,8 +116,16 @@ def draw_page(request: HttpRequest, public_id) -> HttpResponse:
     except NotFound:
         raise Http404 from None
     labels = {c["id"]: c["label"] for c in record["candidates"]}
+    times = {
+        key: parse_datetime(record[key]) if record[key] else None
+        for key in ("prepared_at", "revealed_at")
+    }
     return render(
         request,
         T + "draw.html",
-        {"draw": record, "drawn": [(i, labels.get(i, i)) for i in record["result"]]},
+        {
+            "draw": record,
+            "times": times,
+            "drawn": [(i, labels.get(i, i)) for i in record["result"]],
+        },
     )
