@@ -9,6 +9,7 @@ acceptor, reviewer and approver of an item are three people (``separation_of_dut
 
 from __future__ import annotations
 
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status, viewsets
@@ -70,11 +71,23 @@ def _parse(serializer_class, data):
     return parsed.validated_data
 
 
+class _ItemSchema(AutoSchema):
+    """The worklist answers one page object (keyset pages), not a bare list of items."""
+
+    def _is_list_view(self, serializer=None) -> bool:
+        if getattr(self.view, "action", None) == "list":
+            return False
+        return super()._is_list_view(serializer)
+
+
 class ItemViewSet(viewsets.GenericViewSet):
     """Case items (one matter in one department). Writes are commands, never PUT/PATCH."""
 
     queryset = CaseItem.objects.none()  # for the schema only; reads go through the selectors
     serializer_class = ItemOutputSerializer
+    # the worklist pages itself (keyset pages; the numbered ones behind ?page=)
+    pagination_class = None
+    schema = _ItemSchema()
     lookup_field = "public_id"
     lookup_url_kwarg = "public_id"
 
@@ -83,6 +96,7 @@ class ItemViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         summary="The worklist, by due date",
+        operation_id="items_list",
         parameters=[
             OpenApiParameter("department", OpenApiTypes.STR, description="Department code."),
             OpenApiParameter(

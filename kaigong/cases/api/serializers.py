@@ -507,7 +507,9 @@ class WorklistPageSerializer(serializers.Serializer):
 
     count = serializers.IntegerField(help_text="Items in the list, exact up to 1,000.")
     count_capped = serializers.BooleanField(
-        help_text="True when there are more than ``count`` items (the count stopped at its cap)."
+        required=False,
+        help_text="True when there are more than ``count`` items (the count stopped at its "
+        "cap). Absent in the deprecated numbered pages (``?page=``), whose count is exact.",
     )
     next = serializers.URLField(allow_null=True)
     previous = serializers.URLField(allow_null=True)
