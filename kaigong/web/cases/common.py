@@ -41,6 +41,17 @@ def load_case(request: HttpRequest, public_id):
         raise Http404 from None
 
 
+def load_case_to_change(request: HttpRequest, public_id):
+    """The case of an applicant's write (POST): 404 when not visible, 403 when the user may
+    see it but not act for the applicant (a supervisor, a clerk, a reviewer)."""
+    from kaigong.cases.permissions import can_edit_case
+
+    case = load_case(request, public_id)
+    if not can_edit_case(request.user, case):
+        raise DjangoPermissionDenied(_("Only the applicant can change this application."))
+    return case
+
+
 def load_item(request: HttpRequest, public_id):
     try:
         return item_get_for(request.user, public_id)
