@@ -458,6 +458,7 @@ PAGES: dict[str, tuple[str, Callable[[Target], str] | None]] = {
     "guide/matters/<str:code>/": ("project", None),
     "guide/matters/<str:code>/v<int:number>/": ("project", None),
     "guide/materials/<slug:code>/<slug:kind>/": ("project", None),
+    "regions/options/": ("project", None),
     "staff-admin/": ("project", None),
     "staff-admin/<uuid:public_id>/": ("project", None),
     "staff-admin/<uuid:public_id>/roles/<uuid:membership_id>/revoke/": ("project", None),
