@@ -48,14 +48,7 @@ def _version_queryset() -> QuerySet[MatterVersion]:
     ).prefetch_related(
         Prefetch(
             "requirements",
-            queryset=MaterialRequirement.objects.select_related(
-                "material", "satisfied_by"
-            ).prefetch_related(
-                Prefetch(
-                    "material__files",
-                    queryset=MaterialFile.objects.only("id", "material_id", "kind"),
-                )
-            ),
+            queryset=MaterialRequirement.objects.select_related("material", "satisfied_by"),
         ),
         Prefetch("fields", queryset=MatterField.objects.select_related("field")),
         "dependencies__prerequisite",
@@ -353,14 +346,14 @@ def matter_version_history(matter: Matter) -> list[MatterVersion]:
     )
 
 
-def material_file_kinds(material_ids: Iterable[int]) -> dict[int, list[str]]:
-    """{material id: [kinds of file the guide offers]} (sample, blank), without the bytes."""
+def material_file_kinds(material_ids: Iterable[int] | None = None) -> dict[int, list[str]]:
+    """{material id: [kinds of file the guide offers]} (sample, blank), without the bytes;
+    ``None``: of every material (one query, a small table)."""
     kinds: dict[int, list[str]] = {}
-    rows = (
-        MaterialFile.objects.filter(material_id__in=list(material_ids))
-        .order_by("material_id", "-kind")  # sample before blank
-        .values_list("material_id", "kind")
-    )
+    rows = MaterialFile.objects.all()
+    if material_ids is not None:
+        rows = rows.filter(material_id__in=list(material_ids))
+    rows = rows.order_by("material_id", "-kind").values_list("material_id", "kind")
     for material_id, kind in rows:
         kinds.setdefault(material_id, []).append(kind)
     return kinds

@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from kaigong.catalog.selectors import material_file_kinds
+
 
 class CodeNameOutputSerializer(serializers.Serializer):
     code = serializers.CharField()
@@ -45,8 +47,9 @@ class MaterialRequirementOutputSerializer(serializers.Serializer):
     )
 
     def _file_url(self, obj, kind: str) -> str | None:
-        kinds = {f.kind for f in obj.material.files.all()}  # prefetched by the selector
-        if kind not in kinds:
+        if "_material_files" not in self.context:  # one query per response
+            self.context["_material_files"] = material_file_kinds()
+        if kind not in self.context["_material_files"].get(obj.material_id, []):
             return None
         path = reverse("web:guide-material-file", args=[obj.material.code, kind])
         request = self.context.get("request")
