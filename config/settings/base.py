@@ -323,6 +323,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "kaigong.cases.chain_checkpoint",
         "schedule": crontab(minute=17),
     },
+    # Catch-up of the legal documents (受理通知书 … 决定书): an event whose on-commit listener
+    # failed still has its PDF in the archive minutes later (docs/documents.md).
+    "documents-issue-missing": {
+        "task": "kaigong.documents.documents_issue_missing",
+        "schedule": timedelta(minutes=5),
+    },
 }
 
 # --- API ------------------------------------------------------------------------------------

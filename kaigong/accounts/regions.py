@@ -76,3 +76,19 @@ def validate_known_region(value: str) -> None:
         raise ValidationError(
             _("Choose an administrative division from the list."), code="region_unknown"
         )
+
+
+def region_children(parent: str) -> list[Region]:
+    """The divisions directly under ``parent`` ("" = the provinces), by code."""
+    parent = (parent or "").strip()
+    return sorted((r for r in REGIONS if r.parent == parent), key=lambda r: r.code)
+
+
+def region_chain(code: str) -> list[Region]:
+    """The province, city and county of ``code`` from the top ([] when unknown)."""
+    chain = []
+    region = region_get(code)
+    while region is not None:
+        chain.append(region)
+        region = _BY_CODE.get(region.parent)
+    return list(reversed(chain))

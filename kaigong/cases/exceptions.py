@@ -96,6 +96,15 @@ _TYPE_PROBLEMS = {
 }
 
 
+def form_problem_text(code: str, key: str = "") -> str:
+    """A plain sentence for a problem of the form that no field of the schema owns."""
+    if code == "unknown_field":
+        return str(_("“%(key)s” is not a field of this form.") % {"key": key})
+    if code == "type" and key == "form":
+        return str(_("The form data must be an object of fields and values."))
+    return str(_("The form is not valid."))
+
+
 def field_problem_text(prop: dict, code: str) -> str:
     """
     A plain Chinese sentence for one problem (JSON Schema ``code``: required, pattern,
@@ -118,6 +127,10 @@ def field_problem_text(prop: dict, code: str) -> str:
         )
     if code == "minLength":
         return str(_("Fill in “%(field)s”.") % {"field": title})
+    if code == "type" and kind == "integer":
+        return str(_("“%(field)s” must be a whole number.") % {"field": title})
+    if code == "type" and kind == "decimal":
+        return str(_("“%(field)s” must be a number.") % {"field": title})
     if code == "check_character":
         return str(
             _("“%(field)s”: the check character does not match; check the code.") % {"field": title}

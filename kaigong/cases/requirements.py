@@ -22,7 +22,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
 
 from jsonschema import Draft202012Validator, FormatChecker
 
@@ -145,21 +144,43 @@ def form_schema(
 def form_errors(schema: Mapping[str, Any], data: Any, *, partial: bool) -> list[dict[str, str]]:
     """
     Every problem of ``data`` against ``schema`` as invalid_params; ``partial`` skips
-    "required" (a draft may be incomplete, a submission may not).
+    "required" (a draft may be incomplete, a submission may not). Each ``reason`` is a
+    plain sentence naming the field by its label (never the validator's English), and
+    ``pointer`` is the JSON Pointer of the value in the request body (``/data/<key>``).
     """
+    from kaigong.cases.exceptions import field_problem_text, form_problem_text
+
     if partial:
         schema = {**schema, "required": []}
+    properties = schema.get("properties", {})
     validator = Draft202012Validator(schema, format_checker=FormatChecker())
     errors = []
     for error in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
         if error.validator == "required":
-            missing = error.message.split("'")[1] if "'" in error.message else ""
-            errors.append(
-                {"name": missing, "code": "required", "reason": _("This field is required.")}
-            )
+            name = error.message.split("'")[1] if "'" in error.message else ""
+            code = "required"
+        elif error.validator == "additionalProperties":
+            extra = sorted(set(data) - set(properties)) if isinstance(data, Mapping) else []
+            for key in extra:
+                errors.append(
+                    {
+                        "name": str(key),
+                        "code": "unknown_field",
+                        "reason": form_problem_text("unknown_field", str(key)),
+                        "pointer": f"/data/{key}",
+                    }
+                )
             continue
-        name = ".".join(str(p) for p in error.absolute_path) or "form"
-        errors.append({"name": name, "code": str(error.validator), "reason": error.message})
+        else:
+            name = ".".join(str(p) for p in error.absolute_path) or "form"
+            code = str(error.validator)
+        key = name.split(".")[0]
+        if key in properties:
+            reason = field_problem_text(properties[key], code)
+        else:
+            reason = form_problem_text(code, key)
+        pointer = "/data/" + "/".join(name.split(".")) if name != "form" else "/data"
+        errors.append({"name": name, "code": code, "reason": reason, "pointer": pointer})
     if isinstance(data, Mapping):
         errors += _identifier_errors(schema, data)
     return errors
@@ -178,7 +199,12 @@ def _identifier_errors(schema: Mapping[str, Any], data: Mapping) -> list[dict[st
             check(value)
         except ValidationError as exc:
             errors.append(
-                {"name": key, "code": "check_character", "reason": " ".join(exc.messages)}
+                {
+                    "name": key,
+                    "code": "check_character",
+                    "reason": " ".join(exc.messages),
+                    "pointer": f"/data/{key}",
+                }
             )
     return errors
 

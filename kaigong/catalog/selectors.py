@@ -31,6 +31,7 @@ from kaigong.catalog.models import (
     Bundle,
     BundleItem,
     CatalogRevision,
+    MaterialFile,
     MaterialRequirement,
     Matter,
     MatterField,
@@ -343,3 +344,25 @@ def matter_version_history(matter: Matter) -> list[MatterVersion]:
         .select_related("revision")
         .order_by("-version")
     )
+
+
+def material_file_kinds(material_ids: Iterable[int] | None = None) -> dict[int, list[str]]:
+    """{material id: [kinds of file the guide offers]} (sample, blank), without the bytes;
+    ``None``: of every material (one query, a small table)."""
+    kinds: dict[int, list[str]] = {}
+    rows = MaterialFile.objects.all()
+    if material_ids is not None:
+        rows = rows.filter(material_id__in=list(material_ids))
+    rows = rows.order_by("material_id", "-kind").values_list("material_id", "kind")
+    for material_id, kind in rows:
+        kinds.setdefault(material_id, []).append(kind)
+    return kinds
+
+
+def material_file_get(code: str, kind: str) -> MaterialFile:
+    """The sample or blank form of the material ``code`` (``material_file_not_found``)."""
+    row = MaterialFile.objects.select_related("material").filter(material__code=code, kind=kind)
+    found = row.first()
+    if found is None:
+        raise NotFound(_("This material has no such file."), code="material_file_not_found")
+    return found

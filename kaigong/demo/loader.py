@@ -30,6 +30,7 @@ from kaigong.core.exceptions import InvalidInput
 from kaigong.demo.steps.accounts import load_accounts
 from kaigong.demo.steps.cases import load_cases
 from kaigong.demo.steps.catalogue import load_catalogue
+from kaigong.demo.steps.material_files import load_material_files
 from kaigong.demo.steps.projects import load_projects
 
 
@@ -58,6 +59,7 @@ class Step:
 STEPS: tuple[Step, ...] = (
     Step("accounts", load_accounts),
     Step("catalogue", load_catalogue),
+    Step("material files", load_material_files),
     Step("projects", load_projects),
     Step("cases", load_cases),
 )

@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/logout/", views.LogoutView.as_view(), name="logout"),
     path("accounts/otp/setup/", otp.otp_setup, name="otp-setup"),
     path("accounts/otp/verify/", otp.otp_verify_page, name="otp-verify"),
+    path("regions/options/", views.region_options, name="region-options"),
     path("", include("kaigong.web.enterprise.urls")),
     path("", include("kaigong.web.cases.urls")),
     path("", include("kaigong.web.certificates.urls")),

@@ -8,6 +8,7 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from kaigong.accounts.regions import region_children, region_get
 from kaigong.accounts.selectors import membership_list_for
 from kaigong.core.throttling import TokenIpThrottle, UsernameRateThrottle
 
@@ -130,3 +131,23 @@ def error_500(request: HttpRequest) -> HttpResponse:
     if request.path.startswith("/api/"):
         return _problem(500)
     return HttpResponseServerError(loader.get_template("500.html").render({}))
+
+
+def region_options(request: HttpRequest) -> HttpResponse:
+    """
+    The ``<option>`` list of the next level of the region picker (htmx): the cities of the
+    province in ``<field>__province``, or the counties of the city in ``<field>__city``.
+    Public (the sign-up form uses it); an unknown code gives an empty list.
+    """
+    parent, level = "", "city"
+    for key, value in request.GET.items():
+        if key.endswith("__province"):
+            parent, level = value, "city"
+        elif key.endswith("__city"):
+            parent, level = value, "county"
+    options = region_children(parent) if region_get(parent) is not None else []
+    return render(
+        request,
+        "web/widgets/_region_options.html",
+        {"options": options, "level": level, "chosen": ""},
+    )

@@ -93,11 +93,45 @@ def item_lock(item: CaseItem) -> CaseItem:
     )
 
 
-def _notify(case: Case, kind: str, title: str) -> None:
+# The actions whose notice points at the documents section of the case page (the decision,
+# the 不予受理决定书, the 准予/不予行政许可决定书 are filed there).
+DOCUMENT_ACTIONS = {
+    CaseAction.REFUSE,
+    CaseAction.CONCLUDE,
+    CaseAction.ISSUE,
+    ItemAction.APPROVE,
+    ItemAction.APPROVE_DEFERRED,
+    ItemAction.PRE_APPROVE,
+    ItemAction.DENY,
+}
+
+
+def notice_link(case: Case, action: str, data: dict[str, Any] | None = None) -> str:
+    """
+    Where the notice of ``action`` takes the enterprise: the page where it acts next.
+    A correction notice opens the upload of its first material (or the form at its first
+    field); a 容缺 acceptance opens the supplement upload of the first deferred material;
+    a decision opens the case page at its documents; anything else the case page.
+    """
+    data = data or {}
+    base = f"/cases/{case.public_id}/"
+    if action == CaseAction.REQUEST_CORRECTION:
+        items = data.get("items") or []
+        materials = [i for i in items if i.get("kind") == "material"]
+        if materials:
+            return f"{base}materials/#m-{materials[0]['code']}"
+        if items:
+            return f"{base}form/#field-{items[0]['code']}"
+    if action == CaseAction.ACCEPT and data.get("deferred"):
+        return f"{base}materials/#m-{data['deferred'][0]}"
+    if action in DOCUMENT_ACTIONS:
+        return f"{base}#documents"
+    return base
+
+
+def _notify(case: Case, kind: str, title: str, link: str) -> None:
     """The enterprise's inbox notice, written in the transaction of the change (one INSERT)."""
-    notification_send(
-        kind=kind, title=title, link=f"/cases/{case.public_id}/", enterprise=case.enterprise
-    )
+    notification_send(kind=kind, title=title, link=link, enterprise=case.enterprise)
 
 
 def _apply(model, pk: int, expected: int, changes: dict[str, Any], **where: Any) -> None:
@@ -189,6 +223,7 @@ def _case_transition(
             f"case_{action}",
             _("Application %(number)s: %(status)s")
             % {"number": locked.number, "status": locked.get_status_display()},
+            notice_link(locked, action, event_data),
         )
     return locked
 
@@ -247,5 +282,6 @@ def _item_transition(
             f"item_{action}",
             _("%(matter)s: %(status)s")
             % {"matter": locked.matter_version.name, "status": locked.get_status_display()},
+            notice_link(case, action, event_data),
         )
     return locked

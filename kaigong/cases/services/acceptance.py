@@ -37,6 +37,7 @@ from kaigong.cases.services.commitments import (
     commitment_basics,
     commitment_create,
     commitment_invalid,
+    material_names,
 )
 from kaigong.cases.services.drafting import ensure_form_complete
 from kaigong.cases.services.materials import missing_materials
@@ -85,7 +86,7 @@ def _check_deferral(case, value, needs, missing, planned) -> None:
     if bad:
         raise InvalidInput(
             _("Only missing materials marked deferrable may be deferred: %(codes)s")
-            % {"codes": ", ".join(bad)},
+            % {"codes": "、".join(material_names(bad))},
             code=ErrorCode.NOT_DEFERRABLE,
             invalid_params=[
                 {"name": "materials", "code": ErrorCode.NOT_DEFERRABLE, "reason": c} for c in bad
@@ -153,7 +154,8 @@ def _check_undertaking(case, value, needs) -> None:
     bad = [c for c in value.materials if c not in by_code or not by_code[c].commitment_replaces]
     if bad:
         raise InvalidInput(
-            _("A commitment cannot replace these materials: %(codes)s") % {"codes": ", ".join(bad)},
+            _("A commitment cannot replace these materials: %(codes)s")
+            % {"codes": "、".join(material_names(bad))},
             code=ErrorCode.COMMITMENT_NOT_ALLOWED,
             invalid_params=[
                 {"name": "materials", "code": ErrorCode.COMMITMENT_NOT_ALLOWED, "reason": c}

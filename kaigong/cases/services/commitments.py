@@ -84,6 +84,14 @@ def commitment_invalid(name: str, reason) -> InvalidInput:
     )
 
 
+def material_names(codes) -> list[str]:
+    """The catalogue names of material ``codes`` (a code without a material stays as is)."""
+    from kaigong.catalog.models import Material
+
+    names = dict(Material.objects.filter(code__in=list(codes)).values_list("code", "name"))
+    return [names.get(code, code) for code in codes]
+
+
 def commitment_basics(value: CommitmentInput) -> None:
     """Text, signer and at least one material are required (``commitment_invalid`` 400)."""
     if not value.text.strip():
@@ -172,7 +180,8 @@ def commitment_fulfil(*, commitment: Commitment, actor: Any) -> Commitment:
     missing = sorted(set(commitment.material_codes) - have)
     if missing:
         raise Conflict(
-            _("Deferred materials are still missing: %(codes)s") % {"codes": ", ".join(missing)},
+            _("Deferred materials are still missing: %(codes)s")
+            % {"codes": "、".join(material_names(missing))},
             code=ErrorCode.DEFERRED_MATERIALS_MISSING,
             extra={"missing": missing},
         )

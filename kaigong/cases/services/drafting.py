@@ -51,7 +51,7 @@ def _chosen_matters(bundle: Bundle, project: Project, matter_codes: Iterable[str
     if unknown:
         raise InvalidInput(
             _("These matters are not part of the bundle: %(codes)s")
-            % {"codes": ", ".join(unknown)},
+            % {"codes": "、".join(unknown)},
             code=ErrorCode.MATTER_NOT_IN_BUNDLE,
             invalid_params=[
                 {"name": "matters", "code": ErrorCode.MATTER_NOT_IN_BUNDLE, "reason": code}
@@ -79,7 +79,7 @@ def _chosen_matters(bundle: Bundle, project: Project, matter_codes: Iterable[str
     if missing:
         raise InvalidInput(
             _("These matters are not in the catalogue in force: %(codes)s")
-            % {"codes": ", ".join(missing)},
+            % {"codes": "、".join(m.name for m in chosen if m.pk not in in_force)},
             code=ErrorCode.MATTER_NOT_IN_FORCE,
             invalid_params=[
                 {"name": "matters", "code": ErrorCode.MATTER_NOT_IN_FORCE, "reason": code}
@@ -212,6 +212,7 @@ def case_form_data_set(
             _("The form has %(count)s problem(s).") % {"count": len(errors)},
             code=ErrorCode.FORM_INVALID,
             invalid_params=errors,
+            extra={"errors": problem_pointers(errors)},
         )
     expected = locked.version if (if_match is not None or version is not None) else None
     return _case_transition(
@@ -237,7 +238,22 @@ def ensure_form_complete(case: Case, *, versions: list | None = None) -> None:
             _("The form is not complete: %(count)s problem(s).") % {"count": len(errors)},
             code=ErrorCode.FORM_INVALID,
             invalid_params=errors,
+            extra={"errors": problem_pointers(errors)},
         )
+
+
+def problem_pointers(errors: list[dict[str, str]]) -> list[dict[str, str]]:
+    """The ``errors`` member of a form problem: one entry per field, its JSON Pointer in
+    the request body, the stable code and the plain sentence naming the field's label."""
+    return [
+        {
+            "pointer": e.get("pointer") or f"/data/{e['name']}",
+            "field": e["name"],
+            "code": e["code"],
+            "detail": e["reason"],
+        }
+        for e in errors
+    ]
 
 
 DRAFT_LIKE = (CaseStatus.DRAFT, CaseStatus.CORRECTION_REQUESTED)

@@ -1,9 +1,12 @@
 """Serializers of the public catalogue API (a 办事指南 is public information)."""
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+from kaigong.catalog.selectors import material_file_kinds
 
 
 class CodeNameOutputSerializer(serializers.Serializer):
@@ -36,6 +39,29 @@ class MaterialRequirementOutputSerializer(serializers.Serializer):
     commitment_replaces = serializers.BooleanField()
     satisfied_by = serializers.CharField(source="satisfied_by.code", allow_null=True, default=None)
     legal_basis = serializers.CharField()
+    sample_url = serializers.SerializerMethodField(
+        help_text=_("Download address of the filled-in sample (示例样表), or null.")
+    )
+    blank_form_url = serializers.SerializerMethodField(
+        help_text=_("Download address of the blank form (空白表格), or null.")
+    )
+
+    def _file_url(self, obj, kind: str) -> str | None:
+        if "_material_files" not in self.context:  # one query per response
+            self.context["_material_files"] = material_file_kinds()
+        if kind not in self.context["_material_files"].get(obj.material_id, []):
+            return None
+        path = reverse("web:guide-material-file", args=[obj.material.code, kind])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_sample_url(self, obj) -> str | None:
+        return self._file_url(obj, "sample")
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_blank_form_url(self, obj) -> str | None:
+        return self._file_url(obj, "blank")
 
 
 class DependencyOutputSerializer(serializers.Serializer):

@@ -95,7 +95,7 @@ class BundleDetailApi(APIView):
     )
     def get(self, request, code: str):
         bundle = bundle_detail(code, on=local_date())
-        return Response(BundleDetailOutputSerializer(bundle).data)
+        return Response(BundleDetailOutputSerializer(bundle, context={"request": request}).data)
 
 
 class CatalogExportApi(APIView):

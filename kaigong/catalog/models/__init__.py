@@ -7,7 +7,16 @@ from .matters import (
     MatterField,
     MatterVersion,
 )
-from .reference import CertificateType, FieldSpec, Material, ProcessTrack, Question, Stage
+from .reference import (
+    CertificateType,
+    FieldSpec,
+    Material,
+    MaterialFile,
+    MaterialFileKind,
+    ProcessTrack,
+    Question,
+    Stage,
+)
 
 __all__ = [
     "Bundle",
@@ -17,6 +26,8 @@ __all__ = [
     "FieldSpec",
     "JointIssuanceRule",
     "Material",
+    "MaterialFile",
+    "MaterialFileKind",
     "MaterialRequirement",
     "Matter",
     "MatterDependency",

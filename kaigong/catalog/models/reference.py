@@ -212,3 +212,37 @@ class Question(BaseModel):
 
     def __str__(self) -> str:
         return self.text
+
+
+class MaterialFileKind(models.TextChoices):
+    SAMPLE = "sample", _("Sample (示例样表)")
+    BLANK = "blank", _("Blank form (空白表格)")
+
+
+class MaterialFile(BaseModel):
+    """
+    A file the guide offers next to a material: a filled-in sample (示例样表) or the blank
+    form (空白表格) to fill in. Public (the guide needs no login); small, so kept in the
+    database with its hash, one of each kind per material.
+    """
+
+    material = models.ForeignKey(
+        Material, verbose_name=_("material"), on_delete=models.CASCADE, related_name="files"
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=MaterialFileKind.choices)
+    file_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=100)
+    content = models.BinaryField(_("content"))
+    size = models.PositiveIntegerField(_("size"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+
+    class Meta:
+        verbose_name = _("material file")
+        verbose_name_plural = _("material files")
+        ordering = ["material__code", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["material", "kind"], name="material_file_one_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.material.name} · {self.get_kind_display()}"

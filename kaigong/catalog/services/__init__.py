@@ -10,6 +10,7 @@ from .publish import revision_problems, revision_publish
 from .reference import (
     certificate_type_upsert,
     field_spec_upsert,
+    material_file_set,
     material_upsert,
     process_track_upsert,
     question_upsert,
@@ -30,6 +31,7 @@ __all__ = [
     "catalog_row_save",
     "certificate_type_upsert",
     "field_spec_upsert",
+    "material_file_set",
     "material_upsert",
     "matter_version_discard",
     "matter_version_draft",

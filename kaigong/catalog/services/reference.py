@@ -3,6 +3,7 @@ fields and questions. Each is an upsert by its stable code and leaves an audit r
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
@@ -16,11 +17,15 @@ from kaigong.catalog.models import (
     CertificateType,
     FieldSpec,
     Material,
+    MaterialFile,
+    MaterialFileKind,
     ProcessTrack,
     Question,
     Stage,
 )
 from kaigong.catalog.rules import choices_errors
+from kaigong.core.exceptions import NotFound
+from kaigong.core.services import audit_record
 
 from ._common import department_from, param, raise_if, upsert
 
@@ -130,6 +135,72 @@ def material_upsert(
         actor=actor,
         action="catalog_material_saved",
     )
+
+
+MATERIAL_FILE_MAX_BYTES = 5 * 1024 * 1024
+MATERIAL_FILE_TYPES = {
+    "pdf": "application/pdf",
+    "doc": "application/msword",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xls": "application/vnd.ms-excel",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "jpg": "image/jpeg",
+    "png": "image/png",
+}
+
+
+@transaction.atomic
+def material_file_set(
+    *, material_code: str, kind: str, file_name: str, content: bytes, actor=None
+) -> MaterialFile:
+    """
+    Attach the sample (示例样表) or the blank form (空白表格) of a material, replacing the
+    one of that kind (audited). At most 5 MB; PDF, Word, Excel or an image.
+
+    Errors: ``material_not_found`` (404), ``invalid_input`` (400).
+    """
+    material = Material.objects.filter(code=material_code).first()
+    if material is None:
+        raise NotFound(_("There is no such material."), code="material_not_found")
+    extension = file_name.rsplit(".", 1)[-1].lower() if "." in file_name else ""
+    raise_if(
+        [
+            *(
+                [param("kind", "invalid_choice", _("Choose a sample or a blank form."))]
+                if kind not in MaterialFileKind.values
+                else []
+            ),
+            *(
+                [param("file", "file_type", _("Use a PDF, Word, Excel or image file."))]
+                if extension not in MATERIAL_FILE_TYPES
+                else []
+            ),
+            *(
+                [param("file", "file_size", _("The file may be at most 5 MB."))]
+                if not content or len(content) > MATERIAL_FILE_MAX_BYTES
+                else []
+            ),
+        ]
+    )
+    row, created = MaterialFile.objects.update_or_create(
+        material=material,
+        kind=kind,
+        defaults={
+            "file_name": file_name[:200],
+            "content_type": MATERIAL_FILE_TYPES[extension],
+            "content": bytes(content),
+            "size": len(content),
+            "sha256": hashlib.sha256(content).hexdigest(),
+        },
+    )
+    audit_record(
+        actor=actor,
+        action="catalog_material_file_saved",
+        obj=row,
+        summary=str(row),
+        data={"created": created, "material": material.code, "kind": kind, "sha256": row.sha256},
+    )
+    return row
 
 
 def _decimal(value: Any) -> Decimal | None:

@@ -59,6 +59,7 @@ from .common import (
     history_rows,
     joint_condition_rows,
     load_case,
+    load_case_to_change,
     material_rows,
 )
 from .forms import CaseStartForm, MergedForm
@@ -178,7 +179,10 @@ def _prefill(case, schema: dict, specs: dict) -> dict:
 @login_required
 def case_form(request: HttpRequest, public_id) -> HttpResponse:
     """Step 2: the one merged form of every chosen matter, pre-filled, choices by label."""
-    case = load_case(request, public_id)
+    if request.method == "POST":
+        case = load_case_to_change(request, public_id)
+    else:
+        case = load_case(request, public_id)
     schema = case_form_schema(case)
     specs = field_dictionary(schema["properties"])
     initial = {**_prefill(case, schema, specs), **(case.form_data or {})}
@@ -220,8 +224,8 @@ def case_materials(request: HttpRequest, public_id) -> HttpResponse:
     the moment it is chosen and confirmed, never lost by another button). A POST with
     several files (pages without JavaScript of old) uploads each one, reporting each error.
     """
-    case = load_case(request, public_id)
     if request.method == "POST":
+        case = load_case_to_change(request, public_id)
         failed = False
         for need in case_material_needs(case):
             upload = request.FILES.get(f"file-{need.code}")
@@ -237,6 +241,7 @@ def case_materials(request: HttpRequest, public_id) -> HttpResponse:
         if not failed:
             messages.success(request, _("The materials are saved."))
         return redirect("web:case-materials", public_id=case.public_id)
+    case = load_case(request, public_id)
     return render(request, T + "materials.html", _materials_context(request, case))
 
 
@@ -255,7 +260,7 @@ def _wants_json(request: HttpRequest) -> bool:
 @require_POST
 def case_material_upload_view(request: HttpRequest, public_id, code: str) -> HttpResponse:
     """Upload the file of one material (from the page's XHR with progress, or a plain form)."""
-    case = load_case(request, public_id)
+    case = load_case_to_change(request, public_id)
     need = _need_or_404(case, code)
     back = reverse("web:case-materials", args=[case.public_id]) + f"#m-{need.code}"
     upload = request.FILES.get("file")
@@ -285,7 +290,7 @@ def case_material_upload_view(request: HttpRequest, public_id, code: str) -> Htt
 @require_POST
 def case_material_reuse_view(request: HttpRequest, public_id, code: str) -> HttpResponse:
     """Use a certificate held in 我的空间 instead of an upload (免提交)."""
-    case = load_case(request, public_id)
+    case = load_case_to_change(request, public_id)
     need = _need_or_404(case, code)
     try:
         case_material_attach_certificate(
@@ -370,7 +375,7 @@ def _refused(request: HttpRequest, case, error: DomainError) -> HttpResponse:
 @login_required
 @require_POST
 def case_submit_view(request: HttpRequest, public_id) -> HttpResponse:
-    case = load_case(request, public_id)
+    case = load_case_to_change(request, public_id)
     key = request.POST.get("idempotency_key", "")
     try:
         case_submit(case=case, actor=request.user, idempotency_key=key)
@@ -385,7 +390,7 @@ def case_submit_view(request: HttpRequest, public_id) -> HttpResponse:
 @login_required
 @require_POST
 def case_resubmit_view(request: HttpRequest, public_id) -> HttpResponse:
-    case = load_case(request, public_id)
+    case = load_case_to_change(request, public_id)
     try:
         case_resubmit(case=case, actor=request.user)
     except DomainError as error:
@@ -419,7 +424,7 @@ def case_submitted(request: HttpRequest, public_id) -> HttpResponse:
 @login_required
 @require_POST
 def case_withdraw_view(request: HttpRequest, public_id) -> HttpResponse:
-    case = load_case(request, public_id)
+    case = load_case_to_change(request, public_id)
     reason = request.POST.get("reason", "")[:2000]
     try:
         case_withdraw(case=case, actor=request.user, reason=reason)

@@ -22,6 +22,7 @@ from kaigong.cases.selectors import case_event_list, case_get_for, item_get_for
 from kaigong.cases.services.drafting import DRAFT_LIKE
 from kaigong.cases.services.materials import AFTER_ACCEPTANCE
 from kaigong.catalog.models import FieldSpec
+from kaigong.catalog.selectors import material_file_kinds
 from kaigong.certificates.permissions import can_record_joint_condition, can_view_joint_conditions
 from kaigong.certificates.rendering import spec_value_text, value_text
 from kaigong.certificates.selectors import joint_conditions_for_project
@@ -39,6 +40,17 @@ def load_case(request: HttpRequest, public_id):
         return case_get_for(request.user, public_id)
     except NotFound:
         raise Http404 from None
+
+
+def load_case_to_change(request: HttpRequest, public_id):
+    """The case of an applicant's write (POST): 404 when not visible, 403 when the user may
+    see it but not act for the applicant (a supervisor, a clerk, a reviewer)."""
+    from kaigong.cases.permissions import can_edit_case
+
+    case = load_case(request, public_id)
+    if not can_edit_case(request.user, case):
+        raise DjangoPermissionDenied(_("Only the applicant can change this application."))
+    return case
 
 
 def load_item(request: HttpRequest, public_id):
@@ -154,6 +166,7 @@ def material_rows(case, *, needs=None) -> list[dict]:
     ):
         deferred |= set(commitment.material_codes or [])
     held = held_certificate_type_codes(case.enterprise) if case.status in DRAFT_LIKE else set()
+    files = material_file_kinds({need.material_id for need in needs})
     rows = []
     for need in needs:
         current = have.get(need.material_id)
@@ -183,6 +196,7 @@ def material_rows(case, *, needs=None) -> list[dict]:
                 or _("PDF, images, Office documents"),
                 "open": open_now,
                 "reusable": sorted(need.satisfied_by & held) if open_now and not current else [],
+                "files": files.get(need.material_id, []),
             }
         )
     return rows

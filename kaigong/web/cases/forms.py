@@ -14,11 +14,13 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from kaigong.accounts.regions import region_choices, validate_known_region
 from kaigong.cases.constants import Decision, PauseKind, Recommendation
 from kaigong.cases.exceptions import field_problem_text
 from kaigong.cases.requirements import PATTERNS
 from kaigong.cases.services.intake import form_range_problems
 from kaigong.catalog.constants import FieldType
+from kaigong.web.widgets import RegionSelect
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -97,6 +99,13 @@ def _schema_field(prop: dict[str, Any], labels: dict[str, str]) -> forms.Field:
         return forms.MultipleChoiceField(
             choices=[(v, labels.get(str(v), str(v))) for v in values],
             widget=forms.CheckboxSelectMultiple,
+            **common,
+        )
+    if kind == "region":
+        return forms.ChoiceField(
+            choices=region_choices(blank="—"),
+            widget=RegionSelect,
+            validators=[validate_known_region],
             **common,
         )
     common["error_messages"]["max_length"] = field_problem_text(prop, "maxLength")

@@ -127,6 +127,8 @@ def _window_forms(case, data=None, which: str = ""):
 def window_case(request: HttpRequest, public_id) -> HttpResponse:
     """The clerk checks a submission once and decides: accept, 容缺/告知承诺, refuse, correct."""
     case = load_case(request, public_id)
+    if request.method == "POST" and not can_handle_at_window(request.user, case):
+        raise DjangoPermissionDenied(_("Only a window clerk of this centre can act here."))
     which = request.POST.get("action", "") if request.method == "POST" else ""
     forms = _window_forms(case, request.POST or None, which)
     if which:
@@ -268,6 +270,8 @@ def item_page(request: HttpRequest, public_id) -> HttpResponse:
     forms its status and role allow.
     """
     item = load_item(request, public_id)
+    if request.method == "POST" and _read_only(request.user):
+        raise DjangoPermissionDenied(_("Supervision view: read-only, no action can be taken here."))
     which = request.POST.get("action", "") if request.method == "POST" else ""
     forms = _item_forms(request, item, which)
     if which == "resume" or (which in forms and forms[which].is_valid()):

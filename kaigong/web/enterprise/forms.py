@@ -9,6 +9,7 @@ from kaigong.accounts.regions import region_choices, validate_known_region
 from kaigong.catalog.constants import InvestmentType, QuestionKind
 from kaigong.catalog.models import ProcessTrack
 from kaigong.projects.constants import KeyProjectLevel, ProjectCategory
+from kaigong.web.widgets import RegionSelect
 
 
 class EnterpriseSignUpForm(forms.Form):
@@ -67,6 +68,7 @@ class ProjectForm(forms.Form):
         choices=(),
         help_text=_("The county or district where the project is built (GB/T 2260)."),
         validators=[validate_known_region],
+        widget=RegionSelect,
     )
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
     latitude = forms.DecimalField(

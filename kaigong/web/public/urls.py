@@ -9,6 +9,11 @@ urlpatterns = [
     path("guide/bundles/<slug:code>/", views.bundle_page, name="guide-bundle"),
     path("guide/matters/<str:code>/", views.matter_current, name="guide-matter"),
     path(
+        "guide/materials/<slug:code>/<slug:kind>/",
+        views.material_file,
+        name="guide-material-file",
+    ),
+    path(
         "guide/matters/<str:code>/v<int:number>/",
         views.matter_version,
         name="guide-matter-version",

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.dateparse import parse_datetime
+from django.utils.http import content_disposition_header
 
 from kaigong.accounts.regions import region_full_name
 from kaigong.accounts.selectors import service_center_for_department
@@ -18,6 +19,8 @@ from kaigong.catalog.selectors import (
     guide_bundle_list,
     guide_region_codes,
     guide_search,
+    material_file_get,
+    material_file_kinds,
     matter_get_by_code,
     matter_version_history,
     matter_version_in_force,
@@ -84,8 +87,35 @@ def _matter_context(version, *, in_force: bool) -> dict:
         "center": center,
         "windows": list(center.windows.all()) if center else [],
         "region_label": region_full_name(version.department.region_code),
-        "requirements": list(version.requirements.all()),
+        "requirements": with_material_files(list(version.requirements.all())),
     }
+
+
+def with_material_files(rows: list) -> list:
+    """Each requirement (or material need) with ``files``: the kinds of file the guide
+    offers for its material (sample, blank), for links next to it."""
+    kinds = material_file_kinds({row.material_id for row in rows})
+    for row in rows:
+        row.files = kinds.get(row.material_id, [])
+    return rows
+
+
+def material_file(request: HttpRequest, code: str, kind: str) -> HttpResponse:
+    """The sample (示例样表) or blank form (空白表格) of a material: public, a PDF or an
+    image opens in the browser, other formats download."""
+    try:
+        row = material_file_get(code, kind)
+    except NotFound:
+        raise Http404 from None
+    response = HttpResponse(bytes(row.content), content_type=row.content_type)
+    inline = row.content_type == "application/pdf" or row.content_type.startswith("image/")
+    disposition = "inline" if inline and request.GET.get("download") != "1" else "attachment"
+    response["Content-Disposition"] = content_disposition_header(
+        disposition == "attachment", row.file_name
+    )
+    response["Cache-Control"] = "public, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def matter_current(request: HttpRequest, code: str) -> HttpResponse:

@@ -58,7 +58,7 @@ def fill_field(page, key: str, prop: dict[str, Any], uscc: str) -> None:
     elif kind == "uscc":
         page.fill(selector, uscc)
     elif kind == "region":
-        page.fill(selector, "371321")
+        page.select_option(selector, "371321")
     elif "default" not in prop:
         page.fill(selector, "雨污分流管网改造")
 

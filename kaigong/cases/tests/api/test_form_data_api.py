@@ -171,3 +171,50 @@ def test_a_zip_bomb_upload_is_a_400_problem(world, draft):
     assert response.status_code == 400
     assert response["Content-Type"] == PROBLEM
     assert response.json()["code"] == "file_expands_too_much"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "floor_area", "phone", "unknown"),
+    [
+        ("zh-hans", "“建筑面积”必须是数字。", "联系电话：", "“colour”不是本表单的字段。"),
+        (
+            "en",
+            "“建筑面积” must be a number.",
+            "联系电话: ",
+            "“colour” is not a field of this form.",
+        ),
+    ],
+)
+def test_invalid_form_data_names_each_field_by_its_label(
+    world, draft, language, floor_area, phone, unknown
+):
+    # given a draft, and form data with a text for a number, a bad phone and an unknown key
+    before = Case.objects.get(pk=draft.pk).form_data
+    bad = {**valid_form(), "floor_area": "很大", "contact_phone": "12345", "colour": "red"}
+
+    # when the applicant PUTs it
+    response = client_for(world.applicant).put(
+        url(draft, "form-data/"),
+        {"data": bad},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+
+    # then it is an RFC 7807 problem with a stable code and one entry per field, each
+    # pointing at the value in the body and naming the field by its label, in that language
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith(PROBLEM)
+    body = response.json()
+    assert body["code"] == "form_invalid"
+    errors = {e["pointer"]: e for e in body["errors"]}
+    assert set(errors) == {"/data/floor_area", "/data/contact_phone", "/data/colour"}
+    assert errors["/data/floor_area"]["detail"] == floor_area
+    assert errors["/data/floor_area"]["code"] == "type"
+    assert errors["/data/contact_phone"]["detail"].startswith(phone.rstrip(": "))
+    assert errors["/data/colour"]["detail"] == unknown
+    # and no validator's text reaches the client
+    text = response.content.decode()
+    for raw in ("is not of type", "does not match", "Additional properties", "'number'"):
+        assert raw not in text
+    assert Case.objects.get(pk=draft.pk).form_data == before

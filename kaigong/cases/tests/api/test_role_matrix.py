@@ -457,6 +457,8 @@ PAGES: dict[str, tuple[str, Callable[[Target], str] | None]] = {
     "guide/bundles/<slug:code>/": ("project", None),
     "guide/matters/<str:code>/": ("project", None),
     "guide/matters/<str:code>/v<int:number>/": ("project", None),
+    "guide/materials/<slug:code>/<slug:kind>/": ("project", None),
+    "regions/options/": ("project", None),
     "staff-admin/": ("project", None),
     "staff-admin/<uuid:public_id>/": ("project", None),
     "staff-admin/<uuid:public_id>/roles/<uuid:membership_id>/revoke/": ("project", None),
@@ -539,6 +541,10 @@ PAGES_UNSCOPED = {
     "guide/bundles/<slug:code>/": "the public guide (办事指南): the catalogue is public",
     "guide/matters/<str:code>/": "the public guide",
     "guide/matters/<str:code>/v<int:number>/": "the public guide",
+    "guide/materials/<slug:code>/<slug:kind>/": (
+        "a material's sample or blank form, public like the guide "
+        "(web/cases/tests/test_material_files.py)"
+    ),
     "staff-admin/<uuid:public_id>/": (
         "a service centre's staff: anyone but its administrator gets 404 "
         "(web/tests/test_public_and_roles.py)"
