@@ -34,6 +34,7 @@ def test_every_scheduled_job_is_a_registered_task():
         "kaigong.cases.commitments_check",
         "kaigong.archives.archive_sweep",
         "kaigong.cases.chain_checkpoint",
+        "kaigong.assistance.deadlines_warn",
     } <= scheduled
     assert scheduled <= set(app.tasks)
 

@@ -26,6 +26,7 @@ from kaigong.cases.applicable import (
 from kaigong.cases.constants import CaseStatus
 from kaigong.cases.deadlines import correction_notice_due_on, item_due_dates, region_of
 from kaigong.cases.holds import case_certificate_holds
+from kaigong.cases.hooks import ACT_UPLOAD
 from kaigong.cases.permissions import can_edit_case, can_handle_at_window, can_submit_case
 from kaigong.cases.selectors import (
     case_actions_for,
@@ -208,7 +209,7 @@ def _materials_context(request: HttpRequest, case) -> dict:
         "case": case,
         "rows": rows,
         "step": 3,
-        "editable": can_edit_case(request.user, case) and any(r["open"] for r in rows),
+        "editable": can_edit_case(request.user, case, ACT_UPLOAD) and any(r["open"] for r in rows),
         "drafting": case.status in DRAFT_LIKE,
     }
 

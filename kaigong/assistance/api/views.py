@@ -1,0 +1,324 @@
+"""
+The assistance API (/api/v1/assistance/…): helper assignments and hand-overs, mandates
+(授权委托书), consultations (专家咨询), policies and sessions (政策入企), pre-reviews
+(申报预审) and the helper's workbench. Views parse, call one service, render.
+
+Scope: every object is looked up through the app's selectors (an object the caller may not
+see is 404); who may write is the services' check (403). Errors are problem+json.
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.generics import GenericAPIView
+from rest_framework.response import Response
+
+from kaigong.assistance import selectors as sel
+from kaigong.assistance import services
+from kaigong.assistance.models import HelperAssignment, Mandate, Policy, PreReview, Question
+from kaigong.cases.api.schema import responses
+from kaigong.cases.selectors import case_get_for
+from kaigong.projects.selectors import project_get_for
+
+from . import serializers as s
+
+
+def _parse(serializer_class, request):
+    data = serializer_class(data=request.data)
+    data.is_valid(raise_exception=True)
+    return data.validated_data
+
+
+class AssignmentListApi(GenericAPIView):
+    """Helper assignments (项目助手, 专班 members) of the projects you may see, history included."""
+
+    serializer_class = s.AssignmentOutputSerializer
+    queryset = HelperAssignment.objects.none()
+
+    @extend_schema(summary="List helper assignments", operation_id="assistance_assignments_list",
+                   responses=responses(s.AssignmentOutputSerializer(many=True)))
+    def get(self, request):
+        rows = sel.assignment_list_visible_to(request.user)
+        return Response(s.AssignmentOutputSerializer(rows, many=True).data)
+
+    @extend_schema(summary="Assign a helper to a project", operation_id="assistance_assign",
+                   request=s.AssignmentInputSerializer,
+                   responses=responses(s.AssignmentOutputSerializer, 400, 403, 404, status=201))
+    def post(self, request):
+        """Role: window clerk or centre admin of the project's region. Errors: ``not_helper``
+        (400), ``permission_denied`` (403), ``project_not_found`` (404)."""
+        data = _parse(s.AssignmentInputSerializer, request)
+        row = services.assignment_create(
+            actor=request.user,
+            project=project_get_for(request.user, data["project"]),
+            helper=sel.helper_by_public_id(data["helper"]),
+            level=data["level"],
+            role=data["role"],
+            note=data["note"],
+        )
+        return Response(s.AssignmentOutputSerializer(row).data, status=status.HTTP_201_CREATED)
+
+
+class AssignmentHandOverApi(GenericAPIView):
+    serializer_class = s.AssignmentOutputSerializer
+    queryset = HelperAssignment.objects.none()
+
+    @extend_schema(summary="Hand a project over to another helper",
+                   operation_id="assistance_hand_over", request=s.HandOverInputSerializer,
+                   responses=responses(s.AssignmentOutputSerializer, 400, 403, 404, 409,
+                                       status=201))
+    def post(self, request, public_id):
+        """The old assignment closes, a new one opens; the history keeps both.
+        Role: window clerk or centre admin of the project's region."""
+        data = _parse(s.HandOverInputSerializer, request)
+        row = services.assignment_hand_over(
+            actor=request.user,
+            assignment=sel.assignment_get_for(request.user, public_id),
+            to_helper=sel.helper_by_public_id(data["to_helper"], "to_helper"),
+            note=data["note"],
+        )
+        return Response(s.AssignmentOutputSerializer(row).data, status=status.HTTP_201_CREATED)
+
+
+class MandateListApi(GenericAPIView):
+    serializer_class = s.MandateOutputSerializer
+    queryset = Mandate.objects.none()
+
+    @extend_schema(summary="List mandates", operation_id="assistance_mandates_list",
+                   responses=responses(s.MandateOutputSerializer(many=True)))
+    def get(self, request):
+        """Your enterprise's mandates, the mandates granted to you, or (clerks) those of
+        your region's projects."""
+        rows = sel.mandate_list_visible_to(request.user).prefetch_related("projects")
+        return Response(s.MandateOutputSerializer(rows, many=True).data)
+
+    @extend_schema(summary="Grant a mandate (授权委托书)", operation_id="assistance_mandate_grant",
+                   request=s.MandateInputSerializer,
+                   responses=responses(s.MandateOutputSerializer, 400, 403, 404, status=201))
+    def post(self, request):
+        """Role: applicant of the projects' enterprise (signs with its account). Errors:
+        ``not_helper``, ``mandate_invalid`` (400), ``permission_denied`` (403),
+        ``project_not_found`` (404)."""
+        data = _parse(s.MandateInputSerializer, request)
+        projects = [project_get_for(request.user, p) for p in data["projects"]]
+        mandate = services.mandate_grant(
+            actor=request.user,
+            enterprise=projects[0].enterprise,
+            agent=sel.helper_by_public_id(data["agent"], "agent"),
+            projects=projects,
+            actions=data["actions"],
+            valid_until=data["valid_until"],
+        )
+        return Response(s.MandateOutputSerializer(mandate).data, status=status.HTTP_201_CREATED)
+
+
+class MandateDetailApi(GenericAPIView):
+    serializer_class = s.MandateOutputSerializer
+    queryset = Mandate.objects.none()
+
+    @extend_schema(summary="Read a mandate", operation_id="assistance_mandate",
+                   responses=responses(s.MandateOutputSerializer, 404))
+    def get(self, request, public_id):
+        return Response(s.MandateOutputSerializer(sel.mandate_get_for(request.user, public_id)).data)
+
+
+class MandateRevokeApi(GenericAPIView):
+    serializer_class = s.MandateOutputSerializer
+    queryset = Mandate.objects.none()
+
+    @extend_schema(summary="Revoke a mandate", operation_id="assistance_mandate_revoke",
+                   request=s.RevokeInputSerializer,
+                   responses=responses(s.MandateOutputSerializer, 403, 404, 409))
+    def post(self, request, public_id):
+        """Effective on the helper's next request. Role: applicant of the enterprise.
+        Errors: ``permission_denied`` (403), ``mandate_revoked`` (409)."""
+        data = _parse(s.RevokeInputSerializer, request)
+        mandate = services.mandate_revoke(
+            actor=request.user,
+            mandate=sel.mandate_get_for(request.user, public_id),
+            reason=data["reason"],
+        )
+        return Response(s.MandateOutputSerializer(mandate).data)
+
+
+class QuestionListApi(GenericAPIView):
+    serializer_class = s.QuestionOutputSerializer
+    queryset = Question.objects.none()
+
+    @extend_schema(summary="List consultations", operation_id="assistance_questions_list",
+                   responses=responses(s.QuestionOutputSerializer(many=True)))
+    def get(self, request):
+        rows = sel.question_list_visible_to(request.user)
+        return Response(s.QuestionOutputSerializer(rows, many=True).data)
+
+    @extend_schema(summary="Ask an expert (专家咨询)", operation_id="assistance_question_ask",
+                   request=s.QuestionInputSerializer,
+                   responses=responses(s.QuestionOutputSerializer, 400, 403, 404, 409,
+                                       status=201))
+    def post(self, request):
+        """Routed to the department's expert on duty, due in working days. Role: the
+        project's enterprise or its assigned helper. Errors: ``no_expert_on_duty`` (409)."""
+        data = _parse(s.QuestionInputSerializer, request)
+        question = services.question_ask(
+            actor=request.user,
+            project=project_get_for(request.user, data["project"]),
+            department=sel.department_by_code(data["department"]),
+            matter=sel.matter_by_code(data["matter"]),
+            text=data["text"],
+        )
+        return Response(s.QuestionOutputSerializer(question).data, status=status.HTTP_201_CREATED)
+
+
+class QuestionAnswerApi(GenericAPIView):
+    serializer_class = s.QuestionOutputSerializer
+    queryset = Question.objects.none()
+
+    @extend_schema(summary="Answer a consultation", operation_id="assistance_question_answer",
+                   request=s.AnswerInputSerializer,
+                   responses=responses(s.QuestionOutputSerializer, 400, 403, 404, 409))
+    def post(self, request, public_id):
+        """Role: an expert or the head of the department. Errors: ``already_answered`` (409)."""
+        data = _parse(s.AnswerInputSerializer, request)
+        question = services.question_answer(
+            actor=request.user,
+            question=sel.question_get_for(request.user, public_id),
+            answer=data["answer"],
+        )
+        return Response(s.QuestionOutputSerializer(question).data)
+
+
+class QuestionPublishApi(GenericAPIView):
+    serializer_class = s.QuestionOutputSerializer
+    queryset = Question.objects.none()
+
+    @extend_schema(summary="Publish an answer as an FAQ of the matter's guide",
+                   operation_id="assistance_question_publish", request=s.PublishInputSerializer,
+                   responses=responses(s.QuestionOutputSerializer, 403, 404, 409))
+    def post(self, request, public_id):
+        """Anonymised (the enterprise's and the project's names removed). Role: an expert
+        or the head of the department. Errors: ``not_answered``, ``no_matter`` (409)."""
+        data = _parse(s.PublishInputSerializer, request)
+        question = services.question_publish(
+            actor=request.user,
+            question=sel.question_get_for(request.user, public_id),
+            faq_question=data.get("faq_question", ""),
+            faq_answer=data.get("faq_answer", ""),
+        )
+        return Response(s.QuestionOutputSerializer(question).data)
+
+
+class PolicyListApi(GenericAPIView):
+    serializer_class = s.PolicyOutputSerializer
+    queryset = Policy.objects.none()
+
+    @extend_schema(summary="List policies and sessions", operation_id="assistance_policies_list",
+                   responses=responses(s.PolicyOutputSerializer(many=True)))
+    def get(self, request):
+        """Enterprises: those that target one of their projects; staff: their region's."""
+        return Response(
+            s.PolicyOutputSerializer(sel.policy_list_visible_to(request.user), many=True).data
+        )
+
+    @extend_schema(summary="Publish a policy or an interpretation session",
+                   operation_id="assistance_policy_publish", request=s.PolicyInputSerializer,
+                   responses=responses(s.PolicyOutputSerializer, 400, 403, status=201))
+    def post(self, request):
+        """Role: department head. Targeted enterprises get it in their inbox."""
+        data = _parse(s.PolicyInputSerializer, request)
+        policy = services.policy_publish(actor=request.user, **data)
+        return Response(s.PolicyOutputSerializer(policy).data, status=status.HTTP_201_CREATED)
+
+
+class PolicyReadApi(GenericAPIView):
+    serializer_class = s.ReceiptOutputSerializer
+    queryset = Policy.objects.none()
+
+    @extend_schema(summary="Record a read receipt", operation_id="assistance_policy_read",
+                   request=s.EnterpriseInputSerializer,
+                   responses=responses(s.ReceiptOutputSerializer, 403, 404))
+    def post(self, request, public_id):
+        """Role: applicant of the enterprise. Once per enterprise."""
+        data = _parse(s.EnterpriseInputSerializer, request)
+        receipt = services.policy_mark_read(
+            actor=request.user,
+            policy=sel.policy_get_for(request.user, public_id),
+            enterprise=sel.enterprise_of_user(request.user, data["enterprise"]),
+        )
+        return Response(s.ReceiptOutputSerializer(receipt).data)
+
+
+class PolicySignUpApi(GenericAPIView):
+    serializer_class = s.SignupOutputSerializer
+    queryset = Policy.objects.none()
+
+    @extend_schema(summary="Sign up for a session", operation_id="assistance_session_sign_up",
+                   request=s.SignUpInputSerializer,
+                   responses=responses(s.SignupOutputSerializer, 400, 403, 404, 409, status=201))
+    def post(self, request, public_id):
+        """Role: applicant of the enterprise. Errors: ``not_a_session``, ``session_full``."""
+        data = _parse(s.SignUpInputSerializer, request)
+        signup = services.session_sign_up(
+            actor=request.user,
+            policy=sel.policy_get_for(request.user, public_id),
+            enterprise=sel.enterprise_of_user(request.user, data["enterprise"]),
+            attendee=data["attendee"],
+        )
+        return Response(s.SignupOutputSerializer(signup).data, status=status.HTTP_201_CREATED)
+
+
+class PreReviewListApi(GenericAPIView):
+    serializer_class = s.PreReviewOutputSerializer
+    queryset = PreReview.objects.none()
+
+    @extend_schema(summary="List pre-reviews", operation_id="assistance_pre_reviews_list",
+                   responses=responses(s.PreReviewOutputSerializer(many=True)))
+    def get(self, request):
+        rows = sel.pre_review_list_visible_to(request.user).prefetch_related("notes")
+        return Response(s.PreReviewOutputSerializer(rows, many=True).data)
+
+    @extend_schema(summary="Ask for a pre-review of a draft (申报预审)",
+                   operation_id="assistance_pre_review_request",
+                   request=s.PreReviewInputSerializer,
+                   responses=responses(s.PreReviewOutputSerializer, 403, 404, 409, status=201))
+    def post(self, request):
+        """No statutory clock starts. Role: the applicant, or its helper under a mandate
+        for drafting. Errors: ``not_a_draft`` (409)."""
+        data = _parse(s.PreReviewInputSerializer, request)
+        review = services.pre_review_request(
+            actor=request.user, case=case_get_for(request.user, data["case"]), note=data["note"]
+        )
+        return Response(s.PreReviewOutputSerializer(review).data, status=status.HTTP_201_CREATED)
+
+
+class PreReviewAnnotateApi(GenericAPIView):
+    serializer_class = s.PreReviewOutputSerializer
+    queryset = PreReview.objects.none()
+
+    @extend_schema(summary="Annotate a pre-review", operation_id="assistance_pre_review_annotate",
+                   request=s.AnnotateInputSerializer,
+                   responses=responses(s.PreReviewOutputSerializer, 400, 403, 404))
+    def post(self, request, public_id):
+        """Suggestions on fields and materials (not a 补正). Role: window clerk or
+        department staff of the project's region."""
+        data = _parse(s.AnnotateInputSerializer, request)
+        review = services.pre_review_annotate(
+            actor=request.user,
+            pre_review=sel.pre_review_get_for(request.user, public_id),
+            notes=data["notes"],
+            summary=data["summary"],
+        )
+        return Response(s.PreReviewOutputSerializer(review).data)
+
+
+class WorkbenchApi(GenericAPIView):
+    serializer_class = s.WorkbenchRowSerializer
+    queryset = HelperAssignment.objects.none()
+
+    @extend_schema(summary="The helper's workbench", operation_id="assistance_workbench",
+                   responses=responses(s.WorkbenchRowSerializer(many=True)))
+    def get(self, request):
+        """Your current projects, each case's next step and whom it waits on (empty for
+        anyone who is no helper)."""
+        rows = sel.helper_workbench(request.user)
+        return Response(s.WorkbenchRowSerializer(rows, many=True).data)
