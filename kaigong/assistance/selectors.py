@@ -250,13 +250,15 @@ def question_list_visible_to(user: Any) -> QuerySet[Question]:
     enterprises = user_enterprise_ids(user)
     if enterprises:
         condition |= Q(enterprise_id__in=enterprises)
+    if user_has_role(user, Role.HELPER):
+        condition |= Q(project__helpers=user)
     departments = user_department_ids(user, STAFF_DEPARTMENT_ROLES)
     if departments:
         condition |= Q(department_id__in=departments)
     prefixes = set(user_jurisdiction_prefixes(user, CENTRE_ROLES))
     if prefixes:
         condition |= _region_q(prefixes, "region_code")
-    return base.filter(condition)
+    return base.filter(pk__in=Question.objects.filter(condition).values("pk"))
 
 
 def question_get_for(user: Any, public_id: Any) -> Question:
@@ -316,7 +318,11 @@ def policy_targets(policy: Policy, project: Project) -> bool:
 
 
 def _enterprise_projects(user: Any) -> QuerySet[Project]:
-    return Project.objects.filter(enterprise_id__in=user_enterprise_ids(user))
+    """The enterprise's projects, or (a helper) the projects it is assigned to."""
+    condition = Q(enterprise_id__in=user_enterprise_ids(user))
+    if user_has_role(user, Role.HELPER):
+        condition |= Q(helpers=user)
+    return Project.objects.filter(condition).distinct()
 
 
 def policy_list_for_project(project: Project) -> list[Policy]:
@@ -477,3 +483,47 @@ def signup_get_for(user: Any, public_id: Any) -> SessionSignup:
         policy__department_id__in=user_department_ids(user)
     )
     return _get(qs, public_id, _("There is no such sign-up."))
+
+
+def centre_helpers(user: Any) -> list[Any]:
+    """The helpers of the centres where ``user`` is a window clerk or centre admin."""
+    from kaigong.accounts.models import Membership
+    from kaigong.accounts.selectors import user_service_center_ids
+
+    centres = user_service_center_ids(user, CENTRE_ROLES)
+    rows = Membership.objects.filter(role=Role.HELPER, service_center_id__in=centres)
+    return sorted({m.user for m in rows.select_related("user")}, key=str)
+
+
+def departments_for_region(region_code: str) -> list[Department]:
+    """The departments whose region holds ``region_code`` (county, city, province)."""
+    rows = Department.objects.order_by("name")
+    return [d for d in rows if (region_code or "").startswith(region_prefix(d.region_code))]
+
+
+def departments_of_staff(user: Any) -> list[Department]:
+    prefixes = staff_prefixes(user)
+    rows = Department.objects.order_by("name")
+    return [d for d in rows if any(d.region_code.startswith(p) for p in prefixes)]
+
+
+def is_clerk_for_project(user: Any, project: Project) -> bool:
+    return any(
+        project.region_code.startswith(p) for p in user_jurisdiction_prefixes(user, CENTRE_ROLES)
+    )
+
+
+def askable_projects(user: Any) -> QuerySet[Project]:
+    """The projects ``user`` may ask about: its enterprises', or those it is assigned to."""
+    condition = Q(enterprise_id__in=user_enterprise_ids(user))
+    if user_has_role(user, Role.HELPER):
+        condition |= Q(helpers=user)
+    return Project.objects.filter(condition).distinct().order_by("name")
+
+
+def enterprise_projects_with_helpers(user: Any) -> QuerySet[Project]:
+    return (
+        Project.objects.filter(enterprise_id__in=user_enterprise_ids(user))
+        .prefetch_related("helpers")
+        .order_by("name")
+    )

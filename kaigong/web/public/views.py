@@ -23,6 +23,7 @@ from kaigong.catalog.selectors import (
     matter_version_published,
 )
 from kaigong.core.clock import local_date
+from kaigong.assistance.selectors import question_faq_for_matter
 from kaigong.core.exceptions import NotFound
 
 T = "web/public/"
@@ -83,6 +84,7 @@ def _matter_context(version, *, in_force: bool) -> dict:
         "windows": list(center.windows.all()) if center else [],
         "region_label": region_full_name(version.department.region_code),
         "requirements": list(version.requirements.all()),
+        "faq": list(question_faq_for_matter(version.matter_id)),
     }
 
 
