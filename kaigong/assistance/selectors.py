@@ -193,7 +193,7 @@ def helper_workbench(user: Any) -> list[dict[str, Any]]:
     (the enterprise or the government) and what it is.
     """
     from kaigong.cases.constants import CaseStatus
-    from kaigong.cases.selectors import case_list_for_project
+    from kaigong.cases.models import Case
 
     waiting_on_enterprise = {
         CaseStatus.DRAFT: _("Prepare and submit the application"),
@@ -214,7 +214,7 @@ def helper_workbench(user: Any) -> list[dict[str, Any]]:
         project = assignment.project
         mandate = mandate_in_force_for(user, project.enterprise_id, project.pk, None)
         cases = []
-        for case in case_list_for_project(project):
+        for case in Case.objects.filter(project=project).order_by("-created_at", "-id"):
             if case.status in waiting_on_enterprise:
                 side, step = "enterprise", waiting_on_enterprise[case.status]
             elif case.status in waiting_on_government:

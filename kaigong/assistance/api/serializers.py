@@ -15,7 +15,7 @@ class _Person(serializers.Serializer):
     name = serializers.CharField(source="__str__")
 
 
-class AssignmentOutputSerializer(serializers.Serializer):
+class AssistanceAssignmentOutputSerializer(serializers.Serializer):
     id = serializers.UUIDField(source="public_id")
     project = serializers.UUIDField(source="project.public_id")
     project_name = serializers.CharField(source="project.name")
@@ -30,7 +30,7 @@ class AssignmentOutputSerializer(serializers.Serializer):
     )
 
 
-class AssignmentInputSerializer(serializers.Serializer):
+class AssistanceAssignmentInputSerializer(serializers.Serializer):
     project = serializers.UUIDField()
     helper = serializers.UUIDField()
     level = serializers.ChoiceField(choices=HelperLevel.choices)
@@ -38,12 +38,12 @@ class AssignmentInputSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
 
 
-class HandOverInputSerializer(serializers.Serializer):
+class AssistanceHandOverInputSerializer(serializers.Serializer):
     to_helper = serializers.UUIDField()
     note = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
 
 
-class MandateOutputSerializer(serializers.Serializer):
+class AssistanceMandateOutputSerializer(serializers.Serializer):
     id = serializers.UUIDField(source="public_id")
     number = serializers.CharField()
     enterprise = serializers.UUIDField(source="enterprise.public_id")
@@ -69,7 +69,7 @@ class MandateOutputSerializer(serializers.Serializer):
         return mandate_status(obj)
 
 
-class MandateInputSerializer(serializers.Serializer):
+class AssistanceMandateInputSerializer(serializers.Serializer):
     agent = serializers.UUIDField()
     projects = serializers.ListField(child=serializers.UUIDField(), min_length=1)
     actions = serializers.ListField(
@@ -78,11 +78,11 @@ class MandateInputSerializer(serializers.Serializer):
     valid_until = serializers.DateField()
 
 
-class RevokeInputSerializer(serializers.Serializer):
+class AssistanceRevokeInputSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
 
 
-class QuestionOutputSerializer(serializers.Serializer):
+class AssistanceQuestionOutputSerializer(serializers.Serializer):
     id = serializers.UUIDField(source="public_id")
     project = serializers.UUIDField(source="project.public_id", default=None, allow_null=True)
     matter = serializers.CharField(source="matter.code", default=None, allow_null=True)
@@ -97,23 +97,23 @@ class QuestionOutputSerializer(serializers.Serializer):
     published_at = serializers.DateTimeField(allow_null=True)
 
 
-class QuestionInputSerializer(serializers.Serializer):
+class AssistanceQuestionInputSerializer(serializers.Serializer):
     project = serializers.UUIDField()
     department = serializers.CharField(max_length=64)
     matter = serializers.CharField(required=False, allow_blank=True, max_length=64, default="")
     text = serializers.CharField(max_length=4000)
 
 
-class AnswerInputSerializer(serializers.Serializer):
+class AssistanceAnswerInputSerializer(serializers.Serializer):
     answer = serializers.CharField(max_length=8000)
 
 
-class PublishInputSerializer(serializers.Serializer):
+class AssistancePublishInputSerializer(serializers.Serializer):
     faq_question = serializers.CharField(required=False, allow_blank=True, max_length=4000)
     faq_answer = serializers.CharField(required=False, allow_blank=True, max_length=8000)
 
 
-class PolicyOutputSerializer(serializers.Serializer):
+class AssistancePolicyOutputSerializer(serializers.Serializer):
     id = serializers.UUIDField(source="public_id")
     kind = serializers.CharField()
     title = serializers.CharField()
@@ -128,7 +128,7 @@ class PolicyOutputSerializer(serializers.Serializer):
     venue = serializers.CharField()
 
 
-class PolicyInputSerializer(serializers.Serializer):
+class AssistancePolicyInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=PolicyKind.choices)
     title = serializers.CharField(max_length=200)
     body = serializers.CharField(max_length=20000)
@@ -143,21 +143,21 @@ class PolicyInputSerializer(serializers.Serializer):
     capacity = serializers.IntegerField(required=False, allow_null=True, min_value=1, default=None)
 
 
-class EnterpriseInputSerializer(serializers.Serializer):
+class AssistanceEnterpriseInputSerializer(serializers.Serializer):
     enterprise = serializers.UUIDField()
 
 
-class SignUpInputSerializer(EnterpriseInputSerializer):
+class AssistanceSignUpInputSerializer(AssistanceEnterpriseInputSerializer):
     attendee = serializers.CharField(max_length=50)
 
 
-class ReceiptOutputSerializer(serializers.Serializer):
+class AssistanceReceiptOutputSerializer(serializers.Serializer):
     policy = serializers.UUIDField(source="policy.public_id")
     enterprise = serializers.UUIDField(source="enterprise.public_id")
     read_at = serializers.DateTimeField()
 
 
-class SignupOutputSerializer(serializers.Serializer):
+class AssistanceSignupOutputSerializer(serializers.Serializer):
     id = serializers.UUIDField(source="public_id")
     policy = serializers.UUIDField(source="policy.public_id")
     enterprise = serializers.UUIDField(source="enterprise.public_id")
@@ -165,34 +165,34 @@ class SignupOutputSerializer(serializers.Serializer):
     attended = serializers.BooleanField(allow_null=True)
 
 
-class NoteSerializer(serializers.Serializer):
+class AssistanceNoteSerializer(serializers.Serializer):
     target = serializers.ChoiceField(choices=NoteTarget.choices)
     code = serializers.CharField(required=False, allow_blank=True, max_length=64, default="")
     text = serializers.CharField(max_length=4000)
 
 
-class PreReviewOutputSerializer(serializers.Serializer):
+class AssistancePreReviewOutputSerializer(serializers.Serializer):
     id = serializers.UUIDField(source="public_id")
     case = serializers.UUIDField(source="case.public_id")
     requested_on = serializers.DateField()
     due_on = serializers.DateField()
     status = serializers.CharField()
     note = serializers.CharField()
-    notes = NoteSerializer(many=True)
+    notes = AssistanceNoteSerializer(many=True)
     annotated_at = serializers.DateTimeField(allow_null=True)
 
 
-class PreReviewInputSerializer(serializers.Serializer):
+class AssistancePreReviewInputSerializer(serializers.Serializer):
     case = serializers.UUIDField()
     note = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
 
 
-class AnnotateInputSerializer(serializers.Serializer):
-    notes = NoteSerializer(many=True, required=False, default=list)
+class AssistanceAnnotateInputSerializer(serializers.Serializer):
+    notes = AssistanceNoteSerializer(many=True, required=False, default=list)
     summary = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
 
 
-class WorkbenchCaseSerializer(serializers.Serializer):
+class AssistanceWorkbenchCaseSerializer(serializers.Serializer):
     case = serializers.UUIDField(source="case.public_id")
     number = serializers.CharField(source="case.number")
     status = serializers.CharField(source="case.status")
@@ -200,10 +200,10 @@ class WorkbenchCaseSerializer(serializers.Serializer):
     next_step = serializers.CharField()
 
 
-class WorkbenchRowSerializer(serializers.Serializer):
+class AssistanceWorkbenchRowSerializer(serializers.Serializer):
     project = serializers.UUIDField(source="project.public_id")
     project_name = serializers.CharField(source="project.name")
     enterprise = serializers.CharField(source="project.enterprise.name")
     level = serializers.CharField(source="assignment.level")
     mandate = serializers.CharField(source="mandate.number", default=None, allow_null=True)
-    cases = WorkbenchCaseSerializer(many=True)
+    cases = AssistanceWorkbenchCaseSerializer(many=True)
