@@ -743,9 +743,7 @@ def suggestion_record(
 
 
 @transaction.atomic
-def suggestion_close(
-    *, actor: Any, suggestion: Suggestion, status: str, result: str
-) -> Suggestion:
+def suggestion_close(*, actor: Any, suggestion: Suggestion, status: str, result: str) -> Suggestion:
     """The owner department records the result (done or declined, with the reason)."""
     if not user_holds(actor, Role.DEPARTMENT_HEAD, department_id=suggestion.owner_id):
         raise PermissionDenied(_("Only the owner department records the result."))

@@ -42,15 +42,21 @@ class AssignmentListApi(GenericAPIView):
     serializer_class = s.AssistanceAssignmentOutputSerializer
     queryset = HelperAssignment.objects.none()
 
-    @extend_schema(summary="List helper assignments", operation_id="assistance_assignments_list",
-                   responses=responses(s.AssistanceAssignmentOutputSerializer(many=True)))
+    @extend_schema(
+        summary="List helper assignments",
+        operation_id="assistance_assignments_list",
+        responses=responses(s.AssistanceAssignmentOutputSerializer(many=True)),
+    )
     def get(self, request):
         rows = sel.assignment_list_visible_to(request.user)
         return _page(self, rows, s.AssistanceAssignmentOutputSerializer)
 
-    @extend_schema(summary="Assign a helper to a project", operation_id="assistance_assign",
-                   request=s.AssistanceAssignmentInputSerializer,
-                   responses=responses(s.AssistanceAssignmentOutputSerializer, 400, 403, 404, status=201))
+    @extend_schema(
+        summary="Assign a helper to a project",
+        operation_id="assistance_assign",
+        request=s.AssistanceAssignmentInputSerializer,
+        responses=responses(s.AssistanceAssignmentOutputSerializer, 400, 403, 404, status=201),
+    )
     def post(self, request):
         """Role: window clerk or centre admin of the project's region. Errors: ``not_helper``
         (400), ``permission_denied`` (403), ``project_not_found`` (404)."""
@@ -63,17 +69,21 @@ class AssignmentListApi(GenericAPIView):
             role=data["role"],
             note=data["note"],
         )
-        return Response(s.AssistanceAssignmentOutputSerializer(row).data, status=status.HTTP_201_CREATED)
+        return Response(
+            s.AssistanceAssignmentOutputSerializer(row).data, status=status.HTTP_201_CREATED
+        )
 
 
 class AssignmentHandOverApi(GenericAPIView):
     serializer_class = s.AssistanceAssignmentOutputSerializer
     queryset = HelperAssignment.objects.none()
 
-    @extend_schema(summary="Hand a project over to another helper",
-                   operation_id="assistance_hand_over", request=s.AssistanceHandOverInputSerializer,
-                   responses=responses(s.AssistanceAssignmentOutputSerializer, 400, 403, 404, 409,
-                                       status=201))
+    @extend_schema(
+        summary="Hand a project over to another helper",
+        operation_id="assistance_hand_over",
+        request=s.AssistanceHandOverInputSerializer,
+        responses=responses(s.AssistanceAssignmentOutputSerializer, 400, 403, 404, 409, status=201),
+    )
     def post(self, request, public_id):
         """The old assignment closes, a new one opens; the history keeps both.
         Role: window clerk or centre admin of the project's region."""
@@ -84,24 +94,32 @@ class AssignmentHandOverApi(GenericAPIView):
             to_helper=sel.helper_by_public_id(data["to_helper"], "to_helper"),
             note=data["note"],
         )
-        return Response(s.AssistanceAssignmentOutputSerializer(row).data, status=status.HTTP_201_CREATED)
+        return Response(
+            s.AssistanceAssignmentOutputSerializer(row).data, status=status.HTTP_201_CREATED
+        )
 
 
 class MandateListApi(GenericAPIView):
     serializer_class = s.AssistanceMandateOutputSerializer
     queryset = Mandate.objects.none()
 
-    @extend_schema(summary="List mandates", operation_id="assistance_mandates_list",
-                   responses=responses(s.AssistanceMandateOutputSerializer(many=True)))
+    @extend_schema(
+        summary="List mandates",
+        operation_id="assistance_mandates_list",
+        responses=responses(s.AssistanceMandateOutputSerializer(many=True)),
+    )
     def get(self, request):
         """Your enterprise's mandates, the mandates granted to you, or (clerks) those of
         your region's projects."""
         rows = sel.mandate_list_visible_to(request.user).prefetch_related("projects")
         return _page(self, rows, s.AssistanceMandateOutputSerializer)
 
-    @extend_schema(summary="Grant a mandate (授权委托书)", operation_id="assistance_mandate_grant",
-                   request=s.AssistanceMandateInputSerializer,
-                   responses=responses(s.AssistanceMandateOutputSerializer, 400, 403, 404, status=201))
+    @extend_schema(
+        summary="Grant a mandate (授权委托书)",
+        operation_id="assistance_mandate_grant",
+        request=s.AssistanceMandateInputSerializer,
+        responses=responses(s.AssistanceMandateOutputSerializer, 400, 403, 404, status=201),
+    )
     def post(self, request):
         """Role: applicant of the projects' enterprise (signs with its account). Errors:
         ``not_helper``, ``mandate_invalid`` (400), ``permission_denied`` (403),
@@ -116,26 +134,36 @@ class MandateListApi(GenericAPIView):
             actions=data["actions"],
             valid_until=data["valid_until"],
         )
-        return Response(s.AssistanceMandateOutputSerializer(mandate).data, status=status.HTTP_201_CREATED)
+        return Response(
+            s.AssistanceMandateOutputSerializer(mandate).data, status=status.HTTP_201_CREATED
+        )
 
 
 class MandateDetailApi(GenericAPIView):
     serializer_class = s.AssistanceMandateOutputSerializer
     queryset = Mandate.objects.none()
 
-    @extend_schema(summary="Read a mandate", operation_id="assistance_mandate",
-                   responses=responses(s.AssistanceMandateOutputSerializer, 404))
+    @extend_schema(
+        summary="Read a mandate",
+        operation_id="assistance_mandate",
+        responses=responses(s.AssistanceMandateOutputSerializer, 404),
+    )
     def get(self, request, public_id):
-        return Response(s.AssistanceMandateOutputSerializer(sel.mandate_get_for(request.user, public_id)).data)
+        return Response(
+            s.AssistanceMandateOutputSerializer(sel.mandate_get_for(request.user, public_id)).data
+        )
 
 
 class MandateRevokeApi(GenericAPIView):
     serializer_class = s.AssistanceMandateOutputSerializer
     queryset = Mandate.objects.none()
 
-    @extend_schema(summary="Revoke a mandate", operation_id="assistance_mandate_revoke",
-                   request=s.AssistanceRevokeInputSerializer,
-                   responses=responses(s.AssistanceMandateOutputSerializer, 403, 404, 409))
+    @extend_schema(
+        summary="Revoke a mandate",
+        operation_id="assistance_mandate_revoke",
+        request=s.AssistanceRevokeInputSerializer,
+        responses=responses(s.AssistanceMandateOutputSerializer, 403, 404, 409),
+    )
     def post(self, request, public_id):
         """Effective on the helper's next request. Role: applicant of the enterprise.
         Errors: ``permission_denied`` (403), ``mandate_revoked`` (409)."""
@@ -152,16 +180,21 @@ class QuestionListApi(GenericAPIView):
     serializer_class = s.AssistanceQuestionOutputSerializer
     queryset = Question.objects.none()
 
-    @extend_schema(summary="List consultations", operation_id="assistance_questions_list",
-                   responses=responses(s.AssistanceQuestionOutputSerializer(many=True)))
+    @extend_schema(
+        summary="List consultations",
+        operation_id="assistance_questions_list",
+        responses=responses(s.AssistanceQuestionOutputSerializer(many=True)),
+    )
     def get(self, request):
         rows = sel.question_list_visible_to(request.user)
         return _page(self, rows, s.AssistanceQuestionOutputSerializer)
 
-    @extend_schema(summary="Ask an expert (专家咨询)", operation_id="assistance_question_ask",
-                   request=s.AssistanceQuestionInputSerializer,
-                   responses=responses(s.AssistanceQuestionOutputSerializer, 400, 403, 404, 409,
-                                       status=201))
+    @extend_schema(
+        summary="Ask an expert (专家咨询)",
+        operation_id="assistance_question_ask",
+        request=s.AssistanceQuestionInputSerializer,
+        responses=responses(s.AssistanceQuestionOutputSerializer, 400, 403, 404, 409, status=201),
+    )
     def post(self, request):
         """Routed to the department's expert on duty, due in working days. Role: the
         project's enterprise or its assigned helper. Errors: ``no_expert_on_duty`` (409)."""
@@ -173,16 +206,21 @@ class QuestionListApi(GenericAPIView):
             matter=sel.matter_by_code(data["matter"]),
             text=data["text"],
         )
-        return Response(s.AssistanceQuestionOutputSerializer(question).data, status=status.HTTP_201_CREATED)
+        return Response(
+            s.AssistanceQuestionOutputSerializer(question).data, status=status.HTTP_201_CREATED
+        )
 
 
 class QuestionAnswerApi(GenericAPIView):
     serializer_class = s.AssistanceQuestionOutputSerializer
     queryset = Question.objects.none()
 
-    @extend_schema(summary="Answer a consultation", operation_id="assistance_question_answer",
-                   request=s.AssistanceAnswerInputSerializer,
-                   responses=responses(s.AssistanceQuestionOutputSerializer, 400, 403, 404, 409))
+    @extend_schema(
+        summary="Answer a consultation",
+        operation_id="assistance_question_answer",
+        request=s.AssistanceAnswerInputSerializer,
+        responses=responses(s.AssistanceQuestionOutputSerializer, 400, 403, 404, 409),
+    )
     def post(self, request, public_id):
         """Role: an expert or the head of the department. Errors: ``already_answered`` (409)."""
         data = _parse(s.AssistanceAnswerInputSerializer, request)
@@ -198,9 +236,12 @@ class QuestionPublishApi(GenericAPIView):
     serializer_class = s.AssistanceQuestionOutputSerializer
     queryset = Question.objects.none()
 
-    @extend_schema(summary="Publish an answer as an FAQ of the matter's guide",
-                   operation_id="assistance_question_publish", request=s.AssistancePublishInputSerializer,
-                   responses=responses(s.AssistanceQuestionOutputSerializer, 403, 404, 409))
+    @extend_schema(
+        summary="Publish an answer as an FAQ of the matter's guide",
+        operation_id="assistance_question_publish",
+        request=s.AssistancePublishInputSerializer,
+        responses=responses(s.AssistanceQuestionOutputSerializer, 403, 404, 409),
+    )
     def post(self, request, public_id):
         """Anonymised (the enterprise's and the project's names removed). Role: an expert
         or the head of the department. Errors: ``not_answered``, ``no_matter`` (409)."""
@@ -218,29 +259,42 @@ class PolicyListApi(GenericAPIView):
     serializer_class = s.AssistancePolicyOutputSerializer
     queryset = Policy.objects.none()
 
-    @extend_schema(summary="List policies and sessions", operation_id="assistance_policies_list",
-                   responses=responses(s.AssistancePolicyOutputSerializer(many=True)))
+    @extend_schema(
+        summary="List policies and sessions",
+        operation_id="assistance_policies_list",
+        responses=responses(s.AssistancePolicyOutputSerializer(many=True)),
+    )
     def get(self, request):
         """Enterprises: those that target one of their projects; staff: their region's."""
-        return _page(self, sel.policy_list_visible_to(request.user), s.AssistancePolicyOutputSerializer)
+        return _page(
+            self, sel.policy_list_visible_to(request.user), s.AssistancePolicyOutputSerializer
+        )
 
-    @extend_schema(summary="Publish a policy or an interpretation session",
-                   operation_id="assistance_policy_publish", request=s.AssistancePolicyInputSerializer,
-                   responses=responses(s.AssistancePolicyOutputSerializer, 400, 403, status=201))
+    @extend_schema(
+        summary="Publish a policy or an interpretation session",
+        operation_id="assistance_policy_publish",
+        request=s.AssistancePolicyInputSerializer,
+        responses=responses(s.AssistancePolicyOutputSerializer, 400, 403, status=201),
+    )
     def post(self, request):
         """Role: department head. Targeted enterprises get it in their inbox."""
         data = _parse(s.AssistancePolicyInputSerializer, request)
         policy = services.policy_publish(actor=request.user, **data)
-        return Response(s.AssistancePolicyOutputSerializer(policy).data, status=status.HTTP_201_CREATED)
+        return Response(
+            s.AssistancePolicyOutputSerializer(policy).data, status=status.HTTP_201_CREATED
+        )
 
 
 class PolicyReadApi(GenericAPIView):
     serializer_class = s.AssistanceReceiptOutputSerializer
     queryset = Policy.objects.none()
 
-    @extend_schema(summary="Record a read receipt", operation_id="assistance_policy_read",
-                   request=s.AssistanceEnterpriseInputSerializer,
-                   responses=responses(s.AssistanceReceiptOutputSerializer, 403, 404))
+    @extend_schema(
+        summary="Record a read receipt",
+        operation_id="assistance_policy_read",
+        request=s.AssistanceEnterpriseInputSerializer,
+        responses=responses(s.AssistanceReceiptOutputSerializer, 403, 404),
+    )
     def post(self, request, public_id):
         """Role: applicant of the enterprise. Once per enterprise."""
         data = _parse(s.AssistanceEnterpriseInputSerializer, request)
@@ -256,9 +310,12 @@ class PolicySignUpApi(GenericAPIView):
     serializer_class = s.AssistanceSignupOutputSerializer
     queryset = Policy.objects.none()
 
-    @extend_schema(summary="Sign up for a session", operation_id="assistance_session_sign_up",
-                   request=s.AssistanceSignUpInputSerializer,
-                   responses=responses(s.AssistanceSignupOutputSerializer, 400, 403, 404, 409, status=201))
+    @extend_schema(
+        summary="Sign up for a session",
+        operation_id="assistance_session_sign_up",
+        request=s.AssistanceSignUpInputSerializer,
+        responses=responses(s.AssistanceSignupOutputSerializer, 400, 403, 404, 409, status=201),
+    )
     def post(self, request, public_id):
         """Role: applicant of the enterprise. Errors: ``not_a_session``, ``session_full``."""
         data = _parse(s.AssistanceSignUpInputSerializer, request)
@@ -268,23 +325,30 @@ class PolicySignUpApi(GenericAPIView):
             enterprise=sel.enterprise_of_user(request.user, data["enterprise"]),
             attendee=data["attendee"],
         )
-        return Response(s.AssistanceSignupOutputSerializer(signup).data, status=status.HTTP_201_CREATED)
+        return Response(
+            s.AssistanceSignupOutputSerializer(signup).data, status=status.HTTP_201_CREATED
+        )
 
 
 class PreReviewListApi(GenericAPIView):
     serializer_class = s.AssistancePreReviewOutputSerializer
     queryset = PreReview.objects.none()
 
-    @extend_schema(summary="List pre-reviews", operation_id="assistance_pre_reviews_list",
-                   responses=responses(s.AssistancePreReviewOutputSerializer(many=True)))
+    @extend_schema(
+        summary="List pre-reviews",
+        operation_id="assistance_pre_reviews_list",
+        responses=responses(s.AssistancePreReviewOutputSerializer(many=True)),
+    )
     def get(self, request):
         rows = sel.pre_review_list_visible_to(request.user).prefetch_related("notes")
         return _page(self, rows, s.AssistancePreReviewOutputSerializer)
 
-    @extend_schema(summary="Ask for a pre-review of a draft (申报预审)",
-                   operation_id="assistance_pre_review_request",
-                   request=s.AssistancePreReviewInputSerializer,
-                   responses=responses(s.AssistancePreReviewOutputSerializer, 403, 404, 409, status=201))
+    @extend_schema(
+        summary="Ask for a pre-review of a draft (申报预审)",
+        operation_id="assistance_pre_review_request",
+        request=s.AssistancePreReviewInputSerializer,
+        responses=responses(s.AssistancePreReviewOutputSerializer, 403, 404, 409, status=201),
+    )
     def post(self, request):
         """No statutory clock starts. Role: the applicant, or its helper under a mandate
         for drafting. Errors: ``not_a_draft`` (409)."""
@@ -292,16 +356,21 @@ class PreReviewListApi(GenericAPIView):
         review = services.pre_review_request(
             actor=request.user, case=case_get_for(request.user, data["case"]), note=data["note"]
         )
-        return Response(s.AssistancePreReviewOutputSerializer(review).data, status=status.HTTP_201_CREATED)
+        return Response(
+            s.AssistancePreReviewOutputSerializer(review).data, status=status.HTTP_201_CREATED
+        )
 
 
 class PreReviewAnnotateApi(GenericAPIView):
     serializer_class = s.AssistancePreReviewOutputSerializer
     queryset = PreReview.objects.none()
 
-    @extend_schema(summary="Annotate a pre-review", operation_id="assistance_pre_review_annotate",
-                   request=s.AssistanceAnnotateInputSerializer,
-                   responses=responses(s.AssistancePreReviewOutputSerializer, 400, 403, 404))
+    @extend_schema(
+        summary="Annotate a pre-review",
+        operation_id="assistance_pre_review_annotate",
+        request=s.AssistanceAnnotateInputSerializer,
+        responses=responses(s.AssistancePreReviewOutputSerializer, 400, 403, 404),
+    )
     def post(self, request, public_id):
         """Suggestions on fields and materials (not a 补正). Role: window clerk or
         department staff of the project's region."""
@@ -319,8 +388,11 @@ class WorkbenchApi(GenericAPIView):
     serializer_class = s.AssistanceWorkbenchRowSerializer
     queryset = HelperAssignment.objects.none()
 
-    @extend_schema(summary="The helper's workbench", operation_id="assistance_workbench",
-                   responses=responses(s.AssistanceWorkbenchRowSerializer(many=True)))
+    @extend_schema(
+        summary="The helper's workbench",
+        operation_id="assistance_workbench",
+        responses=responses(s.AssistanceWorkbenchRowSerializer(many=True)),
+    )
     def get(self, request):
         """Your current projects, each case's next step and whom it waits on (empty for
         anyone who is no helper)."""

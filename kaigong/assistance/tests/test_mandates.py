@@ -13,14 +13,16 @@ from django.db import transaction
 import pytest
 
 from kaigong.accounts.roles import Role
+from kaigong.accounts.services import membership_grant
+from kaigong.accounts.tests.factories import UserFactory
 from kaigong.assistance.constants import MandateAction
 from kaigong.assistance.selectors import mandate_status
 from kaigong.assistance.services import mandate_grant, mandate_revoke, mandate_verify
 from kaigong.cases.applicable import case_material_needs
+from kaigong.cases.models import Case
 from kaigong.cases.services.drafting import case_form_data_set
 from kaigong.cases.services.intake import case_resubmit, case_submit, case_withdraw
 from kaigong.cases.services.materials import case_material_upload
-from kaigong.cases.models import Case
 from kaigong.cases.tests.factories import (
     CaseFactory,
     lifecycle_world,
@@ -28,10 +30,8 @@ from kaigong.cases.tests.factories import (
     upload_all,
     valid_form,
 )
-from kaigong.accounts.services import membership_grant
-from kaigong.accounts.tests.factories import UserFactory
-from kaigong.projects.tests.factories import ProjectFactory
 from kaigong.core.exceptions import InvalidInput, PermissionDenied
+from kaigong.projects.tests.factories import ProjectFactory
 
 from .conftest import at
 

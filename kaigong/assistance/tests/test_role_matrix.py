@@ -97,9 +97,7 @@ def _build(world: World) -> Objects:
     question = question_ask(actor=users["applicant"], text="施工许可需要哪些材料？", **ask)
     answered = question_ask(actor=users["applicant"], text="消防审验如何办理？", **ask)
     question_answer(actor=users["expert"], question=answered, answer="按指南办理。")
-    policy = policy_publish(
-        actor=users["head"], kind="policy", title="惠企政策", body="政策正文"
-    )
+    policy = policy_publish(actor=users["head"], kind="policy", title="惠企政策", body="政策正文")
     session = policy_publish(
         actor=users["head"],
         kind="session",
@@ -118,8 +116,17 @@ def _build(world: World) -> Objects:
         deadline=dt.date(2026, 4, 30),
     )
     return Objects(
-        world, helper2, assignment, mandate, question, answered, policy, session, draft,
-        pre_review, suggestion,
+        world,
+        helper2,
+        assignment,
+        mandate,
+        question,
+        answered,
+        policy,
+        session,
+        draft,
+        pre_review,
+        suggestion,
     )
 
 
@@ -287,7 +294,9 @@ def test_each_role_and_every_outsider(monday):
         if not scoped:
             continue
         for role in OUTSIDERS:
-            got = _status(lambda call=call, role=role: call(_api_client(weifang.users[role]), yinan))
+            got = _status(
+                lambda call=call, role=role: call(_api_client(weifang.users[role]), yinan)
+            )
             if got != 404:
                 wrong.append(f"outsider {role}: {method} {path} → {got}")
     for route, (url, _expect, scoped) in PAGES.items():

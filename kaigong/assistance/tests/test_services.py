@@ -129,9 +129,7 @@ def test_a_pre_review_is_annotated_in_working_days_and_starts_no_clock(travel):
     with pytest.raises(PermissionDenied):
         pre_review_request(actor=world.helper, case=draft)
     with pytest.raises(PermissionDenied):
-        pre_review_annotate(
-            actor=_far_clerk(world), pre_review=review, notes=[{"text": "x"}]
-        )
+        pre_review_annotate(actor=_far_clerk(world), pre_review=review, notes=[{"text": "x"}])
     pre_review_annotate(
         actor=world.users["clerk"],
         pre_review=review,

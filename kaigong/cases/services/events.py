@@ -24,8 +24,8 @@ from django.utils import timezone
 from kaigong.accounts.roles import Role
 from kaigong.accounts.selectors import user_holds
 from kaigong.cases.constants import CaseStatus
-from kaigong.cases.hooks import acting_for
 from kaigong.cases.hashing import canonical_json, sm3_hex
+from kaigong.cases.hooks import acting_for
 from kaigong.cases.models import Case, CaseEvent, CaseItem
 from kaigong.cases.models.case import GENESIS_HASH
 

@@ -42,8 +42,8 @@ from kaigong.cases.filetypes import (
     zip_expansion_problem,
 )
 from kaigong.cases.hashing import file_digests
-from kaigong.cases.models import Case, Commitment, SubmittedMaterial
 from kaigong.cases.hooks import ACT_UPLOAD
+from kaigong.cases.models import Case, Commitment, SubmittedMaterial
 from kaigong.cases.permissions import ensure_can_edit_case
 from kaigong.cases.requirements import MaterialNeed
 from kaigong.cases.services._transition import _case_transition

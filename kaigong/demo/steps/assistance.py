@@ -252,7 +252,5 @@ def _expert_of(question) -> str:
 def _first_matter(department):
     from kaigong.catalog.models import MatterVersion
 
-    version = (
-        MatterVersion.objects.filter(department=department).select_related("matter").first()
-    )
+    version = MatterVersion.objects.filter(department=department).select_related("matter").first()
     return version.matter if version else None

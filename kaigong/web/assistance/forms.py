@@ -96,9 +96,7 @@ class PolicyForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=PolicyKind.choices)
     title = forms.CharField(label=_("Title"), max_length=200)
     body = forms.CharField(label=_("Text"), widget=forms.Textarea({"rows": 5}))
-    region_code = forms.RegexField(
-        label=_("Target region code"), regex=r"^\d{6}$", required=False
-    )
+    region_code = forms.RegexField(label=_("Target region code"), regex=r"^\d{6}$", required=False)
     categories = forms.MultipleChoiceField(
         label=_("Project categories"),
         choices=ProjectCategory.choices,
@@ -165,7 +163,11 @@ class PreReviewRequestForm(forms.Form):
 class AnnotateForm(forms.Form):
     target = forms.ChoiceField(
         label=_("About"),
-        choices=[("field", _("Form field")), ("material", _("Material")), ("general", _("General"))],
+        choices=[
+            ("field", _("Form field")),
+            ("material", _("Material")),
+            ("general", _("General")),
+        ],
     )
     code = forms.CharField(label=_("Field or material code"), required=False, max_length=64)
     text = forms.CharField(label=_("Suggestion"), widget=forms.Textarea({"rows": 3}))

@@ -133,9 +133,7 @@ def project_page(request: HttpRequest, public_id) -> HttpResponse:
         if done is not None:
             return done
     read = sel.policy_read_ids(request.user)
-    policies = [
-        {"policy": p, "read": p.pk in read} for p in sel.policy_list_for_project(project)
-    ]
+    policies = [{"policy": p, "read": p.pk in read} for p in sel.policy_list_for_project(project)]
     context = {
         "project": project,
         "history": sel.assignment_history(project),

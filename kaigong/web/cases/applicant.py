@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kaigong.assistance.selectors import pre_reviews_of_case
 from kaigong.calendars.constants import NATIONAL
 from kaigong.calendars.selectors import due_date
 from kaigong.cases.applicable import (
@@ -26,7 +27,6 @@ from kaigong.cases.applicable import (
 from kaigong.cases.constants import CaseStatus
 from kaigong.cases.deadlines import correction_notice_due_on, item_due_dates, region_of
 from kaigong.cases.holds import case_certificate_holds
-from kaigong.assistance.selectors import pre_reviews_of_case
 from kaigong.cases.hooks import ACT_UPLOAD
 from kaigong.cases.permissions import can_edit_case, can_handle_at_window, can_submit_case
 from kaigong.cases.selectors import (

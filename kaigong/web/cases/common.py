@@ -256,7 +256,7 @@ def history_rows(case, events=None) -> list[dict]:
 
 
 def on_behalf_text(context, action: str = "") -> str:
-    """"X 代 Y（委托书 M）": who acted for the enterprise, under which mandate."""
+    """ "X 代 Y（委托书 M）": who acted for the enterprise, under which mandate."""
     if not isinstance(context, dict):
         return ""
     values = {
@@ -265,7 +265,8 @@ def on_behalf_text(context, action: str = "") -> str:
         "number": context.get("number", ""),
     }
     if action in (CaseAction.SUBMIT, CaseAction.RESUBMIT):
-        return _(
-            "submitted by helper %(agent)s on behalf of %(enterprise)s (mandate %(number)s)"
-        ) % values
+        return (
+            _("submitted by helper %(agent)s on behalf of %(enterprise)s (mandate %(number)s)")
+            % values
+        )
     return _("by helper %(agent)s on behalf of %(enterprise)s (mandate %(number)s)") % values

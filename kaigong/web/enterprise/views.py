@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kaigong.accounts.selectors import enterprise_list_for
-from kaigong.assistance.selectors import policy_list_for_project, policy_read_ids
 from kaigong.accounts.services import enterprise_sign_up
+from kaigong.assistance.selectors import policy_list_for_project, policy_read_ids
 from kaigong.catalog.models import Question
 from kaigong.core.clock import local_date
 from kaigong.core.exceptions import DomainError, NotFound

@@ -12,6 +12,7 @@ from django.shortcuts import render
 
 from kaigong.accounts.regions import region_full_name
 from kaigong.accounts.selectors import service_center_for_department
+from kaigong.assistance.selectors import question_faq_for_matter
 from kaigong.catalog.selectors import (
     bundle_detail,
     guide_bundle_list,
@@ -23,7 +24,6 @@ from kaigong.catalog.selectors import (
     matter_version_published,
 )
 from kaigong.core.clock import local_date
-from kaigong.assistance.selectors import question_faq_for_matter
 from kaigong.core.exceptions import NotFound
 
 T = "web/public/"

@@ -10,7 +10,7 @@ from kaigong.cases.services.drafting import (
     case_form_data_set,
     case_matters_set,
 )
-from kaigong.cases.tests.factories import mandate_for, CaseFactory, lifecycle_world, valid_form
+from kaigong.cases.tests.factories import CaseFactory, lifecycle_world, mandate_for, valid_form
 from kaigong.catalog.constants import FieldType
 from kaigong.core.exceptions import Conflict, InvalidInput, NotFound, PermissionDenied
 
@@ -59,9 +59,7 @@ def test_only_the_enterprise_or_its_helper_may_open_a_draft(monday):
     with mandate_for(world.helper, frozenset({"upload"})), pytest.raises(PermissionDenied):
         case_create_draft(actor=world.helper, project=world.project, bundle_code="kg-bundle")
     with mandate_for(world.helper, frozenset({"draft"})):
-        case = case_create_draft(
-            actor=world.helper, project=world.project, bundle_code="kg-bundle"
-        )
+        case = case_create_draft(actor=world.helper, project=world.project, bundle_code="kg-bundle")
     assert case.created_by == world.helper
     # the event says for whom the helper acted, and under which mandate
     assert case.events.get().data["on_behalf"]["number"] == "WT-TEST"
