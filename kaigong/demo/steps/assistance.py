@@ -128,11 +128,12 @@ def _yinan(context, users, departments) -> None:
     shenpi = departments["yinan-shenpi"]
     project = projects[0]
     if not Question.objects.filter(enterprise=enterprise).exists():
-        matter = _first_matter(shenpi)
+        # a matter of the 沂南 catalogue, asked of its department's expert on duty
+        matter, asked_of = _yinan_matter(departments)
         asked = question_ask(
             actor=helper,
             project=project,
-            department=shenpi,
+            department=asked_of,
             matter=matter,
             text="沂南汶河建设有限公司的雨污分流项目，占道施工许可能否与施工许可并联办理？",
         )
@@ -190,13 +191,21 @@ def _yinan(context, users, departments) -> None:
             context.count("suggestions")
             if owner == "yinan-shenpi" and source == "forum" and days == 20:
                 suggestion_close(actor=head, suggestion=row, status="done", result=DONE)
+    _gaoming(context, users)
+
+
+def _gaoming(context, users) -> None:
+    """高明 (seeds/004): 前期辅导 / 申报预审 of the key project's draft, annotated by the window."""
+    enterprise = context.enterprises["gaoming-cangjiang"]
     draft = Case.objects.filter(project__enterprise=enterprise, status=CaseStatus.DRAFT).first()
     if draft is not None and not PreReview.objects.filter(case=draft).exists():
-        review = pre_review_request(actor=applicant, case=draft, note="请预审表单与图纸")
+        review = pre_review_request(
+            actor=users["gaoming_applicant"], case=draft, note="请预审申请表与设计方案"
+        )
         pre_review_annotate(
-            actor=clerk,
+            actor=users["gaoming_clerk"],
             pre_review=review,
-            notes=[{"target": "general", "text": "建议补充管线综合图，并核对建设规模。"}],
+            notes=[{"target": "general", "text": "建议补充总平面图，并核对建设规模与用地面积。"}],
         )
         context.count("pre_reviews")
 
@@ -249,8 +258,19 @@ def _expert_of(question) -> str:
     return question.expert.username
 
 
-def _first_matter(department):
+def _yinan_matter(departments):
+    """The first 沂南 matter whose department has an expert on duty (and that department)."""
     from kaigong.catalog.models import MatterVersion
 
-    version = MatterVersion.objects.filter(department=department).select_related("matter").first()
-    return version.matter if version else None
+    with_experts = set(ExpertDuty.objects.values_list("department_id", flat=True))
+    version = (
+        MatterVersion.objects.filter(
+            department__region_code="371321", department_id__in=with_experts
+        )
+        .select_related("matter", "department")
+        .order_by("department__code", "matter__code")
+        .first()
+    )
+    if version is None:
+        return None, departments["yinan-shenpi"]
+    return version.matter, version.department
