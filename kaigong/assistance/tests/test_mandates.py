@@ -226,3 +226,25 @@ def test_who_may_grant_and_what_a_mandate_must_name(monday):
     # a revoked mandate cannot be revoked again, and only by the enterprise
     with pytest.raises(PermissionDenied):
         mandate_revoke(actor=world.helper, mandate=mandate)
+
+
+def test_a_submission_under_a_mandate_says_so_in_history_and_acceptance_notice(monday):
+    from kaigong.cases.services.acceptance import case_accept
+    from kaigong.documents.services import _acceptance
+
+    world = lifecycle_world()
+    ready = CaseFactory(world=world)
+    upload_all(ready, world.applicant)
+    mandate = _grant(world, ["submit"])
+
+    submitted = case_submit(case=ready, actor=world.helper)
+    accepted = case_accept(case=submitted, actor=world.users["clerk"])
+
+    event = submitted.events.get(data__action="submit")
+    assert event.actor == world.helper
+    assert event.data["on_behalf"]["number"] == mandate.number == "WT202600001"
+    assert event.data["on_behalf"]["enterprise"] == world.enterprise.name
+    sections = _acceptance(accepted)["sections"]
+    acted = [s for s in sections if "WT202600001" in " ".join(s.get("paragraphs", []))]
+    assert len(acted) == 1
+    assert str(world.helper) in acted[0]["paragraphs"][0]
