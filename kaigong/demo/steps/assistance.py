@@ -135,20 +135,20 @@ def _yinan(context, users, departments) -> None:
             project=project,
             department=asked_of,
             matter=matter,
-            text="沂南汶河建设有限公司的雨污分流项目，占道施工许可能否与施工许可并联办理？",
+            text="沂南县汶河市政工程有限公司的雨污分流项目要迁移供水、排水设施，这项审批能否与施工许可并联办理？",
         )
         expert = users[_expert_of(asked)]
         question_answer(
             actor=expert,
             question=asked,
-            answer="可以。在县政务服务中心综合窗口一次提交，审批局牵头并联审查，占道施工"
-            "许可与施工许可同步办理。",
+            answer="可以。在县政务服务中心综合窗口一次提交，并联审查，拆改迁移供排水设施"
+            "审批与施工许可同步办理。",
         )
         if matter is not None:
             question_publish(
                 actor=expert,
                 question=asked,
-                faq_question="市政管网项目的占道施工许可能否与施工许可并联办理？",
+                faq_question="市政管网项目迁移供水、排水设施的审批能否与施工许可并联办理？",
             )
         question_ask(
             actor=applicant,
