@@ -35,6 +35,7 @@ def test_every_scheduled_job_is_a_registered_task():
         "kaigong.archives.archive_sweep",
         "kaigong.cases.chain_checkpoint",
         "kaigong.documents.documents_issue_missing",
+        "kaigong.assistance.deadlines_warn",
     } <= scheduled
     assert scheduled <= set(app.tasks)
 

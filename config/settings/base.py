@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "kaigong.cases",
     "kaigong.archives",
     "kaigong.documents",
+    "kaigong.assistance",
     "kaigong.api",
     "kaigong.web",
     "kaigong.demo",
@@ -318,6 +319,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "kaigong.archives.archive_sweep",
         "schedule": crontab(hour=2, minute=0),
     },
+    # Consultations and pre-reviews about to lapse warn their expert / the window (assistance).
+    "assistance-deadlines-warn": {
+        "task": "kaigong.assistance.deadlines_warn",
+        "schedule": crontab(hour=7, minute=30),
+    },
     # Anchors the case histories: a signed checkpoint of every chain head (docs/lifecycle.md).
     "chain-checkpoint-hourly": {
         "task": "kaigong.cases.chain_checkpoint",
@@ -330,6 +336,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(minutes=5),
     },
 }
+
+# Serving the enterprise (kaigong/assistance, docs/assistance.md): working-day limits.
+KAIGONG_QUESTION_ANSWER_WORKING_DAYS = env.int("KAIGONG_QUESTION_ANSWER_WORKING_DAYS", default=3)
+KAIGONG_PREREVIEW_WORKING_DAYS = env.int("KAIGONG_PREREVIEW_WORKING_DAYS", default=3)
+KAIGONG_ASSISTANCE_WARN_WORKING_DAYS = env.int("KAIGONG_ASSISTANCE_WARN_WORKING_DAYS", default=1)
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -141,6 +141,7 @@ class CreditRecordKind(models.TextChoices):
 
 class ErrorCode(models.TextChoices):
     TRANSITION_NOT_ALLOWED = "transition_not_allowed", _("Not allowed in this state")
+    MANDATE_REQUIRED = "mandate_required", _("No mandate covers this")
     STALE_VERSION = "stale_version", _("Changed meanwhile")
     IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused", _("Idempotency key reused")
     CASE_NOT_FOUND = "case_not_found", _("Case not found")

@@ -31,3 +31,41 @@ def document_due(kind: str, source) -> None:
     label, pk = source._meta.label_lower, source.pk
     for listener in list(_document_listeners):
         transaction.on_commit(functools.partial(listener, kind, label, pk), robust=True)
+
+
+# --- acting for an enterprise (帮办代办 under a 授权委托书) ---------------------------------
+#
+# A helper assigned to a project may read its cases; it writes only while a mandate of the
+# enterprise covers the action. The assistance app (above cases) keeps the mandates and
+# registers the checker; without one registered no helper writes. The checker answers
+# ``(user, case, action)`` with the mandate context (a JSON-able dict: mandate number,
+# enterprise, agent) or None; ``action`` None asks for any action (recording who acted).
+
+ACT_DRAFT = "draft"  # open a draft, fill the form, choose the matters
+ACT_UPLOAD = "upload"  # hand in materials
+ACT_SUBMIT = "submit"  # submit the application
+ACT_ANSWER_CORRECTIONS = "answer_corrections"  # edit and resubmit under a correction notice
+ACT_RECEIVE_DOCUMENTS = "receive_documents"  # receive notices, decisions and certificates
+
+ActingForChecker = Callable[[object, object, "str | None"], "dict | None"]
+
+_acting_for_checkers: list[ActingForChecker] = []
+
+
+def register_acting_for_checker(checker: ActingForChecker) -> None:
+    if checker not in _acting_for_checkers:
+        _acting_for_checkers.append(checker)
+
+
+def unregister_acting_for_checker(checker: ActingForChecker) -> None:
+    if checker in _acting_for_checkers:
+        _acting_for_checkers.remove(checker)
+
+
+def acting_for(user, case, action: str | None) -> dict | None:
+    """The mandate context under which ``user`` may do ``action`` for the case's enterprise."""
+    for checker in list(_acting_for_checkers):
+        found = checker(user, case, action)
+        if found:
+            return found
+    return None

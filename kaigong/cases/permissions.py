@@ -5,8 +5,10 @@ raises ``PermissionDenied`` (403). Visibility (404) is the selectors' job; the s
 
 Roles (accounts/roles.py):
 
-* applicant of the case's enterprise, or a helper assigned to its project: drafts,
-  submits, resubmits, withdraws, supplies deferred materials;
+* applicant of the case's enterprise: drafts, submits, resubmits, withdraws, supplies
+  deferred materials; a helper assigned to its project reads the case, and does the same
+  (withdrawal excepted) only while a mandate (授权委托书) of the enterprise in force covers
+  the action (``cases.hooks.acting_for``, kept by the assistance app);
 * window clerk of the case's service centre (when the bundle's lead department has no
   centre: a clerk whose centre's jurisdiction holds the project): accepts, refuses, asks
   for correction, records commitments;
@@ -26,7 +28,8 @@ from django.utils.translation import gettext_lazy as _
 
 from kaigong.accounts.roles import Role
 from kaigong.accounts.selectors import user_department_ids, user_holds, user_in_jurisdiction
-from kaigong.cases.constants import ErrorCode
+from kaigong.cases import hooks
+from kaigong.cases.constants import CaseStatus, ErrorCode
 from kaigong.core.exceptions import PermissionDenied
 
 if TYPE_CHECKING:
@@ -39,14 +42,40 @@ def _active(user: User | None) -> bool:
 
 
 def is_applicant_for(user: User, case: Case) -> bool:
-    """The user acts for the case's enterprise, or helps on its project (帮办代办)."""
+    """The user acts for the case's enterprise, or helps on its project (帮办代办): reads."""
     if not _active(user):
         return False
     if user_holds(user, Role.APPLICANT, enterprise_id=case.enterprise_id):
         return True
+    return is_assigned_helper(user, case)
+
+
+def is_assigned_helper(user: User, case: Case) -> bool:
     if not user_holds(user, Role.HELPER):
         return False
     return case.project.helpers.filter(pk=user.pk).exists()
+
+
+def may_act_for(user: User, case: Case, action: str) -> bool:
+    """
+    Write for the case's enterprise: its applicant, or its assigned helper under a mandate.
+
+    # rule: a helper acts for the enterprise only within a mandate in force, checked on
+    # every request (docs/legal.md#mandate-acting-for)
+    """
+    if not _active(user):
+        return False
+    if user_holds(user, Role.APPLICANT, enterprise_id=case.enterprise_id):
+        return True
+    if not is_assigned_helper(user, case):
+        return False
+    return hooks.acting_for(user, case, action) is not None
+
+
+def _edit_action(case: Case, action: str) -> str:
+    if case.status == CaseStatus.CORRECTION_REQUESTED:
+        return hooks.ACT_ANSWER_CORRECTIONS
+    return action
 
 
 def is_clerk_for(user: User, case: Case) -> bool:
@@ -93,16 +122,20 @@ def separation_allows_decision(user: User, item: CaseItem) -> bool:
     return True
 
 
-def can_edit_case(user: User, case: Case) -> bool:
-    return is_applicant_for(user, case)
+def can_edit_case(user: User, case: Case, action: str = hooks.ACT_DRAFT) -> bool:
+    """Fill the form, choose matters (``draft``) or hand in materials (``upload``)."""
+    return may_act_for(user, case, _edit_action(case, action))
 
 
 def can_submit_case(user: User, case: Case) -> bool:
-    return is_applicant_for(user, case)
+    return may_act_for(user, case, _edit_action(case, hooks.ACT_SUBMIT))
 
 
 def can_withdraw_case(user: User, case: Case) -> bool:
-    return is_applicant_for(user, case)
+    """Withdrawal is the enterprise's own: no mandate covers it."""
+    if not _active(user):
+        return False
+    return user_holds(user, Role.APPLICANT, enterprise_id=case.enterprise_id)
 
 
 def can_handle_at_window(user: User, case: Case) -> bool:
@@ -134,7 +167,12 @@ def can_verify_commitment(user: User, case: Case) -> bool:
     return case.items.filter(department_id__in=mine).exists()
 
 
-def _deny(message, *, separation: bool = False) -> PermissionDenied:
+def _deny(message, *, separation: bool = False, user=None, case=None) -> PermissionDenied:
+    if case is not None and _active(user) and is_assigned_helper(user, case):
+        return PermissionDenied(
+            _("A helper acts for the enterprise only under a mandate in force that covers this."),
+            code=ErrorCode.MANDATE_REQUIRED,
+        )
     if separation:
         return PermissionDenied(
             _("The acceptor, the reviewer and the approver of an item must be three people."),
@@ -143,14 +181,14 @@ def _deny(message, *, separation: bool = False) -> PermissionDenied:
     return PermissionDenied(message)
 
 
-def ensure_can_edit_case(user: User, case: Case) -> None:
-    if not can_edit_case(user, case):
-        raise _deny(_("Only the applicant may change this application."))
+def ensure_can_edit_case(user: User, case: Case, action: str = hooks.ACT_DRAFT) -> None:
+    if not can_edit_case(user, case, action):
+        raise _deny(_("Only the applicant may change this application."), user=user, case=case)
 
 
 def ensure_can_submit_case(user: User, case: Case) -> None:
     if not can_submit_case(user, case):
-        raise _deny(_("Only the applicant may submit this application."))
+        raise _deny(_("Only the applicant may submit this application."), user=user, case=case)
 
 
 def ensure_can_withdraw_case(user: User, case: Case) -> None:

@@ -5,7 +5,8 @@ Load the demo data (DESIGN.md §8) through the services of every app, in steps.
       ├─ accounts   departments, service centres and windows, enterprises, users, roles
       ├─ catalogue  reference lists, revision 1 “初始目录” with every matter, bundles, publish
       ├─ projects   one project per locality with its situation answers
-      └─ cases      applications in several states (draft, submitted, correction, in review)
+      ├─ cases      applications in several states (draft, submitted, correction, in review)
+      └─ assistance helpers, mandates, experts, policies, suggestions, pre-reviews (#12)
 
 Each step is idempotent: rows are found by their natural key (department code, username,
 USCC, catalogue code, revision title) and left alone when they exist, so running the load
@@ -28,6 +29,7 @@ from kaigong.accounts.models import Department, Enterprise, ServiceCenter, User
 from kaigong.catalog.models import CatalogRevision
 from kaigong.core.exceptions import InvalidInput
 from kaigong.demo.steps.accounts import load_accounts
+from kaigong.demo.steps.assistance import load_assistance
 from kaigong.demo.steps.cases import load_cases
 from kaigong.demo.steps.catalogue import load_catalogue
 from kaigong.demo.steps.material_files import load_material_files
@@ -62,6 +64,7 @@ STEPS: tuple[Step, ...] = (
     Step("material files", load_material_files),
     Step("projects", load_projects),
     Step("cases", load_cases),
+    Step("assistance", load_assistance),
 )
 
 

@@ -142,6 +142,37 @@ def _materials_named(codes: list[str]) -> dict[str, str]:
 # --- composing each kind ----------------------------------------------------------------------
 
 
+def _acted_for(case: Case) -> dict[str, Any] | None:
+    """
+    Who handed the application in, when a helper did it under a mandate (the submission's
+    event carries ``on_behalf``, cases.hooks.acting_for): the notice says so, so that the
+    helper never passes for the applicant (docs/assistance.md).
+    """
+    events = case.events.filter(kind="case_transition").order_by("-seq")
+    for event in events:
+        data = event.data or {}
+        if data.get("action") not in ("submit", "resubmit"):
+            continue
+        context = data.get("on_behalf")
+        if not isinstance(context, dict):
+            return None
+        return {
+            "heading": _("Submitted on the enterprise's behalf"),
+            "paragraphs": [
+                _(
+                    "The application was submitted by the helper %(agent)s on behalf of "
+                    "%(enterprise)s, under mandate %(number)s."
+                )
+                % {
+                    "agent": context.get("agent", ""),
+                    "enterprise": context.get("enterprise", ""),
+                    "number": context.get("number", ""),
+                }
+            ],
+        }
+    return None
+
+
 def _acceptance(case: Case) -> dict[str, Any]:
     items = list(case.items.select_related("matter_version", "department").order_by("order", "id"))
     rows = [
@@ -172,6 +203,9 @@ def _acceptance(case: Case) -> dict[str, Any]:
             },
         }
     ]
+    acted = _acted_for(case)
+    if acted:
+        sections.append(acted)
     for commitment in case.commitments.order_by("created_at", "id"):
         names = _materials_named(commitment.material_codes)
         if commitment.kind == CommitmentKind.DEFERRAL:

@@ -21,8 +21,11 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from kaigong.accounts.roles import Role
+from kaigong.accounts.selectors import user_holds
 from kaigong.cases.constants import CaseStatus
 from kaigong.cases.hashing import canonical_json, sm3_hex
+from kaigong.cases.hooks import acting_for
 from kaigong.cases.models import Case, CaseEvent, CaseItem
 from kaigong.cases.models.case import GENESIS_HASH
 
@@ -47,6 +50,21 @@ def plain_json(data: dict[str, Any] | None) -> dict[str, Any]:
     return json.loads(canonical_json(data or {}))
 
 
+def _with_acting_for(actor: Any, case: Case, data: dict[str, Any] | None):
+    """
+    A helper's event carries the mandate it acted under (``on_behalf``: "X 代 Y（委托书 M）"),
+    hashed into the chain with the rest, so that the history shows who acted for whom.
+    """
+    if not getattr(actor, "pk", None) or not user_holds(actor, Role.HELPER):
+        return data
+    if user_holds(actor, Role.APPLICANT, enterprise_id=case.enterprise_id):
+        return data
+    context = acting_for(actor, case, None)
+    if not context:
+        return data
+    return {**(data or {}), "on_behalf": context}
+
+
 def event_build(
     *,
     case: Case,
@@ -60,7 +78,7 @@ def event_build(
     """The next event of ``case`` at ``seq`` after ``prev_hash``, hashed, not saved yet."""
     occurred_at = timezone.now()
     actor = actor if getattr(actor, "pk", None) else None
-    plain = plain_json(data)
+    plain = plain_json(_with_acting_for(actor, case, data))
     digest = event_hash(
         case_public_id=str(case.public_id),
         seq=seq,

@@ -42,6 +42,7 @@ from kaigong.cases.filetypes import (
     zip_expansion_problem,
 )
 from kaigong.cases.hashing import file_digests
+from kaigong.cases.hooks import ACT_UPLOAD
 from kaigong.cases.models import Case, Commitment, SubmittedMaterial
 from kaigong.cases.permissions import ensure_can_edit_case
 from kaigong.cases.requirements import MaterialNeed
@@ -153,7 +154,7 @@ def case_material_upload(
     (400), ``transition_not_allowed`` /
     ``stale_version`` (409).
     """
-    ensure_can_edit_case(actor, case)
+    ensure_can_edit_case(actor, case, ACT_UPLOAD)
     action = _action_for(case, material_code)
     need = _need(case, material_code)
     limit = min(need.max_size_mb * 1024 * 1024, settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
@@ -233,7 +234,7 @@ def case_material_attach_certificate(
     ``certificate_does_not_satisfy``, ``certificate_not_held`` (400),
     ``transition_not_allowed`` / ``stale_version`` (409).
     """
-    ensure_can_edit_case(actor, case)
+    ensure_can_edit_case(actor, case, ACT_UPLOAD)
     action = _action_for(case, material_code)
     need = _need(case, material_code)
     if certificate_type_code not in need.satisfied_by:

@@ -21,6 +21,8 @@ Catalogue (bundle ``kg-bundle``, lead department D1, effective 2025-01-01)::
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -36,6 +38,7 @@ from kaigong.accounts.tests.factories import (
     UserFactory,
     make_uscc,
 )
+from kaigong.cases import hooks
 from kaigong.cases.constants import Decision, Recommendation
 from kaigong.cases.models import Case, CaseItem
 from kaigong.catalog.constants import BundleKind, QuestionKind, RevisionKind
@@ -416,3 +419,33 @@ class CaseFactory(factory.Factory):
     @classmethod
     def _build(cls, model_class, **kwargs):
         raise NotImplementedError("cases are built through the services: use CaseFactory()")
+
+
+ALL_MANDATE_ACTIONS = frozenset(
+    {
+        hooks.ACT_DRAFT,
+        hooks.ACT_UPLOAD,
+        hooks.ACT_SUBMIT,
+        hooks.ACT_ANSWER_CORRECTIONS,
+        hooks.ACT_RECEIVE_DOCUMENTS,
+    }
+)
+
+
+@contextmanager
+def mandate_for(helper: Any, actions: frozenset[str] = ALL_MANDATE_ACTIONS) -> Iterator[None]:
+    """
+    While the block runs, ``helper`` acts under a stand-in mandate covering ``actions``
+    (cases knows no mandates: it asks the checker registered in ``cases.hooks``).
+    """
+
+    def checker(user, case, action):
+        if user.pk != helper.pk or (action is not None and action not in actions):
+            return None
+        return {"number": "WT-TEST", "enterprise": "测试企业", "agent": helper.username}
+
+    hooks.register_acting_for_checker(checker)
+    try:
+        yield
+    finally:
+        hooks.unregister_acting_for_checker(checker)

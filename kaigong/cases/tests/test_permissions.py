@@ -95,14 +95,17 @@ ACTIONS = {
     "pre_approve": ("accepted", lambda u, c: item_pre_approve(item=_m1(u, c), actor=u)),
 }
 
-HIDDEN_DRAFT = {r: 404 for r in ROLES} | {"applicant": "ok", "helper": "ok"}
+# the assigned helper sees the draft but writes only under a mandate (cases.hooks.acting_for;
+# the world grants none: test_acting_for_hook.py and kaigong/assistance/tests cover mandates)
+HIDDEN_DRAFT = {r: 404 for r in ROLES} | {"applicant": "ok", "helper": 403}
 WINDOW = {r: 404 for r in ROLES} | {
     "clerk": "ok",
     "applicant": 403,
     "helper": 403,
     "supervisor": 403,
 }
-WITHDRAW = WINDOW | {"clerk": 403, "applicant": "ok", "helper": "ok"}
+# withdrawal is the enterprise's own: no mandate covers it
+WITHDRAW = WINDOW | {"clerk": 403, "applicant": "ok", "helper": 403}
 REVIEW = {r: 404 for r in ROLES} | {
     "reviewer1": "ok",
     "approver1": 403,

@@ -201,6 +201,9 @@ USERS = [
     ("binzhou_agency", "马建军", Role.INTERMEDIARY, ENTERPRISE, "binzhou-huanke", False),
     ("weifang_clerk", "孙丽娜", Role.WINDOW_CLERK, CENTER, "weifang-center", False),
     ("weifang_helper", "韩冬", Role.HELPER, CENTER, "weifang-center", False),
+    # 潍坊 "濰好辦": helpers at three levels (市/县/镇) form the 专班 of a key project
+    ("weifang_helper_county", "潘志刚", Role.HELPER, CENTER, "weifang-center", False),
+    ("weifang_helper_town", "曲晓燕", Role.HELPER, CENTER, "weifang-center", False),
     ("binzhou_clerk", "杜娟", Role.WINDOW_CLERK, CENTER, "binzhou-center", False),
     ("binzhou_helper", "宋建华", Role.HELPER, CENTER, "binzhou-center", False),
     ("gaoming_clerk", "梁嘉欣", Role.WINDOW_CLERK, CENTER, "gaoming-center", False),
@@ -216,6 +219,17 @@ USERS = [
     ("yinan_zhujian_inspector", "徐鹏", Role.INSPECTOR, DEPT, "yinan-zhujian", False),
     ("yinan_shuiwu_reviewer", "马丽", Role.REVIEWER, DEPT, "yinan-shuiwu", False),
     ("yinan_shuiwu_approver", "刘洪波", Role.APPROVER, DEPT, "yinan-shuiwu", False),
+    # 沂南 政策入企 is led by the county 审批局 (seeds/000); the 9-person 专家咨询团队 of
+    # 公安、住建、行政审批 … (seeds/000, "1+1+N"): yinan_zhifa_expert above and these eight
+    ("yinan_shenpi_head", "张立国", Role.DEPARTMENT_HEAD, DEPT, "yinan-shenpi", False),
+    ("yinan_shenpi_expert", "李文静", Role.EXPERT, DEPT, "yinan-shenpi", False),
+    ("yinan_shenpi_expert2", "王建军", Role.EXPERT, DEPT, "yinan-shenpi", False),
+    ("yinan_zhujian_expert", "刘建华", Role.EXPERT, DEPT, "yinan-zhujian", False),
+    ("yinan_zhujian_expert2", "孙海燕", Role.EXPERT, DEPT, "yinan-zhujian", False),
+    ("yinan_jiaojing_expert", "赵永刚", Role.EXPERT, DEPT, "yinan-jiaojing", False),
+    ("yinan_zrzy_expert", "钱志远", Role.EXPERT, DEPT, "yinan-zrzy", False),
+    ("yinan_shuiwu_expert", "吴春梅", Role.EXPERT, DEPT, "yinan-shuiwu", False),
+    ("yinan_zhifa_expert2", "郑丽", Role.EXPERT, DEPT, "yinan-zhifa", False),
     # 潍坊
     ("weifang_shenpi_reviewer", "王静", Role.REVIEWER, DEPT, "weifang-shenpi", False),
     ("weifang_shenpi_approver", "张伟", Role.APPROVER, DEPT, "weifang-shenpi", False),

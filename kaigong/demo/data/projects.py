@@ -92,4 +92,20 @@ PROJECTS = [
         "key_project_level": "county",
         "answers": {"key_project": True, "has_land_use_right": True},
     },
+    # 潍坊 "濰好辦": a key project with a 专班 of three levels (demo step assistance, #12)
+    {
+        "enterprise": "weifang-yuandu",
+        "registered_by": "weifang_applicant",
+        "name": "潍坊高新区智能装备产业园项目",
+        "region_code": "370702",
+        "investment_type": "social",
+        "category": "industrial",
+        "track": "weifang-industrial",
+        "address": "山东省潍坊市潍城区",
+        "land_area": "66000",
+        "total_investment": "180000",
+        "is_key_project": True,
+        "key_project_level": "city",
+        "answers": {"key_project": True, "has_land_use_right": False},
+    },
 ]

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kaigong.assistance.selectors import pre_reviews_of_case
 from kaigong.calendars.constants import NATIONAL
 from kaigong.calendars.selectors import due_date
 from kaigong.cases.applicable import (
@@ -26,6 +27,7 @@ from kaigong.cases.applicable import (
 from kaigong.cases.constants import CaseStatus
 from kaigong.cases.deadlines import correction_notice_due_on, item_due_dates, region_of
 from kaigong.cases.holds import case_certificate_holds
+from kaigong.cases.hooks import ACT_UPLOAD
 from kaigong.cases.permissions import can_edit_case, can_handle_at_window, can_submit_case
 from kaigong.cases.selectors import (
     case_actions_for,
@@ -212,7 +214,7 @@ def _materials_context(request: HttpRequest, case) -> dict:
         "case": case,
         "rows": rows,
         "step": 3,
-        "editable": can_edit_case(request.user, case) and any(r["open"] for r in rows),
+        "editable": can_edit_case(request.user, case, ACT_UPLOAD) and any(r["open"] for r in rows),
         "drafting": case.status in DRAFT_LIKE,
     }
 
@@ -460,6 +462,7 @@ def case_detail_context(request: HttpRequest, case, *, joint_bound=None) -> dict
         "items": progress,
         "events": events,  # the raw chain, for pages that need more than the history
         "history": history_rows(case, events),
+        "pre_reviews": list(pre_reviews_of_case(case)),
         "fields": form_rows(schema, case.form_data or {}),
         "materials": materials,
         "supply_open": any(r["open"] for r in materials) and case.status not in DRAFT_LIKE,

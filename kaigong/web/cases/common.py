@@ -263,6 +263,24 @@ def history_rows(case, events=None) -> list[dict]:
                 "text": text,
                 "matter": event.item.matter_version.name if event.item_id else "",
                 "actor": event.actor,
+                "on_behalf": on_behalf_text(data.get("on_behalf"), action),
             }
         )
     return rows
+
+
+def on_behalf_text(context, action: str = "") -> str:
+    """ "X 代 Y（委托书 M）": who acted for the enterprise, under which mandate."""
+    if not isinstance(context, dict):
+        return ""
+    values = {
+        "agent": context.get("agent", ""),
+        "enterprise": context.get("enterprise", ""),
+        "number": context.get("number", ""),
+    }
+    if action in (CaseAction.SUBMIT, CaseAction.RESUBMIT):
+        return (
+            _("submitted by helper %(agent)s on behalf of %(enterprise)s (mandate %(number)s)")
+            % values
+        )
+    return _("by helper %(agent)s on behalf of %(enterprise)s (mandate %(number)s)") % values

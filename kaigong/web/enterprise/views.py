@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from kaigong.accounts.selectors import enterprise_list_for
 from kaigong.accounts.services import enterprise_sign_up
+from kaigong.assistance.selectors import policy_list_for_project, policy_read_ids
 from kaigong.catalog.models import Question
 from kaigong.core.clock import local_date
 from kaigong.core.exceptions import DomainError, NotFound
@@ -148,6 +149,10 @@ def project_detail(request: HttpRequest, public_id) -> HttpResponse:
         context = _guide_context(request, project)
     except DomainError as error:
         return render(request, T + "error.html", {"error": error}, status=error.status)
+    read = policy_read_ids(request.user)
+    context["policies"] = [
+        {"policy": p, "read": p.pk in read} for p in policy_list_for_project(project)
+    ]
     return render(request, T + "project_detail.html", context)
 
 

@@ -14,6 +14,7 @@ from django.utils.http import content_disposition_header
 
 from kaigong.accounts.regions import region_full_name
 from kaigong.accounts.selectors import service_center_for_department
+from kaigong.assistance.selectors import question_faq_for_matter
 from kaigong.catalog.selectors import (
     bundle_detail,
     guide_bundle_list,
@@ -88,6 +89,7 @@ def _matter_context(version, *, in_force: bool) -> dict:
         "windows": list(center.windows.all()) if center else [],
         "region_label": region_full_name(version.department.region_code),
         "requirements": with_material_files(list(version.requirements.all())),
+        "faq": list(question_faq_for_matter(version.matter_id)),
     }
 
 

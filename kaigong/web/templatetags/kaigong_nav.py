@@ -22,14 +22,20 @@ NAV: dict[str, tuple[tuple[str, object], ...]] = {
         ("web:project-list", _("My projects")),
         ("web:case-list", _("My applications")),
         ("web:certificate-library", _("My certificates")),
+        ("web:assistance-mandates", _("Mandates")),
+        ("web:assistance-policies", _("Policies")),
+        ("web:assistance-questions", _("Ask an expert")),
     ),
     Role.HELPER: (
+        ("web:assistance-workbench", _("Helper workbench")),
         ("web:project-list", _("Assisted projects")),
         ("web:case-list", _("Assisted applications")),
         ("web:enterprise-register", _("Register an enterprise on its behalf")),
     ),
     Role.WINDOW_CLERK: (
         ("web:window-queue", _("Window queue")),
+        ("web:assistance-pre-reviews", _("Pre-reviews")),
+        ("web:assistance-suggestions", _("Suggestions")),
         ("web:enterprise-register", _("Register an enterprise on its behalf")),
     ),
     Role.REVIEWER: (("web:workbench", _("Review workbench")),),
@@ -42,6 +48,12 @@ NAV: dict[str, tuple[tuple[str, object], ...]] = {
     ),
     Role.CATALOG_ADMIN: (("admin:index", _("Catalogue administration")),),
     Role.CENTRE_ADMIN: (("web:staffadmin-list", _("Staff accounts")),),
+    Role.DEPARTMENT_HEAD: (
+        ("web:assistance-policies", _("Policies")),
+        ("web:assistance-suggestions", _("Suggestions")),
+        ("web:assistance-questions", _("Consultations")),
+    ),
+    Role.EXPERT: (("web:assistance-questions", _("Consultations")),),
 }
 
 

@@ -337,10 +337,13 @@ def test_resubmit_returns_the_case_to_the_queue(world):
 def test_withdraw_closes_the_case(world):
     case = CaseFactory(world=world, submitted=True)
 
-    response = client_for(world.helper).post(
+    # withdrawal is the enterprise's own: its helper is refused even under a mandate
+    refused = client_for(world.helper).post(url(case, "withdraw/"), {}, format="json")
+    response = client_for(world.applicant).post(
         url(case, "withdraw/"), {"reason": "项目调整"}, format="json"
     )
 
+    assert refused.status_code == 403
     assert response.status_code == 200
     assert response.json()["status"] == "withdrawn"
 

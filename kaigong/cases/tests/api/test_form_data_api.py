@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from kaigong.cases.models import Case
-from kaigong.cases.tests.factories import CaseFactory, lifecycle_world, valid_form
+from kaigong.cases.tests.factories import CaseFactory, lifecycle_world, mandate_for, valid_form
 
 from .conftest import client_for
 
@@ -84,19 +84,21 @@ def test_a_stale_if_match_is_412_and_nothing_is_written(world, draft):
     first, second = client_for(world.applicant), client_for(world.helper)
     etag = first.get(url(draft, "form/"))["ETag"]
     assert second.get(url(draft, "form/"))["ETag"] == etag
-    # when the first saves, then the second saves with the same (now stale) ETag
+    # when the first saves, then the second (the helper, under a mandate) saves with the
+    # same (now stale) ETag
     saved = first.put(
         url(draft, "form-data/"),
         {"data": valid_form(floor_area=1)},
         format="json",
         HTTP_IF_MATCH=etag,
     )
-    stale = second.put(
-        url(draft, "form-data/"),
-        {"data": valid_form(floor_area=2)},
-        format="json",
-        HTTP_IF_MATCH=etag,
-    )
+    with mandate_for(world.helper):
+        stale = second.put(
+            url(draft, "form-data/"),
+            {"data": valid_form(floor_area=2)},
+            format="json",
+            HTTP_IF_MATCH=etag,
+        )
     # then the second is refused with 412 and the first one's data stays
     assert saved.status_code == 200
     assert stale.status_code == 412

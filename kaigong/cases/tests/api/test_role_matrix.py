@@ -190,7 +190,9 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("POST", "/api/v1/cases/"): Row(
         "project", _json("post", "/api/v1/cases/", lambda t: {
             "project": str(t.project.public_id), "bundle": t.world.bundle.code, "matters": []}),
-        (201, 201, 403, 404, 404, 404, 403, 404, 401)),
+        (201, 403, 403, 404, 404, 404, 403, 404, 401),
+        why="the helper has no mandate here: it writes only under one (issue #12; "
+            "kaigong/assistance/tests/test_mandates.py)"),
     ("GET", "/api/v1/cases/queue/"): Row(
         "submitted", _get("/api/v1/cases/queue/"), (OK, OK, OK, OK, OK, OK, OK, OK, 401),
         scoped=False, why="a list"),
@@ -203,12 +205,13 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("PUT", "/api/v1/cases/{public_id}/form-data/"): Row(
         "draft", _json("put", "{t.case_url}form-data/", lambda t: {"data": {
             "project_name": "开工测试项目", "floor_area": 1200.5, "contact_phone": "13800138000"}}),
-        (OK, OK, 404, 404, 404, 404, 404, 404, 401), writes=True),
+        (OK, 403, 404, 404, 404, 404, 404, 404, 401), writes=True, why="no mandate: as above"),
     ("POST", "/api/v1/cases/{public_id}/materials/"): Row(
-        "draft", _materials, (201, 201, 404, 404, 404, 404, 404, 404, 401), writes=True),
+        "draft", _materials, (201, 403, 404, 404, 404, 404, 404, 404, 401), writes=True,
+        why="no mandate: as above"),
     ("POST", "/api/v1/cases/{public_id}/submit/"): Row(
         "ready", _json("post", "{t.case_url}submit/"),
-        (OK, OK, 404, 404, 404, 404, 404, 404, 401), writes=True),
+        (OK, 403, 404, 404, 404, 404, 404, 404, 401), writes=True, why="no mandate: as above"),
     ("POST", "/api/v1/cases/{public_id}/accept/"): Row(
         "submitted", _json("post", "{t.case_url}accept/"),
         (403, 403, OK, 404, 404, 404, 403, 404, 401), writes=True),
@@ -222,10 +225,11 @@ MATRIX: dict[tuple[str, str], Row] = {
         (403, 403, OK, 404, 404, 404, 403, 404, 401), writes=True),
     ("POST", "/api/v1/cases/{public_id}/resubmit/"): Row(
         "correction_requested", _json("post", "{t.case_url}resubmit/"),
-        (OK, OK, 403, 404, 404, 404, 403, 404, 401), writes=True),
+        (OK, 403, 403, 404, 404, 404, 403, 404, 401), writes=True, why="no mandate: as above"),
     ("POST", "/api/v1/cases/{public_id}/withdraw/"): Row(
         "submitted", _json("post", "{t.case_url}withdraw/"),
-        (OK, OK, 403, 404, 404, 404, 403, 404, 401), writes=True),
+        (OK, 403, 403, 404, 404, 404, 403, 404, 401), writes=True,
+        why="withdrawal is the enterprise's own: no mandate covers it"),
     ("GET", "/api/v1/cases/{public_id}/materials/"): Row(
         "accepted", _get("{t.case_url}materials/"), (OK, OK, OK, OK, OK, OK, OK, 404, 401)),
     ("GET", "/api/v1/cases/{public_id}/materials/{material_id}/file/"): Row(

@@ -10,7 +10,7 @@ from kaigong.cases.services.drafting import (
     case_form_data_set,
     case_matters_set,
 )
-from kaigong.cases.tests.factories import CaseFactory, lifecycle_world, valid_form
+from kaigong.cases.tests.factories import CaseFactory, lifecycle_world, mandate_for, valid_form
 from kaigong.catalog.constants import FieldType
 from kaigong.core.exceptions import Conflict, InvalidInput, NotFound, PermissionDenied
 
@@ -52,8 +52,17 @@ def test_only_the_enterprise_or_its_helper_may_open_a_draft(monday):
             case_create_draft(
                 actor=world.users[name], project=world.project, bundle_code="kg-bundle"
             )
-    case = case_create_draft(actor=world.helper, project=world.project, bundle_code="kg-bundle")
+    # the assigned helper: only under a mandate that covers drafting
+    with pytest.raises(PermissionDenied) as excinfo:
+        case_create_draft(actor=world.helper, project=world.project, bundle_code="kg-bundle")
+    assert excinfo.value.code == "mandate_required"
+    with mandate_for(world.helper, frozenset({"upload"})), pytest.raises(PermissionDenied):
+        case_create_draft(actor=world.helper, project=world.project, bundle_code="kg-bundle")
+    with mandate_for(world.helper, frozenset({"draft"})):
+        case = case_create_draft(actor=world.helper, project=world.project, bundle_code="kg-bundle")
     assert case.created_by == world.helper
+    # the event says for whom the helper acted, and under which mandate
+    assert case.events.get().data["on_behalf"]["number"] == "WT-TEST"
 
 
 def test_draft_replay_with_the_same_key_returns_the_first_draft(monday):

@@ -1,0 +1,13 @@
+"""Periodic jobs of the assistance app: thin, call one service."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from kaigong.assistance.services import deadlines_warn as deadlines_warn_service
+
+
+@shared_task(name="kaigong.assistance.deadlines_warn")
+def deadlines_warn() -> int:
+    """Warn experts of consultations about to lapse (working days, calendars clock)."""
+    return deadlines_warn_service()
