@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "kaigong.cases",
     "kaigong.archives",
     "kaigong.documents",
+    "kaigong.feedback",
     "kaigong.api",
     "kaigong.web",
     "kaigong.demo",
@@ -323,7 +324,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "kaigong.cases.chain_checkpoint",
         "schedule": crontab(minute=17),
     },
+    # 回访: each working morning the centres' callback lists (kaigong/feedback)
+    "feedback-callback-lists-morning": {
+        "task": "kaigong.feedback.callback_lists_build",
+        "schedule": crontab(hour=7, minute=30),
+    },
+    "feedback-deadline-warnings-daily": {
+        "task": "kaigong.feedback.deadline_warnings",
+        "schedule": crontab(hour=8, minute=0),
+    },
 }
+# 12345 hotline intake: a signed call older or newer than this is refused (replay window)
+KAIGONG_HOTLINE_WINDOW_SECONDS = env.int("KAIGONG_HOTLINE_WINDOW_SECONDS", default=300)
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
