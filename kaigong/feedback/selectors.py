@@ -45,12 +45,18 @@ def _uuid(value: Any) -> uuid.UUID | None:
         return None
 
 
-def _scope(user: Any, *, centre_roles, enterprise_path: str | None, department: bool = True) -> Q:
+def _scope(
+    user: Any, *, centre_roles, enterprise_path: str | None, department: bool = True, own=None
+) -> Q:
+    """Rows of the user's centres, departments, enterprises (and ``own`` path = the user);
+    every row for supervisors (read-only); none for anyone inactive."""
     if not _active(user):
         return _NONE
     if user_has_role(user, Role.SUPERVISOR):
-        return Q()
+        return ~_NONE
     condition = _NONE
+    if own:
+        condition |= Q(**{own: user.pk})
     centres = user_service_center_ids(user, centre_roles)
     if centres:
         condition |= Q(service_center_id__in=centres)
@@ -66,9 +72,9 @@ def _scope(user: Any, *, centre_roles, enterprise_path: str | None, department: 
 
 
 def evaluation_list_visible_to(user: Any) -> QuerySet[Evaluation]:
-    condition = _scope(user, centre_roles=CENTRE_FEEDBACK_ROLES, enterprise_path="enterprise_id")
-    if _active(user):
-        condition |= Q(staff_id=user.pk)
+    condition = _scope(
+        user, centre_roles=CENTRE_FEEDBACK_ROLES, enterprise_path="enterprise_id", own="staff_id"
+    )
     return Evaluation.objects.filter(condition).select_related(
         "case", "department", "service_center", "staff", "matter_version__matter", "indicator_set"
     )
@@ -139,9 +145,9 @@ def callback_get_for(user: Any, public_id: Any) -> CallbackTask:
 
 
 def complaint_list_visible_to(user: Any) -> QuerySet[Complaint]:
-    condition = _scope(user, centre_roles=COUNTER_ROLES, enterprise_path="enterprise_id")
-    if _active(user):
-        condition |= Q(complainant_id=user.pk)
+    condition = _scope(
+        user, centre_roles=COUNTER_ROLES, enterprise_path="enterprise_id", own="complainant_id"
+    )
     return Complaint.objects.filter(condition).select_related(
         "service_center", "department", "case"
     )
