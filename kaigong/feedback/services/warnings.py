@@ -8,10 +8,12 @@ from datetime import date
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from kaigong.accounts.models import User
 from kaigong.core.clock import local_date
 from kaigong.core.services import notification_send
 from kaigong.feedback.constants import ComplaintStatus, TicketStatus
 from kaigong.feedback.models import Complaint, Ticket
+from kaigong.feedback.permissions import COUNTER_ROLES
 
 from .common import rule_for, working_days_left
 
@@ -44,13 +46,23 @@ def deadline_warnings_send(*, on: date | None = None) -> int:
         left = working_days_left(complaint.service_center, on, complaint.due_on)
         if left > rule_for(complaint.service_center).warn_days:
             continue
-        notification_send(
-            kind="feedback_complaint_due",
-            title=_("Complaint %(number)s is due on %(due)s (%(left)s working days left)")
-            % {"number": complaint.number, "due": complaint.due_on.isoformat(), "left": left},
-            link=f"/complaints/{complaint.public_id}/",
-            department=complaint.department,
-        )
+        title = _("Complaint %(number)s is due on %(due)s (%(left)s working days left)") % {
+            "number": complaint.number,
+            "due": complaint.due_on.isoformat(),
+            "left": left,
+        }
+        link = f"/complaints/{complaint.public_id}/"
+        if complaint.department_id:
+            recipients = [{"department": complaint.department}]
+        else:  # not assigned yet: the centre's counter staff
+            staff = User.objects.filter(
+                memberships__service_center=complaint.service_center,
+                memberships__role__in=COUNTER_ROLES,
+                is_active=True,
+            ).distinct()
+            recipients = [{"user": user} for user in staff]
+        for recipient in recipients:
+            notification_send(kind="feedback_complaint_due", title=title, link=link, **recipient)
         complaint.warned_on = on
         complaint.save(update_fields=["warned_on", "updated_at"])
         sent += 1

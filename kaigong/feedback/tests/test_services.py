@@ -320,3 +320,78 @@ def test_callback_figures_count_done_reached_and_satisfied(story, monday):
     )
     assert figures["problems"] == 1 and figures["not_reached"] == 1
     assert callback_figures(service_center_ids=[world.other_centre.pk])["total"] == 0
+
+
+def test_the_morning_job_builds_lists_on_working_days_only(story, monday):
+    from kaigong.feedback.models import CallbackList
+    from kaigong.feedback.services.callbacks import callback_lists_build_all
+
+    centre = story["world"].centre
+    # Saturday 7 March: no list; Monday 9 March: one (covering Friday), and only once
+    assert callback_lists_build_all(on=date(2026, 3, 7)) == 0
+    assert callback_lists_build_all(on=date(2026, 3, 9)) == 1
+    assert callback_lists_build_all(on=date(2026, 3, 9)) == 0
+    built = CallbackList.objects.get(service_center=centre, on=date(2026, 3, 9))
+    assert built.covers == date(2026, 3, 6)
+
+
+def test_deadline_warnings_come_once_within_two_working_days_of_the_deadline(story, monday):
+    from kaigong.core.models import Notification
+    from kaigong.feedback.services.complaints import complaint_register
+    from kaigong.feedback.services.warnings import deadline_warnings_send
+
+    world = story["world"]
+    # received Tuesday 29 September 2026, simple: due Monday 12 October (see the hotline test)
+    monday.move_to(dt.datetime(2026, 9, 29, 10, 0, tzinfo=MONDAY.tzinfo))
+    complaint = complaint_register(
+        actor=world.clerk,
+        service_center=world.centre,
+        channel="window",
+        data={"title": "办不成", "content": "现场反映", "complainant_name": "钱七"},
+    )
+    assert complaint.due_on == date(2026, 10, 12)
+    # Thursday 8 October: 3 working days left (9, 10 调休上班, 12) — no warning yet
+    assert deadline_warnings_send(on=date(2026, 10, 8)) == 0
+    # Friday 9 October: 2 left (10, 12) — warned once
+    assert deadline_warnings_send(on=date(2026, 10, 9)) == 1
+    assert deadline_warnings_send(on=date(2026, 10, 10)) == 0
+    # not yet assigned: each of the centre's counter staff (clerk, callback agent, admin)
+    warned = Notification.objects.filter(kind="feedback_complaint_due")
+    assert {n.user for n in warned} == {world.clerk, world.callback, world.centre_admin}
+
+
+def test_complaint_categories_take_5_10_15_working_days_and_close_on_confirmation(story, monday):
+    from kaigong.feedback.services.complaints import complaint_act, complaint_register
+
+    world = story["world"]
+    monday.move_to(dt.datetime(2026, 9, 29, 10, 0, tzinfo=MONDAY.tzinfo))
+    due = {}
+    for category in ("simple", "complex", "hard"):
+        due[category] = complaint_register(
+            actor=world.applicant,
+            service_center=world.centre,
+            data={"title": "办不成", "content": "x", "complainant_name": "孙八", "category": category},
+        )
+    # 30 Sep; 8, 9, 10 (Sat, worked), 12 | 13–16, 19 | 20–23, 26 (Oct 2026)
+    assert {k: c.due_on for k, c in due.items()} == {
+        "simple": date(2026, 10, 12),
+        "complex": date(2026, 10, 19),
+        "hard": date(2026, 10, 26),
+    }
+    complaint = due["simple"]
+    with pytest.raises(PermissionDenied):  # the complainant may not assign
+        complaint_act(complaint=complaint, actor=world.applicant, action="assign",
+                      department=world.departments[1])  # fmt: skip
+    complaint_act(complaint=complaint, actor=world.clerk, action="assign",
+                  department=world.departments[1])  # fmt: skip
+    with pytest.raises(PermissionDenied):  # another department may not answer
+        complaint_act(complaint=complaint, actor=world.approver1, action="answer", text="x")
+    complaint_act(complaint=complaint, actor=world.approver2, action="answer", text="已协调办理")
+    complaint = complaint_act(
+        complaint=complaint, actor=world.applicant, action="confirm", text="问题已解决，满意"
+    )
+    assert complaint.status == "closed" and complaint.answered_on == date(2026, 9, 29)
+    escalated = complaint_act(
+        complaint=due["hard"], actor=world.clerk, action="escalate", text="提交营商环境领导小组"
+    )
+    assert escalated.status == "escalated"
