@@ -63,7 +63,7 @@ class AppealForm(forms.Form):
 
 class AppealDecisionForm(forms.Form):
     upheld = forms.TypedChoiceField(
-        label=_("Decision"),
+        label=_("Review decision"),
         choices=[("1", _("Uphold: annul the rating")), ("0", _("Reject: the rating stands"))],
         coerce=lambda v: v == "1",
         widget=forms.RadioSelect,

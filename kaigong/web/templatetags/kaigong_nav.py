@@ -22,7 +22,7 @@ NAV: dict[str, tuple[tuple[str, object], ...]] = {
         ("web:project-list", _("My projects")),
         ("web:case-list", _("My applications")),
         ("web:certificate-library", _("My certificates")),
-        ("web:complaint-list", _("办不成事")),
+        ("web:complaint-list", _("办不成事 window")),
     ),
     Role.HELPER: (
         ("web:project-list", _("Assisted projects")),
@@ -32,7 +32,7 @@ NAV: dict[str, tuple[tuple[str, object], ...]] = {
     Role.WINDOW_CLERK: (
         ("web:window-queue", _("Window queue")),
         ("web:enterprise-register", _("Register an enterprise on its behalf")),
-        ("web:complaint-list", _("办不成事")),
+        ("web:complaint-list", _("办不成事 window")),
     ),
     Role.REVIEWER: (("web:workbench", _("Review workbench")),),
     Role.APPROVER: (("web:workbench", _("Decision workbench")),),
@@ -42,22 +42,22 @@ NAV: dict[str, tuple[tuple[str, object], ...]] = {
         ("web:workbench", _("Worklist (supervision)")),
         ("web:archive-ledger", _("Archive ledger")),
         ("web:feedback-worklist", _("Rectification tickets")),
-        ("web:complaint-list", _("办不成事")),
+        ("web:complaint-list", _("办不成事 window")),
     ),
     Role.CATALOG_ADMIN: (("admin:index", _("Catalogue administration")),),
     Role.CENTRE_ADMIN: (
         ("web:staffadmin-list", _("Staff accounts")),
         ("web:feedback-worklist", _("Rectification tickets")),
-        ("web:complaint-list", _("办不成事")),
+        ("web:complaint-list", _("办不成事 window")),
     ),
     Role.DEPARTMENT_HEAD: (
         ("web:feedback-worklist", _("Rectification tickets")),
-        ("web:complaint-list", _("办不成事")),
+        ("web:complaint-list", _("办不成事 window")),
     ),
     Role.CALLBACK_AGENT: (
         ("web:feedback-callbacks", _("Callback list")),
         ("web:feedback-worklist", _("Rectification tickets")),
-        ("web:complaint-list", _("办不成事")),
+        ("web:complaint-list", _("办不成事 window")),
     ),
 }
 
