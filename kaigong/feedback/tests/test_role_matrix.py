@@ -393,3 +393,19 @@ def test_every_page_as_each_role_and_as_an_outsider(world, monday):
     assert _page(world, "clerk", build, "post", {"centre": centre}).status_code == 404
     assert _page(world, "outsider", build, "post", {"centre": centre}).status_code == 404
     assert _page(world, "callback", build, "post", {"centre": centre}).status_code == 302
+
+
+def test_the_rate_page_records_one_rating_and_then_says_it_is_spent(world, monday):
+    token = invitation_token(world["fresh"])
+    client = Client()
+    client.force_login(world["users"]["applicant"])
+    url = f"/feedback/rate/{token}/"
+    response = client.post(url, {"level": "3", "indicators": ["convenience"], "text": "还行"})
+    assert response.status_code == 200, response.content.decode()[:2000]
+    assert "感谢您的评价" in response.content.decode()
+    evaluation = world["fresh"].evaluation
+    assert (evaluation.level, evaluation.indicators, evaluation.rater) == (
+        3, ["convenience"], world["users"]["applicant"]
+    )
+    again = client.post(url, {"level": "1"})
+    assert again.status_code == 409 and "该环节已评价" in again.content.decode()

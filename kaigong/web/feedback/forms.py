@@ -29,7 +29,10 @@ class RateForm(forms.Form):
         label=_("Local extras"), required=False, widget=forms.CheckboxSelectMultiple
     )
     text = forms.CharField(
-        label=_("Your words (optional)"), required=False, max_length=2000, widget=forms.Textarea
+        label=_("Your words (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def __init__(self, *args, national, local, **kwargs):
