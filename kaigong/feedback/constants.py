@@ -113,7 +113,7 @@ class ComplaintCategory(models.TextChoices):
 
 
 class ComplaintStatus(models.TextChoices):
-    RECEIVED = "received", _("Received")
+    RECEIVED = "received", _("Registered")
     ASSIGNED = "assigned", _("Assigned to a unit")
     ANSWERED = "answered", _("Answered, awaiting confirmation")
     CLOSED = "closed", _("Closed, confirmed by the complainant")

@@ -263,6 +263,17 @@ class Evaluation(BaseModel):
     def is_bad(self) -> bool:
         return self.level <= Level.DISSATISFIED
 
+    def indicator_labels(self) -> list[str]:
+        """The chosen indicators by their labels in the set they were chosen from."""
+        labels = {i["code"]: i["label"] for i in self.indicator_set.indicators}
+        return [labels.get(code, code) for code in self.indicators]
+
+    def local_indicator_labels(self) -> list[str]:
+        labels = {
+            i["code"]: i["label"] for i in (self.local_set.indicators if self.local_set else [])
+        }
+        return [labels.get(code, code) for code in self.local_indicators]
+
 
 class Ticket(BaseModel):
     """A 核实—交办—整改—反馈 ticket, from a bad review or a callback problem."""

@@ -405,7 +405,9 @@ def test_the_rate_page_records_one_rating_and_then_says_it_is_spent(world, monda
     assert "感谢您的评价" in response.content.decode()
     evaluation = world["fresh"].evaluation
     assert (evaluation.level, evaluation.indicators, evaluation.rater) == (
-        3, ["convenience"], world["users"]["applicant"]
+        3,
+        ["convenience"],
+        world["users"]["applicant"],
     )
     again = client.post(url, {"level": "1"})
     assert again.status_code == 409 and "该环节已评价" in again.content.decode()

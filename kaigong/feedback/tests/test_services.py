@@ -370,7 +370,12 @@ def test_complaint_categories_take_5_10_15_working_days_and_close_on_confirmatio
         due[category] = complaint_register(
             actor=world.applicant,
             service_center=world.centre,
-            data={"title": "办不成", "content": "x", "complainant_name": "孙八", "category": category},
+            data={
+                "title": "办不成",
+                "content": "x",
+                "complainant_name": "孙八",
+                "category": category,
+            },
         )
     # 30 Sep; 8, 9, 10 (Sat, worked), 12 | 13–16, 19 | 20–23, 26 (Oct 2026)
     assert {k: c.due_on for k, c in due.items()} == {

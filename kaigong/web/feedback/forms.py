@@ -47,7 +47,9 @@ class RateForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    note = forms.CharField(label=_("Note"), max_length=4000, widget=forms.Textarea)
+    note = forms.CharField(
+        label=_("Note"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
+    )
     department = forms.ModelChoiceField(
         label=_("Unit that rectifies"), queryset=None, required=False
     )
@@ -59,8 +61,12 @@ class NoteForm(forms.Form):
 
 class AppealForm(forms.Form):
     ground = forms.ChoiceField(label=_("Ground"), choices=AppealGround.choices)
-    reason = forms.CharField(label=_("Reason"), max_length=4000, widget=forms.Textarea)
-    evidence = forms.CharField(label=_("Evidence"), max_length=8000, widget=forms.Textarea)
+    reason = forms.CharField(
+        label=_("Reason"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    evidence = forms.CharField(
+        label=_("Evidence"), max_length=8000, widget=forms.Textarea(attrs={"rows": 4})
+    )
     evidence_file = forms.FileField(label=_("Evidence file (optional)"), required=False)
 
 
@@ -72,7 +78,7 @@ class AppealDecisionForm(forms.Form):
         widget=forms.RadioSelect,
     )
     note = forms.CharField(
-        label=_("Reason of the decision"), max_length=4000, widget=forms.Textarea
+        label=_("Reason of the decision"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
     )
 
 
@@ -81,7 +87,10 @@ class CallbackForm(forms.Form):
         label=_("Outcome"), choices=CallbackOutcome.choices, widget=forms.RadioSelect
     )
     note = forms.CharField(
-        label=_("What the enterprise said"), required=False, max_length=4000, widget=forms.Textarea
+        label=_("What the enterprise said"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
 
 
@@ -91,7 +100,9 @@ class ComplaintForm(forms.Form):
         label=_("Kind of matter"), choices=ComplaintCategory.choices, initial="simple"
     )
     title = forms.CharField(label=_("What could not be done"), max_length=200)
-    content = forms.CharField(label=_("Details"), max_length=8000, widget=forms.Textarea)
+    content = forms.CharField(
+        label=_("Details"), max_length=8000, widget=forms.Textarea(attrs={"rows": 4})
+    )
     complainant_name = forms.CharField(label=_("Your name"), max_length=100)
     complainant_phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
 
@@ -101,7 +112,9 @@ class ComplaintForm(forms.Form):
 
 
 class ComplaintActionForm(forms.Form):
-    text = forms.CharField(label=_("Text"), required=False, max_length=8000, widget=forms.Textarea)
+    text = forms.CharField(
+        label=_("Text"), required=False, max_length=8000, widget=forms.Textarea(attrs={"rows": 4})
+    )
     department = forms.ModelChoiceField(label=_("Handling unit"), queryset=None, required=False)
 
     def __init__(self, *args, departments, **kwargs):

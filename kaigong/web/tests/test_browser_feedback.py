@@ -14,10 +14,9 @@ from kaigong.cases.tests.factories import CaseFactory, lifecycle_world
 from kaigong.core.relay import outbox_relay_run
 from kaigong.feedback.constants import Occasion, TicketStatus
 from kaigong.feedback.models import Invitation, Ticket
+from kaigong.feedback.services.evaluations import indicator_sets_ensure
+from kaigong.feedback.tests.conftest import feedback_staff
 from kaigong.feedback.tokens import invitation_token
-from kaigong.web.tests.conftest import browser_page  # noqa: F401 - fixture
-
-from .conftest import feedback_staff
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -44,13 +43,14 @@ def _step(page, ticket: Ticket, user, action: str, note: str) -> None:
 
 
 def test_a_bad_review_of_a_decision_runs_to_feedback_and_the_callback_closes_it(
-    browser_page,  # noqa: F811
+    browser_page,
     settings,
     tmp_path,
 ):
     settings.KAIGONG_KEY_DIR = tmp_path / "keys"
     page = browser_page
     # given an issued case whose events reached the invitation consumer
+    indicator_sets_ensure()  # seeded by migration; a flushing test before may have removed them
     world = lifecycle_world()
     feedback_staff(world)
     case = CaseFactory(world=world, issued=True)
