@@ -190,7 +190,11 @@ def callback_record(*, task: CallbackTask, actor, outcome: str, note: str = "") 
     opens a 核实—交办—整改—反馈 ticket (or, for a ticket's follow-up, sends the ticket back);
     a satisfied or reached follow-up closes its ticket. Errors: 403, ``callback_done`` (409).
     """
-    task = CallbackTask.objects.select_for_update().select_related("case", "ticket").get(pk=task.pk)
+    task = (
+        CallbackTask.objects.select_for_update(of=("self",))
+        .select_related("case", "ticket")
+        .get(pk=task.pk)
+    )
     if not is_centre_feedback_staff(actor, task.service_center_id):
         raise PermissionDenied(_("Only the centre's callback staff record calls."))
     if task.is_done:

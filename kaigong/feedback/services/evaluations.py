@@ -338,7 +338,11 @@ def appeal_decide(*, appeal: Appeal, actor, upheld: bool, note: str) -> Appeal:
     A second person (not the filer, not the rated staff member) decides. Upheld: the rating
     is annulled and an open ticket is cancelled. Errors: 403 ``appeal_same_person``, 409.
     """
-    appeal = Appeal.objects.select_for_update().select_related("evaluation").get(pk=appeal.pk)
+    appeal = (
+        Appeal.objects.select_for_update(of=("self",))
+        .select_related("evaluation")
+        .get(pk=appeal.pk)
+    )
     if getattr(actor, "pk", None) in (appeal.filed_by_id, appeal.evaluation.staff_id):
         raise PermissionDenied(
             _("The appeal is reviewed by a second person."), code=ErrorCode.APPEAL_SAME_PERSON
