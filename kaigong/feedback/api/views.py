@@ -338,7 +338,11 @@ class CallbackFiguresApi(GenericAPIView):
 
     serializer_class = CallbackFiguresSerializer
 
-    @extend_schema(summary="Callback figures", operation_id="feedback_callback_figures")
+    @extend_schema(
+        summary="Callback figures",
+        operation_id="feedback_callback_figures",
+        responses=responses(CallbackFiguresSerializer, 404),
+    )
     def get(self, request):
         from kaigong.accounts.roles import Role
         from kaigong.accounts.selectors import user_has_role, user_service_center_ids
