@@ -147,7 +147,11 @@ class EvaluationListApi(GenericAPIView):
     def get_permissions(self):
         return [AllowAny()] if self.request.method == "POST" else super().get_permissions()
 
-    @extend_schema(summary="List evaluations", operation_id="feedback_evaluations")
+    @extend_schema(
+        summary="List evaluations",
+        operation_id="feedback_evaluations",
+        responses=EvaluationOutputSerializer(many=True),
+    )
     def get(self, request):
         rows = evaluation_list_visible_to(request.user).order_by("-rated_at", "-id")
         page = self.paginate_queryset(rows)
@@ -251,7 +255,11 @@ class TicketListApi(GenericAPIView):
     serializer_class = TicketOutputSerializer
     queryset = Ticket.objects.none()
 
-    @extend_schema(summary="List rectification tickets", operation_id="feedback_tickets")
+    @extend_schema(
+        summary="List rectification tickets",
+        operation_id="feedback_tickets",
+        responses=TicketOutputSerializer(many=True),
+    )
     def get(self, request):
         page = self.paginate_queryset(ticket_list_visible_to(request.user).order_by("-id"))
         return self.get_paginated_response([_ticket_body(t, request.user) for t in page])
@@ -307,7 +315,11 @@ class CallbackListApi(GenericAPIView):
     serializer_class = CallbackOutputSerializer
     queryset = CallbackTask.objects.none()
 
-    @extend_schema(summary="The callback worklist", operation_id="feedback_callbacks")
+    @extend_schema(
+        summary="The callback worklist",
+        operation_id="feedback_callbacks",
+        responses=CallbackOutputSerializer(many=True),
+    )
     def get(self, request):
         page = self.paginate_queryset(callback_worklist(request.user))
         return self.get_paginated_response(CallbackOutputSerializer(page, many=True).data)
@@ -371,7 +383,11 @@ class ComplaintListApi(GenericAPIView):
     serializer_class = ComplaintOutputSerializer
     queryset = Complaint.objects.none()
 
-    @extend_schema(summary="List complaints", operation_id="complaints_list")
+    @extend_schema(
+        summary="List complaints",
+        operation_id="complaints_list",
+        responses=ComplaintOutputSerializer(many=True),
+    )
     def get(self, request):
         page = self.paginate_queryset(complaint_list_visible_to(request.user).order_by("-id"))
         return self.get_paginated_response([_complaint_body(c, request.user) for c in page])
