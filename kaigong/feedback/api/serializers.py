@@ -26,7 +26,7 @@ class RefSerializer(serializers.Serializer):
 
 class IndicatorSerializer(serializers.Serializer):
     code = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # the field is named label
 
 
 class IndicatorSetSerializer(serializers.Serializer):
@@ -117,7 +117,7 @@ class TicketActionInputSerializer(serializers.Serializer):
 class TicketOutputSerializer(serializers.Serializer):
     id = serializers.UUIDField(source="public_id")
     number = serializers.CharField()
-    source = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]  # the field is named source
     case_number = serializers.CharField(source="case.number")
     evaluation = serializers.UUIDField(source="evaluation.public_id", default=None, allow_null=True)
     service_center = serializers.CharField(source="service_center.name")

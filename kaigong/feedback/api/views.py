@@ -501,7 +501,7 @@ def _hotline_reply(complaint: Complaint, created: bool) -> dict:
             "category": complaint.category,
             "received_on": complaint.received_on,
             "due_on": complaint.due_on,
-            "department": complaint.department.name if complaint.department_id else "",
+            "department": complaint.department.name if complaint.department else "",
             "answer": complaint.answer,
             "answered_on": complaint.answered_on,
             "closed_at": complaint.closed_at,

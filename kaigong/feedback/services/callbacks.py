@@ -65,12 +65,12 @@ def concluded_cases(service_center: ServiceCenter, day: date):
 
 
 def _risk_reason(case: Case) -> str | None:
-    if case.status == CaseStatus.REFUSED or case.has_denial:
+    if case.status == CaseStatus.REFUSED or getattr(case, "has_denial", False):
         return CallbackReason.DENIAL
     concluded_on = local_date(case.concluded_at) if case.concluded_at else None
     if case.promised_due_on and concluded_on and concluded_on > case.promised_due_on:
         return CallbackReason.OVERDUE
-    if case.correction_rounds >= 2:
+    if getattr(case, "correction_rounds", 0) >= 2:
         return CallbackReason.CORRECTIONS
     return None
 
@@ -217,7 +217,7 @@ def callback_record(*, task: CallbackTask, actor, outcome: str, note: str = "") 
     task.save()
     from .tickets import ticket_after_callback, ticket_open
 
-    if task.ticket_id and outcome != CallbackOutcome.NOT_REACHED:
+    if task.ticket is not None and outcome != CallbackOutcome.NOT_REACHED:
         ticket_after_callback(
             ticket=task.ticket,
             satisfied=outcome != CallbackOutcome.PROBLEM,

@@ -37,7 +37,7 @@ from kaigong.feedback.permissions import is_counter_staff, is_department_staff
 
 from .common import next_number, rule_for, working_days_after
 
-COMPLAINT_FLOW = {
+COMPLAINT_FLOW: dict[str, tuple[tuple[str, ...], str]] = {
     ComplaintAction.ASSIGN: (
         (ComplaintStatus.RECEIVED, ComplaintStatus.ASSIGNED),
         ComplaintStatus.ASSIGNED,

@@ -8,6 +8,7 @@ and the appeal (申诉复核) against a mistaken or malicious rating.
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 from typing import Any
 
@@ -45,6 +46,13 @@ from .common import rule_for
 INVITATION_TOPICS = ("case.accepted", "case_item.decided", "case.issued")
 
 
+def _uuid(value: Any) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except (TypeError, ValueError):
+        return None
+
+
 def _last_actor(case: Case, action: str):
     event = (
         CaseEvent.objects.filter(case=case, data__action=action)
@@ -61,10 +69,14 @@ def invitation_on_event(message) -> Invitation | None:
     to rate that occasion (idempotent: one invitation per case and occasion).
     """
     payload = message.payload or {}
-    case = Case.objects.filter(public_id=payload.get("case")).select_related(
-        "service_center", "enterprise"
+    case_id, item_id = _uuid(payload.get("case")), _uuid(payload.get("item"))
+    case = (
+        Case.objects.filter(public_id=case_id)
+        .select_related("service_center", "enterprise")
+        .first()
+        if case_id
+        else None
     )
-    case = case.first()
     if case is None:
         return None
     item = None
@@ -73,9 +85,11 @@ def invitation_on_event(message) -> Invitation | None:
         staff = case.accepted_by
     elif message.topic == "case_item.decided":
         item = (
-            CaseItem.objects.filter(public_id=payload.get("item"))
+            CaseItem.objects.filter(public_id=item_id)
             .select_related("matter_version", "department", "approver")
             .first()
+            if item_id
+            else None
         )
         if item is None:
             return None

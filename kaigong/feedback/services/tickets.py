@@ -24,7 +24,7 @@ from kaigong.feedback.permissions import is_centre_feedback_staff, is_department
 from .common import next_number, rule_for, working_days_after
 
 # action → (the state it needs, the state it leaves)
-TICKET_FLOW = {
+TICKET_FLOW: dict[str, tuple[str, str]] = {
     TicketAction.VERIFY: (TicketStatus.VERIFYING, TicketStatus.VERIFIED),
     TicketAction.ASSIGN: (TicketStatus.VERIFIED, TicketStatus.ASSIGNED),
     TicketAction.RECTIFY: (TicketStatus.ASSIGNED, TicketStatus.RECTIFIED),

@@ -4,6 +4,7 @@ rule's ``warn_days`` working days of its deadline (or past it), warns its unit o
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -26,6 +27,7 @@ def deadline_warnings_send(*, on: date | None = None) -> int:
         status=TicketStatus.ASSIGNED, due_on__isnull=False, warned_on__isnull=True
     ).select_related("service_center", "department")
     for ticket in tickets:
+        assert ticket.due_on is not None  # filtered above
         left = working_days_left(ticket.service_center, on, ticket.due_on)
         if left > rule_for(ticket.service_center).warn_days:
             continue
@@ -53,7 +55,7 @@ def deadline_warnings_send(*, on: date | None = None) -> int:
         }
         link = f"/complaints/{complaint.public_id}/"
         if complaint.department_id:
-            recipients = [{"department": complaint.department}]
+            recipients: list[dict[str, Any]] = [{"department": complaint.department}]
         else:  # not assigned yet: the centre's counter staff
             staff = User.objects.filter(
                 memberships__service_center=complaint.service_center,

@@ -234,7 +234,7 @@ def _request(world, role: str, method: str, path: str):
         return client.get(url, **extra)
     body = json.dumps(bodies[path], ensure_ascii=False).encode()
     extra = signed("POST", url, body) if role == "hotline" else {}
-    return client.generic("POST", url, body, content_type="application/json", **extra)
+    return client.generic("POST", url, body.decode(), content_type="application/json", **extra)
 
 
 @pytest.mark.parametrize("row", sorted(API_ROWS), ids=lambda r: f"{r[0]} {r[1]}")
@@ -267,7 +267,9 @@ INTAKE = "/api/v1/complaints/hotline/"
 def _intake(body: dict, **sign):
     raw = json.dumps(body, ensure_ascii=False).encode()
     headers = signed("POST", INTAKE, raw, **sign)
-    return APIClient().generic("POST", INTAKE, raw, content_type="application/json", **headers)
+    return APIClient().generic(
+        "POST", INTAKE, raw.decode(), content_type="application/json", **headers
+    )
 
 
 WORK_ORDER = {

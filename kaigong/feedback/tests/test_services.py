@@ -92,7 +92,7 @@ def test_each_occasion_gets_one_invitation_tied_to_department_and_staff(story, m
 
 
 def _invitation(case, occasion=Occasion.DECISION) -> Invitation:
-    return Invitation.objects.filter(case=case, occasion=occasion).order_by("id").first()
+    return Invitation.objects.filter(case=case, occasion=occasion).order_by("id")[0]
 
 
 def _forged(token: str) -> str:

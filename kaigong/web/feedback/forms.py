@@ -50,7 +50,7 @@ class NoteForm(forms.Form):
     note = forms.CharField(
         label=_("Note"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
     )
-    department = forms.ModelChoiceField(
+    department: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("Unit that rectifies"), queryset=None, required=False
     )
 
@@ -95,7 +95,9 @@ class CallbackForm(forms.Form):
 
 
 class ComplaintForm(forms.Form):
-    service_center = forms.ModelChoiceField(label=_("Service centre"), queryset=None)
+    service_center: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Service centre"), queryset=None
+    )
     category = forms.ChoiceField(
         label=_("Kind of matter"), choices=ComplaintCategory.choices, initial="simple"
     )
@@ -115,7 +117,9 @@ class ComplaintActionForm(forms.Form):
     text = forms.CharField(
         label=_("Text"), required=False, max_length=8000, widget=forms.Textarea(attrs={"rows": 4})
     )
-    department = forms.ModelChoiceField(label=_("Handling unit"), queryset=None, required=False)
+    department: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Handling unit"), queryset=None, required=False
+    )
 
     def __init__(self, *args, departments, **kwargs):
         super().__init__(*args, **kwargs)

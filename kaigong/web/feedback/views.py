@@ -5,6 +5,9 @@ selector, render. Objects outside the user's scope are 404 (the selectors decide
 
 from __future__ import annotations
 
+import uuid
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -63,6 +66,17 @@ from .forms import (
 )
 
 T = "web/feedback/"
+
+
+def _user(request: HttpRequest) -> Any:
+    return request.user
+
+
+def _uuid(value: Any) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except (TypeError, ValueError):
+        return None
 
 
 def _get(selector, request, public_id):
@@ -233,7 +247,7 @@ def evaluation_detail(request: HttpRequest, public_id) -> HttpResponse:
 def callbacks(request: HttpRequest) -> HttpResponse:
     """The callback agent's morning: this morning's list and the open follow-ups."""
     centres = ServiceCenter.objects.filter(
-        id__in=user_service_center_ids(request.user, CENTRE_FEEDBACK_ROLES)
+        id__in=user_service_center_ids(_user(request), CENTRE_FEEDBACK_ROLES)
     )
     if not centres:
         raise Http404
@@ -254,10 +268,15 @@ def callbacks(request: HttpRequest) -> HttpResponse:
 @require_POST
 def callbacks_build(request: HttpRequest) -> HttpResponse:
     """Build this morning's list now (the periodic job does it at 07:30)."""
-    centre = ServiceCenter.objects.filter(
-        id__in=user_service_center_ids(request.user, CENTRE_FEEDBACK_ROLES),
-        public_id=request.POST.get("centre") or None,
-    ).first()
+    centre_id = _uuid(request.POST.get("centre"))
+    centre = (
+        ServiceCenter.objects.filter(
+            id__in=user_service_center_ids(_user(request), CENTRE_FEEDBACK_ROLES),
+            public_id=centre_id,
+        ).first()
+        if centre_id
+        else None
+    )
     if centre is None:
         raise Http404
     callback_list_build(service_center=centre, actor=request.user)
@@ -285,7 +304,7 @@ def callback_detail(request: HttpRequest, public_id) -> HttpResponse:
 @login_required
 def complaints(request: HttpRequest) -> HttpResponse:
     rows = complaint_list_visible_to(request.user).order_by("-id")[:200]
-    counter = bool(user_service_center_ids(request.user, COUNTER_ROLES))
+    counter = bool(user_service_center_ids(_user(request), COUNTER_ROLES))
     return render(request, T + "complaints.html", {"complaints": rows, "counter": counter})
 
 
@@ -325,7 +344,7 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
 def complaint_counter(request: HttpRequest) -> HttpResponse:
     """The counter form: a clerk records a complaint made in person at the 办不成事 window."""
     centres = ServiceCenter.objects.filter(
-        id__in=user_service_center_ids(request.user, COUNTER_ROLES)
+        id__in=user_service_center_ids(_user(request), COUNTER_ROLES)
     )
     if not centres:
         raise Http404
