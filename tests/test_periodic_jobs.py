@@ -36,6 +36,8 @@ def test_every_scheduled_job_is_a_registered_task():
         "kaigong.cases.chain_checkpoint",
         "kaigong.documents.documents_issue_missing",
         "kaigong.assistance.deadlines_warn",
+        "kaigong.feedback.callback_lists_build",
+        "kaigong.feedback.deadline_warnings",
     } <= scheduled
     assert scheduled <= set(app.tasks)
 
@@ -61,12 +63,15 @@ def test_the_jobs_run_in_process_and_report_what_they_did():
     from kaigong.cases.tasks import chain_checkpoint, commitments_check
     from kaigong.core.tasks import outbox_relay
     from kaigong.documents.tasks import documents_issue_missing
+    from kaigong.feedback.tasks import callback_lists_build, deadline_warnings
 
     # nothing to do in an empty database: each reports zero
     assert commitments_check.delay().get() == 0
     assert archive_sweep.delay().get() == 0
     assert chain_checkpoint.delay().get() == 0
     assert documents_issue_missing.delay().get() == 0
+    assert callback_lists_build.delay().get() == 0
+    assert deadline_warnings.delay().get() == 0
     assert outbox_relay.delay().get() == "dispatched=0 delivered=0 failed=0 dead=0"
 
 

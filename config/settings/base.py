@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "kaigong.archives",
     "kaigong.documents",
     "kaigong.assistance",
+    "kaigong.feedback",
     "kaigong.api",
     "kaigong.web",
     "kaigong.demo",
@@ -335,7 +336,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "kaigong.documents.documents_issue_missing",
         "schedule": timedelta(minutes=5),
     },
+    # 回访: each working morning the centres' callback lists (kaigong/feedback)
+    "feedback-callback-lists-morning": {
+        "task": "kaigong.feedback.callback_lists_build",
+        "schedule": crontab(hour=7, minute=30),
+    },
+    "feedback-deadline-warnings-daily": {
+        "task": "kaigong.feedback.deadline_warnings",
+        "schedule": crontab(hour=8, minute=0),
+    },
 }
+# 12345 hotline intake: a signed call older or newer than this is refused (replay window)
+KAIGONG_HOTLINE_WINDOW_SECONDS = env.int("KAIGONG_HOTLINE_WINDOW_SECONDS", default=300)
 
 # Serving the enterprise (kaigong/assistance, docs/assistance.md): working-day limits.
 KAIGONG_QUESTION_ANSWER_WORKING_DAYS = env.int("KAIGONG_QUESTION_ANSWER_WORKING_DAYS", default=3)
@@ -386,6 +398,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ComplaintCategoryEnum": "kaigong.feedback.constants.ComplaintCategory",
+    },
     # Every operation documents its problem+json answers (kaigong/api/schema.py).
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -24,4 +24,5 @@ urlpatterns = [
     path("", include("kaigong.archives.api.urls")),
     path("", include("kaigong.documents.api.urls")),
     path("", include("kaigong.assistance.api.urls")),
+    path("", include("kaigong.feedback.api.urls")),
 ]

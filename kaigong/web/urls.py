@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("kaigong.web.cases.urls")),
     path("", include("kaigong.web.certificates.urls")),
     path("", include("kaigong.web.documents.urls")),
+    path("", include("kaigong.web.feedback.urls")),
     path("", include("kaigong.web.public.urls")),
     path("", include("kaigong.web.staffadmin.urls")),
     path("", include("kaigong.web.assistance.urls")),

@@ -222,7 +222,7 @@ def test_the_accepted_yinan_application_is_in_parallel_review_in_three_departmen
 def test_the_concluded_yinan_application_has_verifiable_certificates(loaded):
     # given the demo application taken through review and decision by two people per
     # department
-    case = Case.objects.get(status=CaseStatus.ISSUED)
+    case = Case.objects.get(status=CaseStatus.ISSUED, bundle__code=yinan.BUNDLE_CODE)
     certificates = list(Certificate.objects.filter(project=case.project))
 
     # then one certificate per matter was issued together, and each verifies as valid
@@ -262,3 +262,21 @@ def test_every_demo_case_history_verifies_with_its_row_and_a_checkpoint(loaded):
     assert taken.refused == []
     assert taken.checkpoint.case_count == Case.objects.count()
     assert case_event_chains_verify() == []
+
+
+def test_binzhou_morning_callbacks_a_rectified_bad_review_and_a_12345_complaint(loaded):
+    from kaigong.feedback.models import CallbackList, Complaint, Evaluation, Ticket
+
+    # the bad review was verified, assigned, rectified, fed back and closed by its callback
+    ticket = Ticket.objects.select_related("evaluation", "service_center").get()
+    assert ticket.service_center.code == "binzhou-center"
+    assert (ticket.status, ticket.evaluation.level) == ("closed", 2)
+    assert ticket.measures and ticket.feedback and ticket.followups.get().outcome == "satisfied"
+    # the next working morning's list holds the application concluded today, called
+    callbacks = CallbackList.objects.get(service_center__code="binzhou-center")
+    assert callbacks.mode == "all_previous_day" and callbacks.covers < callbacks.on
+    assert [t.outcome for t in callbacks.tasks.all()] == ["satisfied"]
+    # the 12345 work order was answered within its limit and closed on confirmation
+    complaint = Complaint.objects.get(channel="hotline")
+    assert complaint.status == "closed" and complaint.answered_on <= complaint.due_on
+    assert Evaluation.objects.count() >= 5

@@ -25,6 +25,7 @@ NAV: dict[str, tuple[tuple[str, object], ...]] = {
         ("web:assistance-mandates", _("Mandates")),
         ("web:assistance-policies", _("Policies")),
         ("web:assistance-questions", _("Ask an expert")),
+        ("web:complaint-list", _("办不成事 window")),
     ),
     Role.HELPER: (
         ("web:assistance-workbench", _("Helper workbench")),
@@ -37,6 +38,7 @@ NAV: dict[str, tuple[tuple[str, object], ...]] = {
         ("web:assistance-pre-reviews", _("Pre-reviews")),
         ("web:assistance-suggestions", _("Suggestions")),
         ("web:enterprise-register", _("Register an enterprise on its behalf")),
+        ("web:complaint-list", _("办不成事 window")),
     ),
     Role.REVIEWER: (("web:workbench", _("Review workbench")),),
     Role.APPROVER: (("web:workbench", _("Decision workbench")),),
@@ -45,15 +47,28 @@ NAV: dict[str, tuple[tuple[str, object], ...]] = {
         ("web:window-queue", _("Window queue (supervision)")),
         ("web:workbench", _("Worklist (supervision)")),
         ("web:archive-ledger", _("Archive ledger")),
+        ("web:feedback-worklist", _("Rectification tickets")),
+        ("web:complaint-list", _("办不成事 window")),
     ),
     Role.CATALOG_ADMIN: (("admin:index", _("Catalogue administration")),),
-    Role.CENTRE_ADMIN: (("web:staffadmin-list", _("Staff accounts")),),
+    Role.CENTRE_ADMIN: (
+        ("web:staffadmin-list", _("Staff accounts")),
+        ("web:feedback-worklist", _("Rectification tickets")),
+        ("web:complaint-list", _("办不成事 window")),
+    ),
     Role.DEPARTMENT_HEAD: (
         ("web:assistance-policies", _("Policies")),
         ("web:assistance-suggestions", _("Suggestions")),
         ("web:assistance-questions", _("Consultations")),
+        ("web:feedback-worklist", _("Rectification tickets")),
+        ("web:complaint-list", _("办不成事 window")),
     ),
     Role.EXPERT: (("web:assistance-questions", _("Consultations")),),
+    Role.CALLBACK_AGENT: (
+        ("web:feedback-callbacks", _("Callback list")),
+        ("web:feedback-worklist", _("Rectification tickets")),
+        ("web:complaint-list", _("办不成事 window")),
+    ),
 }
 
 
