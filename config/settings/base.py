@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "kaigong.cases",
     "kaigong.archives",
     "kaigong.documents",
+    "kaigong.supervision",
     "kaigong.api",
     "kaigong.web",
     "kaigong.demo",
@@ -322,6 +323,11 @@ CELERY_BEAT_SCHEDULE = {
     "chain-checkpoint-hourly": {
         "task": "kaigong.cases.chain_checkpoint",
         "schedule": crontab(minute=17),
+    },
+    # Supervision: figures refreshed, signals raised once, Friday's denial registers compiled.
+    "supervision-sweep-hourly": {
+        "task": "kaigong.supervision.sweep",
+        "schedule": crontab(minute=41),
     },
 }
 
