@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from kaigong.accounts.models import Department
 from kaigong.accounts.roles import Role
-from kaigong.accounts.selectors import user_department_ids, user_has_role
+from kaigong.accounts.selectors import user_department_ids, user_has_role  # noqa: F401
 from kaigong.calendars.selectors import work_calendar
 from kaigong.calendars.workdays import Pause
 from kaigong.cases.constants import (
@@ -474,3 +474,56 @@ def circular_get_for(user: Any, public_id: Any) -> Circular:
 
 def snapshot_list() -> QuerySet[ReportSnapshot]:
     return ReportSnapshot.objects.select_related("supersedes", "signed_by")
+
+
+def batch_list_for(user: Any, *, on: date | None = None, week_start: date | None = None) -> list[AuditBatch]:
+    """The registers in the user's scope, each with ``late`` set (late units flagged)."""
+    on = on or local_date()
+    scope = ensure_can_view(user, DEPARTMENT_ROLES)
+    batches = list(batch_list(scope, week_start=week_start).order_by("-week_start", "department__name"))
+    for b in batches:
+        b.late = (
+            local_date(b.confirmed_at) > b.confirm_due_on if b.confirmed_at else on > b.confirm_due_on
+        )
+    return batches
+
+
+def statistics_for(user: Any, *, kind: str, day: str | date | None, dimension: str) -> dict[str, Any]:
+    from kaigong.core.exceptions import InvalidInput
+
+    from .constants import PeriodKind
+    from .stats import DIMENSIONS, statistics_table
+
+    scope = ensure_can_view(user)
+    if kind not in PeriodKind.values or (dimension and dimension not in DIMENSIONS):
+        raise InvalidInput(code=ErrorCode.INVALID)
+    if isinstance(day, str) and day:
+        try:
+            day = date.fromisoformat(day)
+        except ValueError:
+            raise InvalidInput(code=ErrorCode.INVALID) from None
+    return statistics_table(scope, kind=kind, day=day or local_date(), dimension=dimension)
+
+
+def queue_for(user: Any, queue: str, *, on: date | None = None, limit: int | None = 50) -> list[dict]:
+    if queue not in Queue.values:
+        raise NotFound()
+    scope = ensure_can_view(user)
+    return queue_rows(scope, queue, on=on or local_date(), limit=limit)
+
+
+def snapshots_for(user: Any) -> list[ReportSnapshot]:
+    from .services import snapshot_verify
+
+    ensure_can_view(user)
+    snaps = list(snapshot_list().order_by("-period_start", "kind", "-revision"))
+    for s in snaps:
+        s.verified = snapshot_verify(s)
+    return snaps
+
+
+def reform_for(user: Any) -> list[dict[str, Any]]:
+    from .stats import reform_list
+
+    ensure_can_view(user)
+    return reform_list()

@@ -164,3 +164,11 @@ def test_the_snapshot_verifies_and_a_tampered_one_fails():
     assert (revised.revision, revised.supersedes_id) == (2, snap.pk)
     snap.refresh_from_db()
     assert snapshot_verify(snap) is True  # last month's numbers unchanged
+
+
+def circular_for(batch, first, second):
+    """An improper finding confirmed by a second person, and its circular (for other tests)."""
+    entry = batch.entries.first()
+    entry_review(entry=entry, actor=first, finding=Finding.IMPROPER, note="不当")
+    entry_second_review(entry=entry, actor=second, agree=True)
+    return circular_issue(department=batch.department, entries=[entry], actor=first, text="通报")

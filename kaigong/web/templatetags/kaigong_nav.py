@@ -36,11 +36,18 @@ NAV: dict[str, tuple[tuple[str, object], ...]] = {
     Role.APPROVER: (("web:workbench", _("Decision workbench")),),
     Role.INSPECTOR: (("web:workbench", _("Inspection worklist")),),
     Role.SUPERVISOR: (
+        ("web:supervision", _("Supervision dashboard")),
+        ("web:supervision-registers", _("Denial registers")),
         ("web:window-queue", _("Window queue (supervision)")),
         ("web:workbench", _("Worklist (supervision)")),
         ("web:archive-ledger", _("Archive ledger")),
     ),
     Role.CATALOG_ADMIN: (("admin:index", _("Catalogue administration")),),
+    Role.DEPARTMENT_HEAD: (
+        ("web:supervision", _("My department's supervision")),
+        ("web:supervision-orders", _("Supervision orders")),
+        ("web:supervision-registers", _("Denial registers")),
+    ),
     Role.CENTRE_ADMIN: (("web:staffadmin-list", _("Staff accounts")),),
 }
 
