@@ -29,6 +29,7 @@ from kaigong.catalog.models import CatalogRevision
 from kaigong.core.exceptions import InvalidInput
 from kaigong.demo.steps.accounts import load_accounts
 from kaigong.demo.steps.cases import load_cases
+from kaigong.demo.steps.supervision import load_supervision
 from kaigong.demo.steps.catalogue import load_catalogue
 from kaigong.demo.steps.projects import load_projects
 
@@ -60,6 +61,7 @@ STEPS: tuple[Step, ...] = (
     Step("catalogue", load_catalogue),
     Step("projects", load_projects),
     Step("cases", load_cases),
+    Step("supervision", load_supervision),
 )
 
 

@@ -45,7 +45,7 @@ def bar_chart(
 def stacked_bar(title: str, parts_in: Sequence[tuple[str, float, str]], *, unit: str = "") -> SafeString:
     """One bar split into parts (time by party), with a legend."""
     total = sum(float(v) for _l, v, _c in parts_in) or 1
-    height = 70
+    height = 40 + 18 * len(parts_in)
     out = [
         f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" '
         f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">',
@@ -56,13 +56,12 @@ def stacked_bar(title: str, parts_in: Sequence[tuple[str, float, str]], *, unit:
         w = WIDTH * float(value) / total
         out.append(f'<rect class="bar {escape(css)}" x="{round(x, 1)}" y="0" width="{round(w, 1)}" height="28"/>')
         x += w
-    lx = 0
-    for label, value, css in parts_in:
+    for n, (label, value, css) in enumerate(parts_in):
+        y = 38 + 18 * n
         out.append(
-            f'<rect class="bar {escape(css)}" x="{lx}" y="40" width="12" height="12"/>'
-            f'<text class="chart-label" x="{lx + 16}" y="51">{escape(label)} {escape(_num(value))}{escape(unit)}</text>'
+            f'<rect class="bar {escape(css)}" x="0" y="{y}" width="12" height="12"/>'
+            f'<text class="chart-label" x="18" y="{y + 11}">{escape(label)} {escape(_num(value))}{escape(unit)}</text>'
         )
-        lx += 130
     out.append("</svg>")
     return mark_safe("".join(out))
 
