@@ -22,7 +22,7 @@ from django.utils import timezone
 from kaigong.accounts.models import Department
 from kaigong.calendars.selectors import work_calendar
 from kaigong.cases.applicable import case_material_needs
-from kaigong.cases.models import Case, CaseItem
+from kaigong.cases.models import Case
 from kaigong.cases.services.acceptance import case_accept
 from kaigong.cases.services.drafting import case_create_draft, case_form_data_set
 from kaigong.cases.services.intake import case_refuse, case_request_correction, case_submit
@@ -31,6 +31,7 @@ from kaigong.catalog.selectors import bundle_get_by_code
 from kaigong.core.clock import local_date
 from kaigong.demo.data import cases as cases_data
 from kaigong.demo.data import projects as projects_data
+from kaigong.demo.data.supervision import ACCEPT, AGED, REFUSE
 from kaigong.demo.data.yinan import BUNDLE_CODE
 from kaigong.demo.steps.cases import _form_for
 from kaigong.projects.models import Project
@@ -47,13 +48,6 @@ from kaigong.supervision.services import (
 if TYPE_CHECKING:
     from kaigong.demo.loader import DemoContext
 
-AGED = [
-    # (project name, working days ago, what happens)
-    ("沂南县澳柯玛大道燃气管线敷设工程", 10, "accept"),
-    ("沂南县振兴路雨水管道改造工程", 4, "accept"),
-    ("沂南县人民路路灯杆线迁移工程", 0, "refuse"),
-    ("沂南县滨河东路绿化带改造工程", 0, "correct"),
-]
 
 
 @contextmanager
@@ -104,9 +98,9 @@ def load_supervision(context: DemoContext) -> None:
                 file = ContentFile(cases_data.DEMO_PDF, name=f"{need.code}.pdf")
                 case_material_upload(case=case, actor=applicant, material_code=need.code, file=file)
             case = case_submit(case=Case.objects.get(pk=case.pk), actor=applicant)
-            if what == "accept":
+            if what == ACCEPT:
                 case_accept(case=case, actor=clerk)
-            elif what == "refuse":
+            elif what == REFUSE:
                 case_refuse(
                     case=case, actor=clerk, reason="拟迁移路灯杆线位于省道管理范围，不属于本县受理范围。",
                     legal_basis="《中华人民共和国行政许可法》第三十二条第一款第（二）项",
@@ -146,4 +140,3 @@ def load_supervision(context: DemoContext) -> None:
         if reviewer is not None:
             order_reply(order=order, actor=reviewer, text="已逐件自查，补正告知均一次性告知到位。")
         context.count("supervision orders")
-    _ = CaseItem  # the items were planned by case_accept

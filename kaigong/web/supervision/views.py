@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from kaigong.accounts.models import Department
 from kaigong.core.clock import local_date
@@ -330,6 +331,15 @@ STAT_KEYS = ("received", "accepted", "refused", "corrections", "denied", "conclu
              "acceptance_rate", "refusal_rate", "overdue_rate", "conclusion_rate")  # fmt: skip
 
 
+DIMENSION_LABELS = {
+    "department": _lazy("Department"),
+    "window": _lazy("Service centre window"),
+    "bundle": _lazy("Bundle"),
+    "matter": _lazy("Matter"),
+    "region": _lazy("Region"),
+}
+
+
 @login_required
 def statistics_page(request: HttpRequest) -> HttpResponse:
     _scope(request)
@@ -349,7 +359,7 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
     return render(
         request, "web/supervision/statistics.html",
         {**data, "period": kind, "dimension": dimension, "periods": PeriodKind.choices,
-         "dimensions": [(k, _(k)) for k in DIMENSIONS], "keys": STAT_KEYS},
+         "dimensions": [(k, DIMENSION_LABELS[k]) for k in DIMENSIONS], "keys": STAT_KEYS},
     )  # fmt: skip
 
 
