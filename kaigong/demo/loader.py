@@ -29,9 +29,9 @@ from kaigong.catalog.models import CatalogRevision
 from kaigong.core.exceptions import InvalidInput
 from kaigong.demo.steps.accounts import load_accounts
 from kaigong.demo.steps.cases import load_cases
-from kaigong.demo.steps.supervision import load_supervision
 from kaigong.demo.steps.catalogue import load_catalogue
 from kaigong.demo.steps.projects import load_projects
+from kaigong.demo.steps.supervision import load_supervision
 
 
 @dataclass

@@ -207,7 +207,10 @@ def _runs(days: list[tuple[str, date, str]], calendar: WorkCalendar) -> list[Seg
             last is not None
             and last.party == party
             and last.reason == reason
-            and all(not calendar.is_workday(d) for d in _days(last.end + timedelta(1), day - timedelta(1)))
+            and all(
+                not calendar.is_workday(d)
+                for d in _days(last.end + timedelta(1), day - timedelta(1))
+            )
         ):
             runs[-1] = Segment(party, last.start, day, last.working_days + 1, reason)
         else:
@@ -268,9 +271,7 @@ class GroupFigures:
     overdue_items: int
 
 
-def group_figures(
-    figures: Sequence[ItemFigures], *, limit_days: int | None = None
-) -> GroupFigures:
+def group_figures(figures: Sequence[ItemFigures], *, limit_days: int | None = None) -> GroupFigures:
     """
     # rule: a stage (bundle) is concluded when all its items are, and overdue when its 审批用时
     # (the longest of its items', the items running in parallel) exceeds its limit (the

@@ -139,9 +139,7 @@ class Signal(BaseModel):
         verbose_name = _("signal")
         verbose_name_plural = _("signals")
         ordering = ["-raised_on", "-id"]
-        constraints = [
-            models.UniqueConstraint(fields=["item", "level"], name="sup_signal_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["item", "level"], name="sup_signal_once")]
 
     def __str__(self) -> str:
         return f"{self.item_id} {self.level}"
@@ -198,9 +196,7 @@ class OrderStep(BaseModel):
     )
     at = models.DateTimeField(_("at"), default=timezone.now)
     text = models.TextField(_("text"), blank=True)
-    working_days = models.IntegerField(
-        _("working days since the previous step"), default=0
-    )
+    working_days = models.IntegerField(_("working days since the previous step"), default=0)
 
     class Meta:
         verbose_name = _("order step")
@@ -297,7 +293,9 @@ class Circular(BaseModel):
         "accounts.Department", verbose_name=_("unit"), on_delete=models.PROTECT,
         related_name="+",
     )  # fmt: skip
-    entries = models.ManyToManyField(AuditEntry, verbose_name=_("entries"), related_name="circulars")
+    entries = models.ManyToManyField(
+        AuditEntry, verbose_name=_("entries"), related_name="circulars"
+    )
     text = models.TextField(_("text"))
     issued_by = models.ForeignKey(
         "accounts.User", verbose_name=_("issued by"), on_delete=models.PROTECT, related_name="+"

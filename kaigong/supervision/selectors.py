@@ -37,7 +37,15 @@ from kaigong.core.exceptions import NotFound, PermissionDenied
 
 from .constants import ErrorCode, OrderStatus, Queue
 from .metrics import Interval, ItemFacts, ItemFigures, group_figures, item_figures
-from .models import AuditBatch, AuditEntry, Circular, ItemMetric, ReportSnapshot, Signal, SupervisionOrder
+from .models import (
+    AuditBatch,
+    AuditEntry,
+    Circular,
+    ItemMetric,
+    ReportSnapshot,
+    Signal,
+    SupervisionOrder,
+)
 
 DEPARTMENT_ROLES = (Role.DEPARTMENT_HEAD, Role.REVIEWER, Role.APPROVER)
 
@@ -240,7 +248,9 @@ def queue_counts(scope: set[int] | None, *, on: date) -> dict[str, int]:
     }
 
 
-def queue_rows(scope: set[int] | None, queue: str, *, on: date, limit: int | None = 50) -> list[dict]:
+def queue_rows(
+    scope: set[int] | None, queue: str, *, on: date, limit: int | None = 50
+) -> list[dict]:
     """One table of a queue: the same columns for every queue (number, matter, unit, …)."""
     rows: list[dict] = []
     if queue in ITEM_QUEUES:
@@ -302,10 +312,7 @@ def time_by_party(scope: set[int] | None, *, group: str = "") -> list[dict]:
         row = qs.aggregate(**sums)
         return [{k: v or 0 for k, v in row.items()}]
     name = {"department": "department__name", "matter": "matter__name"}[group]
-    return [
-        {**r, "name": r[name]}
-        for r in qs.values(name).annotate(**sums).order_by(name)
-    ]
+    return [{**r, "name": r[name]} for r in qs.values(name).annotate(**sums).order_by(name)]
 
 
 def departments_by_overdue_rate(scope: set[int] | None) -> list[dict]:
@@ -341,7 +348,11 @@ def denial_trend(scope: set[int] | None, *, on: date, weeks: int = 8) -> list[di
         start = first + timedelta(weeks=w)
         row = {"week": start, "total": 0}
         for kind in DenialKind.values:
-            row[kind] = sum(n for (d, k), n in counts.items() if k == kind and start <= d < start + timedelta(days=7))
+            row[kind] = sum(
+                n
+                for (d, k), n in counts.items()
+                if k == kind and start <= d < start + timedelta(days=7)
+            )
             row["total"] += row[kind]
         out.append(row)
     return out
@@ -386,7 +397,9 @@ def dashboard(user: Any, *, on: date | None = None) -> dict[str, Any]:
         "denials": denial_trend(scope, on=on),
         "queues": queue_counts(scope, on=on),
         "signals": signal_counts(scope),
-        "as_of": ItemMetric.objects.order_by("-computed_on").values_list("computed_on", flat=True).first(),
+        "as_of": ItemMetric.objects.order_by("-computed_on")
+        .values_list("computed_on", flat=True)
+        .first(),
     }
 
 
@@ -415,8 +428,10 @@ def batch_get_for(user: Any, public_id: Any) -> AuditBatch:
     if scope is not None and not scope:
         raise NotFound()
     try:
-        return _in_scope(AuditBatch.objects.all(), scope).select_related("department").get(
-            public_id=public_id
+        return (
+            _in_scope(AuditBatch.objects.all(), scope)
+            .select_related("department")
+            .get(public_id=public_id)
         )
     except (AuditBatch.DoesNotExist, ValueError, TypeError):
         raise NotFound() from None
@@ -434,9 +449,11 @@ def entry_get_for(user: Any, public_id: Any) -> AuditEntry:
     if scope is not None and not scope:
         raise NotFound()
     try:
-        return _in_scope(AuditEntry.objects.all(), scope, "batch__department_id").select_related(
-            "batch", "denial__case__project"
-        ).get(public_id=public_id)
+        return (
+            _in_scope(AuditEntry.objects.all(), scope, "batch__department_id")
+            .select_related("batch", "denial__case__project")
+            .get(public_id=public_id)
+        )
     except (AuditEntry.DoesNotExist, ValueError, TypeError):
         raise NotFound() from None
 
@@ -476,19 +493,27 @@ def snapshot_list() -> QuerySet[ReportSnapshot]:
     return ReportSnapshot.objects.select_related("supersedes", "signed_by")
 
 
-def batch_list_for(user: Any, *, on: date | None = None, week_start: date | None = None) -> list[AuditBatch]:
+def batch_list_for(
+    user: Any, *, on: date | None = None, week_start: date | None = None
+) -> list[AuditBatch]:
     """The registers in the user's scope, each with ``late`` set (late units flagged)."""
     on = on or local_date()
     scope = ensure_can_view(user, DEPARTMENT_ROLES)
-    batches = list(batch_list(scope, week_start=week_start).order_by("-week_start", "department__name"))
+    batches = list(
+        batch_list(scope, week_start=week_start).order_by("-week_start", "department__name")
+    )
     for b in batches:
         b.late = (
-            local_date(b.confirmed_at) > b.confirm_due_on if b.confirmed_at else on > b.confirm_due_on
+            local_date(b.confirmed_at) > b.confirm_due_on
+            if b.confirmed_at
+            else on > b.confirm_due_on
         )
     return batches
 
 
-def statistics_for(user: Any, *, kind: str, day: str | date | None, dimension: str) -> dict[str, Any]:
+def statistics_for(
+    user: Any, *, kind: str, day: str | date | None, dimension: str
+) -> dict[str, Any]:
     from kaigong.core.exceptions import InvalidInput
 
     from .constants import PeriodKind
@@ -505,7 +530,9 @@ def statistics_for(user: Any, *, kind: str, day: str | date | None, dimension: s
     return statistics_table(scope, kind=kind, day=day or local_date(), dimension=dimension)
 
 
-def queue_for(user: Any, queue: str, *, on: date | None = None, limit: int | None = 50) -> list[dict]:
+def queue_for(
+    user: Any, queue: str, *, on: date | None = None, limit: int | None = 50
+) -> list[dict]:
     if queue not in Queue.values:
         raise NotFound()
     scope = ensure_can_view(user)

@@ -28,7 +28,7 @@ from kaigong.accounts.roles import Role
 from kaigong.accounts.selectors import user_department_ids, user_has_role
 from kaigong.calendars.selectors import due_date, work_calendar
 from kaigong.calendars.workdays import working_days_between
-from kaigong.cases.constants import DenialKind, ITEM_OPEN_STATUSES
+from kaigong.cases.constants import ITEM_OPEN_STATUSES, DenialKind
 from kaigong.cases.models import CaseItem, Denial
 from kaigong.certificates.crypto import sm3_hex
 from kaigong.certificates.signing import platform_sign, platform_verify
@@ -139,9 +139,11 @@ def metrics_refresh(*, on: date | None = None, items=None, batch: int = 500) -> 
         stale = Q(supervision_metric__isnull=True) | Q(status__in=list(ITEM_OPEN_STATUSES))
         stale |= Q(updated_at__date__gte=F("supervision_metric__computed_on"))
         items = CaseItem.objects.filter(stale)
-    qs = items.select_related(
-        "case__project", "case__bundle", "matter_version"
-    ).prefetch_related("pauses", "case__corrections", "case__commitments").order_by("id")
+    qs = (
+        items.select_related("case__project", "case__bundle", "matter_version")
+        .prefetch_related("pauses", "case__corrections", "case__commitments")
+        .order_by("id")
+    )
     done = 0
     ids = list(qs.values_list("id", flat=True))
     for start in range(0, len(ids), batch):
@@ -162,7 +164,10 @@ def metrics_refresh(*, on: date | None = None, items=None, batch: int = 500) -> 
                 fields = [
                     f.name for f in ItemMetric._meta.concrete_fields if f.name not in ("id", "item")
                 ]
-                by_item = {m.item_id: m.pk for m in ItemMetric.objects.filter(item_id__in=[r.item_id for r in changed])}
+                by_item = {
+                    m.item_id: m.pk
+                    for m in ItemMetric.objects.filter(item_id__in=[r.item_id for r in changed])
+                }
                 for row in changed:
                     row.pk = by_item[row.item_id]
                 ItemMetric.objects.bulk_update(changed, fields)
@@ -302,7 +307,11 @@ def _default_reason(denial: Denial) -> str:
     if denial.kind == DenialKind.DENIAL:
         return DenialReason.CONDITIONS_NOT_MET
     if denial.kind == DenialKind.RETURN:
-        return DenialReason.COMMITMENT_LAPSED if denial.by_id is None else DenialReason.APPLICANT_WITHDREW
+        return (
+            DenialReason.COMMITMENT_LAPSED
+            if denial.by_id is None
+            else DenialReason.APPLICANT_WITHDREW
+        )
     return DenialReason.OTHER
 
 
@@ -328,13 +337,19 @@ def audit_compile(*, on: date, force: bool = False) -> int:
     created = 0
     with transaction.atomic():
         for denial in denials:
-            unit = denial.item.department_id if denial.item_id else denial.case.bundle.lead_department_id
+            unit = (
+                denial.item.department_id
+                if denial.item_id
+                else denial.case.bundle.lead_department_id
+            )
             batch, _new = AuditBatch.objects.get_or_create(
                 department_id=unit,
                 week_start=week_start,
                 defaults={"compiled_on": compile_day, "confirm_due_on": confirm_by},
             )
-            AuditEntry.objects.create(batch=batch, denial=denial, reason_code=_default_reason(denial))
+            AuditEntry.objects.create(
+                batch=batch, denial=denial, reason_code=_default_reason(denial)
+            )
             created += 1
         for batch in AuditBatch.objects.filter(week_start=week_start, confirmed_at__isnull=True):
             if _new_batch_notice(batch):
@@ -372,7 +387,9 @@ def entry_classify(*, entry: AuditEntry, actor, reason_code: str, note: str = ""
     entry.reason_code = reason_code
     entry.unit_note = (note or "").strip()[:2000]
     entry.save(update_fields=["reason_code", "unit_note", "updated_at"])
-    audit_record(actor=actor, action="supervision.entry_classify", obj=entry, data={"reason": reason_code})
+    audit_record(
+        actor=actor, action="supervision.entry_classify", obj=entry, data={"reason": reason_code}
+    )
     return entry
 
 
@@ -412,7 +429,9 @@ def entry_review(*, entry: AuditEntry, actor, finding: str, note: str = "") -> A
     entry.second_reviewer = None
     entry.second_reviewed_at = None
     entry.save()
-    audit_record(actor=actor, action="supervision.entry_review", obj=entry, data={"finding": finding})
+    audit_record(
+        actor=actor, action="supervision.entry_review", obj=entry, data={"finding": finding}
+    )
     return entry
 
 
@@ -435,7 +454,9 @@ def entry_second_review(*, entry: AuditEntry, actor, agree: bool, note: str = ""
         entry.finding = Finding.NEEDS_EXPLANATION
         entry.finding_note = f"{entry.finding_note}\n{_text(note, _('note'))}".strip()
     entry.save()
-    audit_record(actor=actor, action="supervision.entry_second_review", obj=entry, data={"agree": agree})
+    audit_record(
+        actor=actor, action="supervision.entry_second_review", obj=entry, data={"agree": agree}
+    )
     return entry
 
 
@@ -447,7 +468,9 @@ def _next_number(model, prefix: str) -> str:
     return f"{prefix}-{year}-{n:04d}"
 
 
-def circular_issue(*, department, entries, actor, text: str, rectify_days: int = DEFAULT_RECTIFY_DAYS) -> Circular:
+def circular_issue(
+    *, department, entries, actor, text: str, rectify_days: int = DEFAULT_RECTIFY_DAYS
+) -> Circular:
     """抽查通报: final improper findings of one unit, with a rectification deadline."""
     _ensure_supervisor(actor)
     entries = [e for e in entries if e.batch.department_id == department.pk]
@@ -532,7 +555,9 @@ def order_issue(
             reply_days=reply_days,
             reply_due_on=_after_working_days(local_date(now), reply_days),
         )
-        OrderStep.objects.create(order=order, kind=OrderStepKind.ISSUED, actor=actor, at=now, text=order.instruction)
+        OrderStep.objects.create(
+            order=order, kind=OrderStepKind.ISSUED, actor=actor, at=now, text=order.instruction
+        )
         notification_send(
             kind="supervision.order",
             title=_("Supervision order %(number)s: reply by %(day)s")
@@ -548,7 +573,9 @@ def _step(order: SupervisionOrder, kind: str, actor, text: str) -> OrderStep:
     now = timezone.now()
     last = order.steps.order_by("-at", "-id").first()
     days = _working_days(local_date(last.at), local_date(now)) if last else 0
-    return OrderStep.objects.create(order=order, kind=kind, actor=actor, at=now, text=text, working_days=days)
+    return OrderStep.objects.create(
+        order=order, kind=kind, actor=actor, at=now, text=text, working_days=days
+    )
 
 
 def order_reply(*, order: SupervisionOrder, actor, text: str) -> SupervisionOrder:
@@ -583,7 +610,9 @@ def order_close(*, order: SupervisionOrder, actor, text: str = "") -> Supervisio
     return order
 
 
-def order_escalate(*, order: SupervisionOrder, actor, text: str, reply_days: int = DEFAULT_REPLY_DAYS) -> SupervisionOrder:
+def order_escalate(
+    *, order: SupervisionOrder, actor, text: str, reply_days: int = DEFAULT_REPLY_DAYS
+) -> SupervisionOrder:
     """Up one rung (黄牌 → 红牌 → 监察建议书 → 约谈), with a new reply deadline."""
     _ensure_supervisor(actor)
     if order.status == OrderStatus.CLOSED:
@@ -613,8 +642,16 @@ def order_escalate(*, order: SupervisionOrder, actor, text: str, reply_days: int
 
 
 def _canonical(figures: dict[str, Any], kind: str, start: date, end: date, revision: int) -> bytes:
-    body = {"kind": kind, "from": start.isoformat(), "to": end.isoformat(), "revision": revision, "figures": figures}
-    return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str).encode()
+    body = {
+        "kind": kind,
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "revision": revision,
+        "figures": figures,
+    }
+    return json.dumps(
+        body, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str
+    ).encode()
 
 
 def period_bounds(kind: str, day: date) -> tuple[date, date]:
@@ -640,7 +677,9 @@ def snapshot_freeze(*, kind: str, day: date, actor=None, reason: str = "") -> Re
     if actor is not None:
         _ensure_supervisor(actor)
     start, end = period_bounds(kind, day)
-    previous = ReportSnapshot.objects.filter(kind=kind, period_start=start).order_by("-revision").first()
+    previous = (
+        ReportSnapshot.objects.filter(kind=kind, period_start=start).order_by("-revision").first()
+    )
     if previous is not None:
         reason = _text(reason, _("reason for the revision"))
     revision = previous.revision + 1 if previous else 1
@@ -657,14 +696,24 @@ def snapshot_freeze(*, kind: str, day: date, actor=None, reason: str = "") -> Re
             )  # fmt: skip
     except IntegrityError:
         raise Conflict(code=ErrorCode.SNAPSHOT_EXISTS) from None
-    audit_record(actor=actor, action="supervision.snapshot_freeze", obj=snap, data={"revision": revision})
+    audit_record(
+        actor=actor, action="supervision.snapshot_freeze", obj=snap, data={"revision": revision}
+    )
     return snap
 
 
 def snapshot_verify(snapshot: ReportSnapshot) -> bool:
     """The stored figures still hash to the digest and the digest carries the signature."""
-    data = _canonical(snapshot.figures, snapshot.kind, snapshot.period_start, snapshot.period_end, snapshot.revision)
-    return sm3_hex(data) == snapshot.digest and platform_verify(data, snapshot.signature, snapshot.public_key_hex)
+    data = _canonical(
+        snapshot.figures,
+        snapshot.kind,
+        snapshot.period_start,
+        snapshot.period_end,
+        snapshot.revision,
+    )
+    return sm3_hex(data) == snapshot.digest and platform_verify(
+        data, snapshot.signature, snapshot.public_key_hex
+    )
 
 
 # -- the job, exports ---------------------------------------------------------------------

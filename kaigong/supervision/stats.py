@@ -173,7 +173,9 @@ def reform_metrics(bundle: Bundle, *, on: date | None = None) -> dict[str, Any]:
     versions = matter_versions_in_force(on=on, matter_ids=[i.matter_id for i in bundle.items.all()])
     matters = len(versions)
     promised_before = sum(v.promised_limit for v in versions.values())
-    promised_after = bundle.promised_limit or max((v.promised_limit for v in versions.values()), default=0)
+    promised_after = bundle.promised_limit or max(
+        (v.promised_limit for v in versions.values()), default=0
+    )
     # perf: one row per concluded case (its longest item, the items running in parallel)
     per_case = (
         ItemMetric.objects.filter(bundle=bundle, open=False, accepted_on__isnull=False)
@@ -206,5 +208,7 @@ def reform_metrics(bundle: Bundle, *, on: date | None = None) -> dict[str, Any]:
 
 
 def reform_list(*, on: date | None = None) -> list[dict[str, Any]]:
-    bundles = Bundle.objects.filter(is_active=True).prefetch_related("items").order_by("order", "code")
+    bundles = (
+        Bundle.objects.filter(is_active=True).prefetch_related("items").order_by("order", "code")
+    )
     return [reform_metrics(b, on=on) for b in bundles]

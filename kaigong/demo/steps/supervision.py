@@ -49,7 +49,6 @@ if TYPE_CHECKING:
     from kaigong.demo.loader import DemoContext
 
 
-
 @contextmanager
 def _clock(instant: datetime):
     """The services read ``timezone.now()``: set back to ``instant`` while they run."""
@@ -74,7 +73,9 @@ def _instant(day, hour=9):
 def load_supervision(context: DemoContext) -> None:
     if SupervisionOrder.objects.exists():
         return
-    template = next(p for p in projects_data.PROJECTS if p["name"] == "沂南县城区雨污分流管网改造工程")
+    template = next(
+        p for p in projects_data.PROJECTS if p["name"] == "沂南县城区雨污分流管网改造工程"
+    )
     applicant = context.users["yinan_applicant"]
     clerk = context.users["yinan_clerk"]
     bundle = bundle_get_by_code(BUNDLE_CODE)

@@ -123,9 +123,15 @@ class StatisticsApi(_Read):
         summary="Read supervision statistics",
         operation_id="supervision_statistics",
         parameters=[
-            OpenApiParameter("period", OpenApiTypes.STR, enum=["day", "week", "month", "quarter", "year"]),
+            OpenApiParameter(
+                "period", OpenApiTypes.STR, enum=["day", "week", "month", "quarter", "year"]
+            ),
             OpenApiParameter("day", OpenApiTypes.DATE),
-            OpenApiParameter("dimension", OpenApiTypes.STR, enum=["department", "window", "bundle", "matter", "region"]),
+            OpenApiParameter(
+                "dimension",
+                OpenApiTypes.STR,
+                enum=["department", "window", "bundle", "matter", "region"],
+            ),
         ],
     )
     def get(self, request):

@@ -109,7 +109,9 @@ def test_the_holiday_figure_explains_itself():
 
 
 def test_the_pause_is_named_as_subtracted():
-    f = facts(finished_on=D(2026, 11, 11), pauses=(Pause(D(2026, 11, 4), D(2026, 11, 8), "专家评审"),))
+    f = facts(
+        finished_on=D(2026, 11, 11), pauses=(Pause(D(2026, 11, 4), D(2026, 11, 8), "专家评审"),)
+    )
 
     fig = item_figures(f, calendar=CAL, today=D(2026, 12, 1))
 
@@ -155,8 +157,12 @@ def test_correction_before_acceptance_is_the_applicants_time():
 
 
 def test_bundle_level():
-    a = item_figures(facts(limit_days=5, finished_on=D(2026, 11, 6)), calendar=CAL, today=D(2026, 12, 1))
-    b = item_figures(facts(limit_days=3, finished_on=D(2026, 11, 10)), calendar=CAL, today=D(2026, 12, 1))
+    a = item_figures(
+        facts(limit_days=5, finished_on=D(2026, 11, 6)), calendar=CAL, today=D(2026, 12, 1)
+    )
+    b = item_figures(
+        facts(limit_days=3, finished_on=D(2026, 11, 10)), calendar=CAL, today=D(2026, 12, 1)
+    )
     c = item_figures(facts(limit_days=3), calendar=CAL, today=D(2026, 11, 4))
 
     done = group_figures([a, b], limit_days=7)

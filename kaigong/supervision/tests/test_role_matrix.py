@@ -76,7 +76,9 @@ def matrix_world(db):
     sw = supervision_world("m")
     w = sw.world
     item = m1(sw)
-    outsider = _user(Role.DEPARTMENT_HEAD, "wf-head", department=DepartmentFactory(region_code="370700"))
+    outsider = _user(
+        Role.DEPARTMENT_HEAD, "wf-head", department=DepartmentFactory(region_code="370700")
+    )
     with time_machine.travel(at(2026, 3, 12), tick=False):
         metrics_refresh(on=SEEN_ON)
         signals_raise(on=SEEN_ON)
@@ -132,10 +134,21 @@ def test_writes_are_refused_outside_the_scope(matrix_world):
         outsider = Client()
         outsider.force_login(users["outsider"])
         # another jurisdiction's head cannot even see the order (404), let alone reply
-        assert outsider.post(f"/supervision/orders/{ids['order']}/", {"action": "reply", "text": "x"}).status_code == 404
+        assert (
+            outsider.post(
+                f"/supervision/orders/{ids['order']}/", {"action": "reply", "text": "x"}
+            ).status_code
+            == 404
+        )
         reviewer = Client()
         reviewer.force_login(users["reviewer"])
         # the department's reviewer may reply, but never close
-        assert reviewer.post(f"/supervision/orders/{ids['order']}/", {"action": "close"}).status_code == 403
+        assert (
+            reviewer.post(f"/supervision/orders/{ids['order']}/", {"action": "close"}).status_code
+            == 403
+        )
         # the dashboard API is read-only: no write method at all
-        assert client_for(users["supervisor"]).post("/api/v1/supervision/dashboard/").status_code == 405
+        assert (
+            client_for(users["supervisor"]).post("/api/v1/supervision/dashboard/").status_code
+            == 405
+        )

@@ -75,7 +75,9 @@ def test_the_week_of_a_supervisor():
         )  # fmt: skip
     # Thu 12 + 3 working days: 13, 16, 17 → Tue 17 March
     assert order.reply_due_on == date(2026, 3, 17)
-    assert Notification.objects.filter(kind="supervision.order", department=item.department).exists()
+    assert Notification.objects.filter(
+        kind="supervision.order", department=item.department
+    ).exists()
     with pytest.raises(PermissionDenied):
         order_reply(order=order, actor=sw.other_head, text="不是我们的")
     with time_machine.travel(at(2026, 3, 16), tick=False):
@@ -109,7 +111,9 @@ def test_the_week_of_a_supervisor():
     entry = batch.entries.get()
     entry_review(entry=entry, actor=w.supervisor, finding=Finding.IMPROPER, note="材料实际齐全")
     with pytest.raises(InvalidInput):
-        circular_issue(department=batch.department, entries=[entry], actor=w.supervisor, text="通报")
+        circular_issue(
+            department=batch.department, entries=[entry], actor=w.supervisor, text="通报"
+        )
     with pytest.raises(PermissionDenied):
         entry_second_review(entry=entry, actor=w.supervisor, agree=True)
     entry_second_review(entry=entry, actor=sw.supervisor2, agree=True)

@@ -17,7 +17,11 @@ WIDTH = 520
 
 
 def bar_chart(
-    title: str, rows: Sequence[tuple[str, float, str]], *, unit: str = "", maximum: float | None = None
+    title: str,
+    rows: Sequence[tuple[str, float, str]],
+    *,
+    unit: str = "",
+    maximum: float | None = None,
 ) -> SafeString:
     """Horizontal bars: (label, value, css class) per row."""
     top = max([maximum or 0, *(float(v) for _l, v, _c in rows)]) or 1
@@ -42,7 +46,9 @@ def bar_chart(
     return mark_safe("".join(parts))
 
 
-def stacked_bar(title: str, parts_in: Sequence[tuple[str, float, str]], *, unit: str = "") -> SafeString:
+def stacked_bar(
+    title: str, parts_in: Sequence[tuple[str, float, str]], *, unit: str = ""
+) -> SafeString:
     """One bar split into parts (time by party), with a legend."""
     total = sum(float(v) for _l, v, _c in parts_in) or 1
     height = 40 + 18 * len(parts_in)
@@ -52,9 +58,11 @@ def stacked_bar(title: str, parts_in: Sequence[tuple[str, float, str]], *, unit:
         f"<title>{escape(title)}</title>",
     ]
     x = 0.0
-    for label, value, css in parts_in:
+    for _label, value, css in parts_in:
         w = WIDTH * float(value) / total
-        out.append(f'<rect class="bar {escape(css)}" x="{round(x, 1)}" y="0" width="{round(w, 1)}" height="28"/>')
+        out.append(
+            f'<rect class="bar {escape(css)}" x="{round(x, 1)}" y="0" width="{round(w, 1)}" height="28"/>'
+        )
         x += w
     for n, (label, value, css) in enumerate(parts_in):
         y = 38 + 18 * n
@@ -66,7 +74,9 @@ def stacked_bar(title: str, parts_in: Sequence[tuple[str, float, str]], *, unit:
     return mark_safe("".join(out))
 
 
-def column_chart(title: str, columns: Sequence[tuple[str, float]], *, css: str = "bad") -> SafeString:
+def column_chart(
+    title: str, columns: Sequence[tuple[str, float]], *, css: str = "bad"
+) -> SafeString:
     """Vertical columns (a trend): (label, value) per column."""
     top = max([1.0, *(float(v) for _l, v in columns)])
     height, base = 180, 150

@@ -91,19 +91,29 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
         "queue_labels": Queue.choices,
         "chart_colours": charts.bar_chart(
             _("Running clocks by colour"),
-            [(_("Overdue"), c["red"], "red"), (_("Due soon"), c["yellow"], "yellow"), (_("On time"), c["green"], "green")],
+            [
+                (_("Overdue"), c["red"], "red"),
+                (_("Due soon"), c["yellow"], "yellow"),
+                (_("On time"), c["green"], "green"),
+            ],
         ),
         "chart_party": charts.stacked_bar(
             _("Working days by responsible party"),
-            [(labels[k], party[k], k) for k in ("government", "applicant", "special", "prerequisite")],
+            [
+                (labels[k], party[k], k)
+                for k in ("government", "applicant", "special", "prerequisite")
+            ],
             unit=_(" d"),
         ),
         "chart_ranking": charts.bar_chart(
             _("Departments ranked by overdue rate"),
-            [(r["name"], r["rate"], "bad") for r in data["ranking"][:10]], unit="%", maximum=100,
+            [(r["name"], r["rate"], "bad") for r in data["ranking"][:10]],
+            unit="%",
+            maximum=100,
         ),
         "chart_denials": charts.column_chart(
-            _("Denials per week"), [(w["week"].strftime("%m-%d"), w["total"]) for w in data["denials"]]
+            _("Denials per week"),
+            [(w["week"].strftime("%m-%d"), w["total"]) for w in data["denials"]],
         ),
     }
     return render(request, "web/supervision/dashboard.html", context)
@@ -120,7 +130,9 @@ def queue_page(request: HttpRequest, queue: str) -> HttpResponse:
     export = request.GET.get("format") in ("xlsx", "csv")
     rows = selectors.queue_for(request.user, queue, limit=None if export else 200)
     headers = [_("Case number"), _("Matter"), _("Unit"), _("Status"), _("Due on")]
-    response = _export(request, f"queue-{queue}", headers, [[r[k] for k in QUEUE_HEADERS] for r in rows])
+    response = _export(
+        request, f"queue-{queue}", headers, [[r[k] for k in QUEUE_HEADERS] for r in rows]
+    )
     if response:
         return response
     return render(
@@ -162,7 +174,11 @@ def item_page(request: HttpRequest, public_id) -> HttpResponse:
 def orders_page(request: HttpRequest) -> HttpResponse:
     scope = _scope(request, selectors.DEPARTMENT_ROLES)
     if request.method == "POST":
-        department = Department.objects.filter(public_id=request.POST.get("department") or None).first() if _uuid(request.POST.get("department")) else None
+        department = (
+            Department.objects.filter(public_id=request.POST.get("department") or None).first()
+            if _uuid(request.POST.get("department"))
+            else None
+        )
         if department is None:
             messages.error(request, _("Please choose a department."))
         else:
@@ -175,7 +191,16 @@ def orders_page(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("The supervision order was issued."))
                 return redirect("web:supervision-orders")
     orders = list(selectors.order_list(scope).order_by("-issued_at", "-id")[:500])
-    headers = [_("Number"), _("Unit"), _("Subject"), _("Status"), _("Issued at"), _("Reply due on"), _("Replied at"), _("Closed at")]
+    headers = [
+        _("Number"),
+        _("Unit"),
+        _("Subject"),
+        _("Status"),
+        _("Issued at"),
+        _("Reply due on"),
+        _("Replied at"),
+        _("Closed at"),
+    ]
     response = _export(
         request, "orders", headers,
         [[o.number, o.department.name, o.subject, o.get_status_display(), o.issued_at.date(), o.reply_due_on,
@@ -210,7 +235,11 @@ def order_page(request: HttpRequest, public_id) -> HttpResponse:
     if request.method == "POST":
         action = request.POST.get("action", "")
         text = request.POST.get("text", "")
-        fn = {"reply": services.order_reply, "close": services.order_close, "escalate": services.order_escalate}.get(action)
+        fn = {
+            "reply": services.order_reply,
+            "close": services.order_close,
+            "escalate": services.order_escalate,
+        }.get(action)
         if fn is None:
             messages.error(request, _("Unknown action."))
         elif _run(request, fn, order=order, actor=request.user, text=text):
@@ -235,10 +264,20 @@ def registers_page(request: HttpRequest) -> HttpResponse:
             n = services.audit_compile_by(actor=request.user, on=local_date())
         except DomainPermissionDenied:
             raise DjangoPermissionDenied from None
-        messages.success(request, _("%(n)s denials were added to this week's registers.") % {"n": n})
+        messages.success(
+            request, _("%(n)s denials were added to this week's registers.") % {"n": n}
+        )
         return redirect("web:supervision-registers")
     batches = selectors.batch_list_for(request.user)
-    headers = [_("Unit"), _("Week from"), _("Compiled on"), _("Confirm by"), _("Confirmed at"), _("Late"), _("Entries")]
+    headers = [
+        _("Unit"),
+        _("Week from"),
+        _("Compiled on"),
+        _("Confirm by"),
+        _("Confirmed at"),
+        _("Late"),
+        _("Entries"),
+    ]
     response = _export(
         request, "registers", headers,
         [[b.department.name, b.week_start, b.compiled_on, b.confirm_due_on,
@@ -252,7 +291,19 @@ def registers_page(request: HttpRequest) -> HttpResponse:
     )  # fmt: skip
 
 
-REGISTER_KEYS = ("date", "kind", "case", "matter", "applicant", "facts", "reason", "note", "legal_basis", "officer", "finding")
+REGISTER_KEYS = (
+    "date",
+    "kind",
+    "case",
+    "matter",
+    "applicant",
+    "facts",
+    "reason",
+    "note",
+    "legal_basis",
+    "officer",
+    "finding",
+)
 
 
 @login_required
@@ -265,20 +316,52 @@ def register_page(request: HttpRequest, public_id) -> HttpResponse:
             entry = batch.entries.filter(public_id=request.POST["entry"]).first()
         ok = False
         if action == "confirm":
-            ok = _run(request, services.batch_confirm, batch=batch, actor=request.user, annotation=request.POST.get("annotation", ""))
+            ok = _run(
+                request,
+                services.batch_confirm,
+                batch=batch,
+                actor=request.user,
+                annotation=request.POST.get("annotation", ""),
+            )
         elif action == "classify" and entry:
-            ok = _run(request, services.entry_classify, entry=entry, actor=request.user,
-                      reason_code=request.POST.get("reason_code", ""), note=request.POST.get("note", ""))
+            ok = _run(
+                request,
+                services.entry_classify,
+                entry=entry,
+                actor=request.user,
+                reason_code=request.POST.get("reason_code", ""),
+                note=request.POST.get("note", ""),
+            )
         elif action == "review" and entry:
-            ok = _run(request, services.entry_review, entry=entry, actor=request.user,
-                      finding=request.POST.get("finding", ""), note=request.POST.get("note", ""))
+            ok = _run(
+                request,
+                services.entry_review,
+                entry=entry,
+                actor=request.user,
+                finding=request.POST.get("finding", ""),
+                note=request.POST.get("note", ""),
+            )
         elif action == "second" and entry:
-            ok = _run(request, services.entry_second_review, entry=entry, actor=request.user,
-                      agree=request.POST.get("agree") == "1", note=request.POST.get("note", ""))
+            ok = _run(
+                request,
+                services.entry_second_review,
+                entry=entry,
+                actor=request.user,
+                agree=request.POST.get("agree") == "1",
+                note=request.POST.get("note", ""),
+            )
         elif action == "circular":
-            improper = [e for e in batch.entries.all() if e.finding == Finding.IMPROPER and e.finding_final]
-            ok = _run(request, services.circular_issue, department=batch.department, entries=improper,
-                      actor=request.user, text=request.POST.get("text", ""))
+            improper = [
+                e for e in batch.entries.all() if e.finding == Finding.IMPROPER and e.finding_final
+            ]
+            ok = _run(
+                request,
+                services.circular_issue,
+                department=batch.department,
+                entries=improper,
+                actor=request.user,
+                text=request.POST.get("text", ""),
+            )
         else:
             messages.error(request, _("Unknown action."))
         if ok:
@@ -289,7 +372,12 @@ def register_page(request: HttpRequest, public_id) -> HttpResponse:
     rows = selectors.register_rows(entries)
     headers = [_("Date"), _("Kind"), _("Case number"), _("Matter"), _("Applicant"), _("Facts"), _("Reason"),
                _("Unit's note"), _("Legal basis"), _("Officer"), _("Finding")]  # fmt: skip
-    response = _export(request, f"denial-register-{batch.week_start}", headers, [[r[k] for k in REGISTER_KEYS] for r in rows])
+    response = _export(
+        request,
+        f"denial-register-{batch.week_start}",
+        headers,
+        [[r[k] for k in REGISTER_KEYS] for r in rows],
+    )
     if response:
         return response
     is_sup = selectors.is_supervisor(request.user)
@@ -311,7 +399,13 @@ def circular_page(request: HttpRequest, public_id) -> HttpResponse:
     if request.method == "POST":
         action = request.POST.get("action", "")
         if action == "rectify":
-            ok = _run(request, services.circular_rectify, circular=circular, actor=request.user, report=request.POST.get("text", ""))
+            ok = _run(
+                request,
+                services.circular_rectify,
+                circular=circular,
+                actor=request.user,
+                report=request.POST.get("text", ""),
+            )
         elif action == "close":
             ok = _run(request, services.circular_close, circular=circular, actor=request.user)
         else:
@@ -346,7 +440,9 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("period", "month")
     dimension = request.GET.get("dimension", "")
     try:
-        data = selectors.statistics_for(request.user, kind=kind, day=request.GET.get("day", ""), dimension=dimension)
+        data = selectors.statistics_for(
+            request.user, kind=kind, day=request.GET.get("day", ""), dimension=dimension
+        )
     except DomainError:
         raise Http404 from None
     headers = [_("Group"), _("Received"), _("Accepted"), _("Refused"), _("Corrections"), _("Denied"), _("Concluded"),
