@@ -143,6 +143,19 @@ def item_explained(item: CaseItem, *, on: date | None = None) -> ItemFigures:
     )
 
 
+def promised_explanation(item: CaseItem, fig: ItemFigures) -> str:
+    """The calendar's own sentence for 承诺办结时间 (which weekends and holidays it skipped)."""
+    from kaigong.calendars.selectors import due_date, due_date_summary
+
+    if fig.accepted_on is None or fig.limit_days <= 0:
+        return ""
+    result = due_date(
+        fig.accepted_on, fig.limit_days, region_code=region_of(item.case),
+        count_start=item.count_start_day,
+    )  # fmt: skip
+    return due_date_summary(result)
+
+
 def item_for_supervision(user: Any, public_id: Any) -> CaseItem:
     """An item in the user's scope, else ``NotFound``."""
     scope = scope_department_ids(user, DEPARTMENT_ROLES)
@@ -393,6 +406,8 @@ def dashboard(user: Any, *, on: date | None = None) -> dict[str, Any]:
         "colours": colour_counts(scope, on=on),
         "metrics": metrics,
         "party": time_by_party(scope)[0],
+        "party_by_department": time_by_party(scope, group="department"),
+        "party_by_matter": time_by_party(scope, group="matter"),
         "ranking": departments_by_overdue_rate(scope),
         "denials": denial_trend(scope, on=on),
         "queues": queue_counts(scope, on=on),

@@ -44,6 +44,9 @@ class ItemFiguresSerializer(serializers.Serializer):
     subtracted = SegmentSerializer(many=True)
     skipped = SkippedSerializer(many=True)
     adjusted = serializers.ListField(child=serializers.DateField())
+    promised_explanation = serializers.CharField(
+        required=False, help_text="The calendar's sentence for 承诺办结时间 (days skipped, why)"
+    )
 
 
 class QueueRowSerializer(serializers.Serializer):

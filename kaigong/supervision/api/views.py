@@ -55,7 +55,10 @@ class ItemFiguresApi(_Read):
     @extend_schema(summary="Read an item's supervision figures", operation_id="supervision_item")
     def get(self, request, public_id):
         item = selectors.item_for_supervision(request.user, public_id)
-        return Response(s.ItemFiguresSerializer(selectors.item_explained(item)).data)
+        fig = selectors.item_explained(item)
+        data = s.ItemFiguresSerializer(fig).data
+        data["promised_explanation"] = selectors.promised_explanation(item, fig)
+        return Response(data)
 
 
 class OrderListApi(_Read):

@@ -73,6 +73,9 @@ def _export(request, table: str, headers, rows):
     return response
 
 
+PARTIES = ("government", "applicant", "special", "prerequisite")
+
+
 def _party_labels():
     from kaigong.supervision.constants import Party
 
@@ -84,11 +87,27 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
     _scope(request)
     data = selectors.dashboard(request.user)
     labels = _party_labels()
+    table = request.GET.get("table", "ranking")
+    if table == "ranking":
+        headers = [_("Department"), _("Accepted"), _("Overdue"), _("Overdue rate")]
+        rows = [[r["name"], r["accepted"], r["overdue"], r["rate"]] for r in data["ranking"]]
+    else:
+        key = "party_by_matter" if table == "party_matter" else "party_by_department"
+        headers = [_("Matter") if table == "party_matter" else _("Department"), _("Items"),
+                   *(labels[k] for k in PARTIES)]  # fmt: skip
+        rows = [[r["name"], r["items"], *(r[k] for k in PARTIES)] for r in data[key]]
+    response = _export(request, f"dashboard-{table}", headers, rows)
+    if response:
+        return response
     c = data["colours"]
     party = data["party"]
     context = {
         **data,
         "queue_labels": Queue.choices,
+        "party_tables": [
+            (_("Working days by party, per department"), "party_department", data["party_by_department"]),
+            (_("Working days by party, per matter"), "party_matter", data["party_by_matter"]),
+        ],
         "chart_colours": charts.bar_chart(
             _("Running clocks by colour"),
             [
@@ -157,12 +176,13 @@ def item_page(request: HttpRequest, public_id) -> HttpResponse:
             messages.success(request, _("The supervision order was issued."))
             return redirect("web:supervision-orders")
     fig = selectors.item_explained(item)
+    promised_why = selectors.promised_explanation(item, fig)
     groups = selectors.case_groups_explained(item.case)
     return render(
         request,
         "web/supervision/item.html",
         {
-            "item": item, "fig": fig, "groups": groups,
+            "item": item, "fig": fig, "groups": groups, "promised_why": promised_why,
             "party_labels": _party_labels(),
             "signals": item.supervision_signals.order_by("raised_on", "id"),
             "can_issue": selectors.is_supervisor(request.user),
