@@ -152,3 +152,53 @@ def test_writes_are_refused_outside_the_scope(matrix_world):
             client_for(users["supervisor"]).post("/api/v1/supervision/dashboard/").status_code
             == 405
         )
+
+
+def test_queues_statistics_and_audited_exports(matrix_world):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    from kaigong.core.models import AuditRecord
+
+    users, ids = matrix_world
+    with time_machine.travel(at(2026, 3, 12), tick=False):
+        api = client_for(users["supervisor"])
+        overdue = api.get("/api/v1/supervision/queues/overdue/").json()["results"]
+        corrections = api.get("/api/v1/supervision/queues/correction/").json()["results"]
+        orders = api.get("/api/v1/supervision/queues/orders/").json()["results"]
+        stats = api.get(
+            "/api/v1/supervision/statistics/?period=month&day=2026-03-12&dimension=department"
+        ).json()
+        figures = api.get(f"/api/v1/supervision/items/{ids['item']}/").json()
+        page = Client()
+        page.force_login(users["supervisor"])
+        xlsx = page.get("/supervision/queues/overdue/?format=xlsx")
+        csv_response = page.get(f"/supervision/registers/{ids['batch']}/?format=csv")
+
+    # both items of the red case (M1, M2: 8 working days against 5) are overdue; the other
+    # case waits for its correction; one order is open
+    assert sorted(r["matter"] for r in overdue) == ["建筑工程施工许可", "建设工程规划许可"]
+    assert len(corrections) == 1 and len(orders) == 1
+    # March by department: the lead department (规划局) received both cases, accepted one
+    # (受理率 50 %); its item is overdue (逾期率 100 %)
+    rows = {r["name"]: r for r in stats["rows"]}
+    lead = rows["规划局"]
+    assert (lead["received"], lead["accepted"], lead["acceptance_rate"]) == (2, 1, 50.0)
+    assert (lead["items_accepted"], lead["overdue"], lead["overdue_rate"]) == (1, 1, 100.0)
+    # February had nothing: the change is the whole figure
+    assert lead["change"]["received"] == 2
+    # the item's figures with the calendar's sentence for the promised date
+    assert figures["approval_days"] == 8 and figures["by_party"]["government"] == 8
+    assert "2026-03-09" in figures["promised_explanation"]
+
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert sheet.max_row == 3  # the header and the two overdue items
+    lines = list(csv.reader(io.StringIO(csv_response.content.decode("utf-8-sig"))))
+    assert len(lines) == 2
+    exports = AuditRecord.objects.filter(action="supervision.export").order_by("id")
+    assert [(e.object_id, e.data["format"], e.data["rows"]) for e in exports] == [
+        ("queue-overdue", "xlsx", 2),
+        ("denial-register-2026-03-02", "csv", 1),
+    ]
