@@ -66,7 +66,12 @@ def test_the_jobs_run_in_process_and_report_what_they_did():
     assert archive_sweep.delay().get() == 0
     assert chain_checkpoint.delay().get() == 0
     assert outbox_relay.delay().get() == "dispatched=0 delivered=0 failed=0 dead=0"
-    assert supervision_sweep.delay().get() == {"metrics": 0, "signals": 0, "register_entries": 0}
+    assert supervision_sweep.delay().get() == {
+        "advanced": 0,
+        "metrics": 0,
+        "signals": 0,
+        "register_entries": 0,
+    }
 
 
 @pytest.mark.django_db

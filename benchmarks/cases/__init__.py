@@ -26,7 +26,7 @@ from urllib.parse import urlparse
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/kg_bench"
 CHILD_FLAG = "KG_BENCH_CHILD"
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[2]  # the repository (manage.py)
 
 
 # --- the scratch database -----------------------------------------------------------------

@@ -136,11 +136,15 @@ def item_facts(item: CaseItem, *, on: date) -> ItemFacts:
     )
 
 
-def item_explained(item: CaseItem, *, on: date | None = None) -> ItemFigures:
+def item_explained(item: CaseItem, *, on: date | None = None, calendars=None) -> ItemFigures:
+    """The item's figures on ``on``; ``calendars``: a {region: WorkCalendar} memo for a run."""
     on = on or local_date()
-    return item_figures(
-        item_facts(item, on=on), calendar=work_calendar(region_of(item.case)), today=on
-    )
+    region = region_of(item.case)
+    if calendars is None:
+        calendar = work_calendar(region)
+    else:
+        calendar = calendars.get(region) or calendars.setdefault(region, work_calendar(region))
+    return item_figures(item_facts(item, on=on), calendar=calendar, today=on)
 
 
 def promised_explanation(item: CaseItem, fig: ItemFigures) -> str:
@@ -211,7 +215,9 @@ def queue_items(scope: set[int] | None, queue: str, *, on: date) -> QuerySet[Cas
 
 
 def queue_corrections(scope: set[int] | None) -> QuerySet[Case]:
-    qs = Case.objects.filter(status=CaseStatus.CORRECTION_REQUESTED).select_related("bundle")
+    qs = Case.objects.filter(status=CaseStatus.CORRECTION_REQUESTED).select_related(
+        "bundle__lead_department"
+    )
     if scope is not None:
         qs = qs.filter(bundle__lead_department_id__in=scope)
     return qs.order_by("received_at", "id")
@@ -261,47 +267,53 @@ def queue_counts(scope: set[int] | None, *, on: date) -> dict[str, int]:
     }
 
 
+def queue_queryset(scope: set[int] | None, queue: str, *, on: date) -> QuerySet:
+    """The rows of one queue, in order (items, cases, denials or orders)."""
+    if queue in ITEM_QUEUES:
+        return queue_items(scope, queue, on=on)
+    if queue == Queue.CORRECTION:
+        return queue_corrections(scope)
+    if queue == Queue.DENIED:
+        return queue_denied(scope)
+    return queue_orders(scope, queue, on=on)
+
+
+def queue_row(queue: str, obj: Any) -> dict:
+    """One row of a queue: the same columns for every queue (number, matter, unit, …)."""
+    if queue in ITEM_QUEUES:
+        return {
+            "id": str(obj.public_id), "case": obj.case.number,
+            "matter": obj.matter_version.name, "unit": obj.department.name,
+            "status": obj.get_status_display(), "due_on": obj.promised_due_on,
+            "link": f"/supervision/items/{obj.public_id}/",
+        }  # fmt: skip
+    if queue == Queue.CORRECTION:
+        return {
+            "id": str(obj.public_id), "case": obj.number, "matter": obj.bundle.name,
+            "unit": obj.bundle.lead_department.name, "status": obj.get_status_display(),
+            "due_on": None, "link": "",
+        }  # fmt: skip
+    if queue == Queue.DENIED:
+        return {
+            "id": str(obj.public_id), "case": obj.case.number,
+            "matter": obj.item.matter_version.name if obj.item else "",
+            "unit": obj.item.department.name if obj.item else "",
+            "status": obj.get_kind_display(), "due_on": local_date(obj.at), "link": "",
+        }  # fmt: skip
+    return {
+        "id": str(obj.public_id), "case": obj.item.case.number if obj.item else obj.number,
+        "matter": obj.subject, "unit": obj.department.name,
+        "status": obj.get_status_display(), "due_on": obj.reply_due_on,
+        "link": f"/supervision/orders/{obj.public_id}/",
+    }  # fmt: skip
+
+
 def queue_rows(
     scope: set[int] | None, queue: str, *, on: date, limit: int | None = 50
 ) -> list[dict]:
-    """One table of a queue: the same columns for every queue (number, matter, unit, …)."""
-    rows: list[dict] = []
-    if queue in ITEM_QUEUES:
-        qs = queue_items(scope, queue, on=on)
-        for item in qs[:limit] if limit else qs.iterator():
-            rows.append({
-                "id": str(item.public_id), "case": item.case.number,
-                "matter": item.matter_version.name, "unit": item.department.name,
-                "status": item.get_status_display(), "due_on": item.promised_due_on,
-                "link": f"/supervision/items/{item.public_id}/",
-            })  # fmt: skip
-    elif queue == Queue.CORRECTION:
-        qs = queue_corrections(scope)
-        for case in qs[:limit] if limit else qs.iterator():
-            rows.append({
-                "id": str(case.public_id), "case": case.number, "matter": case.bundle.name,
-                "unit": "", "status": case.get_status_display(),
-                "due_on": None, "link": "",
-            })  # fmt: skip
-    elif queue == Queue.DENIED:
-        qs = queue_denied(scope)
-        for d in qs[:limit] if limit else qs.iterator():
-            rows.append({
-                "id": str(d.public_id), "case": d.case.number,
-                "matter": d.item.matter_version.name if d.item else "",
-                "unit": d.item.department.name if d.item else "",
-                "status": d.get_kind_display(), "due_on": local_date(d.at), "link": "",
-            })  # fmt: skip
-    else:
-        qs = queue_orders(scope, queue, on=on)
-        for o in qs[:limit] if limit else qs.iterator():
-            rows.append({
-                "id": str(o.public_id), "case": o.item.case.number if o.item else o.number,
-                "matter": o.subject, "unit": o.department.name,
-                "status": o.get_status_display(), "due_on": o.reply_due_on,
-                "link": f"/supervision/orders/{o.public_id}/",
-            })  # fmt: skip
-    return rows
+    qs = queue_queryset(scope, queue, on=on)
+    objects = qs[:limit] if limit else qs.iterator(chunk_size=2000)
+    return [queue_row(queue, o) for o in objects]
 
 
 # -- the dashboard (aggregates over ItemMetric) -----------------------------------------
@@ -569,3 +581,11 @@ def reform_for(user: Any) -> list[dict[str, Any]]:
 
     ensure_can_view(user)
     return reform_list()
+
+
+def queue_queryset_for(user: Any, queue: str, *, on: date | None = None) -> QuerySet:
+    """The queue's rows for the API to paginate (perf: only the page is read)."""
+    if queue not in Queue.values:
+        raise NotFound()
+    scope = ensure_can_view(user)
+    return queue_queryset(scope, queue, on=on or local_date())

@@ -42,8 +42,8 @@ class QueueApi(_Read):
 
     @extend_schema(summary="List a supervision queue", operation_id="supervision_queue")
     def get(self, request, queue):
-        rows = selectors.queue_for(request.user, queue, limit=None)
-        page = self.paginate_queryset(rows)
+        qs = selectors.queue_queryset_for(request.user, queue)
+        page = [selectors.queue_row(queue, obj) for obj in self.paginate_queryset(qs)]
         return self.get_paginated_response(s.QueueRowSerializer(page, many=True).data)
 
 

@@ -176,3 +176,23 @@ def circular_for(batch, first, second):
     entry_review(entry=entry, actor=first, finding=Finding.IMPROPER, note="不当")
     entry_second_review(entry=entry, actor=second, agree=True)
     return circular_issue(department=batch.department, entries=[entry], actor=first, text="通报")
+
+
+def test_the_job_moves_untouched_figures_forward_in_sql_as_the_formula_would():
+    from kaigong.supervision.services import metrics_advance
+
+    sw = supervision_world("a")
+    item = m1(sw)
+    with time_machine.travel(at(2026, 3, 12), tick=False):
+        metrics_refresh(on=SEEN_ON)
+    # Monday 16 March, nothing changed since Thursday: 13, 16 = 2 more working days
+    later = date(2026, 3, 16)
+    with time_machine.travel(at(2026, 3, 16), tick=False):
+        assert metrics_advance(on=later) == 2
+        assert metrics_refresh(on=later) == 0  # nothing left to read
+    metric = ItemMetric.objects.get(item=item)
+    fig = item_explained(item, on=later)
+    assert (metric.approval_days, metric.government_days, metric.span_days) == (
+        fig.approval_days, fig.by_party["government"], fig.span_days,
+    ) == (10, 10, 14)  # fmt: skip
+    assert metric.overdue is True and metric.computed_on == later

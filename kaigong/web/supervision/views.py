@@ -105,7 +105,11 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
         **data,
         "queue_labels": Queue.choices,
         "party_tables": [
-            (_("Working days by party, per department"), "party_department", data["party_by_department"]),
+            (
+                _("Working days by party, per department"),
+                "party_department",
+                data["party_by_department"],
+            ),
             (_("Working days by party, per matter"), "party_matter", data["party_by_matter"]),
         ],
         "chart_colours": charts.bar_chart(
