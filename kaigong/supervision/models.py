@@ -63,6 +63,9 @@ class ItemMetric(models.Model):
     overdue = models.BooleanField(_("overdue (是否超期)"), default=False)
     open = models.BooleanField(_("still open"), default=True)
     computed_on = models.DateField(_("computed on"))
+    computed_at = models.DateTimeField(
+        _("computed at"), help_text=_("Item or case changed after this: computed again.")
+    )
 
     class Meta:
         verbose_name = _("item metric")

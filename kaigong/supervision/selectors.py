@@ -404,29 +404,60 @@ def colour_counts(scope: set[int] | None, *, on: date) -> dict[str, int]:
     }
 
 
-def dashboard(user: Any, *, on: date | None = None) -> dict[str, Any]:
-    on = on or local_date()
-    scope = ensure_can_view(user)
+FIGURES_VERSION_KEY = "supervision:figures-version"
+
+
+def figures_version() -> int:
+    """Bumped by every write of ``ItemMetric`` or ``Signal`` (the job's): the cache key of the
+    dashboard's job-derived aggregates."""
+    from django.core.cache import cache
+
+    return int(cache.get(FIGURES_VERSION_KEY) or 0)
+
+
+def _job_figures(scope: set[int] | None) -> dict[str, Any]:
+    """The dashboard's figures that only the job changes (sums over ItemMetric, signals)."""
+    from django.core.cache import cache
+
+    key = f"supervision:dash:{figures_version()}:{sorted(scope) if scope is not None else 'all'}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
     metrics = metric_rows(scope).aggregate(
         items=Count("id"), overdue=Count("id", filter=Q(overdue=True)),
         open=Count("id", filter=Q(open=True)),
     )  # fmt: skip
-    return {
-        "on": on,
-        "scope": scope,
-        "departments": list(departments_in_scope(scope)),
-        "colours": colour_counts(scope, on=on),
+    figures = {
         "metrics": metrics,
         "party": time_by_party(scope)[0],
         "party_by_department": time_by_party(scope, group="department"),
         "party_by_matter": time_by_party(scope, group="matter"),
         "ranking": departments_by_overdue_rate(scope),
-        "denials": denial_trend(scope, on=on),
-        "queues": queue_counts(scope, on=on),
         "signals": signal_counts(scope),
         "as_of": ItemMetric.objects.order_by("-computed_on")
         .values_list("computed_on", flat=True)
         .first(),
+    }
+    cache.set(key, figures, 24 * 3600)
+    return figures
+
+
+def dashboard(user: Any, *, on: date | None = None) -> dict[str, Any]:
+    """
+    The dashboard: live colours, queue counts and denial trend; the job's figures (sums over
+    ItemMetric, signals) cached until the job next writes them (perf: at a million items
+    the sums are read once per job run, not once per view).
+    """
+    on = on or local_date()
+    scope = ensure_can_view(user)
+    return {
+        "on": on,
+        "scope": scope,
+        "departments": list(departments_in_scope(scope)),
+        "colours": colour_counts(scope, on=on),
+        "denials": denial_trend(scope, on=on),
+        "queues": queue_counts(scope, on=on),
+        **_job_figures(scope),
     }
 
 

@@ -127,7 +127,20 @@ def _metric_values(item: CaseItem, *, on: date, calendars=None) -> dict[str, Any
         "overdue": fig.overdue,
         "open": fig.open,
         "computed_on": on,
+        "computed_at": timezone.now(),
     }
+
+
+def _figures_changed() -> None:
+    """The dashboard's cached job figures are stale (selectors.figures_version)."""
+    from django.core.cache import cache
+
+    from .selectors import FIGURES_VERSION_KEY
+
+    try:
+        cache.incr(FIGURES_VERSION_KEY)
+    except ValueError:
+        cache.set(FIGURES_VERSION_KEY, 1, None)
 
 
 def metrics_refresh(*, on: date | None = None, items=None, batch: int = 500) -> int:
@@ -140,8 +153,8 @@ def metrics_refresh(*, on: date | None = None, items=None, batch: int = 500) -> 
         # perf: open items whose figures are today's (metrics_advance) are not read again
         stale = Q(supervision_metric__isnull=True)
         stale |= Q(status__in=list(ITEM_OPEN_STATUSES)) & Q(supervision_metric__computed_on__lt=on)
-        stale |= Q(updated_at__date__gte=F("supervision_metric__computed_on"))
-        stale |= Q(case__updated_at__date__gte=F("supervision_metric__computed_on"))
+        stale |= Q(updated_at__gt=F("supervision_metric__computed_at"))
+        stale |= Q(case__updated_at__gt=F("supervision_metric__computed_at"))
         items = CaseItem.objects.filter(stale)
     qs = (
         items.select_related("case__project", "case__bundle", "matter_version")
@@ -163,6 +176,8 @@ def metrics_refresh(*, on: date | None = None, items=None, batch: int = 500) -> 
                 ItemMetric.objects.filter(item_id__in=[i.id for i in chunk]).delete()
                 ItemMetric.objects.bulk_create(rows)
             done += len(chunk)
+    if done:
+        _figures_changed()
     return done
 
 
@@ -183,9 +198,9 @@ def metrics_advance(*, on: date | None = None) -> int:
 
     on = on or local_date()
     untouched = ItemMetric.objects.filter(open=True, computed_on__lt=on).exclude(
-        Q(item__updated_at__date__gte=F("computed_on"))
-        | Q(item__case__updated_at__date__gte=F("computed_on"))
+        Q(item__updated_at__gt=F("computed_at")) | Q(item__case__updated_at__gt=F("computed_at"))
     )
+    now = timezone.now()
     regions = sorted(calendar_regions())
     moved = 0
     days_seen = untouched.order_by().values_list("computed_on", flat=True).distinct()
@@ -212,15 +227,18 @@ def metrics_advance(*, on: date | None = None) -> int:
                     default=Value(False),
                 ),
                 computed_on=on,
+                computed_at=now,
             )
             moved += base.filter(accepted_on__isnull=False, status=ItemStatus.PAUSED).update(
                 special_days=F("special_days") + n, span_days=F("span_days") + natural,
-                computed_on=on,
+                computed_on=on, computed_at=now,
             )  # fmt: skip
             moved += base.filter(accepted_on__isnull=True).update(
                 prerequisite_days=F("prerequisite_days") + n, span_days=F("span_days") + natural,
-                computed_on=on,
+                computed_on=on, computed_at=now,
             )  # fmt: skip
+    if moved:
+        _figures_changed()
     return moved
 
 
@@ -308,6 +326,8 @@ def signals_raise(*, on: date | None = None) -> int:
             )
     with transaction.atomic():
         created = Signal.objects.bulk_create(new, ignore_conflicts=True, batch_size=1000)
+        if new:
+            transaction.on_commit(_figures_changed)
         per_dept: dict[int, dict[str, int]] = {}
         for s in new:
             per_dept.setdefault(s.department_id, {}).setdefault(s.level, 0)

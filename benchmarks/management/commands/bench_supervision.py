@@ -36,7 +36,8 @@ class Command(BaseCommand):
         verdict = "met" if worst <= GOAL_MS else "NOT met"
         job = r.metrics_seconds + r.signals_seconds
         self.stdout.write(
-            f"bench_supervision: {r.items} items built in {r.build_seconds:.1f} s; job: figures "
+            f"bench_supervision: {r.items} items built in {r.build_seconds:.1f} s, first figures "
+            f"(backfill) {r.backfill_seconds:.1f} s; the next day's job: figures "
             f"{r.metrics_seconds:.1f} s + signals {r.signals_seconds:.1f} s (again "
             f"{r.signals_again_seconds:.1f} s) = {job:.1f} s (goal ≤ {JOB_GOAL_S:.0f} s: "
             f"{'met' if job <= JOB_GOAL_S else 'NOT met'})"
