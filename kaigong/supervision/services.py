@@ -214,8 +214,8 @@ def metrics_advance(*, on: date | None = None) -> int:
                 for other in regions:
                     rows = rows.exclude(region_code__startswith=other)
             n = _working_days(since, on, region)
-            ids = list(rows.values_list("id", flat=True))  # the UPDATE cannot join
-            base = ItemMetric.objects.filter(id__in=ids)
+            # the UPDATE cannot join: the rows by a subquery of their ids
+            base = ItemMetric.objects.filter(id__in=rows.values("id"))
             running = base.filter(accepted_on__isnull=False).exclude(status=ItemStatus.PAUSED)
             new_days = ExpressionWrapper(F("approval_days") + n, output_field=IntegerField())
             moved += running.update(
@@ -327,6 +327,9 @@ def signals_raise(*, on: date | None = None) -> int:
     with transaction.atomic():
         created = Signal.objects.bulk_create(new, ignore_conflicts=True, batch_size=1000)
         if new:
+            # now (this transaction's readers) and after commit (a reader that cached the
+            # figures before the commit sees them as stale)
+            _figures_changed()
             transaction.on_commit(_figures_changed)
         per_dept: dict[int, dict[str, int]] = {}
         for s in new:

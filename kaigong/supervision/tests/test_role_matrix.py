@@ -124,7 +124,16 @@ def test_every_page_as_every_role(matrix_world):
                 if status != expect[ROLES.index(role)]:
                     failures.append((route, role, status))
         anonymous = Client().get("/supervision/")
+        applicant = Client()
+        applicant.force_login(users["applicant"])
+        home = applicant.get("/").content.decode()
+        head = Client()
+        head.force_login(users["head"])
+        head_home = head.get("/").content.decode()
     assert failures == []
+    # applicants see no supervision at all; a department head finds its view in the header
+    assert "/supervision/" not in home
+    assert 'href="/supervision/"' in head_home
     assert anonymous.status_code == 302  # to the login page
 
 
