@@ -38,6 +38,7 @@ def test_every_scheduled_job_is_a_registered_task():
         "kaigong.assistance.deadlines_warn",
         "kaigong.feedback.callback_lists_build",
         "kaigong.feedback.deadline_warnings",
+        "kaigong.supervision.sweep",
     } <= scheduled
     assert scheduled <= set(app.tasks)
 
@@ -64,6 +65,7 @@ def test_the_jobs_run_in_process_and_report_what_they_did():
     from kaigong.core.tasks import outbox_relay
     from kaigong.documents.tasks import documents_issue_missing
     from kaigong.feedback.tasks import callback_lists_build, deadline_warnings
+    from kaigong.supervision.tasks import sweep as supervision_sweep
 
     # nothing to do in an empty database: each reports zero
     assert commitments_check.delay().get() == 0
@@ -73,6 +75,12 @@ def test_the_jobs_run_in_process_and_report_what_they_did():
     assert callback_lists_build.delay().get() == 0
     assert deadline_warnings.delay().get() == 0
     assert outbox_relay.delay().get() == "dispatched=0 delivered=0 failed=0 dead=0"
+    assert supervision_sweep.delay().get() == {
+        "advanced": 0,
+        "metrics": 0,
+        "signals": 0,
+        "register_entries": 0,
+    }
 
 
 @pytest.mark.django_db

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "kaigong.documents",
     "kaigong.assistance",
     "kaigong.feedback",
+    "kaigong.supervision",
     "kaigong.api",
     "kaigong.web",
     "kaigong.demo",
@@ -344,6 +345,11 @@ CELERY_BEAT_SCHEDULE = {
     "feedback-deadline-warnings-daily": {
         "task": "kaigong.feedback.deadline_warnings",
         "schedule": crontab(hour=8, minute=0),
+    },
+    # Supervision: figures refreshed, signals raised once, Friday's denial registers compiled.
+    "supervision-sweep-hourly": {
+        "task": "kaigong.supervision.sweep",
+        "schedule": crontab(minute=41),
     },
 }
 # 12345 hotline intake: a signed call older or newer than this is refused (replay window)

@@ -25,4 +25,5 @@ urlpatterns = [
     path("", include("kaigong.documents.api.urls")),
     path("", include("kaigong.assistance.api.urls")),
     path("", include("kaigong.feedback.api.urls")),
+    path("", include("kaigong.supervision.api.urls")),
 ]

@@ -36,6 +36,7 @@ from kaigong.demo.steps.catalogue import load_catalogue
 from kaigong.demo.steps.material_files import load_material_files
 from kaigong.demo.steps.feedback import load_feedback
 from kaigong.demo.steps.projects import load_projects
+from kaigong.demo.steps.supervision import load_supervision
 
 
 @dataclass
@@ -68,6 +69,7 @@ STEPS: tuple[Step, ...] = (
     Step("cases", load_cases),
     Step("assistance", load_assistance),
     Step("feedback", load_feedback),
+    Step("supervision", load_supervision),
 )
 
 

@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include("kaigong.web.public.urls")),
     path("", include("kaigong.web.staffadmin.urls")),
     path("", include("kaigong.web.assistance.urls")),
+    path("", include("kaigong.web.supervision.urls")),
 ]

@@ -25,6 +25,7 @@ from kaigong.certificates.models import Certificate
 from kaigong.certificates.verification import certificate_verify_identifier
 from kaigong.demo.data import binzhou, gaoming, people, weifang, yinan
 from kaigong.demo.data.projects import PROJECTS
+from kaigong.demo.data.supervision import AGED
 from kaigong.demo.loader import demo_load
 from kaigong.projects.guide import project_guide
 from kaigong.projects.models import Project
@@ -195,7 +196,8 @@ def test_the_guide_of_the_yinan_demo_project_shows_16_materials_merged_to_10(loa
 
 def test_each_locality_has_a_demo_project_of_its_enterprise(loaded):
     names = set(Project.objects.values_list("name", flat=True))
-    assert names == {p["name"] for p in PROJECTS}
+    supervision = {name for name, _ago, _what in AGED}  # the supervision step's applications
+    assert names == {p["name"] for p in PROJECTS} | supervision
 
 
 def test_demo_applications_are_in_several_states(loaded):
@@ -206,11 +208,20 @@ def test_demo_applications_are_in_several_states(loaded):
         "鸢都滨河花园住宅小区项目": CaseStatus.SUBMITTED,
         "年产5万吨高性能铝合金新材料项目": CaseStatus.CORRECTION_REQUESTED,
         "沧江新材料产业园一期项目": CaseStatus.DRAFT,
+        # the supervision step's: red/yellow/green clocks, a refusal and a correction this week
+        "沂南县澳柯玛大道燃气管线敷设工程": CaseStatus.ACCEPTED,
+        "沂南县振兴路雨水管道改造工程": CaseStatus.ACCEPTED,
+        "沂南县人民路路灯杆线迁移工程": CaseStatus.REFUSED,
+        "沂南县滨河东路绿化带改造工程": CaseStatus.CORRECTION_REQUESTED,
     }
 
 
 def test_the_accepted_yinan_application_is_in_parallel_review_in_three_departments(loaded):
-    case = Case.objects.get(bundle__code=yinan.BUNDLE_CODE, status=CaseStatus.ACCEPTED)
+    case = Case.objects.get(
+        bundle__code=yinan.BUNDLE_CODE,
+        status=CaseStatus.ACCEPTED,
+        project__name="沂南县城区雨污分流管网改造工程",
+    )
     items = list(case.items.select_related("matter_version__department"))
     assert len(items) == 5
     assert {i.status for i in items} == {ItemStatus.IN_REVIEW}

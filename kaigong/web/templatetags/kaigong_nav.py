@@ -44,6 +44,8 @@ NAV: dict[str, tuple[tuple[str, object], ...]] = {
     Role.APPROVER: (("web:workbench", _("Decision workbench")),),
     Role.INSPECTOR: (("web:workbench", _("Inspection worklist")),),
     Role.SUPERVISOR: (
+        ("web:supervision", _("Supervision dashboard")),
+        ("web:supervision-registers", _("Denial registers")),
         ("web:window-queue", _("Window queue (supervision)")),
         ("web:workbench", _("Worklist (supervision)")),
         ("web:archive-ledger", _("Archive ledger")),
@@ -57,6 +59,9 @@ NAV: dict[str, tuple[tuple[str, object], ...]] = {
         ("web:complaint-list", _("办不成事 window")),
     ),
     Role.DEPARTMENT_HEAD: (
+        ("web:supervision", _("My department's supervision")),
+        ("web:supervision-orders", _("Supervision orders")),
+        ("web:supervision-registers", _("Denial registers")),
         ("web:assistance-policies", _("Policies")),
         ("web:assistance-suggestions", _("Suggestions")),
         ("web:assistance-questions", _("Consultations")),

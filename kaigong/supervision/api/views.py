@@ -1,0 +1,170 @@
+"""
+Supervision API, read-only (GET only). Roles: supervisors see every department; a
+department head sees its own department; reviewers and approvers see their department's
+orders and registers; everyone else gets 403 (lists) or 404 (a scoped object).
+Errors: ``permission_denied`` (403), ``not_found`` (404), ``supervision_invalid`` (400).
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.generics import GenericAPIView
+from rest_framework.response import Response
+
+from kaigong.supervision import selectors
+from kaigong.supervision.models import AuditBatch, ReportSnapshot, SupervisionOrder
+
+from . import serializers as s
+
+
+class _Read(GenericAPIView):
+    queryset = SupervisionOrder.objects.none()
+
+
+class DashboardApi(_Read):
+    """Red/yellow/green counts, the seven queues' counts, signals, time by party, the
+    departments ranked by 逾期率 and the denial trend, for the caller's scope."""
+
+    serializer_class = s.DashboardSerializer
+
+    @extend_schema(summary="Read the supervision dashboard", operation_id="supervision_dashboard")
+    def get(self, request):
+        data = selectors.dashboard(request.user)
+        return Response(s.DashboardSerializer(data).data)
+
+
+class QueueApi(_Read):
+    """One of the seven queues: warning, overdue, correction, special, denied, orders,
+    reply_overdue (paginated)."""
+
+    serializer_class = s.QueueRowSerializer
+
+    @extend_schema(summary="List a supervision queue", operation_id="supervision_queue")
+    def get(self, request, queue):
+        qs = selectors.queue_queryset_for(request.user, queue)
+        page = [selectors.queue_row(queue, obj) for obj in self.paginate_queryset(qs)]
+        return self.get_paginated_response(s.QueueRowSerializer(page, many=True).data)
+
+
+class ItemFiguresApi(_Read):
+    """The province's figures of one item, explained (intervals subtracted, days skipped)."""
+
+    serializer_class = s.ItemFiguresSerializer
+
+    @extend_schema(summary="Read an item's supervision figures", operation_id="supervision_item")
+    def get(self, request, public_id):
+        item = selectors.item_for_supervision(request.user, public_id)
+        fig = selectors.item_explained(item)
+        data = s.ItemFiguresSerializer(fig).data
+        data["promised_explanation"] = selectors.promised_explanation(item, fig)
+        return Response(data)
+
+
+class OrderListApi(_Read):
+    """督办 orders in the caller's scope, newest first (paginated)."""
+
+    serializer_class = s.OrderSerializer
+
+    @extend_schema(summary="List supervision orders", operation_id="supervision_orders")
+    def get(self, request):
+        scope = selectors.ensure_can_view(request.user, selectors.DEPARTMENT_ROLES)
+        page = self.paginate_queryset(selectors.order_list(scope).order_by("-issued_at", "-id"))
+        return self.get_paginated_response(s.OrderSerializer(page, many=True).data)
+
+
+class OrderDetailApi(_Read):
+    """One order with every step, each timed in working days."""
+
+    serializer_class = s.OrderDetailSerializer
+
+    @extend_schema(summary="Read a supervision order", operation_id="supervision_order")
+    def get(self, request, public_id):
+        order = selectors.order_get_for(request.user, public_id)
+        data = s.OrderSerializer(order).data
+        data["steps"] = s.OrderStepSerializer(order.steps.all(), many=True).data
+        return Response(data)
+
+
+class BatchListApi(_Read):
+    """The weekly denial registers per unit, late units flagged."""
+
+    serializer_class = s.BatchSerializer
+    queryset = AuditBatch.objects.none()
+
+    @extend_schema(summary="List weekly denial registers", operation_id="supervision_registers")
+    def get(self, request):
+        page = self.paginate_queryset(selectors.batch_list_for(request.user))
+        return self.get_paginated_response(s.BatchSerializer(page, many=True).data)
+
+
+class BatchDetailApi(_Read):
+    """One unit's register of one week: matter, applicant, facts, reason, basis, officer."""
+
+    serializer_class = s.BatchDetailSerializer
+    queryset = AuditBatch.objects.none()
+
+    @extend_schema(summary="Read a weekly denial register", operation_id="supervision_register")
+    def get(self, request, public_id):
+        batch = selectors.batch_get_for(request.user, public_id)
+        batch = next(b for b in selectors.batch_list_for(request.user) if b.pk == batch.pk)
+        data = s.BatchSerializer(batch).data
+        data["rows"] = s.RegisterRowSerializer(
+            selectors.register_rows(selectors.batch_entries(batch)), many=True
+        ).data
+        return Response(data)
+
+
+class StatisticsApi(_Read):
+    """Counts and rates for a period (day/week/month/quarter/year) by a dimension
+    (department, window, bundle, matter, region; none = total), with the change against the
+    previous period."""
+
+    serializer_class = s.StatisticsSerializer
+
+    @extend_schema(
+        summary="Read supervision statistics",
+        operation_id="supervision_statistics",
+        parameters=[
+            OpenApiParameter(
+                "period", OpenApiTypes.STR, enum=["day", "week", "month", "quarter", "year"]
+            ),
+            OpenApiParameter("day", OpenApiTypes.DATE),
+            OpenApiParameter(
+                "dimension",
+                OpenApiTypes.STR,
+                enum=["department", "window", "bundle", "matter", "region"],
+            ),
+        ],
+    )
+    def get(self, request):
+        data = selectors.statistics_for(
+            request.user,
+            kind=request.query_params.get("period", "month"),
+            day=request.query_params.get("day", ""),
+            dimension=request.query_params.get("dimension", ""),
+        )
+        return Response(s.StatisticsSerializer(data).data)
+
+
+class ReformApi(_Read):
+    """Reform metrics per bundle, before → after, from the catalogue and concluded cases."""
+
+    serializer_class = s.ReformSerializer
+
+    @extend_schema(summary="Read reform metrics", operation_id="supervision_reform")
+    def get(self, request):
+        rows = selectors.reform_for(request.user)
+        return Response(s.ReformSerializer(rows, many=True).data)
+
+
+class SnapshotListApi(_Read):
+    """Frozen month and quarter reports with their SM2 signature and whether it verifies."""
+
+    serializer_class = s.SnapshotSerializer
+    queryset = ReportSnapshot.objects.none()
+
+    @extend_schema(summary="List signed report snapshots", operation_id="supervision_snapshots")
+    def get(self, request):
+        page = self.paginate_queryset(selectors.snapshots_for(request.user))
+        return self.get_paginated_response(s.SnapshotSerializer(page, many=True).data)

@@ -1,0 +1,630 @@
+"""
+Reads of supervision: who sees what, the figures of an item (explained), the queues, the
+dashboard's aggregates, the denial register, the orders, statistics and reform metrics.
+
+Scope (DESIGN.md §7): a supervisor sees every department, read-only on the spine; a
+department head sees its own department; reviewers and approvers see the orders and
+registers of their own department (to reply and confirm). Anyone else gets 403 on the
+pages and 404 on a scoped object.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+
+from kaigong.accounts.models import Department
+from kaigong.accounts.roles import Role
+from kaigong.accounts.selectors import user_department_ids, user_has_role  # noqa: F401
+from kaigong.calendars.selectors import work_calendar
+from kaigong.calendars.workdays import Pause
+from kaigong.cases.constants import (
+    CaseStatus,
+    CommitmentKind,
+    DenialKind,
+    ItemStatus,
+    WarningColour,
+)
+from kaigong.cases.deadlines import item_limits, pauses_as_periods, region_of
+from kaigong.cases.models import Case, CaseItem, Denial
+from kaigong.cases.warning_colours import warning_condition, warning_thresholds
+from kaigong.catalog.constants import LimitUnit
+from kaigong.core.clock import local_date
+from kaigong.core.exceptions import NotFound, PermissionDenied
+
+from .constants import ErrorCode, OrderStatus, Queue
+from .metrics import Interval, ItemFacts, ItemFigures, group_figures, item_figures
+from .models import (
+    AuditBatch,
+    AuditEntry,
+    Circular,
+    ItemMetric,
+    ReportSnapshot,
+    Signal,
+    SupervisionOrder,
+)
+
+DEPARTMENT_ROLES = (Role.DEPARTMENT_HEAD, Role.REVIEWER, Role.APPROVER)
+
+
+# -- scope ------------------------------------------------------------------------------
+
+
+def is_supervisor(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and user_has_role(user, Role.SUPERVISOR)
+
+
+def scope_department_ids(user: Any, roles=(Role.DEPARTMENT_HEAD,)) -> set[int] | None:
+    """None = every department (a supervisor); else the user's departments (maybe empty)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return set()
+    if user_has_role(user, Role.SUPERVISOR):
+        return None
+    return user_department_ids(user, list(roles))
+
+
+def ensure_can_view(user: Any, roles=(Role.DEPARTMENT_HEAD,)) -> set[int] | None:
+    """The user's scope; ``PermissionDenied`` when it has none (applicants, clerks …)."""
+    scope = scope_department_ids(user, roles)
+    if scope is not None and not scope:
+        raise PermissionDenied(code=ErrorCode.NOT_ALLOWED)
+    return scope
+
+
+def _in_scope(qs: QuerySet, scope: set[int] | None, path: str = "department_id") -> QuerySet:
+    return qs if scope is None else qs.filter(**{f"{path}__in": scope})
+
+
+def departments_in_scope(scope: set[int] | None) -> QuerySet[Department]:
+    qs = Department.objects.order_by("region_code", "name")
+    return qs if scope is None else qs.filter(pk__in=scope)
+
+
+# -- the figures of one item ------------------------------------------------------------
+
+
+def _day(value) -> date | None:
+    return local_date(value) if value else None
+
+
+def item_facts(item: CaseItem, *, on: date) -> ItemFacts:
+    """What the state log says of ``item``: the times, pauses, corrections and supplements."""
+    case = item.case
+    finished = None
+    if item.decided_at:
+        finished = _day(item.decided_at)
+    elif item.status in (ItemStatus.WITHDRAWN, ItemStatus.TERMINATED):
+        finished = _day(case.closed_at) or _day(item.updated_at)
+    pauses = tuple(pauses_as_periods(item.pauses.all(), on=finished or on))
+    corrections = tuple(
+        Interval(
+            start=_day(c.requested_at) + timedelta(days=1),
+            end=_day(c.answered_at) if c.answered_at else (finished or on),
+            reason="补正",
+        )
+        for c in case.corrections.all()
+        if (_day(c.answered_at) if c.answered_at else on) > _day(c.requested_at)
+    )
+    supplements: tuple[Interval, ...] = ()
+    if item.status == ItemStatus.APPROVED_DEFERRED and finished is not None:
+        supplements = tuple(
+            Interval(
+                start=finished + timedelta(days=1),
+                end=_day(c.settled_at) if c.settled_at else on,
+                reason="容缺补齐",
+            )
+            for c in case.commitments.all()
+            if c.kind == CommitmentKind.DEFERRAL
+        )
+    limit = item_limits(item)[0] if item.clock_started_on else 0
+    version = item.matter_version
+    return ItemFacts(
+        received_on=_day(case.submitted_at),
+        accepted_on=case.accepted_on,
+        clock_started_on=item.clock_started_on,
+        finished_on=finished,
+        limit_days=limit,
+        count_start=item.count_start_day,
+        natural_days=version.promised_limit_unit == LimitUnit.NATURAL_DAYS,
+        withdrawn=item.status == ItemStatus.WITHDRAWN,
+        pauses=tuple(Pause(p.start, p.end, p.reason) for p in pauses),
+        corrections=corrections,
+        supplements=supplements,
+    )
+
+
+def item_explained(item: CaseItem, *, on: date | None = None, calendars=None) -> ItemFigures:
+    """The item's figures on ``on``; ``calendars``: a {region: WorkCalendar} memo for a run."""
+    on = on or local_date()
+    region = region_of(item.case)
+    if calendars is None:
+        calendar = work_calendar(region)
+    else:
+        calendar = calendars.get(region) or calendars.setdefault(region, work_calendar(region))
+    return item_figures(item_facts(item, on=on), calendar=calendar, today=on)
+
+
+def promised_explanation(item: CaseItem, fig: ItemFigures) -> str:
+    """The calendar's own sentence for 承诺办结时间 (which weekends and holidays it skipped)."""
+    from kaigong.calendars.selectors import due_date, due_date_summary
+
+    if fig.accepted_on is None or fig.limit_days <= 0:
+        return ""
+    result = due_date(
+        fig.accepted_on, fig.limit_days, region_code=region_of(item.case),
+        count_start=item.count_start_day,
+    )  # fmt: skip
+    return due_date_summary(result)
+
+
+def item_for_supervision(user: Any, public_id: Any) -> CaseItem:
+    """An item in the user's scope, else ``NotFound``."""
+    scope = scope_department_ids(user, DEPARTMENT_ROLES)
+    if scope is not None and not scope:
+        raise NotFound()
+    qs = _in_scope(CaseItem.objects.all(), scope).select_related(
+        "case__project", "case__bundle", "case__enterprise", "matter_version__matter",
+        "matter_version__stage", "department",
+    )  # fmt: skip
+    try:
+        return qs.prefetch_related("pauses", "case__corrections", "case__commitments").get(
+            public_id=public_id
+        )
+    except (CaseItem.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def case_groups_explained(case: Case, *, on: date | None = None) -> dict[str, Any]:
+    """Stage and bundle level figures of a case (its items' figures combined)."""
+    on = on or local_date()
+    items = list(
+        case.items.select_related("matter_version__stage", "case__project", "case__bundle")
+        .prefetch_related("pauses", "case__corrections", "case__commitments")
+        .order_by("order", "id")
+    )
+    figures = [(i, item_explained(i, on=on)) for i in items]
+    stages: dict[str, list[ItemFigures]] = {}
+    for item, fig in figures:
+        stage = item.matter_version.stage
+        stages.setdefault(stage.name if stage else "", []).append(fig)
+    return {
+        "bundle": group_figures([f for _i, f in figures], limit_days=case.bundle.promised_limit),
+        "stages": {name: group_figures(figs) for name, figs in stages.items()},
+        "items": figures,
+    }
+
+
+# -- queues -----------------------------------------------------------------------------
+
+ITEM_QUEUES = (Queue.WARNING, Queue.OVERDUE, Queue.SPECIAL)
+
+
+def queue_items(scope: set[int] | None, queue: str, *, on: date) -> QuerySet[CaseItem]:
+    qs = _in_scope(CaseItem.objects.all(), scope).select_related(
+        "case", "matter_version", "department"
+    )
+    if queue == Queue.SPECIAL:
+        return qs.filter(status=ItemStatus.PAUSED).order_by("promised_due_on", "id")
+    colour = WarningColour.YELLOW if queue == Queue.WARNING else WarningColour.RED
+    return qs.filter(warning_condition(colour, on=on, thresholds=warning_thresholds(on))).order_by(
+        "promised_due_on", "id"
+    )
+
+
+def queue_corrections(scope: set[int] | None) -> QuerySet[Case]:
+    qs = Case.objects.filter(status=CaseStatus.CORRECTION_REQUESTED).select_related(
+        "bundle__lead_department"
+    )
+    if scope is not None:
+        qs = qs.filter(bundle__lead_department_id__in=scope)
+    return qs.order_by("received_at", "id")
+
+
+def denial_unit_condition(scope: set[int] | None) -> Q:
+    """A denial's unit: the item's department, else the bundle's lead department."""
+    if scope is None:
+        return Q()
+    return Q(item__department_id__in=scope) | Q(
+        item__isnull=True, case__bundle__lead_department_id__in=scope
+    )
+
+
+def queue_denied(scope: set[int] | None) -> QuerySet[Denial]:
+    return (
+        Denial.objects.filter(kind__in=[DenialKind.REFUSAL, DenialKind.DENIAL])
+        .filter(denial_unit_condition(scope))
+        .select_related("case", "item__matter_version", "item__department", "by")
+        .order_by("-at", "-id")
+    )
+
+
+def order_list(scope: set[int] | None) -> QuerySet[SupervisionOrder]:
+    return _in_scope(SupervisionOrder.objects.all(), scope).select_related(
+        "department", "item__case", "item__matter_version", "issued_by"
+    )
+
+
+def queue_orders(scope: set[int] | None, queue: str, *, on: date) -> QuerySet[SupervisionOrder]:
+    qs = order_list(scope).filter(status__in=[OrderStatus.OPEN, OrderStatus.ESCALATED])
+    if queue == Queue.REPLY_OVERDUE:
+        qs = qs.filter(reply_due_on__lt=on)
+    return qs.order_by("reply_due_on", "id")
+
+
+def queue_counts(
+    scope: set[int] | None, *, on: date, colours: dict[str, int] | None = None
+) -> dict[str, int]:
+    """The count of each queue (perf: one COUNT per queue, on the worklist indexes; the
+    yellow and red counts reused when the colours were counted already)."""
+    return {
+        Queue.WARNING: colours[WarningColour.YELLOW]
+        if colours
+        else queue_items(scope, Queue.WARNING, on=on).count(),
+        Queue.OVERDUE: colours[WarningColour.RED]
+        if colours
+        else queue_items(scope, Queue.OVERDUE, on=on).count(),
+        Queue.CORRECTION: queue_corrections(scope).count(),
+        Queue.SPECIAL: queue_items(scope, Queue.SPECIAL, on=on).count(),
+        Queue.DENIED: queue_denied(scope).count(),
+        Queue.ORDERS: queue_orders(scope, Queue.ORDERS, on=on).count(),
+        Queue.REPLY_OVERDUE: queue_orders(scope, Queue.REPLY_OVERDUE, on=on).count(),
+    }
+
+
+def queue_queryset(scope: set[int] | None, queue: str, *, on: date) -> QuerySet:
+    """The rows of one queue, in order (items, cases, denials or orders)."""
+    if queue in ITEM_QUEUES:
+        return queue_items(scope, queue, on=on)
+    if queue == Queue.CORRECTION:
+        return queue_corrections(scope)
+    if queue == Queue.DENIED:
+        return queue_denied(scope)
+    return queue_orders(scope, queue, on=on)
+
+
+def queue_row(queue: str, obj: Any) -> dict:
+    """One row of a queue: the same columns for every queue (number, matter, unit, …)."""
+    if queue in ITEM_QUEUES:
+        return {
+            "id": str(obj.public_id), "case": obj.case.number,
+            "matter": obj.matter_version.name, "unit": obj.department.name,
+            "status": obj.get_status_display(), "due_on": obj.promised_due_on,
+            "link": f"/supervision/items/{obj.public_id}/",
+        }  # fmt: skip
+    if queue == Queue.CORRECTION:
+        return {
+            "id": str(obj.public_id), "case": obj.number, "matter": obj.bundle.name,
+            "unit": obj.bundle.lead_department.name, "status": obj.get_status_display(),
+            "due_on": None, "link": "",
+        }  # fmt: skip
+    if queue == Queue.DENIED:
+        return {
+            "id": str(obj.public_id), "case": obj.case.number,
+            "matter": obj.item.matter_version.name if obj.item else "",
+            "unit": obj.item.department.name if obj.item else "",
+            "status": obj.get_kind_display(), "due_on": local_date(obj.at), "link": "",
+        }  # fmt: skip
+    return {
+        "id": str(obj.public_id), "case": obj.item.case.number if obj.item else obj.number,
+        "matter": obj.subject, "unit": obj.department.name,
+        "status": obj.get_status_display(), "due_on": obj.reply_due_on,
+        "link": f"/supervision/orders/{obj.public_id}/",
+    }  # fmt: skip
+
+
+def queue_rows(
+    scope: set[int] | None, queue: str, *, on: date, limit: int | None = 50
+) -> list[dict]:
+    qs = queue_queryset(scope, queue, on=on)
+    objects = qs[:limit] if limit else qs.iterator(chunk_size=2000)
+    return [queue_row(queue, o) for o in objects]
+
+
+# -- the dashboard (aggregates over ItemMetric) -----------------------------------------
+
+
+def metric_rows(scope: set[int] | None) -> QuerySet[ItemMetric]:
+    return _in_scope(ItemMetric.objects.all(), scope)
+
+
+def time_by_party(scope: set[int] | None, *, group: str = "") -> list[dict]:
+    """Working days per party, summed (per ``group``: "department" or "matter", or in total)."""
+    qs = metric_rows(scope).order_by()
+    sums = {
+        "government": Sum("government_days"),
+        "applicant": Sum("applicant_days"),
+        "special": Sum("special_days"),
+        "prerequisite": Sum("prerequisite_days"),
+        "items": Count("id"),
+    }
+    if not group:
+        row = qs.aggregate(**sums)
+        return [{k: v or 0 for k, v in row.items()}]
+    name = {"department": "department__name", "matter": "matter__name"}[group]
+    return [{**r, "name": r[name]} for r in qs.values(name).annotate(**sums).order_by(name)]
+
+
+def departments_by_overdue_rate(scope: set[int] | None) -> list[dict]:
+    """逾期率 = 逾期 / 受理 per department, highest first."""
+    rows = (
+        metric_rows(scope).filter(accepted_on__isnull=False).order_by()
+        .values("department_id", "department__name")
+        .annotate(accepted=Count("id"), overdue=Count("id", filter=Q(overdue=True)))
+    )  # fmt: skip
+    out = [
+        {
+            "name": r["department__name"],
+            "accepted": r["accepted"],
+            "overdue": r["overdue"],
+            "rate": round(100 * r["overdue"] / r["accepted"], 1) if r["accepted"] else 0.0,
+        }
+        for r in rows
+    ]
+    return sorted(out, key=lambda r: (-r["rate"], r["name"]))
+
+
+def denial_trend(scope: set[int] | None, *, on: date, weeks: int = 8) -> list[dict]:
+    """Denials per week (Monday-based), the last ``weeks`` weeks, by kind."""
+    monday = on - timedelta(days=on.weekday())
+    first = monday - timedelta(weeks=weeks - 1)
+    qs = Denial.objects.filter(denial_unit_condition(scope), at__date__gte=first).order_by()
+    counts = {
+        (r["day"], r["kind"]): r["n"]
+        for r in qs.annotate(day=_trunc_date()).values("day", "kind").annotate(n=Count("id"))
+    }
+    out = []
+    for w in range(weeks):
+        start = first + timedelta(weeks=w)
+        row = {"week": start, "total": 0}
+        for kind in DenialKind.values:
+            row[kind] = sum(
+                n
+                for (d, k), n in counts.items()
+                if k == kind and start <= d < start + timedelta(days=7)
+            )
+            row["total"] += row[kind]
+        out.append(row)
+    return out
+
+
+def _trunc_date():
+    from django.db.models.functions import TruncDate
+
+    return TruncDate("at", tzinfo=timezone.get_current_timezone())
+
+
+def signal_counts(scope: set[int] | None) -> dict[str, int]:
+    rows = _in_scope(Signal.objects.all(), scope).order_by().values("level").annotate(n=Count("id"))
+    return {r["level"]: r["n"] for r in rows}
+
+
+def colour_counts(scope: set[int] | None, *, on: date) -> dict[str, int]:
+    """Live red/yellow/green counts of running clocks (the cases' warning rules)."""
+    thresholds = warning_thresholds(on)
+    qs = _in_scope(CaseItem.objects.all(), scope).order_by()
+    return {
+        c: qs.filter(warning_condition(c, on=on, thresholds=thresholds)).count()
+        for c in (WarningColour.RED, WarningColour.YELLOW, WarningColour.GREEN)
+    }
+
+
+FIGURES_VERSION_KEY = "supervision:figures-version"
+
+
+def figures_version() -> int:
+    """Bumped by every write of ``ItemMetric`` or ``Signal`` (the job's): the cache key of the
+    dashboard's job-derived aggregates."""
+    from django.core.cache import cache
+
+    return int(cache.get(FIGURES_VERSION_KEY) or 0)
+
+
+def _job_figures(scope: set[int] | None) -> dict[str, Any]:
+    """The dashboard's figures that only the job changes (sums over ItemMetric, signals)."""
+    from django.core.cache import cache
+
+    key = f"supervision:dash:{figures_version()}:{sorted(scope) if scope is not None else 'all'}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    metrics = metric_rows(scope).aggregate(
+        items=Count("id"), overdue=Count("id", filter=Q(overdue=True)),
+        open=Count("id", filter=Q(open=True)),
+    )  # fmt: skip
+    figures = {
+        "metrics": metrics,
+        "party": time_by_party(scope)[0],
+        "party_by_department": time_by_party(scope, group="department"),
+        "party_by_matter": time_by_party(scope, group="matter"),
+        "ranking": departments_by_overdue_rate(scope),
+        "signals": signal_counts(scope),
+        "as_of": ItemMetric.objects.order_by("-computed_on")
+        .values_list("computed_on", flat=True)
+        .first(),
+    }
+    cache.set(key, figures, 24 * 3600)
+    return figures
+
+
+def dashboard(user: Any, *, on: date | None = None) -> dict[str, Any]:
+    """
+    The dashboard: live colours, queue counts and denial trend; the job's figures (sums over
+    ItemMetric, signals) cached until the job next writes them (perf: at a million items
+    the sums are read once per job run, not once per view).
+    """
+    on = on or local_date()
+    scope = ensure_can_view(user)
+    colours = colour_counts(scope, on=on)
+    return {
+        "on": on,
+        "scope": scope,
+        "departments": list(departments_in_scope(scope)),
+        "colours": colours,
+        "denials": denial_trend(scope, on=on),
+        "queues": queue_counts(scope, on=on, colours=colours),
+        **_job_figures(scope),
+    }
+
+
+# -- orders, registers, circulars, snapshots ---------------------------------------------
+
+
+def order_get_for(user: Any, public_id: Any) -> SupervisionOrder:
+    scope = scope_department_ids(user, DEPARTMENT_ROLES)
+    if scope is not None and not scope:
+        raise NotFound()
+    try:
+        return order_list(scope).prefetch_related("steps__actor").get(public_id=public_id)
+    except (SupervisionOrder.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def batch_list(scope: set[int] | None, *, week_start: date | None = None) -> QuerySet[AuditBatch]:
+    qs = _in_scope(AuditBatch.objects.all(), scope).select_related("department", "confirmed_by")
+    if week_start is not None:
+        qs = qs.filter(week_start=week_start)
+    return qs.annotate(entry_count=Count("entries"))
+
+
+def batch_get_for(user: Any, public_id: Any) -> AuditBatch:
+    scope = scope_department_ids(user, DEPARTMENT_ROLES)
+    if scope is not None and not scope:
+        raise NotFound()
+    try:
+        return (
+            _in_scope(AuditBatch.objects.all(), scope)
+            .select_related("department")
+            .get(public_id=public_id)
+        )
+    except (AuditBatch.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def batch_entries(batch: AuditBatch) -> QuerySet[AuditEntry]:
+    return batch.entries.select_related(
+        "denial__case__project", "denial__case__enterprise", "denial__item__matter_version",
+        "denial__by", "reviewer", "second_reviewer",
+    ).order_by("denial__at", "id")  # fmt: skip
+
+
+def entry_get_for(user: Any, public_id: Any) -> AuditEntry:
+    scope = scope_department_ids(user, DEPARTMENT_ROLES)
+    if scope is not None and not scope:
+        raise NotFound()
+    try:
+        return (
+            _in_scope(AuditEntry.objects.all(), scope, "batch__department_id")
+            .select_related("batch", "denial__case__project")
+            .get(public_id=public_id)
+        )
+    except (AuditEntry.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def register_rows(entries) -> list[dict]:
+    """The register's columns (否定报备 items): matter, applicant, facts, reason, basis, officer."""
+    rows = []
+    for e in entries:
+        d = e.denial
+        rows.append({
+            "id": str(e.public_id), "date": local_date(d.at), "kind": d.get_kind_display(),
+            "case": d.case.number, "matter": d.item.matter_version.name if d.item else d.case.bundle.name,
+            "applicant": d.case.enterprise.name, "facts": d.reason,
+            "reason": e.get_reason_code_display(), "note": e.unit_note, "legal_basis": d.legal_basis,
+            "officer": (d.by.get_full_name() or d.by.username) if d.by else "",
+            "finding": e.get_finding_display() if e.finding else "",
+            "project": str(d.case.project.public_id),
+        })  # fmt: skip
+    return rows
+
+
+def circular_list(scope: set[int] | None) -> QuerySet[Circular]:
+    return _in_scope(Circular.objects.all(), scope).select_related("department", "issued_by")
+
+
+def circular_get_for(user: Any, public_id: Any) -> Circular:
+    scope = scope_department_ids(user, DEPARTMENT_ROLES)
+    if scope is not None and not scope:
+        raise NotFound()
+    try:
+        return circular_list(scope).get(public_id=public_id)
+    except (Circular.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def snapshot_list() -> QuerySet[ReportSnapshot]:
+    return ReportSnapshot.objects.select_related("supersedes", "signed_by")
+
+
+def batch_list_for(
+    user: Any, *, on: date | None = None, week_start: date | None = None
+) -> list[AuditBatch]:
+    """The registers in the user's scope, each with ``late`` set (late units flagged)."""
+    on = on or local_date()
+    scope = ensure_can_view(user, DEPARTMENT_ROLES)
+    batches = list(
+        batch_list(scope, week_start=week_start).order_by("-week_start", "department__name")
+    )
+    for b in batches:
+        b.late = (
+            local_date(b.confirmed_at) > b.confirm_due_on
+            if b.confirmed_at
+            else on > b.confirm_due_on
+        )
+    return batches
+
+
+def statistics_for(
+    user: Any, *, kind: str, day: str | date | None, dimension: str
+) -> dict[str, Any]:
+    from kaigong.core.exceptions import InvalidInput
+
+    from .constants import PeriodKind
+    from .stats import DIMENSIONS, statistics_table
+
+    scope = ensure_can_view(user)
+    if kind not in PeriodKind.values or (dimension and dimension not in DIMENSIONS):
+        raise InvalidInput(code=ErrorCode.INVALID)
+    if isinstance(day, str) and day:
+        try:
+            day = date.fromisoformat(day)
+        except ValueError:
+            raise InvalidInput(code=ErrorCode.INVALID) from None
+    return statistics_table(scope, kind=kind, day=day or local_date(), dimension=dimension)
+
+
+def queue_for(
+    user: Any, queue: str, *, on: date | None = None, limit: int | None = 50
+) -> list[dict]:
+    if queue not in Queue.values:
+        raise NotFound()
+    scope = ensure_can_view(user)
+    return queue_rows(scope, queue, on=on or local_date(), limit=limit)
+
+
+def snapshots_for(user: Any) -> list[ReportSnapshot]:
+    from .services import snapshot_verify
+
+    ensure_can_view(user)
+    snaps = list(snapshot_list().order_by("-period_start", "kind", "-revision"))
+    for s in snaps:
+        s.verified = snapshot_verify(s)
+    return snaps
+
+
+def reform_for(user: Any) -> list[dict[str, Any]]:
+    from .stats import reform_list
+
+    ensure_can_view(user)
+    return reform_list()
+
+
+def queue_queryset_for(user: Any, queue: str, *, on: date | None = None) -> QuerySet:
+    """The queue's rows for the API to paginate (perf: only the page is read)."""
+    if queue not in Queue.values:
+        raise NotFound()
+    scope = ensure_can_view(user)
+    return queue_queryset(scope, queue, on=on or local_date())

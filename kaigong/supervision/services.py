@@ -1,0 +1,810 @@
+"""
+Writes of supervision (its own rows only; cases and archives are read, never written).
+
+* ``metrics_refresh``: the derived ``ItemMetric`` of each item (the figures of metrics.py).
+* ``signals_raise``: the ladder, once per item and level; the department's inbox is told.
+* ``supervision_sweep``: the periodic job (both of the above, and Friday's compilation).
+* 督办 orders: ``order_issue`` → ``order_reply`` → ``order_close`` / ``order_escalate``.
+* The weekly denial audit: ``audit_compile`` (the week's last working day), ``batch_confirm``
+  (the unit), ``entry_review`` and ``entry_second_review`` (two people for "improper"),
+  ``circular_issue`` → ``circular_rectify`` → ``circular_close``.
+* ``snapshot_freeze``: a month or quarter frozen and signed (SM2); a later freeze of the
+  same period is a visible revision.
+* ``export_record``: every export is audited.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kaigong.accounts.roles import Role
+from kaigong.accounts.selectors import user_department_ids, user_has_role
+from kaigong.calendars.selectors import due_date, work_calendar
+from kaigong.calendars.workdays import working_days_between
+from kaigong.cases.constants import ITEM_OPEN_STATUSES, DenialKind
+from kaigong.cases.models import CaseItem, Denial
+from kaigong.certificates.crypto import sm3_hex
+from kaigong.certificates.signing import platform_sign, platform_verify
+from kaigong.core.clock import local_date
+from kaigong.core.exceptions import Conflict, InvalidInput, PermissionDenied
+from kaigong.core.request_cache import request_cache_scope
+from kaigong.core.services import audit_record, notification_send
+
+from .constants import (
+    DEFAULT_ADVICE_AFTER_DAYS,
+    DEFAULT_CONFIRM_DAYS,
+    DEFAULT_PROMPT_PERCENT,
+    DEFAULT_RECTIFY_DAYS,
+    DEFAULT_REPLY_DAYS,
+    DEFAULT_YELLOW_PERCENT,
+    DenialReason,
+    ErrorCode,
+    Finding,
+    OrderStatus,
+    OrderStepKind,
+    PeriodKind,
+    SignalLevel,
+)
+from .models import (
+    AuditBatch,
+    AuditEntry,
+    Circular,
+    ItemMetric,
+    OrderStep,
+    ReportSnapshot,
+    Signal,
+    SignalRule,
+    SupervisionOrder,
+)
+from .selectors import item_explained
+
+# -- permissions ------------------------------------------------------------------------
+
+
+def _ensure_supervisor(actor) -> None:
+    if not (getattr(actor, "is_authenticated", False) and user_has_role(actor, Role.SUPERVISOR)):
+        raise PermissionDenied(code=ErrorCode.NOT_ALLOWED)
+
+
+def _ensure_of_department(actor, department_id: int) -> None:
+    """The department head, or a reviewer/approver of that department."""
+    roles = [Role.DEPARTMENT_HEAD, Role.REVIEWER, Role.APPROVER]
+    if department_id not in user_department_ids(actor, roles):
+        raise PermissionDenied(code=ErrorCode.NOT_ALLOWED)
+
+
+def _text(value: str, name: str, *, max_length: int = 4000) -> str:
+    value = (value or "").strip()
+    if not value or len(value) > max_length:
+        raise InvalidInput(
+            _("Please give the %(name)s.") % {"name": name},
+            code=ErrorCode.INVALID,
+            invalid_params=[{"name": name, "code": ErrorCode.INVALID, "reason": _("Required.")}],
+        )
+    return value
+
+
+def _working_days(start: date, end: date, region: str = "") -> int:
+    return max(0, working_days_between(start, end, calendar=work_calendar(region)))
+
+
+def _after_working_days(start: date, days: int, region: str = "") -> date:
+    return due_date(start, days, region_code=region).due_on
+
+
+# -- metrics ----------------------------------------------------------------------------
+
+
+def _metric_values(item: CaseItem, *, on: date, calendars=None) -> dict[str, Any]:
+    fig = item_explained(item, on=on, calendars=calendars)
+    case = item.case
+    return {
+        "department_id": item.department_id,
+        "matter_id": item.matter_version.matter_id,
+        "bundle_id": case.bundle_id,
+        "service_center_id": case.service_center_id,
+        "region_code": case.project.region_code or "",
+        "status": item.status,
+        "received_on": fig.received_on,
+        "accepted_on": fig.accepted_on,
+        "finished_on": fig.finished_on,
+        "limit_days": fig.limit_days,
+        "promised_on": fig.promised_on,
+        "approval_days": fig.approval_days,
+        "correction_days": fig.correction_days,
+        "special_days": fig.special_days,
+        "span_days": fig.span_days,
+        "government_days": fig.by_party["government"],
+        "applicant_days": fig.by_party["applicant"],
+        "prerequisite_days": fig.by_party["prerequisite"],
+        "overdue": fig.overdue,
+        "open": fig.open,
+        "computed_on": on,
+        "computed_at": timezone.now(),
+    }
+
+
+def _figures_changed() -> None:
+    """The dashboard's cached job figures are stale (selectors.figures_version)."""
+    from django.core.cache import cache
+
+    from .selectors import FIGURES_VERSION_KEY
+
+    try:
+        cache.incr(FIGURES_VERSION_KEY)
+    except ValueError:
+        cache.set(FIGURES_VERSION_KEY, 1, None)
+
+
+def metrics_refresh(*, on: date | None = None, items=None, batch: int = 500) -> int:
+    """
+    Recompute the figures of ``items`` (default: every open item, every item changed since
+    its figures were computed, and every item without figures). Returns how many.
+    """
+    on = on or local_date()
+    if items is None:
+        # perf: open items whose figures are today's (metrics_advance) are not read again
+        stale = Q(supervision_metric__isnull=True)
+        stale |= Q(status__in=list(ITEM_OPEN_STATUSES)) & Q(supervision_metric__computed_on__lt=on)
+        stale |= Q(updated_at__gt=F("supervision_metric__computed_at"))
+        stale |= Q(case__updated_at__gt=F("supervision_metric__computed_at"))
+        items = CaseItem.objects.filter(stale)
+    qs = (
+        items.select_related("case__project", "case__bundle", "matter_version")
+        .prefetch_related("pauses", "case__corrections", "case__commitments")
+        .order_by("id")
+    )
+    done = 0
+    calendars: dict = {}  # perf: one calendar per region for the whole run
+    ids = list(qs.values_list("id", flat=True))
+    with request_cache_scope():  # perf: the calendar's version token read once
+        for start in range(0, len(ids), batch):
+            chunk = list(qs.filter(id__in=ids[start : start + batch]))
+            rows = [
+                ItemMetric(item_id=item.id, **_metric_values(item, on=on, calendars=calendars))
+                for item in chunk
+            ]
+            # perf: replace the chunk's rows (one DELETE, one INSERT) rather than bulk_update
+            with transaction.atomic():
+                ItemMetric.objects.filter(item_id__in=[i.id for i in chunk]).delete()
+                ItemMetric.objects.bulk_create(rows)
+            done += len(chunk)
+    if done:
+        _figures_changed()
+    return done
+
+
+def metrics_advance(*, on: date | None = None) -> int:
+    """
+    Move the figures of open items that did not change since they were computed forward to
+    ``on``, in SQL (perf: one UPDATE per computation day, calendar region and clock state, no
+    row read into Python). The N working days since then go to the running clock (审批用时 and
+    the government's time), to the special procedure of a paused item, or to the prerequisite
+    of a waiting one; 跨度用时 grows by the natural days. An item or case that changed is
+    recomputed in full by ``metrics_refresh``, which runs after this in the job.
+    """
+    from django.db.models import Case as When_
+    from django.db.models import ExpressionWrapper, IntegerField, Value, When
+
+    from kaigong.calendars.selectors import calendar_regions
+    from kaigong.cases.constants import ItemStatus
+
+    on = on or local_date()
+    untouched = ItemMetric.objects.filter(open=True, computed_on__lt=on).exclude(
+        Q(item__updated_at__gt=F("computed_at")) | Q(item__case__updated_at__gt=F("computed_at"))
+    )
+    now = timezone.now()
+    regions = sorted(calendar_regions())
+    moved = 0
+    days_seen = untouched.order_by().values_list("computed_on", flat=True).distinct()
+    for since in list(days_seen):
+        natural = (on - since).days
+        for region in ["", *regions]:
+            rows = untouched.filter(computed_on=since)
+            if region:
+                rows = rows.filter(region_code__startswith=region)
+            else:
+                for other in regions:
+                    rows = rows.exclude(region_code__startswith=other)
+            n = _working_days(since, on, region)
+            # the UPDATE cannot join: the rows by a subquery of their ids
+            base = ItemMetric.objects.filter(id__in=rows.values("id"))
+            running = base.filter(accepted_on__isnull=False).exclude(status=ItemStatus.PAUSED)
+            new_days = ExpressionWrapper(F("approval_days") + n, output_field=IntegerField())
+            moved += running.update(
+                approval_days=new_days,
+                government_days=F("government_days") + n,
+                span_days=F("span_days") + natural,
+                overdue=When_(
+                    When(approval_days__gte=F("limit_days") - n + 1, then=Value(True)),
+                    default=Value(False),
+                ),
+                computed_on=on,
+                computed_at=now,
+            )
+            moved += base.filter(accepted_on__isnull=False, status=ItemStatus.PAUSED).update(
+                special_days=F("special_days") + n, span_days=F("span_days") + natural,
+                computed_on=on, computed_at=now,
+            )  # fmt: skip
+            moved += base.filter(accepted_on__isnull=True).update(
+                prerequisite_days=F("prerequisite_days") + n, span_days=F("span_days") + natural,
+                computed_on=on, computed_at=now,
+            )  # fmt: skip
+    if moved:
+        _figures_changed()
+    return moved
+
+
+# -- signals ----------------------------------------------------------------------------
+
+
+def _rule_for(rules_by_matter, rules_by_dept, metric: ItemMetric) -> dict[str, Any]:
+    rule = rules_by_matter.get(metric.matter_id) or rules_by_dept.get(metric.department_id)
+    if rule is None:
+        return {
+            "prompt_percent": DEFAULT_PROMPT_PERCENT,
+            "prompt_days_before": None,
+            "yellow_percent": DEFAULT_YELLOW_PERCENT,
+            "advice_after_days": DEFAULT_ADVICE_AFTER_DAYS,
+            "source": "default",
+        }
+    return {
+        "prompt_percent": rule.prompt_percent,
+        "prompt_days_before": rule.prompt_days_before,
+        "yellow_percent": rule.yellow_percent,
+        "advice_after_days": rule.advice_after_days,
+        "source": str(rule.public_id),
+    }
+
+
+def levels_reached(approval_days: int, limit_days: int, rule: dict[str, Any]) -> list[str]:
+    """
+    The ladder's rungs an item has reached: 预警 at prompt % of the limit (or N working days
+    before it), 黄牌 at yellow %, 红牌 once 审批用时 exceeds the limit, 监察建议书 after
+    ``advice_after_days`` working days overdue. # rule: docs/legal.md#sup-signal-ladder
+    """
+    if limit_days <= 0:
+        return []
+    reached = []
+    used = 100 * approval_days
+    before = rule.get("prompt_days_before")
+    if used >= rule["prompt_percent"] * limit_days or (
+        before is not None and limit_days - approval_days <= before
+    ):
+        reached.append(SignalLevel.PROMPT)
+    if used >= rule["yellow_percent"] * limit_days:
+        reached.append(SignalLevel.YELLOW)
+    if approval_days > limit_days:
+        reached.append(SignalLevel.RED)
+    if approval_days - limit_days >= rule["advice_after_days"]:
+        reached.append(SignalLevel.ADVICE)
+    return reached
+
+
+def signals_raise(*, on: date | None = None) -> int:
+    """
+    Raise every rung reached by an open item, once (unique per item and level: a second run
+    raises nothing); tell each department's inbox how many it got. Returns the new signals.
+    """
+    on = on or local_date()
+    rules = list(SignalRule.objects.all())
+    by_matter = {r.matter_id: r for r in rules if r.matter_id}
+    by_dept = {r.department_id: r for r in rules if r.department_id}
+    lowest = min([DEFAULT_PROMPT_PERCENT, *(r.prompt_percent for r in rules)])
+    # perf: only items at or past the lowest threshold (or with a days-before rule) are read
+    candidates = ItemMetric.objects.filter(open=True, limit_days__gt=0, accepted_on__isnull=False)
+    if not any(r.prompt_days_before is not None for r in rules):
+        candidates = candidates.filter(approval_days__gte=lowest * F("limit_days") / 100)
+    existing = set(
+        Signal.objects.filter(item_id__in=candidates.values("item_id")).values_list(
+            "item_id", "level"
+        )
+    )
+    new: list[Signal] = []
+    for metric in candidates.order_by("item_id").iterator():
+        rule = _rule_for(by_matter, by_dept, metric)
+        for level in levels_reached(metric.approval_days, metric.limit_days, rule):
+            if (metric.item_id, level) in existing:
+                continue
+            new.append(
+                Signal(
+                    item_id=metric.item_id,
+                    department_id=metric.department_id,
+                    level=level,
+                    raised_on=on,
+                    approval_days=metric.approval_days,
+                    limit_days=metric.limit_days,
+                    rule=rule,
+                )
+            )
+    with transaction.atomic():
+        created = Signal.objects.bulk_create(new, ignore_conflicts=True, batch_size=1000)
+        if new:
+            # now (this transaction's readers) and after commit (a reader that cached the
+            # figures before the commit sees them as stale)
+            _figures_changed()
+            transaction.on_commit(_figures_changed)
+        per_dept: dict[int, dict[str, int]] = {}
+        for s in new:
+            per_dept.setdefault(s.department_id, {}).setdefault(s.level, 0)
+            per_dept[s.department_id][s.level] += 1
+        labels = dict(SignalLevel.choices)
+        for dept_id, levels in per_dept.items():
+            text = "、".join(f"{labels[k]} {n}" for k, n in sorted(levels.items()))
+            notification_send(
+                kind="supervision.signal",
+                title=_("Supervision signals raised: %(levels)s") % {"levels": text},
+                link="/supervision/",
+                department=_department(dept_id),
+            )
+    return len(created) if created is not None else len(new)
+
+
+def _department(dept_id: int):
+    from kaigong.accounts.models import Department
+
+    return Department.objects.get(pk=dept_id)
+
+
+# -- the weekly audit -------------------------------------------------------------------
+
+
+def week_compile_day(week_start: date, region: str = "") -> date:
+    """
+    The week's compilation day: its Friday when a working day, else the last working day
+    before it in that week (Monday at the earliest).
+    # rule: every Friday units report their 否定事项; a holiday Friday moves to the week's
+    # last working day (seeds/004 高明; docs/legal.md#sup-denial-audit)
+    """
+    calendar = work_calendar(region)
+    friday = week_start + timedelta(days=4 - week_start.weekday())
+    day = friday
+    while day >= week_start - timedelta(days=week_start.weekday()):
+        if calendar.is_workday(day):
+            return day
+        day -= timedelta(days=1)
+    return friday
+
+
+def _default_reason(denial: Denial) -> str:
+    if denial.kind == DenialKind.CORRECTION:
+        return DenialReason.MATERIALS_INCOMPLETE
+    if denial.kind == DenialKind.DENIAL:
+        return DenialReason.CONDITIONS_NOT_MET
+    if denial.kind == DenialKind.RETURN:
+        return (
+            DenialReason.COMMITMENT_LAPSED
+            if denial.by_id is None
+            else DenialReason.APPLICANT_WITHDREW
+        )
+    return DenialReason.OTHER
+
+
+def audit_compile(*, on: date, force: bool = False) -> int:
+    """
+    On the week's compilation day (or with ``force``), put every denial of the week (Monday
+    to Sunday) not yet in a register into its unit's register. Idempotent. Returns new entries.
+    """
+    week_start = on - timedelta(days=on.weekday())
+    compile_day = week_compile_day(week_start)
+    if not force and on != compile_day:
+        return 0
+    denials = (
+        Denial.objects.filter(
+            at__date__gte=week_start,
+            at__date__lt=week_start + timedelta(days=7),
+            supervision_entry__isnull=True,
+        )
+        .select_related("item", "case__bundle")
+        .order_by("at", "id")
+    )
+    confirm_by = _after_working_days(compile_day, DEFAULT_CONFIRM_DAYS)
+    created = 0
+    with transaction.atomic():
+        for denial in denials:
+            unit = (
+                denial.item.department_id
+                if denial.item_id
+                else denial.case.bundle.lead_department_id
+            )
+            batch, _new = AuditBatch.objects.get_or_create(
+                department_id=unit,
+                week_start=week_start,
+                defaults={"compiled_on": compile_day, "confirm_due_on": confirm_by},
+            )
+            AuditEntry.objects.create(
+                batch=batch, denial=denial, reason_code=_default_reason(denial)
+            )
+            created += 1
+        for batch in AuditBatch.objects.filter(week_start=week_start, confirmed_at__isnull=True):
+            if _new_batch_notice(batch):
+                notification_send(
+                    kind="supervision.register",
+                    title=_("Your week's denial register is ready: confirm it by %(day)s")
+                    % {"day": batch.confirm_due_on.isoformat()},
+                    link=f"/supervision/registers/{batch.public_id}/",
+                    department=batch.department,
+                )
+    return created
+
+
+def audit_compile_by(*, actor, on: date) -> int:
+    """A supervisor compiles this week's registers now (the job does it on the day)."""
+    _ensure_supervisor(actor)
+    return audit_compile(on=on, force=True)
+
+
+def _new_batch_notice(batch: AuditBatch) -> bool:
+    from kaigong.core.models import Notification
+
+    return not Notification.objects.filter(
+        kind="supervision.register", link=f"/supervision/registers/{batch.public_id}/"
+    ).exists()
+
+
+def entry_classify(*, entry: AuditEntry, actor, reason_code: str, note: str = "") -> AuditEntry:
+    """The unit sets the taxonomy reason and its note before confirming."""
+    _ensure_of_department(actor, entry.batch.department_id)
+    if entry.batch.confirmed_at is not None:
+        raise Conflict(code=ErrorCode.ALREADY_CONFIRMED)
+    if reason_code not in DenialReason.values:
+        raise InvalidInput(code=ErrorCode.INVALID)
+    entry.reason_code = reason_code
+    entry.unit_note = (note or "").strip()[:2000]
+    entry.save(update_fields=["reason_code", "unit_note", "updated_at"])
+    audit_record(
+        actor=actor, action="supervision.entry_classify", obj=entry, data={"reason": reason_code}
+    )
+    return entry
+
+
+def batch_confirm(*, batch: AuditBatch, actor, annotation: str = "") -> AuditBatch:
+    _ensure_of_department(actor, batch.department_id)
+    if batch.confirmed_at is not None:
+        raise Conflict(code=ErrorCode.ALREADY_CONFIRMED)
+    batch.confirmed_at = timezone.now()
+    batch.confirmed_by = actor
+    batch.annotation = (annotation or "").strip()[:4000]
+    batch.save(update_fields=["confirmed_at", "confirmed_by", "annotation", "updated_at"])
+    audit_record(
+        actor=actor, action="supervision.batch_confirm", obj=batch,
+        data={"late": batch_is_late(batch, on=local_date())},
+    )  # fmt: skip
+    return batch
+
+
+def batch_is_late(batch: AuditBatch, *, on: date) -> bool:
+    """Late: confirmed after its deadline, or not confirmed and the deadline passed."""
+    if batch.confirmed_at is not None:
+        return local_date(batch.confirmed_at) > batch.confirm_due_on
+    return on > batch.confirm_due_on
+
+
+def entry_review(*, entry: AuditEntry, actor, finding: str, note: str = "") -> AuditEntry:
+    """The 监审办's finding; an "improper" one waits for a second reviewer."""
+    _ensure_supervisor(actor)
+    if finding not in Finding.values:
+        raise InvalidInput(code=ErrorCode.INVALID)
+    if finding != Finding.PROPER:
+        note = _text(note, _("finding note"))
+    entry.finding = finding
+    entry.finding_note = (note or "").strip()
+    entry.reviewer = actor
+    entry.reviewed_at = timezone.now()
+    entry.second_reviewer = None
+    entry.second_reviewed_at = None
+    entry.save()
+    audit_record(
+        actor=actor, action="supervision.entry_review", obj=entry, data={"finding": finding}
+    )
+    return entry
+
+
+def entry_second_review(*, entry: AuditEntry, actor, agree: bool, note: str = "") -> AuditEntry:
+    """
+    # rule: an "improper" finding stands only with a second reviewer, another person
+    # (docs/legal.md#sup-denial-audit)
+    """
+    _ensure_supervisor(actor)
+    if entry.finding != Finding.IMPROPER:
+        raise Conflict(code=ErrorCode.SECOND_REVIEWER_REQUIRED)
+    if entry.reviewer_id == actor.pk:
+        raise PermissionDenied(
+            _("The second review must be made by another person."), code=ErrorCode.SAME_REVIEWER
+        )
+    if agree:
+        entry.second_reviewer = actor
+        entry.second_reviewed_at = timezone.now()
+    else:
+        entry.finding = Finding.NEEDS_EXPLANATION
+        entry.finding_note = f"{entry.finding_note}\n{_text(note, _('note'))}".strip()
+    entry.save()
+    audit_record(
+        actor=actor, action="supervision.entry_second_review", obj=entry, data={"agree": agree}
+    )
+    return entry
+
+
+def _next_number(model, prefix: str) -> str:
+    year = local_date().year
+    n = model.objects.filter(number__startswith=f"{prefix}-{year}-").count() + 1
+    while model.objects.filter(number=f"{prefix}-{year}-{n:04d}").exists():
+        n += 1
+    return f"{prefix}-{year}-{n:04d}"
+
+
+def circular_issue(
+    *, department, entries, actor, text: str, rectify_days: int = DEFAULT_RECTIFY_DAYS
+) -> Circular:
+    """抽查通报: final improper findings of one unit, with a rectification deadline."""
+    _ensure_supervisor(actor)
+    entries = [e for e in entries if e.batch.department_id == department.pk]
+    if not entries or not all(e.finding == Finding.IMPROPER and e.finding_final for e in entries):
+        raise InvalidInput(
+            _("A circular lists improper findings confirmed by a second reviewer."),
+            code=ErrorCode.SECOND_REVIEWER_REQUIRED,
+        )
+    if not 1 <= int(rectify_days) <= 60:
+        raise InvalidInput(code=ErrorCode.INVALID)
+    today = local_date()
+    with transaction.atomic():
+        circular = Circular.objects.create(
+            number=_next_number(Circular, "CCTB"),
+            department=department,
+            text=_text(text, _("text")),
+            issued_by=actor,
+            rectify_due_on=_after_working_days(today, int(rectify_days)),
+        )
+        circular.entries.set(entries)
+        notification_send(
+            kind="supervision.circular",
+            title=_("Spot-check circular %(number)s: rectify by %(day)s")
+            % {"number": circular.number, "day": circular.rectify_due_on.isoformat()},
+            link=f"/supervision/circulars/{circular.public_id}/",
+            department=department,
+        )
+        audit_record(actor=actor, action="supervision.circular_issue", obj=circular)
+    return circular
+
+
+def circular_rectify(*, circular: Circular, actor, report: str) -> Circular:
+    _ensure_of_department(actor, circular.department_id)
+    if circular.closed_at is not None:
+        raise Conflict(code=ErrorCode.ORDER_NOT_OPEN)
+    circular.rectification = _text(report, _("rectification report"))
+    circular.rectified_at = timezone.now()
+    circular.save(update_fields=["rectification", "rectified_at", "updated_at"])
+    audit_record(actor=actor, action="supervision.circular_rectify", obj=circular)
+    return circular
+
+
+def circular_close(*, circular: Circular, actor) -> Circular:
+    _ensure_supervisor(actor)
+    if circular.closed_at is not None or circular.rectified_at is None:
+        raise Conflict(code=ErrorCode.ORDER_NOT_OPEN)
+    circular.closed_at = timezone.now()
+    circular.closed_by = actor
+    circular.save(update_fields=["closed_at", "closed_by", "updated_at"])
+    audit_record(actor=actor, action="supervision.circular_close", obj=circular)
+    return circular
+
+
+# -- 督办 orders ---------------------------------------------------------------------------
+
+
+def order_issue(
+    *, actor, department, subject: str, instruction: str, item=None, signal=None,
+    reply_days: int = DEFAULT_REPLY_DAYS,
+) -> SupervisionOrder:  # fmt: skip
+    """A 督办 order to ``department``, answered (回告) within ``reply_days`` working days."""
+    _ensure_supervisor(actor)
+    if isinstance(reply_days, bool) or not isinstance(reply_days, int) or not 1 <= reply_days <= 30:
+        raise InvalidInput(
+            _("The reply deadline is 1 to 30 working days."),
+            code=ErrorCode.INVALID,
+            invalid_params=[{"name": "reply_days", "code": ErrorCode.INVALID, "reason": "1–30"}],
+        )
+    if item is not None and item.department_id != department.pk:
+        raise InvalidInput(code=ErrorCode.INVALID)
+    now = timezone.now()
+    with transaction.atomic():
+        order = SupervisionOrder.objects.create(
+            number=_next_number(SupervisionOrder, "DB"),
+            department=department,
+            item=item,
+            signal=signal,
+            subject=_text(subject, _("subject"), max_length=200),
+            instruction=_text(instruction, _("instruction")),
+            issued_by=actor,
+            issued_at=now,
+            reply_days=reply_days,
+            reply_due_on=_after_working_days(local_date(now), reply_days),
+        )
+        OrderStep.objects.create(
+            order=order, kind=OrderStepKind.ISSUED, actor=actor, at=now, text=order.instruction
+        )
+        notification_send(
+            kind="supervision.order",
+            title=_("Supervision order %(number)s: reply by %(day)s")
+            % {"number": order.number, "day": order.reply_due_on.isoformat()},
+            link=f"/supervision/orders/{order.public_id}/",
+            department=department,
+        )
+        audit_record(actor=actor, action="supervision.order_issue", obj=order)
+    return order
+
+
+def _step(order: SupervisionOrder, kind: str, actor, text: str) -> OrderStep:
+    now = timezone.now()
+    last = order.steps.order_by("-at", "-id").first()
+    days = _working_days(local_date(last.at), local_date(now)) if last else 0
+    return OrderStep.objects.create(
+        order=order, kind=kind, actor=actor, at=now, text=text, working_days=days
+    )
+
+
+def order_reply(*, order: SupervisionOrder, actor, text: str) -> SupervisionOrder:
+    """回告: the department head, or a reviewer/approver of the department."""
+    _ensure_of_department(actor, order.department_id)
+    if order.status not in (OrderStatus.OPEN, OrderStatus.ESCALATED):
+        raise Conflict(_("This order is not awaiting a reply."), code=ErrorCode.ORDER_NOT_OPEN)
+    text = _text(text, _("reply"))
+    with transaction.atomic():
+        _step(order, OrderStepKind.REPLIED, actor, text)
+        order.status = OrderStatus.REPLIED
+        order.replied_at = timezone.now()
+        order.save(update_fields=["status", "replied_at", "updated_at"])
+        notification_send(
+            kind="supervision.order_reply", title=_("Order %(number)s replied") % {"number": order.number},
+            link=f"/supervision/orders/{order.public_id}/", user=order.issued_by,
+        )  # fmt: skip
+        audit_record(actor=actor, action="supervision.order_reply", obj=order)
+    return order
+
+
+def order_close(*, order: SupervisionOrder, actor, text: str = "") -> SupervisionOrder:
+    _ensure_supervisor(actor)
+    if order.status == OrderStatus.CLOSED:
+        raise Conflict(_("This order is closed."), code=ErrorCode.ORDER_NOT_OPEN)
+    with transaction.atomic():
+        _step(order, OrderStepKind.CLOSED, actor, (text or "").strip())
+        order.status = OrderStatus.CLOSED
+        order.closed_at = timezone.now()
+        order.save(update_fields=["status", "closed_at", "updated_at"])
+        audit_record(actor=actor, action="supervision.order_close", obj=order)
+    return order
+
+
+def order_escalate(
+    *, order: SupervisionOrder, actor, text: str, reply_days: int = DEFAULT_REPLY_DAYS
+) -> SupervisionOrder:
+    """Up one rung (黄牌 → 红牌 → 监察建议书 → 约谈), with a new reply deadline."""
+    _ensure_supervisor(actor)
+    if order.status == OrderStatus.CLOSED:
+        raise Conflict(_("This order is closed."), code=ErrorCode.ORDER_NOT_OPEN)
+    if isinstance(reply_days, bool) or not isinstance(reply_days, int) or not 1 <= reply_days <= 30:
+        raise InvalidInput(code=ErrorCode.INVALID)
+    text = _text(text, _("instruction"))
+    with transaction.atomic():
+        _step(order, OrderStepKind.ESCALATED, actor, text)
+        order.status = OrderStatus.ESCALATED
+        order.level += 1
+        order.reply_days = reply_days
+        order.reply_due_on = _after_working_days(local_date(), reply_days)
+        order.save(update_fields=["status", "level", "reply_days", "reply_due_on", "updated_at"])
+        notification_send(
+            kind="supervision.order",
+            title=_("Supervision order %(number)s escalated: reply by %(day)s")
+            % {"number": order.number, "day": order.reply_due_on.isoformat()},
+            link=f"/supervision/orders/{order.public_id}/",
+            department=order.department,
+        )
+        audit_record(actor=actor, action="supervision.order_escalate", obj=order)
+    return order
+
+
+# -- snapshots --------------------------------------------------------------------------
+
+
+def _canonical(figures: dict[str, Any], kind: str, start: date, end: date, revision: int) -> bytes:
+    body = {
+        "kind": kind,
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "revision": revision,
+        "figures": figures,
+    }
+    return json.dumps(
+        body, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str
+    ).encode()
+
+
+def period_bounds(kind: str, day: date) -> tuple[date, date]:
+    if kind == PeriodKind.MONTH:
+        start = day.replace(day=1)
+        end = (start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    elif kind == PeriodKind.QUARTER:
+        start = date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+        end = (start + timedelta(days=95)).replace(day=1) - timedelta(days=1)
+    else:
+        raise InvalidInput(code=ErrorCode.INVALID)
+    return start, end
+
+
+def snapshot_freeze(*, kind: str, day: date, actor=None, reason: str = "") -> ReportSnapshot:
+    """
+    Freeze the statistics of the month or quarter holding ``day``, signed with the platform
+    key (SM2 over SM3). A period already frozen gets a new revision (``reason`` required)
+    that supersedes the previous one; the previous stays as it was.
+    """
+    from .stats import period_figures
+
+    if actor is not None:
+        _ensure_supervisor(actor)
+    start, end = period_bounds(kind, day)
+    previous = (
+        ReportSnapshot.objects.filter(kind=kind, period_start=start).order_by("-revision").first()
+    )
+    if previous is not None:
+        reason = _text(reason, _("reason for the revision"))
+    revision = previous.revision + 1 if previous else 1
+    figures = period_figures(None, start, end)
+    data = _canonical(figures, kind, start, end, revision)
+    signature = platform_sign(data)
+    try:
+        with transaction.atomic():
+            snap = ReportSnapshot.objects.create(
+                kind=kind, period_start=start, period_end=end, revision=revision,
+                supersedes=previous, reason=reason, figures=figures, digest=sm3_hex(data),
+                key_id=signature.key_id, public_key_hex=signature.public_key_hex,
+                signature=signature.signature_hex, signed_by=actor if getattr(actor, "pk", None) else None,
+            )  # fmt: skip
+    except IntegrityError:
+        raise Conflict(code=ErrorCode.SNAPSHOT_EXISTS) from None
+    audit_record(
+        actor=actor, action="supervision.snapshot_freeze", obj=snap, data={"revision": revision}
+    )
+    return snap
+
+
+def snapshot_verify(snapshot: ReportSnapshot) -> bool:
+    """The stored figures still hash to the digest and the digest carries the signature."""
+    data = _canonical(
+        snapshot.figures,
+        snapshot.kind,
+        snapshot.period_start,
+        snapshot.period_end,
+        snapshot.revision,
+    )
+    return sm3_hex(data) == snapshot.digest and platform_verify(
+        data, snapshot.signature, snapshot.public_key_hex
+    )
+
+
+# -- the job, exports ---------------------------------------------------------------------
+
+
+def supervision_sweep(*, on: date | None = None) -> dict[str, int]:
+    """The periodic job: refresh the figures, raise signals, compile Friday's registers."""
+    on = on or local_date()
+    with request_cache_scope():
+        return {
+            "advanced": metrics_advance(on=on),
+            "metrics": metrics_refresh(on=on),
+            "signals": signals_raise(on=on),
+            "register_entries": audit_compile(on=on),
+        }
+
+
+def export_record(*, actor, table: str, fmt: str, rows: int) -> None:
+    audit_record(
+        actor=actor, action="supervision.export", object_type="supervision.table", object_id=table,
+        summary=f"{table}.{fmt} ({rows})", data={"table": table, "format": fmt, "rows": rows},
+    )  # fmt: skip

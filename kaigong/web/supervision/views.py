@@ -1,0 +1,532 @@
+"""
+Supervision pages (效能督查, 否定事项监审, statistics): the dashboard, the seven queues, an
+item's figures explained, 督办 orders, the weekly denial registers, circulars, statistics,
+reform metrics and signed snapshots. Every table exports to xlsx and CSV (audited).
+
+Thin: parse, call one selector or service, render. Supervisors see every department, a
+department head its own; reviewers and approvers reach their department's orders and
+registers; everyone else gets 403, and a scoped object outside the scope 404.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from kaigong.accounts.models import Department
+from kaigong.core.clock import local_date
+from kaigong.core.exceptions import DomainError, NotFound
+from kaigong.core.exceptions import PermissionDenied as DomainPermissionDenied
+from kaigong.supervision import selectors, services
+from kaigong.supervision.constants import DenialReason, Finding, PeriodKind, Queue
+from kaigong.supervision.exports import table_export
+from kaigong.supervision.stats import DIMENSIONS
+
+from . import charts
+
+
+def _scope(request, roles=None):
+    try:
+        return selectors.ensure_can_view(request.user, roles or selectors.DEPARTMENT_ROLES[:1])
+    except DomainPermissionDenied:
+        raise DjangoPermissionDenied from None
+
+
+def _get(fn, *args):
+    try:
+        return fn(*args)
+    except NotFound:
+        raise Http404 from None
+
+
+def _run(request, fn, **kwargs) -> bool:
+    """Call one service; its refusal becomes a message (403 when not allowed at all)."""
+    try:
+        fn(**kwargs)
+        return True
+    except DomainPermissionDenied as error:
+        if error.code == "second_reviewer_same_person":
+            messages.error(request, str(error.message))
+            return False
+        raise DjangoPermissionDenied from None
+    except DomainError as error:
+        messages.error(request, str(error.message))
+        return False
+
+
+def _export(request, table: str, headers, rows):
+    fmt = request.GET.get("format", "")
+    if fmt not in ("xlsx", "csv"):
+        return None
+    content, content_type = table_export(
+        actor=request.user, table=table, fmt=fmt, headers=headers, rows=rows
+    )
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{table}.{fmt}"'
+    return response
+
+
+PARTIES = ("government", "applicant", "special", "prerequisite")
+
+
+def _party_labels():
+    from kaigong.supervision.constants import Party
+
+    return dict(Party.choices)
+
+
+@login_required
+def dashboard_page(request: HttpRequest) -> HttpResponse:
+    _scope(request)
+    data = selectors.dashboard(request.user)
+    labels = _party_labels()
+    table = request.GET.get("table", "ranking")
+    if table == "ranking":
+        headers = [_("Department"), _("Accepted"), _("Overdue"), _("Overdue rate")]
+        rows = [[r["name"], r["accepted"], r["overdue"], r["rate"]] for r in data["ranking"]]
+    else:
+        key = "party_by_matter" if table == "party_matter" else "party_by_department"
+        headers = [_("Matter") if table == "party_matter" else _("Department"), _("Items"),
+                   *(labels[k] for k in PARTIES)]  # fmt: skip
+        rows = [[r["name"], r["items"], *(r[k] for k in PARTIES)] for r in data[key]]
+    response = _export(request, f"dashboard-{table}", headers, rows)
+    if response:
+        return response
+    c = data["colours"]
+    party = data["party"]
+    context = {
+        **data,
+        "queue_labels": Queue.choices,
+        "party_tables": [
+            (
+                _("Working days by party, per department"),
+                "party_department",
+                data["party_by_department"],
+            ),
+            (_("Working days by party, per matter"), "party_matter", data["party_by_matter"]),
+        ],
+        "chart_colours": charts.bar_chart(
+            _("Running clocks by colour"),
+            [
+                (_("Overdue"), c["red"], "red"),
+                (_("Due soon"), c["yellow"], "yellow"),
+                (_("On time"), c["green"], "green"),
+            ],
+        ),
+        "chart_party": charts.stacked_bar(
+            _("Working days by responsible party"),
+            [
+                (labels[k], party[k], k)
+                for k in ("government", "applicant", "special", "prerequisite")
+            ],
+            unit=_(" d"),
+        ),
+        "chart_ranking": charts.bar_chart(
+            _("Departments ranked by overdue rate"),
+            [(r["name"], r["rate"], "bad") for r in data["ranking"][:10]],
+            unit="%",
+            maximum=100,
+        ),
+        "chart_denials": charts.column_chart(
+            _("Denials per week"),
+            [(w["week"].strftime("%m-%d"), w["total"]) for w in data["denials"]],
+        ),
+    }
+    return render(request, "web/supervision/dashboard.html", context)
+
+
+QUEUE_HEADERS = ("case", "matter", "unit", "status", "due_on")
+
+
+@login_required
+def queue_page(request: HttpRequest, queue: str) -> HttpResponse:
+    _scope(request)
+    if queue not in Queue.values:
+        raise Http404
+    export = request.GET.get("format") in ("xlsx", "csv")
+    rows = selectors.queue_for(request.user, queue, limit=None if export else 200)
+    headers = [_("Case number"), _("Matter"), _("Unit"), _("Status"), _("Due on")]
+    response = _export(
+        request, f"queue-{queue}", headers, [[r[k] for k in QUEUE_HEADERS] for r in rows]
+    )
+    if response:
+        return response
+    return render(
+        request,
+        "web/supervision/queue.html",
+        {"queue": queue, "label": Queue(queue).label, "rows": rows, "queues": Queue.choices},
+    )
+
+
+@login_required
+def item_page(request: HttpRequest, public_id) -> HttpResponse:
+    item = _get(selectors.item_for_supervision, request.user, public_id)
+    if request.method == "POST":
+        days = request.POST.get("reply_days", "")
+        ok = _run(
+            request, services.order_issue, actor=request.user, department=item.department, item=item,
+            signal=item.supervision_signals.order_by("-id").first(),
+            subject=request.POST.get("subject", ""), instruction=request.POST.get("instruction", ""),
+            reply_days=int(days) if days.isdigit() and len(days) < 4 else 0,
+        )  # fmt: skip
+        if ok:
+            messages.success(request, _("The supervision order was issued."))
+            return redirect("web:supervision-orders")
+    fig = selectors.item_explained(item)
+    promised_why = selectors.promised_explanation(item, fig)
+    groups = selectors.case_groups_explained(item.case)
+    return render(
+        request,
+        "web/supervision/item.html",
+        {
+            "item": item, "fig": fig, "groups": groups, "promised_why": promised_why,
+            "party_labels": _party_labels(),
+            "signals": item.supervision_signals.order_by("raised_on", "id"),
+            "can_issue": selectors.is_supervisor(request.user),
+        },
+    )  # fmt: skip
+
+
+@login_required
+def orders_page(request: HttpRequest) -> HttpResponse:
+    scope = _scope(request, selectors.DEPARTMENT_ROLES)
+    if request.method == "POST":
+        department = (
+            Department.objects.filter(public_id=request.POST.get("department") or None).first()
+            if _uuid(request.POST.get("department"))
+            else None
+        )
+        if department is None:
+            messages.error(request, _("Please choose a department."))
+        else:
+            days = request.POST.get("reply_days", "")
+            if _run(
+                request, services.order_issue, actor=request.user, department=department,
+                subject=request.POST.get("subject", ""), instruction=request.POST.get("instruction", ""),
+                reply_days=int(days) if days.isdigit() and len(days) < 4 else 0,
+            ):  # fmt: skip
+                messages.success(request, _("The supervision order was issued."))
+                return redirect("web:supervision-orders")
+    orders = list(selectors.order_list(scope).order_by("-issued_at", "-id")[:500])
+    headers = [
+        _("Number"),
+        _("Unit"),
+        _("Subject"),
+        _("Status"),
+        _("Issued at"),
+        _("Reply due on"),
+        _("Replied at"),
+        _("Closed at"),
+    ]
+    response = _export(
+        request, "orders", headers,
+        [[o.number, o.department.name, o.subject, o.get_status_display(), o.issued_at.date(), o.reply_due_on,
+          o.replied_at.date() if o.replied_at else "", o.closed_at.date() if o.closed_at else ""] for o in orders],
+    )  # fmt: skip
+    if response:
+        return response
+    return render(
+        request,
+        "web/supervision/orders.html",
+        {
+            "orders": orders, "today": local_date(),
+            "can_issue": selectors.is_supervisor(request.user),
+            "departments": selectors.departments_in_scope(scope),
+        },
+    )  # fmt: skip
+
+
+def _uuid(value) -> bool:
+    import uuid
+
+    try:
+        uuid.UUID(str(value))
+        return True
+    except ValueError:
+        return False
+
+
+@login_required
+def order_page(request: HttpRequest, public_id) -> HttpResponse:
+    order = _get(selectors.order_get_for, request.user, public_id)
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        text = request.POST.get("text", "")
+        fn = {
+            "reply": services.order_reply,
+            "close": services.order_close,
+            "escalate": services.order_escalate,
+        }.get(action)
+        if fn is None:
+            messages.error(request, _("Unknown action."))
+        elif _run(request, fn, order=order, actor=request.user, text=text):
+            messages.success(request, _("Saved."))
+            return redirect("web:supervision-order", public_id=order.public_id)
+    return render(
+        request,
+        "web/supervision/order.html",
+        {
+            "order": order, "steps": order.steps.all(),
+            "is_supervisor": selectors.is_supervisor(request.user),
+            "is_department": order.department_id in selectors.user_department_ids(request.user, list(selectors.DEPARTMENT_ROLES)),
+        },
+    )  # fmt: skip
+
+
+@login_required
+def registers_page(request: HttpRequest) -> HttpResponse:
+    _scope(request, selectors.DEPARTMENT_ROLES)
+    if request.method == "POST":
+        try:
+            n = services.audit_compile_by(actor=request.user, on=local_date())
+        except DomainPermissionDenied:
+            raise DjangoPermissionDenied from None
+        messages.success(
+            request, _("%(n)s denials were added to this week's registers.") % {"n": n}
+        )
+        return redirect("web:supervision-registers")
+    batches = selectors.batch_list_for(request.user)
+    headers = [
+        _("Unit"),
+        _("Week from"),
+        _("Compiled on"),
+        _("Confirm by"),
+        _("Confirmed at"),
+        _("Late"),
+        _("Entries"),
+    ]
+    response = _export(
+        request, "registers", headers,
+        [[b.department.name, b.week_start, b.compiled_on, b.confirm_due_on,
+          b.confirmed_at.date() if b.confirmed_at else "", _("Yes") if b.late else _("No"), b.entry_count] for b in batches],
+    )  # fmt: skip
+    if response:
+        return response
+    return render(
+        request, "web/supervision/registers.html",
+        {"batches": batches, "is_supervisor": selectors.is_supervisor(request.user)},
+    )  # fmt: skip
+
+
+REGISTER_KEYS = (
+    "date",
+    "kind",
+    "case",
+    "matter",
+    "applicant",
+    "facts",
+    "reason",
+    "note",
+    "legal_basis",
+    "officer",
+    "finding",
+)
+
+
+@login_required
+def register_page(request: HttpRequest, public_id) -> HttpResponse:
+    batch = _get(selectors.batch_get_for, request.user, public_id)
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        entry = None
+        if request.POST.get("entry") and _uuid(request.POST.get("entry")):
+            entry = batch.entries.filter(public_id=request.POST["entry"]).first()
+        ok = False
+        if action == "confirm":
+            ok = _run(
+                request,
+                services.batch_confirm,
+                batch=batch,
+                actor=request.user,
+                annotation=request.POST.get("annotation", ""),
+            )
+        elif action == "classify" and entry:
+            ok = _run(
+                request,
+                services.entry_classify,
+                entry=entry,
+                actor=request.user,
+                reason_code=request.POST.get("reason_code", ""),
+                note=request.POST.get("note", ""),
+            )
+        elif action == "review" and entry:
+            ok = _run(
+                request,
+                services.entry_review,
+                entry=entry,
+                actor=request.user,
+                finding=request.POST.get("finding", ""),
+                note=request.POST.get("note", ""),
+            )
+        elif action == "second" and entry:
+            ok = _run(
+                request,
+                services.entry_second_review,
+                entry=entry,
+                actor=request.user,
+                agree=request.POST.get("agree") == "1",
+                note=request.POST.get("note", ""),
+            )
+        elif action == "circular":
+            improper = [
+                e for e in batch.entries.all() if e.finding == Finding.IMPROPER and e.finding_final
+            ]
+            ok = _run(
+                request,
+                services.circular_issue,
+                department=batch.department,
+                entries=improper,
+                actor=request.user,
+                text=request.POST.get("text", ""),
+            )
+        else:
+            messages.error(request, _("Unknown action."))
+        if ok:
+            messages.success(request, _("Saved."))
+            return redirect("web:supervision-register", public_id=batch.public_id)
+    batch = next(b for b in selectors.batch_list_for(request.user) if b.pk == batch.pk)
+    entries = list(selectors.batch_entries(batch))
+    rows = selectors.register_rows(entries)
+    headers = [_("Date"), _("Kind"), _("Case number"), _("Matter"), _("Applicant"), _("Facts"), _("Reason"),
+               _("Unit's note"), _("Legal basis"), _("Officer"), _("Finding")]  # fmt: skip
+    response = _export(
+        request,
+        f"denial-register-{batch.week_start}",
+        headers,
+        [[r[k] for k in REGISTER_KEYS] for r in rows],
+    )
+    if response:
+        return response
+    is_sup = selectors.is_supervisor(request.user)
+    return render(
+        request, "web/supervision/register.html",
+        {
+            "batch": batch, "pairs": list(zip(entries, rows, strict=True)), "is_supervisor": is_sup,
+            "is_unit": batch.department_id in selectors.user_department_ids(request.user, list(selectors.DEPARTMENT_ROLES)),
+            "reasons": DenialReason.choices, "findings": Finding.choices,
+            "circulars": selectors.circular_list(None).filter(entries__batch=batch).distinct(),
+            "can_circular": is_sup and any(e.finding == Finding.IMPROPER and e.finding_final for e in entries),
+        },
+    )  # fmt: skip
+
+
+@login_required
+def circular_page(request: HttpRequest, public_id) -> HttpResponse:
+    circular = _get(selectors.circular_get_for, request.user, public_id)
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action == "rectify":
+            ok = _run(
+                request,
+                services.circular_rectify,
+                circular=circular,
+                actor=request.user,
+                report=request.POST.get("text", ""),
+            )
+        elif action == "close":
+            ok = _run(request, services.circular_close, circular=circular, actor=request.user)
+        else:
+            ok = False
+            messages.error(request, _("Unknown action."))
+        if ok:
+            messages.success(request, _("Saved."))
+            return redirect("web:supervision-circular", public_id=circular.public_id)
+    return render(
+        request, "web/supervision/circular.html",
+        {"circular": circular, "entries": circular.entries.select_related("denial__case", "batch"),
+         "is_supervisor": selectors.is_supervisor(request.user)},
+    )  # fmt: skip
+
+
+STAT_KEYS = ("received", "accepted", "refused", "corrections", "denied", "concluded", "special", "warnings", "overdue",
+             "acceptance_rate", "refusal_rate", "overdue_rate", "conclusion_rate")  # fmt: skip
+
+
+DIMENSION_LABELS = {
+    "department": _lazy("Department"),
+    "window": _lazy("Service centre window"),
+    "bundle": _lazy("Bundle"),
+    "matter": _lazy("Matter"),
+    "region": _lazy("Region"),
+}
+
+
+@login_required
+def statistics_page(request: HttpRequest) -> HttpResponse:
+    _scope(request)
+    kind = request.GET.get("period", "month")
+    dimension = request.GET.get("dimension", "")
+    try:
+        data = selectors.statistics_for(
+            request.user, kind=kind, day=request.GET.get("day", ""), dimension=dimension
+        )
+    except DomainError:
+        raise Http404 from None
+    headers = [_("Group"), _("Received"), _("Accepted"), _("Refused"), _("Corrections"), _("Denied"), _("Concluded"),
+               _("Special procedure"), _("Warnings"), _("Overdue"), _("Acceptance rate %"), _("Refusal rate %"),
+               _("Overdue rate %"), _("Conclusion rate %")]  # fmt: skip
+    response = _export(request, f"statistics-{kind}-{data['start']}", headers,
+                       [[r["name"], *(r[k] for k in STAT_KEYS)] for r in data["rows"]])  # fmt: skip
+    if response:
+        return response
+    return render(
+        request, "web/supervision/statistics.html",
+        {**data, "period": kind, "dimension": dimension, "periods": PeriodKind.choices,
+         "dimensions": [(k, DIMENSION_LABELS[k]) for k in DIMENSIONS], "keys": STAT_KEYS},
+    )  # fmt: skip
+
+
+@login_required
+def reform_page(request: HttpRequest) -> HttpResponse:
+    rows = _get_reform(request)
+    headers = [_("Bundle"), _("Materials before"), _("Materials after"), _("Visits before"), _("Visits after"),
+               _("Steps before"), _("Steps after"), _("Promised days before"), _("Promised days after"),
+               _("Time saved %"), _("Actual median days")]  # fmt: skip
+    response = _export(request, "reform", headers, [[
+        r["bundle"].name, r["materials_before"], r["materials_after"], r["visits_before"], r["visits_after"],
+        r["steps_before"], r["steps_after"], r["promised_days_before"], r["promised_days_after"],
+        r["time_saved_percent"], r["actual_median_days"]] for r in rows])  # fmt: skip
+    if response:
+        return response
+    for r in rows:
+        r["chart"] = charts.bar_chart(
+            r["bundle"].name,
+            [(_("Materials before"), r["materials_before"], "before"), (_("Materials after"), r["materials_after"], "after"),
+             (_("Visits before"), r["visits_before"], "before"), (_("Visits after"), r["visits_after"], "after"),
+             (_("Steps before"), r["steps_before"], "before"), (_("Steps after"), r["steps_after"], "after"),
+             (_("Days before"), r["promised_days_before"], "before"), (_("Days after"), r["promised_days_after"], "after")],
+        )  # fmt: skip
+    return render(request, "web/supervision/reform.html", {"rows": rows})
+
+
+def _get_reform(request):
+    _scope(request)
+    return selectors.reform_for(request.user)
+
+
+@login_required
+def snapshots_page(request: HttpRequest) -> HttpResponse:
+    _scope(request)
+    if request.method == "POST":
+        try:
+            day = date.fromisoformat(request.POST.get("day", ""))
+        except ValueError:
+            day = None
+        if day is None:
+            messages.error(request, _("Please give a day of the period."))
+        elif _run(request, services.snapshot_freeze, kind=request.POST.get("kind", ""), day=day,
+                  actor=request.user, reason=request.POST.get("reason", "")):  # fmt: skip
+            messages.success(request, _("The report was frozen and signed."))
+            return redirect("web:supervision-snapshots")
+    return render(
+        request, "web/supervision/snapshots.html",
+        {"snapshots": selectors.snapshots_for(request.user), "is_supervisor": selectors.is_supervisor(request.user),
+         "kinds": [(PeriodKind.MONTH, PeriodKind.MONTH.label), (PeriodKind.QUARTER, PeriodKind.QUARTER.label)]},
+    )  # fmt: skip
