@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "kaigong.cases",
     "kaigong.archives",
     "kaigong.documents",
+    "kaigong.integrations",
     "kaigong.api",
     "kaigong.web",
     "kaigong.demo",
@@ -131,6 +132,10 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if env("EXCHANGE_DATABASE_URL", default=""):
+    # the provincial SPGL front database (docs/exchange.md); never migrated by Django
+    DATABASES["exchange"] = env.db("EXCHANGE_DATABASE_URL")
+DATABASE_ROUTERS = ["kaigong.integrations.routers.ExchangeRouter"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # perf: WAL and a busy timeout let the embedded default serve a few users at once.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -303,6 +308,23 @@ KAIGONG_RELAY_MAX_ATTEMPTS = env.int("KAIGONG_RELAY_MAX_ATTEMPTS", default=10)
 KAIGONG_RELAY_BACKOFF_SECONDS = env.int("KAIGONG_RELAY_BACKOFF_SECONDS", default=10)
 KAIGONG_RELAY_BACKOFF_MAX_SECONDS = env.int("KAIGONG_RELAY_BACKOFF_MAX_SECONDS", default=3600)
 KAIGONG_RELAY_LEASE_SECONDS = 300  # a relay pass that dies frees the relay after this
+# --- Integrations (docs/integrations.md, docs/exchange.md) ----------------------------------
+KAIGONG_WEBHOOK_TIMEOUT_SECONDS = env.float("KAIGONG_WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+KAIGONG_WEBHOOK_ROTATION_OVERLAP_HOURS = env.int(
+    "KAIGONG_WEBHOOK_ROTATION_OVERLAP_HOURS", default=72
+)
+# http:// endpoints only for tests and an intranet without TLS; production wants https
+KAIGONG_WEBHOOK_ALLOW_HTTP = env.bool("KAIGONG_WEBHOOK_ALLOW_HTTP", default=False)
+KAIGONG_ELICENCE_URL = env("KAIGONG_ELICENCE_URL", default="")  # empty: no e-licence push
+KAIGONG_ELICENCE_TOKEN = env("KAIGONG_ELICENCE_TOKEN", default="")
+KAIGONG_ELICENCE_TIMEOUT_SECONDS = env.float("KAIGONG_ELICENCE_TIMEOUT_SECONDS", default=10.0)
+KAIGONG_ELICENCE_ADAPTER = "kaigong.integrations.elicence.HttpElicenceAdapter"
+# The SPGL front database: a DATABASES alias ("exchange" when EXCHANGE_DATABASE_URL is
+# set, else the default database) and, on PostgreSQL, a schema of its own.
+KAIGONG_EXCHANGE_DATABASE = env("KAIGONG_EXCHANGE_DATABASE", default="")
+KAIGONG_EXCHANGE_SCHEMA = env("KAIGONG_EXCHANGE_SCHEMA", default="spgl_front")
+KAIGONG_EXCHANGE_REGION_CODE = env("KAIGONG_EXCHANGE_REGION_CODE", default="")
+KAIGONG_EXCHANGE_INTERVAL_MINUTES = env.int("KAIGONG_EXCHANGE_INTERVAL_MINUTES", default=5)
 # Periodic jobs, all in one place (STYLE.md 3.9): the embedded runner and `celery beat` both
 # read this list. Add an entry here to add a job (its task: a thin @shared_task).
 CELERY_BEAT_SCHEDULE = {
@@ -322,6 +344,16 @@ CELERY_BEAT_SCHEDULE = {
     "chain-checkpoint-hourly": {
         "task": "kaigong.cases.chain_checkpoint",
         "schedule": crontab(minute=17),
+    },
+    # Integrations (docs/integrations.md): expired certificates announced to the e-licence
+    # library; the SPGL tables written to the provincial front database every few minutes.
+    "elicence-expiry-daily": {
+        "task": "kaigong.integrations.elicence_expiry",
+        "schedule": crontab(hour=0, minute=45),
+    },
+    "exchange-export": {
+        "task": "kaigong.integrations.exchange_export",
+        "schedule": timedelta(minutes=KAIGONG_EXCHANGE_INTERVAL_MINUTES),
     },
 }
 
