@@ -22,4 +22,5 @@ urlpatterns = [
     path("", include("kaigong.cases.api.urls")),
     path("", include("kaigong.archives.api.urls")),
     path("", include("kaigong.documents.api.urls")),
+    path("", include("kaigong.integrations.api.urls")),
 ]

@@ -36,8 +36,12 @@ def webhook_delivery_list_for(
     return deliveries.select_related("message").prefetch_related("log").order_by("-id")
 
 
-def webhook_delivery_get_for(user, delivery_id: int) -> OutboxDelivery:
-    delivery = webhook_delivery_list_for(user).filter(pk=delivery_id).first()
+def webhook_delivery_get_for(
+    user, delivery_id: int, *, subscription: WebhookSubscription
+) -> OutboxDelivery:
+    delivery = (
+        webhook_delivery_list_for(user, subscription=subscription).filter(pk=delivery_id).first()
+    )
     if delivery is None:
         raise NotFound()
     return delivery

@@ -40,7 +40,10 @@ NAV: dict[str, tuple[tuple[str, object], ...]] = {
         ("web:workbench", _("Worklist (supervision)")),
         ("web:archive-ledger", _("Archive ledger")),
     ),
-    Role.CATALOG_ADMIN: (("admin:index", _("Catalogue administration")),),
+    Role.CATALOG_ADMIN: (
+        ("admin:index", _("Catalogue administration")),
+        ("web:integrations-home", _("Integrations")),
+    ),
     Role.CENTRE_ADMIN: (("web:staffadmin-list", _("Staff accounts")),),
 }
 
