@@ -9,8 +9,9 @@ the pages.
 
 from __future__ import annotations
 
-import pytest
 from django.test import Client
+
+import pytest
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
