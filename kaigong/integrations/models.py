@@ -168,6 +168,7 @@ class ExchangeRow(models.Model):
     run = models.ForeignKey(
         ExchangeRun, verbose_name=_("run"), on_delete=models.CASCADE, related_name="rows"
     )
+    sent_at = models.DateTimeField(_("sent to the front database at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
