@@ -1,7 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from kaigong.integrations.observability import healthz, metrics, readyz
+
 urlpatterns = [
+    # liveness, readiness and Prometheus metrics (docs/deploy.md#observability)
+    path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
+    path("metrics", metrics, name="metrics"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("kaigong.api.urls")),
     path("", include("kaigong.web.urls")),

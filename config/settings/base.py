@@ -80,6 +80,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # a request id in every log line and answer; request latency for /metrics
+    "kaigong.integrations.observability.RequestIdMiddleware",
     # NUL/surrogates in URLs and headers → 400, oversized API bodies → 413 unread, and every
     # API error as a problem document (kaigong/api/middleware.py)
     "kaigong.api.middleware.RequestSanitizingMiddleware",
@@ -325,6 +327,11 @@ KAIGONG_EXCHANGE_DATABASE = env("KAIGONG_EXCHANGE_DATABASE", default="")
 KAIGONG_EXCHANGE_SCHEMA = env("KAIGONG_EXCHANGE_SCHEMA", default="spgl_front")
 KAIGONG_EXCHANGE_REGION_CODE = env("KAIGONG_EXCHANGE_REGION_CODE", default="")
 KAIGONG_EXCHANGE_INTERVAL_MINUTES = env.int("KAIGONG_EXCHANGE_INTERVAL_MINUTES", default=5)
+# Observability (docs/deploy.md#observability): /readyz fails over this relay lag; /metrics
+# answers loopback callers without a proxy, or this bearer token.
+KAIGONG_READY_MAX_RELAY_LAG_SECONDS = env.int("KAIGONG_READY_MAX_RELAY_LAG_SECONDS", default=300)
+KAIGONG_METRICS_TOKEN = env("KAIGONG_METRICS_TOKEN", default="")
+PROMETHEUS_MULTIPROC_DIR = env("PROMETHEUS_MULTIPROC_DIR", default="")
 # Periodic jobs, all in one place (STYLE.md 3.9): the embedded runner and `celery beat` both
 # read this list. Add an entry here to add a job (its task: a thin @shared_task).
 CELERY_BEAT_SCHEDULE = {
@@ -433,5 +440,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # one line per request only in the JSON logs of run and prod (config/logs.py)
+    "loggers": {"axes": {"level": "WARNING"}, "kaigong.request": {"level": "WARNING"}},
 }

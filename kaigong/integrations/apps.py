@@ -18,3 +18,7 @@ class IntegrationsConfig(AppConfig):
         # The e-licence library (电子证照库): issued, revoked and expired certificates, while
         # an endpoint is configured.
         outbox_consumer_source_register(elicence_consumers)
+
+        from .observability import task_timer_connect
+
+        task_timer_connect()  # job durations for /metrics
