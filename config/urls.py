@@ -9,6 +9,8 @@ urlpatterns = [
     path("readyz", readyz, name="readyz"),
     path("metrics", metrics, name="metrics"),
     path("admin/", admin.site.urls),
+    # provincial SSO: /oidc/authenticate/ and /oidc/callback/ (docs/integrations.md#sso)
+    path("oidc/", include("mozilla_django_oidc.urls")),
     path("api/v1/", include("kaigong.api.urls")),
     path("", include("kaigong.web.urls")),
 ]

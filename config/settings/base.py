@@ -332,6 +332,29 @@ KAIGONG_EXCHANGE_INTERVAL_MINUTES = env.int("KAIGONG_EXCHANGE_INTERVAL_MINUTES",
 KAIGONG_READY_MAX_RELAY_LAG_SECONDS = env.int("KAIGONG_READY_MAX_RELAY_LAG_SECONDS", default=300)
 KAIGONG_METRICS_TOKEN = env("KAIGONG_METRICS_TOKEN", default="")
 PROMETHEUS_MULTIPROC_DIR = env("PROMETHEUS_MULTIPROC_DIR", default="")
+# Provincial SSO (OIDC, kaigong/integrations/sso.py, docs/integrations.md#sso)
+KAIGONG_OIDC_ENABLED = env.bool("KAIGONG_OIDC_ENABLED", default=False)
+KAIGONG_OIDC_USCC_CLAIM = env("KAIGONG_OIDC_USCC_CLAIM", default="uscc")
+KAIGONG_OIDC_STAFF_CLAIM = env("KAIGONG_OIDC_STAFF_CLAIM", default="preferred_username")
+KAIGONG_OIDC_STAFF_FIELD = env("KAIGONG_OIDC_STAFF_FIELD", default="username")
+# "all": password login for everyone; "staff": only staff log in with a password
+KAIGONG_LOCAL_LOGIN = env("KAIGONG_LOCAL_LOGIN", default="all")
+OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_RP_SIGN_ALGO = env("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env("OIDC_RP_SCOPES", default="openid profile")
+OIDC_USE_PKCE = env.bool("OIDC_USE_PKCE", default=True)
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/"
+if KAIGONG_OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS = [
+        "axes.backends.AxesStandaloneBackend",
+        "kaigong.integrations.sso.LocalLoginBackend",
+        "kaigong.integrations.sso.ProvincialOIDCBackend",
+    ]
 # Periodic jobs, all in one place (STYLE.md 3.9): the embedded runner and `celery beat` both
 # read this list. Add an entry here to add a job (its task: a thin @shared_task).
 CELERY_BEAT_SCHEDULE = {

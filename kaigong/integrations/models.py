@@ -179,3 +179,36 @@ class ExchangeRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.table} {self.lsh}"
+
+
+class IdentityKind(models.TextChoices):
+    LEGAL_PERSON = "legal_person", _("Legal person (enterprise)")
+    STAFF = "staff", _("Staff")
+
+
+class OidcIdentity(models.Model):
+    """A provincial SSO identity (issuer + subject) and the account it logs in as."""
+
+    issuer = models.CharField(_("issuer"), max_length=300)
+    subject = models.CharField(_("subject"), max_length=255)
+    kind = models.CharField(_("kind"), max_length=16, choices=IdentityKind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="oidc_identities",
+    )
+    uscc = models.CharField(_("unified social credit code"), max_length=18, blank=True)
+    claims = models.JSONField(_("last claims"), default=dict)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    last_login_at = models.DateTimeField(_("last login at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("SSO identity")
+        verbose_name_plural = _("SSO identities")
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="oidc_identity_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.subject}"
