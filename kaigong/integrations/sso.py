@@ -71,9 +71,10 @@ class ProvincialOIDCBackend(OIDCAuthenticationBackend):
 
     def retrieve_matching_jwk(self, token):
         """The provider's key: by ``kid``; a token without one only when the set has one key."""
+        from django.core.exceptions import SuspiciousOperation
+
         import jwt
         import requests
-        from django.core.exceptions import SuspiciousOperation
 
         header = jwt.get_unverified_header(token)
         if "kid" in header:
