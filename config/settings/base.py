@@ -326,7 +326,7 @@ KAIGONG_ELICENCE_ADAPTER = "kaigong.integrations.elicence.HttpElicenceAdapter"
 KAIGONG_EXCHANGE_DATABASE = env("KAIGONG_EXCHANGE_DATABASE", default="")
 KAIGONG_EXCHANGE_SCHEMA = env("KAIGONG_EXCHANGE_SCHEMA", default="spgl_front")
 KAIGONG_EXCHANGE_REGION_CODE = env("KAIGONG_EXCHANGE_REGION_CODE", default="")
-KAIGONG_EXCHANGE_INTERVAL_MINUTES = env.int("KAIGONG_EXCHANGE_INTERVAL_MINUTES", default=5)
+KAIGONG_EXCHANGE_INTERVAL_SECONDS = env.int("KAIGONG_EXCHANGE_INTERVAL_SECONDS", default=300)
 # Observability (docs/deploy.md#observability): /readyz fails over this relay lag; /metrics
 # answers loopback callers without a proxy, or this bearer token.
 KAIGONG_READY_MAX_RELAY_LAG_SECONDS = env.int("KAIGONG_READY_MAX_RELAY_LAG_SECONDS", default=300)
@@ -383,7 +383,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "exchange-export": {
         "task": "kaigong.integrations.exchange_export",
-        "schedule": timedelta(minutes=KAIGONG_EXCHANGE_INTERVAL_MINUTES),
+        "schedule": timedelta(seconds=KAIGONG_EXCHANGE_INTERVAL_SECONDS),
     },
 }
 
