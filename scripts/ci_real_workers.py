@@ -17,7 +17,6 @@ Run by scripts/ci_real_workers.sh (which sets the environment); stops everything
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -75,8 +74,9 @@ def main() -> int:
     import django
 
     django.setup()
-    import httpx
     from django.db.models import Q
+
+    import httpx
     from knox.models import AuthToken
 
     from kaigong.cases.tests.factories import CaseFactory, item_of, lifecycle_world
@@ -120,10 +120,10 @@ def main() -> int:
         return _prove(httpx, world, case, item_of, tokens, Q, DeliveryStatus, OutboxDelivery,
                       OutboxMessage, ExchangeRun, subscription)  # fmt: skip
     finally:
-        for name, process in started.items():
+        for process in started.values():
             if process.poll() is None:
                 process.terminate()
-        for name, process in started.items():
+        for process in started.values():
             try:
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
