@@ -95,7 +95,7 @@ def licence_record(
         "holder_id_code": holder.uscc,
         "issuer_name": issuer.name,
         "issuer_code": issuer.uscc or issuer.code,
-        "division_code": certificate.project.region_code,
+        "division_code": certificate.project.region_code if certificate.project else "",
         "issue_date": certificate.issued_on.isoformat(),
         "begin_date": certificate.valid_from.isoformat(),
         "expiry_date": certificate.valid_to.isoformat() if certificate.valid_to else None,
@@ -197,7 +197,7 @@ def elicence_expiry_sweep(*, today=None) -> int:
             key=str(certificate.public_id),
             payload={
                 "identifier": certificate.identifier,
-                "valid_to": certificate.valid_to.isoformat(),
+                "valid_to": str(certificate.valid_to),
             },
         )
         count += 1

@@ -179,7 +179,7 @@ def _send_unsent() -> int:
             if cursor.fetchone():
                 continue  # sent by a run that died before marking it
             columns = list(CONTROL_COLUMNS) + list(TABLES[row.table])
-            values = [
+            values: list[str | int] = [
                 row.lsh,
                 row.dfsjzj,
                 row.xzqhdm,

@@ -71,7 +71,7 @@ PROCESS_STATES: dict[str, tuple[str, str]] = {
     "complete_materials": ("15", "容缺材料补齐"),
 }
 CORRECTION_START, CORRECTION_END = "5", "6"
-PAUSE_TYPES = {PauseKind.SPECIAL_PROCEDURE: "1", PauseKind.CONFIGURED: "2"}
+PAUSE_TYPES: dict[str, str] = {PauseKind.SPECIAL_PROCEDURE: "1", PauseKind.CONFIGURED: "2"}
 RESULT_CODES = {"approved": "1", "approved_deferred": "1", "denied": "2"}
 
 

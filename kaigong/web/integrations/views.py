@@ -93,7 +93,7 @@ def webhook_rotate(request: HttpRequest, public_id) -> HttpResponse:
         _("New secret (shown once): %(secret)s. The old one signs beside it until %(until)s.")
         % {
             "secret": rotated.secret,
-            "until": rotated.previous_secret_until.strftime("%Y-%m-%d %H:%M"),
+            "until": f"{rotated.previous_secret_until:%Y-%m-%d %H:%M}",
         },
     )
     return redirect("web:integrations-webhook", public_id=public_id)
