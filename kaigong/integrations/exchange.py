@@ -185,11 +185,14 @@ def _send_unsent() -> int:
                 row.xzqhdm,
                 row.sjyxbs,
                 row.sjwxyy,
-                UploadStatus.PENDING,
+                str(UploadStatus.PENDING),
                 "",
                 row.created_at.isoformat(),
                 row.created_at.isoformat(),
-            ] + ["" if row.data.get(c) is None else str(row.data.get(c)) for c in TABLES[row.table]]
+            ]
+            values += [
+                "" if row.data.get(c) is None else str(row.data.get(c)) for c in TABLES[row.table]
+            ]
             cursor.execute(
                 f"INSERT INTO {table} ({', '.join(quote(c) for c in columns)}) "
                 f"VALUES ({', '.join(['%s'] * len(columns))})",

@@ -18,7 +18,7 @@ from kaigong.web.tests.conftest import browser_page  # noqa: F401 - the browser 
 
 from .receivers import serve
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 
 def test_the_administrator_subscribes_and_replays_a_delivery(browser_page, admin):  # noqa: F811
