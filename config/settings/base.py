@@ -325,7 +325,6 @@ KAIGONG_ELICENCE_ADAPTER = "kaigong.integrations.elicence.HttpElicenceAdapter"
 # set, else the default database) and, on PostgreSQL, a schema of its own.
 KAIGONG_EXCHANGE_DATABASE = env("KAIGONG_EXCHANGE_DATABASE", default="")
 KAIGONG_EXCHANGE_SCHEMA = env("KAIGONG_EXCHANGE_SCHEMA", default="spgl_front")
-KAIGONG_EXCHANGE_REGION_CODE = env("KAIGONG_EXCHANGE_REGION_CODE", default="")
 KAIGONG_EXCHANGE_INTERVAL_SECONDS = env.int("KAIGONG_EXCHANGE_INTERVAL_SECONDS", default=300)
 # Observability (docs/deploy.md#observability): /readyz fails over this relay lag; /metrics
 # answers loopback callers without a proxy, or this bearer token.
