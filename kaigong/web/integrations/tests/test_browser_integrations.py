@@ -6,22 +6,24 @@ attempt, replay it. Screenshots: /tmp/integ-*.png.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.test import Client
 
 import pytest
 
+from kaigong.accounts.roles import Role
+from kaigong.accounts.tests.factories import user_with_role
 from kaigong.core.relay import outbox_relay_run
 from kaigong.core.services import outbox_emit
 from kaigong.integrations.models import WebhookSubscription
+from kaigong.integrations.tests.receivers import serve
 from kaigong.web.tests.conftest import browser_page  # noqa: F401 - the browser fixture
-
-from .receivers import serve
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 
-def test_the_administrator_subscribes_and_replays_a_delivery(browser_page, admin):  # noqa: F811
+def test_the_administrator_subscribes_and_replays_a_delivery(browser_page, settings):  # noqa: F811
+    settings.KAIGONG_WEBHOOK_ALLOW_HTTP = True  # the receiver here speaks plain http
+    admin = user_with_role(Role.CATALOG_ADMIN)
     page = browser_page
     client = Client()
     client.force_login(admin)
