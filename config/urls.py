@@ -10,7 +10,7 @@ urlpatterns = [
     path("metrics", metrics, name="metrics"),
     path("admin/", admin.site.urls),
     # provincial SSO: /oidc/authenticate/ and /oidc/callback/ (docs/integrations.md#sso)
-    path("oidc/", include("mozilla_django_oidc.urls")),
+    path("oidc/", include("kaigong.integrations.sso_urls")),
     path("api/v1/", include("kaigong.api.urls")),
     path("", include("kaigong.web.urls")),
 ]

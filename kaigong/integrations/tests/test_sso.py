@@ -134,3 +134,10 @@ def test_local_login_stays_for_staff_only_where_configured(sso, settings):
     assert enterprise.status_code == 200  # refused: enterprises use the provincial login
     page = Client().get("/accounts/login/").content.decode()
     assert "/oidc/authenticate/" in page
+
+
+def test_without_sso_the_oidc_urls_are_not_there(settings):
+    settings.KAIGONG_OIDC_ENABLED = False
+    assert Client().get("/oidc/authenticate/").status_code == 404
+    assert Client().get("/oidc/callback/?code=x&state=y").status_code == 404
+    assert "/oidc/authenticate/" not in Client().get("/accounts/login/").content.decode()
