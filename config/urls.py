@@ -1,8 +1,16 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from kaigong.integrations.observability import healthz, metrics, readyz
+
 urlpatterns = [
+    # liveness, readiness and Prometheus metrics (docs/deploy.md#observability)
+    path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
+    path("metrics", metrics, name="metrics"),
     path("admin/", admin.site.urls),
+    # provincial SSO: /oidc/authenticate/ and /oidc/callback/ (docs/integrations.md#sso)
+    path("oidc/", include("kaigong.integrations.sso_urls")),
     path("api/v1/", include("kaigong.api.urls")),
     path("", include("kaigong.web.urls")),
 ]

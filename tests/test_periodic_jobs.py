@@ -39,6 +39,8 @@ def test_every_scheduled_job_is_a_registered_task():
         "kaigong.feedback.callback_lists_build",
         "kaigong.feedback.deadline_warnings",
         "kaigong.supervision.sweep",
+        "kaigong.integrations.elicence_expiry",
+        "kaigong.integrations.exchange_export",
     } <= scheduled
     assert scheduled <= set(app.tasks)
 
@@ -66,6 +68,7 @@ def test_the_jobs_run_in_process_and_report_what_they_did():
     from kaigong.documents.tasks import documents_issue_missing
     from kaigong.feedback.tasks import callback_lists_build, deadline_warnings
     from kaigong.supervision.tasks import sweep as supervision_sweep
+    from kaigong.integrations.tasks import elicence_expiry, exchange_export
 
     # nothing to do in an empty database: each reports zero
     assert commitments_check.delay().get() == 0
@@ -81,6 +84,8 @@ def test_the_jobs_run_in_process_and_report_what_they_did():
         "signals": 0,
         "register_entries": 0,
     }
+    assert elicence_expiry.delay().get() == "announced=0"
+    assert exchange_export.delay().get() == "written=0 invalidated=0 statuses=0"
 
 
 @pytest.mark.django_db

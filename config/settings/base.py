@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "kaigong.assistance",
     "kaigong.feedback",
     "kaigong.supervision",
+    "kaigong.integrations",
     "kaigong.api",
     "kaigong.web",
     "kaigong.demo",
@@ -82,6 +83,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # a request id in every log line and answer; request latency for /metrics
+    "kaigong.integrations.observability.RequestIdMiddleware",
     # NUL/surrogates in URLs and headers → 400, oversized API bodies → 413 unread, and every
     # API error as a problem document (kaigong/api/middleware.py)
     "kaigong.api.middleware.RequestSanitizingMiddleware",
@@ -134,6 +137,10 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if env("EXCHANGE_DATABASE_URL", default=""):
+    # the provincial SPGL front database (docs/exchange.md); never migrated by Django
+    DATABASES["exchange"] = env.db("EXCHANGE_DATABASE_URL")
+DATABASE_ROUTERS = ["kaigong.integrations.routers.ExchangeRouter"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # perf: WAL and a busy timeout let the embedded default serve a few users at once.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -306,6 +313,50 @@ KAIGONG_RELAY_MAX_ATTEMPTS = env.int("KAIGONG_RELAY_MAX_ATTEMPTS", default=10)
 KAIGONG_RELAY_BACKOFF_SECONDS = env.int("KAIGONG_RELAY_BACKOFF_SECONDS", default=10)
 KAIGONG_RELAY_BACKOFF_MAX_SECONDS = env.int("KAIGONG_RELAY_BACKOFF_MAX_SECONDS", default=3600)
 KAIGONG_RELAY_LEASE_SECONDS = 300  # a relay pass that dies frees the relay after this
+# --- Integrations (docs/integrations.md, docs/exchange.md) ----------------------------------
+KAIGONG_WEBHOOK_TIMEOUT_SECONDS = env.float("KAIGONG_WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+KAIGONG_WEBHOOK_ROTATION_OVERLAP_HOURS = env.int(
+    "KAIGONG_WEBHOOK_ROTATION_OVERLAP_HOURS", default=72
+)
+# http:// endpoints only for tests and an intranet without TLS; production wants https
+KAIGONG_WEBHOOK_ALLOW_HTTP = env.bool("KAIGONG_WEBHOOK_ALLOW_HTTP", default=False)
+KAIGONG_ELICENCE_URL = env("KAIGONG_ELICENCE_URL", default="")  # empty: no e-licence push
+KAIGONG_ELICENCE_TOKEN = env("KAIGONG_ELICENCE_TOKEN", default="")
+KAIGONG_ELICENCE_TIMEOUT_SECONDS = env.float("KAIGONG_ELICENCE_TIMEOUT_SECONDS", default=10.0)
+KAIGONG_ELICENCE_ADAPTER = "kaigong.integrations.elicence.HttpElicenceAdapter"
+# The SPGL front database: a DATABASES alias ("exchange" when EXCHANGE_DATABASE_URL is
+# set, else the default database) and, on PostgreSQL, a schema of its own.
+KAIGONG_EXCHANGE_DATABASE = env("KAIGONG_EXCHANGE_DATABASE", default="")
+KAIGONG_EXCHANGE_SCHEMA = env("KAIGONG_EXCHANGE_SCHEMA", default="spgl_front")
+KAIGONG_EXCHANGE_INTERVAL_SECONDS = env.int("KAIGONG_EXCHANGE_INTERVAL_SECONDS", default=300)
+# Observability (docs/deploy.md#observability): /readyz fails over this relay lag; /metrics
+# answers loopback callers without a proxy, or this bearer token.
+KAIGONG_READY_MAX_RELAY_LAG_SECONDS = env.int("KAIGONG_READY_MAX_RELAY_LAG_SECONDS", default=300)
+KAIGONG_METRICS_TOKEN = env("KAIGONG_METRICS_TOKEN", default="")
+PROMETHEUS_MULTIPROC_DIR = env("PROMETHEUS_MULTIPROC_DIR", default="")
+# Provincial SSO (OIDC, kaigong/integrations/sso.py, docs/integrations.md#sso)
+KAIGONG_OIDC_ENABLED = env.bool("KAIGONG_OIDC_ENABLED", default=False)
+KAIGONG_OIDC_USCC_CLAIM = env("KAIGONG_OIDC_USCC_CLAIM", default="uscc")
+KAIGONG_OIDC_STAFF_CLAIM = env("KAIGONG_OIDC_STAFF_CLAIM", default="preferred_username")
+KAIGONG_OIDC_STAFF_FIELD = env("KAIGONG_OIDC_STAFF_FIELD", default="username")
+# "all": password login for everyone; "staff": only staff log in with a password
+KAIGONG_LOCAL_LOGIN = env("KAIGONG_LOCAL_LOGIN", default="all")
+OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_RP_SIGN_ALGO = env("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env("OIDC_RP_SCOPES", default="openid profile")
+OIDC_USE_PKCE = env.bool("OIDC_USE_PKCE", default=True)
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/"
+if KAIGONG_OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS = [
+        "axes.backends.AxesStandaloneBackend",
+        "kaigong.integrations.sso.LocalLoginBackend",
+        "kaigong.integrations.sso.ProvincialOIDCBackend",
+    ]
 # Periodic jobs, all in one place (STYLE.md 3.9): the embedded runner and `celery beat` both
 # read this list. Add an entry here to add a job (its task: a thin @shared_task).
 CELERY_BEAT_SCHEDULE = {
@@ -350,6 +401,16 @@ CELERY_BEAT_SCHEDULE = {
     "supervision-sweep-hourly": {
         "task": "kaigong.supervision.sweep",
         "schedule": crontab(minute=41),
+    },
+    # Integrations (docs/integrations.md): expired certificates announced to the e-licence
+    # library; the SPGL tables written to the provincial front database every few minutes.
+    "elicence-expiry-daily": {
+        "task": "kaigong.integrations.elicence_expiry",
+        "schedule": crontab(hour=0, minute=45),
+    },
+    "exchange-export": {
+        "task": "kaigong.integrations.exchange_export",
+        "schedule": timedelta(seconds=KAIGONG_EXCHANGE_INTERVAL_SECONDS),
     },
 }
 # 12345 hotline intake: a signed call older or newer than this is refused (replay window)
@@ -439,5 +500,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # one line per request only in the JSON logs of run and prod (config/logs.py)
+    "loggers": {"axes": {"level": "WARNING"}, "kaigong.request": {"level": "WARNING"}},
 }

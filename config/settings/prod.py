@@ -17,3 +17,10 @@ CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 KAIGONG_KEYS_AUTO_CREATE = env.bool("KAIGONG_KEYS_AUTO_CREATE", default=False)  # use the command
+
+# One JSON object per log line, with the request id (config/logs.py, docs/deploy.md).
+from config.logs import json_logging  # noqa: E402
+
+LOGGING = json_logging(env("LOG_LEVEL", default="INFO"))
+# Probes and the scraper speak plain HTTP to the node (docs/deploy.md#observability).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]

@@ -22,3 +22,8 @@ STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# One JSON object per log line, with the request id (config/logs.py, docs/deploy.md).
+from config.logs import json_logging  # noqa: E402
+
+LOGGING = json_logging(env("LOG_LEVEL", default="INFO"))

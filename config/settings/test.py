@@ -15,6 +15,13 @@ DATABASES = {
 }
 # perf: the benchmarks' gunicorn keeps its connections, as production does (base.py)
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
+# The SPGL front database as a second alias (docs/exchange.md): a database of its own beside
+# the test database (created only for the tests that ask for it, never migrated); the
+# exchange tests point KAIGONG_EXCHANGE_DATABASE at it.
+DATABASES["exchange"] = {
+    **DATABASES["default"],
+    "NAME": f"{DATABASES['default']['NAME']}_front".replace(".sqlite3_front", "-front.sqlite3"),
+}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CELERY_TASK_ALWAYS_EAGER = True

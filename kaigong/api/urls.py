@@ -26,4 +26,5 @@ urlpatterns = [
     path("", include("kaigong.assistance.api.urls")),
     path("", include("kaigong.feedback.api.urls")),
     path("", include("kaigong.supervision.api.urls")),
+    path("", include("kaigong.integrations.api.urls")),
 ]

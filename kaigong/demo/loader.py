@@ -8,6 +8,7 @@ Load the demo data (DESIGN.md §8) through the services of every app, in steps.
       ├─ cases      applications in several states (draft, submitted, correction, in review)
       └─ assistance helpers, mandates, experts, policies, suggestions, pre-reviews (#12)
       └─ feedback   evaluations, a rectified bad review, 滨州's callback list, a 12345 complaint
+      └─ integrations  a (paused) webhook subscription
 
 Each step is idempotent: rows are found by their natural key (department code, username,
 USCC, catalogue code, revision title) and left alone when they exist, so running the load
@@ -35,6 +36,7 @@ from kaigong.demo.steps.cases import load_cases
 from kaigong.demo.steps.catalogue import load_catalogue
 from kaigong.demo.steps.material_files import load_material_files
 from kaigong.demo.steps.feedback import load_feedback
+from kaigong.demo.steps.integrations import load_integrations
 from kaigong.demo.steps.projects import load_projects
 from kaigong.demo.steps.supervision import load_supervision
 
@@ -70,6 +72,7 @@ STEPS: tuple[Step, ...] = (
     Step("assistance", load_assistance),
     Step("feedback", load_feedback),
     Step("supervision", load_supervision),
+    Step("integrations", load_integrations),
 )
 
 

@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("kaigong.web.staffadmin.urls")),
     path("", include("kaigong.web.assistance.urls")),
     path("", include("kaigong.web.supervision.urls")),
+    path("", include("kaigong.web.integrations.urls")),
 ]

@@ -1,5 +1,6 @@
 """Pages shared by every role: home, login, logout. Thin: they render, services decide."""
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
@@ -28,6 +29,10 @@ class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        # the provincial SSO button (docs/integrations.md#sso)
+        return {**super().get_context_data(**kwargs), "sso_enabled": settings.KAIGONG_OIDC_ENABLED}
 
 
 class LogoutView(auth_views.LogoutView):

@@ -52,7 +52,10 @@ NAV: dict[str, tuple[tuple[str, object], ...]] = {
         ("web:feedback-worklist", _("Rectification tickets")),
         ("web:complaint-list", _("办不成事 window")),
     ),
-    Role.CATALOG_ADMIN: (("admin:index", _("Catalogue administration")),),
+    Role.CATALOG_ADMIN: (
+        ("admin:index", _("Catalogue administration")),
+        ("web:integrations-home", _("Integrations")),
+    ),
     Role.CENTRE_ADMIN: (
         ("web:staffadmin-list", _("Staff accounts")),
         ("web:feedback-worklist", _("Rectification tickets")),

@@ -1,0 +1,187 @@
+"""
+The SPGL export into a front database of its own (the ``exchange`` alias), from a case
+walked through the services on known days; the figures recomputed from the front tables
+with the provincial formulas match the ones computed by hand.
+
+The case (沂南, calendar of 2026, a plain March):
+  Mon 03-02 accepted; M1 and M2 start their clocks (promised 5 WD each).
+  M2: opinion and approval on Tue 03-03.
+  M1: special procedure (专家评审) Wed 03-04, resumed Mon 03-09; approved Fri 03-13.
+
+By hand: 审批用时 = working days in (受理, 办结] minus the working days the clock stood.
+  M2: (03-02, 03-03] = 1 WD; no pause → 1; promised 5 → not overdue.
+  M1: (03-02, 03-13] = 03-03…03-06 and 03-09…03-13 = 9 WD; paused 03-04…03-08 = 3 WD
+      (Wed, Thu, Fri) → 6; promised 5 → overdue.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django.db import connections
+
+import pytest
+import time_machine
+
+from kaigong.calendars.selectors import work_calendar
+from kaigong.calendars.workdays import working_days_between
+from kaigong.cases.services.clock import item_pause, item_resume
+from kaigong.cases.services.decision import item_decide
+from kaigong.cases.services.review import item_opinion_submit
+from kaigong.cases.tests.factories import CaseFactory, item_of, lifecycle_world
+from kaigong.integrations.exchange import exchange_run, front_table_name
+from kaigong.integrations.models import ExchangeRow, ExchangeRun, UploadStatus
+from kaigong.integrations.spgl import CORRECTION_END, CORRECTION_START, MATTER, PROCESS, SPECIAL
+
+pytestmark = pytest.mark.django_db(databases=["default", "exchange"])
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def at(day: int, hour: int = 10) -> dt.datetime:
+    return dt.datetime(2026, 3, day, hour, 0, tzinfo=SHANGHAI)
+
+
+def front(table: str) -> list[dict]:
+    connection = connections["exchange"]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT * FROM {front_table_name(connection, table)}")
+        names = [c[0] for c in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _approve(item, world, n):
+    item_opinion_submit(
+        item=item, actor=world.users[f"reviewer{n}"], text="同意。", recommendation="approve"
+    )
+    item.refresh_from_db()
+    item_decide(item=item, actor=world.users[f"approver{n}"], decision="approve")
+
+
+def _figures(calendar) -> dict[str, tuple[int, bool]]:
+    """审批用时 and 是否超期 per matter, from the front tables only (valid rows)."""
+    matters = [r for r in front(MATTER) if int(r["SJYXBS"]) == 1]
+    pauses = [r for r in front(SPECIAL) if int(r["SJYXBS"]) == 1]
+    process = [r for r in front(PROCESS) if int(r["SJYXBS"]) == 1]
+    figures = {}
+    for row in matters:
+        if not row["BJSJ"]:
+            continue
+        start, end = dt.date.fromisoformat(row["SLSJ"]), dt.date.fromisoformat(row["BJSJ"])
+        used = working_days_between(start, end, calendar=calendar)
+        stood = []  # (first day stopped, day it runs again)
+        for p in pauses:
+            if p["SPSXSLBM"] == row["SPSXSLBM"] and p["TBCXJSSJ"]:
+                stood.append(
+                    (dt.date.fromisoformat(p["TBCXKSSJ"]), dt.date.fromisoformat(p["TBCXJSSJ"]))
+                )
+        case_number = row["SPSXSLBM"].rsplit("-", 1)[0]
+        starts = sorted(
+            r["BLSJ"]
+            for r in process
+            if r["SPSXSLBM"] == case_number and r["BLZT"] == CORRECTION_START
+        )
+        ends = sorted(
+            r["BLSJ"]
+            for r in process
+            if r["SPSXSLBM"] == case_number and r["BLZT"] == CORRECTION_END
+        )
+        for s, e in zip(starts, ends, strict=False):
+            stood.append((dt.datetime.fromisoformat(s).date(), dt.datetime.fromisoformat(e).date()))
+        for first, back in stood:
+            # the working days in [first, back) that fall inside (start, end]
+            lo, hi = max(first - dt.timedelta(days=1), start), min(back - dt.timedelta(days=1), end)
+            if hi > lo:
+                used -= working_days_between(lo, hi, calendar=calendar)
+        figures[row["SPSXBM"]] = (used, used > int(row["CNBJSX"]))
+    return figures
+
+
+def test_the_front_tables_fill_correct_and_give_the_provincial_figures(settings):
+    settings.KAIGONG_EXCHANGE_DATABASE = "exchange"
+    with time_machine.travel(at(2), tick=False):
+        world = lifecycle_world()
+        case = CaseFactory(world=world, accepted=True)
+        m1, m2 = item_of(case, "M1"), item_of(case, "M2")
+        first = exchange_run()
+    assert first.written > 0 and first.invalidated == 0
+
+    # the first run: the project, both matters (not concluded), the process so far
+    matters = {r["SPSXBM"]: r for r in front(MATTER)}
+    assert set(matters) == {m1.matter_version.matter.code, m2.matter_version.matter.code}
+    before = matters[m1.matter_version.matter.code]
+    assert before["SLSJ"] == "2026-03-02" and before["BJSJ"] == ""
+    assert before["XZQHDM"] == "371321" and int(before["SJYXBS"]) == 1
+    assert before["SJSCZT"] == UploadStatus.PENDING and before["LSH"].startswith("371321")
+    assert before["SPSXSLBM"] == f"{case.number}-01"
+
+    with time_machine.travel(at(3), tick=False):
+        _approve(item_of(case, "M2"), world, 2)
+    with time_machine.travel(at(4), tick=False):
+        item_pause(
+            item=item_of(case, "M1"),
+            actor=world.users["reviewer1"],
+            kind="special_procedure",
+            reason="专家评审",
+            evidence="专家评审通知",
+            planned_working_days=3,
+        )
+    with time_machine.travel(at(9), tick=False):
+        item_resume(item=item_of(case, "M1"), actor=world.users["reviewer1"])
+    with time_machine.travel(at(13), tick=False):
+        _approve(item_of(case, "M1"), world, 1)
+        second = exchange_run()
+        again = exchange_run()
+
+    # a correction: the row sent before comes again as invalid, then the new valid row
+    assert second.invalidated >= 2 and again.written == 0 and again.invalidated == 0
+    key = str(m1.public_id)
+    history = list(ExchangeRow.objects.filter(table=MATTER, dfsjzj=key).order_by("id"))
+    assert [(r.sjyxbs, r.current) for r in history] == [(1, False), (0, False), (1, True)]
+    assert history[1].sjwxyy == "数据更正" and history[1].data == history[0].data
+    assert history[2].supersedes_id == history[0].pk and history[1].supersedes_id == history[0].pk
+    front_rows = [r for r in front(MATTER) if r["DFSJZJ"] == key]
+    assert sorted((int(r["SJYXBS"]), r["BJSJ"]) for r in front_rows) == [
+        (0, ""),
+        (1, ""),
+        (1, "2026-03-13"),
+    ]
+    # the special procedure as the clock saw it
+    (pause,) = front(SPECIAL)
+    assert (pause["TBCXKSSJ"], pause["TBCXJSSJ"], pause["TBCXLX"]) == (
+        "2026-03-04",
+        "2026-03-09",
+        "1",
+    )
+    blzt = [r["BLZT"] for r in front(PROCESS) if r["SPSXSLBM"] == f"{case.number}-01"]
+    assert "9" in blzt and "10" in blzt
+
+    # then the provincial formulas on the front tables give the figures computed by hand
+    figures = _figures(work_calendar("371321"))
+    assert figures == {
+        m1.matter_version.matter.code: (6, True),
+        m2.matter_version.matter.code: (1, False),
+    }
+
+    # the province accepts one row and refuses another; the next run reads it back
+    connection = connections["exchange"]
+    table = front_table_name(connection, MATTER)
+    q = connection.ops.quote_name
+    accepted, refused = (
+        history[2].lsh,
+        ExchangeRow.objects.get(table=MATTER, dfsjzj=str(m2.public_id), current=True).lsh,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET {q('SJSCZT')} = '3' WHERE {q('LSH')} = %s", [accepted])
+        cursor.execute(
+            f"UPDATE {table} SET {q('SJSCZT')} = '2', {q('SBYY')} = %s WHERE {q('LSH')} = %s",
+            ["PROJ_NOT_FOUND 项目代码不存在", refused],
+        )
+    with time_machine.travel(at(13, 15), tick=False):
+        third = exchange_run()
+    assert third.statuses == 2 and third.written == 0
+    assert ExchangeRow.objects.get(lsh=accepted).sjsczt == UploadStatus.ACCEPTED
+    refused_row = ExchangeRow.objects.get(lsh=refused)
+    assert (refused_row.sjsczt, refused_row.sbyy) == ("2", "PROJ_NOT_FOUND 项目代码不存在")
+    assert ExchangeRun.objects.filter(status="done").count() == 4
