@@ -23,4 +23,7 @@ urlpatterns = [
     path("", include("kaigong.cases.api.urls")),
     path("", include("kaigong.archives.api.urls")),
     path("", include("kaigong.documents.api.urls")),
+    path("", include("kaigong.credit.api.urls")),
+    path("", include("kaigong.marketplace.api.urls")),
+    path("", include("kaigong.postapproval.api.urls")),
 ]
