@@ -21,6 +21,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from kaigong.cases.hooks import event_recorded
 from kaigong.cases.constants import CaseStatus
 from kaigong.cases.hashing import canonical_json, sm3_hex
 from kaigong.cases.models import Case, CaseEvent, CaseItem
@@ -129,6 +130,7 @@ def case_event_record(
         Case.objects.filter(pk=case.pk).update(event_count=count + 1, chain_head=event.hash)
     event.save(force_insert=True)
     case.event_count, case.chain_head = event.seq, event.hash
+    event_recorded(event.kind, case.pk, event.data)  # ADR 0002: apps above hear it on commit
     return event
 
 
