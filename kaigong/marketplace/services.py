@@ -450,7 +450,12 @@ def _publish(request: ServiceRequest, bid: Bid, actor: Any, data: dict) -> None:
 
 @transaction.atomic
 def service_request_choose(
-    *, request: ServiceRequest, actor: Any, bid: Bid | None = None, witnesses: list[str] | None = None
+    *,
+    request: ServiceRequest,
+    actor: Any,
+    bid: Bid | None = None,
+    witnesses: list[str] | None = None,
+    now: datetime | None = None,
 ) -> ServiceRequest:
     """
     At choice time the winner is fixed: the draw's seed is revealed before the witnesses
@@ -461,7 +466,7 @@ def service_request_choose(
     request = ServiceRequest.objects.select_for_update().get(pk=request.pk)
     if getattr(actor, "pk", None) and not _is_member(actor, request.owner_id, Role.APPLICANT):
         raise PermissionDenied(_("Only the owner runs the selection."))
-    if request.status != RequestStatus.CHOOSING or timezone.now() < request.choice_at:
+    if request.status != RequestStatus.CHOOSING or (now or timezone.now()) < request.choice_at:
         raise Conflict(_("The choice time has not come or has passed."), code=ErrorCode.WRONG_STATE)
     names = witnesses or request.witnesses
     bids = _eligible_bids(request)
@@ -505,7 +510,7 @@ def requests_advance(*, now: datetime | None = None) -> dict[str, int]:
     for request in ServiceRequest.objects.filter(
         status=RequestStatus.CHOOSING, choice_at__lte=now
     ).exclude(method=Method.MERIT).order_by("choice_at", "id"):
-        service_request_choose(request=request, actor=None)
+        service_request_choose(request=request, actor=None, now=now)
         moved["chosen"] += 1
     for request in ServiceRequest.objects.filter(status=RequestStatus.DELIVERED).exclude(
         ratings__rater_kind=RaterKind.DEPARTMENT
