@@ -662,6 +662,7 @@ def rating_owner(*, actor: User, request: ServiceRequest, scores: dict, comment:
     """
     if not _is_member(actor, request.owner_id, Role.APPLICANT):
         raise PermissionDenied(_("Only the owner rates as the owner."))
+    request = ServiceRequest.objects.select_for_update().select_related("winner__agency").get(pk=request.pk)
     # rule: contract and result filed before scoring (docs/legal.md#marketplace-rules)
     if request.status != RequestStatus.DELIVERED:
         raise Conflict(_("Rate once the contract and the report are filed."), code=ErrorCode.WRONG_STATE)
@@ -675,6 +676,7 @@ def rating_centre(*, actor: User, request: ServiceRequest, score: int, comment: 
     """The supervision centre's own rating (0–100). Role: centre administrator."""
     if not user_holds(actor, Role.CENTRE_ADMIN):
         raise PermissionDenied(_("Only the centre rates as the centre."))
+    request = ServiceRequest.objects.select_for_update().select_related("winner__agency").get(pk=request.pk)
     if request.status != RequestStatus.DELIVERED:
         raise Conflict(_("Rate once the contract and the report are filed."), code=ErrorCode.WRONG_STATE)
     if isinstance(score, bool) or not isinstance(score, int) or not 0 <= score <= 100:
