@@ -16,4 +16,7 @@ urlpatterns = [
     path("", include("kaigong.web.documents.urls")),
     path("", include("kaigong.web.public.urls")),
     path("", include("kaigong.web.staffadmin.urls")),
+    path("", include("kaigong.web.marketplace.urls")),
+    path("", include("kaigong.web.postapproval.urls")),
+    path("", include("kaigong.web.credit.urls")),
 ]

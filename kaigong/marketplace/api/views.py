@@ -38,7 +38,7 @@ from kaigong.marketplace.selectors import (
     service_request_list_visible_to,
     winners_public,
 )
-from kaigong.projects.models import Project
+from kaigong.projects.selectors import project_get_for
 
 from . import serializers as s
 
@@ -164,9 +164,7 @@ class RequestListApi(GenericAPIView):
         data = s.RequestInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        project = Project.objects.filter(public_id=values.pop("project")).first()
-        if project is None:
-            raise NotFound(_("No such project."), code="not_found")
+        project = project_get_for(request.user, values.pop("project"))
         case_id, agency_id = values.pop("case"), values.pop("direct_agency")
         case = case_get_for(request.user, case_id) if case_id else None
         agency = agency_get_public(agency_id) if agency_id else None
