@@ -85,7 +85,7 @@ def test_from_contract_to_the_outcome_based_rating():
         with pytest.raises(PermissionDenied):
             deliverable_file(actor=world.applicant, request=request, file=report)
         five = {"quality": 5, "timeliness": 4, "attitude": 5, "charge": 4, "standards": 5}
-        with pytest.raises(Conflict):  # rule: no rating before the report is filed
+        with pytest.raises(Conflict):  # the marketplace rule: no rating before the report is filed
             rating_owner(actor=world.applicant, request=request, scores=five)
         deliverable_file(actor=agent, request=request, file=report)
         # the report becomes the case's material
