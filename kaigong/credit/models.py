@@ -96,7 +96,9 @@ class CreditRepair(BaseModel):
         CreditRecord, verbose_name=_("record"), on_delete=models.CASCADE, related_name="repairs"
     )
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
     statement = models.TextField(_("statement"))

@@ -105,7 +105,9 @@ def credit_record_create(
         raise _invalid("level", ErrorCode.LEVEL_MISMATCH, _("Unknown list or level."))
     if (list_kind == ListKind.RED) != (level in RED_LEVELS):
         raise _invalid(
-            "level", ErrorCode.LEVEL_MISMATCH, _("A red list record is commended; a black one is not.")
+            "level",
+            ErrorCode.LEVEL_MISMATCH,
+            _("A red list record is commended; a black one is not."),
         )
     reason, basis = (reason or "").strip(), (basis or "").strip()
     if not reason:
@@ -115,10 +117,14 @@ def credit_record_create(
     today = local_date()
     decided_on = decided_on or today
     if decided_on > today:
-        raise _invalid("decided_on", ErrorCode.DATES_INVALID, _("The decision date is in the future."))
+        raise _invalid(
+            "decided_on", ErrorCode.DATES_INVALID, _("The decision date is in the future.")
+        )
     expires_on = expires_on or _add_months(decided_on, DEFAULT_MONTHS[level])
     if expires_on <= decided_on:
-        raise _invalid("expires_on", ErrorCode.DATES_INVALID, _("The record must stand after its decision."))
+        raise _invalid(
+            "expires_on", ErrorCode.DATES_INVALID, _("The record must stand after its decision.")
+        )
     if isinstance(subject, Enterprise):
         kind = subject_kind or SubjectKind.ENTERPRISE
         fields = {"enterprise": subject}
@@ -167,7 +173,11 @@ def _restore_standing(enterprise: Enterprise | None, actor: Any, why: str) -> No
         return
     remaining = records_in_force(enterprise).filter(list_kind=ListKind.BLACK)
     if remaining.exists():
-        worst = CreditStanding.DISHONEST if remaining.filter(level=Level.SERIOUS).exists() else CreditStanding.WATCH
+        worst = (
+            CreditStanding.DISHONEST
+            if remaining.filter(level=Level.SERIOUS).exists()
+            else CreditStanding.WATCH
+        )
         if worst == enterprise.credit_standing:
             return
     else:
@@ -189,9 +199,7 @@ def _end(record: CreditRecord, *, status: str, reason: str, actor: Any) -> None:
     record.ended_at = timezone.now()
     record.end_reason = reason[:300]
     record.save(update_fields=["status", "ended_at", "end_reason", "updated_at"])
-    audit_record(
-        actor=actor, action=f"credit_record_{status}", obj=record, summary=reason[:200]
-    )
+    audit_record(actor=actor, action=f"credit_record_{status}", obj=record, summary=reason[:200])
     if record.enterprise_id:
         _restore_standing(record.enterprise, actor, reason)
 
@@ -200,9 +208,11 @@ def credit_records_expire(*, on: date | None = None, actor: Any = None) -> list[
     """End every active record whose end date (截止日期) is before ``on``; one transaction each."""
     today = on or local_date()
     ended = []
-    for record in CreditRecord.objects.filter(
-        status=RecordStatus.ACTIVE, expires_on__lt=today
-    ).select_related("enterprise").order_by("expires_on", "id"):
+    for record in (
+        CreditRecord.objects.filter(status=RecordStatus.ACTIVE, expires_on__lt=today)
+        .select_related("enterprise")
+        .order_by("expires_on", "id")
+    ):
         with transaction.atomic():
             _end(
                 record,
@@ -229,9 +239,13 @@ def credit_repair_request(
         raise PermissionDenied(_("Only the subject of the record may ask for its repair."))
     record = CreditRecord.objects.select_for_update().get(pk=record.pk)
     if record.status != RecordStatus.ACTIVE or record.list_kind != ListKind.BLACK:
-        raise Conflict(_("Only a black record in force can be repaired."), code=ErrorCode.NOT_ACTIVE)
+        raise Conflict(
+            _("Only a black record in force can be repaired."), code=ErrorCode.NOT_ACTIVE
+        )
     if record.repairs.filter(status=RepairStatus.PENDING).exists():
-        raise Conflict(_("A repair request for this record is pending."), code=ErrorCode.REPAIR_PENDING)
+        raise Conflict(
+            _("A repair request for this record is pending."), code=ErrorCode.REPAIR_PENDING
+        )
     statement, evidence = (statement or "").strip(), (evidence or "").strip()
     if not statement or not (evidence or evidence_file):
         raise _invalid(
@@ -243,7 +257,9 @@ def credit_repair_request(
         record=record, requested_by=actor, statement=statement[:4000], evidence=evidence[:4000]
     )
     if evidence_file is not None:
-        repair.evidence_file.save(getattr(evidence_file, "name", "evidence"), evidence_file, save=False)
+        repair.evidence_file.save(
+            getattr(evidence_file, "name", "evidence"), evidence_file, save=False
+        )
     repair.save()
     audit_record(actor=actor, action="credit_repair_request", obj=repair, summary=statement[:200])
     if record.authority_id:
@@ -266,7 +282,11 @@ def credit_repair_decide(
 
     Errors: ``permission_denied`` (403), ``invalid_input`` (400), ``credit_repair_decided`` (409).
     """
-    repair = CreditRepair.objects.select_for_update().select_related("record__enterprise").get(pk=repair.pk)
+    repair = (
+        CreditRepair.objects.select_for_update()
+        .select_related("record__enterprise")
+        .get(pk=repair.pk)
+    )
     if not can_decide_for(actor, repair.record):
         raise PermissionDenied(_("Only an approver or head of the authority department decides."))
     if repair.status != RepairStatus.PENDING:
@@ -275,9 +295,17 @@ def credit_repair_decide(
     if not reason:
         raise _invalid("reason", "invalid_input", _("Give the reason for the decision."))
     repair.status = RepairStatus.GRANTED if grant else RepairStatus.REFUSED
-    repair.decided_by, repair.decided_at, repair.decision_reason = actor, timezone.now(), reason[:2000]
-    repair.save(update_fields=["status", "decided_by", "decided_at", "decision_reason", "updated_at"])
-    audit_record(actor=actor, action=f"credit_repair_{repair.status}", obj=repair, summary=reason[:200])
+    repair.decided_by, repair.decided_at, repair.decision_reason = (
+        actor,
+        timezone.now(),
+        reason[:2000],
+    )
+    repair.save(
+        update_fields=["status", "decided_by", "decided_at", "decision_reason", "updated_at"]
+    )
+    audit_record(
+        actor=actor, action=f"credit_repair_{repair.status}", obj=repair, summary=reason[:200]
+    )
     if grant and repair.record.status == RecordStatus.ACTIVE:
         _end(repair.record, status=RecordStatus.REPAIRED, reason=reason, actor=actor)
     return repair

@@ -30,7 +30,9 @@ class Agency(BaseModel):
     """An intermediary agency (中介机构): an enterprise, listed per province once reviewed."""
 
     enterprise = models.OneToOneField(
-        "accounts.Enterprise", verbose_name=_("enterprise"), on_delete=models.PROTECT,
+        "accounts.Enterprise",
+        verbose_name=_("enterprise"),
+        on_delete=models.PROTECT,
         related_name="agency",
     )
     province_code = models.CharField(_("province listed in"), max_length=2)
@@ -44,8 +46,12 @@ class Agency(BaseModel):
     )
     introduction = models.TextField(_("introduction"), blank=True)
     reviewed_by = models.ForeignKey(
-        USER, verbose_name=_("reviewed by"), on_delete=models.PROTECT, related_name="+",
-        null=True, blank=True,
+        USER,
+        verbose_name=_("reviewed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     review_note = models.CharField(_("review note"), max_length=300, blank=True)
@@ -79,16 +85,24 @@ class ServiceRequest(BaseModel):
     """A purchase of an intermediary service by an owner (项目业主), from the guide or a case."""
 
     owner = models.ForeignKey(
-        "accounts.Enterprise", verbose_name=_("owner"), on_delete=models.PROTECT,
+        "accounts.Enterprise",
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
         related_name="service_requests",
     )
     project = models.ForeignKey(
-        "projects.Project", verbose_name=_("project"), on_delete=models.PROTECT,
+        "projects.Project",
+        verbose_name=_("project"),
+        on_delete=models.PROTECT,
         related_name="service_requests",
     )
     case = models.ForeignKey(
-        "cases.Case", verbose_name=_("case"), on_delete=models.PROTECT,
-        related_name="service_requests", null=True, blank=True,
+        "cases.Case",
+        verbose_name=_("case"),
+        on_delete=models.PROTECT,
+        related_name="service_requests",
+        null=True,
+        blank=True,
     )
     material_code = models.CharField(_("material the report serves"), max_length=64, blank=True)
     title = models.CharField(_("title"), max_length=200)
@@ -106,20 +120,34 @@ class ServiceRequest(BaseModel):
     disclose_bids = models.BooleanField(_("publish the bids"), default=True)
     complaint_phone = models.CharField(_("complaint phone"), max_length=30, blank=True)
     direct_agency = models.ForeignKey(
-        Agency, verbose_name=_("agency chosen directly"), on_delete=models.PROTECT,
-        related_name="+", null=True, blank=True,
+        Agency,
+        verbose_name=_("agency chosen directly"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
     )
     status = models.CharField(
-        _("status"), max_length=12, choices=RequestStatus.choices,
+        _("status"),
+        max_length=12,
+        choices=RequestStatus.choices,
         default=RequestStatus.REGISTERING,
     )
     draw = models.ForeignKey(
-        "core.Draw", verbose_name=_("draw"), on_delete=models.PROTECT, related_name="+",
-        null=True, blank=True,
+        "core.Draw",
+        verbose_name=_("draw"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
     )
     base_draw = models.ForeignKey(
-        "core.Draw", verbose_name=_("draw of the base rate"), on_delete=models.PROTECT,
-        related_name="+", null=True, blank=True,
+        "core.Draw",
+        verbose_name=_("draw of the base rate"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
     )
     base_rate = models.DecimalField(
         _("base rate"), max_digits=4, decimal_places=2, null=True, blank=True
@@ -128,8 +156,12 @@ class ServiceRequest(BaseModel):
         _("reference price"), max_digits=12, decimal_places=2, null=True, blank=True
     )
     winner = models.ForeignKey(
-        "marketplace.Bid", verbose_name=_("winning bid"), on_delete=models.PROTECT,
-        related_name="+", null=True, blank=True,
+        "marketplace.Bid",
+        verbose_name=_("winning bid"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
     )
     chosen_at = models.DateTimeField(_("chosen at"), null=True, blank=True)
     objection_until = models.DateField(_("objections until"), null=True, blank=True)
@@ -167,6 +199,9 @@ class RequestEvent(models.Model):
         verbose_name_plural = _("request events")
         ordering = ("at", "id")
 
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"
+
 
 class Bid(BaseModel):
     request = models.ForeignKey(
@@ -194,7 +229,9 @@ class Bid(BaseModel):
 
 class Contract(BaseModel):
     request = models.OneToOneField(
-        ServiceRequest, verbose_name=_("request"), on_delete=models.CASCADE,
+        ServiceRequest,
+        verbose_name=_("request"),
+        on_delete=models.CASCADE,
         related_name="contract",
     )
     price = models.DecimalField(_("price"), max_digits=12, decimal_places=2)
@@ -213,7 +250,9 @@ class Contract(BaseModel):
 
 class Deliverable(BaseModel):
     request = models.OneToOneField(
-        ServiceRequest, verbose_name=_("request"), on_delete=models.CASCADE,
+        ServiceRequest,
+        verbose_name=_("request"),
+        on_delete=models.CASCADE,
         related_name="deliverable",
     )
     file = models.FileField(_("report"), upload_to="marketplace/deliverables/%Y/")
@@ -233,7 +272,9 @@ class Deliverable(BaseModel):
 
 class Rating(BaseModel):
     request = models.ForeignKey(
-        ServiceRequest, verbose_name=_("request"), on_delete=models.CASCADE,
+        ServiceRequest,
+        verbose_name=_("request"),
+        on_delete=models.CASCADE,
         related_name="ratings",
     )
     agency = models.ForeignKey(

@@ -39,14 +39,23 @@ def _enterprise_ids(user: User, *roles: str) -> set[int]:
 
 
 def _staff_prefixes(user: User) -> set[str]:
-    ids = {h.department_id for h in user_memberships(user) if h.role in DEPARTMENT_ROLES and h.department_id}
+    ids = {
+        h.department_id
+        for h in user_memberships(user)
+        if h.role in DEPARTMENT_ROLES and h.department_id
+    }
     codes = Department.objects.filter(id__in=ids).values_list("region_code", flat=True)
     return {p for p in (region_prefix(c) for c in codes) if p}
 
 
 def agency_of(user: User) -> Agency | None:
     ids = _enterprise_ids(user, Role.INTERMEDIARY)
-    return Agency.objects.select_related("enterprise").filter(enterprise_id__in=ids).order_by("id").first()
+    return (
+        Agency.objects.select_related("enterprise")
+        .filter(enterprise_id__in=ids)
+        .order_by("id")
+        .first()
+    )
 
 
 def service_request_list_visible_to(user: User) -> QuerySet[ServiceRequest]:
@@ -95,7 +104,10 @@ def agency_get_for_review(user: User, public_id: Any) -> Agency:
     """Pending agencies too, for the centre administrators and the agency itself."""
     qs = Agency.objects.select_related("enterprise")
     if not user_has_role(user, Role.CENTRE_ADMIN, Role.SUPERVISOR):
-        qs = qs.filter(Q(enterprise_id__in=_enterprise_ids(user, Role.INTERMEDIARY)) | Q(status=AgencyStatus.LISTED))
+        qs = qs.filter(
+            Q(enterprise_id__in=_enterprise_ids(user, Role.INTERMEDIARY))
+            | Q(status=AgencyStatus.LISTED)
+        )
     row = qs.filter(public_id=public_id).first()
     if row is None:
         raise NotFound(_("No such agency."), code="not_found")
@@ -105,7 +117,9 @@ def agency_get_for_review(user: User, public_id: Any) -> Agency:
 def winners_public() -> QuerySet[ServiceRequest]:
     """公示: the chosen requests, with their winner and objection period."""
     return (
-        ServiceRequest.objects.select_related("winner__agency__enterprise", "owner", "draw", "base_draw")
+        ServiceRequest.objects.select_related(
+            "winner__agency__enterprise", "owner", "draw", "base_draw"
+        )
         .filter(status__in=PUBLIC_STATES)
         .order_by("-chosen_at")
     )
@@ -140,7 +154,12 @@ def report_outcome(request: ServiceRequest) -> dict[str, Any] | None:
     corrections = SubmittedMaterial.objects.filter(
         case=case, material_id=attached.material_id, created_at__gt=attached.created_at
     ).count()
-    rounds = 1 + case.denials.filter(kind=DenialKind.CORRECTION, created_at__gt=attached.created_at).count()
+    rounds = (
+        1
+        + case.denials.filter(
+            kind=DenialKind.CORRECTION, created_at__gt=attached.created_at
+        ).count()
+    )
     return {
         "case": str(case.public_id),
         "approved": all(i.status != ItemStatus.DENIED for i in items),
@@ -175,12 +194,14 @@ def _workdays(start: date, end: date) -> list[date]:
     return days
 
 
-def intermediary_segments(*, case: Case | None = None, project: Any = None, on: date | None = None) -> list[ClockSegment]:
+def intermediary_segments(
+    *, case: Case | None = None, project: Any = None, on: date | None = None
+) -> list[ClockSegment]:
     """The intermediaries' clock segments for a case or a project (the supervision app reads these)."""
     today = on or local_date()
-    qs = ServiceRequest.objects.select_related("contract", "deliverable", "winner__agency__enterprise").filter(
-        contract__isnull=False
-    )
+    qs = ServiceRequest.objects.select_related(
+        "contract", "deliverable", "winner__agency__enterprise"
+    ).filter(contract__isnull=False)
     qs = qs.filter(case=case) if case is not None else qs.filter(project=project)
     out = []
     for r in qs.order_by("contract__signed_on"):
@@ -214,7 +235,9 @@ def government_working_days(case: Case, start: date, end: date) -> int:
 def credit_component(agency: Agency) -> Decimal:
     """100 with no black record in force, 60 under watch, 30 generally, 0 seriously dishonest."""
     levels = set(
-        records_in_force(agency.enterprise).filter(list_kind=ListKind.BLACK).values_list("level", flat=True)
+        records_in_force(agency.enterprise)
+        .filter(list_kind=ListKind.BLACK)
+        .values_list("level", flat=True)
     )
     if Level.SERIOUS in levels:
         return Decimal(0)
@@ -287,22 +310,60 @@ def collusion_signals(*, requests: QuerySet[ServiceRequest] | None = None) -> li
                     staff[key].add(name)
         for phone, names in phones.items():
             if phone and len(names) > 1:
-                signals.append({"kind": "same_phone", "request": str(request.public_id), "title": request.title, "detail": phone, "agencies": sorted(names)})
+                signals.append(
+                    {
+                        "kind": "same_phone",
+                        "request": str(request.public_id),
+                        "title": request.title,
+                        "detail": phone,
+                        "agencies": sorted(names),
+                    }
+                )
         for person, names in staff.items():
             if len(names) > 1:
-                signals.append({"kind": "same_staff", "request": str(request.public_id), "title": request.title, "detail": person, "agencies": sorted(names)})
+                signals.append(
+                    {
+                        "kind": "same_staff",
+                        "request": str(request.public_id),
+                        "title": request.title,
+                        "detail": person,
+                        "agencies": sorted(names),
+                    }
+                )
         prices = [float(b.price) for b in bids]
         if len(prices) >= 3 and statistics.mean(prices) > 0:
             cv = statistics.pstdev(prices) / statistics.mean(prices)
             if cv < 0.01:
-                signals.append({"kind": "clustered_prices", "request": str(request.public_id), "title": request.title, "detail": f"{cv:.4f}", "agencies": sorted(b.agency.enterprise.name for b in bids)})
+                signals.append(
+                    {
+                        "kind": "clustered_prices",
+                        "request": str(request.public_id),
+                        "title": request.title,
+                        "detail": f"{cv:.4f}",
+                        "agencies": sorted(b.agency.enterprise.name for b in bids),
+                    }
+                )
         if len(bids) >= 2 and request.winner_id:
             groups[frozenset(b.agency_id for b in bids)].append(request)
     for members, together in groups.items():
         winners = Counter(r.winner.agency_id for r in together if r.winner_id)
-        if len(together) >= 3 and len(winners) >= 2 and max(winners.values()) <= 1 + len(together) // len(members):
-            names = sorted(Agency.objects.filter(id__in=members).values_list("enterprise__name", flat=True))
-            signals.append({"kind": "rotating_winners", "request": "", "title": "", "detail": str(len(together)), "agencies": names})
+        if (
+            len(together) >= 3
+            and len(winners) >= 2
+            and max(winners.values()) <= 1 + len(together) // len(members)
+        ):
+            names = sorted(
+                Agency.objects.filter(id__in=members).values_list("enterprise__name", flat=True)
+            )
+            signals.append(
+                {
+                    "kind": "rotating_winners",
+                    "request": "",
+                    "title": "",
+                    "detail": str(len(together)),
+                    "agencies": names,
+                }
+            )
     return signals
 
 

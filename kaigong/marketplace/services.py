@@ -94,7 +94,10 @@ def _move(request: ServiceRequest, to: str, action: str, actor: Any, data: dict 
         data=data or {},
     )
     audit_record(
-        actor=actor, action=f"service_request_{action}", obj=request, summary=f"{old} → {to}",
+        actor=actor,
+        action=f"service_request_{action}",
+        obj=request,
+        summary=f"{old} → {to}",
         data=data or {},
     )
 
@@ -147,7 +150,13 @@ def agency_register(
 
 @transaction.atomic
 def qualification_add(
-    *, actor: User, agency: Agency, kind: str, level: str, certificate_no: str, valid_to: date,
+    *,
+    actor: User,
+    agency: Agency,
+    kind: str,
+    level: str,
+    certificate_no: str,
+    valid_to: date,
     file: Any = None,
 ) -> Qualification:
     """Declare a qualification (资质). Role: intermediary of the agency."""
@@ -158,8 +167,11 @@ def qualification_add(
     if valid_to < local_date():
         raise _invalid("valid_to", "invalid_input", _("This qualification has expired."))
     row = Qualification(
-        agency=agency, kind=kind.strip()[:100], level=level.strip()[:30],
-        certificate_no=certificate_no.strip()[:60], valid_to=valid_to,
+        agency=agency,
+        kind=kind.strip()[:100],
+        level=level.strip()[:30],
+        certificate_no=certificate_no.strip()[:60],
+        valid_to=valid_to,
     )
     if file is not None:
         row.file.save(getattr(file, "name", "qualification.pdf"), file, save=False)
@@ -180,7 +192,9 @@ def agency_review(*, actor: User, agency: Agency, approve: bool, note: str = "")
     if agency.status != AgencyStatus.PENDING:
         raise Conflict(_("This agency has been reviewed."), code=ErrorCode.WRONG_STATE)
     if approve and not agency.qualifications.exists():
-        raise Conflict(_("An agency without a qualification cannot be listed."), code=ErrorCode.NOT_QUALIFIED)
+        raise Conflict(
+            _("An agency without a qualification cannot be listed."), code=ErrorCode.NOT_QUALIFIED
+        )
     agency.status = AgencyStatus.LISTED if approve else AgencyStatus.REFUSED
     agency.reviewed_by, agency.reviewed_at, agency.review_note = actor, timezone.now(), note[:300]
     agency.save()
@@ -241,13 +255,19 @@ def service_request_open(
                 _("Government staff may not designate an intermediary."),
             )
         if direct_agency is None or direct_agency.status != AgencyStatus.LISTED:
-            raise _invalid("direct_agency", ErrorCode.AGENCY_NOT_LISTED, _("Choose a listed agency."))
+            raise _invalid(
+                "direct_agency", ErrorCode.AGENCY_NOT_LISTED, _("Choose a listed agency.")
+            )
     elif direct_agency is not None:
         raise _invalid(
-            "direct_agency", ErrorCode.METHOD_NOT_ALLOWED, _("Only a direct choice names an agency.")
+            "direct_agency",
+            ErrorCode.METHOD_NOT_ALLOWED,
+            _("Only a direct choice names an agency."),
         )
     if price_min <= 0 or price_max < price_min:
-        raise _invalid("price_max", ErrorCode.PRICE_INVALID, _("Give a price range from low to high."))
+        raise _invalid(
+            "price_max", ErrorCode.PRICE_INVALID, _("Give a price range from low to high.")
+        )
     now = timezone.now()
     if not (now < registration_closes_at <= choice_at):
         raise _invalid(
@@ -258,7 +278,9 @@ def service_request_open(
     names = [str(w).strip()[:50] for w in witnesses or [] if str(w).strip()]
     # rule: on-site witnesses for a draw (docs/legal.md#marketplace-rules)
     if method in DRAWN_METHODS and not names:
-        raise _invalid("witnesses", ErrorCode.WITNESS_REQUIRED, _("Name the witnesses of the draw."))
+        raise _invalid(
+            "witnesses", ErrorCode.WITNESS_REQUIRED, _("Name the witnesses of the draw.")
+        )
     if case is not None and case.project_id != project.pk:
         raise _invalid("case", "invalid_input", _("The case is not of this project."))
     if not title.strip() or not service_type.strip():
@@ -286,7 +308,10 @@ def service_request_open(
         created_by=actor,
     )
     RequestEvent.objects.create(
-        request=request, to_status=request.status, action="open", actor=actor,
+        request=request,
+        to_status=request.status,
+        action="open",
+        actor=actor,
         data={"method": method, "funds": funds_type},
     )
     audit_record(actor=actor, action="service_request_open", obj=request, summary=request.title)
@@ -301,9 +326,12 @@ def bid_eligibility(request: ServiceRequest, agency: Agency, *, on: date | None 
         reasons.append(ErrorCode.AGENCY_NOT_LISTED)
     if agency.province_code != request.region_code[:2]:
         reasons.append(ErrorCode.AGENCY_NOT_LISTED)
-    if request.qualification_kind and not agency.qualifications.filter(
-        kind=request.qualification_kind, valid_to__gte=today
-    ).exists():
+    if (
+        request.qualification_kind
+        and not agency.qualifications.filter(
+            kind=request.qualification_kind, valid_to__gte=today
+        ).exists()
+    ):
         reasons.append(ErrorCode.NOT_QUALIFIED)
     # recusal: the owner itself never serves its own request
     if agency.enterprise_id == request.owner_id:
@@ -333,10 +361,17 @@ def bid_submit(
     if not _is_member(actor, agency.enterprise_id, Role.INTERMEDIARY):
         raise PermissionDenied(_("Only the agency's own intermediaries bid for it."))
     request = ServiceRequest.objects.select_for_update().get(pk=request.pk)
-    if request.status != RequestStatus.REGISTERING or timezone.now() >= request.registration_closes_at:
-        raise Conflict(_("Registration for this request is closed."), code=ErrorCode.NOT_REGISTERING)
+    if (
+        request.status != RequestStatus.REGISTERING
+        or timezone.now() >= request.registration_closes_at
+    ):
+        raise Conflict(
+            _("Registration for this request is closed."), code=ErrorCode.NOT_REGISTERING
+        )
     if request.method == Method.DIRECT and agency != request.direct_agency:
-        raise Conflict(_("This request was given to another agency directly."), code=ErrorCode.NOT_QUALIFIED)
+        raise Conflict(
+            _("This request was given to another agency directly."), code=ErrorCode.NOT_QUALIFIED
+        )
     check = bid_eligibility(request, agency)
     if not check["eligible"]:
         raise Conflict(
@@ -348,7 +383,8 @@ def bid_submit(
         raise _invalid(
             "price",
             ErrorCode.PRICE_INVALID,
-            _("The price must lie between %(a)s and %(b)s.") % {"a": request.price_min, "b": request.price_max},
+            _("The price must lie between %(a)s and %(b)s.")
+            % {"a": request.price_min, "b": request.price_max},
         )
     if Bid.objects.filter(request=request, agency=agency).exists():
         raise Conflict(_("This agency has already bid."), code=ErrorCode.ALREADY_BID)
@@ -357,7 +393,10 @@ def bid_submit(
         agency=agency,
         price=price.quantize(CENT),
         contact_phone=(contact_phone or agency.contact_phone)[:20],
-        staff=[{k: str(s.get(k, ""))[:60] for k in ("name", "certificate_no", "phone")} for s in staff or []],
+        staff=[
+            {k: str(s.get(k, ""))[:60] for k in ("name", "certificate_no", "phone")}
+            for s in staff or []
+        ],
         submitted_by=actor,
         eligibility=check,
     )
@@ -381,7 +420,9 @@ def _eligible_bids(request: ServiceRequest) -> list[Bid]:
 
 
 def _bid_candidates(bids: list[Bid]) -> list[Candidate]:
-    return [Candidate(id=str(b.public_id), label=f"{b.agency.enterprise.name} ¥{b.price}") for b in bids]
+    return [
+        Candidate(id=str(b.public_id), label=f"{b.agency.enterprise.name} ¥{b.price}") for b in bids
+    ]
 
 
 def _close_registration(request: ServiceRequest, actor: Any) -> None:
@@ -389,7 +430,9 @@ def _close_registration(request: ServiceRequest, actor: Any) -> None:
     bids = _eligible_bids(request)
     needed = _min_bidders(request)
     if len(bids) < needed:
-        _move(request, RequestStatus.FAILED, "fail", actor, {"eligible": len(bids), "needed": needed})
+        _move(
+            request, RequestStatus.FAILED, "fail", actor, {"eligible": len(bids), "needed": needed}
+        )
         notification_send(
             kind="service_request_failed",
             title=str(_("Your intermediary service request failed (流标)")),
@@ -400,24 +443,34 @@ def _close_registration(request: ServiceRequest, actor: Any) -> None:
     data: dict[str, Any] = {"eligible": [str(b.public_id) for b in bids]}
     if request.method == Method.RANDOM:
         request.draw = draw_prepare(
-            purpose=f"中介超市随机选取：{request.title}", candidates=_bid_candidates(bids), count=1,
-            actor=actor, subject=request,
+            purpose=f"中介超市随机选取：{request.title}",
+            candidates=_bid_candidates(bids),
+            count=1,
+            actor=actor,
+            subject=request,
         )
         data["draw"] = str(request.draw.public_id)
     elif request.method == Method.OPTIMAL:
         request.base_draw = draw_prepare(
             purpose=f"中介超市优选价下浮率：{request.title}",
             candidates=[Candidate(id=str(r), label=f"{r}") for r in OPTIMAL_BASE_RATES],
-            count=1, actor=actor, subject=request,
+            count=1,
+            actor=actor,
+            subject=request,
         )
         data["draw"] = str(request.base_draw.public_id)
     elif request.method == Method.LOWEST:
         lowest = min(b.price for b in bids)
         tied = [b for b in bids if b.price == lowest]
-        if len(tied) > 1:  # rule: ties on the lowest price are drawn (docs/legal.md#marketplace-rules)
+        if (
+            len(tied) > 1
+        ):  # rule: ties on the lowest price are drawn (docs/legal.md#marketplace-rules)
             request.draw = draw_prepare(
-                purpose=f"中介超市最低价并列抽取：{request.title}", candidates=_bid_candidates(tied),
-                count=1, actor=actor, subject=request,
+                purpose=f"中介超市最低价并列抽取：{request.title}",
+                candidates=_bid_candidates(tied),
+                count=1,
+                actor=actor,
+                subject=request,
             )
             data["draw"] = str(request.draw.public_id)
     _move(request, RequestStatus.CHOOSING, "close_registration", actor, data)
@@ -507,9 +560,11 @@ def requests_advance(*, now: datetime | None = None) -> dict[str, int]:
         with transaction.atomic():
             _close_registration(ServiceRequest.objects.select_for_update().get(pk=request.pk), None)
             moved["closed"] += 1
-    for request in ServiceRequest.objects.filter(
-        status=RequestStatus.CHOOSING, choice_at__lte=now
-    ).exclude(method=Method.MERIT).order_by("choice_at", "id"):
+    for request in (
+        ServiceRequest.objects.filter(status=RequestStatus.CHOOSING, choice_at__lte=now)
+        .exclude(method=Method.MERIT)
+        .order_by("choice_at", "id")
+    ):
         service_request_choose(request=request, actor=None, now=now)
         moved["chosen"] += 1
     for request in ServiceRequest.objects.filter(status=RequestStatus.DELIVERED).exclude(
@@ -525,7 +580,12 @@ def requests_advance(*, now: datetime | None = None) -> dict[str, int]:
 
 @transaction.atomic
 def contract_file(
-    *, actor: User, request: ServiceRequest, price: Decimal, period_days: int, signed_on: date,
+    *,
+    actor: User,
+    request: ServiceRequest,
+    price: Decimal,
+    period_days: int,
+    signed_on: date,
     file: Any = None,
 ) -> Contract:
     """
@@ -545,20 +605,33 @@ def contract_file(
             code=ErrorCode.OBJECTION_PERIOD,
         )
     if price != request.winner.price:
-        raise _invalid("price", ErrorCode.PRICE_INVALID, _("The contract price is the winning bid's."))
+        raise _invalid(
+            "price", ErrorCode.PRICE_INVALID, _("The contract price is the winning bid's.")
+        )
     if not (1 <= period_days <= 365):
         raise _invalid("period_days", "invalid_input", _("The period is 1 to 365 working days."))
     if signed_on > local_date() or signed_on < local_date(request.chosen_at):
-        raise _invalid("signed_on", "invalid_input", _("Signed after the choice and not in the future."))
+        raise _invalid(
+            "signed_on", "invalid_input", _("Signed after the choice and not in the future.")
+        )
     contract = Contract(
-        request=request, price=price, period_days=period_days, signed_on=signed_on,
+        request=request,
+        price=price,
+        period_days=period_days,
+        signed_on=signed_on,
         due_on=add_working_days(signed_on, period_days, calendar=work_calendar()),
         filed_by=actor,
     )
     if file is not None:
         contract.file.save(getattr(file, "name", "contract.pdf"), file, save=False)
     contract.save()
-    _move(request, RequestStatus.CONTRACTED, "contract", actor, {"price": str(price), "days": period_days})
+    _move(
+        request,
+        RequestStatus.CONTRACTED,
+        "contract",
+        actor,
+        {"price": str(price), "days": period_days},
+    )
     return contract
 
 
@@ -569,8 +642,14 @@ def deliverable_file(*, actor: User, request: ServiceRequest, file: Any) -> Deli
     Role: intermediary of the winning agency. Errors: ``permission_denied`` (403),
     ``invalid_input`` (400), ``request_wrong_state`` (409).
     """
-    request = ServiceRequest.objects.select_for_update().select_related("winner__agency").get(pk=request.pk)
-    if request.winner is None or not _is_member(actor, request.winner.agency.enterprise_id, Role.INTERMEDIARY):
+    request = (
+        ServiceRequest.objects.select_for_update()
+        .select_related("winner__agency")
+        .get(pk=request.pk)
+    )
+    if request.winner is None or not _is_member(
+        actor, request.winner.agency.enterprise_id, Role.INTERMEDIARY
+    ):
         raise PermissionDenied(_("Only the chosen agency files the deliverable."))
     if request.status != RequestStatus.CONTRACTED:
         raise Conflict(_("There is no contract to deliver on."), code=ErrorCode.WRONG_STATE)
@@ -579,21 +658,28 @@ def deliverable_file(*, actor: User, request: ServiceRequest, file: Any) -> Deli
         raise _invalid("file", "invalid_input", _("The file is empty."))
     name = (getattr(file, "name", "") or "report.pdf").rsplit("/", 1)[-1][:200]
     row = Deliverable(
-        request=request, original_name=name, sha256=hashlib.sha256(content).hexdigest(),
-        delivered_on=local_date(), filed_by=actor,
+        request=request,
+        original_name=name,
+        sha256=hashlib.sha256(content).hexdigest(),
+        delivered_on=local_date(),
+        filed_by=actor,
     )
     row.file.save(name, ContentFile(content), save=False)
     row.save()
     _move(request, RequestStatus.DELIVERED, "deliver", actor, {"sha256": row.sha256})
     notification_send(
-        kind="deliverable_filed", title=str(_("The intermediary filed its report")),
-        body=request.title, enterprise=request.owner,
+        kind="deliverable_filed",
+        title=str(_("The intermediary filed its report")),
+        body=request.title,
+        enterprise=request.owner,
     )
     return row
 
 
 @transaction.atomic
-def deliverable_attach_to_case(*, actor: User, request: ServiceRequest, case: Case | None = None) -> Deliverable:
+def deliverable_attach_to_case(
+    *, actor: User, request: ServiceRequest, case: Case | None = None
+) -> Deliverable:
     """
     Attach the filed report as the case's material (through the cases material service; the
     same checks of type and size apply). Role: the owner's applicant (the case's applicant).
@@ -620,23 +706,44 @@ def deliverable_attach_to_case(*, actor: User, request: ServiceRequest, case: Ca
     deliverable.attached_at = timezone.now()
     deliverable.save(update_fields=["material_public_id", "attached_at", "updated_at"])
     RequestEvent.objects.create(
-        request=request, from_status=request.status, to_status=request.status, action="attach",
-        actor=actor, data={"case": str(case.public_id), "material": str(material.public_id)},
+        request=request,
+        from_status=request.status,
+        to_status=request.status,
+        action="attach",
+        actor=actor,
+        data={"case": str(case.public_id), "material": str(material.public_id)},
     )
-    audit_record(actor=actor, action="deliverable_attach", obj=deliverable, summary=str(case.public_id))
+    audit_record(
+        actor=actor, action="deliverable_attach", obj=deliverable, summary=str(case.public_id)
+    )
     return deliverable
 
 
 # -- ratings ----------------------------------------------------------------------------
 
 
-def _rating(request: ServiceRequest, kind: str, scores: dict, overall: Decimal, actor: Any, derived=None, comment=""):
+def _rating(
+    request: ServiceRequest,
+    kind: str,
+    scores: dict,
+    overall: Decimal,
+    actor: Any,
+    derived=None,
+    comment="",
+):
     if Rating.objects.filter(request=request, rater_kind=kind).exists():
-        raise Conflict(_("This request has been rated by this rater."), code=ErrorCode.RATING_EXISTS)
+        raise Conflict(
+            _("This request has been rated by this rater."), code=ErrorCode.RATING_EXISTS
+        )
     row = Rating.objects.create(
-        request=request, agency=request.winner.agency, rater_kind=kind, scores=scores,
-        overall=overall.quantize(CENT, rounding=ROUND_HALF_UP), derived_from=derived or {},
-        comment=comment[:2000], rated_by=actor if getattr(actor, "pk", None) else None,
+        request=request,
+        agency=request.winner.agency,
+        rater_kind=kind,
+        scores=scores,
+        overall=overall.quantize(CENT, rounding=ROUND_HALF_UP),
+        derived_from=derived or {},
+        comment=comment[:2000],
+        rated_by=actor if getattr(actor, "pk", None) else None,
     )
     audit_record(actor=actor, action=f"rating_{kind}", obj=row, summary=str(row.overall))
     return row
@@ -653,7 +760,9 @@ def _check_scores(scores: dict, dimensions=OWNER_DIMENSIONS) -> dict[str, int]:
 
 
 @transaction.atomic
-def rating_owner(*, actor: User, request: ServiceRequest, scores: dict, comment: str = "") -> Rating:
+def rating_owner(
+    *, actor: User, request: ServiceRequest, scores: dict, comment: str = ""
+) -> Rating:
     """
     The owner rates on the five standard dimensions (quality, timeliness, attitude, charge,
     standards), 1–5 each; overall = mean × 20. Only once the contract and the deliverable
@@ -662,10 +771,16 @@ def rating_owner(*, actor: User, request: ServiceRequest, scores: dict, comment:
     """
     if not _is_member(actor, request.owner_id, Role.APPLICANT):
         raise PermissionDenied(_("Only the owner rates as the owner."))
-    request = ServiceRequest.objects.select_for_update().select_related("winner__agency").get(pk=request.pk)
+    request = (
+        ServiceRequest.objects.select_for_update()
+        .select_related("winner__agency")
+        .get(pk=request.pk)
+    )
     # rule: contract and result filed before scoring (docs/legal.md#marketplace-rules)
     if request.status != RequestStatus.DELIVERED:
-        raise Conflict(_("Rate once the contract and the report are filed."), code=ErrorCode.WRONG_STATE)
+        raise Conflict(
+            _("Rate once the contract and the report are filed."), code=ErrorCode.WRONG_STATE
+        )
     checked = _check_scores(scores)
     overall = Decimal(sum(checked.values())) / len(checked) * 20
     return _rating(request, RaterKind.OWNER, checked, overall, actor, comment=comment)
@@ -676,12 +791,20 @@ def rating_centre(*, actor: User, request: ServiceRequest, score: int, comment: 
     """The supervision centre's own rating (0–100). Role: centre administrator."""
     if not user_holds(actor, Role.CENTRE_ADMIN):
         raise PermissionDenied(_("Only the centre rates as the centre."))
-    request = ServiceRequest.objects.select_for_update().select_related("winner__agency").get(pk=request.pk)
+    request = (
+        ServiceRequest.objects.select_for_update()
+        .select_related("winner__agency")
+        .get(pk=request.pk)
+    )
     if request.status != RequestStatus.DELIVERED:
-        raise Conflict(_("Rate once the contract and the report are filed."), code=ErrorCode.WRONG_STATE)
+        raise Conflict(
+            _("Rate once the contract and the report are filed."), code=ErrorCode.WRONG_STATE
+        )
     if isinstance(score, bool) or not isinstance(score, int) or not 0 <= score <= 100:
         raise _invalid("score", ErrorCode.RATING_INVALID, _("The score is 0 to 100."))
-    return _rating(request, RaterKind.CENTRE, {"score": score}, Decimal(score), actor, comment=comment)
+    return _rating(
+        request, RaterKind.CENTRE, {"score": score}, Decimal(score), actor, comment=comment
+    )
 
 
 def rating_department_derive(*, request: ServiceRequest) -> Rating | None:
@@ -699,7 +822,9 @@ def rating_department_derive(*, request: ServiceRequest) -> Rating | None:
         return None
     with transaction.atomic():
         if outcome["approved"]:
-            score = Decimal(max(0, 100 - 20 * outcome["corrections"] - 10 * (outcome["review_rounds"] - 1)))
+            score = Decimal(
+                max(0, 100 - 20 * outcome["corrections"] - 10 * (outcome["review_rounds"] - 1))
+            )
         else:
             score = Decimal(0)
         return _rating(request, RaterKind.DEPARTMENT, {}, score, None, derived=outcome)
@@ -709,7 +834,10 @@ def rating_department_derive(*, request: ServiceRequest) -> Rating | None:
 
 
 def _sanction_step(sanction: Sanction, to: str, actor: Any, text: str) -> None:
-    sanction.history = [*sanction.history, {"to": to, "at": timezone.now().isoformat(), "text": text[:300]}]
+    sanction.history = [
+        *sanction.history,
+        {"to": to, "at": timezone.now().isoformat(), "text": text[:300]},
+    ]
     sanction.status = to
     sanction.save()
     audit_record(actor=actor, action=f"sanction_{to}", obj=sanction, summary=text[:200])
@@ -728,11 +856,19 @@ def sanction_open(*, actor: User, agency: Agency, kind: str, grounds: str) -> Sa
     # rule: the party is heard before a sanction: 告知 then 陈述申辩 (docs/legal.md#marketplace-rules)
     due = add_working_days(local_date(), 5, calendar=work_calendar())
     sanction = Sanction.objects.create(
-        agency=agency, kind=kind, grounds=grounds.strip()[:4000], statement_due_on=due, opened_by=actor,
-        history=[{"to": SanctionStatus.NOTICED, "at": timezone.now().isoformat(), "text": grounds[:300]}],
+        agency=agency,
+        kind=kind,
+        grounds=grounds.strip()[:4000],
+        statement_due_on=due,
+        opened_by=actor,
+        history=[
+            {"to": SanctionStatus.NOTICED, "at": timezone.now().isoformat(), "text": grounds[:300]}
+        ],
     )
     notification_send(
-        kind="sanction_notice", title=str(_("Notice of an intended sanction")), body=grounds[:300],
+        kind="sanction_notice",
+        title=str(_("Notice of an intended sanction")),
+        body=grounds[:300],
         enterprise=agency.enterprise,
     )
     audit_record(actor=actor, action="sanction_open", obj=sanction, summary=grounds[:200])
@@ -754,7 +890,9 @@ def sanction_statement(*, actor: User, sanction: Sanction, statement: str) -> Sa
 
 
 @transaction.atomic
-def sanction_decide(*, actor: User, sanction: Sanction, uphold: bool, decision: str, months: int = 12) -> Sanction:
+def sanction_decide(
+    *, actor: User, sanction: Sanction, uphold: bool, decision: str, months: int = 12
+) -> Sanction:
     """
     Decide after the statement (or its period): upheld, the agency is suspended or
     blacklisted until the end date and a credit record is written; or dismissed.
@@ -776,14 +914,22 @@ def sanction_decide(*, actor: User, sanction: Sanction, uphold: bool, decision: 
     sanction.starts_on = local_date()
     sanction.ends_on = sanction.starts_on + timedelta(days=round(months * 30.4375))
     agency = sanction.agency
-    agency.status = AgencyStatus.SUSPENDED if sanction.kind == SanctionKind.SUSPEND else AgencyStatus.BLACKLISTED
+    agency.status = (
+        AgencyStatus.SUSPENDED
+        if sanction.kind == SanctionKind.SUSPEND
+        else AgencyStatus.BLACKLISTED
+    )
     agency.save(update_fields=["status", "updated_at"])
     record = credit_record_create(
-        actor=actor, subject=agency.enterprise, subject_kind=SubjectKind.AGENCY,
+        actor=actor,
+        subject=agency.enterprise,
+        subject_kind=SubjectKind.AGENCY,
         list_kind=ListKind.BLACK,
         level=Level.SERIOUS if sanction.kind == SanctionKind.BLACKLIST else Level.GENERAL,
-        reason=sanction.grounds[:500], basis=str(_("中介超市管理办法：%(d)s")) % {"d": decision[:100]},
-        expires_on=sanction.ends_on, source=Source.SYSTEM,
+        reason=sanction.grounds[:500],
+        basis=str(_("中介超市管理办法：%(d)s")) % {"d": decision[:100]},
+        expires_on=sanction.ends_on,
+        source=Source.SYSTEM,
         source_reference=f"marketplace.sanction:{sanction.public_id}",
     )
     sanction.credit_record_public_id = record.public_id
@@ -804,7 +950,9 @@ def sanction_appeal(*, actor: User, sanction: Sanction, appeal: str) -> Sanction
 
 
 @transaction.atomic
-def sanction_appeal_decide(*, actor: User, sanction: Sanction, overturn: bool, decision: str) -> Sanction:
+def sanction_appeal_decide(
+    *, actor: User, sanction: Sanction, overturn: bool, decision: str
+) -> Sanction:
     """Decide the appeal: overturned, the agency is listed again and the record ends."""
     if not user_holds(actor, Role.CENTRE_ADMIN):
         raise PermissionDenied(_("Only a centre administrator decides."))
@@ -834,4 +982,3 @@ def sanctions_expire(*, on: date | None = None) -> int:
             _sanction_step(sanction, SanctionStatus.EXPIRED, None, str(today))
             count += 1
     return count
-

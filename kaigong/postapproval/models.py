@@ -30,7 +30,9 @@ class CheckItem(BaseModel):
     """抽查事项: basis, object, ratio, frequency, method."""
 
     department = models.ForeignKey(
-        "accounts.Department", verbose_name=_("department"), on_delete=models.PROTECT,
+        "accounts.Department",
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
         related_name="check_items",
     )
     code = models.SlugField(_("code"), max_length=64, unique=True)
@@ -41,7 +43,9 @@ class CheckItem(BaseModel):
     ratio_percent = models.PositiveSmallIntegerField(_("ratio (%)"))
     frequency = models.CharField(_("frequency"), max_length=60)
     method = models.CharField(_("method"), max_length=100)
-    inspector_requirements = models.CharField(_("inspector requirements"), max_length=200, blank=True)
+    inspector_requirements = models.CharField(
+        _("inspector requirements"), max_length=200, blank=True
+    )
 
     class Meta:
         verbose_name = _("check item")
@@ -54,14 +58,18 @@ class CheckItem(BaseModel):
 
 class Plan(BaseModel):
     department = models.ForeignKey(
-        "accounts.Department", verbose_name=_("department"), on_delete=models.PROTECT,
+        "accounts.Department",
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
         related_name="check_plans",
     )
     year = models.PositiveSmallIntegerField(_("year"))
     title = models.CharField(_("title"), max_length=200)
     items = models.ManyToManyField(CheckItem, verbose_name=_("check items"), related_name="plans")
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
-    created_by = models.ForeignKey(USER, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        USER, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("annual plan")
@@ -70,22 +78,44 @@ class Plan(BaseModel):
 
 
 class Task(BaseModel):
-    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.PROTECT, related_name="tasks")
-    item = models.ForeignKey(CheckItem, verbose_name=_("check item"), on_delete=models.PROTECT, related_name="tasks")
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.PROTECT, related_name="tasks"
+    )
+    item = models.ForeignKey(
+        CheckItem, verbose_name=_("check item"), on_delete=models.PROTECT, related_name="tasks"
+    )
     code = models.CharField(_("task code"), max_length=60, unique=True)
     sample_kind = models.CharField(_("sampling"), max_length=10, choices=SampleKind.choices)
     period_start = models.DateField(_("period from"))
     period_end = models.DateField(_("period to"))
-    status = models.CharField(_("status"), max_length=10, choices=TaskStatus.choices, default=TaskStatus.PLANNED)
+    status = models.CharField(
+        _("status"), max_length=10, choices=TaskStatus.choices, default=TaskStatus.PLANNED
+    )
     pool = models.JSONField(_("pool snapshot"), default=list)
     pool_size = models.PositiveIntegerField(_("pool size"), default=0)
     target_count = models.PositiveIntegerField(_("targets drawn"), default=0)
     inspectors_per_target = models.PositiveSmallIntegerField(_("inspectors per target"), default=2)
-    target_draw = models.ForeignKey("core.Draw", verbose_name=_("target draw"), on_delete=models.PROTECT, related_name="+", null=True, blank=True)
-    inspector_draw = models.ForeignKey("core.Draw", verbose_name=_("inspector draw"), on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    target_draw = models.ForeignKey(
+        "core.Draw",
+        verbose_name=_("target draw"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    inspector_draw = models.ForeignKey(
+        "core.Draw",
+        verbose_name=_("inspector draw"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
     recusals = models.JSONField(_("recusals"), default=list)
     results_published_at = models.DateTimeField(_("results published at"), null=True, blank=True)
-    created_by = models.ForeignKey(USER, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        USER, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("check task")
@@ -94,16 +124,41 @@ class Task(BaseModel):
 
 
 class Target(BaseModel):
-    task = models.ForeignKey(Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="targets")
+    task = models.ForeignKey(
+        Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="targets"
+    )
     rank = models.PositiveIntegerField(_("rank drawn"))
-    enterprise = models.ForeignKey("accounts.Enterprise", verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="+")
-    project = models.ForeignKey("projects.Project", verbose_name=_("project"), on_delete=models.PROTECT, related_name="+", null=True, blank=True)
-    certificate = models.ForeignKey("certificates.Certificate", verbose_name=_("permit"), on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    enterprise = models.ForeignKey(
+        "accounts.Enterprise",
+        verbose_name=_("enterprise"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    project = models.ForeignKey(
+        "projects.Project",
+        verbose_name=_("project"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    certificate = models.ForeignKey(
+        "certificates.Certificate",
+        verbose_name=_("permit"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
     label = models.CharField(_("label"), max_length=300)
     weight = models.PositiveIntegerField(_("weight"), default=1)
     factors = models.JSONField(_("risk factors"), default=list)
-    inspectors = models.ManyToManyField(USER, verbose_name=_("inspectors"), related_name="check_targets", blank=True)
-    result = models.CharField(_("result"), max_length=10, choices=TargetResult.choices, default=TargetResult.PENDING)
+    inspectors = models.ManyToManyField(
+        USER, verbose_name=_("inspectors"), related_name="check_targets", blank=True
+    )
+    result = models.CharField(
+        _("result"), max_length=10, choices=TargetResult.choices, default=TargetResult.PENDING
+    )
     result_note = models.TextField(_("result"), blank=True)
     checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
 
@@ -114,18 +169,24 @@ class Target(BaseModel):
 
 
 class Finding(BaseModel):
-    target = models.ForeignKey(Target, verbose_name=_("target"), on_delete=models.CASCADE, related_name="findings")
+    target = models.ForeignKey(
+        Target, verbose_name=_("target"), on_delete=models.CASCADE, related_name="findings"
+    )
     severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices)
     description = models.TextField(_("description"))
     basis = models.CharField(_("basis"), max_length=300)
-    status = models.CharField(_("status"), max_length=10, choices=FindingStatus.choices, default=FindingStatus.OPEN)
+    status = models.CharField(
+        _("status"), max_length=10, choices=FindingStatus.choices, default=FindingStatus.OPEN
+    )
     rectify_due_on = models.DateField(_("rectify by"), null=True, blank=True)
     rectified_at = models.DateTimeField(_("rectified at"), null=True, blank=True)
     rectification = models.TextField(_("rectification"), blank=True)
     revoked_certificate = models.CharField(_("revoked certificate"), max_length=120, blank=True)
     flagged_dependants = models.JSONField(_("dependants flagged"), default=list)
     credit_record_public_id = models.UUIDField(_("credit record"), null=True, blank=True)
-    recorded_by = models.ForeignKey(USER, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        USER, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("finding")
@@ -136,13 +197,29 @@ class Finding(BaseModel):
 class CommitmentCheck(BaseModel):
     """告知承诺 verification task, generated when an item relying on it is approved."""
 
-    case = models.ForeignKey("cases.Case", verbose_name=_("case"), on_delete=models.CASCADE, related_name="+")
+    case = models.ForeignKey(
+        "cases.Case", verbose_name=_("case"), on_delete=models.CASCADE, related_name="+"
+    )
     commitment_public_id = models.UUIDField(_("commitment"), unique=True)
-    department = models.ForeignKey("accounts.Department", verbose_name=_("department"), on_delete=models.PROTECT, related_name="+")
+    department = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     due_on = models.DateField(_("verify by"))
-    status = models.CharField(_("status"), max_length=10, choices=CheckStatus.choices, default=CheckStatus.PENDING)
+    status = models.CharField(
+        _("status"), max_length=10, choices=CheckStatus.choices, default=CheckStatus.PENDING
+    )
     note = models.TextField(_("note"), blank=True)
-    checked_by = models.ForeignKey(USER, verbose_name=_("checked by"), on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    checked_by = models.ForeignKey(
+        USER,
+        verbose_name=_("checked by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
     checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
 
     class Meta:

@@ -23,12 +23,20 @@ def check_items_public() -> QuerySet[CheckItem]:
 
 def plans_public() -> QuerySet[Plan]:
     """计划公告: published plans with their tasks."""
-    return Plan.objects.select_related("department").filter(published_at__isnull=False).prefetch_related("items", "tasks")
+    return (
+        Plan.objects.select_related("department")
+        .filter(published_at__isnull=False)
+        .prefetch_related("items", "tasks")
+    )
 
 
 def task_get_public(public_id: Any) -> Task:
     """任务公告 and 结果公告: a task, its draws, its drawn list and (once published) results."""
-    row = Task.objects.select_related("plan__department", "item", "target_draw", "inspector_draw").filter(public_id=public_id).first()
+    row = (
+        Task.objects.select_related("plan__department", "item", "target_draw", "inspector_draw")
+        .filter(public_id=public_id)
+        .first()
+    )
     if row is None:
         raise NotFound(_("No such task."), code="not_found")
     return row
@@ -54,7 +62,11 @@ def target_get_for(user: User, public_id: Any) -> Target:
 
 def finding_get_for(user: User, public_id: Any) -> Finding:
     """A finding: as its target, and the approvers of the permit's issuing department."""
-    row = Finding.objects.select_related("target__task__plan__department", "target__certificate").filter(public_id=public_id).first()
+    row = (
+        Finding.objects.select_related("target__task__plan__department", "target__certificate")
+        .filter(public_id=public_id)
+        .first()
+    )
     if row is None:
         raise NotFound(_("No such finding."), code="not_found")
     issuer = row.target.certificate.issuer_id if row.target.certificate_id else None
@@ -111,10 +123,16 @@ def task_public_record(task: Task) -> dict[str, Any]:
                 "result": t.result if published else None,
                 "result_label": t.get_result_display() if published else None,
                 "findings": [
-                    {"severity": f.severity, "description": f.description, "status": f.status,
-                     "revoked_certificate": f.revoked_certificate}
+                    {
+                        "severity": f.severity,
+                        "description": f.description,
+                        "status": f.status,
+                        "revoked_certificate": f.revoked_certificate,
+                    }
                     for f in t.findings.all()
-                ] if published else [],
+                ]
+                if published
+                else [],
             }
             for t in task.targets.prefetch_related("inspectors", "findings").order_by("rank")
         ],

@@ -55,7 +55,9 @@ PLANNERS = (Role.DEPARTMENT_HEAD, Role.APPROVER)
 
 
 def _invalid(name: str, reason, code: str = "invalid_input") -> InvalidInput:
-    return InvalidInput(reason, code=code, invalid_params=[{"name": name, "code": code, "reason": str(reason)}])
+    return InvalidInput(
+        reason, code=code, invalid_params=[{"name": name, "code": code, "reason": str(reason)}]
+    )
 
 
 def _ensure_planner(actor: User, department: Department) -> None:
@@ -64,14 +66,30 @@ def _ensure_planner(actor: User, department: Department) -> None:
 
 
 def planner_department(actor: User) -> Department | None:
-    m = Membership.objects.filter(user=actor, role__in=PLANNERS, department__isnull=False).select_related("department").order_by("id").first()
+    m = (
+        Membership.objects.filter(user=actor, role__in=PLANNERS, department__isnull=False)
+        .select_related("department")
+        .order_by("id")
+        .first()
+    )
     return m.department if m else None
 
 
 @transaction.atomic
-def check_item_create(*, actor: User, department: Department, code: str, name: str, basis: str,
-                      object_type: str, ratio_percent: int, frequency: str, method: str,
-                      matter_code: str = "", inspector_requirements: str = "") -> CheckItem:
+def check_item_create(
+    *,
+    actor: User,
+    department: Department,
+    code: str,
+    name: str,
+    basis: str,
+    object_type: str,
+    ratio_percent: int,
+    frequency: str,
+    method: str,
+    matter_code: str = "",
+    inspector_requirements: str = "",
+) -> CheckItem:
     """A check item (抽查事项). Role: head or approver of the department."""
     _ensure_planner(actor, department)
     if object_type not in ObjectType.values or not 1 <= ratio_percent <= 100:
@@ -81,8 +99,15 @@ def check_item_create(*, actor: User, department: Department, code: str, name: s
     if CheckItem.objects.filter(code=code).exists():
         raise Conflict(_("A check item with this code exists."), code="check_item_exists")
     item = CheckItem.objects.create(
-        department=department, code=code[:64], name=name[:200], basis=basis[:4000], object_type=object_type,
-        ratio_percent=ratio_percent, frequency=frequency[:60], method=method[:100], matter_code=matter_code[:64],
+        department=department,
+        code=code[:64],
+        name=name[:200],
+        basis=basis[:4000],
+        object_type=object_type,
+        ratio_percent=ratio_percent,
+        frequency=frequency[:60],
+        method=method[:100],
+        matter_code=matter_code[:64],
         inspector_requirements=inspector_requirements[:200],
     )
     audit_record(actor=actor, action="check_item_create", obj=item, summary=name)
@@ -90,12 +115,20 @@ def check_item_create(*, actor: User, department: Department, code: str, name: s
 
 
 @transaction.atomic
-def plan_create(*, actor: User, department: Department, year: int, title: str, items: list[CheckItem]) -> Plan:
+def plan_create(
+    *, actor: User, department: Department, year: int, title: str, items: list[CheckItem]
+) -> Plan:
     """An annual plan over check items of the department, published at once (计划公告)."""
     _ensure_planner(actor, department)
     if not items or any(i.department_id != department.pk for i in items) or not title.strip():
         raise _invalid("items", _("Give a title and check items of this department."))
-    plan = Plan.objects.create(department=department, year=year, title=title[:200], created_by=actor, published_at=timezone.now())
+    plan = Plan.objects.create(
+        department=department,
+        year=year,
+        title=title[:200],
+        created_by=actor,
+        published_at=timezone.now(),
+    )
     plan.items.set(items)
     audit_record(actor=actor, action="plan_create", obj=plan, summary=title)
     return plan
@@ -105,13 +138,19 @@ def _risk_factors(enterprise_id: int, project_id: int | None) -> list[str]:
     """The published risk factors that apply, read from Kaigong's own data."""
     factors = []
     cases = Case.objects.filter(enterprise_id=enterprise_id)
-    if Commitment.objects.filter(case__in=cases, kind=CommitmentKind.UNDERTAKING, status=CommitmentStatus.PENDING).exists():
+    if Commitment.objects.filter(
+        case__in=cases, kind=CommitmentKind.UNDERTAKING, status=CommitmentStatus.PENDING
+    ).exists():
         factors.append("open_undertaking")
     if Commitment.objects.filter(case__in=cases, kind=CommitmentKind.DEFERRAL).exists():
         factors.append("deferral_history")
     from kaigong.accounts.models import Enterprise
 
-    levels = set(records_in_force(Enterprise(pk=enterprise_id)).filter(list_kind=ListKind.BLACK).values_list("level", flat=True))
+    levels = set(
+        records_in_force(Enterprise(pk=enterprise_id))
+        .filter(list_kind=ListKind.BLACK)
+        .values_list("level", flat=True)
+    )
     if Level.SERIOUS in levels:
         factors.append("credit_serious")
     elif levels:
@@ -135,13 +174,19 @@ def task_pool(item: CheckItem) -> list[dict[str, Any]]:
         certs = certs.filter(matter_version__matter__code=item.matter_code)
     rows: dict[str, dict[str, Any]] = {}
     for cert in certs.order_by("id"):
-        key = str(cert.public_id) if item.object_type == ObjectType.PROJECT else str(cert.holder.public_id)
+        key = (
+            str(cert.public_id)
+            if item.object_type == ObjectType.PROJECT
+            else str(cert.holder.public_id)
+        )
         if key in rows:
             continue
         factors = _risk_factors(cert.holder_id, cert.project_id)
         rows[key] = {
             "id": key,
-            "label": f"{cert.holder.name} {cert.project.name if cert.project_id else ''} {cert.license_no}".strip()[:300],
+            "label": f"{cert.holder.name} {cert.project.name if cert.project_id else ''} {cert.license_no}".strip()[
+                :300
+            ],
             "enterprise": cert.holder_id,
             "project": cert.project_id,
             "certificate": cert.pk,
@@ -152,8 +197,17 @@ def task_pool(item: CheckItem) -> list[dict[str, Any]]:
 
 
 @transaction.atomic
-def task_create(*, actor: User, plan: Plan, item: CheckItem, code: str, sample_kind: str,
-                period_start: date, period_end: date, inspectors_per_target: int = 2) -> Task:
+def task_create(
+    *,
+    actor: User,
+    plan: Plan,
+    item: CheckItem,
+    code: str,
+    sample_kind: str,
+    period_start: date,
+    period_end: date,
+    inspectors_per_target: int = 2,
+) -> Task:
     """
     A task of the plan: the pool is snapshot now, the number of targets follows the item's
     ratio (rounded up, at least one), and the target draw is prepared (list hash and seed
@@ -161,7 +215,11 @@ def task_create(*, actor: User, plan: Plan, item: CheckItem, code: str, sample_k
     ``pool_empty`` (409).
     """
     _ensure_planner(actor, plan.department)
-    if item not in plan.items.all() or sample_kind not in SampleKind.values or period_end < period_start:
+    if (
+        item not in plan.items.all()
+        or sample_kind not in SampleKind.values
+        or period_end < period_start
+    ):
         raise _invalid("item", _("An item of the plan, a sampling kind and a period."))
     if not 1 <= inspectors_per_target <= 5 or not code.strip():
         raise _invalid("inspectors_per_target", _("1 to 5 inspectors per target; a code."))
@@ -171,15 +229,28 @@ def task_create(*, actor: User, plan: Plan, item: CheckItem, code: str, sample_k
     # rule: the ratio of the check item fixes how many are drawn (docs/legal.md#shuangsuiji)
     count = max(1, math.ceil(len(pool) * item.ratio_percent / 100))
     task = Task.objects.create(
-        plan=plan, item=item, code=code[:60], sample_kind=sample_kind, period_start=period_start,
-        period_end=period_end, pool=pool, pool_size=len(pool), target_count=count,
-        inspectors_per_target=inspectors_per_target, created_by=actor,
+        plan=plan,
+        item=item,
+        code=code[:60],
+        sample_kind=sample_kind,
+        period_start=period_start,
+        period_end=period_end,
+        pool=pool,
+        pool_size=len(pool),
+        target_count=count,
+        inspectors_per_target=inspectors_per_target,
+        created_by=actor,
     )
     weighted = sample_kind == SampleKind.WEIGHTED
     task.target_draw = draw_prepare(
         purpose=f"双随机抽查对象：{task.code}",
-        candidates=[Candidate(id=r["id"], label=r["label"], weight=r["weight"] if weighted else 1) for r in pool],
-        count=count, actor=actor, subject=task,
+        candidates=[
+            Candidate(id=r["id"], label=r["label"], weight=r["weight"] if weighted else 1)
+            for r in pool
+        ],
+        count=count,
+        actor=actor,
+        subject=task,
     )
     task.save(update_fields=["target_draw", "updated_at"])
     audit_record(actor=actor, action="task_create", obj=task, summary=task.code)
@@ -188,8 +259,11 @@ def task_create(*, actor: User, plan: Plan, item: CheckItem, code: str, sample_k
 
 def _department_inspectors(department: Department) -> list[User]:
     return list(
-        User.objects.filter(is_active=True, memberships__role=Role.INSPECTOR, memberships__department=department)
-        .distinct().order_by("id")
+        User.objects.filter(
+            is_active=True, memberships__role=Role.INSPECTOR, memberships__department=department
+        )
+        .distinct()
+        .order_by("id")
     )
 
 
@@ -198,7 +272,11 @@ def _recused(inspector: User, targets: list[Target]) -> str:
     enterprises = {t.enterprise_id for t in targets}
     if Membership.objects.filter(user=inspector, enterprise_id__in=enterprises).exists():
         return "member_of_target"
-    if Target.objects.filter(inspectors=inspector, enterprise_id__in=enterprises).exclude(task=targets[0].task).exists():
+    if (
+        Target.objects.filter(inspectors=inspector, enterprise_id__in=enterprises)
+        .exclude(task=targets[0].task)
+        .exists()
+    ):
         return "checked_last_time"
     return ""
 
@@ -219,23 +297,38 @@ def task_draw_targets(*, actor: User, task: Task, witnesses: list[str]) -> Task:
     by_id = {r["id"]: r for r in task.pool}
     targets = [
         Target.objects.create(
-            task=task, rank=rank, enterprise_id=by_id[key]["enterprise"], project_id=by_id[key]["project"],
-            certificate_id=by_id[key]["certificate"], label=by_id[key]["label"],
-            weight=by_id[key]["weight"], factors=by_id[key]["factors"],
+            task=task,
+            rank=rank,
+            enterprise_id=by_id[key]["enterprise"],
+            project_id=by_id[key]["project"],
+            certificate_id=by_id[key]["certificate"],
+            label=by_id[key]["label"],
+            weight=by_id[key]["weight"],
+            factors=by_id[key]["factors"],
         )
         for rank, key in enumerate(draw.result, start=1)
     ]
     inspectors = _department_inspectors(task.plan.department)
-    recusals = [{"inspector": u.full_name or u.username, "reason": r} for u in inspectors if (r := _recused(u, targets))]
+    recusals = [
+        {"inspector": u.full_name or u.username, "reason": r}
+        for u in inspectors
+        if (r := _recused(u, targets))
+    ]
     eligible = [u for u in inspectors if not _recused(u, targets)]
     needed = min(task.inspectors_per_target * len(targets), len(eligible))
     if len(eligible) < task.inspectors_per_target:
-        raise Conflict(_("Too few inspectors remain after recusal."), code=ErrorCode.TOO_FEW_INSPECTORS)
+        raise Conflict(
+            _("Too few inspectors remain after recusal."), code=ErrorCode.TOO_FEW_INSPECTORS
+        )
     task.recusals = recusals
     task.inspector_draw = draw_prepare(
         purpose=f"双随机执法检查人员：{task.code}",
-        candidates=[Candidate(id=str(u.public_id), label=u.full_name or u.username) for u in eligible],
-        count=needed, actor=actor, subject=task,
+        candidates=[
+            Candidate(id=str(u.public_id), label=u.full_name or u.username) for u in eligible
+        ],
+        count=needed,
+        actor=actor,
+        subject=task,
     )
     task.status = TaskStatus.DRAWN
     task.save(update_fields=["recusals", "inspector_draw", "status", "updated_at"])
@@ -248,17 +341,29 @@ def task_draw_inspectors(*, actor: User, task: Task, witnesses: list[str]) -> Ta
     """Reveal the inspector draw; inspectors go to the targets in drawing order, round robin."""
     _ensure_planner(actor, task.plan.department)
     task = Task.objects.select_for_update().get(pk=task.pk)
-    if task.status != TaskStatus.DRAWN or task.inspector_draw is None or task.inspector_draw.is_revealed:
+    if (
+        task.status != TaskStatus.DRAWN
+        or task.inspector_draw is None
+        or task.inspector_draw.is_revealed
+    ):
         raise Conflict(_("The inspectors cannot be drawn now."), code=ErrorCode.WRONG_STATE)
     draw = draw_reveal(draw=task.inspector_draw, witnesses=witnesses, actor=actor)
     users = {str(u.public_id): u for u in User.objects.filter(public_id__in=draw.result)}
     targets = list(task.targets.order_by("rank"))
     drawn = [users[i] for i in draw.result]
     for index, target in enumerate(targets):
-        team = [drawn[(index * task.inspectors_per_target + k) % len(drawn)] for k in range(task.inspectors_per_target)]
+        team = [
+            drawn[(index * task.inspectors_per_target + k) % len(drawn)]
+            for k in range(task.inspectors_per_target)
+        ]
         target.inspectors.set(team)
         for person in team:
-            notification_send(kind="check_assigned", title=str(_("You were drawn for a check")), body=target.label, user=person)
+            notification_send(
+                kind="check_assigned",
+                title=str(_("You were drawn for a check")),
+                body=target.label,
+                user=person,
+            )
     audit_record(actor=actor, action="task_draw_inspectors", obj=task, summary=task.code)
     return task
 
@@ -283,8 +388,15 @@ def target_result_record(*, actor: User, target: Target, result: str, note: str 
 
 
 @transaction.atomic
-def finding_record(*, actor: User, target: Target, severity: str, description: str, basis: str,
-                   rectify_days: int = RECTIFY_WORKING_DAYS) -> Finding:
+def finding_record(
+    *,
+    actor: User,
+    target: Target,
+    severity: str,
+    description: str,
+    basis: str,
+    rectify_days: int = RECTIFY_WORKING_DAYS,
+) -> Finding:
     """
     A finding of the check. To rectify: due in ``rectify_days`` working days on the
     calendar (default 15). Serious: awaits the issuing department's revocation.
@@ -294,16 +406,28 @@ def finding_record(*, actor: User, target: Target, severity: str, description: s
         raise _invalid("description", _("Give the severity, what was found and the basis."))
     if not 1 <= rectify_days <= 120:
         raise _invalid("rectify_days", _("1 to 120 working days."))
-    due = add_working_days(local_date(), rectify_days, calendar=work_calendar()) if severity == Severity.RECTIFY else None
+    due = (
+        add_working_days(local_date(), rectify_days, calendar=work_calendar())
+        if severity == Severity.RECTIFY
+        else None
+    )
     finding = Finding.objects.create(
-        target=target, severity=severity, description=description[:4000], basis=basis[:300],
-        rectify_due_on=due, recorded_by=actor,
+        target=target,
+        severity=severity,
+        description=description[:4000],
+        basis=basis[:300],
+        rectify_due_on=due,
+        recorded_by=actor,
     )
     target.result = TargetResult.SERIOUS if severity == Severity.SERIOUS else TargetResult.ISSUES
     target.checked_at = target.checked_at or timezone.now()
     target.save(update_fields=["result", "checked_at", "updated_at"])
-    notification_send(kind="check_finding", title=str(_("A post-approval check found a problem")),
-                      body=description[:300], enterprise=target.enterprise)
+    notification_send(
+        kind="check_finding",
+        title=str(_("A post-approval check found a problem")),
+        body=description[:300],
+        enterprise=target.enterprise,
+    )
     audit_record(actor=actor, action="finding_record", obj=finding, summary=severity)
     return finding
 
@@ -312,9 +436,16 @@ def finding_record(*, actor: User, target: Target, severity: str, description: s
 def finding_rectified(*, actor: User, finding: Finding, note: str) -> Finding:
     """The inspector confirms the rectification."""
     _ensure_inspector(actor, finding.target)
-    if finding.status not in (FindingStatus.OPEN, FindingStatus.OVERDUE) or finding.severity != Severity.RECTIFY:
+    if (
+        finding.status not in (FindingStatus.OPEN, FindingStatus.OVERDUE)
+        or finding.severity != Severity.RECTIFY
+    ):
         raise Conflict(_("Nothing to rectify."), code=ErrorCode.WRONG_STATE)
-    finding.status, finding.rectified_at, finding.rectification = FindingStatus.RECTIFIED, timezone.now(), note[:4000]
+    finding.status, finding.rectified_at, finding.rectification = (
+        FindingStatus.RECTIFIED,
+        timezone.now(),
+        note[:4000],
+    )
     finding.save()
     audit_record(actor=actor, action="finding_rectified", obj=finding, summary=note[:200])
     return finding
@@ -328,9 +459,15 @@ def finding_revoke_permit(*, actor: User, finding: Finding, reason: str) -> Find
     Errors: ``permission_denied`` (403), ``revocation_reason_required`` (400),
     ``task_wrong_state``, ``no_certificate``, ``certificate_already_revoked`` (409).
     """
-    finding = Finding.objects.select_for_update().select_related("target__certificate__issuer", "target__enterprise").get(pk=finding.pk)
+    finding = (
+        Finding.objects.select_for_update()
+        .select_related("target__certificate__issuer", "target__enterprise")
+        .get(pk=finding.pk)
+    )
     if finding.severity != Severity.SERIOUS or finding.status != FindingStatus.OPEN:
-        raise Conflict(_("Only an open serious finding revokes a permit."), code=ErrorCode.WRONG_STATE)
+        raise Conflict(
+            _("Only an open serious finding revokes a permit."), code=ErrorCode.WRONG_STATE
+        )
     certificate = finding.target.certificate
     if certificate is None:
         raise Conflict(_("The target has no permit."), code=ErrorCode.NO_CERTIFICATE)
@@ -339,16 +476,24 @@ def finding_revoke_permit(*, actor: User, finding: Finding, reason: str) -> Find
     certificate = certificate_revoke(certificate=certificate, reason=reason, actor=actor)
     dependants = list(certificate.dependants.values_list("identifier", flat=True))
     record = credit_record_create(
-        actor=actor, subject=finding.target.enterprise, list_kind=ListKind.BLACK, level=Level.SERIOUS,
-        reason=f"{finding.description[:300]}（{certificate.license_no}）", basis=finding.basis,
-        authority=certificate.issuer, source=Source.SYSTEM, source_reference=f"postapproval.finding:{finding.public_id}",
+        actor=actor,
+        subject=finding.target.enterprise,
+        list_kind=ListKind.BLACK,
+        level=Level.SERIOUS,
+        reason=f"{finding.description[:300]}（{certificate.license_no}）",
+        basis=finding.basis,
+        authority=certificate.issuer,
+        source=Source.SYSTEM,
+        source_reference=f"postapproval.finding:{finding.public_id}",
     )
     finding.status = FindingStatus.REVOKED
     finding.revoked_certificate = certificate.identifier
     finding.flagged_dependants = sorted(dependants)
     finding.credit_record_public_id = record.public_id
     finding.save()
-    audit_record(actor=actor, action="finding_revoke_permit", obj=finding, summary=certificate.identifier)
+    audit_record(
+        actor=actor, action="finding_revoke_permit", obj=finding, summary=certificate.identifier
+    )
     return finding
 
 
@@ -374,31 +519,48 @@ def commitment_checks_for_case(case_pk: int) -> list[CommitmentCheck]:
     if case is None:
         return []
     made = []
-    approved = case.items.filter(status__in=[ItemStatus.APPROVED, ItemStatus.APPROVED_DEFERRED]).select_related("department")
+    approved = case.items.filter(
+        status__in=[ItemStatus.APPROVED, ItemStatus.APPROVED_DEFERRED]
+    ).select_related("department")
     first = approved.order_by("order", "id").first()
     if first is None:
         return []
-    for commitment in case.commitments.filter(kind=CommitmentKind.UNDERTAKING, status=CommitmentStatus.PENDING):
+    for commitment in case.commitments.filter(
+        kind=CommitmentKind.UNDERTAKING, status=CommitmentStatus.PENDING
+    ):
         check, created = CommitmentCheck.objects.get_or_create(
             commitment_public_id=commitment.public_id,
-            defaults={"case": case, "department": first.department, "due_on": commitment.verification_due_on or local_date()},
+            defaults={
+                "case": case,
+                "department": first.department,
+                "due_on": commitment.verification_due_on or local_date(),
+            },
         )
         if created:
             made.append(check)
-            notification_send(kind="commitment_check_due", title=str(_("A 告知承诺 is due for verification")),
-                              body=f"{case.number}：{check.due_on}", department=first.department)
+            notification_send(
+                kind="commitment_check_due",
+                title=str(_("A 告知承诺 is due for verification")),
+                body=f"{case.number}：{check.due_on}",
+                department=first.department,
+            )
     return made
 
 
 def on_case_event(kind: str, case_pk: int, data: dict) -> None:
     """The cases hook (ADR 0002): an item approved → its 告知承诺 verification task."""
-    if kind == EventKind.ITEM_TRANSITION and data.get("to") in (ItemStatus.APPROVED, ItemStatus.APPROVED_DEFERRED):
+    if kind == EventKind.ITEM_TRANSITION and data.get("to") in (
+        ItemStatus.APPROVED,
+        ItemStatus.APPROVED_DEFERRED,
+    ):
         with transaction.atomic():
             commitment_checks_for_case(case_pk)
 
 
 @transaction.atomic
-def commitment_check_record(*, actor: User, check: CommitmentCheck, passed: bool, note: str = "") -> CommitmentCheck:
+def commitment_check_record(
+    *, actor: User, check: CommitmentCheck, passed: bool, note: str = ""
+) -> CommitmentCheck:
     """
     Record the verification through the cases service (which revokes the results of a false
     commitment, flags dependants and writes the credit record).
@@ -416,11 +578,17 @@ def commitment_check_record(*, actor: User, check: CommitmentCheck, passed: bool
 def postapproval_daily(*, on: date | None = None) -> dict[str, int]:
     """Findings past their rectification date become overdue; missed verification tasks made."""
     today = on or local_date()
-    overdue = Finding.objects.filter(status=FindingStatus.OPEN, severity=Severity.RECTIFY, rectify_due_on__lt=today).update(status=FindingStatus.OVERDUE)
+    overdue = Finding.objects.filter(
+        status=FindingStatus.OPEN, severity=Severity.RECTIFY, rectify_due_on__lt=today
+    ).update(status=FindingStatus.OVERDUE)
     made = 0
-    pending = Commitment.objects.filter(kind=CommitmentKind.UNDERTAKING, status=CommitmentStatus.PENDING).exclude(
-        public_id__in=CommitmentCheck.objects.values("commitment_public_id")
-    ).filter(Q(case__items__status=ItemStatus.APPROVED)).values_list("case_id", flat=True).distinct()
+    pending = (
+        Commitment.objects.filter(kind=CommitmentKind.UNDERTAKING, status=CommitmentStatus.PENDING)
+        .exclude(public_id__in=CommitmentCheck.objects.values("commitment_public_id"))
+        .filter(Q(case__items__status=ItemStatus.APPROVED))
+        .values_list("case_id", flat=True)
+        .distinct()
+    )
     for case_pk in pending:
         with transaction.atomic():
             made += len(commitment_checks_for_case(case_pk))

@@ -21,9 +21,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from kaigong.cases.hooks import event_recorded
 from kaigong.cases.constants import CaseStatus
 from kaigong.cases.hashing import canonical_json, sm3_hex
+from kaigong.cases.hooks import event_recorded
 from kaigong.cases.models import Case, CaseEvent, CaseItem
 from kaigong.cases.models.case import GENESIS_HASH
 

@@ -7,7 +7,9 @@ app_name = "credit-api"
 urlpatterns = [
     path("credit/records/", views.CreditRecordListApi.as_view(), name="record-list"),
     path(
-        "credit/records/<uuid:public_id>/", views.CreditRecordDetailApi.as_view(), name="record-detail"
+        "credit/records/<uuid:public_id>/",
+        views.CreditRecordDetailApi.as_view(),
+        name="record-detail",
     ),
     path(
         "credit/records/<uuid:public_id>/repairs/",

@@ -51,7 +51,9 @@ def _subject(data):
         if person is None:
             raise InvalidInput(_("No such person."), code="credit_subject_required")
         return person
-    raise InvalidInput(_("Name the enterprise (USCC) or the person."), code="credit_subject_required")
+    raise InvalidInput(
+        _("Name the enterprise (USCC) or the person."), code="credit_subject_required"
+    )
 
 
 class CreditRecordListApi(ListAPIView):
@@ -103,7 +105,9 @@ class CreditRecordDetailApi(GenericAPIView):
 
     @extend_schema(summary="Read a credit record", operation_id="credit_record_retrieve")
     def get(self, request, public_id):
-        return Response(CreditRecordOutputSerializer(credit_record_get_for(request.user, public_id)).data)
+        return Response(
+            CreditRecordOutputSerializer(credit_record_get_for(request.user, public_id)).data
+        )
 
 
 class CreditRepairRequestApi(GenericAPIView):
@@ -172,7 +176,9 @@ class CreditGateApi(GenericAPIView):
     def get(self, request, gate):
         if not user_has_role(request.user, *STAFF_ROLES):
             raise PermissionDenied(_("Only staff ask a credit gate."))
-        enterprise = Enterprise.objects.filter(uscc=str(request.query_params.get("uscc", "")).upper()).first()
+        enterprise = Enterprise.objects.filter(
+            uscc=str(request.query_params.get("uscc", "")).upper()
+        ).first()
         if gate not in Gate.values or enterprise is None:
             raise NotFound(_("No such gate or enterprise."), code="not_found")
         decision = credit_gate(enterprise, gate)

@@ -56,7 +56,9 @@ class RequestInputSerializer(serializers.Serializer):
     price_max = serializers.DecimalField(max_digits=12, decimal_places=2)
     registration_closes_at = serializers.DateTimeField()
     choice_at = serializers.DateTimeField()
-    witnesses = serializers.ListField(child=StrictCharField(max_length=50), max_length=10, required=False, default=list)
+    witnesses = serializers.ListField(
+        child=StrictCharField(max_length=50), max_length=10, required=False, default=list
+    )
     direct_agency = serializers.UUIDField(required=False, allow_null=True, default=None)
     disclose_bids = serializers.BooleanField(required=False, default=True)
     complaint_phone = StrictCharField(max_length=30, required=False, default="")
@@ -89,7 +91,9 @@ class RequestOutputSerializer(serializers.Serializer):
     base_rate = serializers.DecimalField(max_digits=4, decimal_places=2, allow_null=True)
     reference_price = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
     winner = serializers.CharField(source="winner.agency.enterprise.name", default=None)
-    winning_price = serializers.DecimalField(source="winner.price", max_digits=12, decimal_places=2, default=None)
+    winning_price = serializers.DecimalField(
+        source="winner.price", max_digits=12, decimal_places=2, default=None
+    )
     objection_until = serializers.DateField(allow_null=True)
 
 
@@ -107,7 +111,9 @@ class BidInputSerializer(serializers.Serializer):
 
 class ChooseInputSerializer(serializers.Serializer):
     bid = serializers.UUIDField(required=False, allow_null=True, default=None)
-    witnesses = serializers.ListField(child=StrictCharField(max_length=50), max_length=10, required=False, default=list)
+    witnesses = serializers.ListField(
+        child=StrictCharField(max_length=50), max_length=10, required=False, default=list
+    )
 
 
 class ContractInputSerializer(serializers.Serializer):

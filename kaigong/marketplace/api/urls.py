@@ -7,9 +7,21 @@ app_name = "marketplace-api"
 R = "marketplace/requests/<uuid:public_id>/"
 urlpatterns = [
     path("marketplace/agencies/", views.AgencyListApi.as_view(), name="agency-list"),
-    path("marketplace/agencies/<uuid:public_id>/", views.AgencyDetailApi.as_view(), name="agency-detail"),
-    path("marketplace/agencies/<uuid:public_id>/review/", views.AgencyReviewApi.as_view(), name="agency-review"),
-    path("marketplace/agencies/<uuid:public_id>/qualifications/", views.QualificationApi.as_view(), name="qualification-add"),
+    path(
+        "marketplace/agencies/<uuid:public_id>/",
+        views.AgencyDetailApi.as_view(),
+        name="agency-detail",
+    ),
+    path(
+        "marketplace/agencies/<uuid:public_id>/review/",
+        views.AgencyReviewApi.as_view(),
+        name="agency-review",
+    ),
+    path(
+        "marketplace/agencies/<uuid:public_id>/qualifications/",
+        views.QualificationApi.as_view(),
+        name="qualification-add",
+    ),
     path("marketplace/requests/", views.RequestListApi.as_view(), name="request-list"),
     path(R, views.RequestDetailApi.as_view(), name="request-detail"),
     path(R + "bids/", views.BidApi.as_view(), name="bid"),

@@ -63,7 +63,11 @@ def _request_out(request: ServiceRequest, user) -> dict:
         for e in request.events.all()
     ]
     data["clock"] = [
-        {**dataclasses.asdict(c), "start": c.start.isoformat(), "end": c.end.isoformat() if c.end else None}
+        {
+            **dataclasses.asdict(c),
+            "start": c.start.isoformat(),
+            "end": c.end.isoformat() if c.end else None,
+        }
         for c in intermediary_segments(project=request.project)
         if c.request == str(request.public_id)
     ]
@@ -86,11 +90,20 @@ class AgencyListApi(GenericAPIView):
     def get_throttles(self):
         return [AnonRateThrottle()] if self.request.method == "GET" else super().get_throttles()
 
-    @extend_schema(summary="List the agencies (public)", operation_id="marketplace_agency_list", responses=s.AgencyOutputSerializer(many=True))
+    @extend_schema(
+        summary="List the agencies (public)",
+        operation_id="marketplace_agency_list",
+        responses=s.AgencyOutputSerializer(many=True),
+    )
     def get(self, request):
         return Response([_agency_out(a) for a in agency_list_public()[:200]])
 
-    @extend_schema(summary="Register an agency", operation_id="marketplace_agency_register", request=s.AgencyInputSerializer, responses={201: s.AgencyOutputSerializer})
+    @extend_schema(
+        summary="Register an agency",
+        operation_id="marketplace_agency_register",
+        request=s.AgencyInputSerializer,
+        responses={201: s.AgencyOutputSerializer},
+    )
     def post(self, request):
         data = s.AgencyInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -121,12 +134,20 @@ class AgencyReviewApi(GenericAPIView):
     serializer_class = s.ReviewInputSerializer
     queryset = Agency.objects.none()
 
-    @extend_schema(summary="Review an agency", operation_id="marketplace_agency_review", responses=s.AgencyOutputSerializer)
+    @extend_schema(
+        summary="Review an agency",
+        operation_id="marketplace_agency_review",
+        responses=s.AgencyOutputSerializer,
+    )
     def post(self, request, public_id):
         agency = agency_get_for_review(request.user, public_id)
         data = s.ReviewInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        return Response(_agency_out(services.agency_review(actor=request.user, agency=agency, **data.validated_data)))
+        return Response(
+            _agency_out(
+                services.agency_review(actor=request.user, agency=agency, **data.validated_data)
+            )
+        )
 
 
 class QualificationApi(GenericAPIView):
@@ -135,7 +156,11 @@ class QualificationApi(GenericAPIView):
     serializer_class = s.QualificationSerializer
     queryset = Agency.objects.none()
 
-    @extend_schema(summary="Declare a qualification", operation_id="marketplace_qualification_add", responses={201: s.QualificationSerializer})
+    @extend_schema(
+        summary="Declare a qualification",
+        operation_id="marketplace_qualification_add",
+        responses={201: s.QualificationSerializer},
+    )
     def post(self, request, public_id):
         agency = agency_get_for_review(request.user, public_id)
         data = s.QualificationSerializer(data=request.data)
@@ -154,12 +179,21 @@ class RequestListApi(GenericAPIView):
     serializer_class = s.RequestOutputSerializer
     queryset = ServiceRequest.objects.none()
 
-    @extend_schema(summary="List service requests visible to you", operation_id="marketplace_request_list", responses=s.RequestOutputSerializer(many=True))
+    @extend_schema(
+        summary="List service requests visible to you",
+        operation_id="marketplace_request_list",
+        responses=s.RequestOutputSerializer(many=True),
+    )
     def get(self, request):
         rows = service_request_list_visible_to(request.user)[:200]
         return Response(s.RequestOutputSerializer(rows, many=True).data)
 
-    @extend_schema(summary="Open a service request", operation_id="marketplace_request_open", request=s.RequestInputSerializer, responses={201: s.RequestOutputSerializer})
+    @extend_schema(
+        summary="Open a service request",
+        operation_id="marketplace_request_open",
+        request=s.RequestInputSerializer,
+        responses={201: s.RequestOutputSerializer},
+    )
     def post(self, request):
         data = s.RequestInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -168,7 +202,9 @@ class RequestListApi(GenericAPIView):
         case_id, agency_id = values.pop("case"), values.pop("direct_agency")
         case = case_get_for(request.user, case_id) if case_id else None
         agency = agency_get_public(agency_id) if agency_id else None
-        row = services.service_request_open(actor=request.user, project=project, case=case, direct_agency=agency, **values)
+        row = services.service_request_open(
+            actor=request.user, project=project, case=case, direct_agency=agency, **values
+        )
         return Response(s.RequestOutputSerializer(row).data, status=status.HTTP_201_CREATED)
 
 
@@ -180,7 +216,9 @@ class RequestDetailApi(GenericAPIView):
 
     @extend_schema(summary="Read a service request", operation_id="marketplace_request_retrieve")
     def get(self, request, public_id):
-        return Response(_request_out(service_request_get_for(request.user, public_id), request.user))
+        return Response(
+            _request_out(service_request_get_for(request.user, public_id), request.user)
+        )
 
 
 class _RequestAction(GenericAPIView):
@@ -200,7 +238,11 @@ class BidApi(_RequestAction):
     serializer_class = s.BidInputSerializer
     input_class = s.BidInputSerializer
 
-    @extend_schema(summary="Bid on a service request", operation_id="marketplace_bid_submit", responses={201: s.BidOutputSerializer})
+    @extend_schema(
+        summary="Bid on a service request",
+        operation_id="marketplace_bid_submit",
+        responses={201: s.BidOutputSerializer},
+    )
     def post(self, request, public_id):
         row, values = self.parse(request, public_id)
         agency = agency_of(request.user)
@@ -216,11 +258,17 @@ class ChooseApi(_RequestAction):
     serializer_class = s.ChooseInputSerializer
     input_class = s.ChooseInputSerializer
 
-    @extend_schema(summary="Run the selection", operation_id="marketplace_request_choose", responses=s.RequestOutputSerializer)
+    @extend_schema(
+        summary="Run the selection",
+        operation_id="marketplace_request_choose",
+        responses=s.RequestOutputSerializer,
+    )
     def post(self, request, public_id):
         row, values = self.parse(request, public_id)
         bid = row.bids.filter(public_id=values["bid"]).first() if values["bid"] else None
-        done = services.service_request_choose(request=row, actor=request.user, bid=bid, witnesses=values["witnesses"])
+        done = services.service_request_choose(
+            request=row, actor=request.user, bid=bid, witnesses=values["witnesses"]
+        )
         return Response(s.RequestOutputSerializer(done).data)
 
 
@@ -230,7 +278,11 @@ class ContractApi(_RequestAction):
     serializer_class = s.ContractInputSerializer
     input_class = s.ContractInputSerializer
 
-    @extend_schema(summary="File the contract", operation_id="marketplace_contract_file", responses={201: s.RequestOutputSerializer})
+    @extend_schema(
+        summary="File the contract",
+        operation_id="marketplace_contract_file",
+        responses={201: s.RequestOutputSerializer},
+    )
     def post(self, request, public_id):
         row, values = self.parse(request, public_id)
         services.contract_file(actor=request.user, request=row, **values)
@@ -244,7 +296,11 @@ class DeliverableApi(_RequestAction):
     serializer_class = s.DeliverableInputSerializer
     input_class = s.DeliverableInputSerializer
 
-    @extend_schema(summary="File the deliverable", operation_id="marketplace_deliverable_file", responses={201: s.RequestOutputSerializer})
+    @extend_schema(
+        summary="File the deliverable",
+        operation_id="marketplace_deliverable_file",
+        responses={201: s.RequestOutputSerializer},
+    )
     def post(self, request, public_id):
         row, values = self.parse(request, public_id)
         services.deliverable_file(actor=request.user, request=row, **values)
@@ -258,7 +314,11 @@ class AttachApi(_RequestAction):
     serializer_class = s.AttachInputSerializer
     input_class = s.AttachInputSerializer
 
-    @extend_schema(summary="Attach the report to the case", operation_id="marketplace_deliverable_attach", responses=s.RequestOutputSerializer)
+    @extend_schema(
+        summary="Attach the report to the case",
+        operation_id="marketplace_deliverable_attach",
+        responses=s.RequestOutputSerializer,
+    )
     def post(self, request, public_id):
         row, values = self.parse(request, public_id)
         case = case_get_for(request.user, values["case"]) if values["case"] else None
@@ -277,13 +337,21 @@ class RatingApi(_RequestAction):
     serializer_class = s.RatingInputSerializer
     input_class = s.RatingInputSerializer
 
-    @extend_schema(summary="Rate a delivered request", operation_id="marketplace_rating_create", responses={201: s.RatingOutputSerializer})
+    @extend_schema(
+        summary="Rate a delivered request",
+        operation_id="marketplace_rating_create",
+        responses={201: s.RatingOutputSerializer},
+    )
     def post(self, request, public_id):
         row, values = self.parse(request, public_id)
         if user_has_role(request.user, Role.CENTRE_ADMIN):
-            rating = services.rating_centre(actor=request.user, request=row, score=values["score"], comment=values["comment"])
+            rating = services.rating_centre(
+                actor=request.user, request=row, score=values["score"], comment=values["comment"]
+            )
         else:
-            rating = services.rating_owner(actor=request.user, request=row, scores=values["scores"], comment=values["comment"])
+            rating = services.rating_owner(
+                actor=request.user, request=row, scores=values["scores"], comment=values["comment"]
+            )
         return Response(s.RatingOutputSerializer(rating).data, status=status.HTTP_201_CREATED)
 
 
@@ -295,7 +363,11 @@ class WinnerListApi(GenericAPIView):
     permission_classes = [AllowAny]
     throttle_classes = [AnonRateThrottle]
 
-    @extend_schema(summary="Published winners (public)", operation_id="marketplace_winner_list", responses=s.RequestOutputSerializer(many=True))
+    @extend_schema(
+        summary="Published winners (public)",
+        operation_id="marketplace_winner_list",
+        responses=s.RequestOutputSerializer(many=True),
+    )
     def get(self, request):
         return Response(s.RequestOutputSerializer(winners_public()[:200], many=True).data)
 
@@ -306,7 +378,11 @@ class SignalListApi(GenericAPIView):
     serializer_class = s.SignalSerializer
     queryset = ServiceRequest.objects.none()
 
-    @extend_schema(summary="Anti-collusion signals", operation_id="marketplace_signal_list", responses=s.SignalSerializer(many=True))
+    @extend_schema(
+        summary="Anti-collusion signals",
+        operation_id="marketplace_signal_list",
+        responses=s.SignalSerializer(many=True),
+    )
     def get(self, request):
         if not user_has_role(request.user, Role.SUPERVISOR, Role.CENTRE_ADMIN):
             raise PermissionDenied(_("Only supervisors read the signals."))

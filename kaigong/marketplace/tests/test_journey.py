@@ -9,16 +9,17 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 import pytest
 import time_machine
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from kaigong.cases.constants import ItemStatus
 from kaigong.cases.models import Case
 from kaigong.cases.services.acceptance import case_accept
 from kaigong.cases.services.intake import case_submit
 from kaigong.cases.tests.conftest import MONDAY, SHANGHAI
-from kaigong.cases.tests.factories import CaseFactory, PDF, decide_all, review_all, upload_all
+from kaigong.cases.tests.factories import PDF, CaseFactory, decide_all, review_all, upload_all
 from kaigong.core.exceptions import Conflict, InvalidInput, PermissionDenied
 from kaigong.credit.models import CreditRecord
 from kaigong.marketplace.constants import AgencyStatus, RequestStatus, SanctionStatus
@@ -60,8 +61,13 @@ def test_from_contract_to_the_outcome_based_rating():
         upload_all(case, world.applicant, skip=("m-drawings",))
         request = open_request(market, case=case)
         for i, price in enumerate(["20000", "20050", "20100"]):
-            bid_submit(actor=market.intermediaries[i], request=request, agency=market.agencies[i],
-                       price=Decimal(price), contact_phone="13911112222" if i < 2 else "13700000000")
+            bid_submit(
+                actor=market.intermediaries[i],
+                request=request,
+                agency=market.agencies[i],
+                price=Decimal(price),
+                contact_phone="13911112222" if i < 2 else "13700000000",
+            )
         clock.move_to(MONDAY + timedelta(hours=3))
         requests_advance()
         request.refresh_from_db()
@@ -71,12 +77,30 @@ def test_from_contract_to_the_outcome_based_rating():
         # the contract waits for the objection period (until Thursday 2026-03-05)
         clock.move_to(_at(5))
         with pytest.raises(Conflict) as early:
-            contract_file(actor=world.applicant, request=request, price=winner.price, period_days=10, signed_on=date(2026, 3, 5))
+            contract_file(
+                actor=world.applicant,
+                request=request,
+                price=winner.price,
+                period_days=10,
+                signed_on=date(2026, 3, 5),
+            )
         assert early.value.code == "objection_period_open"
         clock.move_to(_at(6))
         with pytest.raises(InvalidInput):
-            contract_file(actor=world.applicant, request=request, price=Decimal("1"), period_days=10, signed_on=date(2026, 3, 6))
-        contract = contract_file(actor=world.applicant, request=request, price=winner.price, period_days=10, signed_on=date(2026, 3, 6))
+            contract_file(
+                actor=world.applicant,
+                request=request,
+                price=Decimal("1"),
+                period_days=10,
+                signed_on=date(2026, 3, 6),
+            )
+        contract = contract_file(
+            actor=world.applicant,
+            request=request,
+            price=winner.price,
+            period_days=10,
+            signed_on=date(2026, 3, 6),
+        )
         assert contract.due_on == date(2026, 3, 20)  # 10 working days after Friday 6 March
 
         # the agency files its report on Wednesday 11 March; the owner may not file it
@@ -95,7 +119,11 @@ def test_from_contract_to_the_outcome_based_rating():
 
         # the intermediary's segment: (Fri 6, Wed 11] = Mon 9, Tue 10, Wed 11 → 3 working days
         [segment] = intermediary_segments(case=case)
-        assert (segment.start, segment.end, segment.working_days) == (date(2026, 3, 6), date(2026, 3, 11), 3)
+        assert (segment.start, segment.end, segment.working_days) == (
+            date(2026, 3, 6),
+            date(2026, 3, 11),
+            3,
+        )
         # (Mon 2, Fri 13] has 9 working days; the government's clock counts 6 of them
         assert government_working_days(case, date(2026, 3, 2), date(2026, 3, 13)) == 6
 
@@ -110,13 +138,19 @@ def test_from_contract_to_the_outcome_based_rating():
         department = request.ratings.get(rater_kind="department")
         assert department.overall == Decimal("100.00")
         assert department.derived_from == {
-            "case": str(case.public_id), "approved": True, "corrections": 0,
-            "review_rounds": 1, "accepted_first_time": True,
+            "case": str(case.public_id),
+            "approved": True,
+            "corrections": 0,
+            "review_rounds": 1,
+            "accepted_first_time": True,
         }
         with pytest.raises(InvalidInput):
             rating_owner(actor=world.applicant, request=request, scores={"quality": 6})
-        owner = rating_owner(actor=world.applicant, request=request, scores={
-            "quality": 5, "timeliness": 4, "attitude": 5, "charge": 4, "standards": 5})
+        owner = rating_owner(
+            actor=world.applicant,
+            request=request,
+            scores={"quality": 5, "timeliness": 4, "attitude": 5, "charge": 4, "standards": 5},
+        )
         assert owner.overall == Decimal("92.00")  # mean 4.6 × 20
         with pytest.raises(Conflict):
             rating_owner(actor=world.applicant, request=request, scores=owner.scores)
@@ -143,12 +177,16 @@ def test_sanctions_follow_due_process():
         agency, agent, admin = market.agencies[0], market.intermediaries[0], market.centre_admin
         with pytest.raises(PermissionDenied):
             sanction_open(actor=agent, agency=agency, kind="blacklist", grounds="x")
-        sanction = sanction_open(actor=admin, agency=agency, kind="blacklist", grounds="出具虚假评估报告")
+        sanction = sanction_open(
+            actor=admin, agency=agency, kind="blacklist", grounds="出具虚假评估报告"
+        )
         assert sanction.statement_due_on == date(2026, 3, 9)  # 5 working days
         with pytest.raises(Conflict):  # not before the agency is heard
             sanction_decide(actor=admin, sanction=sanction, uphold=True, decision="清出")
         sanction_statement(actor=agent, sanction=sanction, statement="报告系笔误，已更正")
-        sanction_decide(actor=admin, sanction=sanction, uphold=True, decision="清出中介超市", months=12)
+        sanction_decide(
+            actor=admin, sanction=sanction, uphold=True, decision="清出中介超市", months=12
+        )
         agency.refresh_from_db()
         assert agency.status == AgencyStatus.BLACKLISTED
         record = CreditRecord.objects.get(public_id=sanction.credit_record_public_id)
@@ -161,6 +199,12 @@ def test_sanctions_follow_due_process():
     sanction.refresh_from_db()
     assert agency.status == AgencyStatus.LISTED
     assert record.status == "repaired"
-    assert [h["to"] for h in sanction.history] == ["noticed", "stated", "decided", "appealed", "overturned"]
+    assert [h["to"] for h in sanction.history] == [
+        "noticed",
+        "stated",
+        "decided",
+        "appealed",
+        "overturned",
+    ]
     assert sanction.status == SanctionStatus.OVERTURNED
     assert RequestStatus.CHOSEN  # the states are shared with the selection tests

@@ -35,8 +35,11 @@ pytestmark = pytest.mark.django_db
 
 def _bid(market, request, i, price):
     return bid_submit(
-        actor=market.intermediaries[i], request=request, agency=market.agencies[i],
-        price=Decimal(price), contact_phone=f"1390000000{i}",
+        actor=market.intermediaries[i],
+        request=request,
+        agency=market.agencies[i],
+        price=Decimal(price),
+        contact_phone=f"1390000000{i}",
     )
 
 
@@ -53,7 +56,13 @@ def test_rules_of_each_method_are_enforced():
 
         membership_grant(user=staff_owner, role="applicant", enterprise=market.world.enterprise)
         with pytest.raises(InvalidInput) as e:
-            open_request(market, method="direct", funds="social", direct_agency=market.agencies[0], actor=staff_owner)
+            open_request(
+                market,
+                method="direct",
+                funds="social",
+                direct_agency=market.agencies[0],
+                actor=staff_owner,
+            )
         assert e.value.code == "designation_forbidden"
         # a draw needs witnesses; the window precedes the choice; prices run low to high
         with pytest.raises(InvalidInput) as e:
@@ -68,7 +77,9 @@ def test_rules_of_each_method_are_enforced():
         with pytest.raises(PermissionDenied):
             open_request(market, actor=market.intermediaries[0])
         # the direct request takes only its agency's bid
-        direct = open_request(market, method="direct", funds="social", direct_agency=market.agencies[0])
+        direct = open_request(
+            market, method="direct", funds="social", direct_agency=market.agencies[0]
+        )
         with pytest.raises(Conflict):
             _bid(market, direct, 1, "20000")
         _bid(market, direct, 0, "20000")
@@ -81,8 +92,13 @@ def test_rules_of_each_method_are_enforced():
             _bid(market, random, 0, "21000")
         assert e.value.code == "already_bid"
         credit_record_create(
-            actor=None, subject=market.agencies[1].enterprise, list_kind=ListKind.BLACK,
-            level=Level.GENERAL, reason="出具虚假报告", basis="中介超市管理办法", source="system",
+            actor=None,
+            subject=market.agencies[1].enterprise,
+            list_kind=ListKind.BLACK,
+            level=Level.GENERAL,
+            reason="出具虚假报告",
+            basis="中介超市管理办法",
+            source="system",
         )
         with pytest.raises(Conflict) as e:
             _bid(market, random, 1, "20000")
@@ -103,14 +119,21 @@ def test_the_scheduled_job_moves_random_requests_and_the_draw_is_reproducible():
         request = open_request(market)
         bids = [_bid(market, request, i, p) for i, p in enumerate(["20000", "21000", "22000"])]
         # before registration closes the job leaves it
-        assert requests_advance_task() == {"closed": 0, "chosen": 0, "rated": 0, "sanctions_expired": 0}
+        assert requests_advance_task() == {
+            "closed": 0,
+            "chosen": 0,
+            "rated": 0,
+            "sanctions_expired": 0,
+        }
         clock.move_to(MONDAY + timedelta(hours=2))
         assert requests_advance_task()["closed"] == 1
         request.refresh_from_db()
         assert request.status == RequestStatus.CHOOSING
         published = draw_record(request.draw)
         assert published["seed"] is None and len(published["seed_commitment"]) == 64
-        assert sorted(c["id"] for c in published["candidates"]) == sorted(str(b.public_id) for b in bids)
+        assert sorted(c["id"] for c in published["candidates"]) == sorted(
+            str(b.public_id) for b in bids
+        )
         with pytest.raises(Conflict):  # not before the choice time
             service_request_choose(request=request, actor=market.world.applicant)
         clock.move_to(MONDAY + timedelta(hours=3))
@@ -162,12 +185,15 @@ def test_lowest_and_optimal_price_and_merit():
         service_request_choose(request=merit, actor=market.world.applicant, bid=merit.bids.get())
         merit.refresh_from_db()
         assert merit.status == RequestStatus.CHOSEN
+
     # the optimal-price rule by hand: bids 100, 200, 300, 400 at 0.95 → mean(200, 300) × 0.95 = 237.5
     class B:
         def __init__(self, p, i):
             self.price, self.created_at, self.id = Decimal(p), i, i
 
-    reference, winner = _optimal_winner([B(100, 1), B(200, 2), B(300, 3), B(400, 4)], Decimal("0.95"))
+    reference, winner = _optimal_winner(
+        [B(100, 1), B(200, 2), B(300, 3), B(400, 4)], Decimal("0.95")
+    )
     assert reference == Decimal("237.50") and winner.price == Decimal("200")
 
 

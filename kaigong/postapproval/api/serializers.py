@@ -37,7 +37,9 @@ class PlanOutputSerializer(serializers.Serializer):
         return [i.code for i in plan.items.all()]
 
     def get_tasks(self, plan) -> list[dict[str, str]]:
-        return [{"id": str(t.public_id), "code": t.code, "status": t.status} for t in plan.tasks.all()]
+        return [
+            {"id": str(t.public_id), "code": t.code, "status": t.status} for t in plan.tasks.all()
+        ]
 
 
 class TaskInputSerializer(serializers.Serializer):
@@ -47,7 +49,9 @@ class TaskInputSerializer(serializers.Serializer):
     sample_kind = serializers.ChoiceField(choices=SampleKind.choices)
     period_start = serializers.DateField()
     period_end = serializers.DateField()
-    inspectors_per_target = serializers.IntegerField(min_value=1, max_value=5, required=False, default=2)
+    inspectors_per_target = serializers.IntegerField(
+        min_value=1, max_value=5, required=False, default=2
+    )
 
 
 class TaskOutputSerializer(serializers.Serializer):
@@ -73,7 +77,9 @@ class TaskOutputSerializer(serializers.Serializer):
 
 
 class WitnessInputSerializer(serializers.Serializer):
-    witnesses = serializers.ListField(child=StrictCharField(max_length=50), min_length=1, max_length=10)
+    witnesses = serializers.ListField(
+        child=StrictCharField(max_length=50), min_length=1, max_length=10
+    )
 
 
 class ResultInputSerializer(serializers.Serializer):

@@ -53,15 +53,25 @@ class CheckItemListApi(_PublicGetMixin, GenericAPIView):
     serializer_class = s.CheckItemSerializer
     queryset = CheckItem.objects.none()
 
-    @extend_schema(summary="List the check items (public)", operation_id="postapproval_item_list", responses=s.CheckItemSerializer(many=True))
+    @extend_schema(
+        summary="List the check items (public)",
+        operation_id="postapproval_item_list",
+        responses=s.CheckItemSerializer(many=True),
+    )
     def get(self, request):
         return Response(s.CheckItemSerializer(check_items_public()[:500], many=True).data)
 
-    @extend_schema(summary="Add a check item", operation_id="postapproval_item_create", responses={201: s.CheckItemSerializer})
+    @extend_schema(
+        summary="Add a check item",
+        operation_id="postapproval_item_create",
+        responses={201: s.CheckItemSerializer},
+    )
     def post(self, request):
         data = s.CheckItemSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        item = services.check_item_create(actor=request.user, department=_department(request.user), **data.validated_data)
+        item = services.check_item_create(
+            actor=request.user, department=_department(request.user), **data.validated_data
+        )
         return Response(s.CheckItemSerializer(item).data, status=status.HTTP_201_CREATED)
 
 
@@ -71,17 +81,36 @@ class PlanListApi(_PublicGetMixin, GenericAPIView):
     serializer_class = s.PlanOutputSerializer
     queryset = Plan.objects.none()
 
-    @extend_schema(summary="List the published plans (public)", operation_id="postapproval_plan_list", responses=s.PlanOutputSerializer(many=True))
+    @extend_schema(
+        summary="List the published plans (public)",
+        operation_id="postapproval_plan_list",
+        responses=s.PlanOutputSerializer(many=True),
+    )
     def get(self, request):
         return Response(s.PlanOutputSerializer(plans_public()[:200], many=True).data)
 
-    @extend_schema(summary="Create an annual plan", operation_id="postapproval_plan_create", request=s.PlanInputSerializer, responses={201: s.PlanOutputSerializer})
+    @extend_schema(
+        summary="Create an annual plan",
+        operation_id="postapproval_plan_create",
+        request=s.PlanInputSerializer,
+        responses={201: s.PlanOutputSerializer},
+    )
     def post(self, request):
         data = s.PlanInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         department = _department(request.user)
-        items = list(CheckItem.objects.filter(public_id__in=data.validated_data["items"], department=department))
-        plan = services.plan_create(actor=request.user, department=department, year=data.validated_data["year"], title=data.validated_data["title"], items=items)
+        items = list(
+            CheckItem.objects.filter(
+                public_id__in=data.validated_data["items"], department=department
+            )
+        )
+        plan = services.plan_create(
+            actor=request.user,
+            department=department,
+            year=data.validated_data["year"],
+            title=data.validated_data["title"],
+            items=items,
+        )
         return Response(s.PlanOutputSerializer(plan).data, status=status.HTTP_201_CREATED)
 
 
@@ -91,12 +120,18 @@ class TaskCreateApi(GenericAPIView):
     serializer_class = s.TaskInputSerializer
     queryset = Plan.objects.none()
 
-    @extend_schema(summary="Create a check task", operation_id="postapproval_task_create", responses={201: s.TaskOutputSerializer})
+    @extend_schema(
+        summary="Create a check task",
+        operation_id="postapproval_task_create",
+        responses={201: s.TaskOutputSerializer},
+    )
     def post(self, request):
         data = s.TaskInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        plan = Plan.objects.filter(public_id=values.pop("plan"), department=_department(request.user)).first()
+        plan = Plan.objects.filter(
+            public_id=values.pop("plan"), department=_department(request.user)
+        ).first()
         item = CheckItem.objects.filter(public_id=values.pop("item")).first()
         if plan is None or item is None:
             raise NotFound(_("No such plan or item."), code="not_found")
@@ -135,7 +170,11 @@ class TaskDrawTargetsApi(_TaskStep):
     def run(self, user, task, values):
         return services.task_draw_targets(actor=user, task=task, witnesses=values["witnesses"])
 
-    @extend_schema(summary="Draw the targets", operation_id="postapproval_task_draw_targets", responses=s.TaskOutputSerializer)
+    @extend_schema(
+        summary="Draw the targets",
+        operation_id="postapproval_task_draw_targets",
+        responses=s.TaskOutputSerializer,
+    )
     def post(self, request, public_id):
         return super().post(request, public_id)
 
@@ -146,7 +185,11 @@ class TaskDrawInspectorsApi(_TaskStep):
     def run(self, user, task, values):
         return services.task_draw_inspectors(actor=user, task=task, witnesses=values["witnesses"])
 
-    @extend_schema(summary="Draw the inspectors", operation_id="postapproval_task_draw_inspectors", responses=s.TaskOutputSerializer)
+    @extend_schema(
+        summary="Draw the inspectors",
+        operation_id="postapproval_task_draw_inspectors",
+        responses=s.TaskOutputSerializer,
+    )
     def post(self, request, public_id):
         return super().post(request, public_id)
 
@@ -157,7 +200,9 @@ class TaskPublishApi(GenericAPIView):
     serializer_class = s.TaskOutputSerializer
     queryset = Plan.objects.none()
 
-    @extend_schema(summary="Publish a task's results", operation_id="postapproval_task_publish", request=None)
+    @extend_schema(
+        summary="Publish a task's results", operation_id="postapproval_task_publish", request=None
+    )
     def post(self, request, public_id):
         task = services.task_results_publish(actor=request.user, task=task_get_public(public_id))
         return Response(task_public_record(task))
@@ -174,7 +219,9 @@ class TargetResultApi(GenericAPIView):
         target = target_get_for(request.user, public_id)
         data = s.ResultInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        target = services.target_result_record(actor=request.user, target=target, **data.validated_data)
+        target = services.target_result_record(
+            actor=request.user, target=target, **data.validated_data
+        )
         return Response({"id": str(target.public_id), "result": target.result})
 
 
@@ -184,7 +231,11 @@ class FindingCreateApi(GenericAPIView):
     serializer_class = s.FindingInputSerializer
     queryset = Plan.objects.none()
 
-    @extend_schema(summary="Record a finding", operation_id="postapproval_finding_create", responses={201: s.FindingOutputSerializer})
+    @extend_schema(
+        summary="Record a finding",
+        operation_id="postapproval_finding_create",
+        responses={201: s.FindingOutputSerializer},
+    )
     def post(self, request, public_id):
         target = target_get_for(request.user, public_id)
         data = s.FindingInputSerializer(data=request.data)
@@ -202,12 +253,18 @@ class FindingRevokeApi(GenericAPIView):
     serializer_class = s.ReasonInputSerializer
     queryset = Plan.objects.none()
 
-    @extend_schema(summary="Revoke the permit for a serious finding", operation_id="postapproval_finding_revoke", responses=s.FindingOutputSerializer)
+    @extend_schema(
+        summary="Revoke the permit for a serious finding",
+        operation_id="postapproval_finding_revoke",
+        responses=s.FindingOutputSerializer,
+    )
     def post(self, request, public_id):
         finding = finding_get_for(request.user, public_id)
         data = s.ReasonInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        finding = services.finding_revoke_permit(actor=request.user, finding=finding, reason=data.validated_data["reason"])
+        finding = services.finding_revoke_permit(
+            actor=request.user, finding=finding, reason=data.validated_data["reason"]
+        )
         return Response(s.FindingOutputSerializer(finding).data)
 
 
@@ -217,12 +274,18 @@ class FindingRectifiedApi(GenericAPIView):
     serializer_class = s.ReasonInputSerializer
     queryset = Plan.objects.none()
 
-    @extend_schema(summary="Confirm a rectification", operation_id="postapproval_finding_rectified", responses=s.FindingOutputSerializer)
+    @extend_schema(
+        summary="Confirm a rectification",
+        operation_id="postapproval_finding_rectified",
+        responses=s.FindingOutputSerializer,
+    )
     def post(self, request, public_id):
         finding = finding_get_for(request.user, public_id)
         data = s.ReasonInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        finding = services.finding_rectified(actor=request.user, finding=finding, note=data.validated_data["reason"])
+        finding = services.finding_rectified(
+            actor=request.user, finding=finding, note=data.validated_data["reason"]
+        )
         return Response(s.FindingOutputSerializer(finding).data)
 
 
@@ -232,9 +295,15 @@ class CommitmentCheckListApi(GenericAPIView):
     serializer_class = s.CommitmentCheckSerializer
     queryset = Plan.objects.none()
 
-    @extend_schema(summary="List 告知承诺 verification tasks", operation_id="postapproval_commitment_check_list", responses=s.CommitmentCheckSerializer(many=True))
+    @extend_schema(
+        summary="List 告知承诺 verification tasks",
+        operation_id="postapproval_commitment_check_list",
+        responses=s.CommitmentCheckSerializer(many=True),
+    )
     def get(self, request):
-        return Response(s.CommitmentCheckSerializer(commitment_checks_for(request.user)[:200], many=True).data)
+        return Response(
+            s.CommitmentCheckSerializer(commitment_checks_for(request.user)[:200], many=True).data
+        )
 
 
 class CommitmentCheckRecordApi(GenericAPIView):
@@ -243,10 +312,16 @@ class CommitmentCheckRecordApi(GenericAPIView):
     serializer_class = s.CommitmentCheckInputSerializer
     queryset = Plan.objects.none()
 
-    @extend_schema(summary="Record a 告知承诺 verification", operation_id="postapproval_commitment_check_record", responses=s.CommitmentCheckSerializer)
+    @extend_schema(
+        summary="Record a 告知承诺 verification",
+        operation_id="postapproval_commitment_check_record",
+        responses=s.CommitmentCheckSerializer,
+    )
     def post(self, request, public_id):
         check = commitment_check_get_for(request.user, public_id)
         data = s.CommitmentCheckInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        check = services.commitment_check_record(actor=request.user, check=check, **data.validated_data)
+        check = services.commitment_check_record(
+            actor=request.user, check=check, **data.validated_data
+        )
         return Response(s.CommitmentCheckSerializer(check).data)

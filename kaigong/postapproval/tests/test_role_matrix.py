@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.test import Client
+
 import pytest
 import time_machine
-from django.test import Client
 
 from kaigong.accounts.roles import Role
 from kaigong.accounts.services import membership_grant
@@ -50,65 +51,150 @@ def test_each_role_and_every_outsider():
         catalogue = issuing_catalogue()
         department = catalogue.department
         for i in range(2):
-            issue(catalogue, project=ProjectFactory(enterprise=EnterpriseFactory(name=f"建设单位{i}"), region_code="371321"))
+            issue(
+                catalogue,
+                project=ProjectFactory(
+                    enterprise=EnterpriseFactory(name=f"建设单位{i}"), region_code="371321"
+                ),
+            )
         head = UserFactory(username="rm-head")
         membership_grant(user=head, role=Role.APPROVER, department=department)
         inspectors = [UserFactory(username=f"rm-insp{i}") for i in range(2)]
         for person in inspectors:
             membership_grant(user=person, role=Role.INSPECTOR, department=department)
-        weifang = lifecycle_world(prefix="WF", centre_name="潍坊市政务服务中心", centre_region="370700", project_region="370702")
-        c = {"head": client_for(head), "insp0": client_for(inspectors[0]), "insp1": client_for(inspectors[1]),
-             "anonymous": client_for(None), "outsider": client_for(weifang.applicant),
-             "outsider_staff": client_for(weifang.approver1), "outsider_inspector": client_for(weifang.inspector1),
-             "supervisor": client_for(weifang.supervisor)}
+        weifang = lifecycle_world(
+            prefix="WF",
+            centre_name="潍坊市政务服务中心",
+            centre_region="370700",
+            project_region="370702",
+        )
+        c = {
+            "head": client_for(head),
+            "insp0": client_for(inspectors[0]),
+            "insp1": client_for(inspectors[1]),
+            "anonymous": client_for(None),
+            "outsider": client_for(weifang.applicant),
+            "outsider_staff": client_for(weifang.approver1),
+            "outsider_inspector": client_for(weifang.inspector1),
+            "supervisor": client_for(weifang.supervisor),
+        }
 
         def check(method, url, expect, data=None):
             for role, wanted in expect.items():
                 call = getattr(c[role], method.lower())
                 response = call(url, data, format="json") if method != "GET" else call(url)
                 allowed = wanted if isinstance(wanted, set) else {wanted}
-                assert response.status_code in allowed, (method, url, role, response.status_code, response.content[:300])
+                assert response.status_code in allowed, (
+                    method,
+                    url,
+                    role,
+                    response.status_code,
+                    response.content[:300],
+                )
             return response
 
-        item = {"code": "rm-1", "name": "规划许可后续监管", "basis": "《城乡规划法》", "object_type": "project",
-                "matter_code": catalogue.single.matter.code, "ratio_percent": 50, "frequency": "每年", "method": "现场"}
-        check("POST", P + "check-items/", {"anonymous": DENIED, "outsider": 403, "insp0": 403}, item)
+        item = {
+            "code": "rm-1",
+            "name": "规划许可后续监管",
+            "basis": "《城乡规划法》",
+            "object_type": "project",
+            "matter_code": catalogue.single.matter.code,
+            "ratio_percent": 50,
+            "frequency": "每年",
+            "method": "现场",
+        }
+        check(
+            "POST", P + "check-items/", {"anonymous": DENIED, "outsider": 403, "insp0": 403}, item
+        )
         item_id = check("POST", P + "check-items/", {"head": 201}, item).json()["id"]
         check("GET", P + "check-items/", {"anonymous": 200})
         plan = {"year": 2026, "title": "2026年度计划", "items": [item_id]}
-        check("POST", P + "plans/", {"anonymous": DENIED, "insp0": 403, "outsider_staff": 201 if False else {400, 403}}, plan)
+        check(
+            "POST",
+            P + "plans/",
+            {"anonymous": DENIED, "insp0": 403, "outsider_staff": 201 if False else {400, 403}},
+            plan,
+        )
         plan_id = check("POST", P + "plans/", {"head": 201}, plan).json()["id"]
         check("GET", P + "plans/", {"anonymous": 200})
-        task = {"plan": plan_id, "item": item_id, "code": "RM〔2026〕1号", "sample_kind": "random",
-                "period_start": "2026-03-02", "period_end": "2026-06-30", "inspectors_per_target": 1}
-        check("POST", P + "tasks/", {"anonymous": DENIED, "insp0": 403, "outsider_staff": 404}, task)
+        task = {
+            "plan": plan_id,
+            "item": item_id,
+            "code": "RM〔2026〕1号",
+            "sample_kind": "random",
+            "period_start": "2026-03-02",
+            "period_end": "2026-06-30",
+            "inspectors_per_target": 1,
+        }
+        check(
+            "POST", P + "tasks/", {"anonymous": DENIED, "insp0": 403, "outsider_staff": 404}, task
+        )
         tid = check("POST", P + "tasks/", {"head": 201}, task).json()["id"]
         T = P + f"tasks/{tid}/"
         check("GET", T, {"anonymous": 200})
         witnesses = {"witnesses": ["见证人"]}
-        check("POST", T + "draw-targets/", {"anonymous": DENIED, "insp0": 403, "outsider_staff": 403}, witnesses)
+        check(
+            "POST",
+            T + "draw-targets/",
+            {"anonymous": DENIED, "insp0": 403, "outsider_staff": 403},
+            witnesses,
+        )
         check("POST", T + "draw-targets/", {"head": 200}, witnesses)
-        check("POST", T + "draw-inspectors/", {"anonymous": DENIED, "insp0": 403, "outsider_staff": 403}, witnesses)
+        check(
+            "POST",
+            T + "draw-inspectors/",
+            {"anonymous": DENIED, "insp0": 403, "outsider_staff": 403},
+            witnesses,
+        )
         check("POST", T + "draw-inspectors/", {"head": 200}, witnesses)
         target = Target.objects.get()
         assigned = "insp0" if target.inspectors.filter(pk=inspectors[0].pk).exists() else "insp1"
         other = "insp1" if assigned == "insp0" else "insp0"
         G = P + f"targets/{target.public_id}/"
         finding = {"severity": "serious", "description": "擅自变更规划", "basis": "《城乡规划法》"}
-        check("POST", G + "findings/", {"anonymous": DENIED, "outsider_inspector": 404, "outsider": 404, other: 403}, finding)
+        check(
+            "POST",
+            G + "findings/",
+            {"anonymous": DENIED, "outsider_inspector": 404, "outsider": 404, other: 403},
+            finding,
+        )
         fid = check("POST", G + "findings/", {assigned: 201}, finding).json()["id"]
-        check("POST", G + "result/", {"anonymous": DENIED, "outsider_inspector": 404, other: 403, assigned: 200}, {"result": "serious"})
+        check(
+            "POST",
+            G + "result/",
+            {"anonymous": DENIED, "outsider_inspector": 404, other: 403, assigned: 200},
+            {"result": "serious"},
+        )
         F = P + f"findings/{fid}/"
-        check("POST", F + "rectified/", {"anonymous": DENIED, "outsider_inspector": 404, assigned: 409}, {"reason": "x"})
-        check("POST", F + "revoke/", {"anonymous": DENIED, "outsider_staff": 404, assigned: 403}, {"reason": "严重违法"})
+        check(
+            "POST",
+            F + "rectified/",
+            {"anonymous": DENIED, "outsider_inspector": 404, assigned: 409},
+            {"reason": "x"},
+        )
+        check(
+            "POST",
+            F + "revoke/",
+            {"anonymous": DENIED, "outsider_staff": 404, assigned: 403},
+            {"reason": "严重违法"},
+        )
         check("POST", F + "revoke/", {"head": 200}, {"reason": "严重违法"})
         check("POST", T + "publish/", {"anonymous": DENIED, assigned: 403, "outsider_staff": 403})
         check("POST", T + "publish/", {"head": 200})
         assert c["anonymous"].get(T).json()["targets"][0]["result"] == "serious"
-        check("GET", P + "commitment-checks/", {"anonymous": DENIED, "head": 200, "supervisor": 200, "outsider": 200})
+        check(
+            "GET",
+            P + "commitment-checks/",
+            {"anonymous": DENIED, "head": 200, "supervisor": 200, "outsider": 200},
+        )
         assert c["outsider"].get(P + "commitment-checks/").json() == []
         unknown = "11111111-1111-1111-1111-111111111111"
-        check("POST", P + f"commitment-checks/{unknown}/record/", {"anonymous": DENIED, "head": 404}, {"passed": True})
+        check(
+            "POST",
+            P + f"commitment-checks/{unknown}/record/",
+            {"anonymous": DENIED, "head": 404},
+            {"passed": True},
+        )
 
         page = Client()
         assert page.get("/post-approval/").status_code == 200
@@ -118,7 +204,12 @@ def test_each_role_and_every_outsider():
         page.force_login(weifang.applicant)
         assert page.get("/post-approval/work/").status_code == 404
         page.force_login(weifang.inspector1)
-        assert page.post("/post-approval/work/", {"action": "ok", "target": str(target.public_id)}).status_code == 404
+        assert (
+            page.post(
+                "/post-approval/work/", {"action": "ok", "target": str(target.public_id)}
+            ).status_code
+            == 404
+        )
         page.force_login(inspectors[0])
         assert page.get("/post-approval/work/").status_code == 200
     assert date(2026, 3, 2) == MONDAY.date()

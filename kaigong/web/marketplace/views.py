@@ -51,7 +51,11 @@ def agency_page(request: HttpRequest, public_id) -> HttpResponse:
     except NotFound:
         raise Http404 from None
     done = winners_public().filter(winner__agency=agency, status=RequestStatus.DELIVERED)
-    return render(request, T + "agency.html", {"agency": agency, "score": composite_score(agency), "done": done})
+    return render(
+        request,
+        T + "agency.html",
+        {"agency": agency, "score": composite_score(agency), "done": done},
+    )
 
 
 def winner_list_page(request: HttpRequest) -> HttpResponse:
@@ -68,15 +72,34 @@ def request_list_page(request: HttpRequest) -> HttpResponse:
 class RequestForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     service_type = forms.CharField(label=_("Service type"), max_length=100)
-    material_code = forms.CharField(label=_("Material the report serves"), max_length=64, required=False)
+    material_code = forms.CharField(
+        label=_("Material the report serves"), max_length=64, required=False
+    )
     funds_type = forms.ChoiceField(label=_("Funds"), choices=FundsType.choices)
-    method = forms.ChoiceField(label=_("Selection method"), choices=[c for c in Method.choices if c[0] != Method.DIRECT])
-    qualification_kind = forms.CharField(label=_("Qualification required"), max_length=100, required=False)
-    price_min = forms.DecimalField(label=_("Price from (yuan)"), max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
-    price_max = forms.DecimalField(label=_("Price to (yuan)"), max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
-    registration_hours = forms.IntegerField(label=_("Registration open for (hours)"), min_value=1, max_value=24 * 30, initial=48)
-    choice_hours = forms.IntegerField(label=_("Choice after registration closes (hours)"), min_value=0, max_value=24 * 30, initial=1)
-    witnesses = forms.CharField(label=_("Witnesses (one a line)"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    method = forms.ChoiceField(
+        label=_("Selection method"), choices=[c for c in Method.choices if c[0] != Method.DIRECT]
+    )
+    qualification_kind = forms.CharField(
+        label=_("Qualification required"), max_length=100, required=False
+    )
+    price_min = forms.DecimalField(
+        label=_("Price from (yuan)"), max_digits=12, decimal_places=2, min_value=Decimal("0.01")
+    )
+    price_max = forms.DecimalField(
+        label=_("Price to (yuan)"), max_digits=12, decimal_places=2, min_value=Decimal("0.01")
+    )
+    registration_hours = forms.IntegerField(
+        label=_("Registration open for (hours)"), min_value=1, max_value=24 * 30, initial=48
+    )
+    choice_hours = forms.IntegerField(
+        label=_("Choice after registration closes (hours)"),
+        min_value=0,
+        max_value=24 * 30,
+        initial=1,
+    )
+    witnesses = forms.CharField(
+        label=_("Witnesses (one a line)"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
 
 
 @login_required
@@ -86,7 +109,10 @@ def request_new_page(request: HttpRequest) -> HttpResponse:
         project = project_get_for(request.user, request.GET.get("project", ""))
     except NotFound:
         raise Http404 from None
-    initial = {"material_code": request.GET.get("material", "")[:64], "title": request.GET.get("title", "")[:200]}
+    initial = {
+        "material_code": request.GET.get("material", "")[:64],
+        "title": request.GET.get("title", "")[:200],
+    }
     form = RequestForm(request.POST or None, initial=initial)
     error = None
     if request.method == "POST" and form.is_valid():
@@ -94,17 +120,27 @@ def request_new_page(request: HttpRequest) -> HttpResponse:
         closes = timezone.now() + timedelta(hours=d["registration_hours"])
         try:
             row = services.service_request_open(
-                actor=request.user, project=project, title=d["title"], service_type=d["service_type"],
-                funds_type=d["funds_type"], method=d["method"], price_min=d["price_min"], price_max=d["price_max"],
-                registration_closes_at=closes, choice_at=closes + timedelta(hours=d["choice_hours"]),
-                witnesses=d["witnesses"].splitlines(), qualification_kind=d["qualification_kind"],
+                actor=request.user,
+                project=project,
+                title=d["title"],
+                service_type=d["service_type"],
+                funds_type=d["funds_type"],
+                method=d["method"],
+                price_min=d["price_min"],
+                price_max=d["price_max"],
+                registration_closes_at=closes,
+                choice_at=closes + timedelta(hours=d["choice_hours"]),
+                witnesses=d["witnesses"].splitlines(),
+                qualification_kind=d["qualification_kind"],
                 material_code=d["material_code"],
             )
         except DomainError as e:
             error = e
         else:
             return redirect("web:marketplace-request", public_id=row.public_id)
-    return render(request, T + "request_new.html", {"form": form, "project": project, "error": error})
+    return render(
+        request, T + "request_new.html", {"form": form, "project": project, "error": error}
+    )
 
 
 def _decimal(value: str) -> Decimal | None:
@@ -121,21 +157,34 @@ def _act(request: HttpRequest, row) -> None:
         agency = agency_of(user)
         if agency is None:
             raise NotFound(_("Only an agency's intermediaries bid."))
-        services.bid_submit(actor=user, request=row, agency=agency, price=_decimal(p.get("price")) or Decimal(0),
-                            contact_phone=p.get("contact_phone", "")[:20])
+        services.bid_submit(
+            actor=user,
+            request=row,
+            agency=agency,
+            price=_decimal(p.get("price")) or Decimal(0),
+            contact_phone=p.get("contact_phone", "")[:20],
+        )
     elif action == "choose":
         services.service_request_choose(request=row, actor=user)
     elif action == "contract":
-        services.contract_file(actor=user, request=row, price=_decimal(p.get("price")) or Decimal(0),
-                               period_days=int(p.get("period_days") or 0) if (p.get("period_days") or "").isdigit() else 0,
-                               signed_on=timezone.localdate())
+        services.contract_file(
+            actor=user,
+            request=row,
+            price=_decimal(p.get("price")) or Decimal(0),
+            period_days=int(p.get("period_days") or 0)
+            if (p.get("period_days") or "").isdigit()
+            else 0,
+            signed_on=timezone.localdate(),
+        )
     elif action == "deliverable":
         services.deliverable_file(actor=user, request=row, file=request.FILES.get("file"))
     elif action == "attach":
         services.deliverable_attach_to_case(actor=user, request=row)
     elif action == "rate":
         scores = {k: int(p.get(k)) if (p.get(k) or "").isdigit() else 0 for k in OWNER_DIMENSIONS}
-        services.rating_owner(actor=user, request=row, scores=scores, comment=p.get("comment", "")[:2000])
+        services.rating_owner(
+            actor=user, request=row, scores=scores, comment=p.get("comment", "")[:2000]
+        )
     else:
         raise NotFound(_("Unknown action."))
 
@@ -171,7 +220,9 @@ def request_page(request: HttpRequest, public_id) -> HttpResponse:
         "has_bid": agency is not None and row.bids.filter(agency=agency).exists(),
         "bids": bids_visible(row, user),
         "events": row.events.all(),
-        "clock": [c for c in intermediary_segments(project=row.project) if c.request == str(row.public_id)],
+        "clock": [
+            c for c in intermediary_segments(project=row.project) if c.request == str(row.public_id)
+        ],
         "contract": getattr(row, "contract", None),
         "deliverable": getattr(row, "deliverable", None),
         "ratings": row.ratings.all(),

@@ -32,7 +32,15 @@ WORKERS = (Role.DEPARTMENT_HEAD, Role.APPROVER, Role.INSPECTOR, Role.SUPERVISOR)
 
 def plan_list_page(request: HttpRequest) -> HttpResponse:
     """Public: 抽查事项清单 and 计划公告, with the published risk weights."""
-    return render(request, T + "plans.html", {"items": check_items_public()[:200], "plans": plans_public()[:50], "factors": RISK_FACTORS})
+    return render(
+        request,
+        T + "plans.html",
+        {
+            "items": check_items_public()[:200],
+            "plans": plans_public()[:50],
+            "factors": RISK_FACTORS,
+        },
+    )
 
 
 def task_page(request: HttpRequest, public_id) -> HttpResponse:
@@ -48,12 +56,21 @@ def _act(request: HttpRequest) -> None:
     p, user, action = request.POST, request.user, request.POST.get("action", "")
     if action == "finding":
         target = target_get_for(user, p.get("target"))
-        services.finding_record(actor=user, target=target, severity=p.get("severity", ""),
-                                description=p.get("description", ""), basis=p.get("basis", ""))
+        services.finding_record(
+            actor=user,
+            target=target,
+            severity=p.get("severity", ""),
+            description=p.get("description", ""),
+            basis=p.get("basis", ""),
+        )
     elif action == "ok":
-        services.target_result_record(actor=user, target=target_get_for(user, p.get("target")), result="ok")
+        services.target_result_record(
+            actor=user, target=target_get_for(user, p.get("target")), result="ok"
+        )
     elif action == "revoke":
-        services.finding_revoke_permit(actor=user, finding=finding_get_for(user, p.get("finding")), reason=p.get("reason", ""))
+        services.finding_revoke_permit(
+            actor=user, finding=finding_get_for(user, p.get("finding")), reason=p.get("reason", "")
+        )
     else:
         raise NotFound()
 
@@ -74,10 +91,28 @@ def work_page(request: HttpRequest) -> HttpResponse:
         else:
             return redirect("web:postapproval-work")
     user = request.user
-    targets = Target.objects.filter(inspectors=user).select_related("task", "enterprise").order_by("-created_at")[:100]
-    serious = [f for f in Finding.objects.filter(severity="serious", status="open").select_related("target__certificate")[:100]
-               if _visible(user, f)]
-    return render(request, T + "work.html", {"targets": targets, "serious": serious, "checks": commitment_checks_for(user)[:100], "error": error})
+    targets = (
+        Target.objects.filter(inspectors=user)
+        .select_related("task", "enterprise")
+        .order_by("-created_at")[:100]
+    )
+    serious = [
+        f
+        for f in Finding.objects.filter(severity="serious", status="open").select_related(
+            "target__certificate"
+        )[:100]
+        if _visible(user, f)
+    ]
+    return render(
+        request,
+        T + "work.html",
+        {
+            "targets": targets,
+            "serious": serious,
+            "checks": commitment_checks_for(user)[:100],
+            "error": error,
+        },
+    )
 
 
 def _visible(user, finding) -> bool:

@@ -1,6 +1,7 @@
 """
-Credit records: the gates cite the records they used (and the accept event keeps the
-citation), records expire, credit repair is a request with evidence and a decision.
+The spine's credit gates (容缺, 告知承诺) ask kaigong.credit's ``credit_gate``: a refusal names
+the records it rests on, the accept event cites the gates asked; records expire; credit
+repair is a request with evidence and a decision.
 """
 
 from __future__ import annotations
@@ -65,7 +66,9 @@ def test_the_gates_cite_the_records_and_the_accept_event_keeps_the_citation():
         decision = credit_gate(world.enterprise, Gate.DEFERRAL)
         assert (decision.allowed, decision.records) == (False, [record])
         undertaking = credit_gate(world.enterprise, Gate.UNDERTAKING)
-        assert undertaking.allowed and undertaking.records == [] and undertaking.consulted == [record]
+        assert (
+            undertaking.allowed and undertaking.records == [] and undertaking.consulted == [record]
+        )
         with pytest.raises(Conflict) as refused:
             case_accept_with_deferral(case=case, actor=world.clerk, commitment=DEFERRAL)
         assert refused.value.code == ErrorCode.CREDIT_STANDING
@@ -73,7 +76,10 @@ def test_the_gates_cite_the_records_and_the_accept_event_keeps_the_citation():
 
         # when the record is repaired (request with evidence, decided by the authority)
         repair = credit_repair_request(
-            actor=world.applicant, record=record, statement="材料已补齐", evidence="补交回执 2026-03-02"
+            actor=world.applicant,
+            record=record,
+            statement="材料已补齐",
+            evidence="补交回执 2026-03-02",
         )
         credit_repair_decide(actor=world.approver1, repair=repair, grant=True, reason="已纠正")
         record.refresh_from_db()
@@ -107,7 +113,9 @@ def test_a_serious_record_shuts_the_undertaking_gate_and_records_expire():
         world.enterprise.refresh_from_db()
         assert world.enterprise.credit_standing == CreditStanding.DISHONEST
         # the day the record stands until it still stands; the day after it has expired
-        assert credit_gate(world.enterprise, Gate.UNDERTAKING, on=date(2026, 3, 20)).allowed is False
+        assert (
+            credit_gate(world.enterprise, Gate.UNDERTAKING, on=date(2026, 3, 20)).allowed is False
+        )
         assert credit_records_expire(on=date(2026, 3, 20)) == []
         assert credit_records_expire(on=date(2026, 3, 21)) == [serious]
     serious.refresh_from_db()
@@ -121,35 +129,57 @@ def test_who_enters_and_repairs_and_what_is_refused():
     with time_machine.travel(MONDAY, tick=False):
         world = lifecycle_world()
         with pytest.raises(PermissionDenied):
-            _watch(world.__class__(**{**world.__dict__, "users": {**world.users, "approver1": world.reviewer1}}))
+            _watch(
+                world.__class__(
+                    **{**world.__dict__, "users": {**world.users, "approver1": world.reviewer1}}
+                )
+            )
         with pytest.raises(InvalidInput) as wrong:
             _watch(world, level=Level.COMMENDED)
         assert wrong.value.code == "credit_level_mismatch"
         red = credit_record_create(
-            actor=world.approver1, subject=world.enterprise, list_kind=ListKind.RED,
-            level=Level.COMMENDED, reason="守信激励", basis="年度评定",
+            actor=world.approver1,
+            subject=world.enterprise,
+            list_kind=ListKind.RED,
+            level=Level.COMMENDED,
+            reason="守信激励",
+            basis="年度评定",
         )
         assert credit_gate(world.enterprise, Gate.DEFERRAL).allowed  # a red record shuts nothing
         record = _watch(world)
         with pytest.raises(PermissionDenied):
             credit_repair_request(actor=world.stranger, record=record, statement="x", evidence="y")
         with pytest.raises(InvalidInput):
-            credit_repair_request(actor=world.applicant, record=record, statement="已整改", evidence="")
+            credit_repair_request(
+                actor=world.applicant, record=record, statement="已整改", evidence=""
+            )
         with pytest.raises(Conflict):
             credit_repair_request(actor=world.applicant, record=red, statement="x", evidence="y")
-        repair = credit_repair_request(actor=world.applicant, record=record, statement="已整改", evidence="回执")
+        repair = credit_repair_request(
+            actor=world.applicant, record=record, statement="已整改", evidence="回执"
+        )
         with pytest.raises(Conflict):
-            credit_repair_request(actor=world.applicant, record=record, statement="again", evidence="y")
+            credit_repair_request(
+                actor=world.applicant, record=record, statement="again", evidence="y"
+            )
         with pytest.raises(PermissionDenied):  # another department's approver
             credit_repair_decide(actor=world.approver2, repair=repair, grant=True, reason="x")
-        refused = credit_repair_decide(actor=world.approver1, repair=repair, grant=False, reason="证据不足")
+        refused = credit_repair_decide(
+            actor=world.approver1, repair=repair, grant=False, reason="证据不足"
+        )
         assert refused.status == RepairStatus.REFUSED
         record.refresh_from_db()
         assert record.status == RecordStatus.ACTIVE
         with pytest.raises(Conflict):
             credit_repair_decide(actor=world.approver1, repair=repair, grant=True, reason="x")
         system = credit_record_create(
-            actor=None, subject=world.enterprise, list_kind=ListKind.BLACK, level=Level.GENERAL,
-            reason="告知承诺不实", basis="告知承诺书", authority=world.departments[1], source=Source.SYSTEM,
+            actor=None,
+            subject=world.enterprise,
+            list_kind=ListKind.BLACK,
+            level=Level.GENERAL,
+            reason="告知承诺不实",
+            basis="告知承诺书",
+            authority=world.departments[1],
+            source=Source.SYSTEM,
         )
         assert system.authority_name == world.departments[1].name
