@@ -5,7 +5,9 @@ Load the demo data (DESIGN.md §8) through the services of every app, in steps.
       ├─ accounts   departments, service centres and windows, enterprises, users, roles
       ├─ catalogue  reference lists, revision 1 “初始目录” with every matter, bundles, publish
       ├─ projects   one project per locality with its situation answers
-      └─ cases      applications in several states (draft, submitted, correction, in review)
+      ├─ cases      applications in several states (draft, submitted, correction, in review)
+      ├─ marketplace  滨州's 中介超市: a drawn agency, a report used in a case, ratings
+      └─ postapproval 沂南's 审管联动: a random check, a breach, a revoked permit, a credit record
 
 Each step is idempotent: rows are found by their natural key (department code, username,
 USCC, catalogue code, revision title) and left alone when they exist, so running the load
@@ -30,6 +32,8 @@ from kaigong.core.exceptions import InvalidInput
 from kaigong.demo.steps.accounts import load_accounts
 from kaigong.demo.steps.cases import load_cases
 from kaigong.demo.steps.catalogue import load_catalogue
+from kaigong.demo.steps.marketplace import load_marketplace
+from kaigong.demo.steps.postapproval import load_postapproval
 from kaigong.demo.steps.projects import load_projects
 
 
@@ -60,6 +64,8 @@ STEPS: tuple[Step, ...] = (
     Step("catalogue", load_catalogue),
     Step("projects", load_projects),
     Step("cases", load_cases),
+    Step("marketplace", load_marketplace),
+    Step("postapproval", load_postapproval),
 )
 
 

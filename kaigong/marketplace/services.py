@@ -81,7 +81,9 @@ def _is_member(user: User, enterprise_id: int, *roles: str) -> bool:
     return user_holds(user, *roles, enterprise_id=enterprise_id)
 
 
-def _move(request: ServiceRequest, to: str, action: str, actor: Any, data: dict | None = None):
+def _move(
+    request: ServiceRequest, to: str, action: str, actor: Any, data: dict | None = None, at=None
+):
     old = request.status
     request.status = to
     request.save()
@@ -92,6 +94,7 @@ def _move(request: ServiceRequest, to: str, action: str, actor: Any, data: dict 
         action=action,
         actor=actor if getattr(actor, "pk", None) else None,
         data=data or {},
+        at=at or timezone.now(),
     )
     audit_record(
         actor=actor,
@@ -100,6 +103,15 @@ def _move(request: ServiceRequest, to: str, action: str, actor: Any, data: dict 
         summary=f"{old} → {to}",
         data=data or {},
     )
+
+
+def _noon(day: date | None) -> datetime | None:
+    """A replayed day's moment for the state log (None: now)."""
+    if day is None:
+        return None
+    return datetime.combine(
+        day, datetime.min.time(), tzinfo=timezone.get_current_timezone()
+    ) + timedelta(hours=12)
 
 
 # -- agencies ---------------------------------------------------------------------------
@@ -226,6 +238,7 @@ def service_request_open(
     direct_agency: Agency | None = None,
     disclose_bids: bool = True,
     complaint_phone: str = "",
+    now: datetime | None = None,
 ) -> ServiceRequest:
     """
     The owner opens a request for an intermediary service its matter needs. The rules are
@@ -268,7 +281,7 @@ def service_request_open(
         raise _invalid(
             "price_max", ErrorCode.PRICE_INVALID, _("Give a price range from low to high.")
         )
-    now = timezone.now()
+    now = now or timezone.now()  # ``now``: the demo replays a past selection
     if not (now < registration_closes_at <= choice_at):
         raise _invalid(
             "registration_closes_at",
@@ -351,6 +364,7 @@ def bid_submit(
     price: Decimal,
     contact_phone: str,
     staff: list[dict[str, str]] | None = None,
+    now: datetime | None = None,
 ) -> Bid:
     """
     An agency registers for a request (报名) with its price and the staff it offers.
@@ -361,10 +375,8 @@ def bid_submit(
     if not _is_member(actor, agency.enterprise_id, Role.INTERMEDIARY):
         raise PermissionDenied(_("Only the agency's own intermediaries bid for it."))
     request = ServiceRequest.objects.select_for_update().get(pk=request.pk)
-    if (
-        request.status != RequestStatus.REGISTERING
-        or timezone.now() >= request.registration_closes_at
-    ):
+    now = now or timezone.now()  # ``now``: the demo replays a past selection
+    if request.status != RequestStatus.REGISTERING or now >= request.registration_closes_at:
         raise Conflict(
             _("Registration for this request is closed."), code=ErrorCode.NOT_REGISTERING
         )
@@ -399,6 +411,7 @@ def bid_submit(
         ],
         submitted_by=actor,
         eligibility=check,
+        created_at=now,
     )
     audit_record(actor=actor, action="bid_submit", obj=bid, summary=f"{agency} {bid.price}")
     return bid
@@ -425,13 +438,18 @@ def _bid_candidates(bids: list[Bid]) -> list[Candidate]:
     ]
 
 
-def _close_registration(request: ServiceRequest, actor: Any) -> None:
+def _close_registration(request: ServiceRequest, actor: Any, now=None) -> None:
     """报名中 → 选取中, or 流标 with too few eligible bidders; the draw list is frozen now."""
     bids = _eligible_bids(request)
     needed = _min_bidders(request)
     if len(bids) < needed:
         _move(
-            request, RequestStatus.FAILED, "fail", actor, {"eligible": len(bids), "needed": needed}
+            request,
+            RequestStatus.FAILED,
+            "fail",
+            actor,
+            {"eligible": len(bids), "needed": needed},
+            now,
         )
         notification_send(
             kind="service_request_failed",
@@ -473,7 +491,7 @@ def _close_registration(request: ServiceRequest, actor: Any) -> None:
                 subject=request,
             )
             data["draw"] = str(request.draw.public_id)
-    _move(request, RequestStatus.CHOOSING, "close_registration", actor, data)
+    _move(request, RequestStatus.CHOOSING, "close_registration", actor, data, now)
 
 
 def _optimal_winner(bids: list[Bid], rate: Decimal) -> tuple[Decimal, Bid]:
@@ -485,14 +503,16 @@ def _optimal_winner(bids: list[Bid], rate: Decimal) -> tuple[Decimal, Bid]:
     return reference, ranked[0]
 
 
-def _publish(request: ServiceRequest, bid: Bid, actor: Any, data: dict) -> None:
+def _publish(request: ServiceRequest, bid: Bid, actor: Any, data: dict, now=None) -> None:
     request.winner = bid
-    request.chosen_at = timezone.now()
+    request.chosen_at = now or timezone.now()
     calendar = work_calendar()
     request.objection_until = add_working_days(
         local_date(request.chosen_at), OBJECTION_WORKING_DAYS, calendar=calendar
     )
-    _move(request, RequestStatus.CHOSEN, "choose", actor, {**data, "winner": str(bid.public_id)})
+    _move(
+        request, RequestStatus.CHOSEN, "choose", actor, {**data, "winner": str(bid.public_id)}, now
+    )
     notification_send(
         kind="service_request_chosen",
         title=str(_("You were chosen for an intermediary service")),
@@ -526,22 +546,22 @@ def service_request_choose(
     if request.method == Method.MERIT:
         if bid is None or bid not in bids:
             raise _invalid("bid", "invalid_input", _("Pick one of the eligible bids."))
-        _publish(request, bid, actor, {"method": "merit"})
+        _publish(request, bid, actor, {"method": "merit"}, now)
     elif request.method == Method.DIRECT:
-        _publish(request, bids[0], actor, {"method": "direct"})
+        _publish(request, bids[0], actor, {"method": "direct"}, now)
     elif request.method == Method.OPTIMAL:
         draw = draw_reveal(draw=request.base_draw, witnesses=names, actor=actor)
         rate = Decimal(draw.result[0])
         reference, winner = _optimal_winner(bids, rate)
         request.base_rate, request.reference_price = rate, reference
-        _publish(request, winner, actor, {"base_rate": str(rate), "reference": str(reference)})
+        _publish(request, winner, actor, {"base_rate": str(rate), "reference": str(reference)}, now)
     elif request.draw is not None:
         draw = draw_reveal(draw=request.draw, witnesses=names, actor=actor)
         winner = next(b for b in bids if str(b.public_id) == draw.result[0])
-        _publish(request, winner, actor, {"draw": str(draw.public_id)})
+        _publish(request, winner, actor, {"draw": str(draw.public_id)}, now)
     else:  # lowest price without a tie
         winner = min(bids, key=lambda b: (b.price, b.created_at, b.id))
-        _publish(request, winner, actor, {"method": "lowest"})
+        _publish(request, winner, actor, {"method": "lowest"}, now)
     return request
 
 
@@ -558,7 +578,9 @@ def requests_advance(*, now: datetime | None = None) -> dict[str, int]:
         status=RequestStatus.REGISTERING, registration_closes_at__lte=now
     ).order_by("registration_closes_at", "id"):
         with transaction.atomic():
-            _close_registration(ServiceRequest.objects.select_for_update().get(pk=request.pk), None)
+            _close_registration(
+                ServiceRequest.objects.select_for_update().get(pk=request.pk), None, now
+            )
             moved["closed"] += 1
     for request in (
         ServiceRequest.objects.filter(status=RequestStatus.CHOOSING, choice_at__lte=now)
@@ -587,6 +609,7 @@ def contract_file(
     period_days: int,
     signed_on: date,
     file: Any = None,
+    on: date | None = None,
 ) -> Contract:
     """
     File the contract (price, period in working days) once the objection period of the 公示
@@ -599,7 +622,8 @@ def contract_file(
     request = ServiceRequest.objects.select_for_update().select_related("winner").get(pk=request.pk)
     if request.status != RequestStatus.CHOSEN:
         raise Conflict(_("No winner awaits a contract."), code=ErrorCode.WRONG_STATE)
-    if local_date() <= request.objection_until:
+    today = on or local_date()  # ``on``: the demo replays a past filing
+    if today <= request.objection_until:
         raise Conflict(
             _("Objections may be raised until %(d)s.") % {"d": request.objection_until},
             code=ErrorCode.OBJECTION_PERIOD,
@@ -610,7 +634,7 @@ def contract_file(
         )
     if not (1 <= period_days <= 365):
         raise _invalid("period_days", "invalid_input", _("The period is 1 to 365 working days."))
-    if signed_on > local_date() or signed_on < local_date(request.chosen_at):
+    if signed_on > today or signed_on < local_date(request.chosen_at):
         raise _invalid(
             "signed_on", "invalid_input", _("Signed after the choice and not in the future.")
         )
@@ -631,12 +655,15 @@ def contract_file(
         "contract",
         actor,
         {"price": str(price), "days": period_days},
+        _noon(on),
     )
     return contract
 
 
 @transaction.atomic
-def deliverable_file(*, actor: User, request: ServiceRequest, file: Any) -> Deliverable:
+def deliverable_file(
+    *, actor: User, request: ServiceRequest, file: Any, on: date | None = None
+) -> Deliverable:
     """
     The chosen agency files its report (deliverable): the intermediary's clock stops.
     Role: intermediary of the winning agency. Errors: ``permission_denied`` (403),
@@ -661,12 +688,12 @@ def deliverable_file(*, actor: User, request: ServiceRequest, file: Any) -> Deli
         request=request,
         original_name=name,
         sha256=hashlib.sha256(content).hexdigest(),
-        delivered_on=local_date(),
+        delivered_on=on or local_date(),
         filed_by=actor,
     )
     row.file.save(name, ContentFile(content), save=False)
     row.save()
-    _move(request, RequestStatus.DELIVERED, "deliver", actor, {"sha256": row.sha256})
+    _move(request, RequestStatus.DELIVERED, "deliver", actor, {"sha256": row.sha256}, _noon(on))
     notification_send(
         kind="deliverable_filed",
         title=str(_("The intermediary filed its report")),
