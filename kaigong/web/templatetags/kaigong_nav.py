@@ -22,6 +22,8 @@ NAV: dict[str, tuple[tuple[str, object], ...]] = {
         ("web:project-list", _("My projects")),
         ("web:case-list", _("My applications")),
         ("web:certificate-library", _("My certificates")),
+        ("web:marketplace-requests", _("Intermediary services")),
+        ("web:credit", _("Credit records")),
     ),
     Role.HELPER: (
         ("web:project-list", _("Assisted projects")),
@@ -33,15 +35,31 @@ NAV: dict[str, tuple[tuple[str, object], ...]] = {
         ("web:enterprise-register", _("Register an enterprise on its behalf")),
     ),
     Role.REVIEWER: (("web:workbench", _("Review workbench")),),
-    Role.APPROVER: (("web:workbench", _("Decision workbench")),),
-    Role.INSPECTOR: (("web:workbench", _("Inspection worklist")),),
+    Role.APPROVER: (
+        ("web:workbench", _("Decision workbench")),
+        ("web:postapproval-work", _("Post-approval checks")),
+        ("web:credit", _("Credit records")),
+    ),
+    Role.INSPECTOR: (
+        ("web:workbench", _("Inspection worklist")),
+        ("web:postapproval-work", _("Post-approval checks")),
+    ),
     Role.SUPERVISOR: (
         ("web:window-queue", _("Window queue (supervision)")),
         ("web:workbench", _("Worklist (supervision)")),
         ("web:archive-ledger", _("Archive ledger")),
+        ("web:marketplace-signals", _("Marketplace signals")),
+        ("web:postapproval-work", _("Post-approval checks")),
+        ("web:credit", _("Credit records")),
     ),
     Role.CATALOG_ADMIN: (("admin:index", _("Catalogue administration")),),
-    Role.CENTRE_ADMIN: (("web:staffadmin-list", _("Staff accounts")),),
+    Role.CENTRE_ADMIN: (
+        ("web:staffadmin-list", _("Staff accounts")),
+        ("web:marketplace-requests", _("Marketplace")),
+        ("web:marketplace-signals", _("Marketplace signals")),
+    ),
+    Role.DEPARTMENT_HEAD: (("web:postapproval-work", _("Post-approval checks")),),
+    Role.INTERMEDIARY: (("web:marketplace-requests", _("Marketplace requests")),),
 }
 
 
