@@ -36,6 +36,16 @@ from kaigong.marketplace.selectors import (
 from kaigong.projects.selectors import project_get_for
 
 T = "web/marketplace/"
+STATUS = dict(RequestStatus.choices)
+ACTIONS = {
+    "open": _("Opened"),
+    "close_registration": _("Registration closed, list frozen"),
+    "fail": _("Failed: too few bidders"),
+    "choose": _("Chosen and published"),
+    "contract": _("Contract filed"),
+    "deliver": _("Report filed"),
+    "attach": _("Report attached to the application"),
+}
 
 
 def agency_list_page(request: HttpRequest) -> HttpResponse:
@@ -219,7 +229,15 @@ def request_page(request: HttpRequest, public_id) -> HttpResponse:
         "is_winner": agency is not None and row.winner_id and row.winner.agency_id == agency.pk,
         "has_bid": agency is not None and row.bids.filter(agency=agency).exists(),
         "bids": bids_visible(row, user),
-        "events": row.events.all(),
+        "events": [
+            {
+                "at": e.at,
+                "action": ACTIONS.get(e.action, e.action),
+                "from": STATUS.get(e.from_status, ""),
+                "to": STATUS.get(e.to_status, e.to_status),
+            }
+            for e in row.events.all()
+        ],
         "clock": [
             c for c in intermediary_segments(project=row.project) if c.request == str(row.public_id)
         ],
