@@ -223,6 +223,8 @@ def task_create(
         raise _invalid("item", _("An item of the plan, a sampling kind and a period."))
     if not 1 <= inspectors_per_target <= 5 or not code.strip():
         raise _invalid("inspectors_per_target", _("1 to 5 inspectors per target; a code."))
+    if Task.objects.filter(code=code.strip()[:60]).exists():
+        raise Conflict(_("A task with this code exists."), code="task_exists")
     pool = task_pool(item)
     if not pool:
         raise Conflict(_("There is nothing to draw from."), code=ErrorCode.POOL_EMPTY)
@@ -231,7 +233,7 @@ def task_create(
     task = Task.objects.create(
         plan=plan,
         item=item,
-        code=code[:60],
+        code=code.strip()[:60],
         sample_kind=sample_kind,
         period_start=period_start,
         period_end=period_end,
