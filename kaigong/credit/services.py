@@ -237,7 +237,7 @@ def credit_repair_request(
     """
     if not can_request_repair(actor, record):
         raise PermissionDenied(_("Only the subject of the record may ask for its repair."))
-    record = CreditRecord.objects.select_for_update().get(pk=record.pk)
+    record = CreditRecord.objects.select_for_update(of=("self",)).get(pk=record.pk)
     if record.status != RecordStatus.ACTIVE or record.list_kind != ListKind.BLACK:
         raise Conflict(
             _("Only a black record in force can be repaired."), code=ErrorCode.NOT_ACTIVE
@@ -283,7 +283,7 @@ def credit_repair_decide(
     Errors: ``permission_denied`` (403), ``invalid_input`` (400), ``credit_repair_decided`` (409).
     """
     repair = (
-        CreditRepair.objects.select_for_update()
+        CreditRepair.objects.select_for_update(of=("self",))
         .select_related("record__enterprise")
         .get(pk=repair.pk)
     )
@@ -317,7 +317,9 @@ def credit_record_withdraw(*, public_id: Any, reason: str, actor: Any) -> Credit
     End a record its own source has overturned (an appeal upheld against the sanction that
     wrote it): it ends as repaired, with the reason. For the apps that wrote the record.
     """
-    record = CreditRecord.objects.select_for_update().filter(public_id=public_id).first()
+    record = (
+        CreditRecord.objects.select_for_update(of=("self",)).filter(public_id=public_id).first()
+    )
     if record is None or record.status != RecordStatus.ACTIVE:
         return record
     _end(record, status=RecordStatus.REPAIRED, reason=reason, actor=actor)

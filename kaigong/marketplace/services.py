@@ -200,7 +200,7 @@ def agency_review(*, actor: User, agency: Agency, approve: bool, note: str = "")
     """
     if not user_holds(actor, Role.CENTRE_ADMIN):
         raise PermissionDenied(_("Only a centre administrator reviews agencies."))
-    agency = Agency.objects.select_for_update().get(pk=agency.pk)
+    agency = Agency.objects.select_for_update(of=("self",)).get(pk=agency.pk)
     if agency.status != AgencyStatus.PENDING:
         raise Conflict(_("This agency has been reviewed."), code=ErrorCode.WRONG_STATE)
     if approve and not agency.qualifications.exists():
@@ -374,7 +374,7 @@ def bid_submit(
     """
     if not _is_member(actor, agency.enterprise_id, Role.INTERMEDIARY):
         raise PermissionDenied(_("Only the agency's own intermediaries bid for it."))
-    request = ServiceRequest.objects.select_for_update().get(pk=request.pk)
+    request = ServiceRequest.objects.select_for_update(of=("self",)).get(pk=request.pk)
     now = now or timezone.now()  # ``now``: the demo replays a past selection
     if request.status != RequestStatus.REGISTERING or now >= request.registration_closes_at:
         raise Conflict(
@@ -536,7 +536,7 @@ def service_request_choose(
     or the agency chosen directly is confirmed. Errors: ``permission_denied`` (403),
     ``request_wrong_state`` (409), ``invalid_input`` (400).
     """
-    request = ServiceRequest.objects.select_for_update().get(pk=request.pk)
+    request = ServiceRequest.objects.select_for_update(of=("self",)).get(pk=request.pk)
     if getattr(actor, "pk", None) and not _is_member(actor, request.owner_id, Role.APPLICANT):
         raise PermissionDenied(_("Only the owner runs the selection."))
     if request.status != RequestStatus.CHOOSING or (now or timezone.now()) < request.choice_at:
@@ -579,7 +579,7 @@ def requests_advance(*, now: datetime | None = None) -> dict[str, int]:
     ).order_by("registration_closes_at", "id"):
         with transaction.atomic():
             _close_registration(
-                ServiceRequest.objects.select_for_update().get(pk=request.pk), None, now
+                ServiceRequest.objects.select_for_update(of=("self",)).get(pk=request.pk), None, now
             )
             moved["closed"] += 1
     for request in (
@@ -619,7 +619,11 @@ def contract_file(
     """
     if not _is_member(actor, request.owner_id, Role.APPLICANT):
         raise PermissionDenied(_("Only the owner files the contract."))
-    request = ServiceRequest.objects.select_for_update().select_related("winner").get(pk=request.pk)
+    request = (
+        ServiceRequest.objects.select_for_update(of=("self",))
+        .select_related("winner")
+        .get(pk=request.pk)
+    )
     if request.status != RequestStatus.CHOSEN:
         raise Conflict(_("No winner awaits a contract."), code=ErrorCode.WRONG_STATE)
     today = on or local_date()  # ``on``: the demo replays a past filing
@@ -670,7 +674,7 @@ def deliverable_file(
     ``invalid_input`` (400), ``request_wrong_state`` (409).
     """
     request = (
-        ServiceRequest.objects.select_for_update()
+        ServiceRequest.objects.select_for_update(of=("self",))
         .select_related("winner__agency")
         .get(pk=request.pk)
     )
@@ -712,7 +716,7 @@ def deliverable_attach_to_case(
     same checks of type and size apply). Role: the owner's applicant (the case's applicant).
     Errors: as ``case_material_upload``; ``request_wrong_state`` (409), ``invalid_input`` (400).
     """
-    request = ServiceRequest.objects.select_for_update().get(pk=request.pk)
+    request = ServiceRequest.objects.select_for_update(of=("self",)).get(pk=request.pk)
     if not _is_member(actor, request.owner_id, Role.APPLICANT):
         raise PermissionDenied(_("Only the owner attaches the report to its case."))
     deliverable = getattr(request, "deliverable", None)
@@ -799,7 +803,7 @@ def rating_owner(
     if not _is_member(actor, request.owner_id, Role.APPLICANT):
         raise PermissionDenied(_("Only the owner rates as the owner."))
     request = (
-        ServiceRequest.objects.select_for_update()
+        ServiceRequest.objects.select_for_update(of=("self",))
         .select_related("winner__agency")
         .get(pk=request.pk)
     )
@@ -819,7 +823,7 @@ def rating_centre(*, actor: User, request: ServiceRequest, score: int, comment: 
     if not user_holds(actor, Role.CENTRE_ADMIN):
         raise PermissionDenied(_("Only the centre rates as the centre."))
     request = (
-        ServiceRequest.objects.select_for_update()
+        ServiceRequest.objects.select_for_update(of=("self",))
         .select_related("winner__agency")
         .get(pk=request.pk)
     )

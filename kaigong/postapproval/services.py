@@ -292,7 +292,7 @@ def task_draw_targets(*, actor: User, task: Task, witnesses: list[str]) -> Task:
     ``task_wrong_state``, ``too_few_inspectors`` (409).
     """
     _ensure_planner(actor, task.plan.department)
-    task = Task.objects.select_for_update().get(pk=task.pk)
+    task = Task.objects.select_for_update(of=("self",)).get(pk=task.pk)
     if task.status != TaskStatus.PLANNED:
         raise Conflict(_("The targets have been drawn."), code=ErrorCode.WRONG_STATE)
     draw = draw_reveal(draw=task.target_draw, witnesses=witnesses, actor=actor)
@@ -342,7 +342,7 @@ def task_draw_targets(*, actor: User, task: Task, witnesses: list[str]) -> Task:
 def task_draw_inspectors(*, actor: User, task: Task, witnesses: list[str]) -> Task:
     """Reveal the inspector draw; inspectors go to the targets in drawing order, round robin."""
     _ensure_planner(actor, task.plan.department)
-    task = Task.objects.select_for_update().get(pk=task.pk)
+    task = Task.objects.select_for_update(of=("self",)).get(pk=task.pk)
     if (
         task.status != TaskStatus.DRAWN
         or task.inspector_draw is None
@@ -462,7 +462,7 @@ def finding_revoke_permit(*, actor: User, finding: Finding, reason: str) -> Find
     ``task_wrong_state``, ``no_certificate``, ``certificate_already_revoked`` (409).
     """
     finding = (
-        Finding.objects.select_for_update()
+        Finding.objects.select_for_update(of=("self",))
         .select_related("target__certificate__issuer", "target__enterprise")
         .get(pk=finding.pk)
     )
