@@ -145,7 +145,15 @@ def test_an_owner_buys_a_report_by_a_verifiable_draw_and_uses_it_in_the_case(
         page.wait_for_selector("#rating-list")
         text = page.inner_text("#rating-list")
         page.shot("mkt-ratings")
+        # the public pages: the winners (公示) and the agency's composite score
+        page.goto(page.base_url + "/marketplace/winners/")
+        assert request.title in page.inner_text("#winner-list")
+        page.shot("mkt-winners")
+        page.goto(page.base_url + f"/marketplace/agencies/{request.winner.agency.public_id}/")
+        score = page.inner_text("#composite-score")
+        page.shot("mkt-agency")
     # the department's rating, derived from the approval (100: accepted first time), and the
     # owner's (five dimensions at 5 → 100)
     assert len(text.strip().splitlines()) == 2
     assert text.count("100.00") == 2
+    assert score == "100.0"  # department 100 × 70 + credit 100 × 10 + owner 100 × 20
