@@ -81,6 +81,8 @@ class AgencyListApi(GenericAPIView):
     ``invalid_input`` (400), ``agency_exists`` (409).
     """
 
+    pagination_class = None  # a plain list (at most 200 rows), as documented
+
     serializer_class = s.AgencyOutputSerializer
     queryset = Agency.objects.none()
 
@@ -175,6 +177,8 @@ class RequestListApi(GenericAPIView):
     Errors: ``permission_denied`` (403), ``not_found`` (404), ``method_not_allowed``,
     ``designation_forbidden``, ``window_invalid``, ``price_invalid``, ``witness_required`` (400).
     """
+
+    pagination_class = None  # a plain list (at most 200 rows), as documented
 
     serializer_class = s.RequestOutputSerializer
     queryset = ServiceRequest.objects.none()
@@ -358,6 +362,8 @@ class RatingApi(_RequestAction):
 class WinnerListApi(GenericAPIView):
     """公示: the chosen requests with the winner, the price, the draw and the objection period (public)."""
 
+    pagination_class = None  # a plain list (at most 200 rows), as documented
+
     serializer_class = s.RequestOutputSerializer
     queryset = ServiceRequest.objects.none()
     permission_classes = [AllowAny]
@@ -374,6 +380,8 @@ class WinnerListApi(GenericAPIView):
 
 class SignalListApi(GenericAPIView):
     """Anti-collusion signals for the supervisor. Role: supervisor or centre administrator."""
+
+    pagination_class = None  # a plain list (at most 200 rows), as documented
 
     serializer_class = s.SignalSerializer
     queryset = ServiceRequest.objects.none()

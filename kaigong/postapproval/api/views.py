@@ -50,6 +50,8 @@ class _PublicGetMixin:
 class CheckItemListApi(_PublicGetMixin, GenericAPIView):
     """GET (public): 抽查事项清单. POST: a department's head or approver adds one. Errors: 400, 403, 409."""
 
+    pagination_class = None  # a plain list (at most 200 rows), as documented
+
     serializer_class = s.CheckItemSerializer
     queryset = CheckItem.objects.none()
 
@@ -77,6 +79,8 @@ class CheckItemListApi(_PublicGetMixin, GenericAPIView):
 
 class PlanListApi(_PublicGetMixin, GenericAPIView):
     """GET (public): 计划公告. POST: an annual plan over the department's items. Errors: 400, 403."""
+
+    pagination_class = None  # a plain list (at most 200 rows), as documented
 
     serializer_class = s.PlanOutputSerializer
     queryset = Plan.objects.none()
@@ -291,6 +295,8 @@ class FindingRectifiedApi(GenericAPIView):
 
 class CommitmentCheckListApi(GenericAPIView):
     """The 告知承诺 verification tasks of your departments (supervisors: all)."""
+
+    pagination_class = None  # a plain list (at most 200 rows), as documented
 
     serializer_class = s.CommitmentCheckSerializer
     queryset = Plan.objects.none()
