@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     # Kaigong, lowest layer first (see pyproject.toml, import-linter).
     "kaigong.core",
     "kaigong.accounts",
+    "kaigong.credit",
     "kaigong.calendars",
     "kaigong.catalog",
     "kaigong.projects",
@@ -75,6 +76,8 @@ INSTALLED_APPS = [
     "kaigong.feedback",
     "kaigong.supervision",
     "kaigong.integrations",
+    "kaigong.marketplace",
+    "kaigong.postapproval",
     "kaigong.api",
     "kaigong.web",
     "kaigong.demo",
@@ -411,6 +414,20 @@ CELERY_BEAT_SCHEDULE = {
     "exchange-export": {
         "task": "kaigong.integrations.exchange_export",
         "schedule": timedelta(seconds=KAIGONG_EXCHANGE_INTERVAL_SECONDS),
+    },
+    "credit-records-expire-daily": {
+        "task": "kaigong.credit.records_expire",
+        "schedule": crontab(hour=0, minute=40),
+    },
+    # 中介超市: registration close and choice time move the requests (docs/marketplace.md)
+    "marketplace-requests-advance": {
+        "task": "kaigong.marketplace.requests_advance",
+        "schedule": crontab(minute="*/5"),
+    },
+    # 告知承诺 verification tasks and rectification deadlines (docs/postapproval.md)
+    "postapproval-daily": {
+        "task": "kaigong.postapproval.daily",
+        "schedule": crontab(hour=1, minute=10),
     },
 }
 # 12345 hotline intake: a signed call older or newer than this is refused (replay window)

@@ -27,4 +27,7 @@ urlpatterns = [
     path("", include("kaigong.feedback.api.urls")),
     path("", include("kaigong.supervision.api.urls")),
     path("", include("kaigong.integrations.api.urls")),
+    path("", include("kaigong.credit.api.urls")),
+    path("", include("kaigong.marketplace.api.urls")),
+    path("", include("kaigong.postapproval.api.urls")),
 ]

@@ -6,6 +6,10 @@ and decisions the law requires (受理通知书, 补正告知书, 决定书 …)
 source row with ``document_due``; every listener is called once the change has committed
 (``robust``: a failing listener is logged and never undoes the change; the documents app's
 sweep issues what a failure left out).
+
+``register_event_listener``: apps above cases (post-approval supervision) hear each event of
+the case histories once it has committed — (event kind, case pk, event data) — e.g. to
+generate the 告知承诺 verification task when an item is approved. ``robust`` as above.
 """
 
 from __future__ import annotations
@@ -69,3 +73,18 @@ def acting_for(user, case, action: str | None) -> dict | None:
         if found:
             return found
     return None
+# (event kind, case pk, event data)
+EventListener = Callable[[str, int, dict], None]
+
+_event_listeners: list[EventListener] = []
+
+
+def register_event_listener(listener: EventListener) -> None:
+    if listener not in _event_listeners:
+        _event_listeners.append(listener)
+
+
+def event_recorded(kind: str, case_pk: int, data: dict) -> None:
+    """Tell the listeners of an event once this commits (called by case_event_record)."""
+    for listener in list(_event_listeners):
+        transaction.on_commit(functools.partial(listener, kind, case_pk, data), robust=True)

@@ -9,6 +9,8 @@ Load the demo data (DESIGN.md §8) through the services of every app, in steps.
       └─ assistance helpers, mandates, experts, policies, suggestions, pre-reviews (#12)
       └─ feedback   evaluations, a rectified bad review, 滨州's callback list, a 12345 complaint
       └─ integrations  a (paused) webhook subscription
+      ├─ marketplace  滨州's 中介超市: a drawn agency, a report used in a case, ratings
+      └─ postapproval 沂南's 审管联动: a random check, a breach, a revoked permit, a credit record
 
 Each step is idempotent: rows are found by their natural key (department code, username,
 USCC, catalogue code, revision title) and left alone when they exist, so running the load
@@ -37,6 +39,8 @@ from kaigong.demo.steps.catalogue import load_catalogue
 from kaigong.demo.steps.material_files import load_material_files
 from kaigong.demo.steps.feedback import load_feedback
 from kaigong.demo.steps.integrations import load_integrations
+from kaigong.demo.steps.marketplace import load_marketplace
+from kaigong.demo.steps.postapproval import load_postapproval
 from kaigong.demo.steps.projects import load_projects
 from kaigong.demo.steps.supervision import load_supervision
 
@@ -73,6 +77,8 @@ STEPS: tuple[Step, ...] = (
     Step("feedback", load_feedback),
     Step("supervision", load_supervision),
     Step("integrations", load_integrations),
+    Step("marketplace", load_marketplace),
+    Step("postapproval", load_postapproval),
 )
 
 

@@ -21,4 +21,7 @@ urlpatterns = [
     path("", include("kaigong.web.assistance.urls")),
     path("", include("kaigong.web.supervision.urls")),
     path("", include("kaigong.web.integrations.urls")),
+    path("", include("kaigong.web.marketplace.urls")),
+    path("", include("kaigong.web.postapproval.urls")),
+    path("", include("kaigong.web.credit.urls")),
 ]

@@ -15,7 +15,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kaigong.accounts.models import CreditStanding
 from kaigong.cases.applicable import case_material_needs, case_versions
 from kaigong.cases.constants import (
     CaseAction,
@@ -45,6 +44,8 @@ from kaigong.cases.services.routing import item_blockers
 from kaigong.cases.workflow import case_next_status
 from kaigong.core.clock import local_date
 from kaigong.core.exceptions import Conflict, InvalidInput
+from kaigong.credit.constants import Gate
+from kaigong.credit.selectors import GateDecision, credit_gate
 
 
 def _plan_items(case: Case, versions, reference: date) -> list[CaseItem]:
@@ -71,14 +72,27 @@ def _needs_by_code(needs: list[MaterialNeed]) -> dict[str, MaterialNeed]:
     return {n.code: n for n in needs}
 
 
-def _check_deferral(case, value, needs, missing, planned) -> None:
+def _credit_gate_or_refuse(case: Case, gate: str, message) -> GateDecision:
+    """Ask the credit gate; a refusal names the records it rests on (docs/credit.md)."""
+    decision = credit_gate(case.enterprise, gate)
+    if not decision.allowed:
+        raise Conflict(
+            f"{message} {decision.message}",
+            code=ErrorCode.CREDIT_STANDING,
+            invalid_params=[
+                {"name": "credit_record", "code": ErrorCode.CREDIT_STANDING, "reason": r}
+                for r in decision.cite()["records"]
+            ],
+        )
+    return decision
+
+
+def _check_deferral(case, value, needs, missing, planned) -> GateDecision:
     commitment_basics(value)
     # rule: 容缺 only for enterprises without bad credit records (docs/legal.md#rongque)
-    if case.enterprise.credit_standing != CreditStanding.GOOD:
-        raise Conflict(
-            _("容缺受理 is open only to enterprises in good credit standing."),
-            code=ErrorCode.CREDIT_STANDING,
-        )
+    gate = _credit_gate_or_refuse(
+        case, Gate.DEFERRAL, _("容缺受理 is open only to enterprises in good credit standing.")
+    )
     by_code = _needs_by_code(needs)
     missing_codes = {n.code for n in missing}
     bad = [c for c in value.materials if c not in by_code or not by_code[c].deferrable]
@@ -105,6 +119,7 @@ def _check_deferral(case, value, needs, missing, planned) -> None:
         )
     if value.due_on < local_date():
         raise commitment_invalid("due_on", _("The due date is in the past."))
+    return gate
 
 
 def _deferral_latest(case: Case, planned: list[CaseItem], codes) -> date | None:
@@ -142,14 +157,12 @@ def case_deferral_due_limits(case: Case, *, on: date | None = None) -> dict[str,
     return limits
 
 
-def _check_undertaking(case, value, needs) -> None:
+def _check_undertaking(case, value, needs) -> GateDecision:
     commitment_basics(value)
     # rule: no 告知承诺 for applicants with serious bad credit (docs/legal.md#gaocheng-commitment)
-    if case.enterprise.credit_standing == CreditStanding.DISHONEST:
-        raise Conflict(
-            _("告知承诺 is not open to enterprises with a dishonesty record."),
-            code=ErrorCode.CREDIT_STANDING,
-        )
+    gate = _credit_gate_or_refuse(
+        case, Gate.UNDERTAKING, _("告知承诺 is not open to enterprises with a dishonesty record.")
+    )
     by_code = _needs_by_code(needs)
     bad = [c for c in value.materials if c not in by_code or not by_code[c].commitment_replaces]
     if bad:
@@ -166,6 +179,7 @@ def _check_undertaking(case, value, needs) -> None:
         raise commitment_invalid(
             "verification_due_on", _("Give a verification date from today on.")
         )
+    return gate
 
 
 @transaction.atomic
@@ -209,12 +223,15 @@ def case_accept(
     covered: set[str] = set()
     deferral = CommitmentInput.of(deferral) if deferral is not None else None
     undertaking = CommitmentInput.of(undertaking) if undertaking is not None else None
+    gates: list[dict] = []  # the credit gates asked, each citing its records
     if undertaking is not None:
-        _check_undertaking(case, undertaking, needs)
+        gates.append(_check_undertaking(case, undertaking, needs).cite())
         covered |= set(undertaking.materials)
     if deferral is not None:
-        _check_deferral(
-            case, deferral, needs, [n for n in missing if n.code not in covered], planned
+        gates.append(
+            _check_deferral(
+                case, deferral, needs, [n for n in missing if n.code not in covered], planned
+            ).cite()
         )
         covered |= set(deferral.materials)
     still = [n for n in missing if n.code not in covered]
@@ -248,6 +265,7 @@ def case_accept(
             "deemed_accepted": deemed,
             "deferred": deferral.materials if deferral else [],
             "undertaking": undertaking.materials if undertaking else [],
+            "credit_gates": gates,
             # 免提交: required materials no upload was needed for (a held certificate)
             "exempt": {n.code: list(n.exempt_by) for n in needs if n.required and n.exempt},
             "items": [

@@ -47,6 +47,8 @@ from kaigong.cases.services._transition import _case_transition, _item_transitio
 from kaigong.cases.services.events import case_event_record
 from kaigong.core.clock import local_date
 from kaigong.core.exceptions import Conflict, InvalidInput
+from kaigong.credit.constants import Level, ListKind, Source
+from kaigong.credit.services import credit_record_create
 
 
 @dataclass
@@ -218,6 +220,21 @@ def _breach(*, commitment: Commitment, actor: Any, kind: str, note: str) -> Comm
     )
     CreditRecord.objects.create(
         enterprise_id=case.enterprise_id, kind=kind, case=case, commitment=commitment, note=note
+    )
+    # the credit system's record (kaigong/credit): what later gates cite
+    first_item = case.items.select_related("department").order_by("order", "id").first()
+    credit_record_create(
+        actor=actor,
+        subject=case.enterprise,
+        list_kind=ListKind.BLACK,
+        # rule: a false 告知承诺 is dishonesty; a lapsed 容缺 period puts the enterprise under
+        # watch (docs/legal.md#gaocheng-commitment, docs/legal.md#rongque)
+        level=Level.GENERAL if kind == CreditRecordKind.FALSE_COMMITMENT else Level.WATCH,
+        reason=note,
+        basis=gettext("Commitment signed by the applicant (容缺受理承诺书 / 告知承诺书)"),
+        authority=first_item.department if first_item else None,
+        source=Source.SYSTEM,
+        source_reference=f"cases.commitment:{commitment.public_id}",
     )
     enterprise_credit_standing_set(
         enterprise=case.enterprise, standing=CreditStanding.WATCH, actor=actor, reason=note

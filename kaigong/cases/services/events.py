@@ -26,6 +26,7 @@ from kaigong.accounts.selectors import user_holds
 from kaigong.cases.constants import CaseStatus
 from kaigong.cases.hashing import canonical_json, sm3_hex
 from kaigong.cases.hooks import acting_for
+from kaigong.cases.hooks import event_recorded
 from kaigong.cases.models import Case, CaseEvent, CaseItem
 from kaigong.cases.models.case import GENESIS_HASH
 
@@ -147,6 +148,7 @@ def case_event_record(
         Case.objects.filter(pk=case.pk).update(event_count=count + 1, chain_head=event.hash)
     event.save(force_insert=True)
     case.event_count, case.chain_head = event.seq, event.hash
+    event_recorded(event.kind, case.pk, event.data)  # ADR 0002: apps above hear it on commit
     return event
 
 

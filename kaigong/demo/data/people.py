@@ -170,6 +170,20 @@ ENTERPRISES = {
         "contact_name": "马建军",
         "address": "山东省滨州市滨城区黄河五路",
     },
+    "binzhou-tianyuan": {
+        "uscc": uscc("91", "371602", "MA3U4K8P"),
+        "name": "滨州天元工程咨询有限公司",
+        "legal_representative": "孙立华",
+        "contact_name": "孙立华",
+        "address": "山东省滨州市滨城区渤海七路",
+    },
+    "binzhou-lvjian": {
+        "uscc": uscc("91", "371603", "MA3W6N2Q"),
+        "name": "滨州绿建节能科技有限公司",
+        "legal_representative": "吴海燕",
+        "contact_name": "吴海燕",
+        "address": "山东省滨州市沾化区",
+    },
     "gaoming-cangjiang": {
         "uscc": uscc("91", GAOMING, "MA4W2Y8K"),
         "name": "佛山沧江新材料有限公司",
@@ -199,6 +213,9 @@ USERS = [
     ("yinan_centre_admin", "陈立新", Role.CENTRE_ADMIN, CENTER, "yinan-center", False),
     ("binzhou_callback", "王芳", Role.CALLBACK_AGENT, CENTER, "binzhou-center", False),
     ("binzhou_agency", "马建军", Role.INTERMEDIARY, ENTERPRISE, "binzhou-huanke", False),
+    ("binzhou_agency2", "孙立华", Role.INTERMEDIARY, ENTERPRISE, "binzhou-tianyuan", False),
+    ("binzhou_agency3", "吴海燕", Role.INTERMEDIARY, ENTERPRISE, "binzhou-lvjian", False),
+    ("binzhou_centre_admin", "刘建平", Role.CENTRE_ADMIN, CENTER, "binzhou-center", False),
     ("weifang_clerk", "孙丽娜", Role.WINDOW_CLERK, CENTER, "weifang-center", False),
     ("weifang_helper", "韩冬", Role.HELPER, CENTER, "weifang-center", False),
     # 潍坊 "濰好辦": helpers at three levels (市/县/镇) form the 专班 of a key project

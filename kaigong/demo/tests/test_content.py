@@ -206,7 +206,8 @@ def test_demo_applications_are_in_several_states(loaded):
         "沂南县汶河路供水管网迁改工程": CaseStatus.ISSUED,
         "沂南县城区雨污分流管网改造工程": CaseStatus.ACCEPTED,
         "鸢都滨河花园住宅小区项目": CaseStatus.SUBMITTED,
-        "年产5万吨高性能铝合金新材料项目": CaseStatus.CORRECTION_REQUESTED,
+        # corrected with the 节能报告 bought in the 中介超市, then approved (steps/marketplace.py)
+        "年产5万吨高性能铝合金新材料项目": CaseStatus.ISSUED,
         "沧江新材料产业园一期项目": CaseStatus.DRAFT,
         # the supervision step's: red/yellow/green clocks, a refusal and a correction this week
         "沂南县澳柯玛大道燃气管线敷设工程": CaseStatus.ACCEPTED,
@@ -236,12 +237,16 @@ def test_the_concluded_yinan_application_has_verifiable_certificates(loaded):
     case = Case.objects.get(status=CaseStatus.ISSUED, bundle__code=yinan.BUNDLE_CODE)
     certificates = list(Certificate.objects.filter(project=case.project))
 
-    # then one certificate per matter was issued together, and each verifies as valid
+    # then one certificate per matter was issued together, and each verifies as valid —
+    # but the one the 审管联动 check revoked (steps/postapproval.py), which verifies as revoked
     assert len(certificates) == case.items.count() == 5
     assert len({c.released_at for c in certificates}) == 1  # 一次出证: released together
+    revoked = {c.identifier for c in certificates if c.revoked_at is not None}
+    assert len(revoked) == 1
     for certificate in certificates:
         result = certificate_verify_identifier(certificate.identifier)
-        assert result.status == VerificationStatus.VALID
+        expected = "revoked" if certificate.identifier in revoked else VerificationStatus.VALID
+        assert result.status == expected
     for item in case.items.select_related("reviewer", "approver"):
         assert item.reviewer_id != item.approver_id
 
@@ -291,3 +296,28 @@ def test_binzhou_morning_callbacks_a_rectified_bad_review_and_a_12345_complaint(
     complaint = Complaint.objects.get(channel="hotline")
     assert complaint.status == "closed" and complaint.answered_on <= complaint.due_on
     assert Evaluation.objects.count() >= 5
+def test_binzhou_marketplace_draws_an_agency_whose_report_served_the_case(loaded):
+    from kaigong.core.draw_selectors import draw_public_get
+    from kaigong.marketplace.models import ServiceRequest
+    from kaigong.marketplace.selectors import composite_score
+
+    request = ServiceRequest.objects.get(material_code="energy-report")
+    assert request.status == "delivered" and request.bids.count() == 3
+    assert draw_public_get(request.draw.public_id)["verification"]["ok"]
+    assert request.deliverable.material_public_id is not None
+    kinds = dict(request.ratings.values_list("rater_kind", "overall"))
+    # derived from the approval: no correction after the report, one review round → 100
+    assert kinds["department"] == 100 and set(kinds) == {"department", "owner", "centre"}
+    assert composite_score(request.winner.agency)["score"] is not None
+
+
+def test_yinan_post_approval_check_revokes_a_permit_and_records_credit(loaded):
+    from kaigong.certificates.models import Certificate
+    from kaigong.credit.models import CreditRecord
+    from kaigong.postapproval.models import Finding
+
+    finding = Finding.objects.get()
+    assert finding.status == "revoked"
+    assert Certificate.objects.get(identifier=finding.revoked_certificate).status == "revoked"
+    record = CreditRecord.objects.get(public_id=finding.credit_record_public_id)
+    assert record.level == "serious" and record.source == "system"

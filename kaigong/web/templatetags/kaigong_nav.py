@@ -26,6 +26,8 @@ NAV: dict[str, tuple[tuple[str, object], ...]] = {
         ("web:assistance-policies", _("Policies")),
         ("web:assistance-questions", _("Ask an expert")),
         ("web:complaint-list", _("办不成事 window")),
+        ("web:marketplace-requests", _("Intermediary services")),
+        ("web:credit", _("Credit records")),
     ),
     Role.HELPER: (
         ("web:assistance-workbench", _("Helper workbench")),
@@ -41,8 +43,15 @@ NAV: dict[str, tuple[tuple[str, object], ...]] = {
         ("web:complaint-list", _("办不成事 window")),
     ),
     Role.REVIEWER: (("web:workbench", _("Review workbench")),),
-    Role.APPROVER: (("web:workbench", _("Decision workbench")),),
-    Role.INSPECTOR: (("web:workbench", _("Inspection worklist")),),
+    Role.APPROVER: (
+        ("web:workbench", _("Decision workbench")),
+        ("web:postapproval-work", _("Post-approval checks")),
+        ("web:credit", _("Credit records")),
+    ),
+    Role.INSPECTOR: (
+        ("web:workbench", _("Inspection worklist")),
+        ("web:postapproval-work", _("Post-approval checks")),
+    ),
     Role.SUPERVISOR: (
         ("web:supervision", _("Supervision dashboard")),
         ("web:supervision-registers", _("Denial registers")),
@@ -51,6 +60,9 @@ NAV: dict[str, tuple[tuple[str, object], ...]] = {
         ("web:archive-ledger", _("Archive ledger")),
         ("web:feedback-worklist", _("Rectification tickets")),
         ("web:complaint-list", _("办不成事 window")),
+        ("web:marketplace-signals", _("Marketplace signals")),
+        ("web:postapproval-work", _("Post-approval checks")),
+        ("web:credit", _("Credit records")),
     ),
     Role.CATALOG_ADMIN: (
         ("admin:index", _("Catalogue administration")),
@@ -60,6 +72,8 @@ NAV: dict[str, tuple[tuple[str, object], ...]] = {
         ("web:staffadmin-list", _("Staff accounts")),
         ("web:feedback-worklist", _("Rectification tickets")),
         ("web:complaint-list", _("办不成事 window")),
+        ("web:marketplace-requests", _("Marketplace")),
+        ("web:marketplace-signals", _("Marketplace signals")),
     ),
     Role.DEPARTMENT_HEAD: (
         ("web:supervision", _("My department's supervision")),
@@ -70,6 +84,7 @@ NAV: dict[str, tuple[tuple[str, object], ...]] = {
         ("web:assistance-questions", _("Consultations")),
         ("web:feedback-worklist", _("Rectification tickets")),
         ("web:complaint-list", _("办不成事 window")),
+        ("web:postapproval-work", _("Post-approval checks")),
     ),
     Role.EXPERT: (("web:assistance-questions", _("Consultations")),),
     Role.CALLBACK_AGENT: (
@@ -77,6 +92,7 @@ NAV: dict[str, tuple[tuple[str, object], ...]] = {
         ("web:feedback-worklist", _("Rectification tickets")),
         ("web:complaint-list", _("办不成事 window")),
     ),
+    Role.INTERMEDIARY: (("web:marketplace-requests", _("Marketplace requests")),),
 }
 
 

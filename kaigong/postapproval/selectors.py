@@ -1,0 +1,140 @@
+"""Reading post-approval supervision: what is public, and who works which target."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from kaigong.accounts.models import User
+from kaigong.accounts.roles import Role
+from kaigong.accounts.selectors import user_has_role, user_memberships
+from kaigong.core.exceptions import NotFound
+
+from .models import CheckItem, CommitmentCheck, Finding, Plan, Target, Task
+
+STAFF = (Role.DEPARTMENT_HEAD, Role.APPROVER, Role.INSPECTOR, Role.REVIEWER)
+
+
+def check_items_public() -> QuerySet[CheckItem]:
+    return CheckItem.objects.select_related("department")
+
+
+def plans_public() -> QuerySet[Plan]:
+    """计划公告: published plans with their tasks."""
+    return (
+        Plan.objects.select_related("department")
+        .filter(published_at__isnull=False)
+        .prefetch_related("items", "tasks")
+    )
+
+
+def task_get_public(public_id: Any) -> Task:
+    """任务公告 and 结果公告: a task, its draws, its drawn list and (once published) results."""
+    row = (
+        Task.objects.select_related("plan__department", "item", "target_draw", "inspector_draw")
+        .filter(public_id=public_id)
+        .first()
+    )
+    if row is None:
+        raise NotFound(_("No such task."), code="not_found")
+    return row
+
+
+def _department_ids(user: User) -> set[int]:
+    return {h.department_id for h in user_memberships(user) if h.role in STAFF and h.department_id}
+
+
+def target_get_for(user: User, public_id: Any) -> Target:
+    """A target: its drawn inspectors, the task's department staff, supervisors."""
+    qs = Target.objects.select_related("task__plan__department", "certificate", "enterprise")
+    row = qs.filter(public_id=public_id).first()
+    visible = row is not None and (
+        user_has_role(user, Role.SUPERVISOR)
+        or row.task.plan.department_id in _department_ids(user)
+        or row.inspectors.filter(pk=user.pk).exists()
+    )
+    if not visible:
+        raise NotFound(_("No such target."), code="not_found")
+    return row
+
+
+def finding_get_for(user: User, public_id: Any) -> Finding:
+    """A finding: as its target, and the approvers of the permit's issuing department."""
+    row = (
+        Finding.objects.select_related("target__task__plan__department", "target__certificate")
+        .filter(public_id=public_id)
+        .first()
+    )
+    if row is None:
+        raise NotFound(_("No such finding."), code="not_found")
+    issuer = row.target.certificate.issuer_id if row.target.certificate_id else None
+    if issuer in _department_ids(user):
+        return row
+    target_get_for(user, row.target.public_id)
+    return row
+
+
+def commitment_checks_for(user: User) -> QuerySet[CommitmentCheck]:
+    qs = CommitmentCheck.objects.select_related("case", "department")
+    if user_has_role(user, Role.SUPERVISOR):
+        return qs
+    return qs.filter(department_id__in=_department_ids(user))
+
+
+def commitment_check_get_for(user: User, public_id: Any) -> CommitmentCheck:
+    row = commitment_checks_for(user).filter(public_id=public_id).first()
+    if row is None:
+        raise NotFound(_("No such verification."), code="not_found")
+    return row
+
+
+def task_public_record(task: Task) -> dict[str, Any]:
+    """What the public page shows: the item, the pool size and hash, the draws, the drawn
+    list with weights and factors, and the results once published."""
+    published = task.results_published_at is not None
+    return {
+        "id": str(task.public_id),
+        "code": task.code,
+        "plan": task.plan.title,
+        "department": task.plan.department.name,
+        "item": task.item.name,
+        "basis": task.item.basis,
+        "ratio_percent": task.item.ratio_percent,
+        "sample_kind": task.sample_kind,
+        "status": task.status,
+        "period_start": task.period_start,
+        "period_end": task.period_end,
+        "pool_size": task.pool_size,
+        "pool_hash": task.target_draw.candidates_hash if task.target_draw else "",
+        "target_count": task.target_count,
+        "target_draw": str(task.target_draw.public_id) if task.target_draw else None,
+        "inspector_draw": str(task.inspector_draw.public_id) if task.inspector_draw else None,
+        "recusals": task.recusals,
+        "targets": [
+            {
+                "id": str(t.public_id),
+                "rank": t.rank,
+                "label": t.label,
+                "weight": t.weight,
+                "factors": t.factors,
+                "inspectors": [u.full_name or u.username for u in t.inspectors.all()],
+                "result": t.result if published else None,
+                "result_label": t.get_result_display() if published else None,
+                "findings": [
+                    {
+                        "severity": f.severity,
+                        "description": f.description,
+                        "status": f.status,
+                        "revoked_certificate": f.revoked_certificate,
+                    }
+                    for f in t.findings.all()
+                ]
+                if published
+                else [],
+            }
+            for t in task.targets.prefetch_related("inspectors", "findings").order_by("rank")
+        ],
+        "results_published_at": task.results_published_at,
+    }
