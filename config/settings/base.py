@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "kaigong.cases",
     "kaigong.archives",
     "kaigong.documents",
+    "kaigong.inspections",
     "kaigong.api",
     "kaigong.web",
     "kaigong.demo",
