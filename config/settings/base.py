@@ -324,7 +324,28 @@ CELERY_BEAT_SCHEDULE = {
         "task": "kaigong.cases.chain_checkpoint",
         "schedule": crontab(minute=17),
     },
+    # Reminds the site person and the inspectors a day before a video inspection's slot.
+    "inspections-remind": {
+        "task": "kaigong.inspections.inspections_remind",
+        "schedule": timedelta(minutes=15),
+    },
 }
+
+# --- Video inspection (云踏勘): signalling over WebSockets, ICE/TURN (docs/inspections.md) ----
+# One process (the embedded default): the in-memory channel layer. Several workers or hosts:
+# Redis (channels-redis), so that the peers of one call meet whichever worker they reach.
+CHANNEL_REDIS_URL = env("KAIGONG_CHANNEL_REDIS_URL", default="")
+CHANNEL_LAYERS = {
+    "default": (
+        {"BACKEND": "channels_redis.core.RedisChannelLayer",
+         "CONFIG": {"hosts": [CHANNEL_REDIS_URL]}}
+        if CHANNEL_REDIS_URL
+        else {"BACKEND": "channels.layers.InMemoryChannelLayer"}
+    )
+}  # fmt: skip
+# RTCIceServer list as JSON, e.g. [{"urls": ["turn:turn.example.gov.cn:3478"], "username": …,
+# "credential": …}]. Empty: host candidates only (a closed network where peers route).
+KAIGONG_ICE_SERVERS = env.json("KAIGONG_ICE_SERVERS", default=[])
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -370,6 +391,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "InspectionStatusEnum": "kaigong.inspections.constants.InspectionStatus",
+        "InspectionStandardStatusEnum": "kaigong.inspections.constants.StandardStatus",
+        "JointReviewStatusEnum": "kaigong.inspections.constants.ReviewStatus",
+        "ReviewTopicEnum": "kaigong.inspections.constants.Topic",
+    },
     # Every operation documents its problem+json answers (kaigong/api/schema.py).
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

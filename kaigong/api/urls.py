@@ -23,4 +23,5 @@ urlpatterns = [
     path("", include("kaigong.cases.api.urls")),
     path("", include("kaigong.archives.api.urls")),
     path("", include("kaigong.documents.api.urls")),
+    path("", include("kaigong.inspections.api.urls")),
 ]

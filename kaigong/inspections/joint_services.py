@@ -100,7 +100,7 @@ def joint_review_convene(
     or more open items of the case: 一次申报、一次踏勘、一次评审、一次办结.
     """
     mine = lead_departments_for(actor)
-    unique = list({i.pk: i for i in items}.values())
+    unique = _case_items(case, items)
     if len(unique) < 2 or any(i.case_id != case.pk for i in unique):
         raise InvalidInput(
             _("A joint review covers two or more items of the same case."),
@@ -142,6 +142,22 @@ def joint_review_convene(
     audit_record(actor=actor, action="joint_review_convened", obj=review, summary=review.title,
                  data={"items": [str(i.public_id) for i in unique]})  # fmt: skip
     return review
+
+
+def _case_items(case: Any, items: list[Any]) -> list[Any]:
+    """Items of the case, given as items or public ids; anything else is refused."""
+    from .services import as_uuid
+
+    keys = {getattr(i, "public_id", None) or as_uuid(i) for i in items or []}
+    if None in keys:
+        raise InvalidInput(_("Unknown item."), code=ErrorCode.REVIEW_ITEMS)
+    found = list(case.items.select_related("department", "matter_version").filter(public_id__in=keys))
+    if len(found) != len(keys):
+        raise InvalidInput(
+            _("A joint review covers two or more items of the same case."),
+            code=ErrorCode.REVIEW_ITEMS,
+        )
+    return found
 
 
 def recusal(review: JointReview) -> tuple[list[Expert], list[dict]]:
@@ -224,6 +240,13 @@ def opinion_add(
     text: str, expert: Any = None,
 ) -> ReviewOpinion:  # fmt: skip
     """A panel expert's opinion item; the lead may minute one for a named panel expert."""
+    if expert is not None and not getattr(expert, "pk", None):
+        from .services import as_uuid
+
+        key = as_uuid(expert)
+        expert = review.panel.filter(public_id=key).first() if key else None
+        if expert is None:
+            raise InvalidInput(_("That expert is not on the panel."), code=ErrorCode.NOT_PANEL)
     own = panel_expert_for(actor, review)
     if own is not None and expert is None:
         expert = own

@@ -235,6 +235,25 @@ def _slots(slots: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datet
     return sorted(slots)
 
 
+def _resolve_users(people: list[Any]) -> list[Any]:
+    """Users, or their public ids (the API's and the pages' input)."""
+    from django.contrib.auth import get_user_model
+
+    users, keys = [], []
+    for person in people or []:
+        if getattr(person, "pk", None):
+            users.append(person)
+        else:
+            key = as_uuid(person)
+            if key is None:
+                raise InvalidInput(_("Unknown inspector."), code=ErrorCode.NOT_INSPECTOR)
+            keys.append(key)
+    found = list(get_user_model().objects.filter(public_id__in=keys, is_active=True))
+    if len(found) != len(set(keys)):
+        raise InvalidInput(_("Unknown inspector."), code=ErrorCode.NOT_INSPECTOR)
+    return users + found
+
+
 def _ensure_inspectors(inspectors: list[Any], item: Any, requested_by: Any) -> list[Any]:
     """
     # rule: two or more staff verify on site (行政许可法 art. 34), and 审勘分离
@@ -292,7 +311,7 @@ def inspection_request(
         )
     if Inspection.objects.filter(item=item, status__in=OPEN_STATUSES).exists():
         raise Conflict(_("The item already has an open inspection."), code=ErrorCode.ALREADY_OPEN)
-    chosen = _ensure_inspectors(inspectors, item, actor)
+    chosen = _ensure_inspectors(_resolve_users(inspectors), item, actor)
     offered = _slots(slots)
     reason = _text(reason, "reason")
     project = item.case.project
