@@ -151,7 +151,9 @@ def _case_items(case: Any, items: list[Any]) -> list[Any]:
     keys = {getattr(i, "public_id", None) or as_uuid(i) for i in items or []}
     if None in keys:
         raise InvalidInput(_("Unknown item."), code=ErrorCode.REVIEW_ITEMS)
-    found = list(case.items.select_related("department", "matter_version").filter(public_id__in=keys))
+    found = list(
+        case.items.select_related("department", "matter_version").filter(public_id__in=keys)
+    )
     if len(found) != len(keys):
         raise InvalidInput(
             _("A joint review covers two or more items of the same case."),
@@ -170,7 +172,9 @@ def recusal(review: JointReview) -> tuple[list[Expert], list[dict]]:
     """
     enterprise_id = review.case.enterprise_id
     conflicted = set(
-        ExpertConflict.objects.filter(enterprise_id=enterprise_id).values_list("expert_id", flat=True)
+        ExpertConflict.objects.filter(enterprise_id=enterprise_id).values_list(
+            "expert_id", flat=True
+        )
     )
     eligible, recused = [], []
     for expert in Expert.objects.filter(active=True).order_by("id"):
@@ -352,7 +356,9 @@ def letter_issue(*, actor: Any, review: JointReview) -> JointReview:
     pdf = letter_pdf(review)
     review.letter_pdf.save(f"{number}.pdf", ContentFile(pdf), save=False)
     review.letter_sm3 = sm3_hex(pdf)
-    signature = platform_sign(canonical_json({"data": review.letter_data, "pdf_sm3": review.letter_sm3}))
+    signature = platform_sign(
+        canonical_json({"data": review.letter_data, "pdf_sm3": review.letter_sm3})
+    )
     review.letter_key_id, review.letter_signature_hex = signature.key_id, signature.signature_hex
     must = [m for m in items if m["severity"] == Severity.MUST_FIX]
     review.status = ReviewStatus.CORRECTION_REQUESTED if must else ReviewStatus.LETTER_ISSUED
@@ -369,7 +375,9 @@ def letter_issue(*, actor: Any, review: JointReview) -> JointReview:
 
 
 @transaction.atomic
-def correction_respond(*, actor: Any, review: JointReview, responses: dict[str, str]) -> JointReview:
+def correction_respond(
+    *, actor: Any, review: JointReview, responses: dict[str, str]
+) -> JointReview:
     """The applicant answers every must-fix item at once (one correction round)."""
     from kaigong.cases.permissions import is_applicant_for
 

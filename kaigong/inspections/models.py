@@ -157,6 +157,15 @@ class Inspection(BaseModel):
         return f"{self.item_id}: {self.get_status_display()}"
 
     @property
+    def record_or_none(self):
+        from django.core.exceptions import ObjectDoesNotExist
+
+        try:
+            return self.record
+        except ObjectDoesNotExist:
+            return None
+
+    @property
     def chosen_slot(self):
         return next((s for s in self.slots.all() if s.chosen), None)
 
@@ -349,6 +358,11 @@ class Expert(BaseModel):
     region_code = models.CharField(_("region"), max_length=12, blank=True)
     active = models.BooleanField(_("active"), default=True)
 
+    @property
+    def specialty_labels(self) -> list[str]:
+        labels = dict(Topic.choices)
+        return [str(labels.get(s, s)) for s in self.specialties]
+
     class Meta:
         verbose_name = _("expert")
         verbose_name_plural = _("experts")
@@ -416,7 +430,9 @@ class JointReview(BaseModel):
     letter_key_id = models.CharField(_("signing key"), max_length=64, blank=True)
     letter_signature_hex = models.TextField(_("letter signature"), blank=True)
     letter_issued_at = models.DateTimeField(_("letter issued at"), null=True, blank=True)
-    correction_requested_at = models.DateTimeField(_("correction requested at"), null=True, blank=True)
+    correction_requested_at = models.DateTimeField(
+        _("correction requested at"), null=True, blank=True
+    )
     resubmitted_at = models.DateTimeField(_("resubmitted at"), null=True, blank=True)
     responses = models.JSONField(_("applicant's responses"), default=dict, blank=True)
     concluded_at = models.DateTimeField(_("concluded at"), null=True, blank=True)

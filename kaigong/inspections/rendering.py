@@ -168,16 +168,31 @@ def _letter_pdf(review: Any) -> bytes:
         addressee=data["enterprise"],
         paragraphs=[
             _("Your application %(case)s (%(project)s) was reviewed jointly for: %(matters)s.")
-            % {"case": data["case_number"], "project": data["project"],
-               "matters": "、".join(data["matters"])},
+            % {
+                "case": data["case_number"],
+                "project": data["project"],
+                "matters": "、".join(data["matters"]),
+            },
             _("Panel: %(panel)s (draw %(draw)s).")
             % {"panel": "、".join(data["panel"]), "draw": data["draw_url"]},
         ],  # fmt: skip
         sections=[
-            {"heading": _("Opinions"),
-             "table": {"columns": [_("No."), _("Topic"), _("Material"), _("Clause"),
-                                   _("Severity"), _("Opinion"), _("Experts")],
-                       "rows": rows, "widths": [0.06, 0.12, 0.14, 0.14, 0.1, 0.32, 0.12]}},
+            {
+                "heading": _("Opinions"),
+                "table": {
+                    "columns": [
+                        _("No."),
+                        _("Topic"),
+                        _("Material"),
+                        _("Clause"),
+                        _("Severity"),
+                        _("Opinion"),
+                        _("Experts"),
+                    ],
+                    "rows": rows,
+                    "widths": [0.06, 0.12, 0.14, 0.14, 0.1, 0.32, 0.12],
+                },
+            },
         ],  # fmt: skip
         closing=[
             _("%(n)s item(s) must be fixed: answer all of them in one correction.") % {"n": must}

@@ -89,8 +89,13 @@ def inspection_list_visible_to(user: Any) -> QuerySet[Inspection]:
         Inspection.objects.filter(condition)
         .distinct()
         .select_related(
-            "item__case__project", "item__case__enterprise", "item__matter_version",
-            "item__department", "standard", "site_person", "requested_by",
+            "item__case__project",
+            "item__case__enterprise",
+            "item__matter_version",
+            "item__department",
+            "standard",
+            "site_person",
+            "requested_by",
         )  # fmt: skip
         .order_by("-created_at", "-id")
     )
@@ -112,9 +117,7 @@ def inspection_get_for(user: Any, public_id: Any) -> Inspection:
 
 
 def _standard_items() -> Prefetch:
-    return Prefetch(
-        "standard__items", queryset=ChecklistItem.objects.prefetch_related("samples")
-    )
+    return Prefetch("standard__items", queryset=ChecklistItem.objects.prefetch_related("samples"))
 
 
 def record_get_for(user: Any, inspection_id: Any) -> InspectionRecord:

@@ -166,7 +166,9 @@ def checklist_item_add(
         method=_text(method, "method"),
         pass_criteria=_text(pass_criteria, "pass_criteria"),
     )
-    audit_record(actor=actor, action="inspection_checklist_item_added", obj=item, summary=item.title)
+    audit_record(
+        actor=actor, action="inspection_checklist_item_added", obj=item, summary=item.title
+    )
     return item
 
 

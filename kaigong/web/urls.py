@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("kaigong.web.documents.urls")),
     path("", include("kaigong.web.public.urls")),
     path("", include("kaigong.web.staffadmin.urls")),
+    path("", include("kaigong.web.inspections.urls")),
 ]

@@ -5,9 +5,8 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from kaigong.core.fields import StrictCharField
-
-from ..constants import Conclusion, ItemResult, Severity, Topic
-from ..models import (
+from kaigong.inspections.constants import Conclusion, ItemResult, Severity, Topic
+from kaigong.inspections.models import (
     ChecklistItem,
     Expert,
     Inspection,

@@ -4,31 +4,40 @@ from . import views as v
 
 app_name = "inspections-api"
 
-I = "inspections/<uuid:public_id>/"
+P = "inspections/<uuid:public_id>/"
 J = "joint-reviews/<uuid:public_id>/"
 
 urlpatterns = [
     path("inspections/standards/", v.StandardListApi.as_view(), name="standards"),
     path("inspections/standards/<uuid:public_id>/", v.StandardDetailApi.as_view(), name="standard"),
-    path("inspections/standards/<uuid:public_id>/items/", v.StandardItemApi.as_view(),
-         name="standard-items"),
-    path("inspections/standards/<uuid:public_id>/items/<uuid:item_id>/samples/",
-         v.StandardSampleApi.as_view(), name="standard-samples"),
-    path("inspections/standards/<uuid:public_id>/publish/", v.StandardPublishApi.as_view(),
-         name="standard-publish"),
+    path(
+        "inspections/standards/<uuid:public_id>/items/",
+        v.StandardItemApi.as_view(),
+        name="standard-items",
+    ),
+    path(
+        "inspections/standards/<uuid:public_id>/items/<uuid:item_id>/samples/",
+        v.StandardSampleApi.as_view(),
+        name="standard-samples",
+    ),
+    path(
+        "inspections/standards/<uuid:public_id>/publish/",
+        v.StandardPublishApi.as_view(),
+        name="standard-publish",
+    ),
     path("inspections/", v.InspectionListApi.as_view(), name="inspections"),
-    path(I, v.InspectionDetailApi.as_view(), name="inspection"),
-    path(I + "slot/", v.InspectionSlotApi.as_view(), name="slot"),
-    path(I + "rehearsal/", v.InspectionRehearsalApi.as_view(), name="rehearsal"),
-    path(I + "start/", v.InspectionStartApi.as_view(), name="start"),
-    path(I + "cancel/", v.InspectionCancelApi.as_view(), name="cancel"),
-    path(I + "snapshots/", v.SnapshotApi.as_view(), name="snapshots"),
-    path(I + "locations/", v.LocationApi.as_view(), name="locations"),
-    path(I + "results/<uuid:item_id>/", v.ResultApi.as_view(), name="result"),
-    path(I + "record/", v.RecordApi.as_view(), name="record"),
-    path(I + "record/sign/", v.RecordSignApi.as_view(), name="record-sign"),
-    path(I + "record/pdf/", v.RecordPdfApi.as_view(), name="record-pdf"),
-    path(I + "record/verify/", v.RecordVerifyApi.as_view(), name="record-verify"),
+    path(P, v.InspectionDetailApi.as_view(), name="inspection"),
+    path(P + "slot/", v.InspectionSlotApi.as_view(), name="slot"),
+    path(P + "rehearsal/", v.InspectionRehearsalApi.as_view(), name="rehearsal"),
+    path(P + "start/", v.InspectionStartApi.as_view(), name="start"),
+    path(P + "cancel/", v.InspectionCancelApi.as_view(), name="cancel"),
+    path(P + "snapshots/", v.SnapshotApi.as_view(), name="snapshots"),
+    path(P + "locations/", v.LocationApi.as_view(), name="locations"),
+    path(P + "results/<uuid:item_id>/", v.ResultApi.as_view(), name="result"),
+    path(P + "record/", v.RecordApi.as_view(), name="record"),
+    path(P + "record/sign/", v.RecordSignApi.as_view(), name="record-sign"),
+    path(P + "record/pdf/", v.RecordPdfApi.as_view(), name="record-pdf"),
+    path(P + "record/verify/", v.RecordVerifyApi.as_view(), name="record-verify"),
     path("joint-reviews/experts/", v.ExpertListApi.as_view(), name="experts"),
     path("joint-reviews/", v.JointReviewListApi.as_view(), name="joint-reviews"),
     path(J, v.JointReviewDetailApi.as_view(), name="joint-review"),

@@ -18,11 +18,10 @@ from kaigong.cases.api.schema import responses
 from kaigong.cases.selectors import case_get_for, item_get_for
 from kaigong.catalog.models import MatterVersion
 from kaigong.core.exceptions import NotFound, PermissionDenied
-
-from .. import joint_services as js
-from .. import services as s
-from ..models import Expert, Inspection, InspectionStandard, JointReview
-from ..selectors import (
+from kaigong.inspections import joint_services as js
+from kaigong.inspections import services as s
+from kaigong.inspections.models import Expert, Inspection, InspectionStandard, JointReview
+from kaigong.inspections.selectors import (
     expert_list,
     inspection_get_for,
     inspection_list_visible_to,
@@ -32,6 +31,7 @@ from ..selectors import (
     standard_get_for,
     standard_list_for,
 )
+
 from . import serializers as z
 
 
@@ -204,7 +204,9 @@ class InspectionDetailApi(GenericAPIView):
     @extend_schema(summary="Read an inspection", operation_id="inspection",
                    responses=responses(z.InspectionDetailSerializer, 404))  # fmt: skip
     def get(self, request, public_id):
-        return Response(z.InspectionDetailSerializer(inspection_get_for(request.user, public_id)).data)
+        return Response(
+            z.InspectionDetailSerializer(inspection_get_for(request.user, public_id)).data
+        )
 
 
 class _Command(GenericAPIView):
@@ -249,7 +251,9 @@ class InspectionStartApi(_Command):
     @extend_schema(summary="Start the video inspection", operation_id="inspection_start",
                    request=None, responses=responses(z.InspectionSerializer, 403, 404, 409))  # fmt: skip
     def post(self, request, public_id):
-        return self.answer(s.inspection_start(actor=request.user, inspection=self.inspection(public_id)))
+        return self.answer(
+            s.inspection_start(actor=request.user, inspection=self.inspection(public_id))
+        )
 
 
 class InspectionCancelApi(_Command):
@@ -409,7 +413,8 @@ class JointReviewListApi(GenericAPIView):
                    responses=responses(z.JointReviewSerializer(many=True)))  # fmt: skip
     def get(self, request):
         qs = joint_review_list_visible_to(request.user).prefetch_related(
-            "items__matter_version", "items__department", "panel")
+            "items__matter_version", "items__department", "panel"
+        )
         page = self.paginate_queryset(qs)
         return self.get_paginated_response(z.JointReviewSerializer(page, many=True).data)
 
@@ -535,4 +540,6 @@ class ConcludeApi(_ReviewCommand):
     @extend_schema(summary="Conclude the joint review", operation_id="joint_review_conclude",
                    request=None, responses=responses(z.JointReviewDetailSerializer, 403, 404, 409))  # fmt: skip
     def post(self, request, public_id):
-        return self.answer(js.joint_review_conclude(actor=request.user, review=self.review(public_id)))
+        return self.answer(
+            js.joint_review_conclude(actor=request.user, review=self.review(public_id))
+        )
