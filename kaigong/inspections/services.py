@@ -75,17 +75,37 @@ def _name(user: Any) -> str:
     return str(getattr(user, "full_name", "") or user.username)
 
 
+# What the messages call the fields (never their keys).
+_LABELS = {
+    "title": _("title"),
+    "preparation": _("how to prepare (勘前准备)"),
+    "method": _("method"),
+    "pass_criteria": _("pass criteria"),
+    "caption": _("caption"),
+    "reason": _("reason"),
+    "note": _("note"),
+    "summary": _("summary"),
+    "name": _("name"),
+    "employer": _("employer"),
+    "meeting": _("meeting (time, place or video room)"),
+    "material": _("material or drawing"),
+    "clause": _("standard and clause"),
+    "text": _("opinion"),
+}
+
+
 def _text(value: Any, name: str, *, max_length: int = 2000, required: bool = True) -> str:
     text = str(value or "").strip()
+    label = _LABELS.get(name, name)
     if required and not text:
         raise InvalidInput(
-            _("Please fill in %(name)s.") % {"name": name},
+            _("Please fill in %(name)s.") % {"name": label},
             code="required",
             invalid_params=[{"name": name, "code": "required", "reason": _g("Required.")}],
         )
     if len(text) > max_length:
         raise InvalidInput(
-            _("%(name)s is too long.") % {"name": name},
+            _("%(name)s is too long.") % {"name": label},
             invalid_params=[{"name": name, "code": "max_length", "reason": str(max_length)}],
         )
     return text
@@ -390,9 +410,9 @@ def inspection_slot_pick(*, actor: Any, inspection: Inspection, slot: Any) -> In
 @transaction.atomic
 def inspection_rehearsal_record(*, actor: Any, inspection: Inspection, result: dict) -> Inspection:
     """A participant's connectivity rehearsal (camera, microphone, signalling, ICE)."""
+    inspection = _lock(inspection)
     if not is_call_participant(actor, inspection):
         raise PermissionDenied(_("Only the participants of the inspection rehearse."))
-    inspection = _lock(inspection)
     _status(inspection, InspectionStatus.SCHEDULED)
     checks = {k: bool(result.get(k)) for k in ("camera", "microphone", "signalling", "ice")}
     runs = dict(inspection.rehearsal_result or {})
@@ -520,6 +540,7 @@ def snapshot_add(
 ) -> Snapshot:
     """A still from the call, hashed (SM3), tied to a checklist item and the call's time."""
     _ensure_inspector(actor, inspection)
+    inspection = _lock(inspection)
     _status(inspection, InspectionStatus.IN_PROGRESS)
     item = _checklist_item(inspection, checklist_item)
     offset = _offset(call_offset_ms)
@@ -550,6 +571,7 @@ def location_add(
     *, actor: Any, inspection: Inspection, latitude: Any, longitude: Any, accuracy_m: Any = None
 ) -> LocationSample:
     """The site person's browser reports where it is; compared with the project's site."""
+    inspection = _lock(inspection)
     if not is_site_person_of(actor, inspection):
         raise PermissionDenied(_("Only the enterprise's person on site reports the location."))
     _status(inspection, InspectionStatus.IN_PROGRESS)
@@ -584,6 +606,7 @@ def result_set(
     call_offset_ms: int | None = None,
 ) -> ChecklistResult:
     _ensure_inspector(actor, inspection)
+    inspection = _lock(inspection)
     _status(inspection, InspectionStatus.IN_PROGRESS)
     item = _checklist_item(inspection, checklist_item)
     if result not in ItemResult.values:
