@@ -68,3 +68,24 @@ def requested(world, item, **overrides):
         reason=overrides.pop("reason", "核实建设位置"),
         planned_working_days=overrides.pop("planned_working_days", 5),
     )
+
+
+def expert_pool(world):
+    """Six experts: four eligible, one employed by the applicant, one with a declared conflict."""
+    from kaigong.inspections.joint_services import expert_create
+
+    keeper, d1 = world.catalog_admin, world.departments[0]
+    tag = world.enterprise.pk
+    pool = {}
+    for n, (name, specialties) in enumerate(
+        [("王环评", ["environment"]), ("李节能", ["energy"]), ("张水保", ["soil_water", "environment"]),
+         ("赵水资源", ["water_abstraction"])], 1
+    ):  # fmt: skip
+        user = _user(Role.EXPERT, f"expert{n}x{tag}", department=d1)
+        pool[name] = expert_create(actor=keeper, name=name, specialties=specialties,
+                                   employer="山东省环境规划研究院", user=user)  # fmt: skip
+    pool["钱雇员"] = expert_create(actor=keeper, name="钱雇员", specialties=["environment"],
+                                   employer_enterprise=world.enterprise)  # fmt: skip
+    pool["孙关联"] = expert_create(actor=keeper, name="孙关联", specialties=["energy"],
+                                   conflicts=[world.enterprise])  # fmt: skip
+    return pool
