@@ -75,10 +75,18 @@ async def _walk(world, inspection):
                       "name": str(world.applicant)}  # fmt: skip
 
     # the inspector offers to the newcomer; the site answers; candidates flow both ways
-    await inspector.send_json_to({"type": "offer", "to": site_peer, "data": {"type": "offer", "sdp": "v=0"}})
+    await inspector.send_json_to(
+        {"type": "offer", "to": site_peer, "data": {"type": "offer", "sdp": "v=0"}}
+    )
     offer = await site.receive_json_from()
-    assert offer["type"] == "offer" and offer["from"] == welcome["peer"] and offer["data"]["sdp"] == "v=0"
-    await site.send_json_to({"type": "answer", "to": welcome["peer"], "data": {"type": "answer", "sdp": "v=0"}})
+    assert (
+        offer["type"] == "offer"
+        and offer["from"] == welcome["peer"]
+        and offer["data"]["sdp"] == "v=0"
+    )
+    await site.send_json_to(
+        {"type": "answer", "to": welcome["peer"], "data": {"type": "answer", "sdp": "v=0"}}
+    )
     assert (await inspector.receive_json_from())["type"] == "answer"
 
     # a second inspector joins; a message addressed to the site is not delivered to them
@@ -113,10 +121,14 @@ async def _walk(world, inspection):
 async def _asgi_refuses(inspection):
     from config.asgi import application
 
-    foreign = _communicator(None, inspection, app=application, headers=[(b"origin", b"http://evil.example")])
+    foreign = _communicator(
+        None, inspection, app=application, headers=[(b"origin", b"http://evil.example")]
+    )
     connected, _ = await foreign.connect()
     assert not connected
-    anonymous = _communicator(None, inspection, app=application, headers=[(b"origin", b"http://localhost")])
+    anonymous = _communicator(
+        None, inspection, app=application, headers=[(b"origin", b"http://localhost")]
+    )
     connected, code = await anonymous.connect()
     assert not connected
 
