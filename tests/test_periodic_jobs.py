@@ -34,6 +34,7 @@ def test_every_scheduled_job_is_a_registered_task():
         "kaigong.cases.commitments_check",
         "kaigong.archives.archive_sweep",
         "kaigong.cases.chain_checkpoint",
+        "kaigong.inspections.inspections_remind",
     } <= scheduled
     assert scheduled <= set(app.tasks)
 
@@ -58,11 +59,13 @@ def test_the_jobs_run_in_process_and_report_what_they_did():
     from kaigong.archives.tasks import archive_sweep
     from kaigong.cases.tasks import chain_checkpoint, commitments_check
     from kaigong.core.tasks import outbox_relay
+    from kaigong.inspections.tasks import inspections_remind
 
     # nothing to do in an empty database: each reports zero
     assert commitments_check.delay().get() == 0
     assert archive_sweep.delay().get() == 0
     assert chain_checkpoint.delay().get() == 0
+    assert inspections_remind.delay().get() == 0
     assert outbox_relay.delay().get() == "dispatched=0 delivered=0 failed=0 dead=0"
 
 

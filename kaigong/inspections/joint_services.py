@@ -167,8 +167,8 @@ def recusal(review: JointReview) -> tuple[list[Expert], list[dict]]:
     The pool after recusal (回避): active experts with a wanted specialty, less those
     employed by the applicant enterprise or with a declared conflict with it.
 
-    # rule: an expert withdraws where an interest is at stake (行政许可法 art. 48 on
-    # hearings' recusal, applied to panels by local rules) (docs/legal.md#expert-recusal)
+    # rule: an expert with an interest in the application withdraws (回避; 滨州 联合评审)
+    # (docs/legal.md#expert-recusal)
     """
     enterprise_id = review.case.enterprise_id
     conflicted = set(
