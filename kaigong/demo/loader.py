@@ -5,7 +5,8 @@ Load the demo data (DESIGN.md §8) through the services of every app, in steps.
       ├─ accounts   departments, service centres and windows, enterprises, users, roles
       ├─ catalogue  reference lists, revision 1 “初始目录” with every matter, bundles, publish
       ├─ projects   one project per locality with its situation answers
-      └─ cases      applications in several states (draft, submitted, correction, in review)
+      ├─ cases      applications in several states (draft, submitted, correction, in review)
+      └─ inspections 沂南 云踏勘 (standard, a signed record), 滨州 联合评审 (panel, letter)
 
 Each step is idempotent: rows are found by their natural key (department code, username,
 USCC, catalogue code, revision title) and left alone when they exist, so running the load
@@ -30,6 +31,7 @@ from kaigong.core.exceptions import InvalidInput
 from kaigong.demo.steps.accounts import load_accounts
 from kaigong.demo.steps.cases import load_cases
 from kaigong.demo.steps.catalogue import load_catalogue
+from kaigong.demo.steps.inspections import load_inspections
 from kaigong.demo.steps.projects import load_projects
 
 
@@ -60,6 +62,7 @@ STEPS: tuple[Step, ...] = (
     Step("catalogue", load_catalogue),
     Step("projects", load_projects),
     Step("cases", load_cases),
+    Step("inspections", load_inspections),
 )
 
 

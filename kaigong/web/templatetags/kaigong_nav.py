@@ -22,6 +22,8 @@ NAV: dict[str, tuple[tuple[str, object], ...]] = {
         ("web:project-list", _("My projects")),
         ("web:case-list", _("My applications")),
         ("web:certificate-library", _("My certificates")),
+        ("web:inspection-list", _("Site inspections")),
+        ("web:joint-review-list", _("Joint reviews")),
     ),
     Role.HELPER: (
         ("web:project-list", _("Assisted projects")),
@@ -32,16 +34,28 @@ NAV: dict[str, tuple[tuple[str, object], ...]] = {
         ("web:window-queue", _("Window queue")),
         ("web:enterprise-register", _("Register an enterprise on its behalf")),
     ),
-    Role.REVIEWER: (("web:workbench", _("Review workbench")),),
+    Role.REVIEWER: (
+        ("web:workbench", _("Review workbench")),
+        ("web:inspection-list", _("Site inspections")),
+        ("web:joint-review-list", _("Joint reviews")),
+    ),
     Role.APPROVER: (("web:workbench", _("Decision workbench")),),
-    Role.INSPECTOR: (("web:workbench", _("Inspection worklist")),),
+    Role.INSPECTOR: (
+        ("web:workbench", _("Inspection worklist")),
+        ("web:inspection-list", _("Site inspections")),
+    ),
     Role.SUPERVISOR: (
         ("web:window-queue", _("Window queue (supervision)")),
         ("web:workbench", _("Worklist (supervision)")),
         ("web:archive-ledger", _("Archive ledger")),
     ),
-    Role.CATALOG_ADMIN: (("admin:index", _("Catalogue administration")),),
+    Role.CATALOG_ADMIN: (
+        ("admin:index", _("Catalogue administration")),
+        ("web:inspection-standards", _("Inspection standards")),
+        ("web:expert-pool", _("Expert pool")),
+    ),
     Role.CENTRE_ADMIN: (("web:staffadmin-list", _("Staff accounts")),),
+    Role.EXPERT: (("web:joint-review-list", _("Joint reviews")),),
 }
 
 
