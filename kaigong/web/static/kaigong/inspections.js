@@ -284,7 +284,7 @@
     connect();
     if (config.role === "site" && config.mode === "call") { watchLocation(); }
   }).catch(function (e) {
-    fail(e.message);
+    fail((text.mediaOff || "") + " (" + (e.name || e.message) + ")");
     if (config.mode === "rehearsal") { check("camera", false); check("microphone", false); iceLoopback(); }
     connect();
   });
