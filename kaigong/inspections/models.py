@@ -244,6 +244,11 @@ class Snapshot(BaseModel):
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
 
+    @property
+    def call_time(self) -> str:
+        seconds = self.call_offset_ms // 1000
+        return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+
     class Meta:
         verbose_name = _("snapshot")
         verbose_name_plural = _("snapshots")

@@ -860,6 +860,7 @@ def record_verify(record: InspectionRecord) -> dict:
             "signer_name": s.signer_name,
             "role": s.role,
             "signed_at": s.signed_at.isoformat(),
+            "signed_at_local": timezone.localtime(s.signed_at).strftime("%Y-%m-%d %H:%M"),
             "ok": platform_verify(signed_bytes(record, s), s.signature_hex, s.public_key_hex),
         }
         for s in record.signatures.select_related("signer").order_by("signed_at", "id")
