@@ -192,3 +192,28 @@ def expert_get(public_id: Any) -> Expert:
     if expert is None:
         raise ExpertNotFound()
     return expert
+
+
+def item_inspection_opinion_text(item: Any) -> str:
+    """
+    What the newest completed inspection record of the item says, as the start of the
+    reviewer's opinion (the conclusion feeds the opinion; the reviewer edits it).
+    """
+    from django.utils.translation import gettext as _
+
+    record = (
+        InspectionRecord.objects.filter(inspection__item=item, completed_at__isnull=False)
+        .order_by("-completed_at")
+        .first()
+    )
+    if record is None:
+        return ""
+    text = _("Site inspection record %(no)s: %(conclusion)s. %(summary)s") % {
+        "no": record.number,
+        "conclusion": record.get_conclusion_display(),
+        "summary": record.data.get("summary", ""),
+    }
+    rectifications = record.data.get("rectifications") or []
+    if rectifications:
+        text += " " + "；".join(rectifications)
+    return text

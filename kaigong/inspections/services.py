@@ -821,7 +821,7 @@ def _complete(record: InspectionRecord, inspection: Inspection) -> None:
         kind="inspection_completed",
         title=_g("Inspection record %(no)s is complete: %(c)s")
         % {"no": record.number, "c": record.get_conclusion_display()},
-        link=f"/items/{item.public_id}/",
+        link=f"/workbench/items/{item.public_id}/",
         user=inspection.requested_by,
     )
     notification_send(

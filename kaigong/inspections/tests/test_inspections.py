@@ -300,3 +300,36 @@ def test_the_record_needs_every_result_and_the_enterprise_signs_last(fresh):
             "permission_denied",
         )
         transaction.set_rollback(True)
+
+
+def test_the_item_page_shows_the_conclusion_and_it_starts_the_opinion(journey):
+    from django.test import Client
+
+    from kaigong.inspections.selectors import item_inspection_opinion_text
+
+    world, item, record = journey["world"], journey["item"], journey["record"]
+    text = item_inspection_opinion_text(item)
+    assert (
+        text.startswith(f"现场勘验笔录 {record.number}：整改后复查。")
+        and "拆除东侧临时板房" in text
+    )
+    client = Client()
+    client.force_login(world.reviewer1)
+    response = client.get(f"/workbench/items/{item.public_id}/")
+    assert response.status_code == 200, response.status_code
+    page = response.content.decode()
+    assert 'id="inspection-conclusion"' in page and record.number in page
+    assert "拆除东侧临时板房</textarea>" in page  # the opinion form starts from the record
+
+
+def test_the_guide_shows_the_standard_and_its_samples_to_anyone(journey):
+    from django.test import Client
+
+    version = journey["item"].matter_version
+    page = (
+        Client().get(f"/guide/matters/{version.matter.code}/v{version.version}/").content.decode()
+    )
+    assert "现场勘验标准（勘前准备）" in page and "与规划总平面图一致" in page
+    sample = journey["standard"].items.first().samples.get()
+    assert f"/inspections/samples/{sample.public_id}/" in page
+    assert Client().get(f"/inspections/samples/{sample.public_id}/").status_code == 200
