@@ -41,6 +41,7 @@ def test_every_scheduled_job_is_a_registered_task():
         "kaigong.supervision.sweep",
         "kaigong.integrations.elicence_expiry",
         "kaigong.integrations.exchange_export",
+        "kaigong.inspections.inspections_remind",
     } <= scheduled
     assert scheduled <= set(app.tasks)
 
@@ -69,6 +70,7 @@ def test_the_jobs_run_in_process_and_report_what_they_did():
     from kaigong.feedback.tasks import callback_lists_build, deadline_warnings
     from kaigong.supervision.tasks import sweep as supervision_sweep
     from kaigong.integrations.tasks import elicence_expiry, exchange_export
+    from kaigong.inspections.tasks import inspections_remind
 
     # nothing to do in an empty database: each reports zero
     assert commitments_check.delay().get() == 0
@@ -77,6 +79,7 @@ def test_the_jobs_run_in_process_and_report_what_they_did():
     assert documents_issue_missing.delay().get() == 0
     assert callback_lists_build.delay().get() == 0
     assert deadline_warnings.delay().get() == 0
+    assert inspections_remind.delay().get() == 0
     assert outbox_relay.delay().get() == "dispatched=0 delivered=0 failed=0 dead=0"
     assert supervision_sweep.delay().get() == {
         "advanced": 0,

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "kaigong.integrations",
     "kaigong.marketplace",
     "kaigong.postapproval",
+    "kaigong.inspections",
     "kaigong.api",
     "kaigong.web",
     "kaigong.demo",
@@ -429,6 +430,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "kaigong.postapproval.daily",
         "schedule": crontab(hour=1, minute=10),
     },
+    # Reminds the site person and the inspectors a day before a video inspection's slot.
+    "inspections-remind": {
+        "task": "kaigong.inspections.inspections_remind",
+        "schedule": timedelta(minutes=15),
+    },
 }
 # 12345 hotline intake: a signed call older or newer than this is refused (replay window)
 KAIGONG_HOTLINE_WINDOW_SECONDS = env.int("KAIGONG_HOTLINE_WINDOW_SECONDS", default=300)
@@ -437,6 +443,22 @@ KAIGONG_HOTLINE_WINDOW_SECONDS = env.int("KAIGONG_HOTLINE_WINDOW_SECONDS", defau
 KAIGONG_QUESTION_ANSWER_WORKING_DAYS = env.int("KAIGONG_QUESTION_ANSWER_WORKING_DAYS", default=3)
 KAIGONG_PREREVIEW_WORKING_DAYS = env.int("KAIGONG_PREREVIEW_WORKING_DAYS", default=3)
 KAIGONG_ASSISTANCE_WARN_WORKING_DAYS = env.int("KAIGONG_ASSISTANCE_WARN_WORKING_DAYS", default=1)
+
+# --- Video inspection (云踏勘): signalling over WebSockets, ICE/TURN (docs/inspections.md) ----
+# One process (the embedded default): the in-memory channel layer. Several workers or hosts:
+# Redis (channels-redis), so that the peers of one call meet whichever worker they reach.
+CHANNEL_REDIS_URL = env("KAIGONG_CHANNEL_REDIS_URL", default="")
+CHANNEL_LAYERS = {
+    "default": (
+        {"BACKEND": "channels_redis.core.RedisChannelLayer",
+         "CONFIG": {"hosts": [CHANNEL_REDIS_URL]}}
+        if CHANNEL_REDIS_URL
+        else {"BACKEND": "channels.layers.InMemoryChannelLayer"}
+    )
+}  # fmt: skip
+# RTCIceServer list as JSON, e.g. [{"urls": ["turn:turn.example.gov.cn:3478"], "username": …,
+# "credential": …}]. Empty: host candidates only (a closed network where peers route).
+KAIGONG_ICE_SERVERS = env.json("KAIGONG_ICE_SERVERS", default=[])
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -484,6 +506,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "ComplaintCategoryEnum": "kaigong.feedback.constants.ComplaintCategory",
+        "InspectionStatusEnum": "kaigong.inspections.constants.InspectionStatus",
+        "InspectionStandardStatusEnum": "kaigong.inspections.constants.StandardStatus",
+        "JointReviewStatusEnum": "kaigong.inspections.constants.ReviewStatus",
+        "ReviewTopicEnum": "kaigong.inspections.constants.Topic",
     },
     # Every operation documents its problem+json answers (kaigong/api/schema.py).
     "POSTPROCESSING_HOOKS": [

@@ -30,4 +30,5 @@ urlpatterns = [
     path("", include("kaigong.credit.api.urls")),
     path("", include("kaigong.marketplace.api.urls")),
     path("", include("kaigong.postapproval.api.urls")),
+    path("", include("kaigong.inspections.api.urls")),
 ]

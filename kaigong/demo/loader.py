@@ -11,6 +11,7 @@ Load the demo data (DESIGN.md §8) through the services of every app, in steps.
       └─ integrations  a (paused) webhook subscription
       ├─ marketplace  滨州's 中介超市: a drawn agency, a report used in a case, ratings
       └─ postapproval 沂南's 审管联动: a random check, a breach, a revoked permit, a credit record
+      └─ inspections 沂南 云踏勘 (standard, a signed record), 滨州 联合评审 (panel, letter)
 
 Each step is idempotent: rows are found by their natural key (department code, username,
 USCC, catalogue code, revision title) and left alone when they exist, so running the load
@@ -41,6 +42,7 @@ from kaigong.demo.steps.feedback import load_feedback
 from kaigong.demo.steps.integrations import load_integrations
 from kaigong.demo.steps.marketplace import load_marketplace
 from kaigong.demo.steps.postapproval import load_postapproval
+from kaigong.demo.steps.inspections import load_inspections
 from kaigong.demo.steps.projects import load_projects
 from kaigong.demo.steps.supervision import load_supervision
 
@@ -79,6 +81,7 @@ STEPS: tuple[Step, ...] = (
     Step("integrations", load_integrations),
     Step("marketplace", load_marketplace),
     Step("postapproval", load_postapproval),
+    Step("inspections", load_inspections),
 )
 
 

@@ -24,4 +24,5 @@ urlpatterns = [
     path("", include("kaigong.web.marketplace.urls")),
     path("", include("kaigong.web.postapproval.urls")),
     path("", include("kaigong.web.credit.urls")),
+    path("", include("kaigong.web.inspections.urls")),
 ]

@@ -229,6 +229,8 @@ USERS = [
     ("yinan_zhifa_reviewer", "孙立军", Role.REVIEWER, DEPT, "yinan-zhifa", False),
     ("yinan_zhifa_approver", "高建国", Role.APPROVER, DEPT, "yinan-zhifa", False),
     ("yinan_zhifa_inspector", "陈涛", Role.INSPECTOR, DEPT, "yinan-zhifa", False),
+    # 行政许可法 art. 34: two inspectors verify on site (the 云踏勘 demo, kaigong/inspections)
+    ("yinan_zhifa_inspector2", "刘文博", Role.INSPECTOR, DEPT, "yinan-zhifa", False),
     ("yinan_zhifa_head", "王振华", Role.DEPARTMENT_HEAD, DEPT, "yinan-zhifa", False),
     ("yinan_zhifa_expert", "周海涛", Role.EXPERT, DEPT, "yinan-zhifa", False),
     ("yinan_zhujian_reviewer", "赵明", Role.REVIEWER, DEPT, "yinan-zhujian", False),

@@ -57,6 +57,7 @@ from kaigong.core.clock import local_date
 from kaigong.core.exceptions import DomainError, NotFound
 from kaigong.core.exceptions import PermissionDenied as DomainPermissionDenied
 from kaigong.core.keyset import capped_count, keyset_page
+from kaigong.inspections.selectors import item_inspection_opinion_text
 
 from .applicant import case_detail_context
 from .common import T, form_errors, load_case, load_item
@@ -287,6 +288,8 @@ def item_page(request: HttpRequest, public_id) -> HttpResponse:
     today = local_date()
     case = item.case
     item_needs = {r.material_id for r in item.matter_version.requirements.all()}
+    if not forms["opinion"].is_bound:  # the inspection's conclusion feeds the opinion
+        forms["opinion"].initial["text"] = item_inspection_opinion_text(item)
     pending = item_pending_extension(item)
     if pending is not None and not forms["extension_decision"].is_bound:
         forms["extension_decision"].initial = {"extension": pending.public_id}

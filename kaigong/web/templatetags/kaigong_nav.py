@@ -28,6 +28,8 @@ NAV: dict[str, tuple[tuple[str, object], ...]] = {
         ("web:complaint-list", _("办不成事 window")),
         ("web:marketplace-requests", _("Intermediary services")),
         ("web:credit", _("Credit records")),
+        ("web:inspection-list", _("Site inspections")),
+        ("web:joint-review-list", _("Joint reviews")),
     ),
     Role.HELPER: (
         ("web:assistance-workbench", _("Helper workbench")),
@@ -42,7 +44,11 @@ NAV: dict[str, tuple[tuple[str, object], ...]] = {
         ("web:enterprise-register", _("Register an enterprise on its behalf")),
         ("web:complaint-list", _("办不成事 window")),
     ),
-    Role.REVIEWER: (("web:workbench", _("Review workbench")),),
+    Role.REVIEWER: (
+        ("web:workbench", _("Review workbench")),
+        ("web:inspection-list", _("Site inspections")),
+        ("web:joint-review-list", _("Joint reviews")),
+    ),
     Role.APPROVER: (
         ("web:workbench", _("Decision workbench")),
         ("web:postapproval-work", _("Post-approval checks")),
@@ -50,6 +56,7 @@ NAV: dict[str, tuple[tuple[str, object], ...]] = {
     ),
     Role.INSPECTOR: (
         ("web:workbench", _("Inspection worklist")),
+        ("web:inspection-list", _("Site inspections")),
         ("web:postapproval-work", _("Post-approval checks")),
     ),
     Role.SUPERVISOR: (
@@ -67,6 +74,8 @@ NAV: dict[str, tuple[tuple[str, object], ...]] = {
     Role.CATALOG_ADMIN: (
         ("admin:index", _("Catalogue administration")),
         ("web:integrations-home", _("Integrations")),
+        ("web:inspection-standards", _("Inspection standards")),
+        ("web:expert-pool", _("Expert pool")),
     ),
     Role.CENTRE_ADMIN: (
         ("web:staffadmin-list", _("Staff accounts")),
@@ -86,7 +95,10 @@ NAV: dict[str, tuple[tuple[str, object], ...]] = {
         ("web:complaint-list", _("办不成事 window")),
         ("web:postapproval-work", _("Post-approval checks")),
     ),
-    Role.EXPERT: (("web:assistance-questions", _("Consultations")),),
+    Role.EXPERT: (
+        ("web:assistance-questions", _("Consultations")),
+        ("web:joint-review-list", _("Joint reviews")),
+    ),
     Role.CALLBACK_AGENT: (
         ("web:feedback-callbacks", _("Callback list")),
         ("web:feedback-worklist", _("Rectification tickets")),
