@@ -68,9 +68,9 @@ def test_the_jobs_run_in_process_and_report_what_they_did():
     from kaigong.core.tasks import outbox_relay
     from kaigong.documents.tasks import documents_issue_missing
     from kaigong.feedback.tasks import callback_lists_build, deadline_warnings
-    from kaigong.supervision.tasks import sweep as supervision_sweep
-    from kaigong.integrations.tasks import elicence_expiry, exchange_export
     from kaigong.inspections.tasks import inspections_remind
+    from kaigong.integrations.tasks import elicence_expiry, exchange_export
+    from kaigong.supervision.tasks import sweep as supervision_sweep
 
     # nothing to do in an empty database: each reports zero
     assert commitments_check.delay().get() == 0

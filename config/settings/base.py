@@ -510,6 +510,8 @@ SPECTACULAR_SETTINGS = {
         "InspectionStandardStatusEnum": "kaigong.inspections.constants.StandardStatus",
         "JointReviewStatusEnum": "kaigong.inspections.constants.ReviewStatus",
         "ReviewTopicEnum": "kaigong.inspections.constants.Topic",
+        "OpinionSeverityEnum": "kaigong.inspections.constants.Severity",
+        "FindingSeverityEnum": "kaigong.postapproval.constants.Severity",
     },
     # Every operation documents its problem+json answers (kaigong/api/schema.py).
     "POSTPROCESSING_HOOKS": [

@@ -73,6 +73,8 @@ def acting_for(user, case, action: str | None) -> dict | None:
         if found:
             return found
     return None
+
+
 # (event kind, case pk, event data)
 EventListener = Callable[[str, int, dict], None]
 

@@ -37,12 +37,12 @@ from kaigong.demo.steps.accounts import load_accounts
 from kaigong.demo.steps.assistance import load_assistance
 from kaigong.demo.steps.cases import load_cases
 from kaigong.demo.steps.catalogue import load_catalogue
-from kaigong.demo.steps.material_files import load_material_files
 from kaigong.demo.steps.feedback import load_feedback
+from kaigong.demo.steps.inspections import load_inspections
 from kaigong.demo.steps.integrations import load_integrations
 from kaigong.demo.steps.marketplace import load_marketplace
+from kaigong.demo.steps.material_files import load_material_files
 from kaigong.demo.steps.postapproval import load_postapproval
-from kaigong.demo.steps.inspections import load_inspections
 from kaigong.demo.steps.projects import load_projects
 from kaigong.demo.steps.supervision import load_supervision
 

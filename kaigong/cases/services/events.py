@@ -25,8 +25,7 @@ from kaigong.accounts.roles import Role
 from kaigong.accounts.selectors import user_holds
 from kaigong.cases.constants import CaseStatus
 from kaigong.cases.hashing import canonical_json, sm3_hex
-from kaigong.cases.hooks import acting_for
-from kaigong.cases.hooks import event_recorded
+from kaigong.cases.hooks import acting_for, event_recorded
 from kaigong.cases.models import Case, CaseEvent, CaseItem
 from kaigong.cases.models.case import GENESIS_HASH
 

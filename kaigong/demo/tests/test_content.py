@@ -296,6 +296,8 @@ def test_binzhou_morning_callbacks_a_rectified_bad_review_and_a_12345_complaint(
     complaint = Complaint.objects.get(channel="hotline")
     assert complaint.status == "closed" and complaint.answered_on <= complaint.due_on
     assert Evaluation.objects.count() >= 5
+
+
 def test_binzhou_marketplace_draws_an_agency_whose_report_served_the_case(loaded):
     from kaigong.core.draw_selectors import draw_public_get
     from kaigong.marketplace.models import ServiceRequest

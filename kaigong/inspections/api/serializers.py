@@ -80,7 +80,7 @@ class SlotSerializer(serializers.ModelSerializer):
         fields = ["id", "starts_at", "ends_at", "chosen"]
 
 
-class SnapshotSerializer(serializers.ModelSerializer):
+class InspectionSnapshotSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     checklist_item = serializers.UUIDField(source="checklist_item.public_id", read_only=True)
 
@@ -141,7 +141,7 @@ class InspectionSerializer(serializers.ModelSerializer):
 class InspectionDetailSerializer(InspectionSerializer):
     checklist = ChecklistItemSerializer(source="standard.items", many=True, read_only=True)
     results = serializers.SerializerMethodField()
-    snapshots = SnapshotSerializer(many=True, read_only=True)
+    snapshots = InspectionSnapshotSerializer(many=True, read_only=True)
     locations = LocationSerializer(many=True, read_only=True)
     record = serializers.SerializerMethodField()
 
@@ -205,7 +205,7 @@ class LocationInputSerializer(serializers.Serializer):
                                         max_value=100000)  # fmt: skip
 
 
-class ResultInputSerializer(serializers.Serializer):
+class InspectionResultInputSerializer(serializers.Serializer):
     result = serializers.ChoiceField(choices=ItemResult.choices)
     note = StrictCharField(max_length=2000, required=False, allow_blank=True, default="")
     call_offset_ms = serializers.IntegerField(min_value=0, max_value=86_400_000, required=False,

@@ -273,15 +273,15 @@ class SnapshotApi(_Command):
     the call time. Errors: ``inspection_bad_file``, ``inspection_bad_checklist_item`` (400),
     ``permission_denied`` (403), (404), ``inspection_status_conflict`` (409)."""
 
-    serializer_class = z.SnapshotSerializer
+    serializer_class = z.InspectionSnapshotSerializer
 
     @extend_schema(summary="Upload a snapshot", operation_id="inspection_snapshot_add",
                    request={"multipart/form-data": z.SnapshotInputSerializer},
-                   responses=responses(z.SnapshotSerializer, 400, 403, 404, 409, status=201))  # fmt: skip
+                   responses=responses(z.InspectionSnapshotSerializer, 400, 403, 404, 409, status=201))  # fmt: skip
     def post(self, request, public_id):
         data = _parse(z.SnapshotInputSerializer, request.data)
         snapshot = s.snapshot_add(actor=request.user, inspection=self.inspection(public_id), **data)
-        return Response(z.SnapshotSerializer(snapshot).data, status=status.HTTP_201_CREATED)
+        return Response(z.InspectionSnapshotSerializer(snapshot).data, status=status.HTTP_201_CREATED)
 
 
 class LocationApi(_Command):
@@ -304,10 +304,10 @@ class ResultApi(_Command):
     Errors: ``inspection_bad_checklist_item``, ``required`` (400), (403), (404), (409)."""
 
     @extend_schema(summary="Record a checklist result", operation_id="inspection_result_set",
-                   request=z.ResultInputSerializer,
+                   request=z.InspectionResultInputSerializer,
                    responses=responses(z.InspectionDetailSerializer, 400, 403, 404, 409))  # fmt: skip
     def put(self, request, public_id, item_id):
-        data = _parse(z.ResultInputSerializer, request.data)
+        data = _parse(z.InspectionResultInputSerializer, request.data)
         inspection = self.inspection(public_id)
         s.result_set(actor=request.user, inspection=inspection, checklist_item=item_id, **data)
         return Response(z.InspectionDetailSerializer(self.inspection(public_id)).data)
