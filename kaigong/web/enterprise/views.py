@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kaigong.accounts.selectors import enterprise_list_for
+from kaigong.accounts.selectors import enterprise_list_for, enterprise_of_member_get
 from kaigong.accounts.services import enterprise_sign_up
 from kaigong.catalog.models import Question
 from kaigong.core.clock import local_date
@@ -63,7 +63,7 @@ def _project(request: HttpRequest, public_id) -> object:
 
 
 def _enterprise(request: HttpRequest, public_id):
-    enterprise = enterprise_list_for(request.user).filter(public_id=public_id).first()
+    enterprise = enterprise_of_member_get(request.user, public_id)
     if enterprise is None:
         raise Http404
     return enterprise
