@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -56,6 +56,7 @@ from kaigong.certificates.services import joint_issuance_condition_record
 from kaigong.core.clock import local_date
 from kaigong.core.exceptions import DomainError, NotFound
 from kaigong.core.exceptions import PermissionDenied as DomainPermissionDenied
+from kaigong.web.auth_request import AuthenticatedRequest
 
 from .applicant import case_detail_context
 from .common import T, form_errors, load_case, load_item
@@ -82,7 +83,7 @@ def _read_only(user) -> bool:
 
 
 @login_required
-def window_queue(request: HttpRequest) -> HttpResponse:
+def window_queue(request: AuthenticatedRequest) -> HttpResponse:
     queue = case_queue(request.user).select_related("project", "enterprise", "bundle")[:200]
     return render(request, T + "window_queue.html", {"queue": queue})
 
@@ -123,7 +124,7 @@ def _window_forms(case, data=None, which: str = ""):
 
 
 @login_required
-def window_case(request: HttpRequest, public_id) -> HttpResponse:
+def window_case(request: AuthenticatedRequest, public_id) -> HttpResponse:
     """The clerk checks a submission once and decides: accept, 容缺/告知承诺, refuse, correct."""
     case = load_case(request, public_id)
     which = request.POST.get("action", "") if request.method == "POST" else ""
@@ -147,7 +148,7 @@ def window_case(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @login_required
-def material_file(request: HttpRequest, public_id, material_id) -> HttpResponse:
+def material_file(request: AuthenticatedRequest, public_id, material_id) -> HttpResponse:
     """
     One submitted file, through the permission check: PDF and images open in the browser,
     other formats download (``?download=1`` downloads any). Each opening is audited.
@@ -195,7 +196,7 @@ def _window_decide(request, case, which: str, forms) -> bool:
 
 
 @login_required
-def workbench(request: HttpRequest) -> HttpResponse:
+def workbench(request: AuthenticatedRequest) -> HttpResponse:
     """The department's worklist ordered by due date; htmx swaps the table on filter."""
     form = WorklistFilterForm(request.GET or None)
     warning = form.cleaned_data.get("warning") if form.is_valid() else None
@@ -238,7 +239,7 @@ def _case_departments(item) -> list[dict]:
 
 
 @login_required
-def item_page(request: HttpRequest, public_id) -> HttpResponse:
+def item_page(request: AuthenticatedRequest, public_id) -> HttpResponse:
     """
     One item: the form data and materials of its case (each opening inline), the plan,
     its clocks explained, every department's opinion and status on the same case, and the
@@ -333,7 +334,7 @@ def _extension_of(item, public_id):
 
 @login_required
 @require_POST
-def joint_condition_record(request: HttpRequest, public_id, rule_id) -> HttpResponse:
+def joint_condition_record(request: AuthenticatedRequest, public_id, rule_id) -> HttpResponse:
     """
     Record that a joint-issuance condition of the case's bundle is met for its project; the
     certificates it held are released in one event. 404: case not visible or rule not of its

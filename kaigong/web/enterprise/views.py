@@ -30,6 +30,7 @@ from kaigong.core.throttling import TrackIpThrottle
 from kaigong.projects.constants import TimelineMode
 from kaigong.projects.guide import project_guide
 from kaigong.projects.hooks import case_actuals
+from kaigong.projects.models import Project
 from kaigong.projects.pdf import guide_pdf
 from kaigong.projects.permissions import can_edit_project, can_register_on_behalf
 from kaigong.projects.qr import qr_png
@@ -46,6 +47,7 @@ from kaigong.projects.services import (
 )
 from kaigong.projects.timeline import build_timeline
 from kaigong.projects.tracking import track_payload
+from kaigong.web.auth_request import AuthenticatedRequest
 from kaigong.web.forms import domain_error_to_form
 from kaigong.web.ratelimit import rate_limited
 
@@ -55,14 +57,14 @@ from .gantt import gantt
 T = "web/enterprise/"
 
 
-def _project(request: HttpRequest, public_id) -> object:
+def _project(request: AuthenticatedRequest, public_id) -> Project:
     try:
         return project_get_for(request.user, public_id)
     except NotFound:
         raise Http404 from None
 
 
-def _enterprise(request: HttpRequest, public_id):
+def _enterprise(request: AuthenticatedRequest, public_id):
     enterprise = enterprise_of_member_get(request.user, public_id)
     if enterprise is None:
         raise Http404
@@ -101,13 +103,13 @@ def enterprise_register(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def project_list(request: HttpRequest) -> HttpResponse:
+def project_list(request: AuthenticatedRequest) -> HttpResponse:
     projects = project_list_visible_to(request.user)[:200]
     return render(request, T + "project_list.html", {"projects": projects})
 
 
 @login_required
-def project_create(request: HttpRequest) -> HttpResponse:
+def project_create(request: AuthenticatedRequest) -> HttpResponse:
     enterprises = enterprise_list_for(request.user)
     form = ProjectForm(request.POST or None, enterprises=enterprises)
     if request.method == "POST" and form.is_valid():
@@ -129,7 +131,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
     return render(request, T + "project_form.html", {"form": form})
 
 
-def _guide_context(request: HttpRequest, project, *, error: str = "") -> dict:
+def _guide_context(request: AuthenticatedRequest, project, *, error: str = "") -> dict:
     bundles = request.GET.getlist("bundle") or None
     guide = project_guide(project, bundle_codes=bundles)
     return {
@@ -142,7 +144,7 @@ def _guide_context(request: HttpRequest, project, *, error: str = "") -> dict:
 
 
 @login_required
-def project_detail(request: HttpRequest, public_id) -> HttpResponse:
+def project_detail(request: AuthenticatedRequest, public_id) -> HttpResponse:
     project = _project(request, public_id)
     try:
         context = _guide_context(request, project)
@@ -153,7 +155,7 @@ def project_detail(request: HttpRequest, public_id) -> HttpResponse:
 
 @login_required
 @require_POST
-def project_answers(request: HttpRequest, public_id) -> HttpResponse:
+def project_answers(request: AuthenticatedRequest, public_id) -> HttpResponse:
     """hx-post of the questionnaire: save the answers, answer with the new guide fragment."""
     project = _project(request, public_id)
     asked = request.POST.getlist("asked")
@@ -172,7 +174,7 @@ def project_answers(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @login_required
-def project_guide_pdf(request: HttpRequest, public_id) -> HttpResponse:
+def project_guide_pdf(request: AuthenticatedRequest, public_id) -> HttpResponse:
     project = _project(request, public_id)
     guide = project_guide(project, bundle_codes=request.GET.getlist("bundle") or None)
     response = HttpResponse(guide_pdf(project, guide), content_type="application/pdf")
@@ -181,7 +183,7 @@ def project_guide_pdf(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @login_required
-def project_timeline(request: HttpRequest, public_id) -> HttpResponse:
+def project_timeline(request: AuthenticatedRequest, public_id) -> HttpResponse:
     project = _project(request, public_id)
     form = TimelineForm(request.GET or None)
     start = local_date()
@@ -240,7 +242,7 @@ def _code_page(request, *, enterprise, project, rotate_url, qr_url) -> HttpRespo
 
 
 @login_required
-def project_service_code(request: HttpRequest, public_id) -> HttpResponse:
+def project_service_code(request: AuthenticatedRequest, public_id) -> HttpResponse:
     project = _project(request, public_id)
     if request.method == "POST":
         try:
@@ -259,7 +261,7 @@ def project_service_code(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @login_required
-def enterprise_service_code(request: HttpRequest, public_id) -> HttpResponse:
+def enterprise_service_code(request: AuthenticatedRequest, public_id) -> HttpResponse:
     enterprise = _enterprise(request, public_id)
     if request.method == "POST":
         try:
@@ -285,7 +287,7 @@ def _qr(request, code) -> HttpResponse:
 
 
 @login_required
-def project_service_code_qr(request: HttpRequest, public_id) -> HttpResponse:
+def project_service_code_qr(request: AuthenticatedRequest, public_id) -> HttpResponse:
     project = _project(request, public_id)
     try:
         code = service_code_for(actor=request.user, enterprise=project.enterprise, project=project)
@@ -295,7 +297,7 @@ def project_service_code_qr(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @login_required
-def enterprise_service_code_qr(request: HttpRequest, public_id) -> HttpResponse:
+def enterprise_service_code_qr(request: AuthenticatedRequest, public_id) -> HttpResponse:
     enterprise = _enterprise(request, public_id)
     try:
         code = service_code_for(actor=request.user, enterprise=enterprise)
@@ -308,7 +310,7 @@ def enterprise_service_code_qr(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @login_required
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: AuthenticatedRequest) -> HttpResponse:
     unread_only = request.GET.get("unread") == "1"
     return render(
         request,
@@ -323,7 +325,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def inbox_read(request: HttpRequest, public_id) -> HttpResponse:
+def inbox_read(request: AuthenticatedRequest, public_id) -> HttpResponse:
     try:
         notification = notification_get_for(request.user, public_id)
     except NotFound:
@@ -338,7 +340,7 @@ def inbox_read(request: HttpRequest, public_id) -> HttpResponse:
 
 @login_required
 @require_POST
-def inbox_read_all(request: HttpRequest) -> HttpResponse:
+def inbox_read_all(request: AuthenticatedRequest) -> HttpResponse:
     notification_mark_all_read(
         notifications=notification_list_for(request.user), actor=request.user
     )
