@@ -59,6 +59,9 @@ export DEMO_PASSWORD=${DEMO_PASSWORD:-Kaigong@2026}
 
 echo "== fresh database $DB"
 $PY scripts/pg_reachable.py "$PG/postgres" || { echo "PostgreSQL not reachable at $PG"; exit 2; }
+# a previous run's connections (its server was stopped) may linger a moment
+psql "$PG/postgres" -qAtc "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+  WHERE datname = '$DB' AND pid <> pg_backend_pid()" >/dev/null 2>&1
 dropdb --if-exists -d "$PG/postgres" "$DB" 2>/dev/null \
   || psql "$PG/postgres" -qc "DROP DATABASE IF EXISTS \"$DB\"" >/dev/null
 psql "$PG/postgres" -qc "CREATE DATABASE \"$DB\"" >/dev/null || exit 2
