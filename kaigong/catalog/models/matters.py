@@ -75,7 +75,9 @@ class Matter(BaseModel):
         _("matter code"),
         max_length=50,
         unique=True,
-        help_text=_("基本编码 / 实施编码 or a local code; variable length (docs/legal.md#matter-codes)."),
+        help_text=_(
+            "基本编码 / 实施编码 or a local code; variable length (docs/legal.md#matter-codes)."
+        ),
     )
     name = models.CharField(
         _("name"), max_length=200, help_text=_("Name of the latest version, for lists.")

@@ -17,8 +17,8 @@ import ctypes
 import ctypes.util
 import hashlib
 import threading
-from typing import Any
 from ctypes import POINTER, byref, c_char_p, c_int, c_long, c_size_t, c_ulong, c_void_p
+from typing import Any
 
 from . import der
 
