@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 RUN_ENV := DJANGO_SETTINGS_MODULE=config.settings.run
 
-.PHONY: install run dev serve browser-deps test test-sqlite test-postgres lint check schema bench demo messages clean
+.PHONY: install run dev serve browser-deps test test-sqlite test-postgres lint check schema bench demo messages fuzz clean
 
 ## install: the set-up alone (virtualenv, pinned dependencies, translations)
 install: $(STAMP)
@@ -68,6 +68,12 @@ messages: install
 ## bench: the benchmarks and their budgets (figures in README.md)
 bench: install
 	@bash scripts/bench.sh
+
+## fuzz: the outside fuzzing run: the product as `make run` serves it, on a fresh PostgreSQL
+## database (FUZZ_DB, default kg_fuzz) with the demo, fuzzed by the schemathesis CLI as every
+## role for about ten minutes (docs/api.md)
+fuzz: install
+	@bash scripts/fuzz_outside.sh
 
 ## demo: load the demo data (into an empty database)
 demo: install

@@ -165,7 +165,10 @@ class Window(BaseModel):
 class CreditStanding(models.TextChoices):
     GOOD = "good", _("Good")  # 守信: may use 容缺 and 告知承诺
     WATCH = "watch", _("Under watch")  # 关注: a commitment lapsed; staff decide case by case
-    DISHONEST = "dishonest", _("Dishonest")  # 失信: excluded until credit repair (domain.md §5)
+    DISHONEST = (
+        "dishonest",
+        _("Dishonest"),
+    )  # 失信: excluded until credit repair (docs/legal.md#gaocheng-commitment)
 
 
 class Enterprise(BaseModel):

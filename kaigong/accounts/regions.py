@@ -3,7 +3,7 @@
 
 The list holds the provinces, cities and counties of the demo localities (沂南、潍坊、滨州、
 高明) and their parents; a deployment adds its own. Forms offer these by name and accept
-nothing else, so a region is never free text (domain.md §7.5).
+nothing else, so a region is never free text (docs/legal.md#gbt-2260).
 """
 
 from __future__ import annotations

@@ -179,6 +179,15 @@ def enterprise_list_for(user: User) -> QuerySet[Enterprise]:
     return Enterprise.objects.filter(id__in=user_enterprise_ids(user))
 
 
+def enterprise_of_member_get(user: User, public_id) -> Enterprise | None:
+    """
+    An enterprise the user belongs to (as its applicant), or None. What only the
+    enterprise itself may use (its service code) is looked up here: to anyone else, staff
+    who see every enterprise included, it does not exist (404, not 403).
+    """
+    return Enterprise.objects.filter(id__in=user_enterprise_ids(user), public_id=public_id).first()
+
+
 def department_get_by_code(code: str) -> Department | None:
     return Department.objects.filter(code=code).first()
 

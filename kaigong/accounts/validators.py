@@ -4,7 +4,7 @@ Identifier checks: 统一社会信用代码 (GB 32100-2015), 居民身份证号�
 
 python-stdnum rejects valid USCCs whose first eight characters are not all digits, such
 as the ``N`` codes of rural collective economic organisations and the ``A`` codes of
-military units (domain.md §7.1, §7.6), so the USCC check is our own.
+military units (docs/legal.md#gb-32100), so the USCC check is our own.
 """
 
 from __future__ import annotations

@@ -14,6 +14,12 @@ import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import (
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
@@ -106,9 +112,24 @@ def _flatten(detail: Any, prefix: str = "") -> list[dict[str, str]]:
     return params
 
 
+# Django refuses some request bodies while parsing them (a form with more parts than
+# DATA_UPLOAD_MAX_NUMBER_FILES / _FIELDS, a body above DATA_UPLOAD_MAX_MEMORY_SIZE): the
+# client's fault, answered as such (Django's own handler would say 400 without a body).
+_REQUEST_REFUSALS: tuple[tuple[type[SuspiciousOperation], int, str, Any], ...] = (
+    (TooManyFilesSent, 400, "too_many_files", _lazy("The request sends too many files.")),
+    (TooManyFieldsSent, 400, "too_many_fields", _lazy("The request sends too many fields.")),
+    (RequestDataTooBig, 413, "payload_too_large", _lazy("The request body is too large.")),
+    (SuspiciousOperation, 400, "bad_request", _lazy("The request cannot be processed.")),
+)
+
+
 def problem_exception_handler(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, DomainError):
         return _problem(exc.status, exc.code, exc.message, exc.invalid_params, exc.extra)
+    for kind, status, code, detail in _REQUEST_REFUSALS:
+        if isinstance(exc, kind):
+            set_rollback()
+            return _problem(status, code, str(detail))
     if isinstance(exc, DjangoValidationError):
         exc = drf.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}

@@ -4,7 +4,7 @@ The electronic archive (电子档案): one folder per project, every document in
 ``ArchiveFolder`` is classified government or social investment (沂南 电子图档系统);
 ``ArchiveDocument`` keeps a copy of each document with its SM3 and SHA-256, its kind and its
 origin (the model and public id it came from), so that a package can be checked later
-(档案法 art. 37, 39; DA/T 85-2019 / GB/T 42727-2023: domain.md §6.5). ``Subscription`` lets
+(档案法 art. 37, 39; DA/T 85-2019 / GB/T 42727-2023: docs/legal.md#electronic-archives). ``Subscription`` lets
 a department receive the 立项/规划/施工 documents of projects in its charge (点对点推送);
 each delivery is a ``DocumentPush``.
 """

@@ -1,4 +1,4 @@
-"""Choices and limits of the working-day calendar (domain.md §8)."""
+"""Choices and limits of the working-day calendar (docs/legal.md#holiday-notice)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

@@ -1,5 +1,5 @@
 """
-The national calendar as the ``chinesecalendar`` package knows it (domain.md §8.3), as rows.
+The national calendar as the ``chinesecalendar`` package knows it (docs/legal.md#holiday-notice), as rows.
 
 PURE (no database): used by the data migration ``0002_seed_chinesecalendar`` and by the
 ``calendar_seed`` service, so both load exactly the same days. Only exceptions to

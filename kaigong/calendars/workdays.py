@@ -1,7 +1,7 @@
 """
 Working-day arithmetic. PURE: no database, no clock, no settings.
 
-Rules (domain.md §4.2, 行政许可法 art. 82):
+Rules (docs/legal.md#counting, 行政许可法 art. 82):
 
 * A working day is Monday–Friday, unless the calendar's ``overrides`` say otherwise: a
   weekday off (holiday, 调休休息, local festival) or a weekend worked (调休上班).

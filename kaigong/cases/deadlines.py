@@ -2,7 +2,7 @@
 Due dates of case items and cases: the ONLY place that combines a limit, its start day,
 pauses and extensions (STYLE.md 3.6). Services call these and store the results.
 
-Rules (DESIGN.md §5, domain.md §4):
+Rules (DESIGN.md §5, docs/legal.md#counting):
 
 * Day 0 is the acceptance day (or the day an item's prerequisite was met); counting starts
   the next working day unless the matter counts the acceptance day itself.

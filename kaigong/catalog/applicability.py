@@ -23,7 +23,7 @@ Rules (each one in one place):
 - A merged material is required when any applicable requirement is.
 - 容缺 (deferrable): only a required material, and only when every matter that requires it
   marks it deferrable (# rule: 容缺 only for secondary materials the matter marks
-  deferrable; domain.md §5.2).
+  deferrable; docs/legal.md#rongque).
 - 告知承诺 (replaced by a commitment): only a required material, and only when every matter
   that requires it marks it replaceable *and* that matter's version allows 告知承诺
   (# rule: 告知承诺 only where the matter allows it; docs/legal.md#gaocheng-commitment, DESIGN.md §4 rule 5).

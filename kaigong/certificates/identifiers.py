@@ -4,7 +4,7 @@ The e-licence identifier (电子证照标识, GB/T 36904), pure functions.
     1.2.156.3005.2 . <type code> . <issuer code> . <serial> . <version> . <check>
 
 The check character is ISO/IEC 7064 MOD 37,36 over type code + issuer code + serial +
-version with the dots removed (domain.md §6.3; verified there on a real identifier).
+version with the dots removed (docs/legal.md#gbt-36904).
 """
 
 from __future__ import annotations

@@ -292,6 +292,15 @@ class Certificate(BaseModel):
     )
     revocation_reason = models.TextField(_("revocation reason"), blank=True)
 
+    prerequisite_revoked_at = models.DateTimeField(
+        _("prerequisite revoked at"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Set when a certificate this one was issued on the basis of is revoked "
+            "(所依据的证照已撤销); the certificate itself stays as it is."
+        ),
+    )
     depends_on = models.ManyToManyField(
         "self",
         verbose_name=_("issued on the basis of"),

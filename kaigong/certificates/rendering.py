@@ -6,7 +6,7 @@ recomputed. The identifier is written into the document information (Subject, Ke
 which is how an uploaded file is matched to its record (verification.py). The seal is a
 drawing — a red ring, a five-pointed star and the department's name along the arc — not a
 GB/T 38540 electronic seal: the legally effective seal comes from the national seal
-system (domain.md §6.4 items 3–4); this one only shows who issued the certificate.
+system (docs/legal.md#gbt-36904); this one only shows who issued the certificate.
 OFD is the official format (GB/T 33190); the PDF is the display rendition.
 """
 

@@ -172,6 +172,38 @@ def joint_issuance_rule_get(bundle: Bundle, public_id: UUID | str) -> JointIssua
         raise NotFound() from None
 
 
+def joint_condition_target_get(
+    user, *, bundle_code: str, rule_code: str, project_public_id: UUID | str
+) -> tuple[JointIssuanceRule, Project | None]:
+    """
+    The rule and the project a joint-issuance condition is recorded for, as ``user`` may
+    know them: ``NotFound`` when the rule does not exist, or when the user may not record it
+    AND does not see the project (an outsider of another jurisdiction learns nothing: 404,
+    not 403). Whoever sees the project but may not record gets the service's 403.
+    """
+    from kaigong.projects.models import Project
+    from kaigong.projects.selectors import project_list_visible_to
+
+    from .permissions import can_record_joint_condition
+
+    rule = (
+        JointIssuanceRule.objects.select_related("bundle__lead_department")
+        .filter(bundle__code=bundle_code, code=rule_code)
+        .first()
+    )
+    if rule is None:
+        raise NotFound()
+    try:
+        project = Project.objects.filter(public_id=project_public_id).first()
+    except (ValueError, ValidationError):
+        project = None
+    if not can_record_joint_condition(user, rule) and (
+        project is None or not project_list_visible_to(user).filter(pk=project.pk).exists()
+    ):
+        raise NotFound()
+    return rule, project
+
+
 @dataclass(frozen=True)
 class CertificateHold:
     """A certificate still held (not released), and why (多证联发 condition, 容缺 materials)."""

@@ -36,6 +36,8 @@ class VerificationResult:
     valid_to: date | None = None
     revoked_at: datetime | None = None
     revocation_reason: str = ""
+    # the stored flag: a certificate this one rests on has been revoked (所依据的证照已撤销)
+    prerequisite_revoked: bool = False
     prerequisites_revoked: list[str] = field(default_factory=list)
 
 
@@ -82,6 +84,7 @@ def _result(certificate: Certificate, status: str, *, on: date) -> VerificationR
         valid_to=certificate.valid_to,
         revoked_at=certificate.revoked_at,
         revocation_reason=certificate.revocation_reason,
+        prerequisite_revoked=certificate.prerequisite_revoked_at is not None,
         prerequisites_revoked=[c.identifier for c in certificate_prerequisites_revoked(certificate)]
         if status == VerificationStatus.VALID
         else [],

@@ -5,7 +5,7 @@ Checks of project identifiers and places.
 issued by the 全国投资项目在线审批监管平台 (发改投资〔2020〕1439号; GB/T 40058-2021). The
 structure is 时间代码 + 地区代码 + … + 随机码 + 校验码; the exact check algorithm was not
 available, so only the shape is checked here, never an invented checksum
-(domain.md §7.4). The authoritative check is a lookup in the investment platform.
+(docs/legal.md#gbt-40058). The authoritative check is a lookup in the investment platform.
 """
 
 from __future__ import annotations

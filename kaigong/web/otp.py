@@ -30,6 +30,7 @@ from kaigong.accounts.otp import (
     totp_qr_data_uri,
 )
 from kaigong.core.client_ip import client_ip
+from kaigong.web.auth_request import AuthenticatedRequest
 
 
 class OtpCodeForm(forms.Form):
@@ -54,7 +55,7 @@ def _with_next(url_name: str, next_url: str) -> str:
 
 
 @login_required
-def otp_setup(request: HttpRequest) -> HttpResponse:
+def otp_setup(request: AuthenticatedRequest) -> HttpResponse:
     """Enrol (or replace) the user's authenticator app: scan the code, type one code."""
     user = request.user
     if not otp_is_staff(user):
@@ -76,7 +77,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def otp_verify_page(request: HttpRequest) -> HttpResponse:
+def otp_verify_page(request: AuthenticatedRequest) -> HttpResponse:
     """Type the current code of the enrolled app (once per login)."""
     user = request.user
     if otp_confirmed_device(user) is None:

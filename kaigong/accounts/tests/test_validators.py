@@ -12,7 +12,7 @@ from kaigong.accounts.validators import (
     validate_uscc,
 )
 
-# Real codes quoted in domain.md §7.1.
+# Real codes quoted in docs/legal.md#gb-32100.
 REAL_CODES = ["91110000600037341L", "91110108551385082Q"]
 
 
@@ -51,7 +51,7 @@ def test_every_registration_authority_prefix_is_accepted(first17):
 
 
 def test_n_and_a_codes_that_python_stdnum_rejects_are_accepted():
-    """domain.md §7.6: python-stdnum rejects valid codes whose first 8 chars are not digits."""
+    """docs/legal.md#gb-32100: python-stdnum rejects valid codes whose first 8 chars are not digits."""
     first17 = "N2371321MA3C4D5E6"
     code = first17 + stdnum_uscc.calc_check_digit(first17)
 

@@ -244,3 +244,35 @@ def test_a_nul_byte_escaped_in_the_session_cookie_is_a_400_problem(anonymous):
     response = anonymous.get("/api/v1/cases/", HTTP_COOKIE='sessionid="a\\000b"')
     # then 400, before the session is looked up (PostgreSQL refuses NUL: a 500 before)
     _problem(response, 400, "invalid_characters")
+
+
+@pytest.mark.django_db
+def test_a_form_with_too_many_files_is_a_400_problem_not_a_500(settings):
+    # found by the outside fuzzing run (scripts/fuzz_outside.sh): POST /cases/ as multipart
+    # with more file parts than DATA_UPLOAD_MAX_NUMBER_FILES answered 500
+    from kaigong.accounts.tests.factories import UserFactory
+
+    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 2
+    client = APIClient()
+    client.force_authenticate(UserFactory())
+    files = {f"f{i}": io.BytesIO(b"x") for i in range(3)}
+    for i, upload in enumerate(files.values()):
+        upload.name = f"{i}.txt"
+
+    response = client.post("/api/v1/cases/", {"project": "x", **files}, format="multipart")
+
+    _problem(response, 400, "too_many_files")
+
+
+@pytest.mark.django_db
+def test_a_form_with_too_many_fields_is_a_400_problem_not_a_500(settings):
+    from kaigong.accounts.tests.factories import UserFactory
+
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 3
+    body = "&".join(f"f{i}=1" for i in range(10))
+    client = APIClient()
+    client.force_authenticate(UserFactory())
+
+    response = client.post("/api/v1/cases/", body, content_type="application/x-www-form-urlencoded")
+
+    _problem(response, 400, "too_many_fields")

@@ -1,6 +1,6 @@
 """
 The 2025 and 2026 arrangements written out by hand from the State Council notices
-(domain.md §8.2; brief), NOT derived from chinesecalendar or from the app's code, so that
+(docs/legal.md#holiday-notice; brief), NOT derived from chinesecalendar or from the app's code, so that
 tests compare two independent sources.
 """
 
@@ -70,9 +70,9 @@ DUE_DATES = [
     (date(2026, 9, 24), 1, date(2026, 9, 28), "中秋 25–27 Sep"),
     (date(2026, 9, 30), 1, date(2026, 10, 8), "国庆 1–7 Oct"),
     (date(2026, 10, 9), 1, date(2026, 10, 10), "10 Oct Sat works"),
-    # domain.md §4.2 worked examples
-    (date(2026, 2, 12), 5, date(2026, 2, 26), "domain.md §4.2 example 1"),
-    (date(2025, 9, 26), 20, date(2025, 10, 30), "domain.md §4.2 example 2"),
+    # docs/legal.md#counting worked examples
+    (date(2026, 2, 12), 5, date(2026, 2, 26), "docs/legal.md#counting example 1"),
+    (date(2025, 9, 26), 20, date(2025, 10, 30), "docs/legal.md#counting example 2"),
 ]
 
 

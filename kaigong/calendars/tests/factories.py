@@ -18,7 +18,7 @@ def example_notice() -> dict:
 
 
 def regional_notice(region_code: str = "652300", year: int = 2026) -> dict:
-    """A regional notice: a minority festival on a weekday (domain.md §8.1 art. 4)."""
+    """A regional notice: a minority festival on a weekday (docs/legal.md#holiday-notice)."""
     return {
         "format": "kaigong-calendar-notice/1",
         "year": year,

@@ -66,7 +66,7 @@ class Migration(migrations.Migration):
                 ('status', models.CharField(choices=[('waiting', 'Waiting for a prerequisite'), ('in_review', 'In review'), ('paused', 'Paused'), ('proposed', 'Opinion given'), ('pre_approved', 'Pre-approved'), ('approved', 'Approved'), ('approved_deferred', 'Approved, materials deferred'), ('denied', 'Denied'), ('withdrawn', 'Withdrawn'), ('terminated', 'Terminated')], default='waiting', max_length=20, verbose_name='status')),
                 ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
                 ('clock_started_on', models.DateField(blank=True, help_text='Day 0: acceptance, or the day the prerequisite was met.', null=True, verbose_name='clock reference day')),
-                ('count_start_day', models.BooleanField(default=False, help_text='The matter counts the acceptance day itself (domain.md §4.2).', verbose_name='reference day counts')),
+                ('count_start_day', models.BooleanField(default=False, help_text='The matter counts the acceptance day itself (docs/legal.md#counting).', verbose_name='reference day counts')),
                 ('extension_days', models.PositiveSmallIntegerField(default=0, help_text='Approved extensions, in total.', verbose_name='extension (working days)')),
                 ('promised_due_on', models.DateField(blank=True, null=True, verbose_name='promised due on')),
                 ('statutory_due_on', models.DateField(blank=True, null=True, verbose_name='statutory due on')),

@@ -228,7 +228,7 @@ class CaseItem(BaseModel):
     count_start_day = models.BooleanField(
         _("reference day counts"),
         default=False,
-        help_text=_("The matter counts the acceptance day itself (domain.md §4.2)."),
+        help_text=_("The matter counts the acceptance day itself (docs/legal.md#counting)."),
     )
     extension_days = models.PositiveSmallIntegerField(
         _("extension (working days)"), default=0, help_text=_("Approved extensions, in total.")

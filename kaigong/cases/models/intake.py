@@ -51,7 +51,7 @@ class Correction(BaseModel):
 class Commitment(BaseModel):
     """
     A signed commitment: 容缺受理 (materials follow by ``due_on``) or 告知承诺 (the
-    commitment replaces proofs, verified by ``verification_due_on``). domain.md §5.
+    commitment replaces proofs, verified by ``verification_due_on``). docs/legal.md#gaocheng-commitment.
     """
 
     case = models.ForeignKey(

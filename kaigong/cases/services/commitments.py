@@ -1,6 +1,6 @@
 """
 Commitments: 容缺受理 (deferred materials follow by a due date) and 告知承诺 (a commitment
-replaces listed proofs, verified later). domain.md §5, DESIGN.md §4 rules 4–5.
+replaces listed proofs, verified later). docs/legal.md#gaocheng-commitment, DESIGN.md §4 rules 4–5.
 
 * 容缺: only deferrable materials, only enterprises in good standing, due date not beyond
   the promised limit of the items needing them. Items needing them end as

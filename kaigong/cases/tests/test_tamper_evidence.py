@@ -113,6 +113,46 @@ def test_editing_an_event_is_named_edited(world):
     assert _kinds(case_event_chains_verify()) == [(case.number, 2, BreakKind.EDITED)]
 
 
+def test_a_case_row_s_head_edited_in_the_database_is_named(world):
+    # given an accepted case with three or more events
+    case = CaseFactory(world=world, accepted=True)
+    count = CaseEvent.objects.filter(case=case).count()
+    # when its chain head is overwritten in the database (the history left as it is)
+    Case.objects.filter(pk=case.pk).update(chain_head="0" * 64)
+    # then the verifier names the row's head as not the last event's, at the last position
+    assert _kinds(case_event_chains_verify()) == [(case.number, count, BreakKind.HEAD_MISMATCH)]
+
+
+def test_an_event_appended_behind_the_services_back_is_named(world):
+    # given an accepted case, and a forged event correctly hashed onto its last one
+    case = CaseFactory(world=world, accepted=True)
+    last = _events(case)[-1]
+    forged = CaseEvent.objects.create(
+        case=case,
+        seq=last.seq + 1,
+        kind=last.kind,
+        actor=last.actor,
+        occurred_at=last.occurred_at,
+        data={"note": "伪造"},
+        prev_hash=last.hash,
+        hash="",
+    )
+    digest = event_hash(
+        case_public_id=str(case.public_id),
+        seq=forged.seq,
+        kind=forged.kind,
+        actor_public_id=str(last.actor.public_id) if last.actor_id else "",
+        occurred_at=forged.occurred_at,
+        data=forged.data,
+        prev_hash=last.hash,
+    )
+    CaseEvent.objects.filter(pk=forged.pk).update(hash=digest)
+    # then the chain itself holds, but the case row still counts one event fewer: named
+    assert _kinds(case_event_chains_verify()) == [
+        (case.number, forged.seq, BreakKind.HEAD_MISMATCH)
+    ]
+
+
 def test_a_status_changed_in_the_database_is_named(world):
     # given an accepted case whose last case transition went to "accepted"
     case = CaseFactory(world=world, accepted=True)

@@ -69,7 +69,7 @@ class Migration(migrations.Migration):
                 ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, help_text='Identifier used in URLs and the API; internal keys are never exposed.', unique=True, verbose_name='public id')),
                 ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False, verbose_name='created at')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('code', models.CharField(help_text='基本编码 / 实施编码 or a local code; variable length (domain.md §3.3).', max_length=50, unique=True, verbose_name='matter code')),
+                ('code', models.CharField(help_text='基本编码 / 实施编码 or a local code; variable length (docs/legal.md#matter-codes).', max_length=50, unique=True, verbose_name='matter code')),
                 ('name', models.CharField(help_text='Name of the latest version, for lists.', max_length=200, verbose_name='name')),
             ],
             options={

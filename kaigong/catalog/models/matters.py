@@ -4,7 +4,7 @@ Matters and their versions, dated by catalogue revisions (动态调整).
     CatalogRevision (draft) ─publish→ (published, effective_on)
         └─ MatterVersion (draft) ─── becomes published with its revision, then never changes
 
-A ``MatterVersion`` holds every standard element of the matter (domain.md §3.4). Once
+A ``MatterVersion`` holds every standard element of the matter (docs/legal.md#matter-codes). Once
 published it is immutable: a change is a new version in a new revision. The version in
 force on a date is the published version with the latest ``effective_from`` on or before
 that date; a version with ``withdraws_matter`` set takes the matter out of the catalogue.
@@ -75,7 +75,9 @@ class Matter(BaseModel):
         _("matter code"),
         max_length=50,
         unique=True,
-        help_text=_("基本编码 / 实施编码 or a local code; variable length (domain.md §3.3)."),
+        help_text=_(
+            "基本编码 / 实施编码 or a local code; variable length (docs/legal.md#matter-codes)."
+        ),
     )
     name = models.CharField(
         _("name"), max_length=200, help_text=_("Name of the latest version, for lists.")

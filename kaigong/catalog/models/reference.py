@@ -76,7 +76,7 @@ class CertificateType(BaseModel):
     A kind of electronic certificate a matter results in (证照类型), e.g. 施工许可证.
 
     ``type_code`` is the national code: the defining authority's USCC + 3 digits
-    (domain.md §6.3). ``fields`` is the JSON Schema of the certificate's surface data.
+    (docs/legal.md#gbt-36904). ``fields`` is the JSON Schema of the certificate's surface data.
     """
 
     code = models.SlugField(_("code"), max_length=64, unique=True)

@@ -63,6 +63,14 @@ def _in_force(on: date, drafts: dict[int, MatterVersion], effective_on: date) ->
     return {m: key[2] for m, key in best.items() if not key[3]}
 
 
+def prerequisites_in_force(on: date | None) -> dict[int, MatterVersion]:
+    """matter id → its published version in force on ``on`` (None: the latest of each)."""
+    if on is None:
+        on = date.max
+    ids = _in_force(on, {}, on)
+    return {v.matter_id: v for v in MatterVersion.objects.filter(id__in=ids.values())}
+
+
 def _cycle_message(cycle: list[str]) -> str:
     names = dict(Matter.objects.filter(code__in=cycle).values_list("code", "name"))
     return " → ".join(f"{names[code]} ({code})" for code in cycle)

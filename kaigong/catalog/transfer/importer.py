@@ -424,11 +424,42 @@ def _write(nodes: dict[str, list[Node]], departments: dict[str, tuple[str, dict]
             save(node)
 
 
+def _contradictions(nodes: dict[str, list[Node]]) -> list[dict[str, str]]:
+    """
+    The checks publication makes (``rules.version_contradictions``: a material replaced by a
+    告知承诺 in a version that allows none, 容缺 on an optional material, ...), on every
+    version as written: a file cannot bring in what publishing would refuse. Each error is
+    named by the version's path in the file and the row's path in the version.
+    """
+    from kaigong.catalog.models import MatterVersion
+    from kaigong.catalog.rules import version_contradictions
+    from kaigong.catalog.services.publish import prerequisites_in_force
+
+    errors: list[dict[str, str]] = []
+    in_force: dict[Any, dict] = {}
+    for revision in nodes.get("revisions", []):
+        for node in revision.children.get("matter_versions", []):
+            version = (
+                MatterVersion.objects.select_related("matter")
+                .prefetch_related("requirements__material", "dependencies__prerequisite")
+                .get(pk=node.obj.pk)
+            )
+            on = version.effective_from
+            if on not in in_force:
+                in_force[on] = prerequisites_in_force(on)
+            prefix = f"{version.matter.code}."
+            for e in version_contradictions(version, prerequisites=in_force[on]):
+                row = e["name"].removeprefix(prefix)
+                errors.append(_error(f"{node.path}.{row}", e["code"], e["reason"]))
+    return errors
+
+
 def catalog_import(*, data: bytes | str | dict, actor) -> dict[str, Any]:
     """
     Import a whole catalogue file. Returns ``{"status": "imported" | "unchanged",
     "counts": {...}}``. Errors: ``catalog_invalid`` (400, every error listed with its
-    JSON path; nothing written), ``catalog_not_empty`` (409).
+    JSON path; nothing written; the contradictions publication refuses are among them, with
+    their own codes), ``catalog_not_empty`` (409).
     """
     doc = _parse(data)
     if not catalog_is_empty():
@@ -448,6 +479,9 @@ def catalog_import(*, data: bytes | str | dict, actor) -> dict[str, Any]:
     try:
         with transaction.atomic():
             _write(nodes, checker.departments, actor)
+            contradictions = _contradictions(nodes)
+            if contradictions:
+                _reject(contradictions)  # raises: the transaction is rolled back
             audit_record(
                 actor=actor,
                 action="catalog_imported",

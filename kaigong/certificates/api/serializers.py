@@ -41,6 +41,10 @@ class CertificateOutputSerializer(serializers.Serializer):
     revoked_at = serializers.DateTimeField(allow_null=True)
     revocation_reason = serializers.CharField()
     surface = serializers.SerializerMethodField()
+    prerequisite_revoked = serializers.SerializerMethodField(
+        help_text=_("A certificate this one was issued on the basis of has been revoked.")
+    )
+    prerequisite_revoked_at = serializers.DateTimeField(allow_null=True)
     prerequisites_revoked = serializers.SerializerMethodField()
     pdf_sm3 = serializers.CharField()
     content_digest = serializers.CharField()
@@ -58,6 +62,9 @@ class CertificateOutputSerializer(serializers.Serializer):
     @extend_schema_field(SurfaceFieldSerializer(many=True))
     def get_surface(self, obj):
         return obj.data.get("surface", [])
+
+    def get_prerequisite_revoked(self, obj) -> bool:
+        return obj.prerequisite_revoked_at is not None
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_prerequisites_revoked(self, obj):
@@ -88,6 +95,9 @@ class VerifyOutputSerializer(serializers.Serializer):
     valid_to = serializers.DateField(allow_null=True)
     revoked_at = serializers.DateTimeField(allow_null=True)
     revocation_reason = serializers.CharField()
+    prerequisite_revoked = serializers.BooleanField(
+        help_text=_("A certificate this one was issued on the basis of has been revoked.")
+    )
     prerequisites_revoked = serializers.ListField(child=serializers.CharField())
 
 

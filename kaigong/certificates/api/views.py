@@ -17,17 +17,18 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
-from kaigong.catalog.models import JointIssuanceRule
 from kaigong.certificates.constants import VerificationStatus
 from kaigong.certificates.models import Certificate
-from kaigong.certificates.selectors import certificate_get_for, certificate_list_visible_to
+from kaigong.certificates.selectors import (
+    certificate_get_for,
+    certificate_list_visible_to,
+    joint_condition_target_get,
+)
 from kaigong.certificates.services import certificate_revoke, joint_issuance_condition_record
 from kaigong.certificates.verification import (
     certificate_verify_file,
     certificate_verify_identifier,
 )
-from kaigong.core.exceptions import NotFound
-from kaigong.projects.models import Project
 
 from .serializers import (
     CertificateOutputSerializer,
@@ -145,6 +146,7 @@ class CertificateVerifyApi(GenericAPIView):
             "valid_to": result.valid_to if public else None,
             "revoked_at": result.revoked_at,
             "revocation_reason": result.revocation_reason,
+            "prerequisite_revoked": result.prerequisite_revoked if public else False,
             "prerequisites_revoked": result.prerequisites_revoked,
         }
         return Response(VerifyOutputSerializer(body).data)
@@ -180,7 +182,8 @@ class JointConditionApi(GenericAPIView):
     Record that a joint-issuance condition (e.g. the land-use right) is met for a project,
     with evidence; the certificates it held are released in one event. Role: reviewer or
     approver of the bundle's lead department, or a clerk of a centre serving it.
-    Errors: ``evidence_required`` (400), ``permission_denied`` (403), ``not_found`` (404),
+    Errors: ``evidence_required`` (400), ``permission_denied`` (403, to whoever sees the
+    project but may not record), ``not_found`` (404, also to outsiders),
     ``condition_already_recorded`` (409).
     """
 
@@ -196,15 +199,12 @@ class JointConditionApi(GenericAPIView):
         data = JointConditionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        rule = (
-            JointIssuanceRule.objects.select_related("bundle__lead_department")
-            .filter(bundle__code=values["bundle"], code=values["rule"])
-            .first()
+        rule, project = joint_condition_target_get(
+            request.user,
+            bundle_code=values["bundle"],
+            rule_code=values["rule"],
+            project_public_id=values["project"],
         )
-        if rule is None:
-            raise NotFound()
-        # the service checks the actor against the rule before it resolves the project
-        project = Project.objects.filter(public_id=values["project"]).first()
         fulfilment = joint_issuance_condition_record(
             rule=rule,
             project_id=project.id if project else None,

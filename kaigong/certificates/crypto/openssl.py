@@ -18,6 +18,7 @@ import ctypes.util
 import hashlib
 import threading
 from ctypes import POINTER, byref, c_char_p, c_int, c_long, c_size_t, c_ulong, c_void_p
+from typing import Any
 
 from . import der
 
@@ -30,6 +31,12 @@ class OpenSSLError(RuntimeError):
 
 
 class _Lib:
+    """The libcrypto functions used here, bound with their C signatures in ``__init__``."""
+
+    def __getattr__(self, name: str) -> Any:
+        # only reached for a name ``__init__`` did not bind: the functions are dynamic
+        raise AttributeError(name)
+
     def __init__(self, lib: ctypes.CDLL) -> None:
         self.lib = lib
         spec = {
@@ -129,6 +136,8 @@ def _generate(lib: _Lib) -> int:
     try:
         key = c_void_p()
         if lib.EVP_PKEY_keygen_init(ctx) != 1 or lib.EVP_PKEY_generate(ctx, byref(key)) != 1:
+            raise OpenSSLError("key generation failed")
+        if key.value is None:
             raise OpenSSLError("key generation failed")
         return key.value
     finally:

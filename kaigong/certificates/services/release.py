@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from uuid import UUID
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from kaigong.catalog.models import JointIssuanceRule
@@ -127,6 +128,18 @@ def certificates_release_deferred(*, case_item_id: int, actor) -> list[Certifica
     return ready
 
 
+def _evidence_certificate(reference: str) -> Certificate | None:
+    """The platform's certificate whose identifier or licence number is ``reference``."""
+    reference = (reference or "").strip()
+    if not reference:
+        return None
+    return (
+        Certificate.objects.filter(Q(identifier=reference) | Q(license_no=reference))
+        .exclude(status=CertificateStatus.HELD)
+        .first()
+    )
+
+
 @transaction.atomic
 def joint_issuance_condition_record(
     *,
@@ -189,6 +202,13 @@ def joint_issuance_condition_record(
     for certificate in held:
         certificate.hold_rule = None
         certificate.save(update_fields=["hold_rule", "updated_at"])
+    # rule: the evidence may be a certificate of the platform (e.g. the land-use right); what
+    # the condition released then rests on it (docs/legal.md#revoked-prerequisite)
+    basis = _evidence_certificate(evidence_reference)
+    if basis is not None:
+        for certificate in held:
+            if certificate.pk != basis.pk:
+                certificate.depends_on.add(basis)
     ready = [c for c in held if release_ready(c)]
     cases = {c.case_public_id for c in ready}
     _release(

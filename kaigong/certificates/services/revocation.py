@@ -57,6 +57,13 @@ def _revoke(certificate: Certificate, *, reason: str, actor) -> list[Certificate
         update_fields=["status", "revoked_at", "revoked_by", "revocation_reason", "updated_at"]
     )
     dependants = list(certificate.dependants.select_related("issuer"))
+    # rule: a certificate issued on the basis of a revoked one is flagged, not revoked
+    # (docs/legal.md#revoked-prerequisite)
+    flagged = [d for d in dependants if d.status != CertificateStatus.REVOKED]
+    for dependant in flagged:
+        if dependant.prerequisite_revoked_at is None:
+            dependant.prerequisite_revoked_at = certificate.revoked_at
+            dependant.save(update_fields=["prerequisite_revoked_at", "updated_at"])
     audit_record(
         actor=actor,
         action="certificate_revoke",

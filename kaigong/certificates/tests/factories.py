@@ -32,7 +32,7 @@ _types = iter(range(1, 10_000))
 
 
 def national_type_code() -> str:
-    # MOHURD's USCC + 3 digits, as in domain.md §6.3
+    # MOHURD's USCC + 3 digits, as in docs/legal.md#gbt-36904
     return f"11100000000013338W{next(_types) % 1000:03d}"
 
 

@@ -1,4 +1,4 @@
-"""The GB/T 36904 identifier and its MOD 37,36 check character (domain.md §6.3)."""
+"""The GB/T 36904 identifier and its MOD 37,36 check character (docs/legal.md#gbt-36904)."""
 
 import pytest
 

@@ -3,7 +3,7 @@ The shared part of the demo catalogue: stages, certificate types, the materials 
 localities use, the field dictionary, the situation questions and the revision.
 
 Certificate type codes follow GB/T 36904 (defining authority's USCC + 3 digits); only the
-MOHURD code is real (domain.md §6.3), the other authorities' codes are illustrative.
+MOHURD code is real (docs/legal.md#gbt-36904), the other authorities' codes are illustrative.
 """
 
 from datetime import date

@@ -2,7 +2,7 @@
 Identifier helpers for the demo data: every code is computed, never typed with its check
 character, so that it is valid by construction.
 
-The codes of organisations are fictitious, except the MOHURD code quoted in domain.md §6.3
+The codes of organisations are fictitious, except the MOHURD code quoted in docs/legal.md#gbt-36904
 (``11100000000013338W``), used as the defining authority of the construction certificates.
 """
 
@@ -19,7 +19,7 @@ def uscc(prefix: str, region: str, org8: str) -> str:
 
 
 # rule: 证照类型代码 = USCC of the defining authority + 3 digits (GB/T 36904; docs/legal.md#gbt-36904)
-MOHURD = "11100000000013338W"  # 住房和城乡建设部 (domain.md §6.3)
+MOHURD = "11100000000013338W"  # 住房和城乡建设部 (docs/legal.md#gbt-36904)
 MNR = uscc("11", "100000", "MB1967AP")  # 自然资源部 (illustrative)
 NDRC = uscc("11", "100000", "00001343")  # 国家发展和改革委员会 (illustrative)
 MEE = uscc("11", "100000", "00001415")  # 生态环境部 (illustrative)

@@ -17,7 +17,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from kaigong.accounts.selectors import enterprise_list_for
+from kaigong.accounts.selectors import enterprise_of_member_get
 from kaigong.core.clock import local_date
 from kaigong.core.exceptions import NotFound
 from kaigong.projects.guide import project_guide
@@ -69,7 +69,7 @@ class ProjectListCreateApi(GenericAPIView):
     Roles: applicants (their enterprise), helpers and window clerks (on an enterprise's
     behalf, recorded); supervisors read. Errors: ``investment_code_format``,
     ``coordinates``, ``key_project_level``, ``unknown_track``, ``enterprise_required``,
-    ``invalid_input`` (400); ``permission_denied`` (403); ``enterprise_not_found`` (404).
+    ``invalid_input`` (400); ``permission_denied`` (403); ``enterprise_not_found`` (404, also to anyone outside the enterprise).
     """
 
     serializer_class = ProjectOutputSerializer
@@ -237,7 +237,7 @@ def _code_data(request, code) -> dict:
 
 
 def _enterprise(request, public_id):
-    enterprise = enterprise_list_for(request.user).filter(public_id=public_id).first()
+    enterprise = enterprise_of_member_get(request.user, public_id)
     if enterprise is None:
         raise NotFound(_("There is no such enterprise."), code="enterprise_not_found")
     return enterprise
@@ -290,7 +290,7 @@ class ProjectServiceCodeQrApi(APIView):
 class EnterpriseServiceCodeApi(APIView):
     """
     The enterprise's service code (一企一码). Roles: the enterprise's administrator.
-    Errors: ``permission_denied`` (403); ``enterprise_not_found`` (404).
+    Errors: ``permission_denied`` (403); ``enterprise_not_found`` (404, also to anyone outside the enterprise).
     """
 
     @extend_schema(responses=ServiceCodeOutputSerializer, summary="Enterprise service code")
@@ -303,7 +303,7 @@ class EnterpriseServiceCodeRotateApi(APIView):
     """
     Replace the enterprise's service code; the old token stops working at once. Roles:
     the enterprise's administrator. Errors: ``permission_denied`` (403);
-    ``enterprise_not_found`` (404).
+    ``enterprise_not_found`` (404, also to anyone outside the enterprise).
     """
 
     @extend_schema(request=None, responses=ServiceCodeOutputSerializer, summary="Rotate")

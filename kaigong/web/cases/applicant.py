@@ -51,6 +51,7 @@ from kaigong.core.clock import local_date
 from kaigong.core.exceptions import DomainError, NotFound
 from kaigong.projects.guide import limit_in_working_days, project_guide
 from kaigong.projects.selectors import project_get_for, project_list_visible_to
+from kaigong.web.auth_request import AuthenticatedRequest
 
 from .common import (
     T,
@@ -82,12 +83,12 @@ ENTERPRISE_FIELDS = {
 
 
 @login_required
-def case_list(request: HttpRequest) -> HttpResponse:
+def case_list(request: AuthenticatedRequest) -> HttpResponse:
     cases = case_list_visible_to(request.user).order_by("-created_at", "-id")[:100]
     return render(request, T + "case_list.html", {"cases": cases})
 
 
-def _project_or_404(request: HttpRequest, public_id):
+def _project_or_404(request: AuthenticatedRequest, public_id):
     try:
         return project_get_for(request.user, public_id)
     except NotFound:
@@ -95,7 +96,7 @@ def _project_or_404(request: HttpRequest, public_id):
 
 
 @login_required
-def case_start(request: HttpRequest) -> HttpResponse:
+def case_start(request: AuthenticatedRequest) -> HttpResponse:
     """
     Step 1, from the project and its guide: only the bundles the guide lists for the
     project (its locality and track), the matters its answers select already ticked.
@@ -179,7 +180,7 @@ def _prefill(case, schema: dict, specs: dict) -> dict:
 
 
 @login_required
-def case_form(request: HttpRequest, public_id) -> HttpResponse:
+def case_form(request: AuthenticatedRequest, public_id) -> HttpResponse:
     """Step 2: the one merged form of every chosen matter, pre-filled, choices by label."""
     if request.method == "POST":
         case = load_case_to_change(request, public_id)
@@ -208,7 +209,7 @@ def case_form(request: HttpRequest, public_id) -> HttpResponse:
     )
 
 
-def _materials_context(request: HttpRequest, case) -> dict:
+def _materials_context(request: AuthenticatedRequest, case) -> dict:
     rows = material_rows(case)
     return {
         "case": case,
@@ -220,7 +221,7 @@ def _materials_context(request: HttpRequest, case) -> dict:
 
 
 @login_required
-def case_materials(request: HttpRequest, public_id) -> HttpResponse:
+def case_materials(request: AuthenticatedRequest, public_id) -> HttpResponse:
     """
     Step 3: the materials as a task list, one upload form per material (a file is sent
     the moment it is chosen and confirmed, never lost by another button). A POST with
@@ -260,7 +261,7 @@ def _wants_json(request: HttpRequest) -> bool:
 
 @login_required
 @require_POST
-def case_material_upload_view(request: HttpRequest, public_id, code: str) -> HttpResponse:
+def case_material_upload_view(request: AuthenticatedRequest, public_id, code: str) -> HttpResponse:
     """Upload the file of one material (from the page's XHR with progress, or a plain form)."""
     case = load_case_to_change(request, public_id)
     need = _need_or_404(case, code)
@@ -290,7 +291,7 @@ def case_material_upload_view(request: HttpRequest, public_id, code: str) -> Htt
 
 @login_required
 @require_POST
-def case_material_reuse_view(request: HttpRequest, public_id, code: str) -> HttpResponse:
+def case_material_reuse_view(request: AuthenticatedRequest, public_id, code: str) -> HttpResponse:
     """Use a certificate held in 我的空间 instead of an upload (免提交)."""
     case = load_case_to_change(request, public_id)
     need = _need_or_404(case, code)
@@ -340,7 +341,7 @@ def _limits(case, on) -> list[dict]:
     return rows
 
 
-def _check_context(request: HttpRequest, case, problems=None) -> dict:
+def _check_context(request: AuthenticatedRequest, case, problems=None) -> dict:
     schema = case_form_schema(case)
     problems = submission_problems(case) if problems is None else problems
     today = local_date()
@@ -360,7 +361,7 @@ def _check_context(request: HttpRequest, case, problems=None) -> dict:
 
 
 @login_required
-def case_check(request: HttpRequest, public_id) -> HttpResponse:
+def case_check(request: AuthenticatedRequest, public_id) -> HttpResponse:
     """Step 4: check your answers — the form by label, the materials, what happens next."""
     case = load_case(request, public_id)
     if case.status not in DRAFT_LIKE:
@@ -368,7 +369,7 @@ def case_check(request: HttpRequest, public_id) -> HttpResponse:
     return render(request, T + "check.html", _check_context(request, case))
 
 
-def _refused(request: HttpRequest, case, error: DomainError) -> HttpResponse:
+def _refused(request: AuthenticatedRequest, case, error: DomainError) -> HttpResponse:
     context = _check_context(request, case, problems=error.invalid_params or None)
     context["refusal"] = str(error.message)
     return render(request, T + "check.html", context, status=error.status)
@@ -376,7 +377,7 @@ def _refused(request: HttpRequest, case, error: DomainError) -> HttpResponse:
 
 @login_required
 @require_POST
-def case_submit_view(request: HttpRequest, public_id) -> HttpResponse:
+def case_submit_view(request: AuthenticatedRequest, public_id) -> HttpResponse:
     case = load_case_to_change(request, public_id)
     key = request.POST.get("idempotency_key", "")
     try:
@@ -391,7 +392,7 @@ def case_submit_view(request: HttpRequest, public_id) -> HttpResponse:
 
 @login_required
 @require_POST
-def case_resubmit_view(request: HttpRequest, public_id) -> HttpResponse:
+def case_resubmit_view(request: AuthenticatedRequest, public_id) -> HttpResponse:
     case = load_case_to_change(request, public_id)
     try:
         case_resubmit(case=case, actor=request.user)
@@ -404,7 +405,7 @@ def case_resubmit_view(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @login_required
-def case_submitted(request: HttpRequest, public_id) -> HttpResponse:
+def case_submitted(request: AuthenticatedRequest, public_id) -> HttpResponse:
     """The confirmation: number, receipt, what happens next and its due dates."""
     case = load_case(request, public_id)
     if case.status == CaseStatus.DRAFT or not case.received_at:
@@ -425,7 +426,7 @@ def case_submitted(request: HttpRequest, public_id) -> HttpResponse:
 
 @login_required
 @require_POST
-def case_withdraw_view(request: HttpRequest, public_id) -> HttpResponse:
+def case_withdraw_view(request: AuthenticatedRequest, public_id) -> HttpResponse:
     case = load_case_to_change(request, public_id)
     reason = request.POST.get("reason", "")[:2000]
     try:
@@ -438,7 +439,7 @@ def case_withdraw_view(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @login_required
-def case_detail(request: HttpRequest, public_id) -> HttpResponse:
+def case_detail(request: AuthenticatedRequest, public_id) -> HttpResponse:
     """The case page: status, items with their clocks explained day by day, the history."""
     case = load_case(request, public_id)
     return render(request, T + "detail.html", case_detail_context(request, case))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -58,6 +58,7 @@ from kaigong.core.exceptions import DomainError, NotFound
 from kaigong.core.exceptions import PermissionDenied as DomainPermissionDenied
 from kaigong.core.keyset import capped_count, keyset_page
 from kaigong.inspections.selectors import item_inspection_opinion_text
+from kaigong.web.auth_request import AuthenticatedRequest
 
 from .applicant import case_detail_context
 from .common import T, form_errors, load_case, load_item
@@ -84,7 +85,7 @@ def _read_only(user) -> bool:
 
 
 @login_required
-def window_queue(request: HttpRequest) -> HttpResponse:
+def window_queue(request: AuthenticatedRequest) -> HttpResponse:
     queue = case_queue(request.user).select_related("project", "enterprise", "bundle")[:200]
     return render(request, T + "window_queue.html", {"queue": queue})
 
@@ -125,7 +126,7 @@ def _window_forms(case, data=None, which: str = ""):
 
 
 @login_required
-def window_case(request: HttpRequest, public_id) -> HttpResponse:
+def window_case(request: AuthenticatedRequest, public_id) -> HttpResponse:
     """The clerk checks a submission once and decides: accept, 容缺/告知承诺, refuse, correct."""
     case = load_case(request, public_id)
     if request.method == "POST" and not can_handle_at_window(request.user, case):
@@ -151,7 +152,7 @@ def window_case(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @login_required
-def material_file(request: HttpRequest, public_id, material_id) -> HttpResponse:
+def material_file(request: AuthenticatedRequest, public_id, material_id) -> HttpResponse:
     """
     One submitted file, through the permission check: PDF and images open in the browser,
     other formats download (``?download=1`` downloads any). Each opening is audited.
@@ -202,7 +203,7 @@ WORKBENCH_PAGE_SIZE = 50
 
 
 @login_required
-def workbench(request: HttpRequest) -> HttpResponse:
+def workbench(request: AuthenticatedRequest) -> HttpResponse:
     """The department's worklist ordered by due date; htmx swaps the table on filter."""
     form = WorklistFilterForm(request.GET or None)
     warning = form.cleaned_data.get("warning") if form.is_valid() else None
@@ -264,7 +265,7 @@ def _case_departments(item) -> list[dict]:
 
 
 @login_required
-def item_page(request: HttpRequest, public_id) -> HttpResponse:
+def item_page(request: AuthenticatedRequest, public_id) -> HttpResponse:
     """
     One item: the form data and materials of its case (each opening inline), the plan,
     its clocks explained, every department's opinion and status on the same case, and the
@@ -363,7 +364,7 @@ def _extension_of(item, public_id):
 
 @login_required
 @require_POST
-def joint_condition_record(request: HttpRequest, public_id, rule_id) -> HttpResponse:
+def joint_condition_record(request: AuthenticatedRequest, public_id, rule_id) -> HttpResponse:
     """
     Record that a joint-issuance condition of the case's bundle is met for its project; the
     certificates it held are released in one event. 404: case not visible or rule not of its

@@ -29,6 +29,7 @@ from kaigong.certificates.verification import (
     certificate_verify_identifier,
 )
 from kaigong.core.exceptions import DomainError, NotFound
+from kaigong.web.auth_request import AuthenticatedRequest
 
 from .forms import RevokeForm, VerifyForm
 
@@ -64,7 +65,7 @@ def certificate_verify(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def certificate_library(request: HttpRequest) -> HttpResponse:
+def certificate_library(request: AuthenticatedRequest) -> HttpResponse:
     """我的空间: the enterprise's valid certificates; staff see the ones they may see."""
     enterprises = enterprise_list_for(request.user).filter(id__in=user_enterprise_ids(request.user))
     libraries = [
@@ -89,7 +90,7 @@ def _certificate(request, public_id):
 
 
 @login_required
-def certificate_detail(request: HttpRequest, public_id) -> HttpResponse:
+def certificate_detail(request: AuthenticatedRequest, public_id) -> HttpResponse:
     certificate = _certificate(request, public_id)
     return render(
         request,
@@ -107,7 +108,7 @@ def certificate_detail(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @login_required
-def certificate_pdf(request: HttpRequest, public_id) -> FileResponse:
+def certificate_pdf(request: AuthenticatedRequest, public_id) -> FileResponse:
     certificate = _certificate(request, public_id)
     return FileResponse(
         certificate.pdf.open("rb"),
@@ -118,7 +119,7 @@ def certificate_pdf(request: HttpRequest, public_id) -> FileResponse:
 
 @login_required
 @require_POST
-def certificate_revoke_view(request: HttpRequest, public_id) -> HttpResponse:
+def certificate_revoke_view(request: AuthenticatedRequest, public_id) -> HttpResponse:
     certificate = _certificate(request, public_id)
     form = RevokeForm(request.POST)
     if form.is_valid():

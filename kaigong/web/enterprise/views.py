@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kaigong.accounts.selectors import enterprise_list_for
+from kaigong.accounts.selectors import enterprise_list_for, enterprise_of_member_get
 from kaigong.accounts.services import enterprise_sign_up
 from kaigong.assistance.selectors import policy_list_for_project, policy_read_ids
 from kaigong.catalog.models import Question
@@ -31,6 +31,7 @@ from kaigong.core.throttling import TrackIpThrottle
 from kaigong.projects.constants import TimelineMode
 from kaigong.projects.guide import project_guide
 from kaigong.projects.hooks import case_actuals
+from kaigong.projects.models import Project
 from kaigong.projects.pdf import guide_pdf
 from kaigong.projects.permissions import can_edit_project, can_register_on_behalf
 from kaigong.projects.qr import qr_png
@@ -47,6 +48,7 @@ from kaigong.projects.services import (
 )
 from kaigong.projects.timeline import build_timeline
 from kaigong.projects.tracking import track_payload
+from kaigong.web.auth_request import AuthenticatedRequest
 from kaigong.web.forms import domain_error_to_form
 from kaigong.web.ratelimit import rate_limited
 
@@ -56,15 +58,15 @@ from .gantt import gantt
 T = "web/enterprise/"
 
 
-def _project(request: HttpRequest, public_id) -> object:
+def _project(request: AuthenticatedRequest, public_id) -> Project:
     try:
         return project_get_for(request.user, public_id)
     except NotFound:
         raise Http404 from None
 
 
-def _enterprise(request: HttpRequest, public_id):
-    enterprise = enterprise_list_for(request.user).filter(public_id=public_id).first()
+def _enterprise(request: AuthenticatedRequest, public_id):
+    enterprise = enterprise_of_member_get(request.user, public_id)
     if enterprise is None:
         raise Http404
     return enterprise
@@ -102,13 +104,13 @@ def enterprise_register(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def project_list(request: HttpRequest) -> HttpResponse:
+def project_list(request: AuthenticatedRequest) -> HttpResponse:
     projects = project_list_visible_to(request.user)[:200]
     return render(request, T + "project_list.html", {"projects": projects})
 
 
 @login_required
-def project_create(request: HttpRequest) -> HttpResponse:
+def project_create(request: AuthenticatedRequest) -> HttpResponse:
     enterprises = enterprise_list_for(request.user)
     form = ProjectForm(request.POST or None, enterprises=enterprises)
     if request.method == "POST" and form.is_valid():
@@ -130,7 +132,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
     return render(request, T + "project_form.html", {"form": form})
 
 
-def _guide_context(request: HttpRequest, project, *, error: str = "") -> dict:
+def _guide_context(request: AuthenticatedRequest, project, *, error: str = "") -> dict:
     bundles = request.GET.getlist("bundle") or None
     guide = project_guide(project, bundle_codes=bundles)
     return {
@@ -143,7 +145,7 @@ def _guide_context(request: HttpRequest, project, *, error: str = "") -> dict:
 
 
 @login_required
-def project_detail(request: HttpRequest, public_id) -> HttpResponse:
+def project_detail(request: AuthenticatedRequest, public_id) -> HttpResponse:
     project = _project(request, public_id)
     try:
         context = _guide_context(request, project)
@@ -158,7 +160,7 @@ def project_detail(request: HttpRequest, public_id) -> HttpResponse:
 
 @login_required
 @require_POST
-def project_answers(request: HttpRequest, public_id) -> HttpResponse:
+def project_answers(request: AuthenticatedRequest, public_id) -> HttpResponse:
     """hx-post of the questionnaire: save the answers, answer with the new guide fragment."""
     project = _project(request, public_id)
     asked = request.POST.getlist("asked")
@@ -177,7 +179,7 @@ def project_answers(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @login_required
-def project_guide_pdf(request: HttpRequest, public_id) -> HttpResponse:
+def project_guide_pdf(request: AuthenticatedRequest, public_id) -> HttpResponse:
     project = _project(request, public_id)
     guide = project_guide(project, bundle_codes=request.GET.getlist("bundle") or None)
     response = HttpResponse(guide_pdf(project, guide), content_type="application/pdf")
@@ -186,7 +188,7 @@ def project_guide_pdf(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @login_required
-def project_timeline(request: HttpRequest, public_id) -> HttpResponse:
+def project_timeline(request: AuthenticatedRequest, public_id) -> HttpResponse:
     project = _project(request, public_id)
     form = TimelineForm(request.GET or None)
     start = local_date()
@@ -245,7 +247,7 @@ def _code_page(request, *, enterprise, project, rotate_url, qr_url) -> HttpRespo
 
 
 @login_required
-def project_service_code(request: HttpRequest, public_id) -> HttpResponse:
+def project_service_code(request: AuthenticatedRequest, public_id) -> HttpResponse:
     project = _project(request, public_id)
     if request.method == "POST":
         try:
@@ -264,7 +266,7 @@ def project_service_code(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @login_required
-def enterprise_service_code(request: HttpRequest, public_id) -> HttpResponse:
+def enterprise_service_code(request: AuthenticatedRequest, public_id) -> HttpResponse:
     enterprise = _enterprise(request, public_id)
     if request.method == "POST":
         try:
@@ -290,7 +292,7 @@ def _qr(request, code) -> HttpResponse:
 
 
 @login_required
-def project_service_code_qr(request: HttpRequest, public_id) -> HttpResponse:
+def project_service_code_qr(request: AuthenticatedRequest, public_id) -> HttpResponse:
     project = _project(request, public_id)
     try:
         code = service_code_for(actor=request.user, enterprise=project.enterprise, project=project)
@@ -300,7 +302,7 @@ def project_service_code_qr(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @login_required
-def enterprise_service_code_qr(request: HttpRequest, public_id) -> HttpResponse:
+def enterprise_service_code_qr(request: AuthenticatedRequest, public_id) -> HttpResponse:
     enterprise = _enterprise(request, public_id)
     try:
         code = service_code_for(actor=request.user, enterprise=enterprise)
@@ -313,7 +315,7 @@ def enterprise_service_code_qr(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @login_required
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: AuthenticatedRequest) -> HttpResponse:
     unread_only = request.GET.get("unread") == "1"
     return render(
         request,
@@ -328,7 +330,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def inbox_read(request: HttpRequest, public_id) -> HttpResponse:
+def inbox_read(request: AuthenticatedRequest, public_id) -> HttpResponse:
     try:
         notification = notification_get_for(request.user, public_id)
     except NotFound:
@@ -343,7 +345,7 @@ def inbox_read(request: HttpRequest, public_id) -> HttpResponse:
 
 @login_required
 @require_POST
-def inbox_read_all(request: HttpRequest) -> HttpResponse:
+def inbox_read_all(request: AuthenticatedRequest) -> HttpResponse:
     notification_mark_all_read(
         notifications=notification_list_for(request.user), actor=request.user
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -27,6 +27,7 @@ from kaigong.accounts.services import (
     staff_user_deactivate,
 )
 from kaigong.core.exceptions import DomainError
+from kaigong.web.auth_request import AuthenticatedRequest
 from kaigong.web.forms import domain_error_to_form
 
 from .forms import RoleGrantForm, StaffCreateForm
@@ -42,7 +43,7 @@ def _center(request, public_id):
 
 
 @login_required
-def staff_home(request: HttpRequest) -> HttpResponse:
+def staff_home(request: AuthenticatedRequest) -> HttpResponse:
     centers = list(centre_admin_centers(request.user))
     if not centers:
         raise Http404
@@ -60,7 +61,7 @@ def _people(center) -> list[dict]:
 
 
 @login_required
-def staff_center(request: HttpRequest, public_id) -> HttpResponse:
+def staff_center(request: AuthenticatedRequest, public_id) -> HttpResponse:
     center = _center(request, public_id)
     create = StaffCreateForm(
         request.POST if request.method == "POST" else None, center=center, prefix="new"
@@ -97,7 +98,7 @@ def staff_center(request: HttpRequest, public_id) -> HttpResponse:
 
 @login_required
 @require_POST
-def staff_grant(request: HttpRequest, public_id, user_id) -> HttpResponse:
+def staff_grant(request: AuthenticatedRequest, public_id, user_id) -> HttpResponse:
     center = _center(request, public_id)
     user = centre_staff_user_get(center, user_id)
     if user is None:
@@ -123,7 +124,7 @@ def staff_grant(request: HttpRequest, public_id, user_id) -> HttpResponse:
 
 @login_required
 @require_POST
-def staff_revoke(request: HttpRequest, public_id, membership_id) -> HttpResponse:
+def staff_revoke(request: AuthenticatedRequest, public_id, membership_id) -> HttpResponse:
     center = _center(request, public_id)
     membership = Membership.objects.filter(public_id=membership_id).select_related("user").first()
     if membership is None:
@@ -141,7 +142,7 @@ def staff_revoke(request: HttpRequest, public_id, membership_id) -> HttpResponse
 
 @login_required
 @require_POST
-def staff_deactivate(request: HttpRequest, public_id, user_id) -> HttpResponse:
+def staff_deactivate(request: AuthenticatedRequest, public_id, user_id) -> HttpResponse:
     center = _center(request, public_id)
     user = centre_staff_user_get(center, user_id)
     if user is None:

@@ -77,6 +77,10 @@ def test_a_failed_verification_revokes_the_items_certificates_at_once(monday):
         item_decide(item=item, actor=world.users[f"approver{n}"], decision="approve")
     case.refresh_from_db()
     assert case.status == CaseStatus.ISSUED
+    # (and M1's certificate was issued on the basis of M2's: a related licence)
+    m1 = Certificate.objects.get(case_public_id=case.public_id, matter_version__matter__code="M1")
+    m2 = Certificate.objects.get(case_public_id=case.public_id, matter_version__matter__code="M2")
+    m1.depends_on.add(m2)
     # when the verification fails
     commitment_verify(commitment=case.commitments.get(), actor=world.approver2, passed=False)
     # then M2's certificate is revoked now (no reader of an outbox row needed), M1's stands
@@ -86,6 +90,10 @@ def test_a_failed_verification_revokes_the_items_certificates_at_once(monday):
         )
     )
     assert status == {"M1": "valid", "M2": "revoked"}
+    # and M1's certificate, which rests on it, is flagged (stored, not only an event)
+    m1.refresh_from_db()
+    m2.refresh_from_db()
+    assert m1.prerequisite_revoked_at == m2.revoked_at is not None
     # and the enterprise and the department are told, and the credit record is kept
     assert Notification.objects.filter(kind="commitment_failed", enterprise=world.enterprise)
     assert Notification.objects.filter(

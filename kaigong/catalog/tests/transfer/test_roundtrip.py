@@ -181,3 +181,42 @@ def test_revision_and_version_states_must_agree():
     names = {p["name"] for p in exc.value.invalid_params}
     assert "revisions[2].matter_versions[0].status" in names
     assert "revisions[0].matter_versions[0].effective_from" in names
+
+
+@pytest.mark.django_db
+def test_a_file_with_rows_publication_would_refuse_is_refused_naming_each_contradiction():
+    # given a catalogue file in which a material is "replaced by 告知承诺" in a version that
+    # allows no 告知承诺, and a version gives pre-approval days but allows no pre-approval
+    rich_catalog()
+    data = json.loads(catalog_export())
+    _wipe_catalogue_and_departments()
+    found: dict[str, str] = {}
+    for r, revision in enumerate(data["revisions"]):
+        for v, version in enumerate(revision["matter_versions"]):
+            path = f"revisions[{r}].matter_versions[{v}]"
+            if "days" not in found and not version["pre_approval_allowed"]:
+                version["pre_approval_days"] = 5
+                found["days"] = f"{path}.pre_approval_days"
+            for req in version["requirements"]:
+                if (
+                    "commitment" not in found
+                    and not version["commitment_allowed"]
+                    and req["necessity"] == "required"
+                ):
+                    req["commitment_replaces"] = True
+                    found["commitment"] = f"{path}.requirements.{req['material']}"
+    assert set(found) == {"commitment", "days"}, "the rich catalogue lacks such rows"
+
+    # when it is imported
+    with pytest.raises(InvalidInput) as exc:
+        catalog_import(data=data, actor=None)
+
+    # then it is refused whole, each contradiction named with its code and its row
+    assert exc.value.code == "catalog_invalid"
+    named = {(p["name"], p["code"]) for p in exc.value.invalid_params}
+    assert (
+        found["commitment"] + ".commitment_replaces",
+        "commitment_replaces_without_commitment",
+    ) in named
+    assert (found["days"], "pre_approval_days_without_pre_approval") in named
+    assert catalog_is_empty() is True

@@ -204,3 +204,80 @@ def test_an_identifier_that_is_a_json_number_is_refused_not_turned_into_text(api
     # then it is a 400 naming the field, not a 200 "unknown" for the text "21351"
     assert response.status_code == 400
     assert response.json()["invalid_params"][0]["name"] == "identifier"
+
+
+def test_a_dependant_of_a_revoked_certificate_is_flagged_in_the_api_and_the_pages(api_client):
+    # given a permit issued on the basis of the project's planning certificate
+    from django.test import Client
+
+    catalogue = issuing_catalogue()
+    certificates = issue(catalogue)
+    planning = [c for c in certificates if c.matter_version_id == catalogue.single.id][0]
+    permit = [c for c in certificates if c.certificate_type == catalogue.types["permit"]][0]
+    assert list(permit.depends_on.all()) == [planning]
+    approver = user_with_role(Role.APPROVER, department=catalogue.department)
+    api_client.force_authenticate(approver)
+    assert api_client.get(_url(permit)).json()["prerequisite_revoked"] is False
+
+    # when the planning certificate is revoked
+    response = api_client.post(_url(planning, "revoke/"), {"reason": "规划变更"}, format="json")
+    assert response.status_code == 200
+
+    # then the permit stays valid and says so: in the API ...
+    body = api_client.get(_url(permit)).json()
+    assert body["status"] == "valid"
+    assert body["prerequisite_revoked"] is True and body["prerequisite_revoked_at"]
+    api_client.force_authenticate(None)
+    verified = api_client.post(
+        "/api/v1/certificates/verify/", {"identifier": permit.identifier}, format="json"
+    ).json()
+    assert verified["status"] == "valid" and verified["prerequisite_revoked"] is True
+    # ... on the public verification page and on the certificate's page
+    page = Client().get("/certificates/verify/", {"id": permit.identifier})
+    assert "所依据的证照已撤销" in page.content.decode()
+    staff = Client()
+    staff.force_login(approver)
+    detail = staff.get(f"/certificates/{permit.public_id}/")
+    assert detail.status_code == 200 and "所依据的证照已撤销" in detail.content.decode()
+    # and the planning certificate itself is not flagged
+    assert (
+        api_client.post(
+            "/api/v1/certificates/verify/", {"identifier": planning.identifier}, format="json"
+        ).json()["prerequisite_revoked"]
+        is False
+    )
+
+
+def test_certificates_released_on_a_certificate_as_evidence_rest_on_it(api_client, held):
+    # given held certificates and a released certificate of the platform as the evidence
+    from kaigong.certificates.models import Certificate
+    from kaigong.certificates.services import certificate_revoke, joint_issuance_condition_record
+
+    catalogue, certificate = held
+    basis = issue(issuing_catalogue())[0]
+    assert basis.released_at is not None
+    approver = user_with_role(Role.APPROVER, department=catalogue.department)
+    rule = catalogue.bundle.issuance_rules.get(code="land-right")
+
+    # when the condition is recorded with that certificate's identifier as evidence
+    joint_issuance_condition_record(
+        rule=rule,
+        project_id=certificate.project_id,
+        evidence="不动产权证书",
+        evidence_reference=basis.identifier,
+        actor=approver,
+    )
+    released = Certificate.objects.filter(project=certificate.project, hold_rule__isnull=True)
+    assert certificate in released
+    certificate.refresh_from_db()
+    assert list(certificate.depends_on.all()) == [basis]
+
+    # then revoking the evidence flags what it released
+    certificate_revoke(
+        certificate=basis,
+        reason="以欺骗手段取得",
+        actor=user_with_role(Role.APPROVER, department=basis.issuer),
+    )
+    certificate.refresh_from_db()
+    assert certificate.prerequisite_revoked_at is not None
+    assert certificate.status == CertificateStatus.VALID

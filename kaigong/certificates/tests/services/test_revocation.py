@@ -47,6 +47,13 @@ def test_dependants_of_a_revoked_certificate_are_flagged():
     result = certificate_verify_identifier(permit.identifier)
     assert result.status == VerificationStatus.VALID
     assert result.prerequisites_revoked == [planning.identifier]
+    # the flag is stored on the dependant (所依据的证照已撤销), the dependant stays valid
+    permit.refresh_from_db()
+    planning.refresh_from_db()
+    assert permit.status == CertificateStatus.VALID
+    assert permit.prerequisite_revoked_at == planning.revoked_at is not None
+    assert planning.prerequisite_revoked_at is None
+    assert result.prerequisite_revoked is True
     assert Notification.objects.filter(
         kind="certificate_prerequisite_revoked", department=catalogue.department
     ).exists()
