@@ -174,6 +174,8 @@ def test_a_weighted_check_finds_a_breach_revokes_the_permit_and_writes_credit():
     assert permit.status == CertificateStatus.REVOKED
     dependants = list(permit.dependants.values_list("identifier", flat=True))
     assert len(dependants) == 4 and finding.flagged_dependants == sorted(dependants)
+    # and each dependant carries the stored flag its page and the API show
+    assert all(d.prerequisite_revoked_at is not None for d in permit.dependants.all())
     record = CreditRecord.objects.get(public_id=finding.credit_record_public_id)
     assert (record.enterprise_id, record.level, record.authority) == (
         first.enterprise_id,
