@@ -202,8 +202,8 @@ def version_snapshot(version: MatterVersion) -> VersionSnap:
                 condition=r.condition or {},
                 deferrable=r.deferrable,
                 commitment_replaces=r.commitment_replaces,
-                satisfied_by=r.satisfied_by.code if r.satisfied_by_id else "",
-                satisfied_by_name=r.satisfied_by.name if r.satisfied_by_id else "",
+                satisfied_by=r.satisfied_by.code if r.satisfied_by is not None else "",
+                satisfied_by_name=r.satisfied_by.name if r.satisfied_by is not None else "",
                 original_copies=r.original_copies,
                 copy_copies=r.copy_copies,
                 electronic=r.electronic,
@@ -350,10 +350,10 @@ def material_file_kinds(material_ids: Iterable[int] | None = None) -> dict[int, 
     """{material id: [kinds of file the guide offers]} (sample, blank), without the bytes;
     ``None``: of every material (one query, a small table)."""
     kinds: dict[int, list[str]] = {}
-    rows = MaterialFile.objects.all()
+    files = MaterialFile.objects.all()
     if material_ids is not None:
-        rows = rows.filter(material_id__in=list(material_ids))
-    rows = rows.order_by("material_id", "-kind").values_list("material_id", "kind")
+        files = files.filter(material_id__in=list(material_ids))
+    rows = files.order_by("material_id", "-kind").values_list("material_id", "kind")
     for material_id, kind in rows:
         kinds.setdefault(material_id, []).append(kind)
     return kinds

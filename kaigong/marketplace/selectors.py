@@ -206,10 +206,12 @@ def intermediary_segments(
     out = []
     for r in qs.order_by("contract__signed_on"):
         end = r.deliverable.delivered_on if hasattr(r, "deliverable") else None
+        winner = r.winner
+        assert winner is not None  # a contract is filed only once a winner is chosen
         out.append(
             ClockSegment(
                 request=str(r.public_id),
-                agency=r.winner.agency.enterprise.name,
+                agency=winner.agency.enterprise.name,
                 start=r.contract.signed_on,
                 end=end,
                 working_days=len(_workdays(r.contract.signed_on, end or today)),
@@ -265,10 +267,13 @@ def composite_score(agency: Agency, *, weights: dict[str, int] | None = None) ->
     }
     rated = any(v is not None for v in parts.values())
     parts["credit"] = credit_component(agency)
-    used = {k: w for k, w in weights.items() if parts.get(k) is not None}
+    present = {k: v for k, v in parts.items() if v is not None}
+    used = {k: w for k, w in weights.items() if k in present}
     total_weight = sum(used.values())
     score = (
-        (sum(parts[k] * w for k, w in used.items()) / total_weight).quantize(Decimal("0.1"))
+        (sum((present[k] * w for k, w in used.items()), Decimal(0)) / total_weight).quantize(
+            Decimal("0.1")
+        )
         if rated and total_weight
         else None
     )
@@ -281,7 +286,7 @@ def composite_score(agency: Agency, *, weights: dict[str, int] | None = None) ->
 
 
 def _mean(values: list[Decimal]) -> Decimal | None:
-    return (sum(values) / len(values)).quantize(Decimal("0.01")) if values else None
+    return (sum(values, Decimal(0)) / len(values)).quantize(Decimal("0.01")) if values else None
 
 
 # -- anti-collusion signals ---------------------------------------------------------------
@@ -346,13 +351,13 @@ def collusion_signals(*, requests: QuerySet[ServiceRequest] | None = None) -> li
         if len(bids) >= 2 and request.winner_id:
             groups[frozenset(b.agency_id for b in bids)].append(request)
     for members, together in groups.items():
-        winners = Counter(r.winner.agency_id for r in together if r.winner_id)
+        winners = Counter(r.winner.agency_id for r in together if r.winner is not None)
         if (
             len(together) >= 3
             and len(winners) >= 2
             and max(winners.values()) <= 1 + len(together) // len(members)
         ):
-            names = sorted(
+            agency_names = sorted(
                 Agency.objects.filter(id__in=members).values_list("enterprise__name", flat=True)
             )
             signals.append(
@@ -361,7 +366,7 @@ def collusion_signals(*, requests: QuerySet[ServiceRequest] | None = None) -> li
                     "request": "",
                     "title": "",
                     "detail": str(len(together)),
-                    "agencies": names,
+                    "agencies": agency_names,
                 }
             )
     return signals

@@ -64,7 +64,7 @@ CENT = Decimal("0.01")
 
 # rule: methods allowed per funds type — state funds must be competed for (no direct
 # choice); social funds may choose directly (docs/legal.md#marketplace-rules)
-ALLOWED_METHODS = {
+ALLOWED_METHODS: dict[str, set[str]] = {
     FundsType.FISCAL: {Method.RANDOM, Method.LOWEST, Method.OPTIMAL, Method.MERIT},
     FundsType.SOCIAL: set(Method.values),
 }
@@ -334,7 +334,7 @@ def service_request_open(
 def bid_eligibility(request: ServiceRequest, agency: Agency, *, on: date | None = None) -> dict:
     """Whether ``agency`` may bid on ``request``, each reason named; the credit gate cited."""
     today = on or local_date()
-    reasons = []
+    reasons: list[str] = []
     if agency.status != AgencyStatus.LISTED:
         reasons.append(ErrorCode.AGENCY_NOT_LISTED)
     if agency.province_code != request.region_code[:2]:
@@ -550,6 +550,7 @@ def service_request_choose(
     elif request.method == Method.DIRECT:
         _publish(request, bids[0], actor, {"method": "direct"}, now)
     elif request.method == Method.OPTIMAL:
+        assert request.base_draw is not None  # prepared when registration closed (optimal)
         draw = draw_reveal(draw=request.base_draw, witnesses=names, actor=actor)
         rate = Decimal(draw.result[0])
         reference, winner = _optimal_winner(bids, rate)
@@ -627,6 +628,8 @@ def contract_file(
     if request.status != RequestStatus.CHOSEN:
         raise Conflict(_("No winner awaits a contract."), code=ErrorCode.WRONG_STATE)
     today = on or local_date()  # ``on``: the demo replays a past filing
+    # a chosen request always has its winner and objection period (``_publish``)
+    assert request.winner is not None and request.objection_until is not None
     if today <= request.objection_until:
         raise Conflict(
             _("Objections may be raised until %(d)s.") % {"d": request.objection_until},
@@ -766,6 +769,8 @@ def _rating(
         raise Conflict(
             _("This request has been rated by this rater."), code=ErrorCode.RATING_EXISTS
         )
+    # rated only once delivered (or its report used), so the request has its winner
+    assert request.winner is not None
     row = Rating.objects.create(
         request=request,
         agency=request.winner.agency,

@@ -7,6 +7,8 @@ verification tasks generated at approval time.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +24,9 @@ from .constants import (
     TargetResult,
     TaskStatus,
 )
+
+if TYPE_CHECKING:
+    from kaigong.accounts.models import User
 
 USER = settings.AUTH_USER_MODEL
 
@@ -153,7 +158,7 @@ class Target(BaseModel):
     label = models.CharField(_("label"), max_length=300)
     weight = models.PositiveIntegerField(_("weight"), default=1)
     factors = models.JSONField(_("risk factors"), default=list)
-    inspectors = models.ManyToManyField(
+    inspectors: models.ManyToManyField[User, Any] = models.ManyToManyField(
         USER, verbose_name=_("inspectors"), related_name="check_targets", blank=True
     )
     result = models.CharField(

@@ -55,7 +55,7 @@ def target_get_for(user: User, public_id: Any) -> Target:
         or row.task.plan.department_id in _department_ids(user)
         or row.inspectors.filter(pk=user.pk).exists()
     )
-    if not visible:
+    if row is None or not visible:
         raise NotFound(_("No such target."), code="not_found")
     return row
 
@@ -69,7 +69,8 @@ def finding_get_for(user: User, public_id: Any) -> Finding:
     )
     if row is None:
         raise NotFound(_("No such finding."), code="not_found")
-    issuer = row.target.certificate.issuer_id if row.target.certificate_id else None
+    cert = row.target.certificate
+    issuer = cert.issuer_id if row.target.certificate_id and cert is not None else None
     if issuer in _department_ids(user):
         return row
     target_get_for(user, row.target.public_id)

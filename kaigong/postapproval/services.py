@@ -184,7 +184,7 @@ def task_pool(item: CheckItem) -> list[dict[str, Any]]:
         factors = _risk_factors(cert.holder_id, cert.project_id)
         rows[key] = {
             "id": key,
-            "label": f"{cert.holder.name} {cert.project.name if cert.project_id else ''} {cert.license_no}".strip()[
+            "label": f"{cert.holder.name} {cert.project.name if cert.project is not None else ''} {cert.license_no}".strip()[
                 :300
             ],
             "enterprise": cert.holder_id,
@@ -295,6 +295,7 @@ def task_draw_targets(*, actor: User, task: Task, witnesses: list[str]) -> Task:
     task = Task.objects.select_for_update(of=("self",)).get(pk=task.pk)
     if task.status != TaskStatus.PLANNED:
         raise Conflict(_("The targets have been drawn."), code=ErrorCode.WRONG_STATE)
+    assert task.target_draw is not None  # prepared with the task (``task_create``)
     draw = draw_reveal(draw=task.target_draw, witnesses=witnesses, actor=actor)
     by_id = {r["id"]: r for r in task.pool}
     targets = [

@@ -111,6 +111,8 @@ def load_marketplace(context: DemoContext) -> None:
         )
     requests_advance(now=start + timedelta(days=2, hours=2))  # closes, freezes, draws
     request.refresh_from_db()
+    # the random draw has chosen (the demo seeds three eligible bids)
+    assert request.winner is not None and request.objection_until is not None
     winner = next(p for a, p in agencies if a.pk == request.winner.agency_id)
     signed = request.objection_until + timedelta(days=1)
     contract_file(
@@ -127,6 +129,7 @@ def load_marketplace(context: DemoContext) -> None:
     context.count("service_requests")
 
     # the case goes on with the report: resubmitted, accepted, reviewed and approved
+    assert case is not None  # the seeded case of this project
     case = case_resubmit(case=Case.objects.get(pk=case.pk), actor=owner)
     case = case_accept(case=case, actor=context.users["binzhou_clerk"])
     _review_and_approve(case)

@@ -50,20 +50,21 @@ def load_postapproval(context: DemoContext) -> None:
     if permit is None:
         return
     department = permit.issuer
-    head = (
-        Membership.objects.filter(department=department, role=Role.APPROVER)
-        .order_by("id")
-        .first()
-        .user
+    approver = (
+        Membership.objects.filter(department=department, role=Role.APPROVER).order_by("id").first()
     )
+    assert approver is not None  # the seeded issuing department has an approver
+    head = approver.user
+    assert permit.matter_version is not None  # the demo's permits are for a matter version
+    matter = permit.matter_version.matter
     item = check_item_create(
         actor=head,
         department=department,
-        code=f"yinan-{permit.matter_version.matter.code}",
-        name=f"{permit.matter_version.matter.name}事后监管",
+        code=f"yinan-{matter.code}",
+        name=f"{matter.name}事后监管",
         basis="《优化营商环境条例》第五十四条；《行政许可法》第六十一条",
         object_type="project",
-        matter_code=permit.matter_version.matter.code,
+        matter_code=matter.code,
         ratio_percent=100,
         frequency="每年一次",
         method="现场检查",
@@ -89,7 +90,9 @@ def load_postapproval(context: DemoContext) -> None:
     task = task_draw_targets(actor=head, task=task, witnesses=["沂南县司法局 张华（见证）"])
     task = task_draw_inspectors(actor=head, task=task, witnesses=["沂南县司法局 张华（见证）"])
     target = task.targets.order_by("rank").first()
+    assert target is not None  # the pool holds the permit, and the ratio is 100 %
     inspector = target.inspectors.first()
+    assert inspector is not None  # one inspector per target is drawn
     finding = finding_record(
         actor=inspector,
         target=target,

@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import cast
 
 from django.utils import timezone
 
+from kaigong.accounts.models import Enterprise, User
 from kaigong.accounts.roles import Role
 from kaigong.accounts.services import membership_grant
 from kaigong.accounts.tests.factories import EnterpriseFactory, UserFactory, make_uscc
@@ -32,14 +34,17 @@ class Market:
 
 def market_world(n_agencies: int = 4, world: World | None = None) -> Market:
     world = world or lifecycle_world()
-    admin = UserFactory(username=f"centreadmin{world.enterprise.pk}")
+    admin = cast(User, UserFactory(username=f"centreadmin{world.enterprise.pk}"))
     membership_grant(user=admin, role=Role.CENTRE_ADMIN, service_center=world.centre)
     agencies, people = [], []
     for i in range(n_agencies):
-        enterprise = EnterpriseFactory(
-            name=f"中介{i + 1}号设计院", uscc=make_uscc(700000 + world.enterprise.pk * 10 + i)
+        enterprise = cast(
+            Enterprise,
+            EnterpriseFactory(
+                name=f"中介{i + 1}号设计院", uscc=make_uscc(700000 + world.enterprise.pk * 10 + i)
+            ),
         )
-        person = UserFactory(username=f"agent{world.enterprise.pk}x{i}")
+        person = cast(User, UserFactory(username=f"agent{world.enterprise.pk}x{i}"))
         membership_grant(user=person, role=Role.INTERMEDIARY, enterprise=enterprise)
         agency = agency_register(
             actor=person,

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from kaigong.accounts.models import User
 from kaigong.cases.applicable import case_current_materials, case_material_needs
 from kaigong.cases.constants import (
     CaseAction,
@@ -35,6 +38,11 @@ from .forms import JointConditionForm
 T = "web/cases/"
 
 
+def signed_in_user(request: HttpRequest) -> User:
+    """The user of a ``login_required`` view (never anonymous there)."""
+    return cast(User, request.user)
+
+
 def load_case(request: HttpRequest, public_id):
     try:
         return case_get_for(request.user, public_id)
@@ -48,7 +56,7 @@ def load_case_to_change(request: HttpRequest, public_id):
     from kaigong.cases.permissions import can_edit_case
 
     case = load_case(request, public_id)
-    if not can_edit_case(request.user, case):
+    if not can_edit_case(signed_in_user(request), case):
         raise DjangoPermissionDenied(_("Only the applicant can change this application."))
     return case
 
@@ -239,7 +247,7 @@ def history_rows(case, events=None) -> list[dict]:
         elif event.kind == EventKind.FORM_DATA_SET or (
             event.kind == EventKind.CASE_TRANSITION and action == CaseAction.EDIT
         ):
-            text = _("Matters changed") if "matters" in data else _("Application form saved")
+            text = str(_("Matters changed") if "matters" in data else _("Application form saved"))
         elif event.kind in (EventKind.CASE_TRANSITION, EventKind.ITEM_TRANSITION):
             enums = (
                 (CaseAction, ItemAction)

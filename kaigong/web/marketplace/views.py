@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
+from typing import cast
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -16,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kaigong.accounts.models import User
 from kaigong.accounts.roles import Role
 from kaigong.accounts.selectors import user_has_role, user_holds
 from kaigong.core.exceptions import DomainError, NotFound
@@ -48,6 +50,11 @@ ACTIONS = {
 }
 
 
+def _user(request: HttpRequest) -> User:
+    """The signed-in user (every caller sits behind ``login_required``)."""
+    return cast(User, request.user)
+
+
 def agency_list_page(request: HttpRequest) -> HttpResponse:
     """Public: the listed agencies with their composite scores (公开)."""
     rows = [(a, composite_score(a)) for a in agency_list_public()[:200]]
@@ -75,8 +82,8 @@ def winner_list_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def request_list_page(request: HttpRequest) -> HttpResponse:
-    rows = service_request_list_visible_to(request.user)[:200]
-    return render(request, T + "requests.html", {"rows": rows, "agency": agency_of(request.user)})
+    rows = service_request_list_visible_to(_user(request))[:200]
+    return render(request, T + "requests.html", {"rows": rows, "agency": agency_of(_user(request))})
 
 
 class RequestForm(forms.Form):
@@ -116,7 +123,7 @@ class RequestForm(forms.Form):
 def request_new_page(request: HttpRequest) -> HttpResponse:
     """The owner opens a request from the project's guide (?project=…&material=…)."""
     try:
-        project = project_get_for(request.user, request.GET.get("project", ""))
+        project = project_get_for(_user(request), request.GET.get("project", ""))
     except NotFound:
         raise Http404 from None
     initial = {
@@ -130,7 +137,7 @@ def request_new_page(request: HttpRequest) -> HttpResponse:
         closes = timezone.now() + timedelta(hours=d["registration_hours"])
         try:
             row = services.service_request_open(
-                actor=request.user,
+                actor=_user(request),
                 project=project,
                 title=d["title"],
                 service_type=d["service_type"],
@@ -153,7 +160,9 @@ def request_new_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _decimal(value: str) -> Decimal | None:
+def _decimal(value: str | None) -> Decimal | None:
+    if value is None:
+        return None
     try:
         return Decimal(value)
     except (InvalidOperation, TypeError):
@@ -162,7 +171,7 @@ def _decimal(value: str) -> Decimal | None:
 
 def _act(request: HttpRequest, row) -> None:
     """One POST, one service: which one is named by ``action``."""
-    p, user, action = request.POST, request.user, request.POST.get("action", "")
+    p, user, action = request.POST, _user(request), request.POST.get("action", "")
     if action == "bid":
         agency = agency_of(user)
         if agency is None:
@@ -191,7 +200,7 @@ def _act(request: HttpRequest, row) -> None:
     elif action == "attach":
         services.deliverable_attach_to_case(actor=user, request=row)
     elif action == "rate":
-        scores = {k: int(p.get(k)) if (p.get(k) or "").isdigit() else 0 for k in OWNER_DIMENSIONS}
+        scores = {k: int(p[k]) if (p.get(k) or "").isdigit() else 0 for k in OWNER_DIMENSIONS}
         services.rating_owner(
             actor=user, request=row, scores=scores, comment=p.get("comment", "")[:2000]
         )
@@ -204,7 +213,7 @@ def request_page(request: HttpRequest, public_id) -> HttpResponse:
     """A request: its state log, bids (as disclosed), draw, contract, report and ratings; the
     actions of the viewer's role."""
     try:
-        row = service_request_get_for(request.user, public_id)
+        row = service_request_get_for(_user(request), public_id)
     except NotFound:
         raise Http404 from None
     error = None
@@ -217,8 +226,8 @@ def request_page(request: HttpRequest, public_id) -> HttpResponse:
             error = e
         else:
             return redirect("web:marketplace-request", public_id=row.public_id)
-        row = service_request_get_for(request.user, public_id)
-    user = request.user
+        row = service_request_get_for(_user(request), public_id)
+    user = _user(request)
     owner = user_holds(user, Role.APPLICANT, enterprise_id=row.owner_id)
     agency = agency_of(user)
     context = {
@@ -226,7 +235,10 @@ def request_page(request: HttpRequest, public_id) -> HttpResponse:
         "error": error,
         "owner": owner,
         "agency": agency,
-        "is_winner": agency is not None and row.winner_id and row.winner.agency_id == agency.pk,
+        "is_winner": agency is not None
+        and row.winner_id
+        and row.winner is not None
+        and row.winner.agency_id == agency.pk,
         "has_bid": agency is not None and row.bids.filter(agency=agency).exists(),
         "bids": bids_visible(row, user),
         "events": [
@@ -254,6 +266,6 @@ def request_page(request: HttpRequest, public_id) -> HttpResponse:
 @login_required
 def signal_list_page(request: HttpRequest) -> HttpResponse:
     """Anti-collusion signals, for supervisors and centre administrators only (404 otherwise)."""
-    if not user_has_role(request.user, Role.SUPERVISOR, Role.CENTRE_ADMIN):
+    if not user_has_role(_user(request), Role.SUPERVISOR, Role.CENTRE_ADMIN):
         raise Http404
     return render(request, T + "signals.html", {"rows": collusion_signals()})

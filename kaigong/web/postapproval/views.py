@@ -6,10 +6,13 @@ verifications). Thin: parse, call one selector or service, render.
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from kaigong.accounts.models import User
 from kaigong.accounts.roles import Role
 from kaigong.accounts.selectors import user_has_role
 from kaigong.core.exceptions import DomainError, NotFound
@@ -28,6 +31,11 @@ from kaigong.postapproval.selectors import (
 
 T = "web/postapproval/"
 WORKERS = (Role.DEPARTMENT_HEAD, Role.APPROVER, Role.INSPECTOR, Role.SUPERVISOR)
+
+
+def _user(request: HttpRequest) -> User:
+    """The signed-in user (every caller sits behind ``login_required``)."""
+    return cast(User, request.user)
 
 
 def plan_list_page(request: HttpRequest) -> HttpResponse:
@@ -53,7 +61,7 @@ def task_page(request: HttpRequest, public_id) -> HttpResponse:
 
 
 def _act(request: HttpRequest) -> None:
-    p, user, action = request.POST, request.user, request.POST.get("action", "")
+    p, user, action = request.POST, _user(request), request.POST.get("action", "")
     if action == "finding":
         target = target_get_for(user, p.get("target"))
         services.finding_record(
@@ -78,7 +86,7 @@ def _act(request: HttpRequest) -> None:
 @login_required
 def work_page(request: HttpRequest) -> HttpResponse:
     """The department's work: targets drawn for me, findings awaiting revocation, verifications."""
-    if not user_has_role(request.user, *WORKERS):
+    if not user_has_role(_user(request), *WORKERS):
         raise Http404
     error = None
     if request.method == "POST":
@@ -90,7 +98,7 @@ def work_page(request: HttpRequest) -> HttpResponse:
             error = e
         else:
             return redirect("web:postapproval-work")
-    user = request.user
+    user = _user(request)
     targets = (
         Target.objects.filter(inspectors=user)
         .select_related("task", "enterprise")
