@@ -12,10 +12,15 @@ Serving the enterprise (issue #12, first half).
   ``PreReviewNote`` (前期辅导/申报预审) and ``EarlyIntervention`` (提前介入).
 """
 
+from typing import TYPE_CHECKING, Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kaigong.core.models import BaseModel
+
+if TYPE_CHECKING:
+    from kaigong.accounts.models import User
 
 from .constants import (
     AssignmentRole,
@@ -39,7 +44,9 @@ class HelperTeam(BaseModel):
     lead = models.ForeignKey(
         USER, verbose_name=_("lead"), on_delete=models.PROTECT, related_name="+"
     )
-    members = models.ManyToManyField(USER, verbose_name=_("members"), related_name="+")
+    members: "models.ManyToManyField[User, Any]" = models.ManyToManyField(
+        USER, verbose_name=_("members"), related_name="+"
+    )
 
     class Meta:
         verbose_name = _("task force")

@@ -19,6 +19,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from kaigong.accounts.models import Department
@@ -195,11 +196,11 @@ def helper_workbench(user: Any) -> list[dict[str, Any]]:
     from kaigong.cases.constants import CaseStatus
     from kaigong.cases.models import Case
 
-    waiting_on_enterprise = {
+    waiting_on_enterprise: dict[str, Promise] = {
         CaseStatus.DRAFT: _("Prepare and submit the application"),
         CaseStatus.CORRECTION_REQUESTED: _("Supply the corrections asked for"),
     }
-    waiting_on_government = {
+    waiting_on_government: dict[str, Promise] = {
         CaseStatus.SUBMITTED: _("The window checks the application (受理)"),
         CaseStatus.ACCEPTED: _("The departments review the application"),
         CaseStatus.CONCLUDED: _("The results are released together"),
@@ -215,6 +216,7 @@ def helper_workbench(user: Any) -> list[dict[str, Any]]:
         mandate = mandate_in_force_for(user, project.enterprise_id, project.pk, None)
         cases = []
         for case in Case.objects.filter(project=project).order_by("-created_at", "-id"):
+            step: str | Promise
             if case.status in waiting_on_enterprise:
                 side, step = "enterprise", waiting_on_enterprise[case.status]
             elif case.status in waiting_on_government:

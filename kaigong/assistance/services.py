@@ -502,7 +502,7 @@ def anonymise(text: str, question: Question) -> str:
     for secret in (
         question.enterprise.name,
         question.enterprise.uscc,
-        question.project.name if question.project_id else "",
+        question.project.name if question.project is not None else "",
     ):
         if secret:
             out = out.replace(secret, "**")

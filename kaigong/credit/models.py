@@ -86,9 +86,12 @@ class CreditRecord(BaseModel):
 
     @property
     def subject_name(self) -> str:
-        if self.enterprise_id:
+        # A null foreign key reads as None without a query, so this is the old id test.
+        if self.enterprise is not None:
             return self.enterprise.name
-        return self.person.full_name or self.person.username if self.person_id else ""
+        if self.person is not None:
+            return self.person.full_name or self.person.username
+        return ""
 
 
 class CreditRepair(BaseModel):

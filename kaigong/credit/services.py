@@ -37,7 +37,12 @@ from .selectors import (
 
 # rule: publication periods of dishonesty records — 一般失信 at most 1 year, 严重失信 at most
 # 3 years, then they leave publication (docs/legal.md#credit-repair); 关注 3 months
-DEFAULT_MONTHS = {Level.WATCH: 3, Level.GENERAL: 12, Level.SERIOUS: 36, Level.COMMENDED: 12}
+DEFAULT_MONTHS: dict[str, int] = {
+    Level.WATCH: 3,
+    Level.GENERAL: 12,
+    Level.SERIOUS: 36,
+    Level.COMMENDED: 12,
+}
 RED_LEVELS = {Level.COMMENDED}
 
 
@@ -127,7 +132,7 @@ def credit_record_create(
         )
     if isinstance(subject, Enterprise):
         kind = subject_kind or SubjectKind.ENTERPRISE
-        fields = {"enterprise": subject}
+        fields: dict[str, Any] = {"enterprise": subject}
     else:
         kind, fields = SubjectKind.PERSON, {"person": subject}
     record = CreditRecord.objects.create(

@@ -223,6 +223,8 @@ def panel_draw_reveal(*, actor: Any, review: JointReview, witnesses: list[str]) 
     _ensure_lead(actor, review)
     review = _lock(review)
     _review_status(review, ReviewStatus.PANEL_COMMITTED)
+    # panel_draw_prepare sets the draw with this status (and the draw is PROTECTed).
+    assert review.draw is not None
     draw = draw_reveal(draw=review.draw, witnesses=witnesses, actor=actor)
     experts = {str(e.public_id): e for e in Expert.objects.filter(public_id__in=draw.result)}
     review.panel.set([experts[i] for i in draw.result])
@@ -338,6 +340,8 @@ def letter_issue(*, actor: Any, review: JointReview) -> JointReview:
     now = timezone.now()
     case = review.case
     number = f"{case.number or str(case.public_id)[:8]}-LP{JointReview.objects.filter(case=case).exclude(letter_number='').count() + 1:02d}"
+    # PANEL_DRAWN comes after the draw is prepared and revealed (and it is PROTECTed).
+    assert review.draw is not None
     review.letter_data = {
         "number": number,
         "review": str(review.public_id),

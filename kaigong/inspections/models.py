@@ -11,12 +11,17 @@ review of several items of one case led by one department, its panel drawn by th
 verifiable draw (kaigong/core/draws.py), structured opinions, and the consolidated letter.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kaigong.cases.storage import private_storage
 from kaigong.core.models import BaseModel
+
+if TYPE_CHECKING:
+    from kaigong.accounts.models import User
 
 from .constants import (
     Conclusion,
@@ -128,7 +133,7 @@ class Inspection(BaseModel):
     )
     reason = models.TextField(_("reason"))
     planned_working_days = models.PositiveSmallIntegerField(_("planned working days"))
-    inspectors = models.ManyToManyField(
+    inspectors: "models.ManyToManyField[User, Any]" = models.ManyToManyField(
         USER, verbose_name=_("inspectors"), related_name="inspections_assigned"
     )
     site_person = models.ForeignKey(

@@ -119,7 +119,7 @@ def _record_pdf(record: Any) -> bytes:
         [s.signer_name, s.get_role_display(), _date_text(s.signed_at), s.signature_hex[:24] + "…"]
         for s in record.signatures.order_by("signed_at", "id")
     ]
-    sections = [
+    sections: list[dict[str, Any]] = [
         {"heading": _("Inspection"), "facts": facts},
         {"heading": _("Checklist"),
          "table": {"columns": [_("No."), _("Item"), _("Result"), _("Note"), _("Call time"),

@@ -227,6 +227,11 @@ class AuditBatch(BaseModel):
     )  # fmt: skip
     annotation = models.TextField(_("unit's annotation"), blank=True)
 
+    # Not columns: set on the instances selectors hand out (``batch_list`` annotates
+    # ``entry_count``, ``batch_list_for`` sets ``late``). Annotated only, so no field.
+    late: bool
+    entry_count: int
+
     class Meta:
         verbose_name = _("weekly denial register")
         verbose_name_plural = _("weekly denial registers")
@@ -343,6 +348,9 @@ class ReportSnapshot(BaseModel):
         "accounts.User", verbose_name=_("frozen by"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="+",
     )  # fmt: skip
+
+    # Not a column: ``snapshots_for`` sets it from ``snapshot_verify``. Annotated only.
+    verified: bool
 
     class Meta:
         verbose_name = _("report snapshot")

@@ -10,8 +10,8 @@ pages and 404 on a scoped object.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-from typing import Any
+from datetime import date, datetime, timedelta
+from typing import Any, overload
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
@@ -86,7 +86,11 @@ def departments_in_scope(scope: set[int] | None) -> QuerySet[Department]:
 # -- the figures of one item ------------------------------------------------------------
 
 
-def _day(value) -> date | None:
+@overload
+def _day(value: datetime) -> date: ...
+@overload
+def _day(value: datetime | None) -> date | None: ...
+def _day(value: datetime | None) -> date | None:
     return local_date(value) if value else None
 
 
@@ -378,7 +382,7 @@ def denial_trend(scope: set[int] | None, *, on: date, weeks: int = 8) -> list[di
     out = []
     for w in range(weeks):
         start = first + timedelta(weeks=w)
-        row = {"week": start, "total": 0}
+        row: dict[str, Any] = {"week": start, "total": 0}
         for kind in DenialKind.values:
             row[kind] = sum(
                 n

@@ -272,7 +272,7 @@ def levels_reached(approval_days: int, limit_days: int, rule: dict[str, Any]) ->
     """
     if limit_days <= 0:
         return []
-    reached = []
+    reached: list[str] = []
     used = 100 * approval_days
     before = rule.get("prompt_days_before")
     if used >= rule["prompt_percent"] * limit_days or (
@@ -411,7 +411,7 @@ def audit_compile(*, on: date, force: bool = False) -> int:
         for denial in denials:
             unit = (
                 denial.item.department_id
-                if denial.item_id
+                if denial.item is not None  # loaded by select_related("item")
                 else denial.case.bundle.lead_department_id
             )
             batch, _new = AuditBatch.objects.get_or_create(

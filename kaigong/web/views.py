@@ -1,5 +1,7 @@
 """Pages shared by every role: home, login, logout. Thin: they render, services decide."""
 
+from typing import cast
+
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
@@ -146,6 +148,7 @@ def region_options(request: HttpRequest) -> HttpResponse:
     """
     parent, level = "", "city"
     for key, value in request.GET.items():
+        value = cast(str, value)  # QueryDict.items() gives each key's last value, a str
         if key.endswith("__province"):
             parent, level = value, "city"
         elif key.endswith("__city"):

@@ -14,13 +14,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 from django.test import Client
 
 import pytest
 
+from kaigong.accounts.models import User
 from kaigong.accounts.roles import Role
 from kaigong.accounts.services import membership_grant
 from kaigong.accounts.tests.factories import UserFactory
@@ -72,7 +73,7 @@ def _build(world: World) -> Objects:
     users["head"] = UserFactory(username=f"head{world.enterprise.pk}")
     membership_grant(user=users["head"], role=Role.DEPARTMENT_HEAD, department=department)
     users["reviewer"] = users["reviewer1"]
-    helper2 = UserFactory(username=f"helper2-{world.enterprise.pk}")
+    helper2 = cast(User, UserFactory(username=f"helper2-{world.enterprise.pk}"))
     membership_grant(user=helper2, role=Role.HELPER, service_center=world.centre)
     ExpertDuty.objects.create(
         department=department,

@@ -16,7 +16,7 @@ from kaigong.core.draw_selectors import draw_public_get
 
 class DrawCandidateSerializer(serializers.Serializer):
     id = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # the field is named label
     weight = serializers.IntegerField()
 
 

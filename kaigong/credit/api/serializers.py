@@ -19,7 +19,7 @@ class CreditRecordOutputSerializer(serializers.Serializer):
     decided_on = serializers.DateField()
     listed_on = serializers.DateField()
     expires_on = serializers.DateField(allow_null=True)
-    source = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]  # the field is named source
     source_reference = serializers.CharField()
     status = serializers.CharField()
     status_label = serializers.CharField(source="get_status_display")

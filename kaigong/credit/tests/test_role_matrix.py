@@ -7,6 +7,8 @@ from accounts alone (credit sits just above it).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.test import Client
 
 import pytest
@@ -48,7 +50,7 @@ def _people(region: str, tag: str) -> dict:
     d1, d2 = DepartmentFactory(region_code=region), DepartmentFactory(region_code=region)
     centre = ServiceCenterFactory(region_code=region)
     enterprise = EnterpriseFactory(uscc=make_uscc(610000 + int(region[-3:]), region=region))
-    grants = {
+    grants: dict[str, tuple[Role, dict[str, Any]]] = {
         "applicant": (Role.APPLICANT, {"enterprise": enterprise}),
         "stranger": (Role.APPLICANT, {"enterprise": EnterpriseFactory()}),
         "approver1": (Role.APPROVER, {"department": d1}),
@@ -57,7 +59,7 @@ def _people(region: str, tag: str) -> dict:
         "clerk": (Role.WINDOW_CLERK, {"service_center": centre}),
         "supervisor": (Role.SUPERVISOR, {}),
     }
-    users = {}
+    users: dict[str, Any] = {}
     for name, (role, scope) in grants.items():
         users[name] = UserFactory(username=f"{name}-{tag}")
         membership_grant(user=users[name], role=role, **scope)

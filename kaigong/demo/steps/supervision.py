@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from datetime import datetime, time, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 from unittest import mock
 
 from django.core.files.base import ContentFile
@@ -74,7 +74,9 @@ def load_supervision(context: DemoContext) -> None:
     if SupervisionOrder.objects.exists():
         return
     template = next(
-        p for p in projects_data.PROJECTS if p["name"] == "沂南县城区雨污分流管网改造工程"
+        p
+        for p in cast(list[dict[str, Any]], projects_data.PROJECTS)
+        if p["name"] == "沂南县城区雨污分流管网改造工程"
     )
     applicant = context.users["yinan_applicant"]
     clerk = context.users["yinan_clerk"]

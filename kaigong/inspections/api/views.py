@@ -6,6 +6,8 @@ kaigong/inspections/permissions.py (403).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import FileResponse
 
 from drf_spectacular.types import OpenApiTypes
@@ -13,6 +15,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 
 from kaigong.cases.api.schema import responses
 from kaigong.cases.selectors import case_get_for, item_get_for
@@ -211,7 +214,8 @@ class InspectionDetailApi(GenericAPIView):
 
 class _Command(GenericAPIView):
     queryset = Inspection.objects.none()
-    serializer_class = z.InspectionSerializer
+    # Each command names the serializer of its own input.
+    serializer_class: type[BaseSerializer[Any]] = z.InspectionSerializer
 
     def inspection(self, public_id):
         return inspection_get_for(self.request.user, public_id)
@@ -281,7 +285,9 @@ class SnapshotApi(_Command):
     def post(self, request, public_id):
         data = _parse(z.SnapshotInputSerializer, request.data)
         snapshot = s.snapshot_add(actor=request.user, inspection=self.inspection(public_id), **data)
-        return Response(z.InspectionSnapshotSerializer(snapshot).data, status=status.HTTP_201_CREATED)
+        return Response(
+            z.InspectionSnapshotSerializer(snapshot).data, status=status.HTTP_201_CREATED
+        )
 
 
 class LocationApi(_Command):
@@ -430,7 +436,8 @@ class JointReviewListApi(GenericAPIView):
 
 class _ReviewCommand(GenericAPIView):
     queryset = JointReview.objects.none()
-    serializer_class = z.JointReviewDetailSerializer
+    # Each command names the serializer of its own input.
+    serializer_class: type[BaseSerializer[Any]] = z.JointReviewDetailSerializer
 
     def review(self, public_id):
         return joint_review_get_for(self.request.user, public_id)

@@ -7,6 +7,10 @@ Errors: ``permission_denied`` (403), ``not_found`` (404), ``supervision_invalid`
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db.models import QuerySet
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.generics import GenericAPIView
@@ -19,7 +23,8 @@ from . import serializers as s
 
 
 class _Read(GenericAPIView):
-    queryset = SupervisionOrder.objects.none()
+    # Each view lists its own model; the base only sets a default.
+    queryset: QuerySet[Any] = SupervisionOrder.objects.none()
 
 
 class DashboardApi(_Read):

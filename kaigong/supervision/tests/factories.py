@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import cast
 
 import time_machine
 
@@ -36,8 +37,8 @@ def _user(role, name, **scope):
 def supervision_world(tag: str = "") -> SupWorld:
     with time_machine.travel(at(2026, 3, 2), tick=False):
         world = lifecycle_world()
-        red = CaseFactory(world=world, accepted=True)
-        correction = CaseFactory(world=world, correction_requested=True)
+        red = cast(Case, CaseFactory(world=world, accepted=True))
+        correction = cast(Case, CaseFactory(world=world, correction_requested=True))
     d1, d2, _d3 = world.departments
     return SupWorld(
         world=world,

@@ -7,17 +7,22 @@ that whoever may not see one gets 404.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import timedelta
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.forms import BaseForm, ChoiceField
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from kaigong.accounts.models import User
 from kaigong.accounts.roles import Role
 from kaigong.cases.selectors import case_get_for, item_get_for
 from kaigong.catalog.models import MatterVersion
@@ -59,8 +64,19 @@ def _load(loader, user, public_id):
 
 
 def _file(field, content_type: str, name: str = "", attachment: bool = False) -> FileResponse:
+    # FileResponse treats "" as "no name" (it falls back to the file's own).
     return FileResponse(field.open("rb"), content_type=content_type, as_attachment=attachment,
-                        filename=name or None)  # fmt: skip
+                        filename=name)  # fmt: skip
+
+
+def _set_choices(form: BaseForm, name: str, choices: Iterable[Any]) -> None:
+    """The choices of one of ``form``'s choice fields, filled in per request."""
+    cast(ChoiceField, form.fields[name]).choices = choices
+
+
+def _user(request: HttpRequest) -> User:
+    """The signed-in user; only for pages behind ``login_required``."""
+    return cast(User, request.user)
 
 
 # -- standards -----------------------------------------------------------------------
@@ -76,8 +92,8 @@ def standard_list(request: HttpRequest) -> HttpResponse:
         .order_by("matter__code", "-version")
     )
     form = f.StandardForm(request.POST or None)
-    form.fields["matter_version"].choices = [(str(v.public_id), f"{v.matter.code} {v.name} v{v.version}")
-                                             for v in versions]  # fmt: skip
+    _set_choices(form, "matter_version", [(str(v.public_id), f"{v.matter.code} {v.name} v{v.version}")
+                                             for v in versions])  # fmt: skip
     if request.method == "POST" and form.is_valid():
         try:
             standard = s.standard_create(
@@ -101,7 +117,7 @@ def standard_page(request: HttpRequest, public_id) -> HttpResponse:
     item_form = f.ChecklistItemForm(request.POST if which == "item" else None, prefix="item")
     sample_form = f.SampleForm(request.POST if which == "sample" else None,
                                request.FILES if which == "sample" else None, prefix="sample")  # fmt: skip
-    sample_form.fields["item"].choices = [(str(i.public_id), i.title) for i in standard.items.all()]
+    _set_choices(sample_form, "item", [(str(i.public_id), i.title) for i in standard.items.all()])
     if which and not keeper:
         raise DjangoPermissionDenied
     form = {"item": item_form, "sample": sample_form}.get(which)
@@ -128,7 +144,7 @@ def standard_page(request: HttpRequest, public_id) -> HttpResponse:
                                                   "item_form": item_form, "sample_form": sample_form})  # fmt: skip
 
 
-def sample_image(request: HttpRequest, public_id) -> HttpResponse:
+def sample_image(request: HttpRequest, public_id) -> HttpResponseBase:
     """A sample picture of a published standard: public, like the guide that shows it."""
     try:
         sample = sample_get_public(public_id, request.user)
@@ -155,7 +171,7 @@ def inspection_request(request: HttpRequest, item_id) -> HttpResponse:
                                         user__is_active=True)
               .select_related("user").order_by("user__username"))  # fmt: skip
     form = f.RequestForm(request.POST or None)
-    form.fields["inspectors"].choices = [(str(m.user.public_id), str(m.user)) for m in people]
+    _set_choices(form, "inspectors", [(str(m.user.public_id), str(m.user)) for m in people])
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         length = timedelta(hours=data["slot_hours"])
@@ -182,10 +198,14 @@ def _detail_forms(request, inspection, which: str) -> dict:
         "sign": f.SignForm(post if which == "sign" else None, prefix="sign"),
         "cancel": f.CancelForm(post if which == "cancel" else None, prefix="cancel"),
     }
-    forms["slot"].fields["slot"].choices = [
-        (str(x.public_id), timezone.localtime(x.starts_at).strftime("%Y-%m-%d %H:%M"))
-        for x in inspection.slots.all()
-    ]
+    _set_choices(
+        forms["slot"],
+        "slot",
+        [
+            (str(x.public_id), timezone.localtime(x.starts_at).strftime("%Y-%m-%d %H:%M"))
+            for x in inspection.slots.all()
+        ],
+    )
     return forms
 
 
@@ -283,7 +303,7 @@ def inspection_rehearsal(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @login_required
-def snapshot_image(request: HttpRequest, public_id, snapshot_id) -> HttpResponse:
+def snapshot_image(request: HttpRequest, public_id, snapshot_id) -> HttpResponseBase:
     inspection = _load(inspection_get_for, request.user, public_id)
     snapshot = inspection.snapshots.filter(public_id=s.as_uuid(snapshot_id)).first()
     if snapshot is None:
@@ -292,7 +312,7 @@ def snapshot_image(request: HttpRequest, public_id, snapshot_id) -> HttpResponse
 
 
 @login_required
-def record_pdf(request: HttpRequest, public_id) -> HttpResponse:
+def record_pdf(request: HttpRequest, public_id) -> HttpResponseBase:
     inspection = _load(inspection_get_for, request.user, public_id)
     record = inspection.record_or_none
     if record is None or not record.pdf:
@@ -323,10 +343,16 @@ def joint_review_list(request: HttpRequest) -> HttpResponse:
 def joint_review_new(request: HttpRequest, case_id) -> HttpResponse:
     case = _load(case_get_for, request.user, case_id)
     form = f.ConveneForm(request.POST or None)
-    form.fields["items"].choices = [
-        (str(i.public_id), f"{i.matter_version.name}（{i.department.name}）")
-        for i in case.items.select_related("matter_version", "department").order_by("order", "id")
-    ]
+    _set_choices(
+        form,
+        "items",
+        [
+            (str(i.public_id), f"{i.matter_version.name}（{i.department.name}）")
+            for i in case.items.select_related("matter_version", "department").order_by(
+                "order", "id"
+            )
+        ],
+    )
     if request.method == "POST" and form.is_valid():
         try:
             review = js.joint_review_convene(actor=request.user, case=case, **form.cleaned_data)
@@ -343,9 +369,11 @@ def _review_forms(request, review, which: str) -> dict:
         "reveal": f.RevealForm(post if which == "reveal" else None, prefix="reveal"),
         "opinion": f.OpinionForm(post if which == "opinion" else None, prefix="opinion"),
     }
-    forms["opinion"].fields["expert"].choices = [("", "—")] + [
-        (str(e.public_id), e.name) for e in review.panel.all()
-    ]
+    _set_choices(
+        forms["opinion"],
+        "expert",
+        [("", "—")] + [(str(e.public_id), e.name) for e in review.panel.all()],
+    )
     return forms
 
 
@@ -393,7 +421,7 @@ def joint_review_detail(request: HttpRequest, public_id) -> HttpResponse:
         "forms": forms,
         "is_lead": can_lead_review(request.user, review),
         "is_expert": panel_expert_for(request.user, review) is not None,
-        "is_applicant": is_applicant_for(request.user, review.case),
+        "is_applicant": is_applicant_for(_user(request), review.case),
         "opinions": review.opinions.select_related("expert").order_by("id"),
         "consolidated": js.consolidated_items(review) if review.status == ReviewStatus.PANEL_DRAWN
         else letter_items,
@@ -403,7 +431,7 @@ def joint_review_detail(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @login_required
-def joint_review_letter(request: HttpRequest, public_id) -> HttpResponse:
+def joint_review_letter(request: HttpRequest, public_id) -> HttpResponseBase:
     review = _load(joint_review_get_for, request.user, public_id)
     if not review.letter_pdf:
         raise Http404

@@ -7,6 +7,8 @@ force. Thin: parse, call a selector, render.
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.dateparse import parse_datetime
@@ -112,8 +114,9 @@ def material_file(request: HttpRequest, code: str, kind: str) -> HttpResponse:
     response = HttpResponse(bytes(row.content), content_type=row.content_type)
     inline = row.content_type == "application/pdf" or row.content_type.startswith("image/")
     disposition = "inline" if inline and request.GET.get("download") != "1" else "attachment"
-    response["Content-Disposition"] = content_disposition_header(
-        disposition == "attachment", row.file_name
+    # Never None: a material file always has a name (``file_name`` is required).
+    response["Content-Disposition"] = cast(
+        str, content_disposition_header(disposition == "attachment", row.file_name)
     )
     response["Cache-Control"] = "public, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"

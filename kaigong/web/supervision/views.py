@@ -11,6 +11,7 @@ registers; everyone else gets 403, and a scoped object outside the scope 404.
 from __future__ import annotations
 
 from datetime import date
+from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,7 +21,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from kaigong.accounts.models import Department
+from kaigong.accounts.models import Department, User
 from kaigong.core.clock import local_date
 from kaigong.core.exceptions import DomainError, NotFound
 from kaigong.core.exceptions import PermissionDenied as DomainPermissionDenied
@@ -30,6 +31,11 @@ from kaigong.supervision.exports import table_export
 from kaigong.supervision.stats import DIMENSIONS
 
 from . import charts
+
+
+def _user(request: HttpRequest) -> User:
+    """The signed-in user; the pages that call this are behind ``login_required``."""
+    return cast(User, request.user)
 
 
 def _scope(request, roles=None):
@@ -198,9 +204,10 @@ def item_page(request: HttpRequest, public_id) -> HttpResponse:
 def orders_page(request: HttpRequest) -> HttpResponse:
     scope = _scope(request, selectors.DEPARTMENT_ROLES)
     if request.method == "POST":
+        raw_department = request.POST.get("department")
         department = (
-            Department.objects.filter(public_id=request.POST.get("department") or None).first()
-            if _uuid(request.POST.get("department"))
+            Department.objects.filter(public_id=raw_department).first()
+            if raw_department and _uuid(raw_department)
             else None
         )
         if department is None:
@@ -275,7 +282,7 @@ def order_page(request: HttpRequest, public_id) -> HttpResponse:
         {
             "order": order, "steps": order.steps.all(),
             "is_supervisor": selectors.is_supervisor(request.user),
-            "is_department": order.department_id in selectors.user_department_ids(request.user, list(selectors.DEPARTMENT_ROLES)),
+            "is_department": order.department_id in selectors.user_department_ids(_user(request), list(selectors.DEPARTMENT_ROLES)),
         },
     )  # fmt: skip
 
@@ -409,7 +416,7 @@ def register_page(request: HttpRequest, public_id) -> HttpResponse:
         request, "web/supervision/register.html",
         {
             "batch": batch, "pairs": list(zip(entries, rows, strict=True)), "is_supervisor": is_sup,
-            "is_unit": batch.department_id in selectors.user_department_ids(request.user, list(selectors.DEPARTMENT_ROLES)),
+            "is_unit": batch.department_id in selectors.user_department_ids(_user(request), list(selectors.DEPARTMENT_ROLES)),
             "reasons": DenialReason.choices, "findings": Finding.choices,
             "circulars": selectors.circular_list(None).filter(entries__batch=batch).distinct(),
             "can_circular": is_sup and any(e.finding == Finding.IMPROPER and e.finding_final for e in entries),
