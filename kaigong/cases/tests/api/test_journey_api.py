@@ -11,6 +11,7 @@ import io
 from zoneinfo import ZoneInfo
 
 from django.core.management import call_command
+from django.db import transaction
 
 import pytest
 import time_machine
@@ -18,6 +19,8 @@ import time_machine
 from kaigong.accounts.models import User
 from kaigong.calendars.selectors import work_calendar
 from kaigong.calendars.workdays import add_working_days
+from kaigong.credit.models import CreditRecord
+from kaigong.credit.services import credit_record_withdraw
 from kaigong.projects.models import Project
 
 from .conftest import client_for, filled_form, pdf_upload
@@ -44,6 +47,11 @@ def test_the_demo_enterprise_takes_the_yinan_bundle_from_draft_to_concluded_by_a
         call_command("demo_load", stdout=io.StringIO())
         applicant, clerk = users("yinan_applicant", "yinan_clerk")
         project = Project.objects.filter(region_code="371321").order_by("id").first()
+        # the demo's post-approval check (审管联动) left a serious credit record on this
+        # enterprise, which shuts 容缺; here its source overturns it, as an upheld appeal does
+        for record in CreditRecord.objects.filter(enterprise=project.enterprise):
+            with transaction.atomic():
+                credit_record_withdraw(public_id=record.public_id, reason="复议撤销", actor=None)
 
         # given a draft of the bundle with three of its five matters
         response = applicant.post(

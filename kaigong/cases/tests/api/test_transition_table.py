@@ -30,6 +30,8 @@ from kaigong.cases.services.intake import (
 from kaigong.cases.services.review import item_opinion_submit
 from kaigong.cases.tests.factories import CaseFactory, item_of, lifecycle_world, upload_all
 from kaigong.cases.workflow import CASE_TRANSITIONS, ITEM_TRANSITIONS
+from kaigong.credit.models import CreditRecord
+from kaigong.credit.services import credit_record_withdraw
 
 from .conftest import client_for
 
@@ -90,9 +92,7 @@ def _case_in(world, status: str) -> Case:
         return case_withdraw(case=case, actor=world.applicant)
     deferral = DEFERRAL if status in _DEFERRED else None
     if deferral:  # a previous lapse put the enterprise on watch: 容缺 needs good standing
-        type(world.enterprise).objects.filter(pk=world.enterprise.pk).update(
-            credit_standing=CreditStanding.GOOD
-        )
+        _good_standing(world)
         world.enterprise.credit_standing = CreditStanding.GOOD
         case = Case.objects.get(pk=case.pk)
     case = case_accept(case=case, actor=world.clerk, deferral=deferral)
@@ -251,10 +251,17 @@ def _item_in(world, status: str) -> CaseItem:
     return CaseItem.objects.get(pk=item.pk)
 
 
-def _deferred_m1(world) -> CaseItem:
+def _good_standing(world) -> None:
+    """A previous walk's lapsed 容缺 left a watch record: it is overturned, standing restored."""
+    for record in CreditRecord.objects.filter(enterprise=world.enterprise):
+        credit_record_withdraw(public_id=record.public_id, reason="测试复位", actor=None)
     type(world.enterprise).objects.filter(pk=world.enterprise.pk).update(
         credit_standing=CreditStanding.GOOD
     )
+
+
+def _deferred_m1(world) -> CaseItem:
+    _good_standing(world)
     case = CaseFactory(world=world)
     upload_all(case, world.applicant, skip=("m-drawings",))
     case = case_submit(case=Case.objects.get(pk=case.pk), actor=world.applicant)
