@@ -51,6 +51,7 @@ from kaigong.assistance.services import (
 from kaigong.cases.constants import CaseStatus
 from kaigong.cases.models import Case
 from kaigong.core.clock import local_date
+from kaigong.demo.data.projects import PROJECTS
 from kaigong.projects.models import Project
 
 if TYPE_CHECKING:
@@ -95,7 +96,10 @@ def load_assistance(context: DemoContext) -> None:
 def _yinan(context, users, departments) -> None:
     clerk, helper, applicant = users["yinan_clerk"], users["yinan_helper"], users["yinan_applicant"]
     enterprise = context.enterprises["yinan-wenhe"]
-    projects = list(Project.objects.filter(enterprise=enterprise).order_by("id"))
+    # the projects of the demo data (later steps add projects of their own: not assisted here,
+    # so that a second load changes nothing)
+    names = [p["name"] for p in PROJECTS if p["enterprise"] == "yinan-wenhe"]
+    projects = list(Project.objects.filter(enterprise=enterprise, name__in=names).order_by("id"))
     for project in projects:
         if not HelperAssignment.objects.filter(project=project, helper=helper).exists():
             assignment_create(
