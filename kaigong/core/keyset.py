@@ -56,7 +56,9 @@ def cursor_decode(raw: str) -> Cursor:
         raise InvalidInput(
             _("This page link is not valid any more; start again from the first page."),
             code="invalid_cursor",
-            invalid_params=[{"name": "cursor", "reason": "invalid_cursor"}],
+            invalid_params=[
+                {"name": "cursor", "code": "invalid_cursor", "reason": "invalid_cursor"}
+            ],
         ) from None
 
 

@@ -12,7 +12,8 @@ from typing import Any
 from django.db.models import QuerySet
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers as drf
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
@@ -20,6 +21,19 @@ from kaigong.supervision import selectors
 from kaigong.supervision.models import AuditBatch, ReportSnapshot, SupervisionOrder
 
 from . import serializers as s
+
+
+def _paginated(name: str, row: Any) -> Any:
+    """The schema of a page of ``row``s, as the paginator answers it."""
+    return inline_serializer(
+        name=name,
+        fields={
+            "count": drf.IntegerField(),
+            "next": drf.URLField(allow_null=True),
+            "previous": drf.URLField(allow_null=True),
+            "results": row(many=True),
+        },
+    )
 
 
 class _Read(GenericAPIView):
@@ -71,7 +85,11 @@ class OrderListApi(_Read):
 
     serializer_class = s.OrderSerializer
 
-    @extend_schema(summary="List supervision orders", operation_id="supervision_orders")
+    @extend_schema(
+        summary="List supervision orders",
+        operation_id="supervision_orders",
+        responses=_paginated("PaginatedSupervisionOrderList", s.OrderSerializer),
+    )
     def get(self, request):
         scope = selectors.ensure_can_view(request.user, selectors.DEPARTMENT_ROLES)
         page = self.paginate_queryset(selectors.order_list(scope).order_by("-issued_at", "-id"))
@@ -97,7 +115,11 @@ class BatchListApi(_Read):
     serializer_class = s.BatchSerializer
     queryset = AuditBatch.objects.none()
 
-    @extend_schema(summary="List weekly denial registers", operation_id="supervision_registers")
+    @extend_schema(
+        summary="List weekly denial registers",
+        operation_id="supervision_registers",
+        responses=_paginated("PaginatedDenialRegisterList", s.BatchSerializer),
+    )
     def get(self, request):
         page = self.paginate_queryset(selectors.batch_list_for(request.user))
         return self.get_paginated_response(s.BatchSerializer(page, many=True).data)
@@ -156,8 +178,13 @@ class ReformApi(_Read):
     """Reform metrics per bundle, before → after, from the catalogue and concluded cases."""
 
     serializer_class = s.ReformSerializer
+    pagination_class = None  # one row per bundle: a plain list
 
-    @extend_schema(summary="Read reform metrics", operation_id="supervision_reform")
+    @extend_schema(
+        summary="Read reform metrics",
+        operation_id="supervision_reform",
+        responses=s.ReformSerializer(many=True),
+    )
     def get(self, request):
         rows = selectors.reform_for(request.user)
         return Response(s.ReformSerializer(rows, many=True).data)
@@ -169,7 +196,11 @@ class SnapshotListApi(_Read):
     serializer_class = s.SnapshotSerializer
     queryset = ReportSnapshot.objects.none()
 
-    @extend_schema(summary="List signed report snapshots", operation_id="supervision_snapshots")
+    @extend_schema(
+        summary="List signed report snapshots",
+        operation_id="supervision_snapshots",
+        responses=_paginated("PaginatedReportSnapshotList", s.SnapshotSerializer),
+    )
     def get(self, request):
         page = self.paginate_queryset(selectors.snapshots_for(request.user))
         return self.get_paginated_response(s.SnapshotSerializer(page, many=True).data)
