@@ -26,6 +26,7 @@ import time_machine
 
 from kaigong.calendars.selectors import work_calendar
 from kaigong.calendars.workdays import working_days_between
+from kaigong.cases.models import CaseItem
 from kaigong.cases.services.clock import item_pause, item_resume
 from kaigong.cases.services.decision import item_decide
 from kaigong.cases.services.review import item_opinion_submit
@@ -33,6 +34,7 @@ from kaigong.cases.tests.factories import CaseFactory, item_of, lifecycle_world
 from kaigong.integrations.exchange import exchange_run, front_table_name
 from kaigong.integrations.models import ExchangeRow, ExchangeRun, UploadStatus
 from kaigong.integrations.spgl import CORRECTION_END, CORRECTION_START, MATTER, PROCESS, SPECIAL
+from kaigong.supervision.selectors import item_explained
 
 pytestmark = pytest.mark.django_db(databases=["default", "exchange"])
 
@@ -163,6 +165,11 @@ def test_the_front_tables_fill_correct_and_give_the_provincial_figures(settings)
         m1.matter_version.matter.code: (6, True),
         m2.matter_version.matter.code: (1, False),
     }
+    # and the supervision dashboard's figures of the same items (kaigong/supervision, read
+    # from the state log, not from the exchange) are the same
+    for item in CaseItem.objects.filter(pk__in=[m1.pk, m2.pk]).select_related("case__project"):
+        shown = item_explained(item, on=dt.date(2026, 3, 13))
+        assert (shown.approval_days, shown.overdue) == figures[item.matter_version.matter.code]
 
     # the province accepts one row and refuses another; the next run reads it back
     connection = connections["exchange"]
