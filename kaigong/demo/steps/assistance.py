@@ -16,7 +16,7 @@ Idempotent: each row is found by its natural key and left alone when it exists.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from django.utils import timezone
 
@@ -98,7 +98,8 @@ def _yinan(context, users, departments) -> None:
     enterprise = context.enterprises["yinan-wenhe"]
     # the projects of the demo data (later steps add projects of their own: not assisted here,
     # so that a second load changes nothing)
-    names = [p["name"] for p in PROJECTS if p["enterprise"] == "yinan-wenhe"]
+    rows = cast("list[dict[str, Any]]", PROJECTS)
+    names = [row["name"] for row in rows if row["enterprise"] == "yinan-wenhe"]
     projects = list(Project.objects.filter(enterprise=enterprise, name__in=names).order_by("id"))
     for project in projects:
         if not HelperAssignment.objects.filter(project=project, helper=helper).exists():
