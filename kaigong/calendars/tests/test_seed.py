@@ -1,6 +1,5 @@
 """The data migration and ``calendar_seed`` load what chinesecalendar knows."""
 
-import importlib
 from datetime import date
 
 import chinese_calendar
@@ -10,6 +9,7 @@ from kaigong.calendars.models import CalendarDay, CalendarYear
 from kaigong.calendars.services import calendar_seed
 
 from .calendar_data import ADJUSTED_WORKDAYS, break_days
+from .seeding import national_calendar_seeded
 
 
 @pytest.fixture(autouse=True)
@@ -20,13 +20,7 @@ def _the_migration_seed(db):
     the calendar; then the migration's own function is run again here, so these tests still
     check what the migration seeds.
     """
-    if not CalendarYear.objects.exists():
-        from django.apps import apps
-
-        seed_migration = importlib.import_module(
-            "kaigong.calendars.migrations.0002_seed_chinesecalendar"
-        )
-        seed_migration.seed(apps, None)
+    national_calendar_seeded()
 
 
 @pytest.mark.django_db

@@ -5,12 +5,22 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from django.utils import translation
+
 import pytest
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from kaigong.catalog.models import FieldSpec
 from kaigong.certificates.rendering import layout_rows, render_pdf, spec_value_text, value_text
 from kaigong.core.pdf import cjk_font_name
+
+
+@pytest.fixture(autouse=True)
+def _in_chinese():
+    """Labels are Chinese on the documents, whatever language an earlier test left active."""
+    with translation.override("zh-hans"):
+        yield
+
 
 PIPES = [{"value": "water", "label": "供水"}, {"value": "drainage", "label": "排水"}]
 

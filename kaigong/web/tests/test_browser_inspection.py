@@ -83,10 +83,10 @@ def test_a_video_call_between_the_inspector_and_the_site(settings, tmp_path):
                 time.sleep(1.0)  # the inspector is in the room first; the site joins and is offered
             for page in pages.values():
                 page.wait_for_function("() => window.kaigongCall && Object.keys(window.kaigongCall.peers).length > 0",
-                                       timeout=20000)  # fmt: skip
+                                       timeout=60000)  # fmt: skip
             for page in pages.values():
                 page.wait_for_function(
-                    "async () => (await window.kaigongCall.framesReceived()) > 0", timeout=20000
+                    "async () => (await window.kaigongCall.framesReceived()) > 0", timeout=60000
                 )
             first = standard.items.first()
             row = pages["inspector"].evaluate(
