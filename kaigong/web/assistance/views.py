@@ -8,14 +8,13 @@ error page with its status (403/404/409) or on the form (400).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from kaigong.accounts.models import User
 from kaigong.accounts.roles import Role
 from kaigong.accounts.selectors import user_department_ids, user_enterprise_ids, user_has_role
 from kaigong.assistance import selectors as sel
@@ -25,16 +24,12 @@ from kaigong.cases.applicable import case_form_schema, case_material_needs
 from kaigong.cases.selectors import case_get_for
 from kaigong.core.exceptions import DomainError, NotFound
 from kaigong.projects.selectors import project_get_for
+from kaigong.web.auth_request import signed_in
 from kaigong.web.forms import domain_error_to_form
 
 from . import forms as f
 
 T = "web/assistance/"
-
-
-def _user(request: HttpRequest) -> User:
-    """The signed-in user; every page here is behind ``login_required``."""
-    return cast(User, request.user)
 
 
 def _error(request, error: DomainError) -> HttpResponse:
@@ -77,9 +72,9 @@ def _enterprise(user):
 @login_required
 def workbench(request: HttpRequest) -> HttpResponse:
     """The helper's projects, what waits on the enterprise / the government, next steps."""
-    if not user_has_role(_user(request), Role.HELPER):
+    if not user_has_role(signed_in(request), Role.HELPER):
         return render(request, "web/enterprise/forbidden.html", status=403)
-    return render(request, T + "workbench.html", {"rows": sel.helper_workbench(_user(request))})
+    return render(request, T + "workbench.html", {"rows": sel.helper_workbench(signed_in(request))})
 
 
 # --- a project's helpers, 专班, 提前介入 and policies ----------------------------------------
@@ -87,9 +82,9 @@ def workbench(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def project_page(request: HttpRequest, public_id) -> HttpResponse:
-    project = _found(project_get_for, _user(request), public_id)
-    clerk = sel.is_clerk_for_project(_user(request), project)
-    helpers = sel.centre_helpers(_user(request)) if clerk else []
+    project = _found(project_get_for, signed_in(request), public_id)
+    clerk = sel.is_clerk_for_project(signed_in(request), project)
+    helpers = sel.centre_helpers(signed_in(request)) if clerk else []
     departments = sel.departments_for_region(project.region_code) if clerk else []
     assign = f.AssignForm(helpers=helpers, prefix="assign")
     hand = f.HandOverForm(helpers=helpers, prefix="hand")
@@ -103,7 +98,7 @@ def project_page(request: HttpRequest, public_id) -> HttpResponse:
                 request,
                 assign,
                 lambda d: services.assignment_create(
-                    actor=_user(request),
+                    actor=signed_in(request),
                     project=project,
                     helper=sel.helper_by_public_id(d["helper"]),
                     level=d["level"],
@@ -118,8 +113,8 @@ def project_page(request: HttpRequest, public_id) -> HttpResponse:
                 request,
                 hand,
                 lambda d: services.assignment_hand_over(
-                    actor=_user(request),
-                    assignment=sel.assignment_get_for(_user(request), d["assignment"]),
+                    actor=signed_in(request),
+                    assignment=sel.assignment_get_for(signed_in(request), d["assignment"]),
                     to_helper=sel.helper_by_public_id(d["to_helper"], "to_helper"),
                     note=d["note"],
                 ),
@@ -131,7 +126,7 @@ def project_page(request: HttpRequest, public_id) -> HttpResponse:
                 request,
                 early,
                 lambda d: services.early_intervention_assign(
-                    actor=_user(request),
+                    actor=signed_in(request),
                     project=project,
                     department=sel.department_by_code(d["department"]),
                     note=d["note"],
@@ -142,15 +137,15 @@ def project_page(request: HttpRequest, public_id) -> HttpResponse:
             done = None
         if done is not None:
             return done
-    read = sel.policy_read_ids(_user(request))
+    read = sel.policy_read_ids(signed_in(request))
     policies = [{"policy": p, "read": p.pk in read} for p in sel.policy_list_for_project(project)]
     context = {
         "project": project,
         "history": sel.assignment_history(project),
         "early": sel.early_intervention_list(project),
         "policies": policies,
-        "mandates": sel.mandate_list_visible_to(_user(request)).filter(projects=project),
-        "questions": sel.question_list_visible_to(_user(request)).filter(project=project),
+        "mandates": sel.mandate_list_visible_to(signed_in(request)).filter(projects=project),
+        "questions": sel.question_list_visible_to(signed_in(request)).filter(project=project),
         "clerk": clerk,
         "assign_form": assign,
         "hand_form": hand,
@@ -164,7 +159,7 @@ def project_page(request: HttpRequest, public_id) -> HttpResponse:
 
 @login_required
 def mandate_list(request: HttpRequest) -> HttpResponse:
-    projects = list(sel.enterprise_projects_with_helpers(_user(request)))
+    projects = list(sel.enterprise_projects_with_helpers(signed_in(request)))
     form = f.MandateForm(projects=projects) if projects else None
     if request.method == "POST":
         form = f.MandateForm(request.POST, projects=projects)
@@ -172,9 +167,9 @@ def mandate_list(request: HttpRequest) -> HttpResponse:
         granted: dict[str, Any] = {}
 
         def grant(d):
-            project = project_get_for(_user(request), d["project"])
+            project = project_get_for(signed_in(request), d["project"])
             mandate = services.mandate_grant(
-                actor=_user(request),
+                actor=signed_in(request),
                 enterprise=project.enterprise,
                 agent=sel.helper_by_public_id(d["agent"], "agent"),
                 projects=[project],
@@ -190,14 +185,14 @@ def mandate_list(request: HttpRequest) -> HttpResponse:
             return done
     rows = [
         {"mandate": m, "status": sel.mandate_status(m)}
-        for m in sel.mandate_list_visible_to(_user(request)).prefetch_related("projects")
+        for m in sel.mandate_list_visible_to(signed_in(request)).prefetch_related("projects")
     ]
     return render(request, T + "mandates.html", {"rows": rows, "form": form})
 
 
 @login_required
 def mandate_detail(request: HttpRequest, public_id) -> HttpResponse:
-    mandate = _found(sel.mandate_get_for, _user(request), public_id)
+    mandate = _found(sel.mandate_get_for, signed_in(request), public_id)
     form = f.RevokeForm()
     if request.method == "POST":
         form = f.RevokeForm(request.POST)
@@ -205,7 +200,7 @@ def mandate_detail(request: HttpRequest, public_id) -> HttpResponse:
             request,
             form,
             lambda d: services.mandate_revoke(
-                actor=_user(request), mandate=mandate, reason=d["reason"]
+                actor=signed_in(request), mandate=mandate, reason=d["reason"]
             ),
             request.path,
         )
@@ -216,7 +211,7 @@ def mandate_detail(request: HttpRequest, public_id) -> HttpResponse:
         "status": sel.mandate_status(mandate),
         "verified": services.mandate_verify(mandate),
         "can_revoke": mandate.revoked_at is None
-        and mandate.enterprise_id in user_enterprise_ids(_user(request)),
+        and mandate.enterprise_id in user_enterprise_ids(signed_in(request)),
         "form": form,
     }
     return render(request, T + "mandate.html", context)
@@ -227,7 +222,7 @@ def mandate_detail(request: HttpRequest, public_id) -> HttpResponse:
 
 @login_required
 def question_list(request: HttpRequest) -> HttpResponse:
-    projects = list(sel.askable_projects(_user(request)))
+    projects = list(sel.askable_projects(signed_in(request)))
     departments = sel.departments_for_region(projects[0].region_code) if projects else []
     form = f.QuestionForm(projects=projects, departments=departments) if projects else None
     if request.method == "POST" and projects:
@@ -236,8 +231,8 @@ def question_list(request: HttpRequest) -> HttpResponse:
             request,
             form,
             lambda d: services.question_ask(
-                actor=_user(request),
-                project=project_get_for(_user(request), d["project"]),
+                actor=signed_in(request),
+                project=project_get_for(signed_in(request), d["project"]),
                 department=sel.department_by_code(d["department"]),
                 matter=sel.matter_by_code(d["matter"]),
                 text=d["text"],
@@ -246,13 +241,13 @@ def question_list(request: HttpRequest) -> HttpResponse:
         )
         if done is not None:
             return done
-    rows = sel.question_list_visible_to(_user(request))
+    rows = sel.question_list_visible_to(signed_in(request))
     return render(request, T + "questions.html", {"rows": rows, "form": form})
 
 
 @login_required
 def question_detail(request: HttpRequest, public_id) -> HttpResponse:
-    question = _found(sel.question_get_for, _user(request), public_id)
+    question = _found(sel.question_get_for, signed_in(request), public_id)
     answer, publish = f.AnswerForm(), f.PublishForm()
     if request.method == "POST":
         if request.POST.get("op") == "publish":
@@ -261,7 +256,7 @@ def question_detail(request: HttpRequest, public_id) -> HttpResponse:
                 request,
                 publish,
                 lambda d: services.question_publish(
-                    actor=_user(request),
+                    actor=signed_in(request),
                     question=question,
                     faq_question=d["faq_question"],
                     faq_answer=d["faq_answer"],
@@ -274,14 +269,14 @@ def question_detail(request: HttpRequest, public_id) -> HttpResponse:
                 request,
                 answer,
                 lambda d: services.question_answer(
-                    actor=_user(request), question=question, answer=d["answer"]
+                    actor=signed_in(request), question=question, answer=d["answer"]
                 ),
                 request.path,
             )
         if done is not None:
             return done
-    expert = _user(request).pk == question.expert_id or user_has_role(
-        _user(request), Role.DEPARTMENT_HEAD, Role.EXPERT
+    expert = signed_in(request).pk == question.expert_id or user_has_role(
+        signed_in(request), Role.DEPARTMENT_HEAD, Role.EXPERT
     )
     context = {
         "question": question,
@@ -297,27 +292,29 @@ def question_detail(request: HttpRequest, public_id) -> HttpResponse:
 
 @login_required
 def policy_list(request: HttpRequest) -> HttpResponse:
-    head = user_has_role(_user(request), Role.DEPARTMENT_HEAD)
+    head = user_has_role(signed_in(request), Role.DEPARTMENT_HEAD)
     form = f.PolicyForm() if head else None
     if request.method == "POST" and head:
         form = f.PolicyForm(request.POST)
         done = _submit(
             request,
             form,
-            lambda d: services.policy_publish(actor=_user(request), **d),
+            lambda d: services.policy_publish(actor=signed_in(request), **d),
             request.path,
         )
         if done is not None:
             return done
-    read = sel.policy_read_ids(_user(request))
-    rows = [{"policy": p, "read": p.pk in read} for p in sel.policy_list_visible_to(_user(request))]
+    read = sel.policy_read_ids(signed_in(request))
+    rows = [
+        {"policy": p, "read": p.pk in read} for p in sel.policy_list_visible_to(signed_in(request))
+    ]
     return render(request, T + "policies.html", {"rows": rows, "form": form})
 
 
 @login_required
 def policy_detail(request: HttpRequest, public_id) -> HttpResponse:
-    policy = _found(sel.policy_get_for, _user(request), public_id)
-    enterprise = _enterprise(_user(request))
+    policy = _found(sel.policy_get_for, signed_in(request), public_id)
+    enterprise = _enterprise(signed_in(request))
     signup_form = f.SignUpForm()
     if request.method == "POST":
         op = request.POST.get("op")
@@ -326,28 +323,31 @@ def policy_detail(request: HttpRequest, public_id) -> HttpResponse:
         if op == "read":
             form = f.ReadForm(request.POST)
             call = lambda d: services.policy_mark_read(  # noqa: E731
-                actor=_user(request), policy=policy, enterprise=enterprise
+                actor=signed_in(request), policy=policy, enterprise=enterprise
             )
         elif op == "sign_up":
             form = signup_form = f.SignUpForm(request.POST)
             call = lambda d: services.session_sign_up(  # noqa: E731
-                actor=_user(request), policy=policy, enterprise=enterprise, attendee=d["attendee"]
+                actor=signed_in(request),
+                policy=policy,
+                enterprise=enterprise,
+                attendee=d["attendee"],
             )
         else:
             form = f.AttendanceForm(request.POST)
             call = lambda d: services.session_attendance_record(  # noqa: E731
-                actor=_user(request),
-                signup=sel.signup_get_for(_user(request), d["signup"]),
+                actor=signed_in(request),
+                signup=sel.signup_get_for(signed_in(request), d["signup"]),
                 attended=d["attended"],
             )
         done = _submit(request, form, call, request.path)
         if done is not None:
             return done
-    own = policy.department_id in user_department_ids(_user(request))
+    own = policy.department_id in user_department_ids(signed_in(request))
     context = {
         "policy": policy,
         "enterprise": enterprise,
-        "read": policy.pk in sel.policy_read_ids(_user(request)),
+        "read": policy.pk in sel.policy_read_ids(signed_in(request)),
         "signed_up": enterprise is not None
         and policy.signups.filter(enterprise=enterprise).exists(),
         "is_session": policy.kind == PolicyKind.SESSION,
@@ -364,10 +364,10 @@ def policy_detail(request: HttpRequest, public_id) -> HttpResponse:
 
 @login_required
 def suggestion_list(request: HttpRequest) -> HttpResponse:
-    enterprise = _enterprise(_user(request))
-    departments = sel.departments_of_staff(_user(request))
+    enterprise = _enterprise(signed_in(request))
+    departments = sel.departments_of_staff(signed_in(request))
     if not departments and enterprise is not None:
-        project = sel.askable_projects(_user(request)).first()
+        project = sel.askable_projects(signed_in(request)).first()
         departments = sel.departments_for_region(project.region_code) if project else []
     form = f.SuggestionForm(departments=departments) if departments else None
     if request.method == "POST" and departments:
@@ -376,7 +376,7 @@ def suggestion_list(request: HttpRequest) -> HttpResponse:
             request,
             form,
             lambda d: services.suggestion_record(
-                actor=_user(request),
+                actor=signed_in(request),
                 source=d["source"],
                 text=d["text"],
                 owner=sel.department_by_code(d["owner"]),
@@ -387,13 +387,13 @@ def suggestion_list(request: HttpRequest) -> HttpResponse:
         )
         if done is not None:
             return done
-    rows = sel.suggestion_list_visible_to(_user(request))
+    rows = sel.suggestion_list_visible_to(signed_in(request))
     return render(request, T + "suggestions.html", {"rows": rows, "form": form})
 
 
 @login_required
 def suggestion_detail(request: HttpRequest, public_id) -> HttpResponse:
-    suggestion = _found(sel.suggestion_get_for, _user(request), public_id)
+    suggestion = _found(sel.suggestion_get_for, signed_in(request), public_id)
     form = f.SuggestionCloseForm()
     if request.method == "POST":
         form = f.SuggestionCloseForm(request.POST)
@@ -401,13 +401,18 @@ def suggestion_detail(request: HttpRequest, public_id) -> HttpResponse:
             request,
             form,
             lambda d: services.suggestion_close(
-                actor=_user(request), suggestion=suggestion, status=d["status"], result=d["result"]
+                actor=signed_in(request),
+                suggestion=suggestion,
+                status=d["status"],
+                result=d["result"],
             ),
             request.path,
         )
         if done is not None:
             return done
-    can_close = suggestion.status == "open" and user_has_role(_user(request), Role.DEPARTMENT_HEAD)
+    can_close = suggestion.status == "open" and user_has_role(
+        signed_in(request), Role.DEPARTMENT_HEAD
+    )
     return render(
         request,
         T + "suggestion.html",
@@ -424,22 +429,22 @@ def pre_review_list(request: HttpRequest) -> HttpResponse:
         form = f.PreReviewRequestForm(request.POST)
         if form.is_valid():
             try:
-                case = case_get_for(_user(request), form.cleaned_data["case"])
+                case = case_get_for(signed_in(request), form.cleaned_data["case"])
                 review = services.pre_review_request(
-                    actor=_user(request), case=case, note=form.cleaned_data["note"]
+                    actor=signed_in(request), case=case, note=form.cleaned_data["note"]
                 )
             except NotFound:
                 raise Http404 from None
             except DomainError as error:
                 return _error(request, error)
             return redirect("web:assistance-pre-review", public_id=review.public_id)
-    rows = sel.pre_review_list_visible_to(_user(request))
+    rows = sel.pre_review_list_visible_to(signed_in(request))
     return render(request, T + "pre_reviews.html", {"rows": rows})
 
 
 @login_required
 def pre_review_detail(request: HttpRequest, public_id) -> HttpResponse:
-    review = _found(sel.pre_review_get_for, _user(request), public_id)
+    review = _found(sel.pre_review_get_for, signed_in(request), public_id)
     form = f.AnnotateForm()
     if request.method == "POST":
         form = f.AnnotateForm(request.POST)
@@ -447,7 +452,7 @@ def pre_review_detail(request: HttpRequest, public_id) -> HttpResponse:
             request,
             form,
             lambda d: services.pre_review_annotate(
-                actor=_user(request),
+                actor=signed_in(request),
                 pre_review=review,
                 notes=[{"target": d["target"], "code": d["code"], "text": d["text"]}],
             ),
@@ -467,7 +472,7 @@ def pre_review_detail(request: HttpRequest, public_id) -> HttpResponse:
         "fields": fields,
         "materials": case_material_needs(case),
         "notes": review.notes.select_related("author"),
-        "can_annotate": sel.is_staff_for_project(_user(request), case.project),
+        "can_annotate": sel.is_staff_for_project(signed_in(request), case.project),
         "form": form,
     }
     return render(request, T + "pre_review.html", context)

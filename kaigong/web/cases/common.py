@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from typing import cast
-
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from kaigong.accounts.models import User
 from kaigong.cases.applicable import case_current_materials, case_material_needs
 from kaigong.cases.constants import (
     CaseAction,
@@ -32,15 +29,11 @@ from kaigong.certificates.selectors import joint_conditions_for_project
 from kaigong.core.exceptions import DomainError, NotFound
 from kaigong.core.exceptions import PermissionDenied as DomainPermissionDenied
 from kaigong.projects.hooks import held_certificate_type_codes
+from kaigong.web.auth_request import signed_in
 
 from .forms import JointConditionForm
 
 T = "web/cases/"
-
-
-def signed_in_user(request: HttpRequest) -> User:
-    """The user of a ``login_required`` view (never anonymous there)."""
-    return cast(User, request.user)
 
 
 def load_case(request: HttpRequest, public_id):
@@ -56,7 +49,7 @@ def load_case_to_change(request: HttpRequest, public_id):
     from kaigong.cases.permissions import can_edit_case
 
     case = load_case(request, public_id)
-    if not can_edit_case(signed_in_user(request), case):
+    if not can_edit_case(signed_in(request), case):
         raise DjangoPermissionDenied(_("Only the applicant can change this application."))
     return case
 

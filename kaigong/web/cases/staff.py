@@ -61,7 +61,7 @@ from kaigong.inspections.selectors import item_inspection_opinion_text
 from kaigong.web.auth_request import AuthenticatedRequest
 
 from .applicant import case_detail_context
-from .common import T, form_errors, load_case, load_item, signed_in_user
+from .common import T, form_errors, load_case, load_item
 from .display import form_rows, material_rows
 from .forms import (
     CommitmentForm,
@@ -129,7 +129,7 @@ def _window_forms(case, data=None, which: str = ""):
 def window_case(request: AuthenticatedRequest, public_id) -> HttpResponse:
     """The clerk checks a submission once and decides: accept, 容缺/告知承诺, refuse, correct."""
     case = load_case(request, public_id)
-    if request.method == "POST" and not can_handle_at_window(signed_in_user(request), case):
+    if request.method == "POST" and not can_handle_at_window(request.user, case):
         raise DjangoPermissionDenied(_("Only a window clerk of this centre can act here."))
     which = request.POST.get("action", "") if request.method == "POST" else ""
     forms = _window_forms(case, request.POST or None, which)
@@ -144,7 +144,7 @@ def window_case(request: AuthenticatedRequest, public_id) -> HttpResponse:
             "case": case,
             "rows": material_rows(request.user, case, case_material_needs(case)),
             "forms": forms,
-            "allowed": can_handle_at_window(signed_in_user(request), case),
+            "allowed": can_handle_at_window(request.user, case),
             "read_only": _read_only(request.user),
             "form_rows": form_rows(case),
         },
@@ -303,8 +303,8 @@ def item_page(request: AuthenticatedRequest, public_id) -> HttpResponse:
             "forms": forms,
             "actions": item_actions_for(item),
             "clock": item_due_dates(item, on=today) if item.clock_started_on else None,
-            "may_review": can_review_item(signed_in_user(request), item),
-            "may_decide": can_decide_item(signed_in_user(request), item),
+            "may_review": can_review_item(request.user, item),
+            "may_decide": can_decide_item(request.user, item),
             "read_only": _read_only(request.user),
             "pending_extension": pending,
             "extensions": item.extensions.select_related(

@@ -53,6 +53,7 @@ from kaigong.feedback.services.evaluations import (
 from kaigong.feedback.services.tickets import ticket_act, ticket_actions_for
 from kaigong.feedback.tokens import invitation_token
 from kaigong.projects.qr import qr_png
+from kaigong.web.auth_request import signed_in
 from kaigong.web.forms import domain_error_to_form
 
 from .forms import (
@@ -66,10 +67,6 @@ from .forms import (
 )
 
 T = "web/feedback/"
-
-
-def _user(request: HttpRequest) -> Any:
-    return request.user
 
 
 def _uuid(value: Any) -> uuid.UUID | None:
@@ -247,7 +244,7 @@ def evaluation_detail(request: HttpRequest, public_id) -> HttpResponse:
 def callbacks(request: HttpRequest) -> HttpResponse:
     """The callback agent's morning: this morning's list and the open follow-ups."""
     centres = ServiceCenter.objects.filter(
-        id__in=user_service_center_ids(_user(request), CENTRE_FEEDBACK_ROLES)
+        id__in=user_service_center_ids(signed_in(request), CENTRE_FEEDBACK_ROLES)
     )
     if not centres:
         raise Http404
@@ -271,7 +268,7 @@ def callbacks_build(request: HttpRequest) -> HttpResponse:
     centre_id = _uuid(request.POST.get("centre"))
     centre = (
         ServiceCenter.objects.filter(
-            id__in=user_service_center_ids(_user(request), CENTRE_FEEDBACK_ROLES),
+            id__in=user_service_center_ids(signed_in(request), CENTRE_FEEDBACK_ROLES),
             public_id=centre_id,
         ).first()
         if centre_id
@@ -304,7 +301,7 @@ def callback_detail(request: HttpRequest, public_id) -> HttpResponse:
 @login_required
 def complaints(request: HttpRequest) -> HttpResponse:
     rows = complaint_list_visible_to(request.user).order_by("-id")[:200]
-    counter = bool(user_service_center_ids(_user(request), COUNTER_ROLES))
+    counter = bool(user_service_center_ids(signed_in(request), COUNTER_ROLES))
     return render(request, T + "complaints.html", {"complaints": rows, "counter": counter})
 
 
@@ -344,7 +341,7 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
 def complaint_counter(request: HttpRequest) -> HttpResponse:
     """The counter form: a clerk records a complaint made in person at the 办不成事 window."""
     centres = ServiceCenter.objects.filter(
-        id__in=user_service_center_ids(_user(request), COUNTER_ROLES)
+        id__in=user_service_center_ids(signed_in(request), COUNTER_ROLES)
     )
     if not centres:
         raise Http404

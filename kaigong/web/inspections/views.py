@@ -22,7 +22,6 @@ from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from kaigong.accounts.models import User
 from kaigong.accounts.roles import Role
 from kaigong.cases.selectors import case_get_for, item_get_for
 from kaigong.catalog.models import MatterVersion
@@ -49,6 +48,7 @@ from kaigong.inspections.selectors import (
     standard_get_for,
     standard_list_for,
 )
+from kaigong.web.auth_request import signed_in
 from kaigong.web.forms import domain_error_to_form
 
 from . import forms as f
@@ -72,11 +72,6 @@ def _file(field, content_type: str, name: str = "", attachment: bool = False) ->
 def _set_choices(form: BaseForm, name: str, choices: Iterable[Any]) -> None:
     """The choices of one of ``form``'s choice fields, filled in per request."""
     cast(ChoiceField, form.fields[name]).choices = choices
-
-
-def _user(request: HttpRequest) -> User:
-    """The signed-in user; only for pages behind ``login_required``."""
-    return cast(User, request.user)
 
 
 # -- standards -----------------------------------------------------------------------
@@ -421,7 +416,7 @@ def joint_review_detail(request: HttpRequest, public_id) -> HttpResponse:
         "forms": forms,
         "is_lead": can_lead_review(request.user, review),
         "is_expert": panel_expert_for(request.user, review) is not None,
-        "is_applicant": is_applicant_for(_user(request), review.case),
+        "is_applicant": is_applicant_for(signed_in(request), review.case),
         "opinions": review.opinions.select_related("expert").order_by("id"),
         "consolidated": js.consolidated_items(review) if review.status == ReviewStatus.PANEL_DRAWN
         else letter_items,

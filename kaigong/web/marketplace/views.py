@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
-from typing import cast
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -17,7 +16,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kaigong.accounts.models import User
 from kaigong.accounts.roles import Role
 from kaigong.accounts.selectors import user_has_role, user_holds
 from kaigong.core.exceptions import DomainError, NotFound
@@ -36,6 +34,7 @@ from kaigong.marketplace.selectors import (
     winners_public,
 )
 from kaigong.projects.selectors import project_get_for
+from kaigong.web.auth_request import signed_in
 
 T = "web/marketplace/"
 STATUS = dict(RequestStatus.choices)
@@ -48,11 +47,6 @@ ACTIONS = {
     "deliver": _("Report filed"),
     "attach": _("Report attached to the application"),
 }
-
-
-def _user(request: HttpRequest) -> User:
-    """The signed-in user (every caller sits behind ``login_required``)."""
-    return cast(User, request.user)
 
 
 def agency_list_page(request: HttpRequest) -> HttpResponse:
@@ -82,8 +76,10 @@ def winner_list_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def request_list_page(request: HttpRequest) -> HttpResponse:
-    rows = service_request_list_visible_to(_user(request))[:200]
-    return render(request, T + "requests.html", {"rows": rows, "agency": agency_of(_user(request))})
+    rows = service_request_list_visible_to(signed_in(request))[:200]
+    return render(
+        request, T + "requests.html", {"rows": rows, "agency": agency_of(signed_in(request))}
+    )
 
 
 class RequestForm(forms.Form):
@@ -123,7 +119,7 @@ class RequestForm(forms.Form):
 def request_new_page(request: HttpRequest) -> HttpResponse:
     """The owner opens a request from the project's guide (?project=…&material=…)."""
     try:
-        project = project_get_for(_user(request), request.GET.get("project", ""))
+        project = project_get_for(signed_in(request), request.GET.get("project", ""))
     except NotFound:
         raise Http404 from None
     initial = {
@@ -137,7 +133,7 @@ def request_new_page(request: HttpRequest) -> HttpResponse:
         closes = timezone.now() + timedelta(hours=d["registration_hours"])
         try:
             row = services.service_request_open(
-                actor=_user(request),
+                actor=signed_in(request),
                 project=project,
                 title=d["title"],
                 service_type=d["service_type"],
@@ -171,7 +167,7 @@ def _decimal(value: str | None) -> Decimal | None:
 
 def _act(request: HttpRequest, row) -> None:
     """One POST, one service: which one is named by ``action``."""
-    p, user, action = request.POST, _user(request), request.POST.get("action", "")
+    p, user, action = request.POST, signed_in(request), request.POST.get("action", "")
     if action == "bid":
         agency = agency_of(user)
         if agency is None:
@@ -213,7 +209,7 @@ def request_page(request: HttpRequest, public_id) -> HttpResponse:
     """A request: its state log, bids (as disclosed), draw, contract, report and ratings; the
     actions of the viewer's role."""
     try:
-        row = service_request_get_for(_user(request), public_id)
+        row = service_request_get_for(signed_in(request), public_id)
     except NotFound:
         raise Http404 from None
     error = None
@@ -226,8 +222,8 @@ def request_page(request: HttpRequest, public_id) -> HttpResponse:
             error = e
         else:
             return redirect("web:marketplace-request", public_id=row.public_id)
-        row = service_request_get_for(_user(request), public_id)
-    user = _user(request)
+        row = service_request_get_for(signed_in(request), public_id)
+    user = signed_in(request)
     owner = user_holds(user, Role.APPLICANT, enterprise_id=row.owner_id)
     agency = agency_of(user)
     context = {
@@ -266,6 +262,6 @@ def request_page(request: HttpRequest, public_id) -> HttpResponse:
 @login_required
 def signal_list_page(request: HttpRequest) -> HttpResponse:
     """Anti-collusion signals, for supervisors and centre administrators only (404 otherwise)."""
-    if not user_has_role(_user(request), Role.SUPERVISOR, Role.CENTRE_ADMIN):
+    if not user_has_role(signed_in(request), Role.SUPERVISOR, Role.CENTRE_ADMIN):
         raise Http404
     return render(request, T + "signals.html", {"rows": collusion_signals()})

@@ -6,13 +6,10 @@ verifications). Thin: parse, call one selector or service, render.
 
 from __future__ import annotations
 
-from typing import cast
-
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from kaigong.accounts.models import User
 from kaigong.accounts.roles import Role
 from kaigong.accounts.selectors import user_has_role
 from kaigong.core.exceptions import DomainError, NotFound
@@ -28,14 +25,10 @@ from kaigong.postapproval.selectors import (
     task_get_public,
     task_public_record,
 )
+from kaigong.web.auth_request import signed_in
 
 T = "web/postapproval/"
 WORKERS = (Role.DEPARTMENT_HEAD, Role.APPROVER, Role.INSPECTOR, Role.SUPERVISOR)
-
-
-def _user(request: HttpRequest) -> User:
-    """The signed-in user (every caller sits behind ``login_required``)."""
-    return cast(User, request.user)
 
 
 def plan_list_page(request: HttpRequest) -> HttpResponse:
@@ -61,7 +54,7 @@ def task_page(request: HttpRequest, public_id) -> HttpResponse:
 
 
 def _act(request: HttpRequest) -> None:
-    p, user, action = request.POST, _user(request), request.POST.get("action", "")
+    p, user, action = request.POST, signed_in(request), request.POST.get("action", "")
     if action == "finding":
         target = target_get_for(user, p.get("target"))
         services.finding_record(
@@ -86,7 +79,7 @@ def _act(request: HttpRequest) -> None:
 @login_required
 def work_page(request: HttpRequest) -> HttpResponse:
     """The department's work: targets drawn for me, findings awaiting revocation, verifications."""
-    if not user_has_role(_user(request), *WORKERS):
+    if not user_has_role(signed_in(request), *WORKERS):
         raise Http404
     error = None
     if request.method == "POST":
@@ -98,7 +91,7 @@ def work_page(request: HttpRequest) -> HttpResponse:
             error = e
         else:
             return redirect("web:postapproval-work")
-    user = _user(request)
+    user = signed_in(request)
     targets = (
         Target.objects.filter(inspectors=user)
         .select_related("task", "enterprise")

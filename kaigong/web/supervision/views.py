@@ -11,7 +11,6 @@ registers; everyone else gets 403, and a scoped object outside the scope 404.
 from __future__ import annotations
 
 from datetime import date
-from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,7 +20,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from kaigong.accounts.models import Department, User
+from kaigong.accounts.models import Department
 from kaigong.core.clock import local_date
 from kaigong.core.exceptions import DomainError, NotFound
 from kaigong.core.exceptions import PermissionDenied as DomainPermissionDenied
@@ -29,13 +28,9 @@ from kaigong.supervision import selectors, services
 from kaigong.supervision.constants import DenialReason, Finding, PeriodKind, Queue
 from kaigong.supervision.exports import table_export
 from kaigong.supervision.stats import DIMENSIONS
+from kaigong.web.auth_request import signed_in
 
 from . import charts
-
-
-def _user(request: HttpRequest) -> User:
-    """The signed-in user; the pages that call this are behind ``login_required``."""
-    return cast(User, request.user)
 
 
 def _scope(request, roles=None):
@@ -282,7 +277,7 @@ def order_page(request: HttpRequest, public_id) -> HttpResponse:
         {
             "order": order, "steps": order.steps.all(),
             "is_supervisor": selectors.is_supervisor(request.user),
-            "is_department": order.department_id in selectors.user_department_ids(_user(request), list(selectors.DEPARTMENT_ROLES)),
+            "is_department": order.department_id in selectors.user_department_ids(signed_in(request), list(selectors.DEPARTMENT_ROLES)),
         },
     )  # fmt: skip
 
@@ -416,7 +411,7 @@ def register_page(request: HttpRequest, public_id) -> HttpResponse:
         request, "web/supervision/register.html",
         {
             "batch": batch, "pairs": list(zip(entries, rows, strict=True)), "is_supervisor": is_sup,
-            "is_unit": batch.department_id in selectors.user_department_ids(_user(request), list(selectors.DEPARTMENT_ROLES)),
+            "is_unit": batch.department_id in selectors.user_department_ids(signed_in(request), list(selectors.DEPARTMENT_ROLES)),
             "reasons": DenialReason.choices, "findings": Finding.choices,
             "circulars": selectors.circular_list(None).filter(entries__batch=batch).distinct(),
             "can_circular": is_sup and any(e.finding == Finding.IMPROPER and e.finding_final for e in entries),
