@@ -19,6 +19,7 @@ from kaigong.assistance import services
 from kaigong.assistance.models import HelperAssignment, Mandate, Policy, PreReview, Question
 from kaigong.cases.api.schema import responses
 from kaigong.cases.selectors import case_get_for
+from kaigong.core.api.input import validated
 from kaigong.projects.selectors import project_get_for
 
 from . import serializers as s
@@ -28,12 +29,6 @@ def _page(view, rows, serializer_class):
     """One page of ``rows`` (the API's pagination: page, page_size)."""
     page = view.paginate_queryset(rows)
     return view.get_paginated_response(serializer_class(page, many=True).data)
-
-
-def _parse(serializer_class, request):
-    data = serializer_class(data=request.data)
-    data.is_valid(raise_exception=True)
-    return data.validated_data
 
 
 class AssignmentListApi(GenericAPIView):
@@ -60,7 +55,7 @@ class AssignmentListApi(GenericAPIView):
     def post(self, request):
         """Role: window clerk or centre admin of the project's region. Errors: ``not_helper``
         (400), ``permission_denied`` (403), ``project_not_found`` (404)."""
-        data = _parse(s.AssistanceAssignmentInputSerializer, request)
+        data = validated(s.AssistanceAssignmentInputSerializer, request.data)
         row = services.assignment_create(
             actor=request.user,
             project=project_get_for(request.user, data["project"]),
@@ -87,7 +82,7 @@ class AssignmentHandOverApi(GenericAPIView):
     def post(self, request, public_id):
         """The old assignment closes, a new one opens; the history keeps both.
         Role: window clerk or centre admin of the project's region."""
-        data = _parse(s.AssistanceHandOverInputSerializer, request)
+        data = validated(s.AssistanceHandOverInputSerializer, request.data)
         row = services.assignment_hand_over(
             actor=request.user,
             assignment=sel.assignment_get_for(request.user, public_id),
@@ -124,7 +119,7 @@ class MandateListApi(GenericAPIView):
         """Role: applicant of the projects' enterprise (signs with its account). Errors:
         ``not_helper``, ``mandate_invalid`` (400), ``permission_denied`` (403),
         ``project_not_found`` (404)."""
-        data = _parse(s.AssistanceMandateInputSerializer, request)
+        data = validated(s.AssistanceMandateInputSerializer, request.data)
         projects = [project_get_for(request.user, p) for p in data["projects"]]
         mandate = services.mandate_grant(
             actor=request.user,
@@ -167,7 +162,7 @@ class MandateRevokeApi(GenericAPIView):
     def post(self, request, public_id):
         """Effective on the helper's next request. Role: applicant of the enterprise.
         Errors: ``permission_denied`` (403), ``mandate_revoked`` (409)."""
-        data = _parse(s.AssistanceRevokeInputSerializer, request)
+        data = validated(s.AssistanceRevokeInputSerializer, request.data)
         mandate = services.mandate_revoke(
             actor=request.user,
             mandate=sel.mandate_get_for(request.user, public_id),
@@ -198,7 +193,7 @@ class QuestionListApi(GenericAPIView):
     def post(self, request):
         """Routed to the department's expert on duty, due in working days. Role: the
         project's enterprise or its assigned helper. Errors: ``no_expert_on_duty`` (409)."""
-        data = _parse(s.AssistanceQuestionInputSerializer, request)
+        data = validated(s.AssistanceQuestionInputSerializer, request.data)
         question = services.question_ask(
             actor=request.user,
             project=project_get_for(request.user, data["project"]),
@@ -223,7 +218,7 @@ class QuestionAnswerApi(GenericAPIView):
     )
     def post(self, request, public_id):
         """Role: an expert or the head of the department. Errors: ``already_answered`` (409)."""
-        data = _parse(s.AssistanceAnswerInputSerializer, request)
+        data = validated(s.AssistanceAnswerInputSerializer, request.data)
         question = services.question_answer(
             actor=request.user,
             question=sel.question_get_for(request.user, public_id),
@@ -245,7 +240,7 @@ class QuestionPublishApi(GenericAPIView):
     def post(self, request, public_id):
         """Anonymised (the enterprise's and the project's names removed). Role: an expert
         or the head of the department. Errors: ``not_answered``, ``no_matter`` (409)."""
-        data = _parse(s.AssistancePublishInputSerializer, request)
+        data = validated(s.AssistancePublishInputSerializer, request.data)
         question = services.question_publish(
             actor=request.user,
             question=sel.question_get_for(request.user, public_id),
@@ -278,7 +273,7 @@ class PolicyListApi(GenericAPIView):
     )
     def post(self, request):
         """Role: department head. Targeted enterprises get it in their inbox."""
-        data = _parse(s.AssistancePolicyInputSerializer, request)
+        data = validated(s.AssistancePolicyInputSerializer, request.data)
         policy = services.policy_publish(actor=request.user, **data)
         return Response(
             s.AssistancePolicyOutputSerializer(policy).data, status=status.HTTP_201_CREATED
@@ -297,7 +292,7 @@ class PolicyReadApi(GenericAPIView):
     )
     def post(self, request, public_id):
         """Role: applicant of the enterprise. Once per enterprise."""
-        data = _parse(s.AssistanceEnterpriseInputSerializer, request)
+        data = validated(s.AssistanceEnterpriseInputSerializer, request.data)
         receipt = services.policy_mark_read(
             actor=request.user,
             policy=sel.policy_get_for(request.user, public_id),
@@ -318,7 +313,7 @@ class PolicySignUpApi(GenericAPIView):
     )
     def post(self, request, public_id):
         """Role: applicant of the enterprise. Errors: ``not_a_session``, ``session_full``."""
-        data = _parse(s.AssistanceSignUpInputSerializer, request)
+        data = validated(s.AssistanceSignUpInputSerializer, request.data)
         signup = services.session_sign_up(
             actor=request.user,
             policy=sel.policy_get_for(request.user, public_id),
@@ -352,7 +347,7 @@ class PreReviewListApi(GenericAPIView):
     def post(self, request):
         """No statutory clock starts. Role: the applicant, or its helper under a mandate
         for drafting. Errors: ``not_a_draft`` (409)."""
-        data = _parse(s.AssistancePreReviewInputSerializer, request)
+        data = validated(s.AssistancePreReviewInputSerializer, request.data)
         review = services.pre_review_request(
             actor=request.user, case=case_get_for(request.user, data["case"]), note=data["note"]
         )
@@ -374,7 +369,7 @@ class PreReviewAnnotateApi(GenericAPIView):
     def post(self, request, public_id):
         """Suggestions on fields and materials (not a 补正). Role: window clerk or
         department staff of the project's region."""
-        data = _parse(s.AssistanceAnnotateInputSerializer, request)
+        data = validated(s.AssistanceAnnotateInputSerializer, request.data)
         review = services.pre_review_annotate(
             actor=request.user,
             pre_review=sel.pre_review_get_for(request.user, public_id),

@@ -47,6 +47,7 @@ from kaigong.cases.services.materials import (
     case_material_attach_certificate,
     case_material_upload,
 )
+from kaigong.core.api.input import validated
 from kaigong.projects.selectors import project_get_for
 
 from .files import FileContentNegotiation, material_file_response
@@ -97,12 +98,6 @@ def if_match_versions(request) -> list[int] | None:
         if match:
             versions.append(int(match.group(1)))
     return versions
-
-
-def _parse(serializer_class, request):
-    data = serializer_class(data=request.data)
-    data.is_valid(raise_exception=True)
-    return data.validated_data
 
 
 def _idempotency(request) -> tuple[str, str]:
@@ -172,7 +167,7 @@ class CaseViewSet(viewsets.GenericViewSet):
         ``invalid_input`` (400); ``permission_denied`` (403); ``project_not_found``,
         ``bundle_not_found`` (404); ``idempotency_key_reused`` (409).
         """
-        data = _parse(CaseCreateInputSerializer, request)
+        data = validated(CaseCreateInputSerializer, request.data)
         key, fingerprint = _idempotency(request)
         case = case_create_draft(
             actor=request.user,
@@ -239,7 +234,7 @@ class CaseViewSet(viewsets.GenericViewSet):
         ``stale_version`` (409); ``precondition_failed`` (412); ``unsupported_media_type``
         (415).
         """
-        data = _parse(CaseFormDataInputSerializer, request)
+        data = validated(CaseFormDataInputSerializer, request.data)
         case = case_form_data_set(
             case=self._case(),
             actor=request.user,
@@ -266,7 +261,7 @@ class CaseViewSet(viewsets.GenericViewSet):
         (400); ``permission_denied`` (403); ``case_not_found`` (404);
         ``transition_not_allowed``, ``stale_version`` (409).
         """
-        data = _parse(MaterialUploadInputSerializer, request)
+        data = validated(MaterialUploadInputSerializer, request.data)
         case = self._case()
         if data.get("file") is not None:
             row = case_material_upload(
@@ -380,7 +375,7 @@ class CaseViewSet(viewsets.GenericViewSet):
         (404); ``materials_incomplete``, ``credit_standing_insufficient``,
         ``matter_not_in_force``, ``transition_not_allowed``, ``stale_version`` (409).
         """
-        data = _parse(CaseAcceptInputSerializer, request)
+        data = validated(CaseAcceptInputSerializer, request.data)
         case = case_accept(
             case=self._case(),
             actor=request.user,
@@ -402,7 +397,7 @@ class CaseViewSet(viewsets.GenericViewSet):
         ``reason_required``, ``legal_basis_required`` (400); ``permission_denied`` (403);
         ``case_not_found`` (404); ``transition_not_allowed``, ``stale_version`` (409).
         """
-        data = _parse(CaseRefuseInputSerializer, request)
+        data = validated(CaseRefuseInputSerializer, request.data)
         case = case_refuse(
             case=self._case(),
             actor=request.user,
@@ -425,7 +420,7 @@ class CaseViewSet(viewsets.GenericViewSet):
         ``permission_denied`` (403); ``case_not_found`` (404);
         ``correction_notice_overdue``, ``transition_not_allowed``, ``stale_version`` (409).
         """
-        data = _parse(CaseCorrectionInputSerializer, request)
+        data = validated(CaseCorrectionInputSerializer, request.data)
         correction = case_request_correction(
             case=self._case(), actor=request.user, items=data["items"], note=data["note"]
         )
@@ -458,7 +453,7 @@ class CaseViewSet(viewsets.GenericViewSet):
         ``permission_denied`` (403); ``case_not_found`` (404); ``transition_not_allowed``,
         ``stale_version`` (409).
         """
-        data = _parse(CaseWithdrawInputSerializer, request)
+        data = validated(CaseWithdrawInputSerializer, request.data)
         case = case_withdraw(case=self._case(), actor=request.user, reason=data["reason"])
         return Response(case_detail(case))
 

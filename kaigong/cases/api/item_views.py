@@ -33,6 +33,7 @@ from kaigong.cases.services.decision import (
     item_pre_approve,
 )
 from kaigong.cases.services.review import item_opinion_submit
+from kaigong.core.api.input import validated
 from kaigong.core.keyset import capped_count, keyset_page
 
 from .schema import responses
@@ -63,12 +64,6 @@ EXTENSION_ID = OpenApiParameter(
     OpenApiParameter.PATH,
     description="Public id of the extension request.",
 )
-
-
-def _parse(serializer_class, data):
-    parsed = serializer_class(data=data)
-    parsed.is_valid(raise_exception=True)
-    return parsed.validated_data
 
 
 class _ItemSchema(AutoSchema):
@@ -133,7 +128,7 @@ class ItemViewSet(viewsets.GenericViewSet):
         list). Errors: ``invalid_input`` (400, unknown status or colour), ``invalid_cursor``
         (400, a page link that was altered or is from elsewhere).
         """
-        query = _parse(WorklistQuerySerializer, request.query_params)
+        query = validated(WorklistQuerySerializer, request.query_params)
         qs = item_worklist(
             request.user,
             department=query.get("department") or None,
@@ -200,7 +195,7 @@ class ItemViewSet(viewsets.GenericViewSet):
         ``separation_of_duties`` (403); ``item_not_found`` (404);
         ``transition_not_allowed``, ``stale_version`` (409).
         """
-        data = _parse(OpinionInputSerializer, request.data)
+        data = validated(OpinionInputSerializer, request.data)
         opinion = item_opinion_submit(
             item=self._item(),
             actor=request.user,
@@ -224,7 +219,7 @@ class ItemViewSet(viewsets.GenericViewSet):
         ``invalid_input`` (400); ``permission_denied``, ``separation_of_duties`` (403);
         ``item_not_found`` (404); ``transition_not_allowed``, ``stale_version`` (409).
         """
-        data = _parse(DecideInputSerializer, request.data)
+        data = validated(DecideInputSerializer, request.data)
         item = item_decide(item=self._item(), actor=request.user, **data)
         return Response(ItemOutputSerializer(item).data)
 
@@ -243,7 +238,7 @@ class ItemViewSet(viewsets.GenericViewSet):
         ``invalid_input`` (400); ``permission_denied``, ``separation_of_duties`` (403);
         ``item_not_found`` (404); ``transition_not_allowed``, ``stale_version`` (409).
         """
-        data = _parse(PauseInputSerializer, request.data)
+        data = validated(PauseInputSerializer, request.data)
         item = item_pause(item=self._item(), actor=request.user, **data)
         return Response(ItemOutputSerializer(item).data)
 
@@ -278,7 +273,7 @@ class ItemViewSet(viewsets.GenericViewSet):
         ``permission_denied``, ``separation_of_duties`` (403); ``item_not_found`` (404);
         ``extension_invalid`` (409, one extension per item), ``transition_not_allowed`` (409).
         """
-        data = _parse(ExtendInputSerializer, request.data)
+        data = validated(ExtendInputSerializer, request.data)
         extension = item_extension_request(item=self._item(), actor=request.user, **data)
         return Response(ExtensionOutputSerializer(extension).data, status=status.HTTP_201_CREATED)
 
@@ -296,7 +291,7 @@ class ItemViewSet(viewsets.GenericViewSet):
         (403); ``item_not_found``, ``extension_not_found`` (404); ``extension_not_pending``,
         ``transition_not_allowed``, ``stale_version`` (409).
         """
-        data = _parse(ExtensionApproveInputSerializer, request.data)
+        data = validated(ExtensionApproveInputSerializer, request.data)
         item = self._item()
         extension = extension_get_for(item, data["extension"])
         return Response(
@@ -318,7 +313,7 @@ class ItemViewSet(viewsets.GenericViewSet):
         ``permission_denied``, ``separation_of_duties`` (403); ``item_not_found`` (404);
         ``pre_approval_not_allowed``, ``transition_not_allowed``, ``stale_version`` (409).
         """
-        data = _parse(PreApproveInputSerializer, request.data)
+        data = validated(PreApproveInputSerializer, request.data)
         result = item_pre_approve(item=self._item(), actor=request.user, **data)
         return Response(ConditionalResultOutputSerializer(result).data)
 
@@ -358,7 +353,7 @@ class ItemViewSet(viewsets.GenericViewSet):
         ``extension_not_found`` (404); ``extension_not_pending``, ``transition_not_allowed``,
         ``stale_version`` (409).
         """
-        data = _parse(ExtensionDecisionInputSerializer, request.data)
+        data = validated(ExtensionDecisionInputSerializer, request.data)
         extension = extension_get_for(self._item(), extension_id)
         item = item_extension_approve(extension=extension, actor=request.user, **data)
         return Response(ItemOutputSerializer(item).data)
@@ -383,7 +378,7 @@ class ItemViewSet(viewsets.GenericViewSet):
         ``item_not_found``, ``extension_not_found`` (404); ``extension_not_pending``,
         ``transition_not_allowed`` (409).
         """
-        data = _parse(ExtensionDecisionInputSerializer, request.data)
+        data = validated(ExtensionDecisionInputSerializer, request.data)
         extension = extension_get_for(self._item(), extension_id)
         extension = item_extension_reject(extension=extension, actor=request.user, **data)
         return Response(ExtensionOutputSerializer(extension).data)
@@ -402,7 +397,7 @@ class ItemViewSet(viewsets.GenericViewSet):
         (403); ``item_not_found`` (404); ``consent_letter_not_allowed``,
         ``transition_not_allowed``, ``stale_version`` (409).
         """
-        data = _parse(ConsentLetterInputSerializer, request.data)
+        data = validated(ConsentLetterInputSerializer, request.data)
         result = item_consent_letter_issue(item=self._item(), actor=request.user, **data)
         return Response(
             ConditionalResultOutputSerializer(result).data, status=status.HTTP_201_CREATED

@@ -20,6 +20,7 @@ from rest_framework.serializers import BaseSerializer
 from kaigong.cases.api.schema import responses
 from kaigong.cases.selectors import case_get_for, item_get_for
 from kaigong.catalog.models import MatterVersion
+from kaigong.core.api.input import validated
 from kaigong.core.exceptions import NotFound, PermissionDenied
 from kaigong.inspections import joint_services as js
 from kaigong.inspections import services as s
@@ -36,12 +37,6 @@ from kaigong.inspections.selectors import (
 )
 
 from . import serializers as z
-
-
-def _parse(serializer_class, data):
-    parsed = serializer_class(data=data)
-    parsed.is_valid(raise_exception=True)
-    return parsed.validated_data
 
 
 def _pdf(file, name: str) -> FileResponse:
@@ -76,7 +71,7 @@ class StandardListApi(GenericAPIView):
                    request=z.StandardInputSerializer,
                    responses=responses(z.StandardSerializer, 400, 403, 404, status=201))  # fmt: skip
     def post(self, request):
-        data = _parse(z.StandardInputSerializer, request.data)
+        data = validated(z.StandardInputSerializer, request.data)
         version = MatterVersion.objects.filter(public_id=data["matter_version"]).first()
         if version is None:
             raise NotFound(code="inspection_standard_not_found")
@@ -108,7 +103,7 @@ class StandardItemApi(GenericAPIView):
                    request=z.ChecklistItemInputSerializer,
                    responses=responses(z.ChecklistItemSerializer, 400, 403, 404, 409, status=201))  # fmt: skip
     def post(self, request, public_id):
-        data = _parse(z.ChecklistItemInputSerializer, request.data)
+        data = validated(z.ChecklistItemInputSerializer, request.data)
         item = s.checklist_item_add(actor=request.user,
                                     standard=standard_get_for(request.user, public_id), **data)  # fmt: skip
         return Response(z.ChecklistItemSerializer(item).data, status=status.HTTP_201_CREATED)
@@ -127,7 +122,7 @@ class StandardSampleApi(GenericAPIView):
                    request={"multipart/form-data": z.SampleInputSerializer},
                    responses=responses(z.SampleSerializer, 400, 403, 404, 409, status=201))  # fmt: skip
     def post(self, request, public_id, item_id):
-        data = _parse(z.SampleInputSerializer, request.data)
+        data = validated(z.SampleInputSerializer, request.data)
         standard = standard_get_for(request.user, public_id)
         item = standard.items.filter(public_id=item_id).first()
         if item is None:
@@ -185,7 +180,7 @@ class InspectionListApi(GenericAPIView):
         ``item_not_found`` (404); ``inspection_no_standard``, ``inspection_already_open``,
         ``inspection_status_conflict`` (409).
         """
-        data = _parse(z.InspectionRequestSerializer, request.data)
+        data = validated(z.InspectionRequestSerializer, request.data)
         inspection = s.inspection_request(
             actor=request.user,
             item=item_get_for(request.user, data["item"]),
@@ -232,7 +227,7 @@ class InspectionSlotApi(_Command):
     @extend_schema(summary="Pick a slot", operation_id="inspection_slot_pick",
                    request=z.SlotPickSerializer, responses=responses(z.InspectionSerializer, 400, 403, 404, 409))  # fmt: skip
     def post(self, request, public_id):
-        data = _parse(z.SlotPickSerializer, request.data)
+        data = validated(z.SlotPickSerializer, request.data)
         return self.answer(s.inspection_slot_pick(actor=request.user,
                                                   inspection=self.inspection(public_id), slot=data["slot"]))  # fmt: skip
 
@@ -244,7 +239,7 @@ class InspectionRehearsalApi(_Command):
     @extend_schema(summary="Record a connectivity rehearsal", operation_id="inspection_rehearsal",
                    request=z.RehearsalSerializer, responses=responses(z.InspectionSerializer, 400, 403, 404, 409))  # fmt: skip
     def post(self, request, public_id):
-        data = _parse(z.RehearsalSerializer, request.data)
+        data = validated(z.RehearsalSerializer, request.data)
         return self.answer(s.inspection_rehearsal_record(actor=request.user,
                                                          inspection=self.inspection(public_id), result=data))  # fmt: skip
 
@@ -267,7 +262,7 @@ class InspectionCancelApi(_Command):
     @extend_schema(summary="Cancel an inspection", operation_id="inspection_cancel",
                    request=z.CancelInputSerializer, responses=responses(z.InspectionSerializer, 400, 403, 404, 409))  # fmt: skip
     def post(self, request, public_id):
-        data = _parse(z.CancelInputSerializer, request.data)
+        data = validated(z.CancelInputSerializer, request.data)
         return self.answer(s.inspection_cancel(actor=request.user,
                                                inspection=self.inspection(public_id), **data))  # fmt: skip
 
@@ -283,7 +278,7 @@ class SnapshotApi(_Command):
                    request={"multipart/form-data": z.SnapshotInputSerializer},
                    responses=responses(z.InspectionSnapshotSerializer, 400, 403, 404, 409, status=201))  # fmt: skip
     def post(self, request, public_id):
-        data = _parse(z.SnapshotInputSerializer, request.data)
+        data = validated(z.SnapshotInputSerializer, request.data)
         snapshot = s.snapshot_add(actor=request.user, inspection=self.inspection(public_id), **data)
         return Response(
             z.InspectionSnapshotSerializer(snapshot).data, status=status.HTTP_201_CREATED
@@ -300,7 +295,7 @@ class LocationApi(_Command):
                    request=z.LocationInputSerializer,
                    responses=responses(z.LocationSerializer, 400, 403, 404, 409, status=201))  # fmt: skip
     def post(self, request, public_id):
-        data = _parse(z.LocationInputSerializer, request.data)
+        data = validated(z.LocationInputSerializer, request.data)
         sample = s.location_add(actor=request.user, inspection=self.inspection(public_id), **data)
         return Response(z.LocationSerializer(sample).data, status=status.HTTP_201_CREATED)
 
@@ -313,7 +308,7 @@ class ResultApi(_Command):
                    request=z.InspectionResultInputSerializer,
                    responses=responses(z.InspectionDetailSerializer, 400, 403, 404, 409))  # fmt: skip
     def put(self, request, public_id, item_id):
-        data = _parse(z.InspectionResultInputSerializer, request.data)
+        data = validated(z.InspectionResultInputSerializer, request.data)
         inspection = self.inspection(public_id)
         s.result_set(actor=request.user, inspection=inspection, checklist_item=item_id, **data)
         return Response(z.InspectionDetailSerializer(self.inspection(public_id)).data)
@@ -335,7 +330,7 @@ class RecordApi(_Command):
                    request=z.RecordInputSerializer,
                    responses=responses(z.RecordSerializer, 400, 403, 404, 409, status=201))  # fmt: skip
     def post(self, request, public_id):
-        data = _parse(z.RecordInputSerializer, request.data)
+        data = validated(z.RecordInputSerializer, request.data)
         record = s.record_write(actor=request.user, inspection=self.inspection(public_id), **data)
         return Response(z.RecordSerializer(record).data, status=status.HTTP_201_CREATED)
 
@@ -351,7 +346,7 @@ class RecordSignApi(_Command):
                    request=z.SignInputSerializer,
                    responses=responses(z.RecordSerializer, 400, 403, 404, 409))  # fmt: skip
     def post(self, request, public_id):
-        data = _parse(z.SignInputSerializer, request.data)
+        data = validated(z.SignInputSerializer, request.data)
         record = s.record_sign(actor=request.user, record=record_get_for(request.user, public_id),
                                **data)  # fmt: skip
         return Response(z.RecordSerializer(record).data)
@@ -402,7 +397,7 @@ class ExpertListApi(GenericAPIView):
                    request=z.ExpertInputSerializer,
                    responses=responses(z.ExpertSerializer, 400, 403, status=201))  # fmt: skip
     def post(self, request):
-        data = _parse(z.ExpertInputSerializer, request.data)
+        data = validated(z.ExpertInputSerializer, request.data)
         expert = js.expert_create(actor=request.user, **data)
         return Response(z.ExpertSerializer(expert).data, status=status.HTTP_201_CREATED)
 
@@ -428,7 +423,7 @@ class JointReviewListApi(GenericAPIView):
                    request=z.ConveneInputSerializer,
                    responses=responses(z.JointReviewSerializer, 400, 403, 404, 409, status=201))  # fmt: skip
     def post(self, request):
-        data = _parse(z.ConveneInputSerializer, request.data)
+        data = validated(z.ConveneInputSerializer, request.data)
         review = js.joint_review_convene(actor=request.user,
                                          case=case_get_for(request.user, data.pop("case")), **data)  # fmt: skip
         return Response(z.JointReviewSerializer(review).data, status=status.HTTP_201_CREATED)
@@ -474,7 +469,7 @@ class DrawRevealApi(_ReviewCommand):
                    request=z.RevealInputSerializer,
                    responses=responses(z.JointReviewDetailSerializer, 400, 403, 404, 409))  # fmt: skip
     def post(self, request, public_id):
-        data = _parse(z.RevealInputSerializer, request.data)
+        data = validated(z.RevealInputSerializer, request.data)
         return self.answer(js.panel_draw_reveal(actor=request.user, review=self.review(public_id),
                                                 **data))  # fmt: skip
 
@@ -489,7 +484,7 @@ class OpinionApi(_ReviewCommand):
                    request=z.ReviewOpinionInputSerializer,
                    responses=responses(z.ReviewOpinionSerializer, 400, 403, 404, 409, status=201))  # fmt: skip
     def post(self, request, public_id):
-        data = _parse(z.ReviewOpinionInputSerializer, request.data)
+        data = validated(z.ReviewOpinionInputSerializer, request.data)
         opinion = js.opinion_add(actor=request.user, review=self.review(public_id), **data)
         return Response(z.ReviewOpinionSerializer(opinion).data, status=status.HTTP_201_CREATED)
 
@@ -536,7 +531,7 @@ class ResponsesApi(_ReviewCommand):
                    request=z.ResponsesInputSerializer,
                    responses=responses(z.JointReviewDetailSerializer, 400, 403, 404, 409))  # fmt: skip
     def post(self, request, public_id):
-        data = _parse(z.ResponsesInputSerializer, request.data)
+        data = validated(z.ResponsesInputSerializer, request.data)
         return self.answer(js.correction_respond(actor=request.user, review=self.review(public_id),
                                                  **data))  # fmt: skip
 
