@@ -300,12 +300,6 @@ def yellow_from(due_on: date, warning_days: int, *, region_code: str = "") -> da
     return day
 
 
-def item_warning_days(item: CaseItem) -> int:
-    """The item's matter's warning setting, else the platform default."""
-    days = item.matter_version.warning_days
-    return settings.KAIGONG_WARNING_DAYS_DEFAULT if days is None else days
-
-
 def warning_colour(
     due_on: date | None, *, on: date, warning_days: int, region_code: str = ""
 ) -> WarningColour:

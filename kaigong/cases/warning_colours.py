@@ -3,8 +3,9 @@ Warning colours as query expressions (DESIGN.md §5): red once the promised date
 yellow with at most N working days left (the matter's ``warning_days``, else
 ``KAIGONG_WARNING_DAYS_DEFAULT``), green otherwise, none when no clock runs. The working
 days are those of the project's region when it has holidays of its own, as its due dates
-are (``deadlines.region_of``). The threshold dates are computed once in Python; the
-comparisons run in the database.
+are (``deadlines.region_of``). An item's first yellow day is stored with its due date
+(``CaseItem.yellow_from_on``), so its colour is a comparison of its own columns; the window
+queue's correction-notice colour computes its threshold dates once in Python.
 """
 
 from __future__ import annotations
@@ -40,17 +41,6 @@ def _thresholds(on: date, settings_in_use: set[int]) -> Thresholds:
     }
 
 
-def warning_thresholds(on: date) -> Thresholds:
-    """The items' thresholds on ``on``, for every warning setting in the catalogue."""
-    default = settings.KAIGONG_WARNING_DAYS_DEFAULT
-    # perf: the distinct settings come from the (small) catalogue, not from the items
-    in_use = {
-        n if n is not None else default
-        for n in MatterVersion.objects.order_by().values_list("warning_days", flat=True).distinct()
-    } or {default}
-    return _thresholds(on, in_use)
-
-
 def in_region(region: str, thresholds: Thresholds, *, path: str) -> Q:
     """
     Rows whose project region (at ``path``) counts in the calendar of ``region``; "" = every
@@ -65,23 +55,13 @@ def in_region(region: str, thresholds: Thresholds, *, path: str) -> Q:
     return condition
 
 
-_ITEM_REGION = "case__project__region_code"
-
-
-def _warning_days_is(n: int) -> Q:
-    if n == settings.KAIGONG_WARNING_DAYS_DEFAULT:
-        return Q(matter_version__warning_days=n) | Q(matter_version__warning_days__isnull=True)
-    return Q(matter_version__warning_days=n)
-
-
-def warning_condition(colour: str, *, on: date, thresholds: Thresholds | None = None) -> Q:
+def warning_condition(colour: str, *, on: date) -> Q:
     """
     The WHERE clause of one warning colour, as plain column comparisons on the item row.
 
     # perf: the first yellow day is stored with the due date (``yellow_from_on``, computed
     # in the region's working days from the matter's setting), so no colour joins the
     # catalogue or the project per row; PostgreSQL reads the worklist index in order.
-    ``thresholds`` is accepted for the callers of before and not needed.
     """
     clock = Q(status__in=list(ITEM_CLOCK_STATUSES), promised_due_on__isnull=False)
     running = clock & Q(promised_due_on__gte=on)
@@ -93,12 +73,10 @@ def warning_condition(colour: str, *, on: date, thresholds: Thresholds | None = 
     }[WarningColour(colour)]
 
 
-def annotate_warning(
-    qs: QuerySet[CaseItem], *, on: date, thresholds: Thresholds | None = None
-) -> QuerySet[CaseItem]:
+def annotate_warning(qs: QuerySet[CaseItem], *, on: date) -> QuerySet[CaseItem]:
     """
     Add ``warning`` (green / yellow / red / none) and ``warning_days`` to each item, from the
-    stored due date and first yellow day (``thresholds`` is no longer needed).
+    stored due date and first yellow day.
     """
     default = settings.KAIGONG_WARNING_DAYS_DEFAULT
     # perf: a correlated subquery, not a join, so that count() (which drops unused

@@ -30,7 +30,7 @@ from kaigong.cases.constants import (
 )
 from kaigong.cases.deadlines import item_limits, pauses_as_periods, region_of
 from kaigong.cases.models import Case, CaseItem, Denial
-from kaigong.cases.warning_colours import warning_condition, warning_thresholds
+from kaigong.cases.warning_colours import warning_condition
 from kaigong.catalog.constants import LimitUnit
 from kaigong.core.clock import local_date
 from kaigong.core.exceptions import NotFound, PermissionDenied
@@ -213,9 +213,7 @@ def queue_items(scope: set[int] | None, queue: str, *, on: date) -> QuerySet[Cas
     if queue == Queue.SPECIAL:
         return qs.filter(status=ItemStatus.PAUSED).order_by("promised_due_on", "id")
     colour = WarningColour.YELLOW if queue == Queue.WARNING else WarningColour.RED
-    return qs.filter(warning_condition(colour, on=on, thresholds=warning_thresholds(on))).order_by(
-        "promised_due_on", "id"
-    )
+    return qs.filter(warning_condition(colour, on=on)).order_by("promised_due_on", "id")
 
 
 def queue_corrections(scope: set[int] | None) -> QuerySet[Case]:
@@ -407,10 +405,9 @@ def signal_counts(scope: set[int] | None) -> dict[str, int]:
 
 def colour_counts(scope: set[int] | None, *, on: date) -> dict[str, int]:
     """Live red/yellow/green counts of running clocks (the cases' warning rules)."""
-    thresholds = warning_thresholds(on)
     qs = _in_scope(CaseItem.objects.all(), scope).order_by()
     return {
-        c: qs.filter(warning_condition(c, on=on, thresholds=thresholds)).count()
+        c: qs.filter(warning_condition(c, on=on)).count()
         for c in (WarningColour.RED, WarningColour.YELLOW, WarningColour.GREEN)
     }
 

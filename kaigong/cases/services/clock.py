@@ -32,9 +32,9 @@ from kaigong.cases.deadlines import (
     MAX_PAUSE_PLANNED_DAYS,
     case_due_dates,
     item_due_dates,
-    item_warning_days,
     pause_planned_end_on,
     region_of,
+    warning_days_for,
     yellow_from,
 )
 from kaigong.cases.hooks import document_due
@@ -61,7 +61,9 @@ def item_due_changes(
         "promised_due_on": due.promised.due_on,
         "statutory_due_on": due.statutory.due_on,
         "yellow_from_on": yellow_from(
-            due.promised.due_on, item_warning_days(item), region_code=region_of(item.case)
+            due.promised.due_on,
+            warning_days_for(item.matter_version),
+            region_code=region_of(item.case),
         ),
         "provisional": due.provisional,
     }
