@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kaigong.accounts.regions import region_choices, validate_known_region
 from kaigong.assistance.constants import (
     AssignmentRole,
     HelperLevel,
@@ -13,6 +14,7 @@ from kaigong.assistance.constants import (
 )
 from kaigong.catalog.constants import NationalStage
 from kaigong.projects.constants import ProjectCategory
+from kaigong.web.widgets import RegionSelect
 
 
 class AssignForm(forms.Form):
@@ -96,7 +98,15 @@ class PolicyForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=PolicyKind.choices)
     title = forms.CharField(label=_("Title"), max_length=200)
     body = forms.CharField(label=_("Text"), widget=forms.Textarea({"rows": 5}))
-    region_code = forms.RegexField(label=_("Target region code"), regex=r"^\d{6}$", required=False)
+    # a GB/T 2260 division picked by name (web/widgets.py), any level: the policy reaches
+    # the projects under it
+    region_code = forms.ChoiceField(
+        label=_("Target region"),
+        choices=(),
+        required=False,
+        validators=[validate_known_region],
+        widget=RegionSelect,
+    )
     categories = forms.MultipleChoiceField(
         label=_("Project categories"),
         choices=ProjectCategory.choices,
@@ -119,6 +129,12 @@ class PolicyForm(forms.Form):
     )
     venue = forms.CharField(label=_("Venue"), required=False, max_length=200)
     capacity = forms.IntegerField(label=_("Capacity"), required=False, min_value=1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        region = self.fields["region_code"]
+        assert isinstance(region, forms.ChoiceField)
+        region.choices = region_choices(blank=_("Every region"))
 
 
 class SignUpForm(forms.Form):
