@@ -4,7 +4,9 @@ from kaigong.web.assistance.forms import PolicyForm
 
 
 def _form(region: str) -> PolicyForm:
-    return PolicyForm({"kind": "policy", "title": "惠企措施", "body": "正文", "region_code": region})
+    return PolicyForm(
+        {"kind": "policy", "title": "惠企措施", "body": "正文", "region_code": region}
+    )
 
 
 def test_the_target_region_is_a_known_division_or_every_region():
