@@ -64,9 +64,12 @@ def log_in(page, user) -> None:
 
 
 def nav(page, label: str) -> None:
-    """Follow a link of the header navigation."""
+    """Follow a link of the header navigation, opening its 更多 menu when the link is there."""
+    link = page.locator("header nav a", has_text=label).first
+    if not link.is_visible():
+        page.locator("header nav .nav-more > summary").click()
     with page.expect_navigation():
-        page.locator("header nav a", has_text=label).first.click()
+        link.click()
 
 
 def click(page, selector_or_locator) -> None:

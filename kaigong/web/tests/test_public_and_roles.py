@@ -203,6 +203,38 @@ def test_supervisor_sees_staff_titles_and_no_applicant_links():
     assert "我的申请" not in html
 
 
+def _header(html: str) -> tuple[str, str]:
+    """The header's link row and its 更多 menu, as two HTML fragments."""
+    nav = html.split('<nav aria-label="', 1)[1].split("</nav>", 1)[0]
+    row, _, menu = nav.partition('<details class="nav-more">')
+    return row, menu.split("</details>", 1)[0]
+
+
+def test_a_long_navigation_keeps_a_short_row_and_the_rest_under_more():
+    """An applicant holds 11 role links (12 with the inbox): on a phone they wrapped the header
+    to four rows. The row keeps the first three and the inbox; the rest open from 更多."""
+    applicant = user_with_role(Role.APPLICANT)
+    row, menu = _header(_client(applicant).get("/").content.decode())
+    assert row.count('data-role="applicant"') == 3
+    assert "我的项目" in row and "消息" in row
+    assert "<summary>更多</summary>" in menu
+    for later in ("授权委托书", "惠企政策", "信用记录", "联合评审"):
+        assert later in menu and later not in row
+    # one role: no group titles in the menu
+    assert "nav-group-title" not in menu
+
+
+def test_a_second_role_gets_its_own_titled_group_under_more():
+    user = user_with_role(Role.CATALOG_ADMIN)
+    Membership.objects.create(user=user, role=Role.SUPERVISOR)
+    row, menu = _header(_client(user).get("/").content.decode())
+    # the header's role order puts the supervisor first
+    assert row.count('data-role="supervisor"') == 3
+    titles = [part.split("</p>", 1)[0] for part in menu.split('class="nav-group-title">')[1:]]
+    assert titles == ["效能监察人员", "事项管理员"]
+    assert "整改工单" in menu and "勘验标准" in menu and "勘验标准" not in row
+
+
 # --- centre administrator -------------------------------------------------------------------
 
 
