@@ -333,6 +333,10 @@ KAIGONG_ELICENCE_ADAPTER = "kaigong.integrations.elicence.HttpElicenceAdapter"
 KAIGONG_EXCHANGE_DATABASE = env("KAIGONG_EXCHANGE_DATABASE", default="")
 KAIGONG_EXCHANGE_SCHEMA = env("KAIGONG_EXCHANGE_SCHEMA", default="spgl_front")
 KAIGONG_EXCHANGE_INTERVAL_SECONDS = env.int("KAIGONG_EXCHANGE_INTERVAL_SECONDS", default=300)
+# rule: a child row (matter, step, special procedure, commitment, intermediary service) is
+# sent only once its parent row is accepted by the province (SJSCZT 3);
+# docs/legal.md#spgl-exchange
+KAIGONG_EXCHANGE_HOLD_CHILDREN = env.bool("KAIGONG_EXCHANGE_HOLD_CHILDREN", default=True)
 # Observability (docs/deploy.md#observability): /readyz fails over this relay lag; /metrics
 # answers loopback callers without a proxy, or this bearer token.
 KAIGONG_READY_MAX_RELAY_LAG_SECONDS = env.int("KAIGONG_READY_MAX_RELAY_LAG_SECONDS", default=300)

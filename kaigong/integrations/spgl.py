@@ -81,6 +81,9 @@ class SpglRow:
     dfsjzj: str  # 地方数据主键: the local object's stable key
     xzqhdm: str
     data: dict[str, Any]
+    # the row this one belongs to, (table, DFSJZJ): a matter's project, a step's matter;
+    # None for a project (the root). Held back until that row is accepted, where required.
+    parent: tuple[str, str] | None = None
 
 
 def _iso(value) -> str:
@@ -161,6 +164,7 @@ def spgl_rows() -> Iterator[SpglRow]:
                     "CNBJSX": promised,
                     "FDBJSX": statutory,
                 },
+                parent=(PROJECT, str(project.public_id)),
             )
         yield from _process_rows(case, items, region)
     yield from _special_rows()
@@ -197,6 +201,10 @@ def _process_rows(case: Case, items: dict[int, CaseItem], region: str) -> Iterat
                 "DWMC": item.department.name if item else "",
                 "SJLY": "kaigong",
             },
+            # a matter's step belongs to the matter, a case-level step to the project
+            parent=(MATTER, str(item.public_id))
+            if item is not None
+            else (PROJECT, str(case.project.public_id)),
         )
 
 
@@ -218,6 +226,7 @@ def _special_rows() -> Iterator[SpglRow]:
                 "TBCXJHGZR": pause.planned_working_days,
                 "TBCXYY": pause.reason[:500],
             },
+            parent=(MATTER, str(pause.item.public_id)),
         )
 
 
@@ -240,4 +249,5 @@ def _commitment_rows() -> Iterator[SpglRow]:
                 "HCZT": commitment.status,
                 "HCSJ": _iso(commitment.settled_at),
             },
+            parent=(PROJECT, str(case.project.public_id)),
         )

@@ -33,7 +33,14 @@ from kaigong.cases.services.review import item_opinion_submit
 from kaigong.cases.tests.factories import CaseFactory, item_of, lifecycle_world
 from kaigong.integrations.exchange import exchange_run, front_table_name
 from kaigong.integrations.models import ExchangeRow, ExchangeRun, UploadStatus
-from kaigong.integrations.spgl import CORRECTION_END, CORRECTION_START, MATTER, PROCESS, SPECIAL
+from kaigong.integrations.spgl import (
+    CORRECTION_END,
+    CORRECTION_START,
+    MATTER,
+    PROCESS,
+    PROJECT,
+    SPECIAL,
+)
 from kaigong.supervision.selectors import item_explained
 
 pytestmark = pytest.mark.django_db(databases=["default", "exchange"])
@@ -102,6 +109,8 @@ def _figures(calendar) -> dict[str, tuple[int, bool]]:
 
 def test_the_front_tables_fill_correct_and_give_the_provincial_figures(settings):
     settings.KAIGONG_EXCHANGE_DATABASE = "exchange"
+    # a province that takes child rows before their parent is accepted (holding: below)
+    settings.KAIGONG_EXCHANGE_HOLD_CHILDREN = False
     with time_machine.travel(at(2), tick=False):
         world = lifecycle_world()
         case = CaseFactory(world=world, accepted=True)
@@ -192,3 +201,97 @@ def test_the_front_tables_fill_correct_and_give_the_provincial_figures(settings)
     refused_row = ExchangeRow.objects.get(lsh=refused)
     assert (refused_row.sjsczt, refused_row.sbyy) == ("2", "PROJ_NOT_FOUND 项目代码不存在")
     assert ExchangeRun.objects.filter(status="done").count() == 4
+
+
+def _province_sets(table: str, lsh: str, status: str, reason: str = "") -> None:
+    """The province writes its verdict into the front row (as its loader does)."""
+    connection = connections["exchange"]
+    q = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {front_table_name(connection, table)} SET {q('SJSCZT')} = %s, "
+            f"{q('SBYY')} = %s WHERE {q('LSH')} = %s",
+            [status, reason, lsh],
+        )
+
+
+def _current(table: str, key) -> ExchangeRow:
+    return ExchangeRow.objects.get(table=table, dfsjzj=str(key), current=True)
+
+
+def test_children_wait_for_their_parent_to_be_accepted_also_after_a_refusal(settings):
+    settings.KAIGONG_EXCHANGE_DATABASE = "exchange"
+    settings.KAIGONG_EXCHANGE_HOLD_CHILDREN = True
+    with time_machine.travel(at(2), tick=False):
+        world = lifecycle_world()
+        case = CaseFactory(world=world, accepted=True)
+        m1, m2 = item_of(case, "M1"), item_of(case, "M2")
+        project = case.project
+        first = exchange_run()
+
+    # only the project goes; its matters and the steps wait for it
+    assert [r["DFSJZJ"] for r in front(PROJECT)] == [str(project.public_id)]
+    assert front(MATTER) == [] and front(PROCESS) == []
+    assert first.held > 0 and ExchangeRun.objects.get().rows_held == first.held
+    parent = _current(PROJECT, project.public_id)
+
+    # the province refuses the project: the children keep waiting
+    _province_sets(PROJECT, parent.lsh, "2", "JSDD 建设地点为空")
+    with time_machine.travel(at(2, 15), tick=False):
+        refused = exchange_run()
+    assert refused.statuses == 1 and refused.held == first.held
+    assert front(MATTER) == [] and front(PROCESS) == []
+
+    # M2 is decided while its row waits, and the project's address is corrected
+    with time_machine.travel(at(3), tick=False):
+        _approve(item_of(case, "M2"), world, 2)
+        type(project).objects.filter(pk=project.pk).update(address="沂南县界湖街道振兴路1号")
+        corrected = exchange_run()
+    # the project: the refused row voided, then the corrected row; children still wait
+    projects = sorted((int(r["SJYXBS"]), r["JSDD"]) for r in front(PROJECT))
+    assert projects == sorted([(1, parent.data["JSDD"]), (0, parent.data["JSDD"]),
+                               (1, "沂南县界湖街道振兴路1号")])  # fmt: skip
+    assert corrected.invalidated == 1 and front(MATTER) == []
+    # M2's waiting row was superseded before it was ever sent: dropped, not voided
+    m2_rows = list(ExchangeRow.objects.filter(table=MATTER, dfsjzj=str(m2.public_id)))
+    assert [(r.sjyxbs, r.current, r.dropped) for r in m2_rows] == [
+        (1, False, True),
+        (1, True, False),
+    ]
+
+    # the province accepts the corrected project: this run releases its children
+    _province_sets(PROJECT, _current(PROJECT, project.public_id).lsh, "3")
+    with time_machine.travel(at(3, 15), tick=False):
+        released = exchange_run()
+    matters = {r["DFSJZJ"]: r for r in front(MATTER)}
+    assert set(matters) == {str(m1.public_id), str(m2.public_id)}
+    assert {int(r["SJYXBS"]) for r in matters.values()} == {1}  # nothing voided for M2
+    assert matters[str(m2.public_id)]["BJSJ"] == "2026-03-03"
+    # the case's acceptance (a case-level step) went with the matters; a matter's steps
+    # wait for their matter
+    steps = front(PROCESS)
+    assert {r["SPSXSLBM"] for r in steps} == {case.number}
+    assert released.held > 0
+
+    # the province accepts M2 but refuses M1: M2's steps go, M1's wait
+    _province_sets(MATTER, _current(MATTER, m2.public_id).lsh, "3")
+    _province_sets(MATTER, _current(MATTER, m1.public_id).lsh, "-1", "SPBMDM 部门代码不存在")
+    with time_machine.travel(at(4), tick=False):
+        item_pause(
+            item=item_of(case, "M1"),
+            actor=world.users["reviewer1"],
+            kind="special_procedure",
+            reason="专家评审",
+            evidence="专家评审通知",
+            planned_working_days=3,
+        )
+        exchange_run()
+    by_matter = {r["SPSXSLBM"] for r in front(PROCESS)}
+    assert f"{case.number}-02" in by_matter and f"{case.number}-01" not in by_matter
+    # M1's pause (a step and a special procedure) waits for the corrected M1
+    assert front(SPECIAL) == []
+    waiting = ExchangeRow.objects.filter(sent_at__isnull=True, dropped=False)
+    assert {(r.table, r.parent_key) for r in waiting} == {
+        (PROCESS, str(m1.public_id)),
+        (SPECIAL, str(m1.public_id)),
+    }
