@@ -94,10 +94,14 @@ def front_tables_ensure() -> None:
             defs += [f"{quote(c)} TEXT" for c in CONTROL_COLUMNS[1:] if c != "SJYXBS"]
             defs.insert(3, f"{quote('SJYXBS')} INTEGER NOT NULL DEFAULT 1")
             defs += [f"{quote(c)} TEXT" for c in columns]
-            cursor.execute(
-                f"CREATE TABLE IF NOT EXISTS {front_table_name(connection, table)} "
-                f"({', '.join(defs)})"
-            )
+            name = front_table_name(connection, table)
+            cursor.execute(f"CREATE TABLE IF NOT EXISTS {name} ({', '.join(defs)})")
+            # a table made by an earlier version gets the columns added since
+            cursor.execute(f"SELECT * FROM {name} WHERE 1 = 0")
+            present = {c[0].upper() for c in cursor.description}
+            for column in columns:
+                if column not in present:
+                    cursor.execute(f"ALTER TABLE {name} ADD COLUMN {quote(column)} TEXT")
 
 
 def _digest(data: dict) -> str:

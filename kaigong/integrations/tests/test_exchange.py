@@ -295,3 +295,88 @@ def test_children_wait_for_their_parent_to_be_accepted_also_after_a_refusal(sett
         (PROCESS, str(m1.public_id)),
         (SPECIAL, str(m1.public_id)),
     }
+
+
+def test_the_intermediary_services_of_the_marketplace_fill_their_table(settings):
+    from decimal import Decimal
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from kaigong.cases.tests.factories import PDF
+    from kaigong.integrations.spgl import INTERMEDIARY
+    from kaigong.marketplace.services import (
+        bid_submit,
+        contract_file,
+        deliverable_file,
+        requests_advance,
+    )
+    from kaigong.marketplace.tests.world import market_world, open_request
+
+    settings.KAIGONG_EXCHANGE_DATABASE = "exchange"
+    settings.KAIGONG_EXCHANGE_HOLD_CHILDREN = True
+    with time_machine.travel(at(2), tick=False) as clock:
+        market = market_world(n_agencies=3)
+        world = market.world
+        # bought from the guide before any case of the project: the project goes as parent
+        request = open_request(market)
+        for i, price in enumerate(["20000", "20050", "20100"]):
+            bid_submit(
+                actor=market.intermediaries[i],
+                request=request,
+                agency=market.agencies[i],
+                price=Decimal(price),
+                contact_phone=f"1391111222{i}",
+            )
+        clock.move_to(at(2, 13))
+        requests_advance()
+        request.refresh_from_db()
+        winner = request.winner
+        agent = market.intermediaries[market.agencies.index(winner.agency)]
+        exchange_run()
+        project_row = _current(PROJECT, world.project.public_id)
+        assert project_row.data["XMMC"] == world.project.name
+        assert front(INTERMEDIARY) == []  # waits for the project's acceptance
+        _province_sets(PROJECT, project_row.lsh, "3")
+        exchange_run()
+        (chosen,) = front(INTERMEDIARY)
+        assert (chosen["ZJFWZT"], chosen["XQFS"], chosen["ZJLX"]) == ("chosen", "random", "fiscal")
+        assert chosen["ZJJGMC"] == winner.agency.enterprise.name
+        assert chosen["ZJJGDM"] == winner.agency.enterprise.uscc
+        assert chosen["ZBJE"] == str(winner.price) and chosen["HTQDRQ"] == ""
+        assert chosen["XZQHDM"] == "371321" and chosen["DFSJZJ"] == str(request.public_id)
+
+        clock.move_to(at(6))
+        contract_file(
+            actor=world.applicant,
+            request=request,
+            price=winner.price,
+            period_days=2,
+            signed_on=dt.date(2026, 3, 6),
+        )
+        exchange_run()
+        clock.move_to(at(11))
+        report = SimpleUploadedFile("设计图纸.pdf", PDF, content_type="application/pdf")
+        deliverable = deliverable_file(actor=agent, request=request, file=report)
+        exchange_run()
+
+    # every step is a correction: the row before voided, then the new one
+    rows = front(INTERMEDIARY)
+    history = list(
+        ExchangeRow.objects.filter(table=INTERMEDIARY, dfsjzj=str(request.public_id)).order_by("id")
+    )
+    assert [(r.sjyxbs, r.current) for r in history] == [
+        (1, False),
+        (0, False),
+        (1, False),
+        (0, False),
+        (1, True),
+    ]
+    assert len(rows) == 5
+    (valid,) = [r for r in rows if int(r["SJYXBS"]) == 1 and r["FWJG"]]
+    # contract (Fri 03-06, 2 working days, due Tue 03-10), report filed Wed 03-11:
+    # (03-06, 03-11] = Mon, Tue, Wed = 3 working days > 2 → overdue
+    assert (valid["HTQDRQ"], valid["FWQX"], valid["YDWCRQ"]) == ("2026-03-06", "2", "2026-03-10")
+    assert (valid["FWKSSJ"], valid["FWJSSJ"]) == ("2026-03-06", "2026-03-11")
+    assert (valid["FWYS"], valid["SFCQ"], valid["FWJG"]) == ("3", "1", "1")
+    assert valid["ZJFWZT"] == "delivered" and valid["CGWJZY"] == deliverable.sha256
+    assert {r["SJWXYY"] for r in rows if int(r["SJYXBS"]) == 0} == {"数据更正"}
