@@ -289,10 +289,10 @@ def _commitment_rows() -> Iterator[SpglRow]:
 
 
 # FWJG 服务结果 of a request that ended
-SERVICE_RESULTS = {
-    RequestStatus.DELIVERED: "1",
-    RequestStatus.FAILED: "2",
-    RequestStatus.CANCELLED: "3",
+SERVICE_RESULTS: dict[str, str] = {
+    RequestStatus.DELIVERED.value: "1",
+    RequestStatus.FAILED.value: "2",
+    RequestStatus.CANCELLED.value: "3",
 }
 
 
@@ -319,7 +319,7 @@ def _intermediary_rows(projects_seen: set[int]) -> Iterator[SpglRow]:
         contract = getattr(request, "contract", None)
         deliverable = getattr(request, "deliverable", None)
         winner = request.winner
-        used = ""
+        used: int | str = ""
         overdue = ""
         if contract is not None and deliverable is not None:
             if project.pk not in service_days:
@@ -338,7 +338,7 @@ def _intermediary_rows(projects_seen: set[int]) -> Iterator[SpglRow]:
             (project.region_code or request.region_code or "")[:6],
             {
                 "XMDM": _project_code(project),
-                "SPSXSLBM": request.case.number if request.case_id else "",
+                "SPSXSLBM": request.case.number if request.case is not None else "",
                 "ZJFWSLBM": str(request.public_id),
                 "ZJFWSXBM": request.service_type,
                 "ZJFWSXMC": request.title,
