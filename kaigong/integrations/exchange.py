@@ -153,7 +153,7 @@ def _record_changes(run: ExchangeRun) -> tuple[int, int]:
         if before is not None and before.digest == digest:
             continue
         parent_table, parent_key = row.parent or ("", "")
-        if before is not None and before.sent_at is None:
+        if before is not None and before.sent_at is None and not _in_front(before):
             # held and never sent: the province has nothing to void; it is not sent at all
             ExchangeRow.objects.filter(pk=before.pk).update(current=False, dropped=True)
         elif before is not None:
@@ -191,6 +191,18 @@ def _record_changes(run: ExchangeRun) -> tuple[int, int]:
         )
         written += 1
     return written, invalidated
+
+
+def _in_front(row: ExchangeRow) -> bool:
+    """Whether the front database has ``row`` (a run may have died before marking it sent)."""
+    connection = connections[front_alias()]
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 1 FROM {front_table_name(connection, row.table)} WHERE {quote('LSH')} = %s",
+            [row.lsh],
+        )
+        return cursor.fetchone() is not None
 
 
 def _unsent():
