@@ -11,6 +11,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # provincial SSO: /oidc/authenticate/ and /oidc/callback/ (docs/integrations.md#sso)
     path("oidc/", include("kaigong.integrations.sso_urls")),
+    # provincial ticket login (CAS / MD5-signed): /sso/ticket/login/, /sso/ticket/callback/
+    path("sso/", include("kaigong.integrations.ticket_urls")),
     path("api/v1/", include("kaigong.api.urls")),
     path("", include("kaigong.web.urls")),
 ]

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
-DB="kg_realworkers"
+DB="${KAIGONG_CI_DB:-kg_realworkers}"  # another name to run beside CI
 REDIS_DB="${KAIGONG_CI_REDIS_DB:-13}"
 WORK="$(mktemp -d /tmp/kaigong-real-workers.XXXXXX)"
 

@@ -333,6 +333,10 @@ KAIGONG_ELICENCE_ADAPTER = "kaigong.integrations.elicence.HttpElicenceAdapter"
 KAIGONG_EXCHANGE_DATABASE = env("KAIGONG_EXCHANGE_DATABASE", default="")
 KAIGONG_EXCHANGE_SCHEMA = env("KAIGONG_EXCHANGE_SCHEMA", default="spgl_front")
 KAIGONG_EXCHANGE_INTERVAL_SECONDS = env.int("KAIGONG_EXCHANGE_INTERVAL_SECONDS", default=300)
+# rule: a child row (matter, step, special procedure, commitment, intermediary service) is
+# sent only once its parent row is accepted by the province (SJSCZT 3);
+# docs/legal.md#spgl-exchange
+KAIGONG_EXCHANGE_HOLD_CHILDREN = env.bool("KAIGONG_EXCHANGE_HOLD_CHILDREN", default=True)
 # Observability (docs/deploy.md#observability): /readyz fails over this relay lag; /metrics
 # answers loopback callers without a proxy, or this bearer token.
 KAIGONG_READY_MAX_RELAY_LAG_SECONDS = env.int("KAIGONG_READY_MAX_RELAY_LAG_SECONDS", default=300)
@@ -355,12 +359,29 @@ OIDC_RP_SIGN_ALGO = env("OIDC_RP_SIGN_ALGO", default="RS256")
 OIDC_RP_SCOPES = env("OIDC_RP_SCOPES", default="openid profile")
 OIDC_USE_PKCE = env.bool("OIDC_USE_PKCE", default=True)
 LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/"
-if KAIGONG_OIDC_ENABLED:
+# OIDC logout at the province (end_session) after ours; the ID token is kept for the hint
+KAIGONG_OIDC_END_SESSION_ENDPOINT = env("KAIGONG_OIDC_END_SESSION_ENDPOINT", default="")
+OIDC_STORE_ID_TOKEN = bool(KAIGONG_OIDC_END_SESSION_ENDPOINT)
+# Provincial ticket login (kaigong/integrations/tickets.py): "" off, "cas" a CAS server
+# validates the ticket, "md5" the platform signs the callback's parameters with a shared key
+KAIGONG_TICKET_SSO = env("KAIGONG_TICKET_SSO", default="")
+KAIGONG_CAS_SERVER_URL = env("KAIGONG_CAS_SERVER_URL", default="")
+KAIGONG_TICKET_MD5_KEY = env("KAIGONG_TICKET_MD5_KEY", default="")
+KAIGONG_TICKET_MD5_LOGIN_URL = env("KAIGONG_TICKET_MD5_LOGIN_URL", default="")
+KAIGONG_TICKET_SUBJECT_PARAM = env("KAIGONG_TICKET_SUBJECT_PARAM", default="userid")
+KAIGONG_TICKET_ISSUER = env("KAIGONG_TICKET_ISSUER", default="")
+KAIGONG_TICKET_LOGOUT_URL = env("KAIGONG_TICKET_LOGOUT_URL", default="")
+KAIGONG_TICKET_MAX_AGE_SECONDS = env.int("KAIGONG_TICKET_MAX_AGE_SECONDS", default=300)
+KAIGONG_TICKET_TIMEOUT_SECONDS = env.float("KAIGONG_TICKET_TIMEOUT_SECONDS", default=10.0)
+if KAIGONG_OIDC_ENABLED or KAIGONG_TICKET_SSO:
     AUTHENTICATION_BACKENDS = [
         "axes.backends.AxesStandaloneBackend",
         "kaigong.integrations.sso.LocalLoginBackend",
-        "kaigong.integrations.sso.ProvincialOIDCBackend",
     ]
+    if KAIGONG_OIDC_ENABLED:
+        AUTHENTICATION_BACKENDS.append("kaigong.integrations.sso.ProvincialOIDCBackend")
+    if KAIGONG_TICKET_SSO:
+        AUTHENTICATION_BACKENDS.append("kaigong.integrations.tickets.TicketBackend")
 # Periodic jobs, all in one place (STYLE.md 3.9): the embedded runner and `celery beat` both
 # read this list. Add an entry here to add a job (its task: a thin @shared_task).
 CELERY_BEAT_SCHEDULE = {

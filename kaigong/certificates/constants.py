@@ -44,5 +44,6 @@ class ErrorCode(models.TextChoices):
 
 
 # Topics of the integration events (core outbox).
+TOPIC_REGISTERED = "certificates.registered"  # made and signed, held (制证未签发)
 TOPIC_RELEASED = "certificates.released"
 TOPIC_REVOKED = "certificates.revoked"

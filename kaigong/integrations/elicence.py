@@ -8,9 +8,11 @@ provincial e-licence library through an adapter.
   identifier: the same PUT twice leaves one licence in the same state.
 * The relay carries it (consumer ``integrations.elicence``, at least once, in order per
   certificate, backoff, dead letter); it exists only while ``KAIGONG_ELICENCE_URL`` is set.
-* Statuses: ``ISSUED`` when released to the holder, ``ABOLISHED`` when revoked or expired
-  (``abolish_reason``); ``REGISTERED`` (made, not issued) is in the format for held
-  certificates. ``correlative_license`` lists the identifiers a dependant rests on.
+* Statuses: ``REGISTERED`` (制证未签发) when made but held at issuance (a 多证联发 condition
+  or 容缺 materials: ``certificates.registered``), ``ISSUED`` when released to the holder,
+  ``ABOLISHED`` when revoked or expired (``abolish_reason``); never backwards (a late
+  REGISTERED after ISSUED is dropped). ``correlative_license`` lists the identifiers a
+  dependant rests on.
 """
 
 from __future__ import annotations
@@ -25,7 +27,12 @@ from django.utils.module_loading import import_string
 
 import httpx
 
-from kaigong.certificates.constants import TOPIC_RELEASED, TOPIC_REVOKED, CertificateStatus
+from kaigong.certificates.constants import (
+    TOPIC_REGISTERED,
+    TOPIC_RELEASED,
+    TOPIC_REVOKED,
+    CertificateStatus,
+)
 from kaigong.certificates.models import Certificate
 from kaigong.core.models import OutboxMessage
 from kaigong.core.relay import OutboxConsumer
@@ -37,7 +44,10 @@ logger = logging.getLogger(__name__)
 
 ELICENCE_CONSUMER = "integrations.elicence"
 TOPIC_EXPIRED = "integrations.certificate_expired"
-ELICENCE_TOPICS = (TOPIC_RELEASED, TOPIC_REVOKED, TOPIC_EXPIRED)
+ELICENCE_TOPICS = (TOPIC_REGISTERED, TOPIC_RELEASED, TOPIC_REVOKED, TOPIC_EXPIRED)
+# A licence only moves forward: REGISTERED → ISSUED → ABOLISHED. A push behind what the
+# library acknowledged (a late REGISTERED after the release's ISSUED) is not sent.
+STATUS_RANK = {"REGISTERED": 0, "ISSUED": 1, "ABOLISHED": 2}
 
 
 class ElicenceAdapter(Protocol):
@@ -114,6 +124,15 @@ def _records(message: OutboxMessage) -> list[tuple[str, dict[str, Any]]]:
     base = Certificate.objects.select_related(
         "holder", "issuer", "project", "certificate_type"
     ).prefetch_related("depends_on")
+    if message.topic == TOPIC_REGISTERED:
+        # only those still held when delivered: one released since is pushed ISSUED by
+        # its release's message, one revoked since ABOLISHED by its revocation's
+        ids = [c["identifier"] for c in message.payload.get("certificates", [])]
+        held = base.filter(identifier__in=ids, status=CertificateStatus.HELD)
+        return [
+            (c.identifier, licence_record(c, LicenceStatus.REGISTERED))
+            for c in held.order_by("identifier")
+        ]
     if message.topic == TOPIC_RELEASED:
         ids = [c["identifier"] for c in message.payload.get("certificates", [])]
         return [
@@ -150,6 +169,13 @@ def elicence_deliver(message: OutboxMessage) -> None:
     """The relay consumer: push each record, then note what the library acknowledged."""
     adapter = elicence_adapter()
     for identifier, record in _records(message):
+        acknowledged = (
+            ElicencePush.objects.filter(identifier=identifier)
+            .values_list("status", flat=True)
+            .first()
+        )
+        if acknowledged and STATUS_RANK[acknowledged] > STATUS_RANK[record["status"]]:
+            continue  # the library already has a later state of this licence
         adapter.push(record)
         push, created = ElicencePush.objects.get_or_create(
             identifier=identifier,

@@ -13,6 +13,14 @@ A run (``exchange_run``, periodic job ``exchange-export``):
    after inserting resends nothing twice);
 4. reads back SJSCZT / SBYY of every row still pending (0): 3 accepted, 2 or -1 refused.
 
+With ``KAIGONG_EXCHANGE_HOLD_CHILDREN`` (as provinces require) a valid child row — a
+matter of a project, a step or special procedure of a matter, a case-level step, a
+commitment or an intermediary service of a project — is inserted only once its parent
+key's current row is accepted (3); after the read-back the run inserts the children a
+just-accepted parent released. A parent refused stays refused until its data is corrected
+(the correction is a new row for the key, which the province must accept). A held row
+superseded before it was ever sent is dropped, not invalidated.
+
 The front database is ``settings.KAIGONG_EXCHANGE_DATABASE`` (a DATABASES alias; empty: the
 default database); on PostgreSQL the tables live in the schema
 ``KAIGONG_EXCHANGE_SCHEMA`` (created when missing). Only one run at a time (a lease).
@@ -29,6 +37,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from kaigong.core.leases import lease_acquire, lease_release
@@ -45,12 +54,16 @@ class ExchangeResult:
     written: int = 0
     invalidated: int = 0
     statuses: int = 0
+    held: int = 0
     busy: bool = False
 
     def __str__(self) -> str:
         if self.busy:
             return "busy"
-        return f"written={self.written} invalidated={self.invalidated} statuses={self.statuses}"
+        return (
+            f"written={self.written} invalidated={self.invalidated} "
+            f"statuses={self.statuses} held={self.held}"
+        )
 
 
 def front_alias() -> str:
@@ -81,10 +94,14 @@ def front_tables_ensure() -> None:
             defs += [f"{quote(c)} TEXT" for c in CONTROL_COLUMNS[1:] if c != "SJYXBS"]
             defs.insert(3, f"{quote('SJYXBS')} INTEGER NOT NULL DEFAULT 1")
             defs += [f"{quote(c)} TEXT" for c in columns]
-            cursor.execute(
-                f"CREATE TABLE IF NOT EXISTS {front_table_name(connection, table)} "
-                f"({', '.join(defs)})"
-            )
+            name = front_table_name(connection, table)
+            cursor.execute(f"CREATE TABLE IF NOT EXISTS {name} ({', '.join(defs)})")
+            # a table made by an earlier version gets the columns added since
+            cursor.execute(f"SELECT * FROM {name} WHERE 1 = 0")
+            present = {c[0].upper() for c in cursor.description}
+            for column in columns:
+                if column not in present:
+                    cursor.execute(f"ALTER TABLE {name} ADD COLUMN {quote(column)} TEXT")
 
 
 def _digest(data: dict) -> str:
@@ -109,6 +126,9 @@ def exchange_run() -> ExchangeResult:
         result.written, result.invalidated = _record_changes(run)
         _send_unsent()
         result.statuses = exchange_statuses_read()
+        if result.statuses:
+            _send_unsent()  # children whose parent was accepted just now go in this run
+        result.held = _held().count()
     except Exception as exc:  # the run is data: recorded, retried by the next run
         run.status, run.error = ExchangeRunStatus.FAILED, f"{type(exc).__name__}: {exc}"[:2000]
     else:
@@ -117,7 +137,7 @@ def exchange_run() -> ExchangeResult:
         lease_release(name=EXCHANGE_LEASE, holder=holder)
     run.finished_at = timezone.now()
     run.rows_written, run.rows_invalidated = result.written, result.invalidated
-    run.statuses_read = result.statuses
+    run.statuses_read, run.rows_held = result.statuses, result.held
     run.save()
     return result
 
@@ -132,7 +152,11 @@ def _record_changes(run: ExchangeRun) -> tuple[int, int]:
         before = current.get((row.table, row.dfsjzj))
         if before is not None and before.digest == digest:
             continue
-        if before is not None:
+        parent_table, parent_key = row.parent or ("", "")
+        if before is not None and before.sent_at is None and not _in_front(before):
+            # held and never sent: the province has nothing to void; it is not sent at all
+            ExchangeRow.objects.filter(pk=before.pk).update(current=False, dropped=True)
+        elif before is not None:
             # rule: a correction voids the row sent before, then sends the new one
             # (SPGL invalidate-then-reinsert; docs/legal.md#spgl-exchange)
             ExchangeRow.objects.filter(pk=before.pk).update(current=False)
@@ -146,6 +170,8 @@ def _record_changes(run: ExchangeRun) -> tuple[int, int]:
                 data=before.data,
                 digest=before.digest,
                 current=False,
+                parent_table=before.parent_table,
+                parent_key=before.parent_key,
                 supersedes=before,
                 run=run,
             )
@@ -158,6 +184,8 @@ def _record_changes(run: ExchangeRun) -> tuple[int, int]:
             data=row.data,
             digest=digest,
             current=True,
+            parent_table=parent_table,
+            parent_key=parent_key,
             supersedes=before,
             run=run,
         )
@@ -165,11 +193,56 @@ def _record_changes(run: ExchangeRun) -> tuple[int, int]:
     return written, invalidated
 
 
-def _send_unsent() -> int:
-    """Insert the rows not yet in the front database, in the order they were made."""
+def _in_front(row: ExchangeRow) -> bool:
+    """Whether the front database has ``row`` (a run may have died before marking it sent)."""
     connection = connections[front_alias()]
     quote = connection.ops.quote_name
-    unsent = list(ExchangeRow.objects.filter(sent_at__isnull=True).order_by("id"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 1 FROM {front_table_name(connection, row.table)} WHERE {quote('LSH')} = %s",
+            [row.lsh],
+        )
+        return cursor.fetchone() is not None
+
+
+def _unsent():
+    return ExchangeRow.objects.filter(sent_at__isnull=True, dropped=False)
+
+
+def _held():
+    """
+    Valid child rows not sendable yet: their parent key's current row is not accepted
+    (SJSCZT 3) — not sent, pending, or refused and not yet corrected. Nothing is held
+    unless ``KAIGONG_EXCHANGE_HOLD_CHILDREN``. Invalidated copies are never held (they void
+    what the province already has).
+    """
+    if not settings.KAIGONG_EXCHANGE_HOLD_CHILDREN:
+        return ExchangeRow.objects.none()
+    accepted = ExchangeRow.objects.filter(
+        table=OuterRef("parent_table"),
+        dfsjzj=OuterRef("parent_key"),
+        current=True,
+        sjyxbs=1,
+        sjsczt=UploadStatus.ACCEPTED,
+    )
+    return (
+        _unsent()
+        .filter(sjyxbs=1)
+        .exclude(parent_table="")
+        .annotate(parent_accepted=Exists(accepted))
+        .filter(parent_accepted=False)
+    )
+
+
+def _send_unsent() -> int:
+    """
+    Insert the rows not yet in the front database, in the order they were made, except
+    the children held for their parent (``_held``): they go in a later run.
+    """
+    connection = connections[front_alias()]
+    quote = connection.ops.quote_name
+    held = set(_held().values_list("pk", flat=True))
+    unsent = [r for r in _unsent().order_by("id") if r.pk not in held]
     if not unsent:
         return 0
     with transaction.atomic(using=front_alias()), connection.cursor() as cursor:

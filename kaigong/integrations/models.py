@@ -112,6 +112,8 @@ class ExchangeRun(models.Model):
     rows_written = models.PositiveIntegerField(_("rows written"), default=0)
     rows_invalidated = models.PositiveIntegerField(_("rows invalidated"), default=0)
     statuses_read = models.PositiveIntegerField(_("upload statuses read"), default=0)
+    # valid child rows still waiting, after the run, for their parent row's acceptance
+    rows_held = models.PositiveIntegerField(_("rows held for their parent"), default=0)
     error = models.TextField(_("error"), blank=True)
 
     class Meta:
@@ -138,7 +140,8 @@ class ExchangeRow(models.Model):
 
     ``dfsjzj`` (地方数据主键) is the local key of the business row; a correction sends an
     invalidated copy of the current row (``sjyxbs`` 0 with ``sjwxyy``) and then a new
-    valid row with the same key, which ``supersedes`` the old one.
+    valid row with the same key, which ``supersedes`` the old one. A row of a child table
+    names its parent's key (``parent_table``, ``parent_key``).
     """
 
     table = models.CharField(_("table"), max_length=40, db_index=True)
@@ -165,6 +168,13 @@ class ExchangeRow(models.Model):
         blank=True,
         related_name="+",
     )
+    # the row this one belongs to (a matter's project, a step's matter): with
+    # KAIGONG_EXCHANGE_HOLD_CHILDREN a valid row is sent only once the parent key's current
+    # row is accepted (SJSCZT 3)
+    parent_table = models.CharField(_("parent table"), max_length=40, blank=True)
+    parent_key = models.CharField(_("parent local key"), max_length=120, blank=True)
+    # superseded while held, before it was ever sent: never sent (nothing to void)
+    dropped = models.BooleanField(_("dropped unsent"), default=False)
     run = models.ForeignKey(
         ExchangeRun, verbose_name=_("run"), on_delete=models.CASCADE, related_name="rows"
     )

@@ -9,7 +9,8 @@ Observability (#15 §6): liveness and readiness, Prometheus metrics, request ids
   by method, route and status), relay lag and backlog (``kaigong_relay_lag_seconds``,
   ``kaigong_relay_deliveries{status}``), periodic job durations
   (``kaigong_periodic_job_last_duration_seconds{job}`` from the runs' records, and
-  ``kaigong_task_duration_seconds{task}`` for every task run in this process). Internal:
+  ``kaigong_task_duration_seconds{task}`` and ``kaigong_task_failures_total{task}`` for every
+  task run in this process, or in every process sharing ``PROMETHEUS_MULTIPROC_DIR``). Internal:
   answered only to a caller on loopback that came through no proxy, or with
   ``Authorization: Bearer $KAIGONG_METRICS_TOKEN``; everyone else gets 404.
 * ``RequestIdMiddleware`` — every request gets an id (the caller's ``X-Request-ID`` when it
@@ -34,6 +35,7 @@ from prometheus_client import (
     CONTENT_TYPE_LATEST,
     REGISTRY,
     CollectorRegistry,
+    Counter,
     Histogram,
     generate_latest,
 )
@@ -50,6 +52,11 @@ TASK_DURATION = Histogram(
     "Time a Celery task (periodic job, relay pass) took in this process.",
     ["task"],
     buckets=(0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300),
+)
+TASK_FAILURES = Counter(
+    "kaigong_task_failures",
+    "Celery task runs that raised, by task name (retries included).",
+    ["task"],
 )
 request_log = logging.getLogger("kaigong.request")
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -98,7 +105,7 @@ def _registry() -> CollectorRegistry:
 
         multiprocess.MultiProcessCollector(registry)
     else:
-        for collector in (REQUEST_LATENCY, TASK_DURATION):
+        for collector in (REQUEST_LATENCY, TASK_DURATION, TASK_FAILURES):
             registry.register(collector)
     registry.register(_DatabaseCollector())
     return registry
@@ -208,21 +215,33 @@ class RequestIdMiddleware:
 
 
 def task_timer_connect() -> None:
-    """Time every Celery task run in this process (worker, beat's tasks, embedded runner)."""
-    from celery.signals import task_postrun, task_prerun
+    """
+    Time every Celery task run in this process (worker, beat's tasks, embedded runner) and
+    count the runs that raised: ``task_prerun`` starts the clock, ``task_postrun`` (sent
+    after a success and after a failure) observes ``kaigong_task_duration_seconds{task}``,
+    ``task_failure`` counts ``kaigong_task_failures_total{task}``.
+    """
+    from celery.signals import task_failure, task_postrun, task_prerun
 
     started: dict[str, float] = {}
 
     def before(task_id=None, task=None, **kwargs):
-        started[task_id] = time.perf_counter()
+        if task_id is not None:
+            started[task_id] = time.perf_counter()
 
     def after(task_id=None, task=None, **kwargs):
-        begun = started.pop(task_id, None)
+        begun = started.pop(task_id, None) if task_id is not None else None
         if begun is not None and task is not None:
             TASK_DURATION.labels(task.name).observe(time.perf_counter() - begun)
 
+    def failed(sender=None, task_id=None, **kwargs):
+        name = getattr(sender, "name", None)
+        if name:
+            TASK_FAILURES.labels(name).inc()
+
     task_prerun.connect(before, weak=False, dispatch_uid="kaigong-task-timer-before")
     task_postrun.connect(after, weak=False, dispatch_uid="kaigong-task-timer-after")
+    task_failure.connect(failed, weak=False, dispatch_uid="kaigong-task-failures")
 
 
 __all__ = ["REGISTRY", "healthz", "metrics", "readyz"]

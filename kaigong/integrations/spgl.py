@@ -1,8 +1,9 @@
 """
 The SPGL tables (国家工程建设项目审批管理系统数据共享交换标准, V3 names) as Kaigong fills
 them: which table, which data columns, and how each row is produced from the state log
-(``cases.CaseEvent``, ``cases.ClockPause``, ``cases.Commitment``; docs/exchange.md has the
-field mapping). Every table also carries the control columns of ``CONTROL_COLUMNS``.
+(``cases.CaseEvent``, ``cases.ClockPause``, ``cases.Commitment``) and the marketplace
+(``marketplace.ServiceRequest`` with its contract and report); docs/exchange.md has the
+field mapping. Every table also carries the control columns of ``CONTROL_COLUMNS``.
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ from django.db.models import Prefetch
 from kaigong.cases.constants import CaseStatus, CommitmentKind, EventKind, PauseKind
 from kaigong.cases.deadlines import item_limits
 from kaigong.cases.models import Case, CaseEvent, CaseItem, ClockPause, Commitment
+from kaigong.marketplace.constants import RequestStatus
+from kaigong.marketplace.models import ServiceRequest
+from kaigong.marketplace.selectors import intermediary_segments
 
 # LSH 流水号, DFSJZJ 地方数据主键, XZQHDM 行政区划代码, SJYXBS 数据有效标识 (1/0),
 # SJWXYY 数据无效原因, SJSCZT 数据上传状态 (0 new, 3 accepted, 2 / -1 refused),
@@ -47,7 +51,33 @@ TABLES: dict[str, tuple[str, ...]] = {
     ),
     PROCESS: ("SPSXSLBM", "BLZT", "BLZTMC", "BLCS", "BLR", "BLSJ", "BLYJ", "DWMC", "SJLY"),
     SPECIAL: ("SPSXSLBM", "TBCXLX", "TBCXMC", "TBCXKSSJ", "TBCXJSSJ", "TBCXJHGZR", "TBCXYY"),
-    INTERMEDIARY: ("XMDM", "ZJFWSXBM", "ZJJGMC", "ZJJGDM", "FWKSSJ", "FWJSSJ", "FWJG"),
+    INTERMEDIARY: (
+        "XMDM",
+        "SPSXSLBM",  # the case it serves (its number), empty when bought from the guide
+        "ZJFWSLBM",  # 中介服务实例编码: the request
+        "ZJFWSXBM",  # 中介服务事项编码: the service type
+        "ZJFWSXMC",  # the request's title
+        "FWCLBM",  # the application material the report is for
+        "ZJLX",  # funds: fiscal / social
+        "XQFS",  # selection method
+        "ZJFWZT",  # the request's status
+        "BMJZSJ",  # registration closes
+        "XQSJ",  # chosen at
+        "ZJJGMC",  # the chosen agency's name
+        "ZJJGDM",  # its USCC
+        "ZBJE",  # the winning bid
+        "HTJE",  # the contract's price
+        "HTQDRQ",  # contract signed on
+        "FWQX",  # service period, working days
+        "YDWCRQ",  # due on
+        "FWKSSJ",  # service start (the contract's signing)
+        "FWJSSJ",  # service end (the report filed)
+        "FWYS",  # 服务用时: working days (start, end], once the report is filed
+        "SFCQ",  # 是否超期: 1 when FWYS > FWQX, 0 otherwise, empty while in service
+        "FWJG",  # 1 report filed, 2 failed (流标), 3 cancelled, empty otherwise
+        "CGWJMC",  # the report's file name
+        "CGWJZY",  # its SHA-256
+    ),
     COMMITMENT: ("SPSXSLBM", "CNSX", "CNR", "CNSJ", "HCQX", "HCZT", "HCSJ"),
 }
 
@@ -81,6 +111,9 @@ class SpglRow:
     dfsjzj: str  # 地方数据主键: the local object's stable key
     xzqhdm: str
     data: dict[str, Any]
+    # the row this one belongs to, (table, DFSJZJ): a matter's project, a step's matter;
+    # None for a project (the root). Held back until that row is accepted, where required.
+    parent: tuple[str, str] | None = None
 
 
 def _iso(value) -> str:
@@ -113,6 +146,25 @@ def _cases():
     )
 
 
+def _project_row(project) -> SpglRow:
+    return SpglRow(
+        PROJECT,
+        str(project.public_id),
+        (project.region_code or "")[:6],
+        {
+            "XMDM": _project_code(project),
+            "XMMC": project.name,
+            "XMTZLX": project.investment_type,
+            "JSDD": project.address,
+            "JSDWMC": project.enterprise.name,
+            "JSDWDM": project.enterprise.uscc,
+            "ZTZE": str(project.total_investment or ""),
+            "JZMJ": str(project.floor_area or ""),
+            "YDMJ": str(project.land_area or ""),
+        },
+    )
+
+
 def spgl_rows() -> Iterator[SpglRow]:
     """Every row the front tables should hold now, computed from the state log."""
     projects_seen: set[int] = set()
@@ -122,22 +174,7 @@ def spgl_rows() -> Iterator[SpglRow]:
         code = _project_code(project)
         if project.pk not in projects_seen:
             projects_seen.add(project.pk)
-            yield SpglRow(
-                PROJECT,
-                str(project.public_id),
-                region,
-                {
-                    "XMDM": code,
-                    "XMMC": project.name,
-                    "XMTZLX": project.investment_type,
-                    "JSDD": project.address,
-                    "JSDWMC": project.enterprise.name,
-                    "JSDWDM": project.enterprise.uscc,
-                    "ZTZE": str(project.total_investment or ""),
-                    "JZMJ": str(project.floor_area or ""),
-                    "YDMJ": str(project.land_area or ""),
-                },
-            )
+            yield _project_row(project)
         items = {item.pk: item for item in case.items.all()}
         for item in items.values():
             promised, statutory = item_limits(item)
@@ -161,10 +198,12 @@ def spgl_rows() -> Iterator[SpglRow]:
                     "CNBJSX": promised,
                     "FDBJSX": statutory,
                 },
+                parent=(PROJECT, str(project.public_id)),
             )
         yield from _process_rows(case, items, region)
     yield from _special_rows()
     yield from _commitment_rows()
+    yield from _intermediary_rows(projects_seen)
 
 
 def _process_rows(case: Case, items: dict[int, CaseItem], region: str) -> Iterator[SpglRow]:
@@ -197,6 +236,10 @@ def _process_rows(case: Case, items: dict[int, CaseItem], region: str) -> Iterat
                 "DWMC": item.department.name if item else "",
                 "SJLY": "kaigong",
             },
+            # a matter's step belongs to the matter, a case-level step to the project
+            parent=(MATTER, str(item.public_id))
+            if item is not None
+            else (PROJECT, str(case.project.public_id)),
         )
 
 
@@ -218,6 +261,7 @@ def _special_rows() -> Iterator[SpglRow]:
                 "TBCXJHGZR": pause.planned_working_days,
                 "TBCXYY": pause.reason[:500],
             },
+            parent=(MATTER, str(pause.item.public_id)),
         )
 
 
@@ -240,4 +284,84 @@ def _commitment_rows() -> Iterator[SpglRow]:
                 "HCZT": commitment.status,
                 "HCSJ": _iso(commitment.settled_at),
             },
+            parent=(PROJECT, str(case.project.public_id)),
+        )
+
+
+# FWJG 服务结果 of a request that ended
+SERVICE_RESULTS: dict[str, str] = {
+    RequestStatus.DELIVERED.value: "1",
+    RequestStatus.FAILED.value: "2",
+    RequestStatus.CANCELLED.value: "3",
+}
+
+
+def _intermediary_rows(projects_seen: set[int]) -> Iterator[SpglRow]:
+    """
+    One row per intermediary service request (中介超市), its key the request: the selection,
+    the contract, the report and the service time as the marketplace keeps them. A step
+    forward (chosen, contracted, delivered) changes the row: a correction. The project of a
+    request is exported too (its parent), even before a case of it is accepted.
+    """
+    requests = ServiceRequest.objects.select_related(
+        "project__enterprise",
+        "case",
+        "winner__agency__enterprise",
+        "contract",
+        "deliverable",
+    ).order_by("id")
+    service_days: dict[int, dict[str, int]] = {}
+    for request in requests:
+        project = request.project
+        if project.pk not in projects_seen:
+            projects_seen.add(project.pk)
+            yield _project_row(project)
+        contract = getattr(request, "contract", None)
+        deliverable = getattr(request, "deliverable", None)
+        winner = request.winner
+        used: int | str = ""
+        overdue = ""
+        if contract is not None and deliverable is not None:
+            if project.pk not in service_days:
+                # the marketplace's own count: working days (signed, report filed]
+                service_days[project.pk] = {
+                    s.request: s.working_days
+                    for s in intermediary_segments(project=project)
+                    if s.end is not None
+                }
+            days = service_days[project.pk].get(str(request.public_id))
+            if days is not None:
+                used, overdue = days, "1" if days > contract.period_days else "0"
+        yield SpglRow(
+            INTERMEDIARY,
+            str(request.public_id),
+            (project.region_code or request.region_code or "")[:6],
+            {
+                "XMDM": _project_code(project),
+                "SPSXSLBM": request.case.number if request.case is not None else "",
+                "ZJFWSLBM": str(request.public_id),
+                "ZJFWSXBM": request.service_type,
+                "ZJFWSXMC": request.title,
+                "FWCLBM": request.material_code,
+                "ZJLX": request.funds_type,
+                "XQFS": request.method,
+                "ZJFWZT": request.status,
+                "BMJZSJ": _iso(request.registration_closes_at),
+                "XQSJ": _iso(request.chosen_at),
+                "ZJJGMC": winner.agency.enterprise.name if winner else "",
+                "ZJJGDM": winner.agency.enterprise.uscc if winner else "",
+                "ZBJE": str(winner.price) if winner else "",
+                "HTJE": str(contract.price) if contract else "",
+                "HTQDRQ": _iso(contract.signed_on) if contract else "",
+                "FWQX": contract.period_days if contract else "",
+                "YDWCRQ": _iso(contract.due_on) if contract else "",
+                "FWKSSJ": _iso(contract.signed_on) if contract else "",
+                "FWJSSJ": _iso(deliverable.delivered_on) if deliverable else "",
+                "FWYS": used,
+                "SFCQ": overdue,
+                "FWJG": SERVICE_RESULTS.get(request.status, ""),
+                "CGWJMC": deliverable.original_name if deliverable else "",
+                "CGWJZY": deliverable.sha256 if deliverable else "",
+            },
+            parent=(PROJECT, str(project.public_id)),
         )

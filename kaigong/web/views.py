@@ -5,7 +5,7 @@ from typing import cast
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template import loader
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from kaigong.accounts.regions import region_children, region_get
 from kaigong.accounts.selectors import membership_list_for
 from kaigong.core.throttling import TokenIpThrottle, UsernameRateThrottle
+from kaigong.integrations.tickets import sso_logout_url
 
 from .forms import LoginForm
 from .public.views import public_home
@@ -34,12 +35,23 @@ class LoginView(auth_views.LoginView):
 
     def get_context_data(self, **kwargs):
         # the provincial SSO button (docs/integrations.md#sso)
-        return {**super().get_context_data(**kwargs), "sso_enabled": settings.KAIGONG_OIDC_ENABLED}
+        return {
+            **super().get_context_data(**kwargs),
+            "sso_enabled": settings.KAIGONG_OIDC_ENABLED,
+            "ticket_sso_enabled": settings.KAIGONG_TICKET_SSO in ("cas", "md5"),
+        }
 
 
 class LogoutView(auth_views.LogoutView):
     """Ends the browser session only: API tokens are revoked by ``POST /api/v1/auth/logout/``
-    or ``DELETE /api/v1/auth/tokens/{id}/`` (docs/adr/0004-proxies-tokens-headers.md)."""
+    or ``DELETE /api/v1/auth/tokens/{id}/`` (docs/adr/0004-proxies-tokens-headers.md).
+    A session the province opened then ends at the province too (its logout URL,
+    docs/integrations.md#sso-logout)."""
+
+    def post(self, request, *args, **kwargs):
+        provider = sso_logout_url(request)  # read before the session is flushed
+        response = super().post(request, *args, **kwargs)
+        return redirect(provider) if provider else response
 
 
 def home(request: HttpRequest) -> HttpResponse:

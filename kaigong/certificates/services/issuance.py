@@ -11,8 +11,9 @@ matter version (several for a merged matter: 四证合发) it:
 3. assembles the data from the case data, the project, the holder and the catalogue;
 4. renders the PDF (rendering.py), hashes it with SM3, signs SM3(canonical data + PDF hash)
    with the issuing department's SM2 key (signing.py, crypto/);
-5. holds it when a joint-issuance rule or deferred materials hold it, and releases the
-   rest together in one event (release.py).
+5. holds it when a joint-issuance rule or deferred materials hold it (one outbox message
+   ``certificates.registered`` for the held ones: the e-licence library's REGISTERED), and
+   releases the rest together in one event (release.py).
 """
 
 from __future__ import annotations
@@ -37,14 +38,20 @@ from kaigong.catalog.models import (
     JointIssuanceRule,
     MatterVersion,
 )
-from kaigong.certificates.constants import CertificateStatus, ErrorCode, HolderCodeType, ReleaseKind
+from kaigong.certificates.constants import (
+    TOPIC_REGISTERED,
+    CertificateStatus,
+    ErrorCode,
+    HolderCodeType,
+    ReleaseKind,
+)
 from kaigong.certificates.crypto import sm3_hex
 from kaigong.certificates.identifiers import build_identifier, serial_for
 from kaigong.certificates.models import Certificate, CertificateCounter, JointIssuanceFulfilment
 from kaigong.certificates.rendering import render_pdf, spec_value_text, value_text
 from kaigong.certificates.signing import content_digest
 from kaigong.core.exceptions import Conflict
-from kaigong.core.services import audit_record
+from kaigong.core.services import audit_record, outbox_emit
 from kaigong.projects.models import Project
 
 from .keys import signing_key_for
@@ -318,6 +325,26 @@ def certificates_issue_for_case(
         data={"identifiers": [c.identifier for c in issued]},
     )
     ready = [c for c in issued if release_ready(c)]
+    held = [c for c in issued if not release_ready(c)]
+    if held:
+        # made and signed but held (多证联发 condition, 容缺 materials): the e-licence
+        # library registers them now (REGISTERED) and issues them on release
+        outbox_emit(
+            topic=TOPIC_REGISTERED,
+            key=str(case_public_id),
+            payload={
+                "case": str(case_public_id),
+                "certificates": [
+                    {
+                        "id": str(c.public_id),
+                        "identifier": c.identifier,
+                        "type_code": c.data.get("type_code", ""),
+                        "held_by": "joint_issuance" if c.hold_rule_id else "deferred_materials",
+                    }
+                    for c in held
+                ],
+            },
+        )
     _release(
         certificates=ready,
         kind=ReleaseKind.BUNDLE,

@@ -115,6 +115,7 @@ class ExchangeRunOutputSerializer(serializers.ModelSerializer):
             "rows_written",
             "rows_invalidated",
             "statuses_read",
+            "rows_held",
             "error",
         ]
 
@@ -135,6 +136,10 @@ class ExchangeRowOutputSerializer(serializers.ModelSerializer):
             "sjsczt",
             "sbyy",
             "current",
+            "parent_table",
+            "parent_key",
+            "dropped",
+            "sent_at",
             "data",
             "run",
             "created_at",

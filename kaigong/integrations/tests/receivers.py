@@ -62,7 +62,7 @@ def serve(respond: Callable[[dict], tuple[int, str, float]]):
             except (BrokenPipeError, ConnectionResetError):
                 pass
 
-        do_POST = do_PUT = _any  # noqa: N815
+        do_GET = do_POST = do_PUT = _any  # noqa: N815
 
         def log_message(self, *args):
             pass

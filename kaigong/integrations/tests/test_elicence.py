@@ -17,14 +17,14 @@ import time_machine
 from kaigong.accounts.roles import Role
 from kaigong.accounts.tests.factories import user_with_role
 from kaigong.certificates.models import Certificate
-from kaigong.certificates.services import certificate_revoke
+from kaigong.certificates.services import certificate_revoke, joint_issuance_condition_record
 from kaigong.certificates.tests.factories import issue, issuing_catalogue
-from kaigong.core.models import DeliveryStatus, OutboxDelivery
+from kaigong.core.models import DeliveryStatus, OutboxDelivery, OutboxMessage
 from kaigong.core.relay import outbox_relay_run
 from kaigong.integrations.elicence import ELICENCE_CONSUMER, elicence_expiry_sweep
 from kaigong.integrations.models import ElicencePush
 
-from .receivers import serve
+from .receivers import json_body, serve
 
 pytestmark = pytest.mark.django_db
 
@@ -108,3 +108,81 @@ def test_without_an_endpoint_nothing_is_pushed(settings, admin):
     issue(issuing_catalogue())
     outbox_relay_run()
     assert not OutboxDelivery.objects.filter(consumer=ELICENCE_CONSUMER).exists()
+
+
+def _flaky_library():
+    """A library that is down for the first PUT, stores the second but answers too late."""
+    library: dict[str, list[str]] = {}  # identifier → every status it was given, in order
+    calls = {"n": 0}
+
+    def respond(request):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            return 503, "{}", 0
+        identifier = request["path"].rsplit("/", 1)[1]
+        library.setdefault(identifier, []).append(json.loads(request["body"])["status"])
+        return 200, "{}", 1.0 if calls["n"] == 2 else 0
+
+    return library, respond
+
+
+def test_held_certificates_are_registered_then_issued_on_release(settings, admin):
+    library, respond = _flaky_library()
+    settings.KAIGONG_ELICENCE_TIMEOUT_SECONDS = 0.5
+    with serve(respond) as (url, log):
+        settings.KAIGONG_ELICENCE_URL = url
+        # the construction permit waits for the land-use right (多证联发): made, held
+        catalogue = issuing_catalogue(joint_rule_types=["permit"])
+        certificates = issue(catalogue)
+        permit = next(c for c in certificates if c.certificate_type == catalogue.types["permit"])
+        others = sorted(c.identifier for c in certificates if c.pk != permit.pk)
+        _relay(timezone.now())
+
+        # the held permit is REGISTERED (after the library was down and then slow: the
+        # same PUT again, still one licence), the free ones ISSUED
+        assert library[permit.identifier][-1] == "REGISTERED"
+        assert set(library[permit.identifier]) == {"REGISTERED"}
+        assert all(library[i] and set(library[i]) == {"ISSUED"} for i in others)
+        assert ElicencePush.objects.get(identifier=permit.identifier).status == "REGISTERED"
+        assert len([r for r in log.requests if r["method"] == "PUT"]) >= len(certificates) + 1
+
+        # when the lead department records the condition, the permit is released: ISSUED
+        joint_issuance_condition_record(
+            rule=catalogue.bundle.issuance_rules.get(),
+            project_id=permit.project_id,
+            evidence="不动产权证书 鲁(2026)沂南县不动产权第0001234号",
+            actor=user_with_role(Role.APPROVER, department=catalogue.department),
+        )
+        _relay(timezone.now() + timedelta(minutes=10), passes=2)
+        assert library[permit.identifier][-1] == "ISSUED"
+        assert library[permit.identifier].count("ISSUED") == 1
+        assert sorted(library) == sorted([permit.identifier, *others])
+    assert set(
+        OutboxDelivery.objects.filter(consumer=ELICENCE_CONSUMER).values_list("status", flat=True)
+    ) == {DeliveryStatus.DELIVERED}
+
+
+def test_a_certificate_released_before_its_registration_is_pushed_only_issued(settings, admin):
+    pushed: list[tuple[str, str]] = []
+
+    def respond(request):
+        pushed.append((request["path"].rsplit("/", 1)[1], json_body(request)["status"]))
+        return 200, "{}", 0
+
+    with serve(respond) as (url, _log):
+        settings.KAIGONG_ELICENCE_URL = url
+        catalogue = issuing_catalogue(joint_rule_types=["permit"])
+        permit = next(
+            c for c in issue(catalogue) if c.certificate_type == catalogue.types["permit"]
+        )
+        assert OutboxMessage.objects.filter(topic="certificates.registered").count() == 1
+        # released before the relay ran: the registration is not sent after the fact
+        joint_issuance_condition_record(
+            rule=catalogue.bundle.issuance_rules.get(),
+            project_id=permit.project_id,
+            evidence="不动产权证书",
+            actor=user_with_role(Role.APPROVER, department=catalogue.department),
+        )
+        _relay(timezone.now(), passes=2)
+    assert [s for i, s in pushed if i == permit.identifier] == ["ISSUED"]
+    assert "REGISTERED" not in {s for _i, s in pushed}

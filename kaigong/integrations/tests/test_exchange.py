@@ -33,7 +33,14 @@ from kaigong.cases.services.review import item_opinion_submit
 from kaigong.cases.tests.factories import CaseFactory, item_of, lifecycle_world
 from kaigong.integrations.exchange import exchange_run, front_table_name
 from kaigong.integrations.models import ExchangeRow, ExchangeRun, UploadStatus
-from kaigong.integrations.spgl import CORRECTION_END, CORRECTION_START, MATTER, PROCESS, SPECIAL
+from kaigong.integrations.spgl import (
+    CORRECTION_END,
+    CORRECTION_START,
+    MATTER,
+    PROCESS,
+    PROJECT,
+    SPECIAL,
+)
 from kaigong.supervision.selectors import item_explained
 
 pytestmark = pytest.mark.django_db(databases=["default", "exchange"])
@@ -102,6 +109,8 @@ def _figures(calendar) -> dict[str, tuple[int, bool]]:
 
 def test_the_front_tables_fill_correct_and_give_the_provincial_figures(settings):
     settings.KAIGONG_EXCHANGE_DATABASE = "exchange"
+    # a province that takes child rows before their parent is accepted (holding: below)
+    settings.KAIGONG_EXCHANGE_HOLD_CHILDREN = False
     with time_machine.travel(at(2), tick=False):
         world = lifecycle_world()
         case = CaseFactory(world=world, accepted=True)
@@ -192,3 +201,182 @@ def test_the_front_tables_fill_correct_and_give_the_provincial_figures(settings)
     refused_row = ExchangeRow.objects.get(lsh=refused)
     assert (refused_row.sjsczt, refused_row.sbyy) == ("2", "PROJ_NOT_FOUND 项目代码不存在")
     assert ExchangeRun.objects.filter(status="done").count() == 4
+
+
+def _province_sets(table: str, lsh: str, status: str, reason: str = "") -> None:
+    """The province writes its verdict into the front row (as its loader does)."""
+    connection = connections["exchange"]
+    q = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {front_table_name(connection, table)} SET {q('SJSCZT')} = %s, "
+            f"{q('SBYY')} = %s WHERE {q('LSH')} = %s",
+            [status, reason, lsh],
+        )
+
+
+def _current(table: str, key) -> ExchangeRow:
+    return ExchangeRow.objects.get(table=table, dfsjzj=str(key), current=True)
+
+
+def test_children_wait_for_their_parent_to_be_accepted_also_after_a_refusal(settings):
+    settings.KAIGONG_EXCHANGE_DATABASE = "exchange"
+    settings.KAIGONG_EXCHANGE_HOLD_CHILDREN = True
+    with time_machine.travel(at(2), tick=False):
+        world = lifecycle_world()
+        case = CaseFactory(world=world, accepted=True)
+        m1, m2 = item_of(case, "M1"), item_of(case, "M2")
+        project = case.project
+        first = exchange_run()
+
+    # only the project goes; its matters and the steps wait for it
+    assert [r["DFSJZJ"] for r in front(PROJECT)] == [str(project.public_id)]
+    assert front(MATTER) == [] and front(PROCESS) == []
+    assert first.held > 0 and ExchangeRun.objects.get().rows_held == first.held
+    parent = _current(PROJECT, project.public_id)
+
+    # the province refuses the project: the children keep waiting
+    _province_sets(PROJECT, parent.lsh, "2", "JSDD 建设地点为空")
+    with time_machine.travel(at(2, 15), tick=False):
+        refused = exchange_run()
+    assert refused.statuses == 1 and refused.held == first.held
+    assert front(MATTER) == [] and front(PROCESS) == []
+
+    # M2 is decided while its row waits, and the project's address is corrected
+    with time_machine.travel(at(3), tick=False):
+        _approve(item_of(case, "M2"), world, 2)
+        type(project).objects.filter(pk=project.pk).update(address="沂南县界湖街道振兴路1号")
+        corrected = exchange_run()
+    # the project: the refused row voided, then the corrected row; children still wait
+    projects = sorted((int(r["SJYXBS"]), r["JSDD"]) for r in front(PROJECT))
+    assert projects == sorted([(1, parent.data["JSDD"]), (0, parent.data["JSDD"]),
+                               (1, "沂南县界湖街道振兴路1号")])  # fmt: skip
+    assert corrected.invalidated == 1 and front(MATTER) == []
+    # M2's waiting row was superseded before it was ever sent: dropped, not voided
+    m2_rows = list(ExchangeRow.objects.filter(table=MATTER, dfsjzj=str(m2.public_id)))
+    assert [(r.sjyxbs, r.current, r.dropped) for r in m2_rows] == [
+        (1, False, True),
+        (1, True, False),
+    ]
+
+    # the province accepts the corrected project: this run releases its children
+    _province_sets(PROJECT, _current(PROJECT, project.public_id).lsh, "3")
+    with time_machine.travel(at(3, 15), tick=False):
+        released = exchange_run()
+    matters = {r["DFSJZJ"]: r for r in front(MATTER)}
+    assert set(matters) == {str(m1.public_id), str(m2.public_id)}
+    assert {int(r["SJYXBS"]) for r in matters.values()} == {1}  # nothing voided for M2
+    assert matters[str(m2.public_id)]["BJSJ"] == "2026-03-03"
+    # the case's acceptance (a case-level step) went with the matters; a matter's steps
+    # wait for their matter
+    steps = front(PROCESS)
+    assert {r["SPSXSLBM"] for r in steps} == {case.number}
+    assert released.held > 0
+
+    # the province accepts M2 but refuses M1: M2's steps go, M1's wait
+    _province_sets(MATTER, _current(MATTER, m2.public_id).lsh, "3")
+    _province_sets(MATTER, _current(MATTER, m1.public_id).lsh, "-1", "SPBMDM 部门代码不存在")
+    with time_machine.travel(at(4), tick=False):
+        item_pause(
+            item=item_of(case, "M1"),
+            actor=world.users["reviewer1"],
+            kind="special_procedure",
+            reason="专家评审",
+            evidence="专家评审通知",
+            planned_working_days=3,
+        )
+        exchange_run()
+    by_matter = {r["SPSXSLBM"] for r in front(PROCESS)}
+    assert f"{case.number}-02" in by_matter and f"{case.number}-01" not in by_matter
+    # M1's pause (a step and a special procedure) waits for the corrected M1
+    assert front(SPECIAL) == []
+    waiting = ExchangeRow.objects.filter(sent_at__isnull=True, dropped=False)
+    assert {(r.table, r.parent_key) for r in waiting} == {
+        (PROCESS, str(m1.public_id)),
+        (SPECIAL, str(m1.public_id)),
+    }
+
+
+def test_the_intermediary_services_of_the_marketplace_fill_their_table(settings):
+    from decimal import Decimal
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from kaigong.cases.tests.factories import PDF
+    from kaigong.integrations.spgl import INTERMEDIARY
+    from kaigong.marketplace.services import (
+        bid_submit,
+        contract_file,
+        deliverable_file,
+        requests_advance,
+    )
+    from kaigong.marketplace.tests.world import market_world, open_request
+
+    settings.KAIGONG_EXCHANGE_DATABASE = "exchange"
+    settings.KAIGONG_EXCHANGE_HOLD_CHILDREN = True
+    with time_machine.travel(at(2), tick=False) as clock:
+        market = market_world(n_agencies=3)
+        world = market.world
+        # bought from the guide before any case of the project: the project goes as parent
+        request = open_request(market)
+        for i, price in enumerate(["20000", "20050", "20100"]):
+            bid_submit(
+                actor=market.intermediaries[i],
+                request=request,
+                agency=market.agencies[i],
+                price=Decimal(price),
+                contact_phone=f"1391111222{i}",
+            )
+        clock.move_to(at(2, 13))
+        requests_advance()
+        request.refresh_from_db()
+        winner = request.winner
+        agent = market.intermediaries[market.agencies.index(winner.agency)]
+        exchange_run()
+        project_row = _current(PROJECT, world.project.public_id)
+        assert project_row.data["XMMC"] == world.project.name
+        assert front(INTERMEDIARY) == []  # waits for the project's acceptance
+        _province_sets(PROJECT, project_row.lsh, "3")
+        exchange_run()
+        (chosen,) = front(INTERMEDIARY)
+        assert (chosen["ZJFWZT"], chosen["XQFS"], chosen["ZJLX"]) == ("chosen", "random", "fiscal")
+        assert chosen["ZJJGMC"] == winner.agency.enterprise.name
+        assert chosen["ZJJGDM"] == winner.agency.enterprise.uscc
+        assert chosen["ZBJE"] == str(winner.price) and chosen["HTQDRQ"] == ""
+        assert chosen["XZQHDM"] == "371321" and chosen["DFSJZJ"] == str(request.public_id)
+
+        clock.move_to(at(6))
+        contract_file(
+            actor=world.applicant,
+            request=request,
+            price=winner.price,
+            period_days=2,
+            signed_on=dt.date(2026, 3, 6),
+        )
+        exchange_run()
+        clock.move_to(at(11))
+        report = SimpleUploadedFile("设计图纸.pdf", PDF, content_type="application/pdf")
+        deliverable = deliverable_file(actor=agent, request=request, file=report)
+        exchange_run()
+
+    # every step is a correction: the row before voided, then the new one
+    rows = front(INTERMEDIARY)
+    history = list(
+        ExchangeRow.objects.filter(table=INTERMEDIARY, dfsjzj=str(request.public_id)).order_by("id")
+    )
+    assert [(r.sjyxbs, r.current) for r in history] == [
+        (1, False),
+        (0, False),
+        (1, False),
+        (0, False),
+        (1, True),
+    ]
+    assert len(rows) == 5
+    (valid,) = [r for r in rows if int(r["SJYXBS"]) == 1 and r["FWJG"]]
+    # contract (Fri 03-06, 2 working days, due Tue 03-10), report filed Wed 03-11:
+    # (03-06, 03-11] = Mon, Tue, Wed = 3 working days > 2 → overdue
+    assert (valid["HTQDRQ"], valid["FWQX"], valid["YDWCRQ"]) == ("2026-03-06", "2", "2026-03-10")
+    assert (valid["FWKSSJ"], valid["FWJSSJ"]) == ("2026-03-06", "2026-03-11")
+    assert (valid["FWYS"], valid["SFCQ"], valid["FWJG"]) == ("3", "1", "1")
+    assert valid["ZJFWZT"] == "delivered" and valid["CGWJZY"] == deliverable.sha256
+    assert {r["SJWXYY"] for r in rows if int(r["SJYXBS"]) == 0} == {"数据更正"}

@@ -106,3 +106,36 @@ def test_the_json_logs_carry_the_request_id():
     assert {"timestamp", "level", "event"} <= set(request_lines[0])
     other = next(line for line in lines if line["logger"] == "kaigong.test")
     assert other["case"] == "2026-1" and other["level"] == "warning"
+
+
+def _sample(text: str, line_start: str) -> float:
+    """The value of the metric line that starts with ``line_start`` (0 when absent)."""
+    for line in text.splitlines():
+        if line.startswith(line_start + " "):
+            return float(line.split()[-1])
+    return 0.0
+
+
+def test_celery_task_durations_and_failures_are_metrics_by_task_name(monkeypatch):
+    from kaigong.integrations import tasks
+
+    name = "kaigong.integrations.elicence_expiry"
+    count = f'kaigong_task_duration_seconds_count{{task="{name}"}}'
+    failures = f'kaigong_task_failures_total{{task="{name}"}}'
+    before = Client().get("/metrics").content.decode()
+
+    assert tasks.elicence_expiry.apply().successful()  # a real task through Celery's tracer
+    middle = Client().get("/metrics").content.decode()
+    assert _sample(middle, count) == _sample(before, count) + 1
+    assert _sample(middle, failures) == _sample(before, failures)
+
+    def broken(**kwargs):
+        raise RuntimeError("library unreachable")
+
+    monkeypatch.setattr(tasks, "elicence_expiry_sweep", broken)
+    assert tasks.elicence_expiry.apply(throw=False).failed()
+    after = Client().get("/metrics").content.decode()
+    # the failed run is timed too, and counted as a failure of that task
+    assert _sample(after, count) == _sample(before, count) + 2
+    assert _sample(after, failures) == _sample(before, failures) + 1
+    assert f'kaigong_task_duration_seconds_bucket{{le="300.0",task="{name}"}}' in after

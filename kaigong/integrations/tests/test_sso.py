@@ -141,3 +141,25 @@ def test_without_sso_the_oidc_urls_are_not_there(settings):
     assert Client().get("/oidc/authenticate/").status_code == 404
     assert Client().get("/oidc/callback/?code=x&state=y").status_code == 404
     assert "/oidc/authenticate/" not in Client().get("/accounts/login/").content.decode()
+
+
+def test_logout_ends_the_session_at_the_provider_too_when_configured(sso, settings):
+    settings.KAIGONG_OIDC_END_SESSION_ENDPOINT = f"{sso}/oauth2/end_session"
+    settings.OIDC_STORE_ID_TOKEN = True
+    enterprise = EnterpriseFactory(uscc=KNOWN_USCC)
+    user_with_role(Role.APPLICANT, enterprise=enterprise)
+    browser, _page = login_through_provider("legal-1")
+    id_token = browser.session["oidc_id_token"]
+
+    out = browser.post("/accounts/logout/")
+    assert "_auth_user_id" not in browser.session
+    target = urlparse(out["Location"])
+    assert f"{target.scheme}://{target.netloc}{target.path}" == f"{sso}/oauth2/end_session"
+    query = {k: v[0] for k, v in parse_qs(target.query).items()}
+    assert query["id_token_hint"] == id_token and query["client_id"] == "kaigong"
+    assert query["post_logout_redirect_uri"] == "http://testserver/accounts/login/"
+
+    # without the setting, our logout stays ours
+    settings.KAIGONG_OIDC_END_SESSION_ENDPOINT = ""
+    again, _page = login_through_provider("legal-1")
+    assert again.post("/accounts/logout/")["Location"] == "/accounts/login/"
