@@ -10,13 +10,13 @@ specific English text or a msgctxt); synonyms need one word.
 import collections
 from pathlib import Path
 
-import polib
+import polib  # type: ignore[import-untyped]
 
 KAIGONG = Path(__file__).resolve().parents[2]
 CATALOGUES = sorted(KAIGONG.glob("*/locale/zh_Hans/LC_MESSAGES/django.po"))
 
 
-def _translations():
+def _translations() -> dict[tuple[str | None, str], dict[str, str]]:
     seen: dict[tuple[str | None, str], dict[str, str]] = collections.defaultdict(dict)
     for path in CATALOGUES:
         app = path.relative_to(KAIGONG).parts[0]
