@@ -54,3 +54,43 @@ def test_no_catalogue_leaves_a_msgid_untranslated():
             if not entry.translated():
                 empty.append(f"{app}: {entry.msgid!r}")
     assert not empty, "untranslated:\n" + "\n".join(empty)
+
+
+# Words a user sees, looked up through Django's merged catalogue; before the catalogues agreed,
+# each one read another app's word (数字, 上传错误, 办理中, 关联方式, 办结率, 不予修复, 待投递,
+# 自然人, 办件数, 要点).
+SEEN = [
+    (None, "Number", "编号"),
+    ("field type", "Number", "数字"),
+    (None, "Certificate number", "证照编号"),
+    (None, "Error", "错误"),
+    ("upload", "Error", "上传错误"),
+    (None, "Open", "打开"),
+    ("status", "Open", "办理中"),
+    (None, "Kind", "类型"),
+    (None, "Conclusion", "结论"),
+    (None, "Refused", "不予受理"),
+    ("credit repair", "Refused", "不予修复"),
+    (None, "Pending", "待处理"),
+    ("delivery", "Pending", "待投递"),
+    (None, "Person", "人员"),
+    (None, "Items", "事项"),
+    ("count", "Items", "办件数"),
+    (None, "Item", "事项"),
+    ("checklist", "Item", "要点"),
+]
+
+
+def test_a_shared_word_reads_as_its_own_page_means_it():
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        got = [
+            (
+                context,
+                msgid,
+                translation.pgettext(context, msgid) if context else translation.gettext(msgid),
+            )
+            for context, msgid, _ in SEEN
+        ]
+    assert got == SEEN
