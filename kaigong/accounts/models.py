@@ -11,6 +11,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kaigong.core.models import BaseModel
 
@@ -190,7 +191,7 @@ class Enterprise(BaseModel):
     )
     registered_by = models.ForeignKey(
         User,
-        verbose_name=_("registered by"),
+        verbose_name=pgettext_lazy("on behalf", "registered by"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,

@@ -12,6 +12,7 @@ each delivery is a ``DocumentPush``.
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kaigong.core.models import BaseModel
 
@@ -51,7 +52,7 @@ class ArchiveDocument(BaseModel):
     stage = models.CharField(
         _("stage"), max_length=12, choices=StageTag.choices, default=StageTag.OTHER
     )
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(pgettext_lazy("archives", "title"), max_length=300)
     origin_type = models.CharField(
         _("origin type"), max_length=64, help_text=_("Model label, e.g. cases.opinion.")
     )

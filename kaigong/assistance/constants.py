@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kaigong.cases import hooks
 
@@ -49,7 +50,7 @@ class SuggestionSource(models.TextChoices):
 
 
 class SuggestionStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("status", "Open")
     DONE = "done", _("Done")
     DECLINED = "declined", _("Declined")
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kaigong.core.models import BaseModel
 
@@ -42,7 +43,7 @@ class HelperTeam(BaseModel):
         "accounts.ServiceCenter", verbose_name=_("service centre"), on_delete=models.PROTECT
     )
     lead = models.ForeignKey(
-        USER, verbose_name=_("lead"), on_delete=models.PROTECT, related_name="+"
+        USER, verbose_name=pgettext_lazy("team", "lead"), on_delete=models.PROTECT, related_name="+"
     )
     members: "models.ManyToManyField[User, Any]" = models.ManyToManyField(
         USER, verbose_name=_("members"), related_name="+"
@@ -307,7 +308,9 @@ class Suggestion(BaseModel):
         USER, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
     )
     owner = models.ForeignKey(
-        "accounts.Department", verbose_name=_("owner"), on_delete=models.PROTECT
+        "accounts.Department",
+        verbose_name=pgettext_lazy("responsibility", "owner"),
+        on_delete=models.PROTECT,
     )
     deadline = models.DateField(_("deadline"))
     status = models.CharField(

@@ -17,6 +17,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kaigong.core.models import BaseModel
 
@@ -140,7 +141,7 @@ class CalendarVersion(models.Model):
     leave a stale calendar behind, in any process.
     """
 
-    token = models.UUIDField(_("token"), default=uuid.uuid4)
+    token = models.UUIDField(pgettext_lazy("version", "token"), default=uuid.uuid4)
     changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
 
     class Meta:

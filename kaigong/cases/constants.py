@@ -7,6 +7,7 @@ in ``workflow.py``.
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CaseStatus(models.TextChoices):
@@ -95,7 +96,10 @@ class CommitmentKind(models.TextChoices):
 
 
 class CommitmentStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")  # materials or verification outstanding
+    PENDING = (
+        "pending",
+        pgettext_lazy("commitment", "Pending"),
+    )  # materials or verification outstanding
     FULFILLED = "fulfilled", _("Fulfilled")  # materials arrived / verification passed
     BREACHED = "breached", _("Breached")  # due date passed / verification failed
 

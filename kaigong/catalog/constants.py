@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class NationalStage(models.IntegerChoices):
@@ -79,10 +80,10 @@ class SourceChannel(models.TextChoices):
 
 
 class FieldType(models.TextChoices):
-    STRING = "string", _("Text")
+    STRING = "string", pgettext_lazy("field type", "Text")
     TEXT = "text", _("Long text")
     INTEGER = "integer", _("Whole number")
-    DECIMAL = "decimal", _("Number")
+    DECIMAL = "decimal", pgettext_lazy("field type", "Number")
     DATE = "date", _("Date")
     BOOLEAN = "boolean", _("Yes or no")
     CHOICE = "choice", _("One of a list")
@@ -97,7 +98,7 @@ class QuestionKind(models.TextChoices):
     YES_NO = "yes_no", _("Yes or no")
     SINGLE = "single", _("One choice")
     MULTIPLE = "multiple", _("Several choices")
-    NUMBER = "number", _("Number")
+    NUMBER = "number", pgettext_lazy("field type", "Number")
 
 
 class DependencyKind(models.TextChoices):

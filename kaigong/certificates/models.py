@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kaigong.core.models import BaseModel
 
@@ -207,7 +208,7 @@ class Certificate(BaseModel):
     )
     holder = models.ForeignKey(
         "accounts.Enterprise",
-        verbose_name=_("holder"),
+        verbose_name=pgettext_lazy("certificate", "holder"),
         on_delete=models.PROTECT,
         related_name="certificates",
     )

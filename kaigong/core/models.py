@@ -5,6 +5,7 @@ import uuid
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class BaseModel(models.Model):
@@ -142,7 +143,7 @@ class OutboxMessage(models.Model):
 
 
 class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
+    PENDING = "pending", pgettext_lazy("delivery", "Pending")
     DELIVERED = "delivered", _("Delivered")
     DEAD = "dead", _("Dead letter")
 
@@ -268,7 +269,7 @@ class Draw(BaseModel):
     seed = models.CharField(_("seed"), max_length=64, editable=False)
     revealed_at = models.DateTimeField(_("revealed at"), null=True, blank=True)
     witnesses = models.JSONField(_("witnesses"), default=list, blank=True)
-    result = models.JSONField(_("result"), default=list, blank=True)
+    result = models.JSONField(pgettext_lazy("draw", "result"), default=list, blank=True)
     prepared_by = models.ForeignKey(
         "accounts.User",
         verbose_name=_("prepared by"),

@@ -2,11 +2,12 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SubjectKind(models.TextChoices):
     ENTERPRISE = "enterprise", _("Enterprise")  # 法人
-    PERSON = "person", _("Person")  # 自然人 (a user of the platform)
+    PERSON = "person", pgettext_lazy("credit subject", "Person")  # 自然人 (a user of the platform)
     AGENCY = "agency", _("Intermediary agency")  # 中介机构 (an enterprise with intermediaries)
 
 
@@ -37,7 +38,7 @@ class RecordStatus(models.TextChoices):
 class RepairStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     GRANTED = "granted", _("Granted")
-    REFUSED = "refused", _("Refused")
+    REFUSED = "refused", pgettext_lazy("credit repair", "Refused")
 
 
 class Gate(models.TextChoices):

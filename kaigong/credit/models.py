@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kaigong.core.models import BaseModel
 
@@ -38,7 +39,7 @@ class CreditRecord(BaseModel):
         blank=True,
     )
     list_kind = models.CharField(_("list"), max_length=8, choices=ListKind.choices)
-    level = models.CharField(_("level"), max_length=12, choices=Level.choices)
+    level = models.CharField(pgettext_lazy("grade", "level"), max_length=12, choices=Level.choices)
     reason = models.TextField(_("reason"))
     authority = models.ForeignKey(
         "accounts.Department",

@@ -11,6 +11,7 @@ One document per (kind, origin): issuing twice returns the first.
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kaigong.cases.constants import OfficialDocumentKind
 from kaigong.cases.storage import private_storage
@@ -37,7 +38,7 @@ class OfficialDocument(BaseModel):
         _("document number"), max_length=48, unique=True, help_text=_("Case number and kind.")
     )
     title = models.CharField(_("title"), max_length=100)
-    issuer_name = models.CharField(_("issued by"), max_length=100)
+    issuer_name = models.CharField(pgettext_lazy("issuing body", "issued by"), max_length=100)
     origin_type = models.CharField(
         _("origin type"), max_length=64, help_text=_("Model label, e.g. cases.denial.")
     )

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Occasion(models.TextChoices):
@@ -57,7 +58,7 @@ class TicketStatus(models.TextChoices):
 
 class TicketAction(models.TextChoices):
     VERIFY = "verify", _("Verify")
-    ASSIGN = "assign", _("Assign")
+    ASSIGN = "assign", pgettext_lazy("ticket", "Assign")
     RECTIFY = "rectify", _("Record the rectification")
     FEEDBACK = "feedback", _("Record the feedback to the enterprise")
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kaigong.cases.storage import private_storage
 from kaigong.core.models import BaseModel
@@ -323,7 +324,7 @@ class InspectionRecord(BaseModel):
 
 class RecordSignature(BaseModel):
     record = models.ForeignKey(
-        InspectionRecord, verbose_name=_("record"), on_delete=models.CASCADE,
+        InspectionRecord, verbose_name=pgettext_lazy("inspection", "record"), on_delete=models.CASCADE,
         related_name="signatures",
     )  # fmt: skip
     signer = models.ForeignKey(USER, verbose_name=_("signer"), on_delete=models.PROTECT)
@@ -353,7 +354,7 @@ class RecordSignature(BaseModel):
 class Expert(BaseModel):
     """One expert of the pool (专家库)."""
 
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=100)
     user = models.OneToOneField(
         USER, verbose_name=_("account"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="expert_profile",

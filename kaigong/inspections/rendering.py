@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -111,7 +112,7 @@ def _record_pdf(record: Any) -> bytes:
         [_("Standard"), f"{data['standard']['title']}（v{data['standard']['version']}）"],
         [_("Inspectors"), "、".join(data["inspectors"])],
         [_("Person on site"), data["site_person"] or "—"],
-        [_("Call"), f"{data['started_at'] or '—'} — {data['ended_at']}"],
+        [pgettext("video inspection", "Call"), f"{data['started_at'] or '—'} — {data['ended_at']}"],
         [_("Location samples"),
          _("%(n)s samples, %(o)s outside the site") % {"n": len(location["samples"]), "o": outside}],
     ]  # fmt: skip
@@ -122,7 +123,7 @@ def _record_pdf(record: Any) -> bytes:
     sections: list[dict[str, Any]] = [
         {"heading": _("Inspection"), "facts": facts},
         {"heading": _("Checklist"),
-         "table": {"columns": [_("No."), _("Item"), _("Result"), _("Note"), _("Call time"),
+         "table": {"columns": [_("No."), pgettext("checklist", "Item"), _("Result"), _("Note"), _("Call time"),
                                _("Snapshots")],
                    "rows": rows, "widths": [0.06, 0.24, 0.14, 0.22, 0.12, 0.22]}},
         {"heading": _("Conclusion"),

@@ -26,6 +26,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kaigong.cases.constants import ItemStatus, PauseKind
 from kaigong.cases.hashing import canonical_json, sm3_hex
@@ -85,7 +86,7 @@ _LABELS = {
     "reason": _("reason"),
     "note": _("note"),
     "summary": _("summary"),
-    "name": _("name"),
+    "name": pgettext_lazy("person", "name"),
     "employer": _("employer"),
     "meeting": _("meeting (time, place or video room)"),
     "material": _("material or drawing"),

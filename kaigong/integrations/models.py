@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 WEBHOOK_CONSUMER_PREFIX = "webhooks."
 
@@ -128,10 +129,10 @@ class ExchangeRun(models.Model):
 class UploadStatus(models.TextChoices):
     """SJSCZT as the provinces use it: 0 pending, 3 accepted, 2 / -1 refused."""
 
-    PENDING = "0", _("Pending")
-    ACCEPTED = "3", _("Accepted")
-    FAILED = "2", _("Refused")
-    ERROR = "-1", _("Error")
+    PENDING = "0", pgettext_lazy("upload", "Pending")
+    ACCEPTED = "3", pgettext_lazy("upload", "Accepted")
+    FAILED = "2", pgettext_lazy("upload", "Refused")
+    ERROR = "-1", pgettext_lazy("upload", "Error")
 
 
 class ExchangeRow(models.Model):
@@ -200,7 +201,7 @@ class OidcIdentity(models.Model):
     """A provincial SSO identity (issuer + subject) and the account it logs in as."""
 
     issuer = models.CharField(_("issuer"), max_length=300)
-    subject = models.CharField(_("subject"), max_length=255)
+    subject = models.CharField(pgettext_lazy("certificate holder", "subject"), max_length=255)
     kind = models.CharField(_("kind"), max_length=16, choices=IdentityKind.choices)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -4,12 +4,13 @@ from decimal import Decimal
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AgencyStatus(models.TextChoices):
     PENDING = "pending", _("Awaiting review")  # 待审核
     LISTED = "listed", _("Listed")  # 已入驻
-    REFUSED = "refused", _("Refused")
+    REFUSED = "refused", pgettext_lazy("credit repair", "Refused")
     SUSPENDED = "suspended", _("Suspended")  # 暂停
     BLACKLISTED = "blacklisted", _("Blacklisted")  # 清出
 

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kaigong.core.models import BaseModel
 
@@ -70,7 +71,7 @@ class Qualification(BaseModel):
         Agency, verbose_name=_("agency"), on_delete=models.CASCADE, related_name="qualifications"
     )
     kind = models.CharField(_("qualification type"), max_length=100)
-    level = models.CharField(_("level"), max_length=30, blank=True)
+    level = models.CharField(pgettext_lazy("grade", "level"), max_length=30, blank=True)
     certificate_no = models.CharField(_("certificate number"), max_length=60)
     valid_to = models.DateField(_("valid to"))
     file = models.FileField(_("certificate file"), upload_to="marketplace/qual/%Y/", blank=True)
@@ -185,8 +186,8 @@ class RequestEvent(models.Model):
     request = models.ForeignKey(
         ServiceRequest, on_delete=models.CASCADE, related_name="events", verbose_name=_("request")
     )
-    from_status = models.CharField(_("from"), max_length=12, blank=True)
-    to_status = models.CharField(_("to"), max_length=12)
+    from_status = models.CharField(pgettext_lazy("status", "from"), max_length=12, blank=True)
+    to_status = models.CharField(pgettext_lazy("status", "to"), max_length=12)
     action = models.CharField(_("action"), max_length=40)
     actor = models.ForeignKey(
         USER, verbose_name=_("actor"), on_delete=models.PROTECT, related_name="+", null=True

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ObjectType(models.TextChoices):
@@ -35,7 +36,7 @@ class Severity(models.TextChoices):
 class FindingStatus(models.TextChoices):
     OPEN = "open", _("Rectification due")
     RECTIFIED = "rectified", _("Rectified")
-    OVERDUE = "overdue", _("Overdue")
+    OVERDUE = "overdue", pgettext_lazy("rectification", "Overdue")
     REVOKED = "revoked", _("Permit revoked")
 
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kaigong.core.models import BaseModel
 
@@ -159,7 +160,10 @@ class Target(BaseModel):
     weight = models.PositiveIntegerField(_("weight"), default=1)
     factors = models.JSONField(_("risk factors"), default=list)
     inspectors: models.ManyToManyField[User, Any] = models.ManyToManyField(
-        USER, verbose_name=_("inspectors"), related_name="check_targets", blank=True
+        USER,
+        verbose_name=pgettext_lazy("post-approval", "inspectors"),
+        related_name="check_targets",
+        blank=True,
     )
     result = models.CharField(
         _("result"), max_length=10, choices=TargetResult.choices, default=TargetResult.PENDING

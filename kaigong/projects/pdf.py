@@ -9,6 +9,7 @@ import io
 from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
@@ -155,7 +156,7 @@ def guide_pdf(project: Project, guide: Guide) -> bytes:
         story.append(_table(rows, [width * 0.4, width * 0.6], s["small"]))
     if guide.dependencies:
         story.append(Paragraph(_esc(_("Dependencies between matters")), s["h2"]))
-        rows = [[_("Matter"), _("Needs"), _("Kind")]] + [
+        rows = [[_("Matter"), _("Needs"), pgettext("project link", "Kind")]] + [
             [d["to_name"], d["from_name"], d["kind_label"]] for d in guide.dependencies
         ]
         story.append(_table(rows, [width * 0.38, width * 0.38, width * 0.24], s["small"]))

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Party(models.TextChoices):
@@ -27,14 +28,14 @@ class OrderStatus(models.TextChoices):
     OPEN = "open", _("Awaiting reply")  # 督办中
     REPLIED = "replied", _("Replied")  # 已回告
     CLOSED = "closed", _("Closed")  # 已办结
-    ESCALATED = "escalated", _("Escalated")  # 已升级
+    ESCALATED = "escalated", pgettext_lazy("supervision", "Escalated")  # 已升级
 
 
 class OrderStepKind(models.TextChoices):
     ISSUED = "issued", _("Issued")
     REPLIED = "replied", _("Replied")
     CLOSED = "closed", _("Closed")
-    ESCALATED = "escalated", _("Escalated")
+    ESCALATED = "escalated", pgettext_lazy("supervision", "Escalated")
 
 
 class DenialReason(models.TextChoices):

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kaigong.core.models import BaseModel
 
@@ -132,7 +133,9 @@ class Signal(BaseModel):
         "accounts.Department", verbose_name=_("department"), on_delete=models.CASCADE,
         related_name="+",
     )  # fmt: skip
-    level = models.CharField(_("level"), max_length=10, choices=SignalLevel.choices)
+    level = models.CharField(
+        pgettext_lazy("grade", "level"), max_length=10, choices=SignalLevel.choices
+    )
     raised_on = models.DateField(_("raised on"))
     approval_days = models.IntegerField(_("approval time when raised"), default=0)
     limit_days = models.IntegerField(_("limit when raised"), default=0)
@@ -191,7 +194,10 @@ class SupervisionOrder(BaseModel):
 
 class OrderStep(BaseModel):
     order = models.ForeignKey(
-        SupervisionOrder, verbose_name=_("order"), on_delete=models.CASCADE, related_name="steps"
+        SupervisionOrder,
+        verbose_name=pgettext_lazy("supervision order", "order"),
+        on_delete=models.CASCADE,
+        related_name="steps",
     )
     kind = models.CharField(_("kind"), max_length=10, choices=OrderStepKind.choices)
     actor = models.ForeignKey(

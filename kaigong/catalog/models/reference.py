@@ -7,6 +7,7 @@ Each has a stable ``code``: the catalogue file refers to rows by code, never by 
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kaigong.catalog.constants import (
     FieldType,
@@ -133,7 +134,9 @@ class Material(BaseModel):
         choices=SourceChannel.choices,
         default=SourceChannel.APPLICANT,
     )
-    issuing_body = models.CharField(_("issued by"), max_length=100, blank=True)
+    issuing_body = models.CharField(
+        pgettext_lazy("issuing body", "issued by"), max_length=100, blank=True
+    )
     description = models.TextField(_("description"), blank=True)
     fill_instructions = models.TextField(_("filling instructions"), blank=True)
 

@@ -103,7 +103,7 @@ class OpinionForm(forms.Form):
 
 
 class ExpertForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=_("Full name"), max_length=100)
     specialties = forms.MultipleChoiceField(label=_("Specialties"), choices=Topic.choices,
                                             widget=forms.CheckboxSelectMultiple)  # fmt: skip
     title = forms.CharField(label=_("Professional title"), max_length=100, required=False)

@@ -19,6 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import pgettext
 
 from kaigong.accounts.models import Department
 from kaigong.core.clock import local_date
@@ -94,7 +95,7 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
         rows = [[r["name"], r["accepted"], r["overdue"], r["rate"]] for r in data["ranking"]]
     else:
         key = "party_by_matter" if table == "party_matter" else "party_by_department"
-        headers = [_("Matter") if table == "party_matter" else _("Department"), _("Items"),
+        headers = [_("Matter") if table == "party_matter" else _("Department"), pgettext("count", "Items"),
                    *(labels[k] for k in PARTIES)]  # fmt: skip
         rows = [[r["name"], r["items"], *(r[k] for k in PARTIES)] for r in data[key]]
     response = _export(request, f"dashboard-{table}", headers, rows)

@@ -17,7 +17,7 @@ class Command(BaseCommand):
         if not rows:
             self.stdout.write(_("No demo users yet: run manage.py demo_load."))
             return
-        headers = (_("User name"), _("Name"), _("Role"), _("Organisation"))
+        headers = (_("User name"), _("Full name"), _("Role"), _("Organisation"))
         table = [headers, *[(r.username, r.full_name, r.role, r.organisation) for r in rows]]
         widths = [max(_width(str(line[i])) for line in table) for i in range(len(headers))]
         for line in table:
