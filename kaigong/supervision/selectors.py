@@ -25,6 +25,7 @@ from kaigong.cases.constants import (
     CaseStatus,
     CommitmentKind,
     DenialKind,
+    EventKind,
     ItemStatus,
     WarningColour,
 )
@@ -35,8 +36,17 @@ from kaigong.catalog.constants import LimitUnit
 from kaigong.core.clock import local_date
 from kaigong.core.exceptions import NotFound, PermissionDenied
 
-from .constants import ErrorCode, OrderStatus, Queue
-from .metrics import Interval, ItemFacts, ItemFigures, group_figures, item_figures
+from .constants import ErrorCode, OrderStatus, Queue, Step
+from .metrics import (
+    Interval,
+    ItemFacts,
+    ItemFigures,
+    StepFigures,
+    default_step_days,
+    group_figures,
+    item_figures,
+    step_figures,
+)
 from .models import (
     AuditBatch,
     AuditEntry,
@@ -44,6 +54,7 @@ from .models import (
     ItemMetric,
     ReportSnapshot,
     Signal,
+    StepLimit,
     SupervisionOrder,
 )
 
@@ -94,8 +105,65 @@ def _day(value: datetime | None) -> date | None:
     return local_date(value) if value else None
 
 
-def item_facts(item: CaseItem, *, on: date) -> ItemFacts:
-    """What the state log says of ``item``: the times, pauses, corrections and supplements."""
+def intermediary_intervals(case: Case, *, on: date) -> tuple[Interval, ...]:
+    """
+    The intermediaries' working time for ``case`` (marketplace's clock segments: the days
+    after the contract's signing up to the filed report, or ``on``), one interval each.
+    """
+    from kaigong.marketplace.selectors import intermediary_segments
+
+    return tuple(
+        Interval(
+            start=seg.start + timedelta(days=1),
+            end=seg.end or on,
+            reason=f"中介服务（{seg.agency}）",
+        )
+        for seg in intermediary_segments(case=case, on=on)
+        if (seg.end or on) > seg.start
+    )
+
+
+def cases_with_intermediary(case_ids) -> set[int]:
+    """Of ``case_ids``, the cases an intermediary contracted for (perf: one query a batch)."""
+    from kaigong.marketplace.models import ServiceRequest
+
+    return set(
+        ServiceRequest.objects.filter(case_id__in=list(case_ids), contract__isnull=False)
+        .values_list("case_id", flat=True)
+        .distinct()
+    )
+
+
+STEP_OF_STATUS = {
+    ItemStatus.IN_REVIEW: Step.REVIEW,
+    ItemStatus.PROPOSED: Step.DECISION,
+    ItemStatus.PRE_APPROVED: Step.DECISION,
+}
+
+
+def item_step_changes(item: CaseItem) -> tuple[tuple[date, str], ...]:
+    """(day, step) of each of the item's transitions into 审查 or 决定 (the state log)."""
+    rows = item.events.filter(kind=EventKind.ITEM_TRANSITION).order_by("seq")
+    out = []
+    for occurred_at, data in rows.values_list("occurred_at", "data"):
+        step = STEP_OF_STATUS.get((data or {}).get("to"))
+        if step is not None:
+            out.append((local_date(occurred_at), str(step)))
+    return tuple(out)
+
+
+def item_facts(
+    item: CaseItem,
+    *,
+    on: date,
+    intermediary_cases: set[int] | None = None,
+    with_steps: bool = False,
+) -> ItemFacts:
+    """
+    What the state log says of ``item``: the times, pauses, corrections, supplements and the
+    intermediaries' time (``intermediary_cases``: the run's cases that have any, else read);
+    ``with_steps``: also the transitions into each step (环节).
+    """
     case = item.case
     finished = None
     if item.decided_at:
@@ -125,6 +193,9 @@ def item_facts(item: CaseItem, *, on: date) -> ItemFacts:
         )
     limit = item_limits(item)[0] if item.clock_started_on else 0
     version = item.matter_version
+    intermediary: tuple[Interval, ...] = ()
+    if intermediary_cases is None or case.id in intermediary_cases:
+        intermediary = intermediary_intervals(case, on=finished or on)
     return ItemFacts(
         received_on=_day(case.submitted_at),
         accepted_on=case.accepted_on,
@@ -137,18 +208,49 @@ def item_facts(item: CaseItem, *, on: date) -> ItemFacts:
         pauses=tuple(Pause(p.start, p.end, p.reason) for p in pauses),
         corrections=corrections,
         supplements=supplements,
+        intermediary=intermediary,
+        steps=item_step_changes(item) if with_steps else (),
     )
 
 
-def item_explained(item: CaseItem, *, on: date | None = None, calendars=None) -> ItemFigures:
-    """The item's figures on ``on``; ``calendars``: a {region: WorkCalendar} memo for a run."""
-    on = on or local_date()
+def _calendar_of(item: CaseItem, calendars=None):
     region = region_of(item.case)
     if calendars is None:
-        calendar = work_calendar(region)
-    else:
-        calendar = calendars.get(region) or calendars.setdefault(region, work_calendar(region))
-    return item_figures(item_facts(item, on=on), calendar=calendar, today=on)
+        return work_calendar(region)
+    return calendars.get(region) or calendars.setdefault(region, work_calendar(region))
+
+
+def item_explained(
+    item: CaseItem, *, on: date | None = None, calendars=None, intermediary_cases=None
+) -> ItemFigures:
+    """The item's figures on ``on``; ``calendars``: a {region: WorkCalendar} memo for a run."""
+    on = on or local_date()
+    facts = item_facts(item, on=on, intermediary_cases=intermediary_cases)
+    return item_figures(facts, calendar=_calendar_of(item, calendars), today=on)
+
+
+def step_allowed(item: CaseItem, limit_days: int) -> tuple[dict[str, int], str]:
+    """The item's step durations: the matter's own (``StepLimit``) over the defaults."""
+    own = dict(
+        StepLimit.objects.filter(matter_id=item.matter_version.matter_id).values_list(
+            "step", "working_days"
+        )
+    )
+    allowed = {**default_step_days(limit_days), **own}
+    return allowed, "matter" if own else "default"
+
+
+def item_steps(
+    item: CaseItem, *, on: date | None = None
+) -> tuple[ItemFigures, tuple[StepFigures, ...]]:
+    """The item's figures and its steps (环节) explained, on ``on``."""
+    on = on or local_date()
+    facts = item_facts(item, on=on, with_steps=True)
+    calendar = _calendar_of(item)
+    fig = item_figures(facts, calendar=calendar, today=on)
+    allowed, source = step_allowed(item, fig.limit_days)
+    steps = step_figures(facts, fig, calendar=calendar, today=on, allowed=allowed, source=source)
+    return fig, steps
 
 
 def promised_explanation(item: CaseItem, fig: ItemFigures) -> str:
@@ -339,6 +441,7 @@ def time_by_party(scope: set[int] | None, *, group: str = "") -> list[dict]:
         "government": Sum("government_days"),
         "applicant": Sum("applicant_days"),
         "special": Sum("special_days"),
+        "intermediary": Sum("intermediary_days"),
         "prerequisite": Sum("prerequisite_days"),
         "items": Count("id"),
     }

@@ -7,6 +7,7 @@ class PartySerializer(serializers.Serializer):
     government = serializers.IntegerField()
     applicant = serializers.IntegerField()
     special = serializers.IntegerField()
+    intermediary = serializers.IntegerField()
     prerequisite = serializers.IntegerField()
 
 
@@ -24,6 +25,22 @@ class SkippedSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
+class StepSerializer(serializers.Serializer):
+    """One step (环节): its days used against its own duration, with what was subtracted."""
+
+    step = serializers.CharField(help_text="acceptance (受理), review (审查), decision (决定)")
+    start = serializers.DateField(allow_null=True, help_text="its days are (start, end]")
+    end = serializers.DateField(allow_null=True)
+    allowed_days = serializers.IntegerField(help_text="the step's duration (working days)")
+    gross_days = serializers.IntegerField()
+    used_days = serializers.IntegerField(help_text="gross minus the subtracted runs")
+    subtracted = SegmentSerializer(many=True)
+    running = serializers.BooleanField()
+    overrun = serializers.BooleanField()
+    warning = serializers.BooleanField(help_text="overrun although the item is within its limit")
+    source = serializers.CharField(help_text="matter: the matter's own durations; default")
+
+
 class ItemFiguresSerializer(serializers.Serializer):
     """The province's figures of one item, each explained."""
 
@@ -35,6 +52,7 @@ class ItemFiguresSerializer(serializers.Serializer):
     gross_days = serializers.IntegerField(help_text="working days 受理 → 办结 (or now)")
     correction_days = serializers.IntegerField(help_text="补正用时 subtracted")
     special_days = serializers.IntegerField(help_text="特别程序用时 subtracted")
+    intermediary_days = serializers.IntegerField(help_text="中介服务用时 subtracted")
     approval_days = serializers.IntegerField(help_text="审批用时")
     span_days = serializers.IntegerField(help_text="跨度用时 (natural days)")
     overdue = serializers.BooleanField(help_text="是否超期")
@@ -47,6 +65,7 @@ class ItemFiguresSerializer(serializers.Serializer):
     promised_explanation = serializers.CharField(
         required=False, help_text="The calendar's sentence for 承诺办结时间 (days skipped, why)"
     )
+    steps = StepSerializer(many=True, required=False)
 
 
 class QueueRowSerializer(serializers.Serializer):

@@ -25,7 +25,7 @@ from kaigong.core.clock import local_date
 from kaigong.core.exceptions import DomainError, NotFound
 from kaigong.core.exceptions import PermissionDenied as DomainPermissionDenied
 from kaigong.supervision import selectors, services
-from kaigong.supervision.constants import DenialReason, Finding, PeriodKind, Queue
+from kaigong.supervision.constants import DenialReason, Finding, PeriodKind, Queue, Step
 from kaigong.supervision.exports import table_export
 from kaigong.supervision.stats import DIMENSIONS
 from kaigong.web.auth_request import signed_in
@@ -74,7 +74,7 @@ def _export(request, table: str, headers, rows):
     return response
 
 
-PARTIES = ("government", "applicant", "special", "prerequisite")
+PARTIES = ("government", "applicant", "special", "intermediary", "prerequisite")
 
 
 def _party_labels():
@@ -123,10 +123,7 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
         ),
         "chart_party": charts.stacked_bar(
             _("Working days by responsible party"),
-            [
-                (labels[k], party[k], k)
-                for k in ("government", "applicant", "special", "prerequisite")
-            ],
+            [(labels[k], party[k], k) for k in PARTIES],
             unit=_(" d"),
         ),
         "chart_ranking": charts.bar_chart(
@@ -180,7 +177,7 @@ def item_page(request: HttpRequest, public_id) -> HttpResponse:
         if ok:
             messages.success(request, _("The supervision order was issued."))
             return redirect("web:supervision-orders")
-    fig = selectors.item_explained(item)
+    fig, steps = selectors.item_steps(item)
     promised_why = selectors.promised_explanation(item, fig)
     groups = selectors.case_groups_explained(item.case)
     return render(
@@ -188,7 +185,7 @@ def item_page(request: HttpRequest, public_id) -> HttpResponse:
         "web/supervision/item.html",
         {
             "item": item, "fig": fig, "groups": groups, "promised_why": promised_why,
-            "party_labels": _party_labels(),
+            "party_labels": _party_labels(), "steps": steps, "step_labels": dict(Step.choices),
             "signals": item.supervision_signals.order_by("raised_on", "id"),
             "can_issue": selectors.is_supervisor(request.user),
         },
