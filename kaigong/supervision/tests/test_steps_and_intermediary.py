@@ -63,7 +63,10 @@ def test_without_the_intermediary_the_same_item_is_overdue():
 # -- steps (环节) -------------------------------------------------------------------------
 
 
-def _steps(f, today=D(2026, 12, 1), allowed=None):
+LATER = D(2026, 12, 1)
+
+
+def _steps(f, today=LATER, allowed=None):
     fig = item_figures(f, calendar=CAL, today=today)
     allowed = allowed or default_step_days(fig.limit_days)
     return fig, {
