@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Party(models.TextChoices):
@@ -17,9 +18,9 @@ class Party(models.TextChoices):
 class Step(models.TextChoices):
     """The steps (环节) of an item, each timed against its own duration."""
 
-    ACCEPTANCE = "acceptance", _("Acceptance")  # 受理: 接件 → 受理
-    REVIEW = "review", _("Review")  # 审查: day 0 → the opinion
-    DECISION = "decision", _("Decision")  # 决定: the opinion → the decision
+    ACCEPTANCE = "acceptance", pgettext_lazy("step", "Acceptance")  # 受理: 接件 → 受理
+    REVIEW = "review", pgettext_lazy("step", "Review")  # 审查: day 0 → the opinion
+    DECISION = "decision", pgettext_lazy("step", "Decision")  # 决定: the opinion → the decision
 
 
 class SignalLevel(models.TextChoices):

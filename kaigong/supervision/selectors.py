@@ -515,6 +515,49 @@ def colour_counts(scope: set[int] | None, *, on: date) -> dict[str, int]:
     }
 
 
+def _percent(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def feedback_figures(scope: set[int] | None) -> dict[str, Any]:
+    """
+    The applicants' voice, from the feedback app's own selectors (live): callbacks (回访) of
+    the service centres in scope — listed, reached, satisfied, problems, not reached, the
+    reach rate (reached / listed) and the satisfaction rate (satisfied / reached) — and the
+    evaluations (好差评) of the departments in scope: rated, the satisfaction rate ((非常满意 +
+    满意 + 基本满意) / rated), bad reviews and how many were rectified (their ticket closed).
+    """
+    from kaigong.accounts.models import ServiceCenter
+    from kaigong.feedback.selectors import callback_figures, evaluation_results
+
+    centres = None
+    if scope is not None:
+        centres = set(
+            ServiceCenter.objects.filter(departments__in=scope).values_list("id", flat=True)
+        )
+    calls = callback_figures(service_center_ids=centres)
+    names = None if scope is None else {d.name for d in departments_in_scope(scope)}
+    rows = [r for r in evaluation_results(by="department") if names is None or r["unit"] in names]
+    rated = sum(r["total"] for r in rows)
+    good = sum(r["l5"] + r["l4"] + r["l3"] for r in rows)
+    bad = sum(r["bad"] for r in rows)
+    rectified = sum(r["rectified"] for r in rows)
+    return {
+        "callbacks": {
+            **calls,
+            "reach_rate": _percent(calls["reached"], calls["total"]),
+            "satisfaction_rate": _percent(calls["satisfied"], calls["reached"]),
+        },
+        "evaluations": {
+            "rated": rated,
+            "satisfaction_rate": _percent(good, rated),
+            "bad": bad,
+            "rectified": rectified,
+            "rectified_rate": _percent(rectified, bad),
+        },
+    }
+
+
 FIGURES_VERSION_KEY = "supervision:figures-version"
 
 
@@ -569,6 +612,7 @@ def dashboard(user: Any, *, on: date | None = None) -> dict[str, Any]:
         "colours": colours,
         "denials": denial_trend(scope, on=on),
         "queues": queue_counts(scope, on=on, colours=colours),
+        "feedback": feedback_figures(scope),
         **_job_figures(scope),
     }
 

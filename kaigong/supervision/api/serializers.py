@@ -77,6 +77,30 @@ class QueueRowSerializer(serializers.Serializer):
     due_on = serializers.DateField(allow_null=True)
 
 
+class CallbackFiguresSerializer(serializers.Serializer):
+    total = serializers.IntegerField(help_text="callbacks listed")
+    done = serializers.IntegerField()
+    reached = serializers.IntegerField()
+    satisfied = serializers.IntegerField()
+    problems = serializers.IntegerField()
+    not_reached = serializers.IntegerField()
+    reach_rate = serializers.FloatField(allow_null=True, help_text="reached / listed, %")
+    satisfaction_rate = serializers.FloatField(allow_null=True, help_text="satisfied / reached, %")
+
+
+class EvaluationFiguresSerializer(serializers.Serializer):
+    rated = serializers.IntegerField()
+    satisfaction_rate = serializers.FloatField(allow_null=True)
+    bad = serializers.IntegerField(help_text="差评")
+    rectified = serializers.IntegerField(help_text="bad reviews whose ticket is closed")
+    rectified_rate = serializers.FloatField(allow_null=True)
+
+
+class FeedbackFiguresSerializer(serializers.Serializer):
+    callbacks = CallbackFiguresSerializer()
+    evaluations = EvaluationFiguresSerializer()
+
+
 class DashboardSerializer(serializers.Serializer):
     on = serializers.DateField()
     colours = serializers.DictField(child=serializers.IntegerField())
@@ -85,6 +109,7 @@ class DashboardSerializer(serializers.Serializer):
     party = serializers.DictField(child=serializers.IntegerField())
     ranking = serializers.ListField(child=serializers.DictField())
     denials = serializers.ListField(child=serializers.DictField())
+    feedback = FeedbackFiguresSerializer(help_text="回访 and 好差评 figures in scope (live)")
     as_of = serializers.DateField(allow_null=True)
 
 

@@ -197,6 +197,15 @@ def test_the_item_page_figures_read_the_steps_from_the_events_and_the_matters_du
     assert by_step["decision"].used_days == 3 and by_step["decision"].allowed_days == 2
     assert by_step["decision"].source == "matter" and by_step["decision"].overrun is True
 
+    # the item's supervision page shows the steps, in Chinese
+    from kaigong.web.cases.tests.clients import client_for
+
+    with time_machine.travel(at(2026, 3, 20), tick=False):
+        page = client_for(world.users["supervisor"]).get(f"/supervision/items/{item.public_id}/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "环节用时" in html and "决定" in html and "环节超时" in html
+
 
 @pytest.mark.django_db
 def test_the_intermediary_contract_of_the_case_is_subtracted_in_the_job_figures():
