@@ -175,6 +175,13 @@ class StatisticsSerializer(serializers.Serializer):
     rows = serializers.ListField(child=serializers.DictField())
 
 
+class BeforeVersionSerializer(serializers.Serializer):
+    matter = serializers.CharField()
+    version = serializers.IntegerField()
+    effective_from = serializers.DateField(allow_null=True)
+    from_catalogue = serializers.BooleanField()
+
+
 class ReformSerializer(serializers.Serializer):
     bundle = serializers.CharField(source="bundle.name")
     matters = serializers.IntegerField()
@@ -189,6 +196,12 @@ class ReformSerializer(serializers.Serializer):
     time_saved_percent = serializers.FloatField(allow_null=True)
     actual_median_days = serializers.FloatField(allow_null=True)
     concluded_cases = serializers.IntegerField()
+    base_on = serializers.DateField(help_text="the reform's base date: the day before the bundle")
+    before_source = serializers.ChoiceField(
+        choices=["catalogue", "mixed", "rule"],
+        help_text="catalogue: the versions in force on base_on; rule: those in force now, unmerged",
+    )
+    before_versions = BeforeVersionSerializer(many=True)
 
 
 class SnapshotSerializer(serializers.Serializer):

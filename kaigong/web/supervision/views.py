@@ -487,11 +487,12 @@ def reform_page(request: HttpRequest) -> HttpResponse:
     rows = _get_reform(request)
     headers = [_("Bundle"), _("Materials before"), _("Materials after"), _("Visits before"), _("Visits after"),
                _("Steps before"), _("Steps after"), _("Promised days before"), _("Promised days after"),
-               _("Time saved %"), _("Actual median days")]  # fmt: skip
+               _("Time saved %"), _("Actual median days"), _("Base date"), _("Before from")]  # fmt: skip
     response = _export(request, "reform", headers, [[
         r["bundle"].name, r["materials_before"], r["materials_after"], r["visits_before"], r["visits_after"],
         r["steps_before"], r["steps_after"], r["promised_days_before"], r["promised_days_after"],
-        r["time_saved_percent"], r["actual_median_days"]] for r in rows])  # fmt: skip
+        r["time_saved_percent"], r["actual_median_days"], r["base_on"],
+        _before_source_labels()[r["before_source"]]] for r in rows])  # fmt: skip
     if response:
         return response
     for r in rows:
@@ -503,6 +504,14 @@ def reform_page(request: HttpRequest) -> HttpResponse:
              (_("Days before"), r["promised_days_before"], "before"), (_("Days after"), r["promised_days_after"], "after")],
         )  # fmt: skip
     return render(request, "web/supervision/reform.html", {"rows": rows})
+
+
+def _before_source_labels() -> dict[str, str]:
+    return {
+        "catalogue": _("Catalogue versions of the base date"),
+        "mixed": _("Catalogue versions where present, else the rule"),
+        "rule": _("The rule (no version on the base date)"),
+    }
 
 
 def _get_reform(request):
