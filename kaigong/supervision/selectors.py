@@ -569,6 +569,21 @@ def figures_version() -> int:
     return int(cache.get(FIGURES_VERSION_KEY) or 0)
 
 
+REFORM_KEYS = (
+    "materials_before", "materials_after", "visits_before", "visits_after", "steps_before",
+    "steps_after", "promised_days_before", "promised_days_after", "time_saved_percent",
+    "actual_median_days", "before_source",
+)  # fmt: skip
+
+
+def reform_summary() -> list[dict[str, Any]]:
+    """The reform metrics of every active bundle, as plain values (the dashboard caches them
+    with the job's figures: the actual days come from ItemMetric)."""
+    from .stats import reform_list
+
+    return [{"bundle": r["bundle"].name, **{k: r[k] for k in REFORM_KEYS}} for r in reform_list()]
+
+
 def _job_figures(scope: set[int] | None) -> dict[str, Any]:
     """The dashboard's figures that only the job changes (sums over ItemMetric, signals)."""
     from django.core.cache import cache
@@ -588,6 +603,7 @@ def _job_figures(scope: set[int] | None) -> dict[str, Any]:
         "party_by_matter": time_by_party(scope, group="matter"),
         "ranking": departments_by_overdue_rate(scope),
         "signals": signal_counts(scope),
+        "reform": reform_summary(),
         "as_of": ItemMetric.objects.order_by("-computed_on")
         .values_list("computed_on", flat=True)
         .first(),

@@ -110,6 +110,9 @@ class DashboardSerializer(serializers.Serializer):
     ranking = serializers.ListField(child=serializers.DictField())
     denials = serializers.ListField(child=serializers.DictField())
     feedback = FeedbackFiguresSerializer(help_text="回访 and 好差评 figures in scope (live)")
+    reform = serializers.ListField(
+        child=serializers.DictField(), help_text="reform metrics per bundle, before → after"
+    )
     as_of = serializers.DateField(allow_null=True)
 
 

@@ -107,3 +107,26 @@ def test_one_matter_from_the_catalogue_the_other_by_the_rule_is_mixed(client):
     client.force_login(supervisor)
     html = client.get("/supervision/reform/").content.decode()
     assert "2024年5月31日" in html and "其余事项按规则" in html
+
+
+def test_the_dashboard_carries_the_reform_figures():
+    from kaigong.accounts.roles import Role
+    from kaigong.accounts.services import membership_grant
+    from kaigong.accounts.tests.factories import UserFactory
+    from kaigong.supervision.selectors import dashboard
+
+    _world()
+    _publish(date(2020, 1, 1), [("RA", 20, "abc"), ("RB", 15, "cde")])
+    with time_machine.travel(at(2024, 6, 1), tick=False):
+        _bundle()
+    _publish(date(2024, 7, 1), [("RA", 10, "ab"), ("RB", 6, "bc")])
+    supervisor = UserFactory(username="reform-dash")
+    membership_grant(user=supervisor, role=Role.SUPERVISOR)
+
+    [row] = [
+        r for r in dashboard(supervisor, on=date(2026, 3, 2))["reform"] if r["bundle"] == "一件事"
+    ]
+
+    assert (row["materials_before"], row["materials_after"]) == (6, 3)
+    assert (row["promised_days_before"], row["promised_days_after"]) == (35, 8)
+    assert row["before_source"] == "catalogue"

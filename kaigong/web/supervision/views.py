@@ -132,6 +132,18 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
             unit="%",
             maximum=100,
         ),
+        "chart_reform": charts.bar_chart(
+            _("Promised working days before and after the reform"),
+            [
+                row
+                for r in data["reform"][:6]
+                for row in (
+                    (f"{r['bundle'][:10]} · {_('Before')}", r["promised_days_before"], "before"),
+                    (f"{r['bundle'][:10]} · {_('After')}", r["promised_days_after"], "after"),
+                )
+            ],
+            unit=_(" d"),
+        ),
         "chart_denials": charts.column_chart(
             _("Denials per week"),
             [(w["week"].strftime("%m-%d"), w["total"]) for w in data["denials"]],
