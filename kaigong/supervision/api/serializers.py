@@ -77,7 +77,7 @@ class QueueRowSerializer(serializers.Serializer):
     due_on = serializers.DateField(allow_null=True)
 
 
-class CallbackFiguresSerializer(serializers.Serializer):
+class SupervisionCallbackFiguresSerializer(serializers.Serializer):
     total = serializers.IntegerField(help_text="callbacks listed")
     done = serializers.IntegerField()
     reached = serializers.IntegerField()
@@ -88,7 +88,7 @@ class CallbackFiguresSerializer(serializers.Serializer):
     satisfaction_rate = serializers.FloatField(allow_null=True, help_text="satisfied / reached, %")
 
 
-class EvaluationFiguresSerializer(serializers.Serializer):
+class SupervisionEvaluationFiguresSerializer(serializers.Serializer):
     rated = serializers.IntegerField()
     satisfaction_rate = serializers.FloatField(allow_null=True)
     bad = serializers.IntegerField(help_text="差评")
@@ -96,9 +96,9 @@ class EvaluationFiguresSerializer(serializers.Serializer):
     rectified_rate = serializers.FloatField(allow_null=True)
 
 
-class FeedbackFiguresSerializer(serializers.Serializer):
-    callbacks = CallbackFiguresSerializer()
-    evaluations = EvaluationFiguresSerializer()
+class SupervisionFeedbackFiguresSerializer(serializers.Serializer):
+    callbacks = SupervisionCallbackFiguresSerializer()
+    evaluations = SupervisionEvaluationFiguresSerializer()
 
 
 class DashboardSerializer(serializers.Serializer):
@@ -109,7 +109,7 @@ class DashboardSerializer(serializers.Serializer):
     party = serializers.DictField(child=serializers.IntegerField())
     ranking = serializers.ListField(child=serializers.DictField())
     denials = serializers.ListField(child=serializers.DictField())
-    feedback = FeedbackFiguresSerializer(help_text="回访 and 好差评 figures in scope (live)")
+    feedback = SupervisionFeedbackFiguresSerializer(help_text="回访 and 好差评 figures in scope (live)")
     reform = serializers.ListField(
         child=serializers.DictField(), help_text="reform metrics per bundle, before → after"
     )

@@ -45,13 +45,12 @@ def test_the_dashboard_counts_the_callbacks_in_scope():
 
 def test_the_dashboard_page_and_api_show_them():
     from kaigong.cases.tests.api.conftest import client_for as api_client
-    from kaigong.web.cases.tests.clients import client_for
 
     sw = supervision_world()
     world = sw.world
     _calls(world.centre, sw.red_case, [CallbackOutcome.SATISFIED, CallbackOutcome.NOT_REACHED])
 
-    page = client_for(world.users["supervisor"]).get("/supervision/")
+    page = _page_client(world.users["supervisor"]).get("/supervision/")
     api = api_client(world.users["supervisor"]).get("/api/v1/supervision/dashboard/")
 
     html = page.content.decode()
@@ -59,3 +58,11 @@ def test_the_dashboard_page_and_api_show_them():
     assert "50.0%" in html  # 1 of 2 reached
     assert api.json()["feedback"]["callbacks"]["reach_rate"] == 50.0
     assert api.json()["feedback"]["callbacks"]["satisfaction_rate"] == 100.0
+
+
+def _page_client(user):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client

@@ -198,10 +198,9 @@ def test_the_item_page_figures_read_the_steps_from_the_events_and_the_matters_du
     assert by_step["decision"].source == "matter" and by_step["decision"].overrun is True
 
     # the item's supervision page shows the steps, in Chinese
-    from kaigong.web.cases.tests.clients import client_for
 
     with time_machine.travel(at(2026, 3, 20), tick=False):
-        page = client_for(world.users["supervisor"]).get(f"/supervision/items/{item.public_id}/")
+        page = _page_client(world.users["supervisor"]).get(f"/supervision/items/{item.public_id}/")
     html = page.content.decode()
     assert page.status_code == 200
     assert "环节用时" in html and "决定" in html and "环节超时" in html
@@ -269,3 +268,11 @@ def test_the_intermediary_contract_of_the_case_is_subtracted_in_the_job_figures(
     metrics_refresh(on=date(2026, 3, 13), items=case.items.filter(pk=item.pk))
     metric = ItemMetric.objects.get(item=item)
     assert (metric.intermediary_days, metric.approval_days) == (3, 6)
+
+
+def _page_client(user):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
