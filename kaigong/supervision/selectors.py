@@ -134,7 +134,7 @@ def cases_with_intermediary(case_ids) -> set[int]:
     )
 
 
-STEP_OF_STATUS = {
+STEP_OF_STATUS: dict[str, str] = {
     ItemStatus.IN_REVIEW: Step.REVIEW,
     ItemStatus.PROPOSED: Step.DECISION,
     ItemStatus.PRE_APPROVED: Step.DECISION,
@@ -146,7 +146,7 @@ def item_step_changes(item: CaseItem) -> tuple[tuple[date, str], ...]:
     rows = item.events.filter(kind=EventKind.ITEM_TRANSITION).order_by("seq")
     out = []
     for occurred_at, data in rows.values_list("occurred_at", "data"):
-        step = STEP_OF_STATUS.get((data or {}).get("to"))
+        step = STEP_OF_STATUS.get(str((data or {}).get("to", "")))
         if step is not None:
             out.append((local_date(occurred_at), str(step)))
     return tuple(out)

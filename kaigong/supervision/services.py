@@ -160,13 +160,13 @@ def metrics_refresh(*, on: date | None = None, items=None, batch: int = 500) -> 
         stale |= Q(updated_at__gt=F("supervision_metric__computed_at"))
         stale |= Q(case__updated_at__gt=F("supervision_metric__computed_at"))
         # an intermediary's contract or report filed since (its request changes with them)
-        stale |= Exists(
+        request_changed = Exists(
             ServiceRequest.objects.filter(
                 case_id=OuterRef("case_id"),
                 updated_at__gt=OuterRef("supervision_metric__computed_at"),
             )
         )
-        items = CaseItem.objects.filter(stale)
+        items = CaseItem.objects.filter(stale | request_changed)
     qs = (
         items.select_related("case__project", "case__bundle", "matter_version")
         .prefetch_related("pauses", "case__corrections", "case__commitments")

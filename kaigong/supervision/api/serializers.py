@@ -38,7 +38,9 @@ class StepSerializer(serializers.Serializer):
     running = serializers.BooleanField()
     overrun = serializers.BooleanField()
     warning = serializers.BooleanField(help_text="overrun although the item is within its limit")
-    source = serializers.CharField(help_text="matter: the matter's own durations; default")
+    duration_source = serializers.CharField(
+        source="source", help_text="matter: the matter's own durations; default"
+    )
 
 
 class ItemFiguresSerializer(serializers.Serializer):
