@@ -111,7 +111,9 @@ class DashboardSerializer(serializers.Serializer):
     party = serializers.DictField(child=serializers.IntegerField())
     ranking = serializers.ListField(child=serializers.DictField())
     denials = serializers.ListField(child=serializers.DictField())
-    feedback = SupervisionFeedbackFiguresSerializer(help_text="回访 and 好差评 figures in scope (live)")
+    feedback = SupervisionFeedbackFiguresSerializer(
+        help_text="回访 and 好差评 figures in scope (live)"
+    )
     reform = serializers.ListField(
         child=serializers.DictField(), help_text="reform metrics per bundle, before → after"
     )
