@@ -11,7 +11,16 @@ class Party(models.TextChoices):
     GOVERNMENT = "government", _("Government")  # the window or the department works
     APPLICANT = "applicant", _("Applicant")  # 补正, 容缺 supplements
     SPECIAL = "special", _("Special procedure")  # 特别程序 (行政许可法 art. 45)
+    INTERMEDIARY = "intermediary", _("Intermediary service")  # 中介服务 (not the government's)
     PREREQUISITE = "prerequisite", _("Waiting on a prerequisite")  # 前置事项未办结
+
+
+class Step(models.TextChoices):
+    """The steps (环节) of an item, each timed against its own duration."""
+
+    ACCEPTANCE = "acceptance", pgettext_lazy("step", "Acceptance")  # 受理: 接件 → 受理
+    REVIEW = "review", pgettext_lazy("step", "Review")  # 审查: day 0 → the opinion
+    DECISION = "decision", pgettext_lazy("step", "Decision")  # 决定: the opinion → the decision
 
 
 class SignalLevel(models.TextChoices):

@@ -3,7 +3,7 @@ The province's figures of a case item, from the platform's own state log (next-c
 §1, SPGL_XMSPSXBLXXXXB): every figure carries its explanation.
 
 # rule: 承诺办结时间 = 受理 + the limit in working days; 审批用时 = working days from 受理 to
-# 办结 (or now) minus 补正 and 特别程序 time; 跨度用时 in natural days; 是否超期 = 审批用时 >
+# 办结 (or now) minus 补正, 特别程序 and 中介服务 time; 跨度用时 in natural days; 是否超期 = 审批用时 >
 # limit (docs/legal.md#sup-formulas)
 
 Conventions (the calendars clock, never weekdays counted here):
@@ -13,11 +13,18 @@ Conventions (the calendars clock, never weekdays counted here):
   matter counts the acceptance day (domain.md §4.2).
 * 特别程序 days: each pause's started_on … resumed_on − 1 (cases.deadlines.pauses_as_periods).
 * 补正 days: the applicant's court from the day after the notice to the day of resubmission.
+* 中介服务 days: an intermediary's working time for the case (marketplace's clock segments,
+  the contract's signing to the filed report) is not the government's time either; a day
+  already subtracted as 特别程序 or 补正 is not subtracted twice.
 * Withdrawn and terminated items stop their clock on the day the case closed; a withdrawn
   item is never overdue (the 滁州 bug of next-capabilities §1).
 * Time by party: each working day from 接件 to 办结 is the applicant's (补正, and after a
   容缺 approval until the deferred materials arrive), the special procedure's, the
-  prerequisite's (accepted but waiting) or else the government's; a day is one party's only.
+  intermediary's, the prerequisite's (accepted but waiting) or else the government's; a day
+  is one party's only.
+* Steps (环节): 受理 is (接件, 受理]; 审查 runs from the item's day 0 until the opinion is
+  given, 决定 from the opinion to the decision (a send-back returns the days to 审查); each
+  step's own days minus its 补正, 特别程序 and 中介服务 days, against the step's duration.
 """
 
 from __future__ import annotations
@@ -28,9 +35,11 @@ from datetime import date, timedelta
 
 from kaigong.calendars.workdays import WEEKEND, WEEKEND_REASON, Pause, WorkCalendar
 
-from .constants import Party
+from .constants import Party, Step
 
-PARTY_ORDER = (Party.SPECIAL, Party.APPLICANT, Party.PREREQUISITE, Party.GOVERNMENT)
+PARTY_ORDER = (
+    Party.SPECIAL, Party.APPLICANT, Party.INTERMEDIARY, Party.PREREQUISITE, Party.GOVERNMENT,
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -78,6 +87,9 @@ class ItemFacts:
     pauses: tuple[Pause, ...] = ()
     corrections: tuple[Interval, ...] = ()
     supplements: tuple[Interval, ...] = ()  # after a 容缺 approval, until materials arrive
+    intermediary: tuple[Interval, ...] = ()  # an intermediary's service for the case
+    # (day, step) from the item's transitions: the step the item is in from the day after
+    steps: tuple[tuple[date, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -99,7 +111,8 @@ class ItemFigures:
     segments: tuple[Segment, ...] = ()
     skipped: tuple[Skipped, ...] = ()  # non-working days of the counted window
     adjusted: tuple[date, ...] = ()  # 调休上班 weekends that counted
-    subtracted: tuple[Segment, ...] = ()  # the 补正 and 特别程序 runs inside the window
+    subtracted: tuple[Segment, ...] = ()  # the 补正, 特别程序 and 中介服务 runs inside the window
+    intermediary_days: int = 0
 
 
 def _days(start: date, end: date):
@@ -141,7 +154,7 @@ def item_figures(facts: ItemFacts, *, calendar: WorkCalendar, today: date) -> It
     start = facts.clock_started_on
     end = facts.finished_on or today
     is_work = (lambda d: True) if facts.natural_days else calendar.is_workday
-    gross = corr = special = 0
+    gross = corr = special = intermediary = 0
     skipped: list[Skipped] = []
     adjusted: list[date] = []
     subtracted_days: list[tuple[str, date, str]] = []
@@ -169,7 +182,12 @@ def item_figures(facts: ItemFacts, *, calendar: WorkCalendar, today: date) -> It
             if correction is not None:
                 corr += 1
                 subtracted_days.append((Party.APPLICANT, day, correction.reason))
-    approval = gross - corr - special
+                continue
+            service = _in_any(day, facts.intermediary)
+            if service is not None:
+                intermediary += 1
+                subtracted_days.append((Party.INTERMEDIARY, day, service.reason))
+    approval = gross - corr - special - intermediary
     overdue = start is not None and not facts.withdrawn and approval > facts.limit_days
     span = (end - facts.received_on).days if facts.received_on else 0
     segments = _party_segments(facts, calendar=calendar, end=end, today=today)
@@ -186,6 +204,7 @@ def item_figures(facts: ItemFacts, *, calendar: WorkCalendar, today: date) -> It
         gross_days=gross,
         correction_days=corr,
         special_days=special,
+        intermediary_days=intermediary,
         approval_days=approval,
         span_days=span,
         overdue=overdue,
@@ -225,6 +244,9 @@ def _party_of(facts: ItemFacts, day: date, end_of_clock: date) -> tuple[str, str
     correction = _in_any(day, facts.corrections)
     if correction is not None:
         return Party.APPLICANT, correction.reason
+    service = _in_any(day, facts.intermediary)
+    if service is not None and day <= end_of_clock:
+        return Party.INTERMEDIARY, service.reason
     if day > end_of_clock:
         supplement = _in_any(day, facts.supplements)
         return Party.APPLICANT, supplement.reason if supplement else ""
@@ -291,3 +313,126 @@ def group_figures(figures: Sequence[ItemFigures], *, limit_days: int | None = No
         overdue=any(f.overdue for f in figures) or (bool(figures) and approval > limit),
         overdue_items=sum(1 for f in figures if f.overdue),
     )
+
+
+# -- steps (环节) -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StepFigures:
+    """One step's time used against its own duration, with what was subtracted."""
+
+    step: str
+    start: date | None  # its days are (start, end]
+    end: date | None
+    allowed_days: int
+    used_days: int
+    gross_days: int
+    subtracted: tuple[Segment, ...]
+    running: bool  # the item is in this step now
+    overrun: bool  # used > allowed
+    warning: bool  # overrun although the item is within its limit
+    source: str  # "matter" (the matter's step durations) or "default"
+
+
+def _subtracted_party(facts: ItemFacts, day: date) -> tuple[str, str] | None:
+    pause = _in_any(day, facts.pauses)
+    if pause is not None:
+        return Party.SPECIAL, pause.reason
+    correction = _in_any(day, facts.corrections)
+    if correction is not None:
+        return Party.APPLICANT, correction.reason
+    service = _in_any(day, facts.intermediary)
+    if service is not None:
+        return Party.INTERMEDIARY, service.reason
+    return None
+
+
+def step_figures(
+    facts: ItemFacts,
+    figures: ItemFigures,
+    *,
+    calendar: WorkCalendar,
+    today: date,
+    allowed: dict[str, int],
+    source: str = "default",
+) -> tuple[StepFigures, ...]:
+    """
+    受理, 审查 and 决定 of one item, each counted like 审批用时 (working days, the item's
+    补正, 特别程序 and 中介服务 days subtracted) over the days the item spent in it.
+
+    # rule: each step has its own promised duration; a step that overruns it is flagged even
+    # when the item is within its limit (docs/legal.md#sup-steps)
+    """
+    is_work = (lambda d: True) if facts.natural_days else calendar.is_workday
+    used: dict[str, list[tuple[str, date, str]]] = {s: [] for s in Step.values}
+    gross = dict.fromkeys(Step.values, 0)
+    bounds: dict[str, list[date]] = {s: [] for s in Step.values}
+    # 受理: (接件, 受理] (or today while not accepted)
+    if facts.received_on is not None:
+        accept_end = facts.accepted_on or today
+        for day in _days(facts.received_on + timedelta(days=1), accept_end):
+            if not calendar.is_workday(day):
+                continue
+            gross[Step.ACCEPTANCE] += 1
+            sub = _subtracted_party(facts, day)
+            if sub is not None:
+                used[Step.ACCEPTANCE].append((sub[0], day, sub[1]))
+        bounds[Step.ACCEPTANCE] = [facts.received_on, accept_end]
+    current = ""
+    start = facts.clock_started_on
+    if start is not None:
+        end = facts.finished_on or today
+        changes = sorted(facts.steps)
+        first = start if facts.count_start else start + timedelta(days=1)
+        for day in _days(first, end):
+            # the step in force: the last change before this day (day 0 starts 审查)
+            current = Step.REVIEW
+            for changed_on, step in changes:
+                if changed_on < day and changed_on >= start:
+                    current = step
+            if current not in Step.values:
+                break
+            if not bounds[current]:
+                bounds[current] = [day - timedelta(days=1), day]
+            bounds[current][1] = day
+            if not is_work(day):
+                continue
+            gross[current] += 1
+            sub = _subtracted_party(facts, day)
+            if sub is not None:
+                used[current].append((sub[0], day, sub[1]))
+    running = ""
+    if facts.finished_on is None:
+        running = current if start is not None and current in Step.values else ""
+        if facts.accepted_on is None:
+            running = Step.ACCEPTANCE
+    out = []
+    for step in Step.values:
+        runs = tuple(_runs(used[step], calendar))
+        days = gross[step] - sum(r.working_days for r in runs)
+        limit = allowed.get(step, 0)
+        overrun = days > limit
+        start_on, end_on = bounds[step] or (None, None)
+        out.append(
+            StepFigures(
+                step=step, start=start_on, end=end_on, allowed_days=limit, used_days=days,
+                gross_days=gross[step], subtracted=runs, running=running == step,
+                overrun=overrun, warning=overrun and not figures.overdue, source=source,
+            )
+        )  # fmt: skip
+    return tuple(out)
+
+
+def default_step_days(limit_days: int) -> dict[str, int]:
+    """
+    # rule: 受理 within 5 working days (行政许可法 第三十二条、第八十二条); the item's limit
+    # shared between 审查 and 决定: one fifth (at least one working day) for the decision, the
+    # rest for the review (Kaigong's default; per matter as data) (docs/legal.md#sup-steps)
+    """
+    decision = max(1, limit_days // 5) if limit_days >= 2 else 0
+    return {
+        Step.ACCEPTANCE: 5,
+        Step.REVIEW: max(0, limit_days - decision),
+        Step.DECISION: decision,
+    }

@@ -23,6 +23,7 @@ from .constants import (
     OrderStepKind,
     PeriodKind,
     SignalLevel,
+    Step,
 )
 
 
@@ -57,6 +58,9 @@ class ItemMetric(models.Model):
     approval_days = models.IntegerField(_("approval time (审批用时)"), default=0)
     correction_days = models.IntegerField(_("correction time (补正用时)"), default=0)
     special_days = models.IntegerField(_("special procedure time (特别程序用时)"), default=0)
+    intermediary_days = models.IntegerField(
+        _("intermediary service time (中介服务用时)"), default=0
+    )
     span_days = models.IntegerField(_("span (跨度用时, natural days)"), default=0)
     government_days = models.IntegerField(_("government's days"), default=0)
     applicant_days = models.IntegerField(_("applicant's days"), default=0)
@@ -120,6 +124,27 @@ class SignalRule(BaseModel):
 
     def __str__(self) -> str:
         return str(self.matter or self.department)
+
+
+class StepLimit(BaseModel):
+    """A matter's own duration of one step (环节), in working days (defaults otherwise)."""
+
+    matter = models.ForeignKey(
+        "catalog.Matter", verbose_name=_("matter"), on_delete=models.CASCADE, related_name="+"
+    )
+    step = models.CharField(_("step"), max_length=12, choices=Step.choices)
+    working_days = models.PositiveSmallIntegerField(_("duration (working days)"))
+
+    class Meta:
+        verbose_name = _("step duration")
+        verbose_name_plural = _("step durations")
+        ordering = ["matter_id", "step"]
+        constraints = [
+            models.UniqueConstraint(fields=["matter", "step"], name="sup_step_limit_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.matter} {self.step}: {self.working_days}"
 
 
 class Signal(BaseModel):

@@ -25,6 +25,7 @@ from kaigong.cases.constants import (
     CaseStatus,
     CommitmentKind,
     DenialKind,
+    EventKind,
     ItemStatus,
     WarningColour,
 )
@@ -35,8 +36,17 @@ from kaigong.catalog.constants import LimitUnit
 from kaigong.core.clock import local_date
 from kaigong.core.exceptions import NotFound, PermissionDenied
 
-from .constants import ErrorCode, OrderStatus, Queue
-from .metrics import Interval, ItemFacts, ItemFigures, group_figures, item_figures
+from .constants import ErrorCode, OrderStatus, Queue, Step
+from .metrics import (
+    Interval,
+    ItemFacts,
+    ItemFigures,
+    StepFigures,
+    default_step_days,
+    group_figures,
+    item_figures,
+    step_figures,
+)
 from .models import (
     AuditBatch,
     AuditEntry,
@@ -44,6 +54,7 @@ from .models import (
     ItemMetric,
     ReportSnapshot,
     Signal,
+    StepLimit,
     SupervisionOrder,
 )
 
@@ -94,8 +105,65 @@ def _day(value: datetime | None) -> date | None:
     return local_date(value) if value else None
 
 
-def item_facts(item: CaseItem, *, on: date) -> ItemFacts:
-    """What the state log says of ``item``: the times, pauses, corrections and supplements."""
+def intermediary_intervals(case: Case, *, on: date) -> tuple[Interval, ...]:
+    """
+    The intermediaries' working time for ``case`` (marketplace's clock segments: the days
+    after the contract's signing up to the filed report, or ``on``), one interval each.
+    """
+    from kaigong.marketplace.selectors import intermediary_segments
+
+    return tuple(
+        Interval(
+            start=seg.start + timedelta(days=1),
+            end=seg.end or on,
+            reason=f"中介服务（{seg.agency}）",
+        )
+        for seg in intermediary_segments(case=case, on=on)
+        if (seg.end or on) > seg.start
+    )
+
+
+def cases_with_intermediary(case_ids) -> set[int]:
+    """Of ``case_ids``, the cases an intermediary contracted for (perf: one query a batch)."""
+    from kaigong.marketplace.models import ServiceRequest
+
+    return set(
+        ServiceRequest.objects.filter(case_id__in=list(case_ids), contract__isnull=False)
+        .values_list("case_id", flat=True)
+        .distinct()
+    )
+
+
+STEP_OF_STATUS: dict[str, str] = {
+    ItemStatus.IN_REVIEW: Step.REVIEW,
+    ItemStatus.PROPOSED: Step.DECISION,
+    ItemStatus.PRE_APPROVED: Step.DECISION,
+}
+
+
+def item_step_changes(item: CaseItem) -> tuple[tuple[date, str], ...]:
+    """(day, step) of each of the item's transitions into 审查 or 决定 (the state log)."""
+    rows = item.events.filter(kind=EventKind.ITEM_TRANSITION).order_by("seq")
+    out = []
+    for occurred_at, data in rows.values_list("occurred_at", "data"):
+        step = STEP_OF_STATUS.get(str((data or {}).get("to", "")))
+        if step is not None:
+            out.append((local_date(occurred_at), str(step)))
+    return tuple(out)
+
+
+def item_facts(
+    item: CaseItem,
+    *,
+    on: date,
+    intermediary_cases: set[int] | None = None,
+    with_steps: bool = False,
+) -> ItemFacts:
+    """
+    What the state log says of ``item``: the times, pauses, corrections, supplements and the
+    intermediaries' time (``intermediary_cases``: the run's cases that have any, else read);
+    ``with_steps``: also the transitions into each step (环节).
+    """
     case = item.case
     finished = None
     if item.decided_at:
@@ -125,6 +193,9 @@ def item_facts(item: CaseItem, *, on: date) -> ItemFacts:
         )
     limit = item_limits(item)[0] if item.clock_started_on else 0
     version = item.matter_version
+    intermediary: tuple[Interval, ...] = ()
+    if intermediary_cases is None or case.id in intermediary_cases:
+        intermediary = intermediary_intervals(case, on=finished or on)
     return ItemFacts(
         received_on=_day(case.submitted_at),
         accepted_on=case.accepted_on,
@@ -137,18 +208,49 @@ def item_facts(item: CaseItem, *, on: date) -> ItemFacts:
         pauses=tuple(Pause(p.start, p.end, p.reason) for p in pauses),
         corrections=corrections,
         supplements=supplements,
+        intermediary=intermediary,
+        steps=item_step_changes(item) if with_steps else (),
     )
 
 
-def item_explained(item: CaseItem, *, on: date | None = None, calendars=None) -> ItemFigures:
-    """The item's figures on ``on``; ``calendars``: a {region: WorkCalendar} memo for a run."""
-    on = on or local_date()
+def _calendar_of(item: CaseItem, calendars=None):
     region = region_of(item.case)
     if calendars is None:
-        calendar = work_calendar(region)
-    else:
-        calendar = calendars.get(region) or calendars.setdefault(region, work_calendar(region))
-    return item_figures(item_facts(item, on=on), calendar=calendar, today=on)
+        return work_calendar(region)
+    return calendars.get(region) or calendars.setdefault(region, work_calendar(region))
+
+
+def item_explained(
+    item: CaseItem, *, on: date | None = None, calendars=None, intermediary_cases=None
+) -> ItemFigures:
+    """The item's figures on ``on``; ``calendars``: a {region: WorkCalendar} memo for a run."""
+    on = on or local_date()
+    facts = item_facts(item, on=on, intermediary_cases=intermediary_cases)
+    return item_figures(facts, calendar=_calendar_of(item, calendars), today=on)
+
+
+def step_allowed(item: CaseItem, limit_days: int) -> tuple[dict[str, int], str]:
+    """The item's step durations: the matter's own (``StepLimit``) over the defaults."""
+    own = dict(
+        StepLimit.objects.filter(matter_id=item.matter_version.matter_id).values_list(
+            "step", "working_days"
+        )
+    )
+    allowed = {**default_step_days(limit_days), **own}
+    return allowed, "matter" if own else "default"
+
+
+def item_steps(
+    item: CaseItem, *, on: date | None = None
+) -> tuple[ItemFigures, tuple[StepFigures, ...]]:
+    """The item's figures and its steps (环节) explained, on ``on``."""
+    on = on or local_date()
+    facts = item_facts(item, on=on, with_steps=True)
+    calendar = _calendar_of(item)
+    fig = item_figures(facts, calendar=calendar, today=on)
+    allowed, source = step_allowed(item, fig.limit_days)
+    steps = step_figures(facts, fig, calendar=calendar, today=on, allowed=allowed, source=source)
+    return fig, steps
 
 
 def promised_explanation(item: CaseItem, fig: ItemFigures) -> str:
@@ -339,6 +441,7 @@ def time_by_party(scope: set[int] | None, *, group: str = "") -> list[dict]:
         "government": Sum("government_days"),
         "applicant": Sum("applicant_days"),
         "special": Sum("special_days"),
+        "intermediary": Sum("intermediary_days"),
         "prerequisite": Sum("prerequisite_days"),
         "items": Count("id"),
     }
@@ -412,6 +515,49 @@ def colour_counts(scope: set[int] | None, *, on: date) -> dict[str, int]:
     }
 
 
+def _percent(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def feedback_figures(scope: set[int] | None) -> dict[str, Any]:
+    """
+    The applicants' voice, from the feedback app's own selectors (live): callbacks (回访) of
+    the service centres in scope — listed, reached, satisfied, problems, not reached, the
+    reach rate (reached / listed) and the satisfaction rate (satisfied / reached) — and the
+    evaluations (好差评) of the departments in scope: rated, the satisfaction rate ((非常满意 +
+    满意 + 基本满意) / rated), bad reviews and how many were rectified (their ticket closed).
+    """
+    from kaigong.accounts.models import ServiceCenter
+    from kaigong.feedback.selectors import callback_figures, evaluation_results
+
+    centres = None
+    if scope is not None:
+        centres = set(
+            ServiceCenter.objects.filter(departments__in=scope).values_list("id", flat=True)
+        )
+    calls = callback_figures(service_center_ids=centres)
+    names = None if scope is None else {d.name for d in departments_in_scope(scope)}
+    rows = [r for r in evaluation_results(by="department") if names is None or r["unit"] in names]
+    rated = sum(r["total"] for r in rows)
+    good = sum(r["l5"] + r["l4"] + r["l3"] for r in rows)
+    bad = sum(r["bad"] for r in rows)
+    rectified = sum(r["rectified"] for r in rows)
+    return {
+        "callbacks": {
+            **calls,
+            "reach_rate": _percent(calls["reached"], calls["total"]),
+            "satisfaction_rate": _percent(calls["satisfied"], calls["reached"]),
+        },
+        "evaluations": {
+            "rated": rated,
+            "satisfaction_rate": _percent(good, rated),
+            "bad": bad,
+            "rectified": rectified,
+            "rectified_rate": _percent(rectified, bad),
+        },
+    }
+
+
 FIGURES_VERSION_KEY = "supervision:figures-version"
 
 
@@ -421,6 +567,21 @@ def figures_version() -> int:
     from django.core.cache import cache
 
     return int(cache.get(FIGURES_VERSION_KEY) or 0)
+
+
+REFORM_KEYS = (
+    "materials_before", "materials_after", "visits_before", "visits_after", "steps_before",
+    "steps_after", "promised_days_before", "promised_days_after", "time_saved_percent",
+    "actual_median_days", "before_source",
+)  # fmt: skip
+
+
+def reform_summary() -> list[dict[str, Any]]:
+    """The reform metrics of every active bundle, as plain values (the dashboard caches them
+    with the job's figures: the actual days come from ItemMetric)."""
+    from .stats import reform_list
+
+    return [{"bundle": r["bundle"].name, **{k: r[k] for k in REFORM_KEYS}} for r in reform_list()]
 
 
 def _job_figures(scope: set[int] | None) -> dict[str, Any]:
@@ -442,6 +603,7 @@ def _job_figures(scope: set[int] | None) -> dict[str, Any]:
         "party_by_matter": time_by_party(scope, group="matter"),
         "ranking": departments_by_overdue_rate(scope),
         "signals": signal_counts(scope),
+        "reform": reform_summary(),
         "as_of": ItemMetric.objects.order_by("-computed_on")
         .values_list("computed_on", flat=True)
         .first(),
@@ -466,6 +628,7 @@ def dashboard(user: Any, *, on: date | None = None) -> dict[str, Any]:
         "colours": colours,
         "denials": denial_trend(scope, on=on),
         "queues": queue_counts(scope, on=on, colours=colours),
+        "feedback": feedback_figures(scope),
         **_job_figures(scope),
     }
 

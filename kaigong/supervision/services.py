@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,6 +36,7 @@ from kaigong.core.clock import local_date
 from kaigong.core.exceptions import Conflict, InvalidInput, PermissionDenied
 from kaigong.core.request_cache import request_cache_scope
 from kaigong.core.services import audit_record, notification_send
+from kaigong.marketplace.models import ServiceRequest
 
 from .constants import (
     DEFAULT_ADVICE_AFTER_DAYS,
@@ -63,7 +64,7 @@ from .models import (
     SignalRule,
     SupervisionOrder,
 )
-from .selectors import item_explained
+from .selectors import cases_with_intermediary, item_explained
 
 # -- permissions ------------------------------------------------------------------------
 
@@ -102,8 +103,10 @@ def _after_working_days(start: date, days: int, region: str = "") -> date:
 # -- metrics ----------------------------------------------------------------------------
 
 
-def _metric_values(item: CaseItem, *, on: date, calendars=None) -> dict[str, Any]:
-    fig = item_explained(item, on=on, calendars=calendars)
+def _metric_values(
+    item: CaseItem, *, on: date, calendars=None, intermediary_cases=None
+) -> dict[str, Any]:
+    fig = item_explained(item, on=on, calendars=calendars, intermediary_cases=intermediary_cases)
     case = item.case
     return {
         "department_id": item.department_id,
@@ -120,6 +123,7 @@ def _metric_values(item: CaseItem, *, on: date, calendars=None) -> dict[str, Any
         "approval_days": fig.approval_days,
         "correction_days": fig.correction_days,
         "special_days": fig.special_days,
+        "intermediary_days": fig.intermediary_days,
         "span_days": fig.span_days,
         "government_days": fig.by_party["government"],
         "applicant_days": fig.by_party["applicant"],
@@ -155,7 +159,14 @@ def metrics_refresh(*, on: date | None = None, items=None, batch: int = 500) -> 
         stale |= Q(status__in=list(ITEM_OPEN_STATUSES)) & Q(supervision_metric__computed_on__lt=on)
         stale |= Q(updated_at__gt=F("supervision_metric__computed_at"))
         stale |= Q(case__updated_at__gt=F("supervision_metric__computed_at"))
-        items = CaseItem.objects.filter(stale)
+        # an intermediary's contract or report filed since (its request changes with them)
+        request_changed = Exists(
+            ServiceRequest.objects.filter(
+                case_id=OuterRef("case_id"),
+                updated_at__gt=OuterRef("supervision_metric__computed_at"),
+            )
+        )
+        items = CaseItem.objects.filter(stale | request_changed)
     qs = (
         items.select_related("case__project", "case__bundle", "matter_version")
         .prefetch_related("pauses", "case__corrections", "case__commitments")
@@ -167,8 +178,14 @@ def metrics_refresh(*, on: date | None = None, items=None, batch: int = 500) -> 
     with request_cache_scope():  # perf: the calendar's version token read once
         for start in range(0, len(ids), batch):
             chunk = list(qs.filter(id__in=ids[start : start + batch]))
+            with_intermediary = cases_with_intermediary({i.case_id for i in chunk})
             rows = [
-                ItemMetric(item_id=item.id, **_metric_values(item, on=on, calendars=calendars))
+                ItemMetric(
+                    item_id=item.id,
+                    **_metric_values(
+                        item, on=on, calendars=calendars, intermediary_cases=with_intermediary
+                    ),
+                )
                 for item in chunk
             ]
             # perf: replace the chunk's rows (one DELETE, one INSERT) rather than bulk_update
@@ -200,6 +217,16 @@ def metrics_advance(*, on: date | None = None) -> int:
     untouched = ItemMetric.objects.filter(open=True, computed_on__lt=on).exclude(
         Q(item__updated_at__gt=F("computed_at")) | Q(item__case__updated_at__gt=F("computed_at"))
     )
+    # an intermediary still working for the case: its days are not the government's, so the
+    # item is recomputed in full (metrics_refresh) rather than moved forward
+    untouched = untouched.exclude(
+        Exists(
+            ServiceRequest.objects.filter(
+                case_id=OuterRef("item__case_id"), contract__isnull=False,
+                deliverable__isnull=True,
+            )
+        )
+    )  # fmt: skip
     now = timezone.now()
     regions = sorted(calendar_regions())
     moved = 0

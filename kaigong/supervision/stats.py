@@ -166,13 +166,48 @@ STEPS_PER_MATTER = 3
 STEPS_PER_BUNDLE = 3
 
 
+class BeforeSource:
+    """Where the "before" materials and promised days came from."""
+
+    CATALOGUE = "catalogue"  # the matters' versions in force on the reform's base date
+    MIXED = "mixed"  # some matters had a version then, the others by the rule
+    RULE = "rule"  # no version then: the versions in force now, unmerged (the rule)
+
+
+def reform_base_date(bundle: Bundle) -> date:
+    """
+    The reform's base date: the day before the bundle was set up (the catalogue as it stood
+    when each matter was still applied for on its own). # rule: docs/legal.md#sup-reform-metrics
+    """
+    return local_date(bundle.created_at) - timedelta(days=1)
+
+
 def reform_metrics(bundle: Bundle, *, on: date | None = None) -> dict[str, Any]:
-    """Before → after for one bundle, from the catalogue in force on ``on`` and its cases."""
+    """
+    Before → after for one bundle. After: the catalogue in force on ``on`` (materials merged
+    by the shared list, the bundle's promised limit) and its concluded cases. Before: each
+    matter's version in force on the reform's base date (its requirement rows, its promised
+    limit) where the catalogue has one; else, by the documented rule, its version in force
+    now, unmerged. ``before_source`` says which was used, per bundle and per matter.
+    """
     on = on or local_date()
+    base_on = reform_base_date(bundle)
+    matter_ids = [i.matter_id for i in bundle.items.all()]
     materials = bundle_material_count(bundle, on=on)
-    versions = matter_versions_in_force(on=on, matter_ids=[i.matter_id for i in bundle.items.all()])
+    versions = matter_versions_in_force(on=on, matter_ids=matter_ids)
+    base_versions = matter_versions_in_force(on=base_on, matter_ids=matter_ids)
+    before_versions = {m: base_versions.get(m) or v for m, v in versions.items()}
+    from_catalogue = [m for m in versions if m in base_versions]
+    source = (
+        BeforeSource.CATALOGUE
+        if versions and len(from_catalogue) == len(versions)
+        else BeforeSource.MIXED
+        if from_catalogue
+        else BeforeSource.RULE
+    )
     matters = len(versions)
-    promised_before = sum(v.promised_limit for v in versions.values())
+    materials_before = sum(len(v.requirements.all()) for v in before_versions.values())
+    promised_before = sum(v.promised_limit for v in before_versions.values())
     promised_after = bundle.promised_limit or max(
         (v.promised_limit for v in versions.values()), default=0
     )
@@ -192,8 +227,19 @@ def reform_metrics(bundle: Bundle, *, on: date | None = None) -> dict[str, Any]:
     return {
         "bundle": bundle,
         "on": on,
+        "base_on": base_on,
+        "before_source": source,
+        "before_versions": [
+            {
+                "matter": v.name,
+                "version": v.version,
+                "effective_from": v.effective_from,
+                "from_catalogue": m in base_versions,
+            }
+            for m, v in sorted(before_versions.items(), key=lambda mv: mv[1].name)
+        ],
         "matters": matters,
-        "materials_before": materials["before"],
+        "materials_before": materials_before,
         "materials_after": materials["after"],
         "visits_before": matters,
         "visits_after": 1 if matters else 0,

@@ -7,6 +7,7 @@ class PartySerializer(serializers.Serializer):
     government = serializers.IntegerField()
     applicant = serializers.IntegerField()
     special = serializers.IntegerField()
+    intermediary = serializers.IntegerField()
     prerequisite = serializers.IntegerField()
 
 
@@ -24,6 +25,24 @@ class SkippedSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
+class StepSerializer(serializers.Serializer):
+    """One step (环节): its days used against its own duration, with what was subtracted."""
+
+    step = serializers.CharField(help_text="acceptance (受理), review (审查), decision (决定)")
+    start = serializers.DateField(allow_null=True, help_text="its days are (start, end]")
+    end = serializers.DateField(allow_null=True)
+    allowed_days = serializers.IntegerField(help_text="the step's duration (working days)")
+    gross_days = serializers.IntegerField()
+    used_days = serializers.IntegerField(help_text="gross minus the subtracted runs")
+    subtracted = SegmentSerializer(many=True)
+    running = serializers.BooleanField()
+    overrun = serializers.BooleanField()
+    warning = serializers.BooleanField(help_text="overrun although the item is within its limit")
+    duration_source = serializers.CharField(
+        source="source", help_text="matter: the matter's own durations; default"
+    )
+
+
 class ItemFiguresSerializer(serializers.Serializer):
     """The province's figures of one item, each explained."""
 
@@ -35,6 +54,7 @@ class ItemFiguresSerializer(serializers.Serializer):
     gross_days = serializers.IntegerField(help_text="working days 受理 → 办结 (or now)")
     correction_days = serializers.IntegerField(help_text="补正用时 subtracted")
     special_days = serializers.IntegerField(help_text="特别程序用时 subtracted")
+    intermediary_days = serializers.IntegerField(help_text="中介服务用时 subtracted")
     approval_days = serializers.IntegerField(help_text="审批用时")
     span_days = serializers.IntegerField(help_text="跨度用时 (natural days)")
     overdue = serializers.BooleanField(help_text="是否超期")
@@ -47,6 +67,7 @@ class ItemFiguresSerializer(serializers.Serializer):
     promised_explanation = serializers.CharField(
         required=False, help_text="The calendar's sentence for 承诺办结时间 (days skipped, why)"
     )
+    steps = StepSerializer(many=True, required=False)
 
 
 class QueueRowSerializer(serializers.Serializer):
@@ -58,6 +79,30 @@ class QueueRowSerializer(serializers.Serializer):
     due_on = serializers.DateField(allow_null=True)
 
 
+class SupervisionCallbackFiguresSerializer(serializers.Serializer):
+    total = serializers.IntegerField(help_text="callbacks listed")
+    done = serializers.IntegerField()
+    reached = serializers.IntegerField()
+    satisfied = serializers.IntegerField()
+    problems = serializers.IntegerField()
+    not_reached = serializers.IntegerField()
+    reach_rate = serializers.FloatField(allow_null=True, help_text="reached / listed, %")
+    satisfaction_rate = serializers.FloatField(allow_null=True, help_text="satisfied / reached, %")
+
+
+class SupervisionEvaluationFiguresSerializer(serializers.Serializer):
+    rated = serializers.IntegerField()
+    satisfaction_rate = serializers.FloatField(allow_null=True)
+    bad = serializers.IntegerField(help_text="差评")
+    rectified = serializers.IntegerField(help_text="bad reviews whose ticket is closed")
+    rectified_rate = serializers.FloatField(allow_null=True)
+
+
+class SupervisionFeedbackFiguresSerializer(serializers.Serializer):
+    callbacks = SupervisionCallbackFiguresSerializer()
+    evaluations = SupervisionEvaluationFiguresSerializer()
+
+
 class DashboardSerializer(serializers.Serializer):
     on = serializers.DateField()
     colours = serializers.DictField(child=serializers.IntegerField())
@@ -66,6 +111,12 @@ class DashboardSerializer(serializers.Serializer):
     party = serializers.DictField(child=serializers.IntegerField())
     ranking = serializers.ListField(child=serializers.DictField())
     denials = serializers.ListField(child=serializers.DictField())
+    feedback = SupervisionFeedbackFiguresSerializer(
+        help_text="回访 and 好差评 figures in scope (live)"
+    )
+    reform = serializers.ListField(
+        child=serializers.DictField(), help_text="reform metrics per bundle, before → after"
+    )
     as_of = serializers.DateField(allow_null=True)
 
 
@@ -131,6 +182,13 @@ class StatisticsSerializer(serializers.Serializer):
     rows = serializers.ListField(child=serializers.DictField())
 
 
+class BeforeVersionSerializer(serializers.Serializer):
+    matter = serializers.CharField()
+    version = serializers.IntegerField()
+    effective_from = serializers.DateField(allow_null=True)
+    from_catalogue = serializers.BooleanField()
+
+
 class ReformSerializer(serializers.Serializer):
     bundle = serializers.CharField(source="bundle.name")
     matters = serializers.IntegerField()
@@ -145,6 +203,12 @@ class ReformSerializer(serializers.Serializer):
     time_saved_percent = serializers.FloatField(allow_null=True)
     actual_median_days = serializers.FloatField(allow_null=True)
     concluded_cases = serializers.IntegerField()
+    base_on = serializers.DateField(help_text="the reform's base date: the day before the bundle")
+    before_source = serializers.ChoiceField(
+        choices=["catalogue", "mixed", "rule"],
+        help_text="catalogue: the versions in force on base_on; rule: those in force now, unmerged",
+    )
+    before_versions = BeforeVersionSerializer(many=True)
 
 
 class SnapshotSerializer(serializers.Serializer):

@@ -67,16 +67,18 @@ class QueueApi(_Read):
 
 
 class ItemFiguresApi(_Read):
-    """The province's figures of one item, explained (intervals subtracted, days skipped)."""
+    """The province's figures of one item, explained (intervals subtracted, days skipped), and
+    its steps (环节) each against its own duration."""
 
     serializer_class = s.ItemFiguresSerializer
 
     @extend_schema(summary="Read an item's supervision figures", operation_id="supervision_item")
     def get(self, request, public_id):
         item = selectors.item_for_supervision(request.user, public_id)
-        fig = selectors.item_explained(item)
+        fig, steps = selectors.item_steps(item)
         data = s.ItemFiguresSerializer(fig).data
         data["promised_explanation"] = selectors.promised_explanation(item, fig)
+        data["steps"] = s.StepSerializer(steps, many=True).data
         return Response(data)
 
 

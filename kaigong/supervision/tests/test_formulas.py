@@ -134,7 +134,9 @@ def test_time_by_party_each_working_day_once():
 
     # 2 Nov government (the acceptance day); 3, 4, 5 prerequisite; 6 special; 9, 10
     # government; 11, 12 applicant
-    assert fig.by_party == {"special": 1, "applicant": 2, "prerequisite": 3, "government": 3}
+    assert fig.by_party == {
+        "special": 1, "applicant": 2, "intermediary": 0, "prerequisite": 3, "government": 3,
+    }  # fmt: skip
     # the formula: (5 Nov, 10 Nov] = 6 9 10 = 3, minus the pause day 6 → 2
     assert fig.approval_days == 2
 

@@ -26,7 +26,7 @@ from kaigong.core.clock import local_date
 from kaigong.core.exceptions import DomainError, NotFound
 from kaigong.core.exceptions import PermissionDenied as DomainPermissionDenied
 from kaigong.supervision import selectors, services
-from kaigong.supervision.constants import DenialReason, Finding, PeriodKind, Queue
+from kaigong.supervision.constants import DenialReason, Finding, PeriodKind, Queue, Step
 from kaigong.supervision.exports import table_export
 from kaigong.supervision.stats import DIMENSIONS
 from kaigong.web.auth_request import signed_in
@@ -75,7 +75,7 @@ def _export(request, table: str, headers, rows):
     return response
 
 
-PARTIES = ("government", "applicant", "special", "prerequisite")
+PARTIES = ("government", "applicant", "special", "intermediary", "prerequisite")
 
 
 def _party_labels():
@@ -124,10 +124,7 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
         ),
         "chart_party": charts.stacked_bar(
             _("Working days by responsible party"),
-            [
-                (labels[k], party[k], k)
-                for k in ("government", "applicant", "special", "prerequisite")
-            ],
+            [(labels[k], party[k], k) for k in PARTIES],
             unit=_(" d"),
         ),
         "chart_ranking": charts.bar_chart(
@@ -135,6 +132,18 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
             [(r["name"], r["rate"], "bad") for r in data["ranking"][:10]],
             unit="%",
             maximum=100,
+        ),
+        "chart_reform": charts.bar_chart(
+            _("Promised working days before and after the reform"),
+            [
+                row
+                for r in data["reform"][:6]
+                for row in (
+                    (f"{r['bundle'][:10]} · {_('Before')}", r["promised_days_before"], "before"),
+                    (f"{r['bundle'][:10]} · {_('After')}", r["promised_days_after"], "after"),
+                )
+            ],
+            unit=_(" d"),
         ),
         "chart_denials": charts.column_chart(
             _("Denials per week"),
@@ -181,7 +190,7 @@ def item_page(request: HttpRequest, public_id) -> HttpResponse:
         if ok:
             messages.success(request, _("The supervision order was issued."))
             return redirect("web:supervision-orders")
-    fig = selectors.item_explained(item)
+    fig, steps = selectors.item_steps(item)
     promised_why = selectors.promised_explanation(item, fig)
     groups = selectors.case_groups_explained(item.case)
     return render(
@@ -189,7 +198,7 @@ def item_page(request: HttpRequest, public_id) -> HttpResponse:
         "web/supervision/item.html",
         {
             "item": item, "fig": fig, "groups": groups, "promised_why": promised_why,
-            "party_labels": _party_labels(),
+            "party_labels": _party_labels(), "steps": steps, "step_labels": dict(Step.choices),
             "signals": item.supervision_signals.order_by("raised_on", "id"),
             "can_issue": selectors.is_supervisor(request.user),
         },
@@ -491,11 +500,12 @@ def reform_page(request: HttpRequest) -> HttpResponse:
     rows = _get_reform(request)
     headers = [_("Bundle"), _("Materials before"), _("Materials after"), _("Visits before"), _("Visits after"),
                _("Steps before"), _("Steps after"), _("Promised days before"), _("Promised days after"),
-               _("Time saved %"), _("Actual median days")]  # fmt: skip
+               _("Time saved %"), _("Actual median days"), _("Base date"), _("Before from")]  # fmt: skip
     response = _export(request, "reform", headers, [[
         r["bundle"].name, r["materials_before"], r["materials_after"], r["visits_before"], r["visits_after"],
         r["steps_before"], r["steps_after"], r["promised_days_before"], r["promised_days_after"],
-        r["time_saved_percent"], r["actual_median_days"]] for r in rows])  # fmt: skip
+        r["time_saved_percent"], r["actual_median_days"], r["base_on"],
+        _before_source_labels()[r["before_source"]]] for r in rows])  # fmt: skip
     if response:
         return response
     for r in rows:
@@ -507,6 +517,14 @@ def reform_page(request: HttpRequest) -> HttpResponse:
              (_("Days before"), r["promised_days_before"], "before"), (_("Days after"), r["promised_days_after"], "after")],
         )  # fmt: skip
     return render(request, "web/supervision/reform.html", {"rows": rows})
+
+
+def _before_source_labels() -> dict[str, str]:
+    return {
+        "catalogue": _("Catalogue versions of the base date"),
+        "mixed": _("Catalogue versions where present, else the rule"),
+        "rule": _("The rule (no version on the base date)"),
+    }
 
 
 def _get_reform(request):

@@ -76,3 +76,42 @@ def test_supervisor_orders_the_red_item_and_exports_the_register(browser_page, t
     assert len(rows) == 2  # the header and the one correction of that week
     assert sw.correction_case.number in rows[1]
     assert sw.correction_case.enterprise.name in rows[1]
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_dashboard_on_a_desk_and_on_a_phone(browser_page, tmp_path, settings):
+    from kaigong.feedback.constants import CallbackOutcome, CallbackReason
+    from kaigong.feedback.models import CallbackTask
+
+    settings.KAIGONG_KEY_DIR = tmp_path / "keys"
+    page = browser_page
+    sw = supervision_world("d")
+    for outcome in (
+        CallbackOutcome.SATISFIED,
+        CallbackOutcome.PROBLEM,
+        CallbackOutcome.NOT_REACHED,
+    ):
+        CallbackTask.objects.create(
+            service_center=sw.world.centre, case=sw.red_case, reason=CallbackReason.SAMPLE,
+            outcome=outcome,
+        )  # fmt: skip
+    metrics_refresh()
+    log_in(page, sw.world.supervisor)
+
+    for name, width in (
+        ("supervision-dashboard-desktop", 1280),
+        ("supervision-dashboard-phone", 390),
+    ):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(page.base_url + "/supervision/")
+        page.wait_for_load_state()
+        feedback = page.locator("section.sup-feedback")
+        assert feedback.is_visible()
+        # 3 listed, 2 reached: 66.7 %; 1 satisfied of 2 reached: 50 %
+        assert "66.7%" in feedback.inner_text() and "50.0%" in feedback.inner_text()
+        assert page.locator("text=改革成效").count() >= 1
+        # nothing wider than the screen
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 1
+        shot(page, name)
