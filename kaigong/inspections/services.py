@@ -804,6 +804,7 @@ def record_sign(*, actor: Any, record: InspectionRecord, note: str = "") -> Insp
 
 
 def _complete(record: InspectionRecord, inspection: Inspection) -> None:
+    from .filing import record_file
     from .rendering import record_pdf
 
     pdf = record_pdf(record)
@@ -811,6 +812,7 @@ def _complete(record: InspectionRecord, inspection: Inspection) -> None:
     record.pdf_sm3 = sm3_hex(pdf)
     record.completed_at = timezone.now()
     record.save(update_fields=["pdf", "pdf_sm3", "completed_at", "updated_at"])
+    record_file(record, pdf)
     inspection.status = InspectionStatus.COMPLETED
     inspection.save(update_fields=["status", "updated_at"])
     item = inspection.item
