@@ -148,6 +148,9 @@ class Inspection(BaseModel):
         _("site longitude"), max_digits=9, decimal_places=6, null=True, blank=True
     )
     site_radius_m = models.PositiveIntegerField(_("site radius (m)"), default=300)
+    site_polygon = models.JSONField(
+        _("red line (polygon of [latitude, longitude])"), default=list, blank=True
+    )
     rehearsal_at = models.DateTimeField(_("rehearsal at"), null=True, blank=True)
     rehearsal_result = models.JSONField(_("rehearsal result"), default=dict, blank=True)
     reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)

@@ -174,6 +174,11 @@ class InspectionRequestSerializer(serializers.Serializer):
     )
     reason = StrictCharField(max_length=2000)
     planned_working_days = serializers.IntegerField(min_value=1, max_value=60)
+    site_polygon = serializers.ListField(
+        child=serializers.ListField(child=serializers.FloatField(), min_length=2, max_length=2),
+        required=False, default=list, max_length=500,
+        help_text="the red line: [[latitude, longitude], …], 3 or more vertices",
+    )  # fmt: skip
 
 
 class SlotPickSerializer(serializers.Serializer):

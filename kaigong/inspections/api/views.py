@@ -188,6 +188,7 @@ class InspectionListApi(GenericAPIView):
             slots=[tuple(pair) for pair in data["slots"]],
             reason=data["reason"],
             planned_working_days=data["planned_working_days"],
+            site_polygon=data["site_polygon"],
         )
         return Response(z.InspectionSerializer(inspection).data, status=status.HTTP_201_CREATED)
 

@@ -46,6 +46,11 @@ class RequestForm(forms.Form):
         label=_("Planned working days"), min_value=1, max_value=60, initial=5,
         help_text=_("The item's clock stops for the inspection; the applicant is told how long."),
     )  # fmt: skip
+    site_polygon = forms.CharField(
+        label=_("Red line of the site (one vertex a line: latitude,longitude)"), required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Empty: the fence is the project's point and a 300 m radius."),
+    )  # fmt: skip
 
 
 class SlotForm(forms.Form):

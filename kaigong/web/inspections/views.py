@@ -176,6 +176,7 @@ def inspection_request(request: HttpRequest, item_id) -> HttpResponse:
             inspection = s.inspection_request(
                 actor=request.user, item=item, inspectors=data["inspectors"], slots=slots,
                 reason=data["reason"], planned_working_days=data["planned_working_days"],
+                site_polygon=data["site_polygon"],
             )  # fmt: skip
         except DomainError as error:
             domain_error_to_form(form, error)
@@ -431,7 +432,8 @@ def joint_review_detail(request: HttpRequest, public_id) -> HttpResponse:
         "can_opine": collecting and (expert is not None or can_lead_review(user, review)
                                      or member_department_for(user, review) is not None),
         "can_sign": collecting and expert is not None and not any(
-            s.expert_id == expert.pk and s.round == review.round for s in signatures),
+            s.expert_id == expert.pk and s.round == review.round for s in signatures)
+        and review.opinions.filter(round=review.round, expert=expert).exists(),
         "is_applicant": is_applicant_for(user, review.case),
         "collecting": collecting,
         "opinions": review.opinions.select_related("expert", "department").order_by("round", "id"),
