@@ -48,13 +48,21 @@ class ReviewStatus(models.TextChoices):
     PANEL_DRAWN = "panel_drawn", _("Panel drawn: collecting opinions")
     LETTER_ISSUED = "letter_issued", _("Consolidated opinion issued")
     CORRECTION_REQUESTED = "correction_requested", _("Correction requested")
-    RESUBMITTED = "resubmitted", _("Correction handed in")
+    RESUBMITTED = "resubmitted", _("Correction handed in: re-review of the items to fix")
     CONCLUDED = "concluded", _("Concluded")
 
 
 class Severity(models.TextChoices):
     MUST_FIX = "must_fix", _("Must fix")
     SUGGESTION = "suggestion", _("Suggestion")
+
+
+class Position(models.TextChoices):
+    """An opinion item's stance on its element (同意 / 需修改 / 不同意)."""
+
+    AGREE = "agree", _("Agree")
+    MODIFY = "modify", _("Needs changes")
+    DISAGREE = "disagree", _("Disagree")
 
 
 class Topic(models.TextChoices):
@@ -97,3 +105,9 @@ class ErrorCode:
     NOT_PANEL = "joint_review_not_on_panel"
     EXPERT_NOT_FOUND = "expert_not_found"
     RESPONSE_MISSING = "joint_review_response_missing"
+    QUORUM = "joint_review_quorum_not_met"
+    CONFLICTS_OPEN = "joint_review_conflicts_unresolved"
+    NOT_REOPENED = "joint_review_item_not_reopened"
+    NO_OPINION = "joint_review_nothing_to_sign"
+    ALREADY_SIGNED = "joint_review_opinion_signed"
+    NO_CONFLICT = "joint_review_conflict_not_found"

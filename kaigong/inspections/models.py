@@ -28,6 +28,7 @@ from .constants import (
     Conclusion,
     InspectionStatus,
     ItemResult,
+    Position,
     ReviewStatus,
     Severity,
     SignerRole,
@@ -148,6 +149,9 @@ class Inspection(BaseModel):
         _("site longitude"), max_digits=9, decimal_places=6, null=True, blank=True
     )
     site_radius_m = models.PositiveIntegerField(_("site radius (m)"), default=300)
+    site_polygon = models.JSONField(
+        _("red line (polygon of [latitude, longitude])"), default=list, blank=True
+    )
     rehearsal_at = models.DateTimeField(_("rehearsal at"), null=True, blank=True)
     rehearsal_result = models.JSONField(_("rehearsal result"), default=dict, blank=True)
     reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
@@ -431,30 +435,31 @@ class JointReview(BaseModel):
     )  # fmt: skip
     recused = models.JSONField(_("recused experts"), default=list, blank=True)
     panel = models.ManyToManyField(Expert, verbose_name=_("panel"), related_name="reviews")
-    letter_number = models.CharField(_("letter number"), max_length=48, blank=True)
-    letter_data = models.JSONField(_("letter data"), default=dict, blank=True)
-    letter_pdf = models.FileField(
-        _("letter PDF"), upload_to="inspections/letters/", max_length=200,
-        storage=private_storage, blank=True,
-    )  # fmt: skip
-    letter_sm3 = models.CharField(_("letter SM3"), max_length=64, blank=True)
-    letter_key_id = models.CharField(_("signing key"), max_length=64, blank=True)
-    letter_signature_hex = models.TextField(_("letter signature"), blank=True)
-    letter_issued_at = models.DateTimeField(_("letter issued at"), null=True, blank=True)
-    correction_requested_at = models.DateTimeField(
-        _("correction requested at"), null=True, blank=True
+    quorum = models.PositiveSmallIntegerField(
+        _("quorum (experts whose signed opinion a conclusion needs)"), default=2
     )
-    resubmitted_at = models.DateTimeField(_("resubmitted at"), null=True, blank=True)
-    responses = models.JSONField(_("applicant's responses"), default=dict, blank=True)
+    round = models.PositiveSmallIntegerField(_("review round"), default=1)
+    resolutions = models.JSONField(_("conflicts resolved at the meeting"), default=dict, blank=True)
     concluded_at = models.DateTimeField(_("concluded at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("joint review")
         verbose_name_plural = _("joint reviews")
         ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quorum__gte=1) & models.Q(quorum__lte=models.F("panel_size")),
+                name="joint_review_quorum_within_panel",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def letter(self) -> "ReviewLetter | None":
+        """The newest round's letter (every round's is kept)."""
+        return self.letters.order_by("-round").first()
 
 
 class ReviewOpinion(BaseModel):
@@ -464,8 +469,17 @@ class ReviewOpinion(BaseModel):
         JointReview, verbose_name=_("joint review"), on_delete=models.CASCADE,
         related_name="opinions",
     )  # fmt: skip
+    round = models.PositiveSmallIntegerField(_("review round"), default=1)
     expert = models.ForeignKey(
-        Expert, verbose_name=_("expert"), on_delete=models.PROTECT, related_name="opinions"
+        Expert, verbose_name=_("expert"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="opinions",
+    )  # fmt: skip
+    department = models.ForeignKey(
+        "accounts.Department", verbose_name=_("department"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )  # fmt: skip
+    position = models.CharField(
+        _("position"), max_length=10, choices=Position.choices, default=Position.MODIFY
     )
     topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices)
     material = models.CharField(_("material or drawing"), max_length=100)
@@ -479,7 +493,98 @@ class ReviewOpinion(BaseModel):
     class Meta:
         verbose_name = _("review opinion")
         verbose_name_plural = _("review opinions")
-        ordering = ["review", "topic", "material", "clause", "id"]
+        ordering = ["review", "round", "topic", "material", "clause", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expert__isnull=False) | models.Q(department__isnull=False),
+                name="review_opinion_has_author",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.topic}/{self.material}/{self.clause}"
+
+    @property
+    def author(self) -> str:
+        """The expert's name, or the department's for a member department's opinion."""
+        if self.expert is not None:
+            return self.expert.name
+        return self.department.name if self.department is not None else ""
+
+
+class OpinionSignature(BaseModel):
+    """
+    One panel expert's signed individual opinion for one round: the canonical JSON of
+    every opinion item the expert gave in that round, with the expert's and the signing
+    account's ids, signed SM2 with the platform key (no per-person keys yet).
+    """
+
+    review = models.ForeignKey(
+        JointReview, verbose_name=_("joint review"), on_delete=models.CASCADE,
+        related_name="opinion_signatures",
+    )  # fmt: skip
+    round = models.PositiveSmallIntegerField(_("review round"))
+    expert = models.ForeignKey(
+        Expert, verbose_name=_("expert"), on_delete=models.PROTECT, related_name="+"
+    )
+    signer = models.ForeignKey(USER, verbose_name=_("signer"), on_delete=models.PROTECT)
+    payload = models.JSONField(_("signed payload"), default=dict)
+    signed_at = models.DateTimeField(_("signed at"))
+    key_id = models.CharField(_("signing key"), max_length=64)
+    public_key_hex = models.CharField(_("public key"), max_length=200)
+    signature_hex = models.TextField(_("signature (SM2, DER hex)"))
+
+    class Meta:
+        verbose_name = _("signed expert opinion")
+        verbose_name_plural = _("signed expert opinions")
+        ordering = ["review", "round", "signed_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "round", "expert"], name="opinion_signed_once_per_round"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.expert_id}@{self.round}"
+
+
+class ReviewLetter(BaseModel):
+    """
+    The consolidated opinion letter of one round (every round kept): merged items, the
+    conflicts and how the meeting resolved them, the quorum and the signed opinions it
+    rests on, the PDF (SM3, platform signature), and the applicant's answers.
+    """
+
+    review = models.ForeignKey(
+        JointReview, verbose_name=_("joint review"), on_delete=models.CASCADE,
+        related_name="letters",
+    )  # fmt: skip
+    round = models.PositiveSmallIntegerField(_("review round"))
+    number = models.CharField(_("letter number"), max_length=48, unique=True)
+    data = models.JSONField(_("letter data"), default=dict)
+    pdf = models.FileField(
+        _("letter PDF"), upload_to="inspections/letters/", max_length=200,
+        storage=private_storage,
+    )  # fmt: skip
+    sm3 = models.CharField(_("letter SM3"), max_length=64)
+    key_id = models.CharField(_("signing key"), max_length=64)
+    signature_hex = models.TextField(_("letter signature"))
+    issued_at = models.DateTimeField(_("letter issued at"))
+    must_fix = models.PositiveSmallIntegerField(_("items to fix"), default=0)
+    responses = models.JSONField(_("applicant's responses"), default=dict, blank=True)
+    resubmitted_at = models.DateTimeField(_("resubmitted at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("consolidated opinion letter")
+        verbose_name_plural = _("consolidated opinion letters")
+        ordering = ["review", "round"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "round"], name="review_letter_once_per_round")
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def must_fix_items(self) -> list[dict]:
+        return [m for m in self.data.get("items", []) if m["severity"] == Severity.MUST_FIX]

@@ -89,3 +89,13 @@ def panel_expert_for(user: Any, review: Any) -> Any:
     if not _active(user):
         return None
     return review.panel.filter(user=user).first()
+
+
+def member_department_for(user: Any, review: Any) -> Any:
+    """The department of one of the review's items that ``user`` reviews, or None."""
+    if not _active(user):
+        return None
+    for item in review.items.select_related("department", "case"):
+        if can_review_item(user, item):
+            return item.department
+    return None

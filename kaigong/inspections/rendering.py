@@ -148,17 +148,21 @@ def _record_pdf(record: Any) -> bytes:
     )
 
 
-def letter_pdf(review: Any) -> bytes:
+def letter_pdf(letter: Any) -> bytes:
+    """One round's letter (a ReviewLetter with its ``data`` and ``issued_at`` set)."""
     with translation.override("zh-hans"):
-        return _letter_pdf(review)
+        return _letter_pdf(letter)
 
 
-def _letter_pdf(review: Any) -> bytes:
-    data = review.letter_data
+def _letter_pdf(letter: Any) -> bytes:
+    data = letter.data
     topics, severities = dict(Topic.choices), dict(Severity.choices)
     rows = [
         [str(m["n"]), str(topics.get(m["topic"], m["topic"])), m["material"], m["clause"],
-         str(severities[m["severity"]]), "\n".join(m["texts"]), "、".join(m["experts"])]
+         str(severities[m["severity"]]),
+         "\n".join(m["texts"] + ([_("Resolved at the meeting: %(r)s") % {"r": m["resolution"]}]
+                                 if m.get("resolution") else [])),
+         "、".join(m["experts"])]
         for m in data["items"]
     ]  # fmt: skip
     must = sum(1 for m in data["items"] if m["severity"] == Severity.MUST_FIX)
@@ -176,6 +180,8 @@ def _letter_pdf(review: Any) -> bytes:
             },
             _("Panel: %(panel)s (draw %(draw)s).")
             % {"panel": "、".join(data["panel"]), "draw": data["draw_url"]},
+            _("Review round %(n)s. Signed expert opinions: %(signed)s (quorum %(q)s).")
+            % {"n": data["round"], "signed": "、".join(data["signed_by"]), "q": data["quorum"]},
         ],  # fmt: skip
         sections=[
             {
@@ -201,8 +207,8 @@ def _letter_pdf(review: Any) -> bytes:
             else _("Nothing must be fixed."),
             _("Each department decides its own matter."),
         ],
-        date_text=_date_text(review.letter_issued_at),
+        date_text=_date_text(letter.issued_at),
         verify_url=public_url(data["draw_url"]),
-        footer_lines=[_("Scan to re-run the panel draw"), data["number"], str(review.public_id)],
+        footer_lines=[_("Scan to re-run the panel draw"), data["number"], data["review"]],
         seal_label=_("Joint review seal"),
     )

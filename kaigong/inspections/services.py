@@ -44,6 +44,7 @@ from .constants import (
     SignerRole,
     StandardStatus,
 )
+from .geofence import point_in_polygon, polygon_parse
 from .models import (
     ChecklistItem,
     ChecklistResult,
@@ -312,10 +313,12 @@ def inspection_request(
     slots: list[tuple[datetime, datetime]],
     reason: str,
     planned_working_days: int,
+    site_polygon: Any = None,
 ) -> Inspection:
     """
     A reviewer asks for a video inspection of the item: two inspectors, slots for the
-    enterprise. The item's clock stops (special procedure, planned working days) until the
+    enterprise, optionally the site's red line (a polygon; else the project's point and
+    radius is the fence). The item's clock stops (special procedure, planned working days) until the
     record is complete or the inspection is cancelled.
 
     Errors: ``permission_denied`` (403), ``inspection_separation_of_duties`` (403),
@@ -337,8 +340,10 @@ def inspection_request(
     chosen = _ensure_inspectors(_resolve_users(inspectors), item, actor)
     offered = _slots(slots)
     reason = _text(reason, "reason")
+    polygon = polygon_parse(site_polygon)
     project = item.case.project
     inspection = Inspection.objects.create(
+        site_polygon=polygon,
         item=item,
         standard=standard,
         requested_by=actor,
@@ -589,6 +594,9 @@ def location_add(
         distance = round(distance_m(float(lat), float(lon), float(inspection.site_latitude),
                                     float(inspection.site_longitude)))  # fmt: skip
         inside = distance <= inspection.site_radius_m
+    if inspection.site_polygon:
+        # the red line, where there is one, is the fence; the distance stays informative
+        inside = point_in_polygon(float(lat), float(lon), inspection.site_polygon)
     sample = LocationSample.objects.create(
         inspection=inspection, reported_by=actor, latitude=lat, longitude=lon,
         accuracy_m=accuracy, distance_m=distance, inside_site=inside,
@@ -682,6 +690,7 @@ def record_data(inspection: Inspection, *, number: str, conclusion: str, summary
                 [str(inspection.site_latitude), str(inspection.site_longitude),
                  inspection.site_radius_m] if inspection.site_latitude is not None else None
             ),
+            "red_line": inspection.site_polygon,
             "samples": [
                 {"lat": str(p.latitude), "lon": str(p.longitude), "accuracy_m": p.accuracy_m,
                  "at": p.created_at.isoformat(), "distance_m": p.distance_m,
@@ -805,6 +814,7 @@ def record_sign(*, actor: Any, record: InspectionRecord, note: str = "") -> Insp
 
 
 def _complete(record: InspectionRecord, inspection: Inspection) -> None:
+    from .filing import record_file
     from .rendering import record_pdf
 
     pdf = record_pdf(record)
@@ -812,6 +822,7 @@ def _complete(record: InspectionRecord, inspection: Inspection) -> None:
     record.pdf_sm3 = sm3_hex(pdf)
     record.completed_at = timezone.now()
     record.save(update_fields=["pdf", "pdf_sm3", "completed_at", "updated_at"])
+    record_file(record, pdf)
     inspection.status = InspectionStatus.COMPLETED
     inspection.save(update_fields=["status", "updated_at"])
     item = inspection.item

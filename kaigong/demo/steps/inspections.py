@@ -34,9 +34,11 @@ from kaigong.catalog.selectors import bundle_get_by_code
 from kaigong.demo.data import cases as case_data
 from kaigong.demo.data.binzhou import JOINT_REVIEW_CODE
 from kaigong.demo.data.people import CATALOG_ADMIN_USERNAME
+from kaigong.demo.steps.accounts import _user_get_or_create
 from kaigong.inspections import joint_services as js
 from kaigong.inspections import services as s
 from kaigong.inspections.models import InspectionStandard
+from kaigong.inspections.permissions import member_department_for
 from kaigong.projects.models import Project
 
 if TYPE_CHECKING:
@@ -162,14 +164,18 @@ def _binzhou_joint_review(context: DemoContext) -> None:
         ("赵明远", ["environment", "energy"], "滨州学院", None),
         ("孙立新", ["environment"], project.enterprise.name, project.enterprise),
     ]
-    for name, specialties, employer, enterprise in pool:
+    for n, (name, specialties, employer, enterprise) in enumerate(pool, 1):
+        # the experts sign their own opinions, so each (but the recused one) has an account
+        user = None if enterprise else _user_get_or_create(
+            context, username=f"binzhou_expert{n}", full_name=name, is_staff=False
+        )  # fmt: skip
         js.expert_create(actor=keeper, name=name, specialties=specialties, title="高级工程师",
                          employer=employer, employer_enterprise=enterprise,
-                         region_code="371600")  # fmt: skip
+                         region_code="371600", user=user)  # fmt: skip
     lead = users["binzhou_shengtai_reviewer"]
     review = js.joint_review_convene(
         actor=lead, case=case, items=items, title="年产5万吨高性能铝合金新材料项目多评合一联合评审",
-        meeting="滨州市政务服务中心联合评审室（同步视频会议）", panel_size=3,
+        meeting="滨州市政务服务中心联合评审室（同步视频会议）", panel_size=3, quorum=2,
     )  # fmt: skip
     review = js.panel_draw_prepare(actor=lead, review=review)
     review = js.panel_draw_reveal(
@@ -177,15 +183,29 @@ def _binzhou_joint_review(context: DemoContext) -> None:
     )
     panel = list(review.panel.order_by("name"))
     opinions = [
-        ("environment", "环境影响报告表", "HJ 2.2-2018 第8.1条", "must_fix", "补充熔铸工序废气的大气环境影响预测。"),
-        ("environment", "环境影响报告表", "HJ2.2-2018 第 8.1 条", "suggestion", "大气预测宜补充非正常工况。"),
-        ("energy", "节能报告", "GB/T 2589-2020 第4.2条", "must_fix", "核实综合能耗折标系数，补充计算过程。"),
-        ("soil_water", "水土保持方案报告表", "GB 50433-2018 第3.2条", "suggestion", "完善临时堆土防护措施。"),
-        ("water_abstraction", "水资源论证表", "SL/T 525-2011 第5条", "must_fix", "补充取水水源可靠性分析。"),
+        ("environment", "环境影响报告表", "HJ 2.2-2018 第8.1条", "must_fix", "modify", "补充熔铸工序废气的大气环境影响预测。"),
+        ("environment", "环境影响报告表", "HJ2.2-2018 第 8.1 条", "suggestion", "modify", "大气预测宜补充非正常工况。"),
+        ("energy", "节能报告", "GB/T 2589-2020 第4.2条", "must_fix", "modify", "核实综合能耗折标系数，补充计算过程。"),
+        ("soil_water", "水土保持方案报告表", "GB 50433-2018 第3.2条", "suggestion", "agree", "临时堆土防护措施可行。"),
+        ("water_abstraction", "水资源论证表", "SL/T 525-2011 第5条", "must_fix", "modify", "补充取水水源可靠性分析。"),
     ]  # fmt: skip
-    for n, (topic, material, clause, severity, text) in enumerate(opinions):
-        js.opinion_add(actor=lead, review=review, expert=panel[n % len(panel)], topic=topic,
-                       material=material, clause=clause, severity=severity, text=text)  # fmt: skip
+    for n, (topic, material, clause, severity, position, text) in enumerate(opinions):
+        expert = panel[n % len(panel)]
+        js.opinion_add(actor=expert.user or lead, review=review,
+                       expert=None if expert.user else expert, topic=topic, material=material,
+                       clause=clause, severity=severity, position=position, text=text)  # fmt: skip
+    # 市水利局's own opinion contradicts the expert's 同意 on the same element: on the agenda
+    shuili = users.get("binzhou_shuili_reviewer")
+    if shuili is not None and member_department_for(shuili, review) is not None:
+        js.opinion_add(actor=shuili, review=review, topic="soil_water", material="水土保持方案报告表",
+                       clause="GB 50433-2018 第3.2条", severity="must_fix", position="modify",
+                       text="临时堆土未设拦挡和苫盖，须补充防护措施及平面布置图。")  # fmt: skip
+        for conflict in js.conflicts(review):
+            js.conflict_resolve(actor=lead, review=review, key=conflict["key"],
+                                text="会议议定：采纳市水利局意见，补充临时堆土拦挡、苫盖措施及布置图。")  # fmt: skip
+    for expert in panel:
+        if expert.user and review.opinions.filter(expert=expert).exists():
+            js.opinion_sign(actor=expert.user, review=review)
     js.letter_issue(actor=lead, review=review)
     context.count("joint_reviews")
 

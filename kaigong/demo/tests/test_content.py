@@ -323,3 +323,19 @@ def test_yinan_post_approval_check_revokes_a_permit_and_records_credit(loaded):
     assert Certificate.objects.get(identifier=finding.revoked_certificate).status == "revoked"
     record = CreditRecord.objects.get(public_id=finding.credit_record_public_id)
     assert record.level == "serious" and record.source == "system"
+
+
+def test_binzhou_joint_review_has_signed_opinions_and_a_conflict_resolved_at_the_meeting(loaded):
+    from kaigong.archives.models import ArchiveDocument
+    from kaigong.inspections.joint_services import opinion_signature_verify
+    from kaigong.inspections.models import JointReview
+
+    review = JointReview.objects.get(title="年产5万吨高性能铝合金新材料项目多评合一联合评审")
+    letter = review.letters.get(round=1)
+    assert len(letter.data["signed_by"]) >= review.quorum == 2
+    assert all(opinion_signature_verify(s) for s in review.opinion_signatures.all())
+    resolved = [m for m in letter.data["items"] if m["conflict"]]
+    assert len(resolved) == 1 and resolved[0]["resolution"].startswith("会议议定")
+    assert ArchiveDocument.objects.filter(
+        origin_type="inspections.reviewletter", origin_id=str(letter.public_id)
+    ).exists()

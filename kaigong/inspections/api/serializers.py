@@ -5,7 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from kaigong.core.fields import StrictCharField
-from kaigong.inspections.constants import Conclusion, ItemResult, Severity, Topic
+from kaigong.inspections.constants import Conclusion, ItemResult, Position, Severity, Topic
 from kaigong.inspections.models import (
     ChecklistItem,
     Expert,
@@ -15,7 +15,9 @@ from kaigong.inspections.models import (
     InspectionStandard,
     JointReview,
     LocationSample,
+    OpinionSignature,
     RecordSignature,
+    ReviewLetter,
     ReviewOpinion,
     SampleImage,
     Snapshot,
@@ -172,6 +174,11 @@ class InspectionRequestSerializer(serializers.Serializer):
     )
     reason = StrictCharField(max_length=2000)
     planned_working_days = serializers.IntegerField(min_value=1, max_value=60)
+    site_polygon = serializers.ListField(
+        child=serializers.ListField(child=serializers.FloatField(), min_length=2, max_length=2),
+        required=False, default=list, max_length=500,
+        help_text="the red line: [[latitude, longitude], …], 3 or more vertices",
+    )  # fmt: skip
 
 
 class SlotPickSerializer(serializers.Serializer):
@@ -261,11 +268,39 @@ class ExpertInputSerializer(serializers.Serializer):
 
 class ReviewOpinionSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
-    expert = serializers.CharField(source="expert.name", read_only=True)
+    expert = serializers.CharField(source="expert.name", read_only=True, allow_null=True,
+                                   default=None)  # fmt: skip
+    department = serializers.CharField(source="department.name", read_only=True,
+                                       allow_null=True, default=None)  # fmt: skip
 
     class Meta:
         model = ReviewOpinion
-        fields = ["id", "expert", "topic", "material", "clause", "severity", "text", "created_at"]
+        fields = ["id", "round", "expert", "department", "topic", "material", "clause",
+                  "severity", "position", "text", "created_at"]  # fmt: skip
+
+
+class ReviewLetterSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    items = serializers.JSONField(source="data.items", read_only=True)
+
+    class Meta:
+        model = ReviewLetter
+        fields = ["id", "round", "number", "sm3", "issued_at", "must_fix", "items",
+                  "responses", "resubmitted_at"]  # fmt: skip
+
+
+class OpinionSignatureSerializer(serializers.ModelSerializer):
+    expert = serializers.CharField(source="expert.name", read_only=True)
+    ok = serializers.SerializerMethodField()
+
+    class Meta:
+        model = OpinionSignature
+        fields = ["round", "expert", "signed_at", "key_id", "signature_hex", "payload", "ok"]
+
+    def get_ok(self, obj) -> bool:
+        from kaigong.inspections.joint_services import opinion_signature_verify
+
+        return opinion_signature_verify(obj)
 
 
 class JointReviewSerializer(serializers.ModelSerializer):
@@ -279,9 +314,8 @@ class JointReviewSerializer(serializers.ModelSerializer):
     class Meta:
         model = JointReview
         fields = ["id", "case", "title", "meeting", "status", "lead_department", "items",
-                  "panel_size", "specialties", "draw", "recused", "panel", "letter_number",
-                  "letter_sm3", "letter_issued_at", "correction_requested_at", "resubmitted_at",
-                  "responses", "concluded_at", "created_at"]  # fmt: skip
+                  "panel_size", "quorum", "round", "specialties", "draw", "recused", "panel",
+                  "concluded_at", "created_at"]  # fmt: skip
 
     def get_items(self, obj) -> list[dict]:
         return [
@@ -296,9 +330,24 @@ class JointReviewSerializer(serializers.ModelSerializer):
 
 class JointReviewDetailSerializer(JointReviewSerializer):
     opinions = ReviewOpinionSerializer(many=True, read_only=True)
+    letters = ReviewLetterSerializer(many=True, read_only=True)
+    opinion_signatures = OpinionSignatureSerializer(many=True, read_only=True)
+    quorum_state = serializers.SerializerMethodField()
+    conflicts = serializers.SerializerMethodField()
 
     class Meta(JointReviewSerializer.Meta):
-        fields = [*JointReviewSerializer.Meta.fields, "opinions"]
+        fields = [*JointReviewSerializer.Meta.fields, "opinions", "letters",
+                  "opinion_signatures", "quorum_state", "conflicts", "resolutions"]  # fmt: skip
+
+    def get_quorum_state(self, obj) -> dict:
+        from kaigong.inspections.joint_services import quorum_state
+
+        return quorum_state(obj)
+
+    def get_conflicts(self, obj) -> list[dict]:
+        from kaigong.inspections.joint_services import conflicts
+
+        return conflicts(obj)
 
 
 class ConveneInputSerializer(serializers.Serializer):
@@ -307,6 +356,8 @@ class ConveneInputSerializer(serializers.Serializer):
     title = StrictCharField(max_length=200)
     meeting = StrictCharField(max_length=200, required=False, allow_blank=True, default="")
     panel_size = serializers.IntegerField(min_value=1, max_value=15, default=3)
+    quorum = serializers.IntegerField(min_value=1, max_value=15, required=False, allow_null=True,
+                                      default=None)  # fmt: skip
     specialties = serializers.ListField(child=serializers.ChoiceField(choices=Topic.choices),
                                         required=False, default=list, max_length=7)  # fmt: skip
 
@@ -322,7 +373,13 @@ class ReviewOpinionInputSerializer(serializers.Serializer):
     material = StrictCharField(max_length=100)
     clause = StrictCharField(max_length=100)
     severity = serializers.ChoiceField(choices=Severity.choices)
+    position = serializers.ChoiceField(choices=Position.choices, default=Position.MODIFY)
     text = StrictCharField(max_length=2000)
+
+
+class ConflictResolveInputSerializer(serializers.Serializer):
+    key = StrictCharField(max_length=320)
+    text = StrictCharField(max_length=1000)
 
 
 class ConsolidatedItemSerializer(serializers.Serializer):
@@ -334,6 +391,10 @@ class ConsolidatedItemSerializer(serializers.Serializer):
     texts = serializers.ListField(child=serializers.CharField())
     experts = serializers.ListField(child=serializers.CharField())
     opinions = serializers.ListField(child=serializers.CharField())
+    positions = serializers.DictField(child=serializers.CharField())
+    conflict = serializers.BooleanField()
+    key = serializers.CharField()
+    resolution = serializers.CharField(required=False)
 
 
 class ResponsesInputSerializer(serializers.Serializer):

@@ -11,7 +11,7 @@ from typing import Any
 from django.http import FileResponse
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
@@ -188,6 +188,7 @@ class InspectionListApi(GenericAPIView):
             slots=[tuple(pair) for pair in data["slots"]],
             reason=data["reason"],
             planned_working_days=data["planned_working_days"],
+            site_polygon=data["site_polygon"],
         )
         return Response(z.InspectionSerializer(inspection).data, status=status.HTTP_201_CREATED)
 
@@ -476,7 +477,9 @@ class DrawRevealApi(_ReviewCommand):
 
 class OpinionApi(_ReviewCommand):
     """A panel expert adds a structured opinion item (the lead may minute one for a named
-    panel expert). Errors: (400), ``joint_review_not_on_panel`` (403), (404), (409)."""
+    panel expert; a reviewer of a member department gives the department's own). From
+    round 2 only the reopened items. Errors: (400), ``joint_review_item_not_reopened`` (400),
+    ``joint_review_not_on_panel`` (403), (404), ``joint_review_opinion_signed`` (409)."""
 
     serializer_class = z.ReviewOpinionSerializer
 
@@ -487,6 +490,33 @@ class OpinionApi(_ReviewCommand):
         data = validated(z.ReviewOpinionInputSerializer, request.data)
         opinion = js.opinion_add(actor=request.user, review=self.review(public_id), **data)
         return Response(z.ReviewOpinionSerializer(opinion).data, status=status.HTTP_201_CREATED)
+
+
+class OpinionSignApi(_ReviewCommand):
+    """A panel expert signs the round's individual opinion (SM2, signer named in the signed
+    payload). Errors: ``joint_review_not_on_panel`` (403), (404),
+    ``joint_review_opinion_signed``, ``joint_review_nothing_to_sign`` (409)."""
+
+    @extend_schema(summary="Sign my opinion of this round", operation_id="joint_review_opinion_sign",
+                   request=None, responses=responses(z.JointReviewDetailSerializer, 403, 404, 409))  # fmt: skip
+    def post(self, request, public_id):
+        review = self.review(public_id)
+        js.opinion_sign(actor=request.user, review=review)
+        return self.answer(review)
+
+
+class ConflictResolveApi(_ReviewCommand):
+    """The lead records how the meeting resolved contradicting opinions on one item (its
+    ``key`` from ``conflicts``). Errors: ``joint_review_conflict_not_found`` (400),
+    ``joint_review_not_lead`` (403), (404), (409)."""
+
+    @extend_schema(summary="Resolve a contradiction", operation_id="joint_review_conflict_resolve",
+                   request=z.ConflictResolveInputSerializer,
+                   responses=responses(z.JointReviewDetailSerializer, 400, 403, 404, 409))  # fmt: skip
+    def post(self, request, public_id):
+        data = validated(z.ConflictResolveInputSerializer, request.data)
+        return self.answer(js.conflict_resolve(actor=request.user, review=self.review(public_id),
+                                               **data))  # fmt: skip
 
 
 class ConsolidatedApi(_ReviewCommand):
@@ -502,8 +532,10 @@ class ConsolidatedApi(_ReviewCommand):
 
 
 class LetterApi(_ReviewCommand):
-    """The lead issues the one consolidated letter (PDF, signed); a correction round opens
-    when anything must be fixed. Errors: (403), (404), ``joint_review_status_conflict`` (409)."""
+    """The lead issues the round's consolidated letter (PDF, signed, filed in the archive);
+    a correction opens when anything must be fixed. Errors: (403), (404),
+    ``joint_review_quorum_not_met``, ``joint_review_conflicts_unresolved``,
+    ``joint_review_status_conflict`` (409)."""
 
     @extend_schema(summary="Issue the consolidated opinion letter", operation_id="joint_review_letter_issue",
                    request=None, responses=responses(z.JointReviewDetailSerializer, 403, 404, 409))  # fmt: skip
@@ -512,15 +544,26 @@ class LetterApi(_ReviewCommand):
 
 
 class LetterPdfApi(_ReviewCommand):
-    """The letter's PDF. Errors: ``joint_review_not_found`` (404, also before it is issued)."""
+    """The newest letter's PDF, or round ``round``'s. Errors: ``joint_review_not_found``
+    (404, also before it is issued)."""
 
     @extend_schema(summary="Download the consolidated letter", operation_id="joint_review_letter_pdf",
+                   parameters=[OpenApiParameter("round", int, required=False)],
                    responses=PDF_RESPONSES)  # fmt: skip
     def get(self, request, public_id):
         review = self.review(public_id)
-        if not review.letter_pdf:
+        wanted = request.query_params.get("round", "")
+        letters = review.letters.order_by("-round")
+        if wanted:
+            letters = (
+                letters.filter(round=int(wanted))
+                if wanted.isdigit() and len(wanted) < 4
+                else letters.none()
+            )
+        letter = letters.first()
+        if letter is None:
             raise NotFound(code="joint_review_not_found")
-        return _pdf(review.letter_pdf, f"{review.letter_number}.pdf")
+        return _pdf(letter.pdf, f"{letter.number}.pdf")
 
 
 class ResponsesApi(_ReviewCommand):

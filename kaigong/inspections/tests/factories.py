@@ -67,6 +67,7 @@ def requested(world, item, **overrides):
         slots=overrides.pop("slots", slots()),
         reason=overrides.pop("reason", "核实建设位置"),
         planned_working_days=overrides.pop("planned_working_days", 5),
+        **overrides,
     )
 
 

@@ -7,6 +7,8 @@ site fence, the record signed by both inspectors and acknowledged, its PDF, veri
 from __future__ import annotations
 
 import io
+import json
+import zipfile
 from datetime import date, timedelta
 
 from django.db import transaction
@@ -150,6 +152,28 @@ def test_the_record_is_signed_by_both_inspectors_and_the_enterprise_and_verifies
         "东侧有临时板房",
     ):
         assert expected in text.replace("\n", ""), expected
+
+
+def test_the_completed_record_is_filed_in_the_projects_archive_package(journey):
+    from kaigong.archives.models import ArchiveDocument
+    from kaigong.archives.package import package_build, package_verify
+
+    record = journey["record"]
+    filed = ArchiveDocument.objects.get(
+        origin_type="inspections.inspectionrecord", origin_id=str(record.public_id)
+    )
+    with record.pdf.open("rb") as handle:
+        pdf = handle.read()
+    with filed.file.open("rb") as handle:
+        assert handle.read() == pdf
+    assert filed.folder.project_id == journey["item"].case.project_id
+    assert filed.kind == "notice" and record.number in filed.title and "现场勘验记录" in filed.title
+    package = package_build(filed.folder)
+    assert package_verify(package).ok
+    with zipfile.ZipFile(io.BytesIO(package)) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+    entries = [f for f in manifest["files"] if f["origin"].endswith(str(record.public_id))]
+    assert [e["sm3"] for e in entries] == [record.pdf_sm3]
 
 
 def test_a_changed_field_or_pdf_no_longer_verifies(journey):

@@ -25,12 +25,16 @@ from kaigong.core.exceptions import Conflict, InvalidInput, NotFound, Permission
 from kaigong.core.models import Notification
 from kaigong.inspections.constants import ErrorCode, ReviewStatus
 from kaigong.inspections.joint_services import (
+    conflict_resolve,
+    conflicts,
     consolidated_items,
     correction_respond,
     joint_review_conclude,
     joint_review_convene,
     letter_issue,
     opinion_add,
+    opinion_sign,
+    opinion_signature_verify,
     panel_draw_prepare,
     panel_draw_reveal,
     structure_key,
@@ -67,17 +71,42 @@ def review(django_db_setup, django_db_blocker, tmp_path_factory):
             jr = panel_draw_reveal(actor=world.reviewer1, review=jr, witnesses=["纪检监察员 刘某"])
             panel = list(jr.panel.all())
             a, b, c = panel
-            opinion_add(actor=a.user, review=jr, topic="environment", material="环境影响报告表",
-                        clause="HJ 2.1-2016 第5.2条", severity="must_fix", text="补充大气环境影响预测。")  # fmt: skip
+            env, env2 = (
+                ("环境影响报告表", "HJ 2.1-2016 第5.2条"),
+                ("环境影响报告表", "HJ 2.1-2016 第5.3条"),
+            )
+            energy = ("节能报告", "GB/T 2589-2020")
+            opinion_add(actor=a.user, review=jr, topic="environment", material=env[0], clause=env[1],
+                        severity="must_fix", text="补充大气环境影响预测。")  # fmt: skip
             opinion_add(actor=b.user, review=jr, topic="environment", material="环境影响报告表 ",
                         clause="HJ2.1—2016 第 5.2 条".replace("—", "-"), severity="suggestion",
                         text="建议完善大气预测章节。")  # fmt: skip
-            opinion_add(actor=c.user, review=jr, topic="environment", material="环境影响报告表",
-                        clause="HJ 2.1-2016 第5.3条", severity="must_fix", text="补充大气环境影响预测。")  # fmt: skip
+            opinion_add(actor=c.user, review=jr, topic="environment", material=env2[0], clause=env2[1],
+                        severity="must_fix", text="补充大气环境影响预测。")  # fmt: skip
             opinion_add(actor=world.reviewer1, review=jr, expert=a.public_id, topic="energy",
-                        material="节能报告", clause="GB/T 2589-2020", severity="suggestion",
-                        text="核实综合能耗折标系数。")  # fmt: skip
+                        material=energy[0], clause=energy[1], severity="suggestion",
+                        position="agree", text="综合能耗折标系数取值合理。")  # fmt: skip
+            # the member department D2 (M2's) gives its own opinion: it contradicts a's 同意
+            opinion_add(actor=world.reviewer2, review=jr, topic="energy", material=energy[0],
+                        clause=energy[1], severity="must_fix", position="modify",
+                        text="核实综合能耗折标系数，补充计算过程。")  # fmt: skip
             merged = consolidated_items(jr)
+            unsigned_letter = _code(lambda: letter_issue(actor=world.reviewer1, review=jr))
+            signatures = [
+                opinion_sign(actor=a.user, review=jr),
+                opinion_sign(actor=b.user, review=jr),
+            ]
+            after_signing = _code(lambda: opinion_add(
+                actor=a.user, review=jr, topic="energy", material="x", clause="y",
+                severity="suggestion", text="z"))  # fmt: skip
+            one_unsigned = _code(lambda: letter_issue(actor=world.reviewer1, review=jr))
+            signatures.append(opinion_sign(actor=c.user, review=jr))
+            conflicting = conflicts(jr)
+            conflict_open = _code(lambda: letter_issue(actor=world.reviewer1, review=jr))
+            member_resolves = _code(lambda: conflict_resolve(
+                actor=world.reviewer2, review=jr, key=conflicting[0]["key"], text="x"))  # fmt: skip
+            jr = conflict_resolve(actor=world.reviewer1, review=jr, key=conflicting[0]["key"],
+                                  text="会议议定：采纳D2意见，补充计算过程。")  # fmt: skip
             jr = letter_issue(actor=world.reviewer1, review=jr)
             letter_status = jr.status
             missing = _code(
@@ -86,13 +115,45 @@ def review(django_db_setup, django_db_blocker, tmp_path_factory):
                 )
             )
             jr = correction_respond(actor=world.applicant, review=jr,
-                                    responses={"1": "已补充大气预测", "2": "已补充第5.3条内容"})  # fmt: skip
+                                    responses={"1": "已补充大气预测", "2": "已补充第5.3条内容",
+                                               "3": "已补充能耗计算过程"})  # fmt: skip
+            early_conclusion = _code(
+                lambda: joint_review_conclude(actor=world.reviewer1, review=jr)
+            )
+            # round 2: only the three reopened items are reviewed again
+            not_reopened = _code(lambda: opinion_add(
+                actor=a.user, review=jr, topic="soil_water", material="水土保持方案", clause="GB 50433",
+                severity="suggestion", text="新问题"))  # fmt: skip
+            opinion_add(actor=a.user, review=jr, topic="environment", material=env[0], clause=env[1],
+                        severity="suggestion", position="agree", text="已补充，同意。")  # fmt: skip
+            opinion_add(actor=c.user, review=jr, topic="environment", material=env2[0], clause=env2[1],
+                        severity="must_fix", text="第5.3条内容仍不完整。")  # fmt: skip
+            opinion_add(actor=world.reviewer2, review=jr, topic="energy", material=energy[0],
+                        clause=energy[1], severity="suggestion", position="agree", text="同意。")  # fmt: skip
+            opinion_sign(actor=a.user, review=jr)
+            opinion_sign(actor=c.user, review=jr)
+            jr = letter_issue(actor=world.reviewer1, review=jr)
+            second_status = jr.status
+            jr = correction_respond(
+                actor=world.applicant, review=jr, responses={"1": "已完善第5.3条"}
+            )
+            # round 3: the one item left
+            for expert in (a, c):
+                opinion_add(actor=expert.user, review=jr, topic="environment", material=env2[0],
+                            clause=env2[1], severity="suggestion", position="agree", text="同意。")  # fmt: skip
+                opinion_sign(actor=expert.user, review=jr)
+            jr = letter_issue(actor=world.reviewer1, review=jr)
+            third_status = jr.status
             jr = joint_review_conclude(actor=world.reviewer1, review=jr)
         yield {
             "world": world, "pool": pool, "case": case, "review": JointReview.objects.get(pk=jr.pk),
-            "committed": committed, "merged": merged, "letter_status": letter_status,
+            "committed": committed, "merged": merged, "conflicts": conflicting,
+            "statuses": (letter_status, second_status, third_status),
             "refused": (refused_size, refused_one, refused_outsider, missing),
-            "items": (m1, m2),
+            "quorum_refusals": (unsigned_letter, one_unsigned, after_signing),
+            "conflict_refusals": (conflict_open, member_resolves),
+            "round_refusals": (early_conclusion, not_reopened),
+            "signatures": signatures, "items": (m1, m2), "panel": (a, b, c),
         }  # fmt: skip
         transaction.set_rollback(True)
 
@@ -129,28 +190,48 @@ def test_opinions_merge_by_topic_material_and_clause_not_by_words(review):
     assert first["texts"] == ["补充大气环境影响预测。", "建议完善大气预测章节。"]
     # the same words under another clause stay a separate item
     assert merged[1]["clause"] == "HJ 2.1-2016 第5.3条" and merged[1]["severity"] == "must_fix"
-    assert merged[2]["topic"] == "energy" and merged[2]["severity"] == "suggestion"
+    # an expert's and a department's opinion on the same element are one item too
+    assert merged[2]["topic"] == "energy" and merged[2]["severity"] == "must_fix"
+    assert merged[2]["experts"] == [review["panel"][0].name, review["items"][1].department.name]
     assert structure_key("energy", "Ｘ 报告", "GB 1") == structure_key("energy", "x报告", "gb1")
 
 
-def test_one_letter_one_correction_round_and_the_departments_decide_alone(review):
+def test_every_round_is_kept_and_a_resubmission_reopens_only_the_items_to_fix(review):
     jr = review["review"]
-    assert review["letter_status"] == ReviewStatus.CORRECTION_REQUESTED
-    assert jr.status == ReviewStatus.CONCLUDED
-    assert jr.responses == {"1": "已补充大气预测", "2": "已补充第5.3条内容"}
-    letters = Notification.objects.filter(
-        kind="joint_review_letter", enterprise=review["case"].enterprise
+    assert review["statuses"] == (
+        ReviewStatus.CORRECTION_REQUESTED,
+        ReviewStatus.CORRECTION_REQUESTED,
+        ReviewStatus.LETTER_ISSUED,
     )
-    assert letters.count() == 1
+    assert jr.status == ReviewStatus.CONCLUDED and jr.round == 3
+    first, second, third = jr.letters.order_by("round")
+    assert [first.round, second.round, third.round] == [1, 2, 3]
+    assert [first.must_fix, second.must_fix, third.must_fix] == [3, 1, 0]
+    assert first.responses == {
+        "1": "已补充大气预测",
+        "2": "已补充第5.3条内容",
+        "3": "已补充能耗计算过程",
+    }
+    assert second.responses == {"1": "已完善第5.3条"} and third.responses == {}
+    # round 2 re-reviewed the three reopened items and nothing else; round 3 the one left
+    assert {m["clause"] for m in second.data["items"]} == {m["clause"] for m in first.data["items"]}
+    assert [m["clause"] for m in third.data["items"]] == ["HJ 2.1-2016 第5.3条"]
+    assert review["round_refusals"] == (ErrorCode.REVIEW_STATUS, ErrorCode.NOT_REOPENED)
+    assert (
+        Notification.objects.filter(
+            kind="joint_review_letter", enterprise=review["case"].enterprise
+        ).count()
+        == 3
+    )
     text = "".join(
-        p.extract_text() for p in PdfReader(io.BytesIO(jr.letter_pdf.open("rb").read())).pages
-    )
-    text = text.replace("\n", "")
+        p.extract_text() for p in PdfReader(io.BytesIO(first.pdf.open("rb").read())).pages
+    ).replace("\n", "")
     for expected in (
         "联合评审汇总意见书",
-        jr.letter_number,
-        "共 2 项必须整改",
+        first.number,
+        "共 3 项必须整改",
         "补充大气环境影响预测",
+        "会议议定：采纳D2意见",
     ):
         assert expected in text, expected
     # the joint review decides nothing: both items are still in review, each department's own
@@ -158,6 +239,68 @@ def test_one_letter_one_correction_round_and_the_departments_decide_alone(review
     assert {CaseItem.objects.get(pk=m1.pk).status, CaseItem.objects.get(pk=m2.pk).status} == {
         ItemStatus.IN_REVIEW
     }
+
+
+def test_every_letter_is_filed_in_the_projects_archive(review):
+    from kaigong.archives.models import ArchiveDocument
+
+    jr = review["review"]
+    filed = {
+        d.origin_id: d
+        for d in ArchiveDocument.objects.filter(origin_type="inspections.reviewletter")
+    }
+    letters = list(jr.letters.order_by("round"))
+    assert sorted(filed) == sorted(str(letter.public_id) for letter in letters)
+    for letter in letters:
+        document = filed[str(letter.public_id)]
+        assert document.sm3 == letter.sm3 and document.kind == "opinion"
+        assert document.folder.project_id == review["case"].project_id
+        assert letter.number in document.title
+
+
+def test_the_letter_needs_the_quorum_of_signed_expert_opinions(review):
+    jr = review["review"]
+    assert jr.quorum == 2  # more than half of three
+    # none signed; two signed but one expert with opinions had not; an expert adds after signing
+    assert review["quorum_refusals"] == (
+        ErrorCode.QUORUM, ErrorCode.QUORUM, ErrorCode.ALREADY_SIGNED,
+    )  # fmt: skip
+    first = jr.letters.get(round=1)
+    a, b, c = review["panel"]
+    assert sorted(first.data["signed_by"]) == sorted([a.name, b.name, c.name])
+    assert first.data["quorum"] == 2
+    assert jr.opinion_signatures.filter(round=1).count() == 3
+    assert jr.opinion_signatures.filter(round=2).count() == 2
+
+
+def test_each_expert_signs_an_individual_opinion_that_detects_a_change(review):
+    jr = review["review"]
+    a = review["panel"][0]
+    signature = jr.opinion_signatures.get(round=1, expert=a)
+    # the signer is named inside what is signed (one platform key signs for every expert)
+    assert signature.payload["expert"] == str(a.public_id)
+    assert signature.payload["signer"] == str(a.user.public_id)
+    assert len(signature.payload["opinions"]) == 2  # a's own and the one the lead minuted
+    assert opinion_signature_verify(signature)
+    opinion = jr.opinions.filter(round=1, expert=a).first()
+    opinion.text = "改过的意见"
+    opinion.save(update_fields=["text"])
+    assert not opinion_signature_verify(signature)
+
+
+def test_contradicting_opinions_are_flagged_and_must_be_resolved_before_the_letter(review):
+    (conflict,) = review["conflicts"]
+    a = review["panel"][0]
+    d2 = review["items"][1].department
+    assert conflict["clause"] == "GB/T 2589-2020"
+    assert conflict["positions"] == {a.name: "agree", d2.name: "modify"}
+    assert review["conflict_refusals"] == (ErrorCode.CONFLICTS_OPEN, ErrorCode.NOT_LEAD)
+    first = review["review"].letters.get(round=1)
+    (energy,) = [m for m in first.data["items"] if m["topic"] == "energy"]
+    assert energy["conflict"] and energy["resolution"].startswith("会议议定")
+    # the same positions without the contradiction: two who want changes are no conflict
+    others = [m for m in first.data["items"] if m["topic"] == "environment"]
+    assert others and not any(m["conflict"] for m in others)
 
 
 def test_refusals(review):

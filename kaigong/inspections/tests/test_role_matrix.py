@@ -63,7 +63,10 @@ API_ROWS = {
     ("GET", J + "{public_id}/"): "who sees an item, the panel",
     ("POST", J + "{public_id}/draw/"): "lead department",
     ("POST", J + "{public_id}/draw/reveal/"): "lead department",
-    ("POST", J + "{public_id}/opinions/"): "panel experts; the lead minuting for one",
+    ("POST", J + "{public_id}/opinions/"): "panel experts; the lead minuting for one; reviewers "
+    "of the items' departments (their department's opinion)",
+    ("POST", J + "{public_id}/opinions/sign/"): "panel experts (their own opinion of the round)",
+    ("POST", J + "{public_id}/conflicts/resolve/"): "lead department",
     ("GET", J + "{public_id}/consolidated/"): "who sees the review",
     ("POST", J + "{public_id}/letter/"): "lead department",
     ("GET", J + "{public_id}/letter/pdf/"): "who sees the review",
@@ -149,7 +152,7 @@ def _advance(w, o, inspections, first, second):
 
     def convene():
         return js.joint_review_convene(actor=w.reviewer1, case=o["case"], items=[m1, m2],
-                                       title="多评合一", panel_size=4)  # fmt: skip
+                                       title="多评合一", panel_size=4, quorum=1)  # fmt: skip
 
     o["JR1"] = convene()
     o["JR2"] = js.panel_draw_prepare(actor=w.reviewer1, review=convene())
@@ -160,14 +163,33 @@ def _advance(w, o, inspections, first, second):
                    clause="HJ 2.1 第5条", severity="must_fix", text="补充预测")  # fmt: skip
     jr4 = js.panel_draw_reveal(actor=w.reviewer1, review=js.panel_draw_prepare(
         actor=w.reviewer1, review=convene()), witnesses=["见证人"])  # fmt: skip
-    js.opinion_add(actor=w.reviewer1, review=jr4, expert=jr4.panel.first(), topic="energy",
+    js.opinion_add(actor=w.users["expert"], review=jr4, topic="energy",
                    material="节能报告", clause="GB 1", severity="must_fix", text="核实")  # fmt: skip
+    js.opinion_sign(actor=w.users["expert"], review=jr4)
     o["JR4"] = js.letter_issue(actor=w.reviewer1, review=jr4)
     jr5 = js.panel_draw_reveal(actor=w.reviewer1, review=js.panel_draw_prepare(
         actor=w.reviewer1, review=convene()), witnesses=["见证人"])  # fmt: skip
-    js.opinion_add(actor=w.reviewer1, review=jr5, expert=jr5.panel.first(), topic="energy",
+    js.opinion_add(actor=w.users["expert"], review=jr5, topic="energy",
                    material="节能报告", clause="GB 1", severity="suggestion", text="建议")  # fmt: skip
+    js.opinion_sign(actor=w.users["expert"], review=jr5)
     o["JR5"] = js.letter_issue(actor=w.reviewer1, review=jr5)
+    # JR6: signed, and the lead department's own opinion contradicts the expert's 同意
+    jr6 = js.panel_draw_reveal(actor=w.reviewer1, review=js.panel_draw_prepare(
+        actor=w.reviewer1, review=convene()), witnesses=["见证人"])  # fmt: skip
+    js.opinion_add(actor=w.users["expert"], review=jr6, topic="energy", material="节能报告",
+                   clause="GB 1", severity="suggestion", position="agree", text="同意")  # fmt: skip
+    js.opinion_add(actor=w.reviewer1, review=jr6, topic="energy", material="节能报告",
+                   clause="GB 1", severity="must_fix", position="modify", text="须修改")  # fmt: skip
+    js.opinion_sign(actor=w.users["expert"], review=jr6)
+    o["JR6"] = jr6
+    # JR7: the expert's opinion signed, nothing contradicts: the letter can go out
+    jr7 = js.panel_draw_reveal(actor=w.reviewer1, review=js.panel_draw_prepare(
+        actor=w.reviewer1, review=convene()), witnesses=["见证人"])  # fmt: skip
+    js.opinion_add(actor=w.users["expert"], review=jr7, topic="environment", material="报告表",
+                   clause="HJ 2.1 第5条", severity="must_fix", text="补充预测")  # fmt: skip
+    js.opinion_sign(actor=w.users["expert"], review=jr7)
+    o["JR7"] = jr7
+    o["conflict"] = js.conflicts(jr6)[0]["key"]
 
 
 def _rows(w, o):
@@ -180,7 +202,7 @@ def _rows(w, o):
     ends = (MONDAY + timedelta(days=3, hours=1)).isoformat()
     inspectors = [str(w.inspector1.public_id), str(w.inspector1b.public_id)]
     m1, m2 = (str(item_of(o["case"], m).public_id) for m in ("M1", "M2"))
-    jr = {k: str(o[k].public_id) for k in ("JR1", "JR2", "JR3", "JR4", "JR5")}
+    jr = {k: str(o[k].public_id) for k in ("JR1", "JR2", "JR3", "JR4", "JR5", "JR6", "JR7")}
     keeper = {"catalog_admin": 201}
 
     def only(allowed: dict, visible=V, default=403):
@@ -243,10 +265,15 @@ def _rows(w, o):
         ("POST", J + "{public_id}/opinions/"): (
             J + f"{jr['JR3']}/opinions/", {"topic": "energy", "material": "节能报告", "clause": "GB 2",
                                            "severity": "suggestion", "text": "建议"},
-            False, only({"expert": 201}, visible=VP), True),
+            False, only({"expert": 201, "reviewer1": 201}, visible=VP), True),
+        ("POST", J + "{public_id}/opinions/sign/"): (J + f"{jr['JR3']}/opinions/sign/", {}, False,
+                                                     only({"expert": 200}, visible=VP), True),
+        ("POST", J + "{public_id}/conflicts/resolve/"): (
+            J + f"{jr['JR6']}/conflicts/resolve/", {"key": o["conflict"], "text": "会议议定"}, False,
+            only({"reviewer1": 200}, visible=VP), True),
         ("GET", J + "{public_id}/consolidated/"): (J + f"{jr['JR3']}/consolidated/", None, False,
                                                    only({r: 200 for r in VP}, visible=VP), True),
-        ("POST", J + "{public_id}/letter/"): (J + f"{jr['JR3']}/letter/", {}, False,
+        ("POST", J + "{public_id}/letter/"): (J + f"{jr['JR7']}/letter/", {}, False,
                                               only({"reviewer1": 200}, visible=VP), True),
         ("GET", J + "{public_id}/letter/pdf/"): (J + f"{jr['JR4']}/letter/pdf/", None, False,
                                                  only({r: 200 for r in VP}, visible=VP), True),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kaigong.inspections.constants import Conclusion, ItemResult, Severity, Topic
+from kaigong.inspections.constants import Conclusion, ItemResult, Position, Severity, Topic
 
 
 class StandardForm(forms.Form):
@@ -46,6 +46,11 @@ class RequestForm(forms.Form):
         label=_("Planned working days"), min_value=1, max_value=60, initial=5,
         help_text=_("The item's clock stops for the inspection; the applicant is told how long."),
     )  # fmt: skip
+    site_polygon = forms.CharField(
+        label=_("Red line of the site (one vertex a line: latitude,longitude)"), required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Empty: the fence is the project's point and a 300 m radius."),
+    )  # fmt: skip
 
 
 class SlotForm(forms.Form):
@@ -83,6 +88,10 @@ class ConveneForm(forms.Form):
         label=_("Meeting (time, place or video room)"), max_length=200, required=False
     )
     panel_size = forms.IntegerField(label=_("Panel size"), min_value=1, max_value=15, initial=3)
+    quorum = forms.IntegerField(
+        label=_("Quorum (signed expert opinions needed; empty: more than half)"),
+        min_value=1, max_value=15, required=False,
+    )  # fmt: skip
     specialties = forms.MultipleChoiceField(label=_("Specialties wanted"), choices=Topic.choices,
                                             required=False, widget=forms.CheckboxSelectMultiple)  # fmt: skip
 
@@ -98,8 +107,18 @@ class OpinionForm(forms.Form):
     topic = forms.ChoiceField(label=_("Topic"), choices=Topic.choices)
     material = forms.CharField(label=_("Material or drawing"), max_length=100)
     clause = forms.CharField(label=_("Standard and clause"), max_length=100)
+    position = forms.ChoiceField(label=_("Position"), choices=Position.choices,
+                                 initial=Position.MODIFY)  # fmt: skip
     severity = forms.ChoiceField(label=_("Severity"), choices=Severity.choices)
     text = forms.CharField(label=_("Opinion"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ResolveForm(forms.Form):
+    key = forms.CharField(widget=forms.HiddenInput, max_length=320)
+    text = forms.CharField(
+        label=_("How the meeting resolved it"), max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )  # fmt: skip
 
 
 class ExpertForm(forms.Form):

@@ -28,13 +28,14 @@ from kaigong.catalog.models import MatterVersion
 from kaigong.core.exceptions import DomainError, NotFound
 from kaigong.inspections import joint_services as js
 from kaigong.inspections import services as s
-from kaigong.inspections.constants import ReviewStatus, Severity
+from kaigong.inspections.constants import ReviewStatus
 from kaigong.inspections.permissions import (
     can_keep_standards,
     can_lead_review,
     can_pick_slot,
     is_call_participant,
     is_inspector_of,
+    member_department_for,
     panel_expert_for,
 )
 from kaigong.inspections.selectors import (
@@ -175,6 +176,7 @@ def inspection_request(request: HttpRequest, item_id) -> HttpResponse:
             inspection = s.inspection_request(
                 actor=request.user, item=item, inspectors=data["inspectors"], slots=slots,
                 reason=data["reason"], planned_working_days=data["planned_working_days"],
+                site_polygon=data["site_polygon"],
             )  # fmt: skip
         except DomainError as error:
             domain_error_to_form(form, error)
@@ -363,6 +365,7 @@ def _review_forms(request, review, which: str) -> dict:
     forms = {
         "reveal": f.RevealForm(post if which == "reveal" else None, prefix="reveal"),
         "opinion": f.OpinionForm(post if which == "opinion" else None, prefix="opinion"),
+        "resolve": f.ResolveForm(post if which == "resolve" else None, prefix="resolve"),
     }
     _set_choices(
         forms["opinion"],
@@ -382,6 +385,10 @@ def _review_action(request, review, which: str, form) -> None:
         js.panel_draw_reveal(actor=user, review=review, witnesses=witnesses)
     elif which == "opinion":
         js.opinion_add(actor=user, review=review, **{**data, "expert": data.get("expert") or None})
+    elif which == "sign":
+        js.opinion_sign(actor=user, review=review)
+    elif which == "resolve":
+        js.conflict_resolve(actor=user, review=review, **data)
     elif which == "letter":
         js.letter_issue(actor=user, review=review)
     elif which == "respond":
@@ -398,7 +405,9 @@ def joint_review_detail(request: HttpRequest, public_id) -> HttpResponse:
     which = request.POST.get("action", "") if request.method == "POST" else ""
     forms = _review_forms(request, review, which)
     form = forms.get(which)
-    if which in ("draw", "letter", "respond", "conclude") or (form is not None and form.is_valid()):
+    if which in ("draw", "sign", "letter", "respond", "conclude") or (
+        form is not None and form.is_valid()
+    ):
         try:
             _review_action(request, review, which, form)
         except DomainError as error:
@@ -410,17 +419,29 @@ def joint_review_detail(request: HttpRequest, public_id) -> HttpResponse:
             return redirect("web:joint-review-detail", public_id=review.public_id)
     from kaigong.cases.permissions import is_applicant_for
 
-    letter_items = (review.letter_data or {}).get("items", [])
+    user = signed_in(request)
+    letters = list(review.letters.order_by("round"))
+    collecting = review.status in js.COLLECTING
+    expert = panel_expert_for(user, review)
+    signatures = list(review.opinion_signatures.select_related("expert").order_by("round", "id"))
     return render(request, T + "joint_detail.html", {
         "review": review,
         "forms": forms,
-        "is_lead": can_lead_review(request.user, review),
-        "is_expert": panel_expert_for(request.user, review) is not None,
-        "is_applicant": is_applicant_for(signed_in(request), review.case),
-        "opinions": review.opinions.select_related("expert").order_by("id"),
-        "consolidated": js.consolidated_items(review) if review.status == ReviewStatus.PANEL_DRAWN
-        else letter_items,
-        "must_fix": [m for m in letter_items if m["severity"] == Severity.MUST_FIX],
+        "is_lead": can_lead_review(user, review),
+        "is_expert": expert is not None,
+        "can_opine": collecting and (expert is not None or can_lead_review(user, review)
+                                     or member_department_for(user, review) is not None),
+        "can_sign": collecting and expert is not None and not any(
+            s.expert_id == expert.pk and s.round == review.round for s in signatures)
+        and review.opinions.filter(round=review.round, expert=expert).exists(),
+        "is_applicant": is_applicant_for(user, review.case),
+        "collecting": collecting,
+        "opinions": review.opinions.select_related("expert", "department").order_by("round", "id"),
+        "consolidated": js.consolidated_items(review) if collecting else [],
+        "quorum": js.quorum_state(review),
+        "signatures": [(s, js.opinion_signature_verify(s)) for s in signatures],
+        "letters": letters,
+        "must_fix": letters[-1].must_fix_items if letters else [],
         "statuses": ReviewStatus,
     })  # fmt: skip
 
@@ -428,11 +449,18 @@ def joint_review_detail(request: HttpRequest, public_id) -> HttpResponse:
 @login_required
 def joint_review_letter(request: HttpRequest, public_id) -> HttpResponseBase:
     review = _load(joint_review_get_for, request.user, public_id)
-    if not review.letter_pdf:
+    wanted = request.GET.get("round", "")
+    letters = review.letters.order_by("-round")
+    if wanted:
+        letters = (
+            letters.filter(round=int(wanted))
+            if wanted.isdigit() and len(wanted) < 4
+            else letters.none()
+        )
+    letter = letters.first()
+    if letter is None:
         raise Http404
-    return _file(
-        review.letter_pdf, "application/pdf", f"{review.letter_number}.pdf", attachment=True
-    )
+    return _file(letter.pdf, "application/pdf", f"{letter.number}.pdf", attachment=True)
 
 
 @login_required
