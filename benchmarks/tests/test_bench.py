@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
 from django.test import override_settings
+
+import pytest
 
 from benchmarks.cases.workflow import (
     _http_floor,
