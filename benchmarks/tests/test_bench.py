@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from django.test import override_settings
+
 import pytest
 
-from benchmarks.cases.workflow import _http_floor, _journey, _LeanClient, _prepare_cases
+from benchmarks.cases.workflow import (
+    _http_floor,
+    _journey,
+    _LeanClient,
+    _prepare_cases,
+    _render_owed,
+)
 from kaigong.cases.models import Case
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -30,3 +38,15 @@ def test_a_refused_step_counts_as_an_error_not_a_transition(live_server):
     tokens = {**tokens, "clerk": tokens["reviewer1"]}  # a reviewer may not accept
     assert _drive(live_server.url, drafts[0]["case"], tokens) == (1, 1)
     assert Case.objects.get(public_id=drafts[0]["case"]).status == "submitted"
+
+
+def test_the_journey_issues_two_certificates_that_the_relay_renders_after_commit(live_server):
+    drafts, tokens = _prepare_cases(1)
+    with override_settings(KAIGONG_CERTIFICATES_RENDER_INLINE=False):  # as the bench's server
+        assert _drive(live_server.url, drafts[0]["case"], tokens) == (6, 0)
+    case = Case.objects.get(public_id=drafts[0]["case"])
+    assert case.status == "concluded"  # committed; its certificates are 生成中
+    owed, _seconds = _render_owed()
+    assert owed == 2
+    case.refresh_from_db()
+    assert case.status == "issued"

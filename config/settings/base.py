@@ -550,6 +550,10 @@ KAIGONG_WARNING_DAYS_DEFAULT = env.int("KAIGONG_WARNING_DAYS_DEFAULT", default=2
 KAIGONG_KEY_DIR = env.path("KAIGONG_KEY_DIR", default=BASE_DIR / "var" / "keys")
 # Make a department's key pair on first issuance (development); prod.py turns it off.
 KAIGONG_KEYS_AUTO_CREATE = env.bool("KAIGONG_KEYS_AUTO_CREATE", default=True)
+# A decision commits before its certificates render: the outbox relay renders and signs them
+# (kaigong/certificates/services/render.py; 生成中 until then). True renders them inside the
+# deciding transaction instead (the tests, which read certificates right after a decision).
+KAIGONG_CERTIFICATES_RENDER_INLINE = env.bool("KAIGONG_CERTIFICATES_RENDER_INLINE", default=False)
 # Where private keys live: a dotted path to a keystore class (a signing server can replace it).
 KAIGONG_KEYSTORE = env("KAIGONG_KEYSTORE", default="kaigong.certificates.keystore.FileKeyStore")
 # The platform integrity key (SM2) that signs the case-history checkpoints and the archive

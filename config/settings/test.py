@@ -36,6 +36,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 REST_FRAMEWORK = {**REST_FRAMEWORK}
+# Most tests read a case's certificates right after its last decision: render them in the
+# deciding transaction. The after-commit path (production's) is tested on its own
+# (kaigong/certificates/tests/services/test_render_after_commit.py, the query budget), and
+# the workflow benchmark's gunicorn sets KAIGONG_CERTIFICATES_RENDER_INLINE=false.
+KAIGONG_CERTIFICATES_RENDER_INLINE = env.bool("KAIGONG_CERTIFICATES_RENDER_INLINE", default=True)
 KAIGONG_KEY_DIR = BASE_DIR / "var" / "test-keys"
 STATIC_ROOT = None  # tests never collect static files
 # Tests travel in time (time_machine) with tokens made before the jump: a long lifetime here;

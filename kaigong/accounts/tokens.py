@@ -62,7 +62,12 @@ def api_token_list_for(user: User, *, current: AuthToken | None = None) -> list[
 
 @transaction.atomic
 def api_token_issue(*, user: User, ip: str) -> tuple[AuthToken, str]:
-    """A new token for ``user`` (lifetime ``REST_KNOX["TOKEN_TTL"]``): the row and the secret."""
+    """
+    A new token for ``user`` (lifetime ``REST_KNOX["TOKEN_TTL"]``): the row and the secret.
+    The user's expired tokens are deleted here (the API's authentication no longer reads
+    them on every request: kaigong/api/authentication.py).
+    """
+    AuthToken.objects.filter(user=user, expiry__lt=timezone.now()).delete()
     instance, token = AuthToken.objects.create(user=user)
     audit_record(
         actor=user,

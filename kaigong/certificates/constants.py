@@ -10,6 +10,12 @@ class CertificateStatus(models.TextChoices):
     REVOKED = "revoked", _("Revoked")  # revoked by the issuing department, with a reason
 
 
+# The effective status of a held certificate still being rendered and signed (生成中): shown
+# to staff, never stored (``Certificate.rendered_at`` is empty), verified as held.
+RENDERING = "rendering"
+RENDERING_LABEL = _("Being generated")
+
+
 class VerificationStatus(models.TextChoices):
     VALID = "valid", _("Valid")  # genuine, released, in force
     HELD = "held", _("Held")  # genuine but not released yet: not valid
@@ -41,9 +47,13 @@ class ErrorCode(models.TextChoices):
     NO_SIGNING_KEY = "signing_key_missing", _("No signing key")
     BAD_IDENTIFIER = "identifier_invalid", _("Invalid identifier")
     BAD_FILE = "file_invalid", _("Invalid file")
+    RENDERING = "certificate_rendering", _("Certificate being generated")
 
 
 # Topics of the integration events (core outbox).
 TOPIC_REGISTERED = "certificates.registered"  # made and signed, held (制证未签发)
 TOPIC_RELEASED = "certificates.released"
 TOPIC_REVOKED = "certificates.revoked"
+# Internal (no webhook may subscribe: outside every public topic pattern): render and sign
+# the certificates of a case after the deciding transaction committed (services/render.py).
+TOPIC_RENDER = "internal.certificates.render"

@@ -268,16 +268,30 @@ class Certificate(BaseModel):
     )
     released_at = models.DateTimeField(_("released at"), null=True, blank=True)
 
-    pdf = models.FileField(_("PDF"), upload_to="certificates/%Y/", max_length=200)
-    pdf_sm3 = models.CharField(_("PDF SM3"), max_length=64)
+    # Rendered and signed after the deciding transaction commits (services/rendering.py):
+    # until then the PDF, its hash, the signature and the key are empty and the certificate
+    # is 生成中 — held, never released.
+    rendered_at = models.DateTimeField(
+        _("rendered at"),
+        null=True,
+        blank=True,
+        help_text=_("When the PDF was rendered and signed; empty while it is being generated."),
+    )
+    pdf = models.FileField(_("PDF"), upload_to="certificates/%Y/", max_length=200, blank=True)
+    pdf_sm3 = models.CharField(_("PDF SM3"), max_length=64, blank=True)
     pdf_size = models.PositiveIntegerField(_("PDF size (bytes)"), default=0)
     content_digest = models.CharField(
-        _("content digest"), max_length=64, help_text=_("SM3 of the canonical signed form.")
+        _("content digest"),
+        max_length=64,
+        blank=True,
+        help_text=_("SM3 of the canonical signed form."),
     )
-    signature_hex = models.TextField(_("SM2 signature"), help_text=_("DER, in hex."))
+    signature_hex = models.TextField(_("SM2 signature"), blank=True, help_text=_("DER, in hex."))
     signing_key = models.ForeignKey(
         SigningKey,
         verbose_name=_("signing key"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="certificates",
     )
@@ -332,6 +346,16 @@ class Certificate(BaseModel):
                 name="certificate_held_is_not_released",
                 condition=~Q(status=CertificateStatus.HELD) | Q(released_at__isnull=True),
             ),
+            # rule: a certificate reaches its holder only once signed (生成中 stays held)
+            models.CheckConstraint(
+                name="certificate_valid_is_rendered",
+                condition=~Q(status=CertificateStatus.VALID) | Q(rendered_at__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="certificate_rendered_is_signed",
+                condition=Q(rendered_at__isnull=True)
+                | (Q(signing_key__isnull=False) & ~Q(signature_hex="") & ~Q(pdf_sm3="")),
+            ),
             models.CheckConstraint(
                 name="certificate_validity_ordered",
                 condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
@@ -340,3 +364,8 @@ class Certificate(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.certificate_type} {self.license_no}"
+
+    @property
+    def rendering(self) -> bool:
+        """生成中: numbered and recorded, its PDF and signature not made yet."""
+        return self.rendered_at is None

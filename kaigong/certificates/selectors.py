@@ -19,7 +19,7 @@ from kaigong.catalog.models import JointIssuanceRule
 from kaigong.core.clock import local_date
 from kaigong.core.exceptions import NotFound
 
-from .constants import CertificateStatus
+from .constants import RENDERING, CertificateStatus
 from .models import Certificate, JointIssuanceFulfilment
 from .permissions import STAFF_ROLES
 
@@ -52,8 +52,13 @@ def certificate_get_for(user, public_id: UUID | str) -> Certificate:
 
 
 def certificate_effective_status(certificate: Certificate, *, on: date | None = None) -> str:
-    """held / valid / revoked / expired; expired is computed from valid_to, never stored."""
+    """
+    rendering (生成中) / held / valid / revoked / expired; expired is computed from
+    valid_to, rendering from an empty ``rendered_at``, neither is stored.
+    """
     on = on or local_date()
+    if certificate.status == CertificateStatus.HELD and certificate.rendered_at is None:
+        return RENDERING
     if certificate.status != CertificateStatus.VALID:
         return certificate.status
     if certificate.valid_to is not None and certificate.valid_to < on:
@@ -215,12 +220,15 @@ class CertificateHold:
     condition: str  # the joint-issuance condition it waits for ("" for none)
     evidence_required: str
     deferred_materials: bool  # it waits for deferred 容缺 materials of its item
+    rendering: bool = False  # 生成中: its PDF and signature are being made after the decision
 
     def reasons(self) -> list[str]:
         """The reasons in the holder's words (Chinese through gettext)."""
         from django.utils.translation import gettext as _
 
         reasons = []
+        if self.rendering:
+            reasons.append(_("Being generated: its PDF is rendered and signed in a moment."))
         if self.condition:
             reasons.append(
                 _("Held until the joint-issuance condition “%(condition)s” is met.")
@@ -248,6 +256,7 @@ def _holds(qs: QuerySet[Certificate]) -> list[CertificateHold]:
             condition=c.hold_rule.condition_name if c.hold_rule_id else "",
             evidence_required=c.hold_rule.evidence_required if c.hold_rule_id else "",
             deferred_materials=c.hold_deferred_materials,
+            rendering=c.rendered_at is None,
         )
         for c in rows
     ]

@@ -2,7 +2,7 @@
 Verification: is this certificate genuine, released, in force? By identifier or by its PDF.
 
 Outcomes (issue 5 §4): valid / held / revoked (with date and reason) / expired / unknown /
-tampered. Tampered means the stored data, the stored PDF or an uploaded PDF no longer
+tampered. A certificate still being rendered and signed (生成中) verifies as held. Tampered means the stored data, the stored PDF or an uploaded PDF no longer
 matches what the issuing department signed: the content digest is recomputed from the
 data and the PDF's SM3, and the SM2 signature is checked with the department's public key.
 A valid certificate issued on the basis of a revoked one says so (``prerequisites_revoked``).
@@ -16,7 +16,7 @@ from datetime import date, datetime
 
 from kaigong.core.clock import local_date
 
-from .constants import CertificateStatus, VerificationStatus
+from .constants import RENDERING, CertificateStatus, VerificationStatus
 from .crypto import sm3_hex, verify
 from .identifiers import IDENTIFIER_RE, is_valid_identifier
 from .models import Certificate
@@ -57,6 +57,8 @@ def certificate_signature_ok(certificate: Certificate, *, pdf_sm3: str | None = 
         return False
     if certificate.data.get("identifier") != certificate.identifier:
         return False
+    if certificate.signing_key is None:  # 生成中: not signed yet
+        return False
     try:
         signature = bytes.fromhex(certificate.signature_hex)
     except ValueError:
@@ -95,6 +97,7 @@ def _status_of(certificate: Certificate, *, on: date) -> str:
     status = certificate_effective_status(certificate, on=on)
     return {
         CertificateStatus.HELD: VerificationStatus.HELD,
+        RENDERING: VerificationStatus.HELD,
         CertificateStatus.REVOKED: VerificationStatus.REVOKED,
         "expired": VerificationStatus.EXPIRED,
     }.get(status, VerificationStatus.VALID)
@@ -109,6 +112,8 @@ def certificate_verify_identifier(identifier: str, *, on: date | None = None) ->
     certificate = _load(identifier)
     if certificate is None:
         return VerificationResult(status=VerificationStatus.UNKNOWN, identifier=identifier)
+    if certificate.rendering:  # 生成中: numbered, not signed yet — not valid, nothing to check
+        return _result(certificate, VerificationStatus.HELD, on=on)
     stored = _stored_pdf_sm3(certificate)
     if stored != certificate.pdf_sm3 or not certificate_signature_ok(certificate):
         return _result(certificate, VerificationStatus.TAMPERED, on=on)

@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 
 from kaigong.accounts.models import Department, Enterprise, ServiceCenter, User
 from kaigong.catalog.models import CatalogRevision
+from kaigong.certificates.services import rendering_inline
 from kaigong.core.exceptions import InvalidInput
 from kaigong.demo.steps.accounts import load_accounts
 from kaigong.demo.steps.assistance import load_assistance
@@ -120,6 +121,9 @@ def demo_load(*, if_empty: bool = False) -> DemoLoadResult:
     if if_empty and not database_is_empty():
         return DemoLoadResult(skipped=True, created={})
     context = DemoContext(password=_demo_password())
-    for step in STEPS:
-        step.run(context)
+    # the whole load is one transaction and later steps revoke and inspect the certificates
+    # of earlier ones: they are rendered as they are issued, not after commit
+    with rendering_inline():
+        for step in STEPS:
+            step.run(context)
     return DemoLoadResult(skipped=False, created=dict(context.created))

@@ -40,6 +40,16 @@ class Command(BaseCommand):
             f"{result.errors} errors) by {result.concurrency} clients in {result.seconds:.1f} s "
             f"= {result.per_second:.1f} transitions/s"
         )
+        self.stdout.write(
+            f"bench_workflow: HTTP floor, GET {FLOOR_PATH}: {result.floor_per_second:.0f} "
+            f"requests/s; transitions ÷ floor {result.floor_share or 0:.3f} (goal ≥ 0.5)"
+        )
+        if result.certificates:
+            per = result.render_seconds / result.certificates * 1000
+            self.stdout.write(
+                f"bench_workflow: {result.certificates} certificates rendered and signed "
+                f"after commit by the relay in {result.render_seconds:.1f} s ({per:.1f} ms each)"
+            )
         if result.pgbench_tps is None:
             self.stdout.write("bench_workflow: pgbench not found — ratio skipped")
             return

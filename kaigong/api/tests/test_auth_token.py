@@ -250,3 +250,37 @@ def test_token_writes_are_audited_with_the_client_address_behind_the_proxy(api_c
     # then both are audited with the address nginx saw
     records = {r.action: r.data["ip"] for r in AuditRecord.objects.all()}
     assert records == {"api_token_issued": "203.0.113.7", "api_token_logged_out": "203.0.113.7"}
+
+
+@pytest.mark.django_db
+def test_an_api_call_reads_the_presented_token_only_not_every_token_of_its_user(
+    api_client, django_assert_num_queries
+):
+    # given a user with three tokens (knox read all of them on every call, issue #16 §2)
+    UserFactory(username="wangwu")
+    tokens = [_login(api_client).json()["token"] for _ in range(3)]
+    client = _token_client(tokens[0])
+    client.get(TOKENS)  # the process's caches warm
+    # when one of them authenticates a call: one query finds it with its user, the other is
+    # the view's own (the list of tokens)
+    with django_assert_num_queries(2) as captured:
+        assert client.get(TOKENS).status_code == 200
+    # then authentication read the token table once
+    reads = [q["sql"] for q in captured.captured_queries if "knox_authtoken" in q["sql"]]
+    assert len(reads) == 2 and '"accounts_user"' in reads[0]
+
+
+@pytest.mark.django_db
+@override_settings(REST_KNOX={"TOKEN_TTL": timedelta(hours=2), "AUTH_HEADER_PREFIX": "Token"})
+def test_a_new_token_removes_the_users_expired_ones(api_client):
+    # given an expired token of wangwu and a live one of someone else
+    wangwu = UserFactory(username="wangwu")
+    UserFactory(username="lisi")
+    _login(api_client)
+    _login(api_client, username="lisi")
+    # when wangwu logs in again after the first token's lifetime
+    with time_machine.travel(timezone.now() + timedelta(hours=3)):
+        assert _login(api_client).status_code == 200
+    # then only his new token is left; lisi's (expired too) waits for lisi's next login or use
+    assert AuthToken.objects.filter(user=wangwu).count() == 1
+    assert AuthToken.objects.exclude(user=wangwu).count() == 1

@@ -103,11 +103,14 @@ def lifecycle_catalogue(
     departments: list | None = None,
     prefix: str = "",
     region_code: str = "371321",
+    certificates: bool = False,
 ) -> tuple[Any, list, dict]:
     """
     The three-matter bundle of the module docstring; returns (bundle, departments, versions).
     ``prefix`` makes a second, separate bundle (matters ``<prefix>M1``…, bundle
     ``<prefix>kg-bundle``) in departments of ``region_code``; ``versions`` keeps the keys M1–M3.
+    ``certificates``: M1 and M2 each issue a certificate (two per concluded case, as the
+    demo bundles do: 规划许可证, 施工许可证).
     """
     d1, d2, d3 = departments or [
         DepartmentFactory(name=f"{prefix}规划局", region_code=region_code),
@@ -131,6 +134,21 @@ def lifecycle_catalogue(
         title=f"{prefix}开工测试目录", kind=RevisionKind.NEW, effective_on=effective_on
     )
     common = {"revision": revision, "separation_relaxed": separation_relaxed}
+    issued: dict[str, list[str]] = {"M1": [], "M2": []}
+    if certificates:
+        for key, department, name, digits in (
+            ("M1", d1, "建设工程规划许可证", "001"),
+            ("M2", d2, "建筑工程施工许可证", "002"),
+        ):
+            code = f"{prefix}ct-{key.lower()}"
+            certificate_type_upsert(
+                code=code,
+                name=name,
+                type_code=f"11100000000013338W{digits}",
+                issuing_department=department,
+                fields=["project_name", "floor_area"],
+            )
+            issued[key] = [code]
     if separation_relaxed:
         # one person may accept and decide only for 即办件 (publication refuses otherwise)
         common["case_kind"] = "1"
@@ -144,6 +162,7 @@ def lifecycle_catalogue(
             statutory_limit=20,
             promised_limit=5,
             pre_approval_allowed=True,
+            certificate_types=issued["M1"],
             requirements=[
                 {"material": "m-form", "formats": ["pdf"], "order": 1},
                 {"material": "m-licence", "satisfied_by": "ct-licence", "order": 2},
@@ -162,6 +181,7 @@ def lifecycle_catalogue(
             statutory_limit=20,
             promised_limit=5,
             commitment_allowed=True,
+            certificate_types=issued["M2"],
             requirements=[
                 {"material": "m-form", "formats": ["pdf"], "order": 1},
                 {"material": "m-drawings", "deferrable": True, "order": 2},

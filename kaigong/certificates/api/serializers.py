@@ -49,13 +49,16 @@ class CertificateOutputSerializer(serializers.Serializer):
     pdf_sm3 = serializers.CharField()
     content_digest = serializers.CharField()
     signature = serializers.CharField(source="signature_hex")
-    key_id = serializers.CharField(source="signing_key.key_id")
-    public_key = serializers.CharField(source="signing_key.public_key_hex")
+    # empty (null) while the certificate is being generated (status "rendering")
+    key_id = serializers.CharField(source="signing_key.key_id", allow_null=True)
+    public_key = serializers.CharField(source="signing_key.public_key_hex", allow_null=True)
 
     def get_issuer_code(self, obj) -> str:
         return obj.data.get("issuer_code", "")
 
-    @extend_schema_field(serializers.ChoiceField(choices=["held", "valid", "revoked", "expired"]))
+    @extend_schema_field(
+        serializers.ChoiceField(choices=["rendering", "held", "valid", "revoked", "expired"])
+    )
     def get_status(self, obj) -> str:
         return str(certificate_effective_status(obj))
 

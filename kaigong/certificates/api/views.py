@@ -8,6 +8,7 @@ same 404; visible but not allowed is 403.
 from __future__ import annotations
 
 from django.http import FileResponse
+from django.utils.translation import gettext as _
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -17,7 +18,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
-from kaigong.certificates.constants import VerificationStatus
+from kaigong.certificates.constants import ErrorCode, VerificationStatus
 from kaigong.certificates.models import Certificate
 from kaigong.certificates.selectors import (
     certificate_get_for,
@@ -29,6 +30,7 @@ from kaigong.certificates.verification import (
     certificate_verify_file,
     certificate_verify_identifier,
 )
+from kaigong.core.exceptions import Conflict
 
 from .serializers import (
     CertificateOutputSerializer,
@@ -92,6 +94,11 @@ class CertificatePdfApi(GenericAPIView):
     )
     def get(self, request, public_id):
         certificate = certificate_get_for(request.user, public_id)
+        if certificate.rendering:
+            raise Conflict(
+                _("The certificate is being generated; its PDF follows in a moment."),
+                code=ErrorCode.RENDERING,
+            )
         return FileResponse(
             certificate.pdf.open("rb"),
             content_type="application/pdf",

@@ -6,7 +6,8 @@ Release rules (DESIGN.md §4 rule 4, issue 5 §3; 潍坊 四证合发, 滨州 �
 - a joint-issuance rule holds its certificates until its condition is recorded with
   evidence, then releases them in one event (多证联发);
 - certificates of an item with deferred 容缺 materials stay held until they arrive.
-Held certificates are not valid and not visible to the holder.
+Held certificates are not valid and not visible to the holder; a certificate still being
+rendered and signed (生成中, services/render.py) is held and never released.
 """
 
 from __future__ import annotations
@@ -35,8 +36,13 @@ def _release(
     actor,
     case_public_id: UUID | None = None,
     project: Project | None = None,
+    tell_cases: bool | None = None,
 ) -> CertificateRelease | None:
-    """Mark ``certificates`` valid in one release event; outbox row and holder notice."""
+    """
+    Mark ``certificates`` valid in one release event; outbox row and holder notice.
+    ``tell_cases``: tell cases (hooks.released); by default for every release but a
+    bundle's own inline one, which is part of its conclusion (that issues the case itself).
+    """
     certificates = [c for c in certificates if c.status == CertificateStatus.HELD]
     if not certificates:
         return None
@@ -89,15 +95,17 @@ def _release(
         data={"identifiers": [c.identifier for c in certificates]},
     )
     # the cases app moves a case to 已出证 once nothing of it is held (same transaction);
-    # a bundle's own release is part of its conclusion, which issues the case itself
-    if kind != ReleaseKind.BUNDLE:
+    # a bundle's release rendered inline is part of its conclusion, which issues the case
+    if tell_cases if tell_cases is not None else kind != ReleaseKind.BUNDLE:
         hooks.released([c.case_public_id for c in certificates], actor)
     return release
 
 
 def release_ready(certificate: Certificate) -> bool:
+    # rule: 生成中 (not rendered and signed yet) is never released (services/render.py)
     return (
         certificate.status == CertificateStatus.HELD
+        and certificate.rendered_at is not None
         and certificate.hold_rule_id is None
         and not certificate.hold_deferred_materials
     )

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kaigong.accounts.selectors import enterprise_list_for, user_enterprise_ids
-from kaigong.certificates.constants import VerificationStatus
+from kaigong.certificates.constants import RENDERING, RENDERING_LABEL, VerificationStatus
 from kaigong.certificates.permissions import can_revoke_certificate
 from kaigong.certificates.selectors import (
     certificate_effective_status,
@@ -33,7 +33,7 @@ from kaigong.web.auth_request import AuthenticatedRequest
 
 from .forms import RevokeForm, VerifyForm
 
-STATUS_LABELS = dict(VerificationStatus.choices)
+STATUS_LABELS = {**dict(VerificationStatus.choices), RENDERING: RENDERING_LABEL}
 PUBLIC_STATUSES = {VerificationStatus.VALID, VerificationStatus.REVOKED, VerificationStatus.EXPIRED}
 
 
@@ -110,6 +110,8 @@ def certificate_detail(request: AuthenticatedRequest, public_id) -> HttpResponse
 @login_required
 def certificate_pdf(request: AuthenticatedRequest, public_id) -> FileResponse:
     certificate = _certificate(request, public_id)
+    if certificate.rendering:  # 生成中: no PDF yet
+        raise Http404
     return FileResponse(
         certificate.pdf.open("rb"),
         content_type="application/pdf",

@@ -2,6 +2,8 @@
 
 from datetime import date
 
+from django.db import transaction
+
 import pytest
 
 from kaigong.certificates.constants import CertificateStatus, ErrorCode
@@ -103,7 +105,9 @@ def test_missing_key_is_refused_when_auto_creation_is_off(settings):
     settings.KAIGONG_KEYS_AUTO_CREATE = False
     catalogue = issuing_catalogue()
 
-    with pytest.raises(Conflict) as error:
+    # the issuance joins its caller's transaction without a savepoint (the conclusion's, which
+    # the error aborts whole); here the test's own savepoint stands for that transaction
+    with pytest.raises(Conflict) as error, transaction.atomic():
         issue(catalogue)
 
     assert error.value.code == ErrorCode.NO_SIGNING_KEY
@@ -134,7 +138,7 @@ def test_type_without_national_code_stops_issuance_and_writes_nothing():
     catalogue.types["safety"].type_code = ""
     catalogue.types["safety"].save(update_fields=["type_code"])
 
-    with pytest.raises(Conflict) as error:
+    with pytest.raises(Conflict) as error, transaction.atomic():  # the caller's transaction
         issue(catalogue)
 
     assert error.value.code == ErrorCode.TYPE_INCOMPLETE
