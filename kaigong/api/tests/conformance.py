@@ -33,12 +33,25 @@ def assert_conforms(response: Any, method: str, path: str) -> None:
     request = requests.Request(
         method.upper(), "http://testserver" + response.wsgi_request.get_full_path()
     ).prepare()
+    content = (
+        b"".join(response.streaming_content)
+        if getattr(response, "streaming", False)
+        else response.content
+    )
     wrapped = Response(
         status_code=response.status_code,
         headers={name: [value] for name, value in response.headers.items()},
-        content=response.content,
+        content=content,
         request=request,
         elapsed=0.0,
         verify=False,
+    )
+    documented = operation.definition.raw["responses"]
+    status = str(response.status_code)
+    assert status in documented, f"{method} {path}: {status} is not documented"
+    media_types = list(documented[status].get("content", {}))
+    received = response.headers.get("Content-Type", "").split(";")[0].strip()
+    assert not media_types or received in media_types, (
+        f"{method} {path}: {status} as {received}, documented as {media_types}"
     )
     operation.validate_response(wrapped)
