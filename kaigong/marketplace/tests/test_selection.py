@@ -11,12 +11,12 @@ from decimal import Decimal
 import pytest
 import time_machine
 
-from kaigong.api.tests.conformance import assert_conforms
 from kaigong.cases.tests.conftest import MONDAY
 from kaigong.core.draw_selectors import draw_public_get
 from kaigong.core.draw_services import draw_record
 from kaigong.core.draws import Candidate, draw_compute, draw_verify
 from kaigong.core.exceptions import Conflict, InvalidInput, PermissionDenied
+from kaigong.core.tests.conformance import assert_conforms
 from kaigong.credit.constants import Level, ListKind
 from kaigong.credit.services import credit_record_create
 from kaigong.marketplace.constants import RequestStatus

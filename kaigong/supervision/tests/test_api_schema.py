@@ -7,8 +7,8 @@ import pytest
 
 from kaigong.accounts.roles import Role
 from kaigong.accounts.tests.factories import user_with_role
-from kaigong.api.tests.conformance import assert_conforms
 from kaigong.cases.tests.api.conftest import client_for
+from kaigong.core.tests.conformance import assert_conforms
 
 pytestmark = pytest.mark.django_db
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import pytest
 
-from kaigong.api.tests.conformance import assert_conforms
 from kaigong.cases.models import SubmittedMaterial
 from kaigong.cases.services.clock import item_extension_request
 from kaigong.cases.tests.factories import PDF, CaseFactory, item_of, lifecycle_world
 from kaigong.core.models import AuditRecord
+from kaigong.core.tests.conformance import assert_conforms
 
 from .conftest import client_for
 
