@@ -1,17 +1,21 @@
 """
 Summary of an outside fuzzing run (scripts/fuzz_outside.sh): per schemathesis run the
 operations tested, the test cases generated and the failures by kind; the requests the
-server answered (its access log) and how many were 5xx. Exit 1 when a run found a failure
-that counts ("blocking": a 5xx, a response not matching its schema, an undocumented status
-or content type, a missing documented header); the other kinds are listed for review.
+server answered (its access log) and how many were 5xx; the operations of the schema that
+the runs reached together (their JUnit reports) and those none reached. Exit 1 when a run
+found a failure that counts ("blocking": a 5xx, a response not matching its schema, an
+undocumented status or content type, a missing documented header) or an operation was not
+reached; the other kinds are listed for review.
 
     python scripts/fuzz_summary.py var/fuzz 600
 """
 
 from __future__ import annotations
 
+import json
 import re
 import sys
+import xml.etree.ElementTree as ET
 from collections import Counter
 from pathlib import Path
 
@@ -62,6 +66,32 @@ def parse(text: str) -> dict:
     }
 
 
+METHODS = ("get", "put", "post", "patch", "delete")
+
+
+def operations_of(schema_file: Path) -> set[str]:
+    schema = json.loads(schema_file.read_text(encoding="utf-8"))
+    return {
+        f"{method.upper()} {path}"
+        for path, item in schema["paths"].items()
+        for method in item
+        if method in METHODS
+    }
+
+
+def reached_in(junit_file: Path) -> set[str]:
+    """The operations a run tested (a JUnit test case that was not only skipped)."""
+    try:
+        root = ET.parse(junit_file).getroot()
+    except (ET.ParseError, OSError):
+        return set()
+    return {
+        case.get("name", "")
+        for case in root.iter("testcase")
+        if case.find("skipped") is None or case.find("failure") is not None
+    }
+
+
 def main() -> int:
     out = Path(sys.argv[1])
     elapsed = sys.argv[2] if len(sys.argv) > 2 else "?"
@@ -86,11 +116,25 @@ def main() -> int:
         f"\n{elapsed}s of fuzzing; {cases} test cases; {len(requests)} requests answered, "
         f"{server_errors} of them 5xx"
     )
+    statuses = Counter(requests)
+    print("  statuses: " + ", ".join(f"{s}: {n}" for s, n in sorted(statuses.items())))
+    operations = operations_of(out / "schema.json")
+    reached: set[str] = set()
+    for junit in sorted(out.glob("junit-*.xml")):
+        reached |= reached_in(junit)
+    missing = sorted(operations - reached)
+    print(f"operations reached: {len(operations & reached)} / {len(operations)}")
+    for label in missing:
+        print(f"  not reached: {label}")
     for kind, n in sorted(total.items()):
         flag = "BLOCKING" if kind in BLOCKING else "review"
         print(f"  {flag:8} {kind}: {n}")
     blocking = sum(n for kind, n in total.items() if kind in BLOCKING) + server_errors
-    print("result:", "FAIL" if blocking else "clean (no 5xx, no schema violation)")
+    blocking += len(missing)
+    print(
+        "result:",
+        "FAIL" if blocking else "clean (every operation reached, no 5xx, no schema violation)",
+    )
     return 1 if blocking else 0
 
 

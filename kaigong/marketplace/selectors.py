@@ -16,7 +16,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from kaigong.accounts.models import Department, User
+from kaigong.accounts.models import Department, ServiceCenter, User
 from kaigong.accounts.roles import Role
 from kaigong.accounts.selectors import region_prefix, user_has_role, user_memberships
 from kaigong.calendars.selectors import work_calendar
@@ -48,6 +48,17 @@ def _staff_prefixes(user: User) -> set[str]:
     return {p for p in (region_prefix(c) for c in codes) if p}
 
 
+def _centre_prefixes(user: User) -> set[str]:
+    """The regions of the service centres the user administers."""
+    ids = {
+        h.service_center_id
+        for h in user_memberships(user)
+        if h.role == Role.CENTRE_ADMIN and h.service_center_id
+    }
+    codes = ServiceCenter.objects.filter(id__in=ids).values_list("region_code", flat=True)
+    return {p for p in (region_prefix(c) for c in codes) if p}
+
+
 def agency_of(user: User) -> Agency | None:
     ids = _enterprise_ids(user, Role.INTERMEDIARY)
     return (
@@ -61,13 +72,13 @@ def agency_of(user: User) -> Agency | None:
 def service_request_list_visible_to(user: User) -> QuerySet[ServiceRequest]:
     """
     The owner's members its requests; an agency the open requests of its province and those
-    it bid on; department staff the requests of their region; supervisors and centre
-    administrators all.
+    it bid on; department staff and centre administrators the requests of their region
+    (of another jurisdiction: not found); supervisors all.
     """
     qs = ServiceRequest.objects.select_related("owner", "project", "winner__agency__enterprise")
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return qs.none()
-    if user_has_role(user, Role.SUPERVISOR, Role.CENTRE_ADMIN):
+    if user_has_role(user, Role.SUPERVISOR):
         return qs
     condition = Q(owner_id__in=_enterprise_ids(user, Role.APPLICANT))
     agency = agency_of(user)
@@ -75,7 +86,7 @@ def service_request_list_visible_to(user: User) -> QuerySet[ServiceRequest]:
         condition |= Q(bids__agency=agency) | Q(
             status=RequestStatus.REGISTERING, region_code__startswith=agency.province_code
         )
-    for prefix in _staff_prefixes(user):
+    for prefix in _staff_prefixes(user) | _centre_prefixes(user):
         condition |= Q(region_code__startswith=prefix)
     return qs.filter(condition).distinct()
 

@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from kaigong.cases.applicable import case_form_schema, case_material_needs
+from kaigong.cases.filetypes import TYPE_EXTENSIONS
 from kaigong.cases.hashing import request_fingerprint
 from kaigong.cases.holds import case_certificate_holds
 from kaigong.cases.models import Case
@@ -306,13 +307,17 @@ class CaseViewSet(viewsets.GenericViewSet):
             ),
         ],
         responses={
-            (200, "application/octet-stream"): OpenApiResponse(
-                OpenApiTypes.BINARY,
-                description=(
-                    "The file: PDF and images inline, other formats as an attachment; "
-                    "the type is the one detected from the content."
-                ),
-            ),
+            # each type a stored file can have (the one detected from its content)
+            **{
+                (200, content_type): OpenApiResponse(
+                    OpenApiTypes.BINARY,
+                    description=(
+                        "The file: PDF and images inline, other formats as an attachment; "
+                        "the type is the one detected from the content."
+                    ),
+                )
+                for content_type in TYPE_EXTENSIONS
+            },
             **{k: v for k, v in responses(None, 404).items() if k != 200},
         },
     )

@@ -86,13 +86,15 @@ class RequestOutputSerializer(serializers.Serializer):
     registration_closes_at = serializers.DateTimeField()
     choice_at = serializers.DateTimeField()
     witnesses = serializers.ListField(child=serializers.CharField())
-    draw = serializers.UUIDField(source="draw.public_id", default=None)
-    base_draw = serializers.UUIDField(source="base_draw.public_id", default=None)
+    draw = serializers.UUIDField(source="draw.public_id", default=None, allow_null=True)
+    base_draw = serializers.UUIDField(source="base_draw.public_id", default=None, allow_null=True)
     base_rate = serializers.DecimalField(max_digits=4, decimal_places=2, allow_null=True)
     reference_price = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
-    winner = serializers.CharField(source="winner.agency.enterprise.name", default=None)
+    winner = serializers.CharField(
+        source="winner.agency.enterprise.name", default=None, allow_null=True
+    )
     winning_price = serializers.DecimalField(
-        source="winner.price", max_digits=12, decimal_places=2, default=None
+        source="winner.price", max_digits=12, decimal_places=2, default=None, allow_null=True
     )
     objection_until = serializers.DateField(allow_null=True)
 

@@ -94,6 +94,9 @@ def test_each_role_and_every_outsider():
         )
         agency_review(actor=market.centre_admin, agency=far_agency, approve=True)
         supervisor = world.supervisor
+        # a centre administrator of 潍坊: an outsider of 沂南's requests (issue #10)
+        weifang_admin = UserFactory(username="weifang-centre-admin")
+        membership_grant(user=weifang_admin, role=Role.CENTRE_ADMIN, service_center=weifang.centre)
         c = {
             "owner": client_for(world.applicant),
             "agent0": client_for(market.intermediaries[0]),
@@ -102,6 +105,7 @@ def test_each_role_and_every_outsider():
             "reviewer": client_for(world.reviewer1),
             "outsider": client_for(weifang.applicant),
             "outsider_staff": client_for(weifang.reviewer1),
+            "outsider_admin": client_for(weifang_admin),
             "far_agent": client_for(far_agent),
             "anonymous": client_for(None),
         }
@@ -199,9 +203,11 @@ def test_each_role_and_every_outsider():
                 "admin": 200,
                 "outsider": 404,
                 "outsider_staff": 404,
+                "outsider_admin": 404,
                 "far_agent": 404,
             },
         )
+        assert [r["id"] for r in c["outsider_admin"].get(A + "requests/").json()] == []
         for i in range(3):
             c[f"agent{i}"] = client_for(market.intermediaries[i])
         bid = {"price": "20000", "contact_phone": "13900000000"}
@@ -220,9 +226,10 @@ def test_each_role_and_every_outsider():
         check(
             "POST",
             R + "choose/",
-            {"anonymous": DENIED, "outsider": 404, "agent0": 403, "owner": 200},
+            {"anonymous": DENIED, "outsider": 404, "outsider_admin": 404, "agent0": 403},
             {},
         )
+        check("POST", R + "choose/", {"owner": 200}, {})
         winner = c["owner"].get(R).json()["winner"]
         winning_agent = next(
             f"agent{i}" for i, a in enumerate(market.agencies) if a.enterprise.name == winner

@@ -16,6 +16,7 @@ from kaigong.core.draw_selectors import draw_public_get
 from kaigong.core.draw_services import draw_record
 from kaigong.core.draws import Candidate, draw_compute, draw_verify
 from kaigong.core.exceptions import Conflict, InvalidInput, PermissionDenied
+from kaigong.core.tests.conformance import assert_conforms
 from kaigong.credit.constants import Level, ListKind
 from kaigong.credit.services import credit_record_create
 from kaigong.marketplace.constants import RequestStatus
@@ -208,3 +209,27 @@ def test_ties_on_the_lowest_price_are_drawn():
         request = ServiceRequest.objects.get(pk=request.pk)
     assert request.draw is not None and len(request.draw.candidates) == 2
     assert request.winner.price == Decimal("20000")
+
+
+def test_published_winners_of_a_random_draw_conform_to_the_schema(client):
+    # given a random draw chosen by the scheduled job: no base-rate draw, no winning price
+    # of a base rate (the fuzzer found `base_draw: null` documented as a string)
+    with time_machine.travel(MONDAY, tick=False) as clock:
+        market = market_world(n_agencies=3)
+        request = open_request(market)
+        for i, price in enumerate(["20000", "21000", "22000"]):
+            _bid(market, request, i, price)
+        clock.move_to(MONDAY + timedelta(hours=2))
+        requests_advance_task()
+        clock.move_to(MONDAY + timedelta(hours=3))
+        requests_advance_task()
+        request.refresh_from_db()
+        assert request.status == RequestStatus.CHOSEN and request.base_draw is None
+
+        # when anyone reads the published winners
+        response = client.get("/api/v1/marketplace/winners/")
+
+    # then the answer is the one the schema documents, nulls included
+    assert response.status_code == 200
+    assert response.json()[0]["base_draw"] is None
+    assert_conforms(response, "GET", "/api/v1/marketplace/winners/")

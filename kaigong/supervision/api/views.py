@@ -59,7 +59,11 @@ class QueueApi(_Read):
 
     serializer_class = s.QueueRowSerializer
 
-    @extend_schema(summary="List a supervision queue", operation_id="supervision_queue")
+    @extend_schema(
+        summary="List a supervision queue",
+        operation_id="supervision_queue",
+        responses=_paginated("PaginatedSupervisionQueueRowList", s.QueueRowSerializer),
+    )
     def get(self, request, queue):
         qs = selectors.queue_queryset_for(request.user, queue)
         page = [selectors.queue_row(queue, obj) for obj in self.paginate_queryset(qs)]

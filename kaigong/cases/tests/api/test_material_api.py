@@ -12,6 +12,7 @@ from kaigong.cases.models import SubmittedMaterial
 from kaigong.cases.services.clock import item_extension_request
 from kaigong.cases.tests.factories import PDF, CaseFactory, item_of, lifecycle_world
 from kaigong.core.models import AuditRecord
+from kaigong.core.tests.conformance import assert_conforms
 
 from .conftest import client_for
 
@@ -79,6 +80,17 @@ def test_the_file_downloads_through_the_api_and_is_audited(world):
     assert record.actor == world.reviewer1
     assert record.object_id == str(row.public_id)
     assert record.data["channel"] == "api"
+
+
+@pytest.mark.django_db
+def test_the_file_answers_with_a_content_type_its_schema_documents(world):
+    # the outside fuzz found a PDF answered as application/pdf where the schema documented
+    # only application/octet-stream
+    case = CaseFactory(world=world, accepted=True)
+    response = client_for(world.reviewer1).get(_file_url(case, _material(case, "m-form")))
+
+    assert response.status_code == 200
+    assert_conforms(response, "GET", "/api/v1/cases/{public_id}/materials/{material_id}/file/")
 
 
 @pytest.mark.django_db
