@@ -127,13 +127,23 @@ def _ensure_helper(user: Any, name: str = "helper") -> None:
 
 @transaction.atomic
 def team_create(*, actor: Any, name: str, lead: Any, members: Iterable[Any]) -> HelperTeam:
-    """A 专班 of the actor's centre: a named team with a lead (a helper) and members."""
+    """
+    A 专班 of the actor's centre: a named team with a lead and members, all helpers of the
+    actor's centres. Errors: ``permission_denied`` (403), ``not_helper`` (400).
+    """
     centres = user_service_center_ids(actor, [Role.WINDOW_CLERK, Role.CENTRE_ADMIN])
     if not centres:
         raise PermissionDenied(_("Only a service centre forms a task force."))
     members = list(members)
     for user in [lead, *members]:
         _ensure_helper(user, "members")
+        # the team's people are the centre's own helpers (no helper of another centre)
+        if not any(user_holds(user, Role.HELPER, service_center_id=c) for c in centres):
+            raise _bad(
+                "members",
+                ErrorCode.NOT_HELPER,
+                _("%(user)s is not a helper of your service centre.") % {"user": user},
+            )
     team = HelperTeam.objects.create(
         name=_text(name, "name"), service_center_id=min(centres), lead=lead
     )
