@@ -376,10 +376,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "kaigong.archives.archive_sweep",
         "schedule": crontab(hour=2, minute=0),
     },
-    # Consultations and pre-reviews about to lapse warn their expert / the window (assistance).
+    # Consultations about to lapse warn their expert (assistance).
     "assistance-deadlines-warn": {
         "task": "kaigong.assistance.deadlines_warn",
         "schedule": crontab(hour=7, minute=30),
+    },
+    # Pre-reviews (申报预审) about to pass their soft deadline warn the window and the helpers.
+    "assistance-pre-reviews-warn": {
+        "task": "kaigong.assistance.pre_reviews_warn",
+        "schedule": crontab(hour=7, minute=35),
     },
     # Anchors the case histories: a signed checkpoint of every chain head (docs/lifecycle.md).
     "chain-checkpoint-hourly": {

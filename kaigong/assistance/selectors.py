@@ -576,3 +576,30 @@ def signup_list_visible_to(user: Any) -> QuerySet[SessionSignup]:
 def users_by_public_ids(public_ids: list[Any], name: str) -> list[Any]:
     """Helpers by public id, in the given order (``not_helper`` for any other)."""
     return [helper_by_public_id(p, name) for p in public_ids]
+
+
+def pre_review_watchers(review: PreReview) -> list[Any]:
+    """
+    Whom a pre-review about to lapse is told of: the window clerks who annotate it (the
+    case's service centre; without one, the centres whose jurisdiction holds the project)
+    and the project's assigned helpers, who follow it for the enterprise.
+    """
+    from kaigong.accounts.models import ServiceCenter, User
+    from kaigong.accounts.selectors import region_contains
+
+    case = review.case
+    if case.service_center_id:
+        centres = [case.service_center_id]
+    else:
+        region = case.project.region_code
+        centres = [
+            c.pk for c in ServiceCenter.objects.all() if region_contains(c.region_code, region)
+        ]
+    clerks = User.objects.filter(
+        is_active=True,
+        memberships__role=Role.WINDOW_CLERK,
+        memberships__service_center_id__in=centres,
+    )
+    helpers = case.project.helpers.filter(is_active=True)
+    people = {u.pk: u for u in [*clerks, *helpers]}
+    return [people[pk] for pk in sorted(people)]
