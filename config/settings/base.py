@@ -487,6 +487,9 @@ REST_FRAMEWORK = {
         "token": env("API_TOKEN_RATE", default="20/minute"),
         "track": env("API_TRACK_RATE", default="60/minute"),
         "login_user": env("LOGIN_USER_RATE", default="10/minute"),
+        # the public rating POST (好差评) and the 12345 intake, per address (kaigong/feedback)
+        "feedback_rating": env("FEEDBACK_RATING_RATE", default="20/minute"),
+        "hotline": env("HOTLINE_RATE", default="300/minute"),
     },
     # The same proxy depth as kaigong.core.client_ip, for DRF's stock throttles.
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
