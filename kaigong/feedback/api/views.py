@@ -246,6 +246,7 @@ class ResultsApi(GenericAPIView):
         body = {
             "by_department": evaluation_results(by="department"),
             "by_service_center": evaluation_results(by="service_center"),
+            "by_window": evaluation_results(by="window"),
         }
         return Response(ResultsSerializer(body).data)
 

@@ -141,6 +141,7 @@ def results(request: HttpRequest) -> HttpResponse:
         {
             "by_department": evaluation_results(by="department"),
             "by_centre": evaluation_results(by="service_center"),
+            "by_window": evaluation_results(by="window"),
         },
     )
 
