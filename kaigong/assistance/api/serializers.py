@@ -235,7 +235,7 @@ class AssistanceAttendanceInputSerializer(serializers.Serializer):
 
 class AssistanceSuggestionOutputSerializer(serializers.Serializer):
     id = serializers.UUIDField(source="public_id")
-    source = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]
     text = serializers.CharField()
     region_code = serializers.CharField()
     enterprise = serializers.UUIDField(source="enterprise.public_id", default=None, allow_null=True)
@@ -248,7 +248,7 @@ class AssistanceSuggestionOutputSerializer(serializers.Serializer):
 
 
 class AssistanceSuggestionInputSerializer(serializers.Serializer):
-    source = serializers.ChoiceField(choices=SuggestionSource.choices)
+    source = serializers.ChoiceField(choices=SuggestionSource.choices)  # type: ignore[assignment]
     text = serializers.CharField(max_length=4000)
     owner = serializers.CharField(max_length=64)
     deadline = serializers.DateField()

@@ -100,7 +100,8 @@ def _binzhou_case(context: DemoContext) -> Case:
     case.refresh_from_db()
     case = case_submit(case=case, actor=applicant)
     # accepted at the centre's first comprehensive window (the per-window 好差评 figures)
-    window = case.service_center.windows.first() if case.service_center_id else None
+    centre = case.service_center
+    window = centre.windows.first() if centre is not None else None
     case = case_accept(case=case, actor=clerk, window=window)
     _review_and_approve(case)
     context.count("cases")
