@@ -36,6 +36,7 @@ def test_every_scheduled_job_is_a_registered_task():
         "kaigong.cases.chain_checkpoint",
         "kaigong.documents.documents_issue_missing",
         "kaigong.assistance.deadlines_warn",
+        "kaigong.assistance.pre_reviews_warn",
         "kaigong.feedback.callback_lists_build",
         "kaigong.feedback.deadline_warnings",
         "kaigong.supervision.sweep",
@@ -64,6 +65,7 @@ def test_beat_and_the_embedded_runner_read_the_same_list():
 @pytest.mark.django_db
 def test_the_jobs_run_in_process_and_report_what_they_did():
     from kaigong.archives.tasks import archive_sweep
+    from kaigong.assistance.tasks import pre_reviews_warn
     from kaigong.cases.tasks import chain_checkpoint, commitments_check
     from kaigong.core.tasks import outbox_relay
     from kaigong.documents.tasks import documents_issue_missing
@@ -78,6 +80,7 @@ def test_the_jobs_run_in_process_and_report_what_they_did():
     assert chain_checkpoint.delay().get() == 0
     assert documents_issue_missing.delay().get() == 0
     assert callback_lists_build.delay().get() == 0
+    assert pre_reviews_warn.delay().get() == 0
     assert deadline_warnings.delay().get() == 0
     assert inspections_remind.delay().get() == 0
     assert outbox_relay.delay().get() == "dispatched=0 delivered=0 failed=0 dead=0"

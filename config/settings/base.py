@@ -397,10 +397,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "kaigong.archives.archive_sweep",
         "schedule": crontab(hour=2, minute=0),
     },
-    # Consultations and pre-reviews about to lapse warn their expert / the window (assistance).
+    # Consultations about to lapse warn their expert (assistance).
     "assistance-deadlines-warn": {
         "task": "kaigong.assistance.deadlines_warn",
         "schedule": crontab(hour=7, minute=30),
+    },
+    # Pre-reviews (申报预审) about to pass their soft deadline warn the window and the helpers.
+    "assistance-pre-reviews-warn": {
+        "task": "kaigong.assistance.pre_reviews_warn",
+        "schedule": crontab(hour=7, minute=35),
     },
     # Anchors the case histories: a signed checkpoint of every chain head (docs/lifecycle.md).
     "chain-checkpoint-hourly": {
@@ -503,6 +508,9 @@ REST_FRAMEWORK = {
         "token": env("API_TOKEN_RATE", default="20/minute"),
         "track": env("API_TRACK_RATE", default="60/minute"),
         "login_user": env("LOGIN_USER_RATE", default="10/minute"),
+        # the public rating POST (好差评) and the 12345 intake, per address (kaigong/feedback)
+        "feedback_rating": env("FEEDBACK_RATING_RATE", default="20/minute"),
+        "hotline": env("HOTLINE_RATE", default="300/minute"),
     },
     # The same proxy depth as kaigong.core.client_ip, for DRF's stock throttles.
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,

@@ -352,6 +352,7 @@ class PreReview(BaseModel):
         related_name="+",
     )
     annotated_at = models.DateTimeField(_("annotated at"), null=True, blank=True)
+    warned_at = models.DateTimeField(_("warned at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("pre-review")

@@ -9,7 +9,11 @@ Reads of the assistance app, with their scope (who may see what).
 * policies: the publishing department's staff, supervisors, staff of the jurisdiction,
   and the enterprises with a project the policy targets;
 * pre-reviews: the applicant's side of the case, window clerks and department staff whose
-  jurisdiction holds the project.
+  jurisdiction holds the project;
+* 专班 (task forces): the centre's window clerks and administrators, the team's lead and
+  members, supervisors;
+* session sign-ups: the publishing department's staff, the signed-up enterprise;
+* suggestions: who recorded it, its enterprise, the owner department, staff of the region.
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ from .constants import MandateStatus, QuestionStatus
 from .models import (
     EarlyIntervention,
     HelperAssignment,
+    HelperTeam,
     Mandate,
     Policy,
     PolicyReceipt,
@@ -385,7 +390,7 @@ def suggestion_list_visible_to(user: Any) -> QuerySet[Suggestion]:
     enterprises = user_enterprise_ids(user)
     if enterprises:
         condition |= Q(enterprise_id__in=enterprises)
-    departments = user_department_ids(user)
+    departments = user_department_ids(user, STAFF_DEPARTMENT_ROLES)
     if departments:
         condition |= Q(owner_id__in=departments)
     prefixes = staff_prefixes(user)
@@ -482,7 +487,7 @@ def enterprise_of_user(user: Any, public_id: Any) -> Any:
 
 def signup_get_for(user: Any, public_id: Any) -> SessionSignup:
     qs = SessionSignup.objects.select_related("policy", "enterprise").filter(
-        policy__department_id__in=user_department_ids(user)
+        policy__department_id__in=user_department_ids(user, STAFF_DEPARTMENT_ROLES)
     )
     return _get(qs, public_id, _("There is no such sign-up."))
 
@@ -529,3 +534,72 @@ def enterprise_projects_with_helpers(user: Any) -> QuerySet[Project]:
         .prefetch_related("helpers")
         .order_by("name")
     )
+
+
+# --- 专班 (task forces) and session sign-ups --------------------------------------------
+
+
+def team_list_visible_to(user: Any) -> QuerySet[HelperTeam]:
+    from kaigong.accounts.selectors import user_service_center_ids
+
+    base = HelperTeam.objects.select_related("service_center", "lead").prefetch_related("members")
+    if not _active(user):
+        return base.none()
+    if user_has_role(user, Role.SUPERVISOR):
+        return base.all()
+    condition = Q(lead=user) | Q(members=user)
+    centres = user_service_center_ids(user, CENTRE_ROLES)
+    if centres:
+        condition |= Q(service_center_id__in=centres)
+    return base.filter(pk__in=HelperTeam.objects.filter(condition).values("pk"))
+
+
+def team_get_for(user: Any, public_id: Any) -> HelperTeam:
+    return _get(team_list_visible_to(user), public_id, _("There is no such task force."))
+
+
+def signup_list_visible_to(user: Any) -> QuerySet[SessionSignup]:
+    """Sign-ups of the sessions of the user's departments, and those of its enterprises."""
+    base = SessionSignup.objects.select_related("policy", "enterprise").order_by("created_at", "id")
+    if not _active(user):
+        return base.none()
+    condition = Q(pk__in=[])
+    departments = user_department_ids(user, STAFF_DEPARTMENT_ROLES)
+    if departments:
+        condition |= Q(policy__department_id__in=departments)
+    enterprises = user_enterprise_ids(user)
+    if enterprises:
+        condition |= Q(enterprise_id__in=enterprises)
+    return base.filter(condition)
+
+
+def users_by_public_ids(public_ids: list[Any], name: str) -> list[Any]:
+    """Helpers by public id, in the given order (``not_helper`` for any other)."""
+    return [helper_by_public_id(p, name) for p in public_ids]
+
+
+def pre_review_watchers(review: PreReview) -> list[Any]:
+    """
+    Whom a pre-review about to lapse is told of: the window clerks who annotate it (the
+    case's service centre; without one, the centres whose jurisdiction holds the project)
+    and the project's assigned helpers, who follow it for the enterprise.
+    """
+    from kaigong.accounts.models import ServiceCenter, User
+    from kaigong.accounts.selectors import region_contains
+
+    case = review.case
+    if case.service_center_id:
+        centres = [case.service_center_id]
+    else:
+        region = case.project.region_code
+        centres = [
+            c.pk for c in ServiceCenter.objects.all() if region_contains(c.region_code, region)
+        ]
+    clerks = User.objects.filter(
+        is_active=True,
+        memberships__role=Role.WINDOW_CLERK,
+        memberships__service_center_id__in=centres,
+    )
+    helpers = case.project.helpers.filter(is_active=True)
+    people = {u.pk: u for u in [*clerks, *helpers]}
+    return [people[pk] for pk in sorted(people)]

@@ -69,6 +69,7 @@ from .selectors import (
     is_staff_for_project,
     mandate_status,
     policy_targets,
+    pre_review_watchers,
     staff_prefixes,
 )
 
@@ -127,13 +128,23 @@ def _ensure_helper(user: Any, name: str = "helper") -> None:
 
 @transaction.atomic
 def team_create(*, actor: Any, name: str, lead: Any, members: Iterable[Any]) -> HelperTeam:
-    """A 专班 of the actor's centre: a named team with a lead (a helper) and members."""
+    """
+    A 专班 of the actor's centre: a named team with a lead and members, all helpers of the
+    actor's centres. Errors: ``permission_denied`` (403), ``not_helper`` (400).
+    """
     centres = user_service_center_ids(actor, [Role.WINDOW_CLERK, Role.CENTRE_ADMIN])
     if not centres:
         raise PermissionDenied(_("Only a service centre forms a task force."))
     members = list(members)
     for user in [lead, *members]:
         _ensure_helper(user, "members")
+        # the team's people are the centre's own helpers (no helper of another centre)
+        if not any(user_holds(user, Role.HELPER, service_center_id=c) for c in centres):
+            raise _bad(
+                "members",
+                ErrorCode.NOT_HELPER,
+                _("%(user)s is not a helper of your service centre.") % {"user": user},
+            )
     team = HelperTeam.objects.create(
         name=_text(name, "name"), service_center_id=min(centres), lead=lead
     )
@@ -557,6 +568,48 @@ def deadlines_warn(*, on: date | None = None) -> int:
         )
         question.warned_at = timezone.now()
         question.save(update_fields=["warned_at", "updated_at"])
+        sent += 1
+    return sent
+
+
+@transaction.atomic
+def pre_reviews_warn(*, on: date | None = None) -> int:
+    """
+    Warn of each pre-review not yet annotated whose soft deadline falls within the warning
+    working days (``KAIGONG_ASSISTANCE_WARN_WORKING_DAYS``, on the calendar of the project's
+    region) or has passed: the window clerks who annotate it and the project's helpers, each
+    once. No statutory clock is involved (申报预审 is guidance). Returns the number of
+    pre-reviews warned of.
+
+    # rule: the pre-review's limit is a service promise in working days, not a statutory
+    # time limit (docs/legal.md#pre-review)
+    """
+    today = on or local_date()
+    sent = 0
+    rows = PreReview.objects.filter(
+        status=PreReviewStatus.REQUESTED, warned_at__isnull=True
+    ).select_related("case", "case__project")
+    for review in rows:
+        if review.due_on > _warn_day(today, review.case.project.region_code):
+            continue
+        title = _g("A pre-review is due on %(d)s") % {"d": review.due_on}
+        body = review.case.project.name[:300]
+        for user in pre_review_watchers(review):
+            notification_send(
+                kind="assistance.pre_review_due",
+                title=title,
+                body=body,
+                link=f"/assistance/pre-reviews/{review.public_id}/",
+                user=user,
+            )
+        review.warned_at = timezone.now()
+        review.save(update_fields=["warned_at", "updated_at"])
+        audit_record(
+            actor=None,
+            action="assistance_pre_review_warn",
+            obj=review,
+            data={"due_on": review.due_on.isoformat()},
+        )
         sent += 1
     return sent
 

@@ -504,3 +504,22 @@ def with_pending_extension(items: QuerySet[CaseItem]) -> QuerySet[CaseItem]:
         item=OuterRef("pk"), approved_at__isnull=True, rejected_at__isnull=True
     )
     return items.annotate(extension_pending=Exists(pending))
+
+
+def window_for_acceptance(public_id: Any) -> Any:
+    """The window (综合窗口) an acceptance names; ``window_invalid`` (400) for no window."""
+    from kaigong.accounts.models import Window
+    from kaigong.core.exceptions import InvalidInput
+
+    try:
+        key = uuid.UUID(str(public_id))
+    except ValueError:
+        key = None
+    window = Window.objects.filter(public_id=key).first() if key else None
+    if window is None:
+        raise InvalidInput(
+            _("There is no such window."),
+            code="window_invalid",
+            invalid_params=[{"name": "window", "code": "window_invalid", "reason": str(public_id)}],
+        )
+    return window

@@ -30,6 +30,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from kaigong.accounts.roles import Role
+from kaigong.accounts.selectors import user_holds
 from kaigong.archives.constants import STAGE_BY_NATIONAL, StageTag
 from kaigong.archives.constants import DocumentKind as ArchiveKind
 from kaigong.archives.services import archive_document_file, stage_of
@@ -40,16 +42,20 @@ from kaigong.cases.constants import (
     ItemStatus,
     OfficialDocumentKind,
 )
+from kaigong.cases.hooks import ACT_RECEIVE_DOCUMENTS, acting_for
 from kaigong.cases.models import Case, CaseItem, ClockPause, Correction, Denial, Extension
+from kaigong.cases.permissions import is_assigned_helper
 from kaigong.cases.services.intake import DEFAULT_RIGHTS
 from kaigong.catalog.models import Material
 from kaigong.certificates.crypto import sm3_hex
 from kaigong.certificates.signing import platform_sign
 from kaigong.core.clock import local_date
+from kaigong.core.exceptions import NotFound
 from kaigong.core.services import audit_record, notification_send
 
 from .models import OfficialDocument
 from .rendering import render_document_pdf
+from .selectors import document_get_for
 
 logger = logging.getLogger(__name__)
 
@@ -145,8 +151,8 @@ def _materials_named(codes: list[str]) -> dict[str, str]:
 def _acted_for(case: Case) -> dict[str, Any] | None:
     """
     Who handed the application in, when a helper did it under a mandate (the submission's
-    event carries ``on_behalf``, cases.hooks.acting_for): the notice says so, so that the
-    helper never passes for the applicant (docs/assistance.md).
+    event carries ``on_behalf``, cases.hooks.acting_for): every document of the case says
+    so, so that the helper never passes for the applicant (docs/assistance.md).
     """
     events = case.events.filter(kind="case_transition").order_by("-seq")
     for event in events:
@@ -203,9 +209,6 @@ def _acceptance(case: Case) -> dict[str, Any]:
             },
         }
     ]
-    acted = _acted_for(case)
-    if acted:
-        sections.append(acted)
     for commitment in case.commitments.order_by("created_at", "id"):
         names = _materials_named(commitment.material_codes)
         if commitment.kind == CommitmentKind.DEFERRAL:
@@ -573,6 +576,11 @@ def _issue(kind: str, source: Any, case: Case, compose) -> OfficialDocument:
     now = timezone.now()
     with translation.override("zh-hans"):
         composed = compose(source)
+        acted = _acted_for(case)
+        if acted:
+            # every document of a case a helper handed in names the 代办人, not only the
+            # acceptance notice (docs/assistance.md)
+            composed["sections"] = [*composed["sections"], acted]
         title = str(OfficialDocumentKind(kind).label)
         number = _number(case, kind)
         document = OfficialDocument(
@@ -687,3 +695,45 @@ def documents_issue_missing() -> int:
             continue
         issued += 1
     return issued
+
+
+def document_download(user: Any, case_public_id: Any, public_id: Any) -> OfficialDocument:
+    """
+    The document whose PDF ``user`` downloads: whoever may see the case, except that a
+    helper receives documents only under a mandate in force covering ``receive_documents``
+    (``cases.hooks.acting_for``); without one, 404 like any outsider. A helper's download
+    is audited as done on the enterprise's behalf, a refused one as refused.
+
+    # rule: a helper acts for the enterprise only within a mandate in force, checked on
+    # every request (docs/legal.md#mandate-acting-for)
+    """
+    document = document_get_for(user, case_public_id, public_id)
+    case = document.case
+    if user_holds(user, Role.APPLICANT, enterprise_id=case.enterprise_id):
+        return document
+    if not is_assigned_helper(user, case):
+        return document
+    context = acting_for(user, case, ACT_RECEIVE_DOCUMENTS)
+    if context is None:
+        audit_record(
+            actor=user,
+            action="document_download_refused",
+            obj=document,
+            summary=f"{document.number} {document.title}",
+            data={"reason": "mandate_required"},
+        )
+        raise NotFound(code="document_not_found")
+    audit_record(
+        actor=user,
+        action="document_download",
+        obj=document,
+        summary=_("%(agent)s for %(enterprise)s under mandate %(number)s: %(document)s")
+        % {
+            "agent": context.get("agent", ""),
+            "enterprise": context.get("enterprise", ""),
+            "number": context.get("number", ""),
+            "document": document.number,
+        },
+        data={"on_behalf": context},
+    )
+    return document

@@ -549,3 +549,25 @@ class Complaint(BaseModel):
 
     def __str__(self) -> str:
         return self.number
+
+
+class NumberCounter(models.Model):
+    """
+    The last number handed out per prefix and year (ZG 整改工单, BBCS 办不成事): one row,
+    locked with ``SELECT … FOR UPDATE`` while the next number is taken, so that concurrent
+    creators — the year's first included — never draw the same number.
+    """
+
+    prefix = models.CharField(_("prefix"), max_length=10)
+    year = models.PositiveIntegerField(_("year"))
+    last = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("number counter")
+        verbose_name_plural = _("number counters")
+        constraints = [
+            models.UniqueConstraint(fields=["prefix", "year"], name="feedback_number_counter_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}-{self.year}: {self.last}"

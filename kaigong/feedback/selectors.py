@@ -27,7 +27,14 @@ from kaigong.accounts.selectors import (
 from kaigong.core.clock import local_date
 from kaigong.core.exceptions import NotFound
 
-from .constants import CallbackOutcome, ErrorCode, EvaluationStatus, Level, TicketStatus
+from .constants import (
+    CallbackOutcome,
+    ErrorCode,
+    EvaluationStatus,
+    Level,
+    Occasion,
+    TicketStatus,
+)
 from .models import Appeal, CallbackTask, Complaint, Evaluation, HotlineClient, Ticket
 from .permissions import CENTRE_FEEDBACK_ROLES, COUNTER_ROLES, DEPARTMENT_ROLES
 
@@ -210,29 +217,34 @@ def evaluation_results(
     *, by: str = "department", since: date | None = None
 ) -> list[dict[str, Any]]:
     """
-    Published aggregates (annulled ratings left out): per department or per service centre
-    (its comprehensive windows), count, each level, satisfaction rate = (非常满意 + 满意 +
-    基本满意) / all, bad reviews and how many of their tickets are closed.
+    Published aggregates (annulled ratings left out): per department, per service centre,
+    or per window (``by="window"``: the ratings of the acceptance occasion of the cases the
+    window accepted, ``Case.accepted_window``), count, each level, satisfaction rate =
+    (非常满意 + 满意 + 基本满意) / all, bad reviews and how many of their tickets are closed.
     """
-    field = "department__name" if by == "department" else "service_center__name"
-    rows = Evaluation.objects.exclude(status=EvaluationStatus.ANNULLED).exclude(
-        **{f"{field.split('__')[0]}__isnull": True}
-    )
+    rows = Evaluation.objects.exclude(status=EvaluationStatus.ANNULLED)
+    if by == "window":
+        w = "case__accepted_window__"
+        fields = [f"{w}service_center__name", f"{w}number", f"{w}name"]
+        rows = rows.filter(occasion=Occasion.ACCEPTANCE, case__accepted_window__isnull=False)
+    else:
+        fields = ["department__name" if by == "department" else "service_center__name"]
+        rows = rows.exclude(**{f"{fields[0].split('__')[0]}__isnull": True})
     if since:
         rows = rows.filter(rated_at__date__gte=since)
     counts = {f"l{lv}": Count("id", filter=Q(level=lv)) for lv in Level.values}
     result = []
     for row in (
-        rows.values(field)
+        rows.values(*fields)
         .annotate(
             total=Count("id"),
             rectified=Count("id", filter=Q(ticket__status=TicketStatus.CLOSED)),
             **counts,
         )
-        .order_by(field)
+        .order_by(*fields)
     ):
         good = row["l5"] + row["l4"] + row["l3"]
-        row["unit"] = row.pop(field)
+        row["unit"] = " ".join(str(row.pop(f)) for f in fields)
         row["bad"] = row["l2"] + row["l1"]
         row["rate"] = _rate(good, row["total"])
         result.append(row)

@@ -6,6 +6,8 @@ from kaigong.assistance.constants import (
     MandateAction,
     NoteTarget,
     PolicyKind,
+    SuggestionSource,
+    SuggestionStatus,
 )
 from kaigong.assistance.selectors import mandate_status
 
@@ -35,6 +37,7 @@ class AssistanceAssignmentInputSerializer(serializers.Serializer):
     helper = serializers.UUIDField()
     level = serializers.ChoiceField(choices=HelperLevel.choices)
     role = serializers.ChoiceField(choices=AssignmentRole.choices, default="project_helper")
+    team = serializers.UUIDField(required=False, allow_null=True, default=None)
     note = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
 
 
@@ -207,3 +210,56 @@ class AssistanceWorkbenchRowSerializer(serializers.Serializer):
     level = serializers.CharField(source="assignment.level")
     mandate = serializers.CharField(source="mandate.number", default=None, allow_null=True)
     cases = AssistanceWorkbenchCaseSerializer(many=True)
+
+
+class AssistanceTeamOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    name = serializers.CharField()
+    service_center = serializers.CharField(source="service_center.name")
+    lead = _Person()
+    members = _Person(many=True, source="members.all")
+    created_at = serializers.DateTimeField()
+
+
+class AssistanceTeamInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    lead = serializers.UUIDField()
+    members = serializers.ListField(
+        child=serializers.UUIDField(), required=False, default=list, max_length=50
+    )
+
+
+class AssistanceAttendanceInputSerializer(serializers.Serializer):
+    attended = serializers.BooleanField()
+
+
+class AssistanceSuggestionOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    source = serializers.CharField()  # type: ignore[assignment]
+    text = serializers.CharField()
+    region_code = serializers.CharField()
+    enterprise = serializers.UUIDField(source="enterprise.public_id", default=None, allow_null=True)
+    owner = serializers.CharField(source="owner.code")
+    owner_name = serializers.CharField(source="owner.name")
+    deadline = serializers.DateField()
+    status = serializers.CharField()
+    result = serializers.CharField()
+    closed_at = serializers.DateTimeField(allow_null=True)
+
+
+class AssistanceSuggestionInputSerializer(serializers.Serializer):
+    source = serializers.ChoiceField(choices=SuggestionSource.choices)  # type: ignore[assignment]
+    text = serializers.CharField(max_length=4000)
+    owner = serializers.CharField(max_length=64)
+    deadline = serializers.DateField()
+    enterprise = serializers.UUIDField(required=False, allow_null=True, default=None)
+
+
+class AssistanceSuggestionCloseInputSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=[
+            (SuggestionStatus.DONE.value, SuggestionStatus.DONE.label),
+            (SuggestionStatus.DECLINED.value, SuggestionStatus.DECLINED.label),
+        ]
+    )
+    result = serializers.CharField(max_length=4000)

@@ -44,5 +44,23 @@ urlpatterns = [
         views.PreReviewAnnotateApi.as_view(),
         name="pre-review-annotate",
     ),
+    path(f"{P}teams/", views.TeamListApi.as_view(), name="teams"),
+    path(f"{P}signups/", views.SignupListApi.as_view(), name="signups"),
+    path(
+        f"{P}signups/<uuid:public_id>/attendance/",
+        views.SignupAttendanceApi.as_view(),
+        name="signup-attendance",
+    ),
+    path(f"{P}suggestions/", views.SuggestionListApi.as_view(), name="suggestions"),
+    path(
+        f"{P}suggestions/<uuid:public_id>/",
+        views.SuggestionDetailApi.as_view(),
+        name="suggestion",
+    ),
+    path(
+        f"{P}suggestions/<uuid:public_id>/close/",
+        views.SuggestionCloseApi.as_view(),
+        name="suggestion-close",
+    ),
     path(f"{P}workbench/", views.WorkbenchApi.as_view(), name="workbench"),
 ]

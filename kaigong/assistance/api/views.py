@@ -16,7 +16,16 @@ from rest_framework.response import Response
 
 from kaigong.assistance import selectors as sel
 from kaigong.assistance import services
-from kaigong.assistance.models import HelperAssignment, Mandate, Policy, PreReview, Question
+from kaigong.assistance.models import (
+    HelperAssignment,
+    HelperTeam,
+    Mandate,
+    Policy,
+    PreReview,
+    Question,
+    SessionSignup,
+    Suggestion,
+)
 from kaigong.cases.api.schema import responses
 from kaigong.cases.selectors import case_get_for
 from kaigong.core.api.input import validated
@@ -53,8 +62,9 @@ class AssignmentListApi(GenericAPIView):
         responses=responses(s.AssistanceAssignmentOutputSerializer, 400, 403, 404, status=201),
     )
     def post(self, request):
-        """Role: window clerk or centre admin of the project's region. Errors: ``not_helper``
-        (400), ``permission_denied`` (403), ``project_not_found`` (404)."""
+        """Role: window clerk or centre admin of the project's region; ``team`` names a 专班
+        of the caller's centre (role ``task_force``). Errors: ``not_helper`` (400),
+        ``permission_denied`` (403), ``project_not_found`` (404)."""
         data = validated(s.AssistanceAssignmentInputSerializer, request.data)
         row = services.assignment_create(
             actor=request.user,
@@ -62,6 +72,7 @@ class AssignmentListApi(GenericAPIView):
             helper=sel.helper_by_public_id(data["helper"]),
             level=data["level"],
             role=data["role"],
+            team=sel.team_get_for(request.user, data["team"]) if data["team"] else None,
             note=data["note"],
         )
         return Response(
@@ -393,3 +404,158 @@ class WorkbenchApi(GenericAPIView):
         anyone who is no helper)."""
         rows = sel.helper_workbench(request.user)
         return _page(self, rows, s.AssistanceWorkbenchRowSerializer)
+
+
+class TeamListApi(GenericAPIView):
+    """专班 (task forces for key projects): a named team of helpers with a lead."""
+
+    serializer_class = s.AssistanceTeamOutputSerializer
+    queryset = HelperTeam.objects.none()
+
+    @extend_schema(
+        summary="List task forces (专班)",
+        operation_id="assistance_teams_list",
+        responses=responses(s.AssistanceTeamOutputSerializer(many=True)),
+    )
+    def get(self, request):
+        """Your centres' teams, and the teams you lead or belong to."""
+        return _page(self, sel.team_list_visible_to(request.user), s.AssistanceTeamOutputSerializer)
+
+    @extend_schema(
+        summary="Form a task force (专班)",
+        operation_id="assistance_team_create",
+        request=s.AssistanceTeamInputSerializer,
+        responses=responses(s.AssistanceTeamOutputSerializer, 400, 403, status=201),
+    )
+    def post(self, request):
+        """The team belongs to the caller's centre; lead and members are helpers. Assign
+        its members to a project with ``POST assignments/`` (``team``, role ``task_force``).
+        Role: window clerk or centre admin. Errors: ``not_helper``, ``text_required`` (400),
+        ``permission_denied`` (403)."""
+        data = validated(s.AssistanceTeamInputSerializer, request.data)
+        team = services.team_create(
+            actor=request.user,
+            name=data["name"],
+            lead=sel.helper_by_public_id(data["lead"], "lead"),
+            members=sel.users_by_public_ids(data["members"], "members"),
+        )
+        return Response(s.AssistanceTeamOutputSerializer(team).data, status=status.HTTP_201_CREATED)
+
+
+class SignupListApi(GenericAPIView):
+    serializer_class = s.AssistanceSignupOutputSerializer
+    queryset = SessionSignup.objects.none()
+
+    @extend_schema(
+        summary="List session sign-ups",
+        operation_id="assistance_signups_list",
+        responses=responses(s.AssistanceSignupOutputSerializer(many=True)),
+    )
+    def get(self, request):
+        """The sign-ups of your departments' sessions, or your enterprise's own."""
+        return _page(
+            self, sel.signup_list_visible_to(request.user), s.AssistanceSignupOutputSerializer
+        )
+
+
+class SignupAttendanceApi(GenericAPIView):
+    serializer_class = s.AssistanceSignupOutputSerializer
+    queryset = SessionSignup.objects.none()
+
+    @extend_schema(
+        summary="Record attendance at a session",
+        operation_id="assistance_signup_attendance",
+        request=s.AssistanceAttendanceInputSerializer,
+        responses=responses(s.AssistanceSignupOutputSerializer, 400, 403, 404),
+    )
+    def post(self, request, public_id):
+        """Role: the head of the publishing department. Errors: ``permission_denied`` (403),
+        ``not_found`` (404: not a sign-up of your departments' sessions)."""
+        data = validated(s.AssistanceAttendanceInputSerializer, request.data)
+        signup = services.session_attendance_record(
+            actor=request.user,
+            signup=sel.signup_get_for(request.user, public_id),
+            attended=data["attended"],
+        )
+        return Response(s.AssistanceSignupOutputSerializer(signup).data)
+
+
+class SuggestionListApi(GenericAPIView):
+    """Suggestions from 座谈会 and from enterprises, tracked with an owner, a deadline and a
+    result."""
+
+    serializer_class = s.AssistanceSuggestionOutputSerializer
+    queryset = Suggestion.objects.none()
+
+    @extend_schema(
+        summary="List suggestions",
+        operation_id="assistance_suggestions_list",
+        responses=responses(s.AssistanceSuggestionOutputSerializer(many=True)),
+    )
+    def get(self, request):
+        rows = sel.suggestion_list_visible_to(request.user).order_by("deadline", "id")
+        return _page(self, rows, s.AssistanceSuggestionOutputSerializer)
+
+    @extend_schema(
+        summary="Record a suggestion",
+        operation_id="assistance_suggestion_record",
+        request=s.AssistanceSuggestionInputSerializer,
+        responses=responses(s.AssistanceSuggestionOutputSerializer, 400, 403, 404, status=201),
+    )
+    def post(self, request):
+        """Source ``enterprise``: the enterprise's applicant records its own (``enterprise``
+        required); source ``forum`` (座谈会): staff of the region. Errors:
+        ``deadline_past`` (400), ``permission_denied`` (403), ``department_not_found``,
+        ``enterprise_not_found`` (404)."""
+        data = validated(s.AssistanceSuggestionInputSerializer, request.data)
+        enterprise = (
+            sel.enterprise_of_user(request.user, data["enterprise"]) if data["enterprise"] else None
+        )
+        row = services.suggestion_record(
+            actor=request.user,
+            source=data["source"],
+            text=data["text"],
+            owner=sel.department_by_code(data["owner"]),
+            deadline=data["deadline"],
+            enterprise=enterprise,
+        )
+        return Response(
+            s.AssistanceSuggestionOutputSerializer(row).data, status=status.HTTP_201_CREATED
+        )
+
+
+class SuggestionDetailApi(GenericAPIView):
+    serializer_class = s.AssistanceSuggestionOutputSerializer
+    queryset = Suggestion.objects.none()
+
+    @extend_schema(
+        summary="Read a suggestion",
+        operation_id="assistance_suggestion",
+        responses=responses(s.AssistanceSuggestionOutputSerializer, 404),
+    )
+    def get(self, request, public_id):
+        row = sel.suggestion_get_for(request.user, public_id)
+        return Response(s.AssistanceSuggestionOutputSerializer(row).data)
+
+
+class SuggestionCloseApi(GenericAPIView):
+    serializer_class = s.AssistanceSuggestionOutputSerializer
+    queryset = Suggestion.objects.none()
+
+    @extend_schema(
+        summary="Record a suggestion's result",
+        operation_id="assistance_suggestion_close",
+        request=s.AssistanceSuggestionCloseInputSerializer,
+        responses=responses(s.AssistanceSuggestionOutputSerializer, 400, 403, 404),
+    )
+    def post(self, request, public_id):
+        """Done or declined, with the result. Role: the head of the owner department.
+        Errors: ``text_required`` (400), ``permission_denied`` (403)."""
+        data = validated(s.AssistanceSuggestionCloseInputSerializer, request.data)
+        row = services.suggestion_close(
+            actor=request.user,
+            suggestion=sel.suggestion_get_for(request.user, public_id),
+            status=data["status"],
+            result=data["result"],
+        )
+        return Response(s.AssistanceSuggestionOutputSerializer(row).data)

@@ -229,8 +229,9 @@ def test_who_may_grant_and_what_a_mandate_must_name(monday):
 
 
 def test_a_submission_under_a_mandate_says_so_in_history_and_acceptance_notice(monday):
+    from kaigong.cases.constants import OfficialDocumentKind
     from kaigong.cases.services.acceptance import case_accept
-    from kaigong.documents.services import _acceptance
+    from kaigong.documents.services import document_issue
 
     world = lifecycle_world()
     ready = CaseFactory(world=world)
@@ -244,7 +245,8 @@ def test_a_submission_under_a_mandate_says_so_in_history_and_acceptance_notice(m
     assert event.actor == world.helper
     assert event.data["on_behalf"]["number"] == mandate.number == "WT202600001"
     assert event.data["on_behalf"]["enterprise"] == world.enterprise.name
-    sections = _acceptance(accepted)["sections"]
+    notice = document_issue(kind=OfficialDocumentKind.ACCEPTANCE_NOTICE, source=accepted)
+    sections = notice.data["sections"]
     acted = [s for s in sections if "WT202600001" in " ".join(s.get("paragraphs", []))]
     assert len(acted) == 1
     assert str(world.helper) in acted[0]["paragraphs"][0]

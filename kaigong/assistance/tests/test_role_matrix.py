@@ -34,7 +34,9 @@ from kaigong.assistance.services import (
     pre_review_request,
     question_answer,
     question_ask,
+    session_sign_up,
     suggestion_record,
+    team_create,
 )
 from kaigong.cases.tests.api.conftest import client_for
 from kaigong.cases.tests.factories import CaseFactory, World, two_jurisdictions
@@ -59,6 +61,8 @@ class Objects:
     draft: Any
     pre_review: Any
     suggestion: Any
+    team: Any
+    signup: Any
 
     @property
     def users(self) -> dict[str, Any]:
@@ -116,6 +120,12 @@ def _build(world: World) -> Objects:
         owner=department,
         deadline=dt.date(2026, 4, 30),
     )
+    team = team_create(
+        actor=users["clerk"], name="重点项目专班", lead=users["helper"], members=[helper2]
+    )
+    signup = session_sign_up(
+        actor=users["applicant"], policy=session, enterprise=world.enterprise, attendee="李四"
+    )
     return Objects(
         world,
         helper2,
@@ -128,6 +138,8 @@ def _build(world: World) -> Objects:
         draft,
         pre_review,
         suggestion,
+        team,
+        signup,
     )
 
 
@@ -207,6 +219,32 @@ API_ROWS: dict[tuple[str, str], tuple[Call, tuple[int, ...], bool]] = {
         _post(A + "pre-reviews/{o.pre_review.public_id}/annotate/",
               lambda o: {"notes": [{"target": "field", "code": "floor_area", "text": "核对面积"}]}),
         (403, 403, OK, OK, OK, OK, 404, 401), True),
+    ("GET", A + "teams/"): (
+        _get(A + "teams/"), (OK, OK, OK, OK, OK, OK, OK, 401), False),
+    ("POST", A + "teams/"): (
+        _post(A + "teams/", lambda o: {
+            "name": "新专班", "lead": str(o.users["helper"].public_id),
+            "members": [str(o.helper2.public_id)]}),
+        (403, 403, 201, 403, 403, 403, 403, 401), False),
+    ("GET", A + "signups/"): (
+        _get(A + "signups/"), (OK, OK, OK, OK, OK, OK, OK, 401), False),
+    ("POST", A + "signups/{public_id}/attendance/"): (
+        _post(A + "signups/{o.signup.public_id}/attendance/", lambda o: {"attended": True}),
+        (404, 404, 404, 403, OK, 403, 404, 401), True),
+    ("GET", A + "suggestions/"): (
+        _get(A + "suggestions/"), (OK, OK, OK, OK, OK, OK, OK, 401), False),
+    ("POST", A + "suggestions/"): (
+        _post(A + "suggestions/", lambda o: {
+            "source": "forum", "text": "简化竣工验收材料", "owner": o.world.departments[0].code,
+            "deadline": "2026-05-31"}),
+        (403, 403, 201, 201, 201, 201, 403, 401), False),
+    ("GET", A + "suggestions/{public_id}/"): (
+        _get(A + "suggestions/{o.suggestion.public_id}/"),
+        (404, 404, OK, OK, OK, OK, OK, 401), True),
+    ("POST", A + "suggestions/{public_id}/close/"): (
+        _post(A + "suggestions/{o.suggestion.public_id}/close/",
+              lambda o: {"status": "done", "result": "已延长至晚七点"}),
+        (404, 404, 403, 403, OK, 403, 403, 401), True),
     ("GET", A + "workbench/"): (
         _get(A + "workbench/"), (OK, OK, OK, OK, OK, OK, OK, 401), False),
 }
@@ -314,10 +352,12 @@ def test_each_role_and_every_outsider(monday):
                     wrong.append(f"outsider {role}: {method} /{route} → {got}")
 
     # the lists never show an outsider 沂南's objects
-    for path in ("mandates/", "questions/", "pre-reviews/", "assignments/"):
+    lists = ("mandates/", "questions/", "pre-reviews/", "assignments/", "teams/", "signups/")
+    for path in (*lists, "suggestions/"):
         for role in OUTSIDERS:
             body = _api_client(weifang.users[role]).get(A + path).content.decode()
-            for obj in (yinan.mandate, yinan.question, yinan.pre_review, yinan.assignment):
+            objects = (yinan.mandate, yinan.question, yinan.pre_review, yinan.assignment)
+            for obj in (*objects, yinan.team, yinan.signup, yinan.suggestion):
                 if str(obj.public_id) in body:
                     wrong.append(f"outsider {role}: {path} lists {obj}")
 

@@ -31,6 +31,7 @@ from kaigong.assistance.services import (
     policy_publish,
     pre_review_annotate,
     pre_review_request,
+    pre_reviews_warn,
     question_answer,
     question_ask,
     question_publish,
@@ -262,3 +263,37 @@ def test_suggestions_are_tracked_with_owner_deadline_and_result(monday):
     suggestion_close(actor=head, suggestion=forum, status="done", result="已在工业园区试点")
     forum.refresh_from_db()
     assert (forum.status, forum.result) == ("done", "已在工业园区试点")
+
+
+def test_a_pre_review_about_to_lapse_warns_the_window_and_the_helpers_once(travel):
+    travel(at(2026, 9, 24))  # Thursday before 中秋 (Friday 25 Sep off): due Wed 30 Sep
+    world = lifecycle_world()
+    draft = CaseFactory(world=world)
+    review = pre_review_request(actor=world.applicant, case=draft)
+    far = _far_clerk(world)
+    annotated = pre_review_request(actor=world.applicant, case=CaseFactory(world=world))
+    pre_review_annotate(
+        actor=world.users["clerk"], pre_review=annotated, notes=[{"text": "核对面积"}]
+    )
+
+    def warned(user):
+        return Notification.objects.filter(user=user, kind="assistance.pre_review_due").count()
+
+    # Monday 28 Sep: due in two working days, not yet within the one-day warning
+    travel(at(2026, 9, 28, 8))
+    assert pre_reviews_warn() == 0
+    # Tuesday 29 Sep: due the next working day; the window and the helper are told, once
+    travel(at(2026, 9, 29, 8))
+    assert pre_reviews_warn() == 1
+    assert pre_reviews_warn() == 0
+    assert warned(world.users["clerk"]) == 1
+    assert warned(world.helper) == 1
+    assert warned(far) == 0 and warned(world.applicant) == 0
+    notice = Notification.objects.get(user=world.helper, kind="assistance.pre_review_due")
+    assert notice.link == f"/assistance/pre-reviews/{review.public_id}/"
+    assert "2026-09-30" in notice.title
+    review.refresh_from_db()
+    assert review.warned_at is not None
+    # the annotated pre-review warned nobody, even once past its deadline
+    travel(at(2026, 10, 9, 8))
+    assert pre_reviews_warn() == 0

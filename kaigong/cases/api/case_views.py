@@ -33,6 +33,7 @@ from kaigong.cases.selectors import (
     case_material_get_for,
     case_material_history_for,
     case_queue,
+    window_for_acceptance,
 )
 from kaigong.cases.services.acceptance import case_accept
 from kaigong.cases.services.drafting import case_create_draft, case_form_data_set
@@ -376,16 +377,20 @@ class CaseViewSet(viewsets.GenericViewSet):
         (容缺受理); ``undertaking`` lets a commitment replace proofs (告知承诺).
         Role: window clerk of the case's service centre. Errors: ``form_invalid``,
         ``material_not_deferrable``, ``commitment_not_allowed``, ``commitment_invalid``,
-        ``commitment_due_too_late`` (400); ``permission_denied`` (403); ``case_not_found``
-        (404); ``materials_incomplete``, ``credit_standing_insufficient``,
+        ``commitment_due_too_late``, ``window_invalid`` (400); ``permission_denied`` (403);
+        ``case_not_found`` (404); ``materials_incomplete``, ``credit_standing_insufficient``,
         ``matter_not_in_force``, ``transition_not_allowed``, ``stale_version`` (409).
+        ``window`` records the accepting window (a window of the case's centre).
         """
         data = validated(CaseAcceptInputSerializer, request.data)
+        case = self._case()
+        window = window_for_acceptance(data["window"]) if data.get("window") else None
         case = case_accept(
-            case=self._case(),
+            case=case,
             actor=request.user,
             deferral=data.get("deferral"),
             undertaking=data.get("undertaking"),
+            window=window,
         )
         return Response(case_detail(case))
 

@@ -146,6 +146,13 @@ class CaseAcceptInputSerializer(serializers.Serializer):
     undertaking = CommitmentInputSerializer(
         required=False, help_text=_("告知承诺: the commitment replaces the listed proofs.")
     )
+    window = serializers.UUIDField(
+        required=False,
+        allow_null=True,
+        help_text=_(
+            "The accepting comprehensive window (综合窗口) of the centre, for its figures."
+        ),
+    )
 
 
 class CaseRefuseInputSerializer(serializers.Serializer):

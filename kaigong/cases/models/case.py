@@ -125,6 +125,15 @@ class Case(BaseModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    accepted_window = models.ForeignKey(
+        "accounts.Window",
+        verbose_name=_("accepting window"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The comprehensive window (综合窗口) of the centre that accepted the case."),
+    )
     promised_due_on = models.DateField(_("promised due on"), null=True, blank=True)
     statutory_due_on = models.DateField(_("statutory due on"), null=True, blank=True)
     due_provisional = models.BooleanField(

@@ -189,6 +189,7 @@ def case_accept(
     actor: Any,
     deferral: CommitmentInput | Mapping[str, Any] | None = None,
     undertaking: CommitmentInput | Mapping[str, Any] | None = None,
+    window: Any = None,
 ) -> Case:
     """
     Accept the application (受理): pin the matter versions in force today, create every
@@ -199,12 +200,14 @@ def case_accept(
     from the day of receipt (行政许可法 art. 32).
 
     Errors: ``permission_denied`` (403); ``form_invalid``, ``material_not_deferrable``,
-    ``commitment_not_allowed``, ``commitment_invalid``, ``commitment_due_too_late`` (400);
-    ``materials_incomplete``, ``credit_standing_insufficient``, ``matter_not_in_force``,
+    ``commitment_not_allowed``, ``commitment_invalid``, ``commitment_due_too_late``,
+    ``window_invalid`` (400: ``window`` is not a window of the case's centre, or of a centre
+    where the actor is a clerk); ``materials_incomplete``, ``credit_standing_insufficient``, ``matter_not_in_force``,
     ``transition_not_allowed``, ``stale_version`` (409).
     """
     ensure_can_handle_at_window(actor, case)
     case_next_status(case.status, CaseAction.ACCEPT)
+    _ensure_window_fits(window, case, actor)
     today = local_date()
     versions = case_versions(case, on=today)
     chosen = set(case.matters.values_list("id", flat=True))
@@ -255,6 +258,7 @@ def case_accept(
             "accepted_at": timezone.now(),
             "accepted_on": reference,
             "accepted_by": actor,
+            "accepted_window": window,
             "deemed_accepted": deemed,
             "promised_due_on": promised,
             "statutory_due_on": statutory,
@@ -300,6 +304,27 @@ def case_accept(
         )
     document_due(OfficialDocumentKind.ACCEPTANCE_NOTICE, locked)
     return locked
+
+
+def _ensure_window_fits(window: Any, case: Case, actor: Any) -> None:
+    """The accepting window is one of the case's centre (or of the clerk's, without one)."""
+    if window is None:
+        return
+    from kaigong.accounts.roles import Role
+    from kaigong.accounts.selectors import user_service_center_ids
+
+    if case.service_center_id is not None:
+        fits = window.service_center_id == case.service_center_id
+    else:
+        fits = window.service_center_id in user_service_center_ids(actor, [Role.WINDOW_CLERK])
+    if not fits:
+        raise InvalidInput(
+            _("This window is not one of the accepting service centre."),
+            code="window_invalid",
+            invalid_params=[
+                {"name": "window", "code": "window_invalid", "reason": str(window.public_id)}
+            ],
+        )
 
 
 def case_accept_with_deferral(

@@ -99,7 +99,10 @@ def _binzhou_case(context: DemoContext) -> Case:
         case_material_upload(case=case, actor=applicant, material_code=need.code, file=file)
     case.refresh_from_db()
     case = case_submit(case=case, actor=applicant)
-    case = case_accept(case=case, actor=clerk)
+    # accepted at the centre's first comprehensive window (the per-window 好差评 figures)
+    centre = case.service_center
+    window = centre.windows.first() if centre is not None else None
+    case = case_accept(case=case, actor=clerk, window=window)
     _review_and_approve(case)
     context.count("cases")
     return Case.objects.get(pk=case.pk)

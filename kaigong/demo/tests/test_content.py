@@ -339,3 +339,42 @@ def test_binzhou_joint_review_has_signed_opinions_and_a_conflict_resolved_at_the
     assert ArchiveDocument.objects.filter(
         origin_type="inspections.reviewletter", origin_id=str(letter.public_id)
     ).exists()
+
+
+def test_each_seeds_service_model_is_visible_through_pages(loaded):
+    """Done when (#12): 沂南's 项目助手 with the expert team, 潍坊's 专班 on a key project,
+    滨州's callback list and rectified bad review, rated per window — on their pages."""
+    from django.test import Client
+
+    from kaigong.accounts.models import User
+    from kaigong.assistance.models import ExpertDuty, HelperAssignment, HelperTeam, Mandate
+
+    def page(username, url):
+        client = Client()
+        client.force_login(User.objects.get(username=username))
+        response = client.get(url)
+        assert response.status_code == 200, url
+        return response.content.decode()
+
+    # 沂南: the county 项目助手 under a mandate, the nine experts on duty
+    helper = User.objects.get(username="yinan_helper")
+    assignment = HelperAssignment.objects.filter(helper=helper, until__isnull=True).first()
+    assert assignment is not None and assignment.level == "county"
+    assert Mandate.objects.filter(agent=helper, revoked_at__isnull=True).exists()
+    assert ExpertDuty.objects.filter(department__region_code__startswith="371321").count() == 9
+    assert assignment.project.name in page("yinan_helper", "/assistance/workbench/")
+    project_page = page("yinan_clerk", f"/assistance/projects/{assignment.project.public_id}/")
+    assert str(helper) in project_page
+    # 潍坊: the 专班 of three levels on the key project
+    team = HelperTeam.objects.get(name="鸢都智能装备产业园项目专班")
+    members = HelperAssignment.objects.filter(team=team, until__isnull=True)
+    assert sorted(members.values_list("level", flat=True)) == ["city", "county", "town"]
+    key_project = members.first().project
+    assert team.name in page("weifang_clerk", f"/assistance/projects/{key_project.public_id}/")
+    # 滨州: the callback list and the closed ticket on the callback agent's pages, and the
+    # published figures per window
+    page("binzhou_callback", "/feedback/callbacks/")
+    results = page("binzhou_callback", "/feedback/results/")
+    accepted = Case.objects.filter(accepted_window__isnull=False).select_related("accepted_window")
+    assert accepted.exists()
+    assert accepted.first().accepted_window.name in results

@@ -16,7 +16,8 @@ from rest_framework.response import Response
 
 from kaigong.cases.api.schema import responses
 from kaigong.documents.models import OfficialDocument
-from kaigong.documents.selectors import document_get_for, document_list_visible_to
+from kaigong.documents.selectors import document_list_visible_to
+from kaigong.documents.services import document_download
 
 from .serializers import OfficialDocumentOutputSerializer
 
@@ -53,7 +54,7 @@ class CaseDocumentPdfApi(GenericAPIView):
         },
     )
     def get(self, request, case_id, doc_id):
-        document = document_get_for(request.user, case_id, doc_id)
+        document = document_download(request.user, case_id, doc_id)
         return FileResponse(
             document.pdf.open("rb"),
             content_type="application/pdf",

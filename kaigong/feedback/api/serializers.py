@@ -182,6 +182,9 @@ class ResultRowSerializer(serializers.Serializer):
 class ResultsSerializer(serializers.Serializer):
     by_department = ResultRowSerializer(many=True)
     by_service_center = ResultRowSerializer(many=True)
+    by_window = ResultRowSerializer(
+        many=True, help_text="the acceptance ratings of the cases each window accepted"
+    )
 
 
 class ComplaintInputSerializer(serializers.Serializer):

@@ -23,6 +23,7 @@ from rest_framework.response import Response
 from kaigong.accounts.models import Department, ServiceCenter
 from kaigong.cases.api.serializers import CaseProblemSerializer
 from kaigong.cases.selectors import case_get_for
+from kaigong.core.api.input import validated
 from kaigong.core.exceptions import InvalidInput, NotFound
 from kaigong.feedback.constants import Level
 from kaigong.feedback.models import CallbackTask, Complaint, Evaluation, Ticket
@@ -59,6 +60,7 @@ from kaigong.feedback.services.evaluations import (
     invitation_resolve,
 )
 from kaigong.feedback.services.tickets import ticket_act
+from kaigong.feedback.throttling import HotlineIpThrottle, RatingIpThrottle
 
 from .serializers import (
     AppealDecisionInputSerializer,
@@ -87,6 +89,7 @@ _ERRORS = {
     404: _lazy("Not found, or not visible to you (the same answer on purpose)."),
     409: _lazy("The state does not allow it, or it was done already."),
     410: _lazy("The invitation has expired."),
+    429: _lazy("Too many requests from this address (``throttled``, with ``Retry-After``)."),
 }
 
 
@@ -147,6 +150,12 @@ class EvaluationListApi(GenericAPIView):
     def get_permissions(self):
         return [AllowAny()] if self.request.method == "POST" else super().get_permissions()
 
+    def get_throttles(self):
+        # the public rating is counted per address (shared with the rating page)
+        if self.request.method == "POST":
+            return [RatingIpThrottle()]
+        return super().get_throttles()
+
     @extend_schema(
         summary="List evaluations",
         operation_id="feedback_evaluations",
@@ -161,12 +170,11 @@ class EvaluationListApi(GenericAPIView):
         summary="Rate a service occasion",
         operation_id="feedback_evaluation_submit",
         request=EvaluationInputSerializer,
-        responses=responses(EvaluationOutputSerializer, 400, 404, 409, 410, status=201),
+        responses=responses(EvaluationOutputSerializer, 400, 404, 409, 410, 429, status=201),
     )
     def post(self, request):
-        data = EvaluationInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        evaluation = evaluation_submit(**data.validated_data, rater=request.user)
+        data = validated(EvaluationInputSerializer, request.data)
+        evaluation = evaluation_submit(**data, rater=request.user)
         return Response(EvaluationOutputSerializer(evaluation).data, status=201)
 
 
@@ -238,6 +246,7 @@ class ResultsApi(GenericAPIView):
         body = {
             "by_department": evaluation_results(by="department"),
             "by_service_center": evaluation_results(by="service_center"),
+            "by_window": evaluation_results(by="window"),
         }
         return Response(ResultsSerializer(body).data)
 
@@ -514,11 +523,13 @@ class HotlineIntakeApi(GenericAPIView):
     The 12345 hotline hands over a work order. Signed (see the headers); idempotent on
     ``ticket_no``: a repeat with the same content answers 200 with ``created: false``, with
     other content 409 ``hotline_ticket_reused``. A new one answers 201. Errors: 400, 401
-    ``hotline_unsigned`` / ``hotline_bad_signature`` / ``hotline_stale``, 409.
+    ``hotline_unsigned`` / ``hotline_bad_signature`` / ``hotline_stale``, 409, 429
+    ``throttled`` (per address).
     """
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
+    throttle_classes = [HotlineIpThrottle]
     serializer_class = HotlineInputSerializer
 
     @extend_schema(
@@ -527,7 +538,7 @@ class HotlineIntakeApi(GenericAPIView):
         parameters=HOTLINE_HEADERS,
         request=HotlineInputSerializer,
         responses={
-            **responses(HotlineReplySerializer, 400, 409, status=201),
+            **responses(HotlineReplySerializer, 400, 409, 429, status=201),
             200: HotlineReplySerializer,
         },
     )
@@ -545,17 +556,18 @@ class HotlineIntakeApi(GenericAPIView):
 
 class HotlineStatusApi(GenericAPIView):
     """The 12345 hotline fetches the status of its ticket (signed, empty body).
-    Errors: 401, ``complaint_not_found`` (404)."""
+    Errors: 401, ``complaint_not_found`` (404), 429 ``throttled`` (per address)."""
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
+    throttle_classes = [HotlineIpThrottle]
     serializer_class = HotlineReplySerializer
 
     @extend_schema(
         summary="12345: the status of a complaint",
         operation_id="complaints_hotline_status",
         parameters=HOTLINE_HEADERS,
-        responses=responses(HotlineReplySerializer, 404),
+        responses=responses(HotlineReplySerializer, 404, 429),
     )
     def get(self, request, ticket_no):
         client, _body = _hotline_client(request)

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from kaigong.calendars.selectors import due_date, work_calendar
 from kaigong.core.exceptions import PermissionDenied
-from kaigong.feedback.models import FeedbackRule
+from kaigong.feedback.models import FeedbackRule, NumberCounter
 
 
 def rule_for(service_center) -> FeedbackRule:
@@ -54,18 +54,32 @@ def working_days_left(service_center, today: date, due_on: date) -> int:
 
 
 def next_number(model, prefix: str) -> str:
-    """``PREFIX-YYYY-NNNNNN``, one more than the year's highest (under the caller's lock)."""
+    """
+    ``PREFIX-YYYY-NNNNNN``: the next number of the year, race-free. The year's counter row
+    (``NumberCounter``) is created if missing (``INSERT … ON CONFLICT DO NOTHING``, seeded
+    with the year's highest existing number) and then locked ``FOR UPDATE`` until the
+    caller's transaction ends: a concurrent creator waits and takes the following number.
+    """
     year = timezone.localdate().year
     stem = f"{prefix}-{year}-"
-    last = (
-        model.objects.select_for_update()
-        .filter(number__startswith=stem)
-        .order_by("-number")
-        .values_list("number", flat=True)
-        .first()
-    )
-    seq = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"{stem}{seq:06d}"
+    with transaction.atomic():
+        counters = NumberCounter.objects.select_for_update().filter(prefix=prefix, year=year)
+        counter = counters.first()
+        if counter is None:
+            last = (
+                model.objects.filter(number__startswith=stem)
+                .order_by("-number")
+                .values_list("number", flat=True)
+                .first()
+            )
+            seed = int(last.rsplit("-", 1)[1]) if last else 0
+            NumberCounter.objects.bulk_create(
+                [NumberCounter(prefix=prefix, year=year, last=seed)], ignore_conflicts=True
+            )
+            counter = counters.get()
+        counter.last += 1
+        counter.save(update_fields=["last"])
+    return f"{stem}{counter.last:06d}"
 
 
 def deny(message) -> PermissionDenied:

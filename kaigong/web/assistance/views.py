@@ -343,7 +343,9 @@ def policy_detail(request: HttpRequest, public_id) -> HttpResponse:
         done = _submit(request, form, call, request.path)
         if done is not None:
             return done
-    own = policy.department_id in user_department_ids(signed_in(request))
+    own = policy.department_id in user_department_ids(
+        signed_in(request), sel.STAFF_DEPARTMENT_ROLES
+    )
     context = {
         "policy": policy,
         "enterprise": enterprise,

@@ -144,6 +144,7 @@ def window_case(request: AuthenticatedRequest, public_id) -> HttpResponse:
             "case": case,
             "rows": material_rows(request.user, case, case_material_needs(case)),
             "forms": forms,
+            "windows": _centre_windows(case),
             "allowed": can_handle_at_window(request.user, case),
             "read_only": _read_only(request.user),
             "form_rows": form_rows(case),
@@ -169,6 +170,16 @@ def material_file(request: AuthenticatedRequest, public_id, material_id) -> File
     return material_file_response(opened)
 
 
+def _centre_windows(case) -> list:
+    """The comprehensive windows of the case's centre (the accepting window is one of them)."""
+    return list(case.service_center.windows.all()) if case.service_center_id else []
+
+
+def _chosen_window(request, case):
+    chosen = request.POST.get("window", "")
+    return next((w for w in _centre_windows(case) if str(w.public_id) == chosen), None)
+
+
 def _window_decide(request, case, which: str, forms) -> bool:
     """Run the clerk's chosen decision; errors go onto its form (or the accept box)."""
     form = forms.get(which) or forms["refuse"]
@@ -176,7 +187,7 @@ def _window_decide(request, case, which: str, forms) -> bool:
         return False
     try:
         if which == "accept":
-            case_accept(case=case, actor=request.user)
+            case_accept(case=case, actor=request.user, window=_chosen_window(request, case))
             messages.success(request, _("Accepted: every department reviews in parallel now."))
         elif which == "commitment":
             kind = form.cleaned_data["kind"]

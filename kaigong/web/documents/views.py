@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from kaigong.core.exceptions import NotFound
-from kaigong.documents.selectors import document_get_for
+from kaigong.documents.services import document_download
 from kaigong.documents.verification import document_verify
 
 MAX_UPLOAD = 20 * 1024 * 1024
@@ -52,7 +52,7 @@ def document_verify_page(request: HttpRequest, public_id) -> HttpResponse:
 def case_document_pdf(request: HttpRequest, case_id, public_id) -> FileResponse:
     """The PDF, inline, for whoever may see the case; 404 for everyone else."""
     try:
-        document = document_get_for(request.user, case_id, public_id)
+        document = document_download(request.user, case_id, public_id)
     except NotFound:
         raise Http404 from None
     return FileResponse(

@@ -51,10 +51,12 @@ from kaigong.feedback.services.evaluations import (
     invitation_resolve,
 )
 from kaigong.feedback.services.tickets import ticket_act, ticket_actions_for
+from kaigong.feedback.throttling import RatingIpThrottle
 from kaigong.feedback.tokens import invitation_token
 from kaigong.projects.qr import qr_png
 from kaigong.web.auth_request import signed_in
 from kaigong.web.forms import domain_error_to_form
+from kaigong.web.ratelimit import rate_limited
 
 from .forms import (
     AppealDecisionForm,
@@ -86,6 +88,7 @@ def _get(selector, request, public_id):
 # -- rating (public: the signed token is the credential) --------------------------------------
 
 
+@rate_limited(RatingIpThrottle, methods=("POST",))
 def rate(request: HttpRequest, token: str) -> HttpResponse:
     """The evaluation page an invitation links to (inbox link or QR)."""
     try:
@@ -138,6 +141,7 @@ def results(request: HttpRequest) -> HttpResponse:
         {
             "by_department": evaluation_results(by="department"),
             "by_centre": evaluation_results(by="service_center"),
+            "by_window": evaluation_results(by="window"),
         },
     )
 
