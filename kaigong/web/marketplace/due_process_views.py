@@ -48,7 +48,8 @@ def _uuid(value: str | None) -> uuid.UUID | None:
 
 
 def _months(value: str | None) -> int:
-    return int(value) if (value or "").isdigit() else 0
+    text = value or ""
+    return int(text) if text.isdigit() else 0
 
 
 @login_required

@@ -86,7 +86,8 @@ def _plan_act(user, p, action: str) -> None:
     """The planner's steps (head or approver of the department)."""
     if action == "task_create":
         plan = plan_get_for_planner(user, _uuid(p.get("plan")))
-        item = plan.items.filter(public_id=_uuid(p.get("item"))).first()
+        picked = _uuid(p.get("item"))
+        item = plan.items.filter(public_id=picked).first() if picked else None
         start, end = _date(p.get("period_start")), _date(p.get("period_end"))
         if item is None or start is None or end is None:
             raise InvalidInput(_("Choose an item of the plan and give the period."))
