@@ -63,7 +63,7 @@ def _locked(sanction: Sanction) -> Sanction:
 def _sanction_step(sanction: Sanction, to: str, actor: Any, text: str) -> None:
     sanction.history = [
         *sanction.history,
-        {"to": to, "at": timezone.now().isoformat(), "text": text[:300]},
+        {"to": to, "at": timezone.localtime().isoformat(timespec="minutes"), "text": text[:300]},
     ]
     sanction.status = to
     sanction.save()
@@ -89,7 +89,11 @@ def sanction_open(*, actor: User, agency: Agency, kind: str, grounds: str) -> Sa
         statement_due_on=due,
         opened_by=actor,
         history=[
-            {"to": SanctionStatus.NOTICED, "at": timezone.now().isoformat(), "text": grounds[:300]}
+            {
+                "to": SanctionStatus.NOTICED,
+                "at": timezone.localtime().isoformat(timespec="minutes"),
+                "text": grounds[:300],
+            }
         ],
     )
     notification_send(
