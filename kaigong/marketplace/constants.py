@@ -59,6 +59,17 @@ class SanctionStatus(models.TextChoices):
     EXPIRED = "expired", _("Expired")
 
 
+class ObjectionStatus(models.TextChoices):
+    OPEN = "open", _("Awaiting decision")  # 待处理
+    UPHELD = "upheld", _("Upheld: selection overturned")  # 异议成立
+    DISMISSED = "dismissed", _("Dismissed")  # 异议不成立
+
+
+class RaiserKind(models.TextChoices):
+    BIDDER = "bidder", _("Bidder")  # 参与报名的中介机构
+    PUBLIC = "public", _("Member of the public")  # 社会公众
+
+
 OWNER_DIMENSIONS = ("quality", "timeliness", "attitude", "charge", "standards")
 
 # rule: at least 3 eligible bidders for a random draw or a price competition with state
@@ -93,3 +104,6 @@ class ErrorCode(models.TextChoices):
     RATING_INVALID = "rating_invalid", _("Rating invalid")
     SANCTION_STEP = "sanction_step_invalid", _("Sanction step not allowed")
     WITNESS_REQUIRED = "witness_required", _("Witness required")
+    OBJECTION_CLOSED = "objection_period_closed", _("Objection period over")
+    OBJECTION_PENDING = "objection_pending", _("An objection awaits its decision")
+    OBJECTION_DECIDED = "objection_decided", _("Objection already decided")

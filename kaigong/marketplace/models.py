@@ -18,6 +18,8 @@ from .constants import (
     AgencyStatus,
     FundsType,
     Method,
+    ObjectionStatus,
+    RaiserKind,
     RaterKind,
     RequestStatus,
     SanctionKind,
@@ -218,6 +220,9 @@ class Bid(BaseModel):
         USER, verbose_name=_("submitted by"), on_delete=models.PROTECT, related_name="+"
     )
     eligibility = models.JSONField(_("eligibility check"), default=dict)
+    excluded_reason = models.CharField(
+        _("excluded by an upheld objection"), max_length=300, blank=True
+    )
 
     class Meta:
         verbose_name = _("bid")
@@ -326,4 +331,49 @@ class Sanction(BaseModel):
     class Meta:
         verbose_name = _("sanction")
         verbose_name_plural = _("sanctions")
+        ordering = ("-created_at",)
+
+
+class Objection(BaseModel):
+    """
+    An objection to a published selection (公示期异议), raised by a bidder or a member of the
+    public within the objection period and decided by a centre administrator; upheld, the
+    winning bid is excluded and the selection is run again among the remaining bids.
+    """
+
+    request = models.ForeignKey(
+        ServiceRequest,
+        verbose_name=_("request"),
+        on_delete=models.CASCADE,
+        related_name="objections",
+    )
+    bid = models.ForeignKey(
+        Bid,
+        verbose_name=_("winning bid objected to"),
+        on_delete=models.PROTECT,
+        related_name="objections",
+    )
+    raiser_kind = models.CharField(_("raised by"), max_length=8, choices=RaiserKind.choices)
+    raised_by = models.ForeignKey(
+        USER, verbose_name=_("raised by"), on_delete=models.PROTECT, related_name="+"
+    )
+    contact = models.CharField(_("contact"), max_length=60, blank=True)
+    grounds = models.TextField(_("grounds"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=ObjectionStatus.choices, default=ObjectionStatus.OPEN
+    )
+    decision = models.TextField(_("decision"), blank=True)
+    decided_by = models.ForeignKey(
+        USER,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("objection")
+        verbose_name_plural = _("objections")
         ordering = ("-created_at",)

@@ -27,8 +27,14 @@ from kaigong.core.exceptions import NotFound
 from kaigong.credit.constants import Level, ListKind
 from kaigong.credit.selectors import records_in_force
 
-from .constants import COMPOSITE_WEIGHTS, AgencyStatus, RaterKind, RequestStatus
-from .models import Agency, Bid, Rating, ServiceRequest
+from .constants import (
+    COMPOSITE_WEIGHTS,
+    AgencyStatus,
+    RaterKind,
+    RequestStatus,
+    SanctionStatus,
+)
+from .models import Agency, Bid, Objection, Rating, Sanction, ServiceRequest
 
 DEPARTMENT_ROLES = (Role.REVIEWER, Role.APPROVER, Role.INSPECTOR, Role.DEPARTMENT_HEAD)
 PUBLIC_STATES = (RequestStatus.CHOSEN, RequestStatus.CONTRACTED, RequestStatus.DELIVERED)
@@ -134,6 +140,85 @@ def winners_public() -> QuerySet[ServiceRequest]:
         .filter(status__in=PUBLIC_STATES)
         .order_by("-chosen_at")
     )
+
+
+def winner_get_public(public_id: Any) -> ServiceRequest:
+    """A published selection (公示), which anyone may read and object to."""
+    row = winners_public().filter(public_id=public_id).first()
+    if row is None:
+        raise NotFound(_("No such published selection."), code="not_found")
+    return row
+
+
+def agencies_pending_review(user: User) -> QuerySet[Agency]:
+    """Agencies awaiting the centre's review (centre administrators only; none otherwise)."""
+    if not user_has_role(user, Role.CENTRE_ADMIN):
+        return Agency.objects.none()
+    return (
+        Agency.objects.select_related("enterprise")
+        .prefetch_related("qualifications")
+        .filter(status=AgencyStatus.PENDING)
+        .order_by("created_at")
+    )
+
+
+# -- due process: sanctions and objections ------------------------------------------------
+
+# rule: a decided sanction is published (docs/legal.md#marketplace-rules)
+PUBLISHED_SANCTIONS = (
+    SanctionStatus.DECIDED,
+    SanctionStatus.APPEALED,
+    SanctionStatus.OVERTURNED,
+    SanctionStatus.EXPIRED,
+)
+
+
+def sanction_list_visible_to(user: User) -> QuerySet[Sanction]:
+    """Centre administrators and supervisors all; an agency's intermediaries its own."""
+    qs = Sanction.objects.select_related("agency__enterprise")
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return qs.none()
+    if user_has_role(user, Role.CENTRE_ADMIN, Role.SUPERVISOR):
+        return qs
+    return qs.filter(agency__enterprise_id__in=_enterprise_ids(user, Role.INTERMEDIARY))
+
+
+def sanction_get_for(user: User, public_id: Any) -> Sanction:
+    row = sanction_list_visible_to(user).filter(public_id=public_id).first()
+    if row is None:
+        raise NotFound(_("No such sanction."), code="not_found")
+    return row
+
+
+def sanctions_published(agency: Agency) -> QuerySet[Sanction]:
+    """The decided sanctions of an agency, on its public page (处理结果公开)."""
+    return agency.sanctions.filter(status__in=PUBLISHED_SANCTIONS).order_by("-starts_on")
+
+
+def objection_list_visible_to(user: User) -> QuerySet[Objection]:
+    """
+    Centre administrators and supervisors all; the owner's members those on its requests;
+    the chosen agency those on its selections; anyone the objections they raised.
+    """
+    qs = Objection.objects.select_related(
+        "request__owner", "bid__agency__enterprise", "raised_by", "decided_by"
+    )
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return qs.none()
+    if user_has_role(user, Role.CENTRE_ADMIN, Role.SUPERVISOR):
+        return qs
+    return qs.filter(
+        Q(raised_by=user)
+        | Q(request__owner_id__in=_enterprise_ids(user, Role.APPLICANT))
+        | Q(bid__agency__enterprise_id__in=_enterprise_ids(user, Role.INTERMEDIARY))
+    )
+
+
+def objection_get_for(user: User, public_id: Any) -> Objection:
+    row = objection_list_visible_to(user).filter(public_id=public_id).first()
+    if row is None:
+        raise NotFound(_("No such objection."), code="not_found")
+    return row
 
 
 # -- the report in the approval -----------------------------------------------------------

@@ -21,6 +21,7 @@ from kaigong.accounts.roles import STAFF_ROLES, Role
 from kaigong.accounts.selectors import user_holds
 from kaigong.calendars.selectors import work_calendar
 from kaigong.calendars.workdays import add_working_days
+from kaigong.cases.constants import EventKind, ItemStatus
 from kaigong.cases.models import Case
 from kaigong.cases.services.materials import case_material_upload
 from kaigong.core.clock import local_date
@@ -28,9 +29,8 @@ from kaigong.core.draw_services import draw_prepare, draw_reveal
 from kaigong.core.draws import Candidate
 from kaigong.core.exceptions import Conflict, InvalidInput, PermissionDenied
 from kaigong.core.services import audit_record, notification_send
-from kaigong.credit.constants import Gate, Level, ListKind, Source, SubjectKind
+from kaigong.credit.constants import Gate
 from kaigong.credit.selectors import credit_gate
-from kaigong.credit.services import credit_record_create, credit_record_withdraw
 from kaigong.projects.models import Project
 
 from .constants import (
@@ -45,8 +45,6 @@ from .constants import (
     Method,
     RaterKind,
     RequestStatus,
-    SanctionKind,
-    SanctionStatus,
 )
 from .models import (
     Agency,
@@ -56,7 +54,6 @@ from .models import (
     Qualification,
     Rating,
     RequestEvent,
-    Sanction,
     ServiceRequest,
 )
 
@@ -427,7 +424,9 @@ def _eligible_bids(request: ServiceRequest) -> list[Bid]:
     """Bids still eligible at registration close (a qualification may have lapsed meanwhile)."""
     return [
         b
-        for b in request.bids.select_related("agency__enterprise").order_by("id")
+        for b in request.bids.filter(excluded_reason="")
+        .select_related("agency__enterprise")
+        .order_by("id")
         if bid_eligibility(request, b.agency)["eligible"]
     ]
 
@@ -438,7 +437,9 @@ def _bid_candidates(bids: list[Bid]) -> list[Candidate]:
     ]
 
 
-def _close_registration(request: ServiceRequest, actor: Any, now=None) -> None:
+def _close_registration(
+    request: ServiceRequest, actor: Any, now=None, action: str = "close_registration"
+) -> None:
     """报名中 → 选取中, or 流标 with too few eligible bidders; the draw list is frozen now."""
     bids = _eligible_bids(request)
     needed = _min_bidders(request)
@@ -491,7 +492,25 @@ def _close_registration(request: ServiceRequest, actor: Any, now=None) -> None:
                 subject=request,
             )
             data["draw"] = str(request.draw.public_id)
-    _move(request, RequestStatus.CHOOSING, "close_registration", actor, data, now)
+    _move(request, RequestStatus.CHOOSING, action, actor, data, now)
+
+
+def selection_void(*, request: ServiceRequest, actor: Any, reason: str) -> ServiceRequest:
+    """
+    An upheld objection overturns the published selection: the winning bid is excluded and
+    the selection starts again among the remaining eligible bids (a new list frozen, a new
+    draw committed; 流标 when too few remain). Called by ``due_process.objection_decide``
+    inside its transaction, with the request locked.
+    """
+    assert request.winner is not None  # only a chosen request is objected to
+    bid = request.winner
+    bid.excluded_reason = reason.strip()[:300]
+    bid.save(update_fields=["excluded_reason", "updated_at"])
+    request.winner, request.chosen_at, request.objection_until = None, None, None
+    request.draw = request.base_draw = None
+    request.base_rate = request.reference_price = None
+    _close_registration(request, actor, action="reselect")
+    return request
 
 
 def _optimal_winner(bids: list[Bid], rate: Decimal) -> tuple[Decimal, Bid]:
@@ -590,12 +609,39 @@ def requests_advance(*, now: datetime | None = None) -> dict[str, int]:
     ):
         service_request_choose(request=request, actor=None, now=now)
         moved["chosen"] += 1
+    # repair sweep: the ratings are derived when the approval happens (``on_case_event``);
+    # this catches a hook that did not run (a crash between the commit and the listener)
     for request in ServiceRequest.objects.filter(status=RequestStatus.DELIVERED).exclude(
         ratings__rater_kind=RaterKind.DEPARTMENT
     ):
         if rating_department_derive(request=request) is not None:
             moved["rated"] += 1
     return moved
+
+
+def department_ratings_for_case(case_pk: int) -> int:
+    """Derive the relying department's rating of each delivered request of a case whose
+    approval is now decided (idempotent: a request already rated is left alone)."""
+    rated = 0
+    for request in ServiceRequest.objects.filter(
+        case_id=case_pk, status=RequestStatus.DELIVERED
+    ).exclude(ratings__rater_kind=RaterKind.DEPARTMENT):
+        if rating_department_derive(request=request) is not None:
+            rated += 1
+    return rated
+
+
+DECIDED_ITEM_STATES = {ItemStatus.APPROVED, ItemStatus.APPROVED_DEFERRED, ItemStatus.DENIED}
+
+
+def on_case_event(kind: str, case_pk: int, data: dict) -> None:
+    """
+    The cases hook (ADR 0002; cases never imports the marketplace): when an item of a case
+    is decided, the department's rating of the reports the case used is derived at once.
+    ``requests_advance`` keeps a sweep for a missed hook.
+    """
+    if kind == EventKind.ITEM_TRANSITION and data.get("to") in DECIDED_ITEM_STATES:
+        department_ratings_for_case(case_pk)
 
 
 # -- contract, deliverable, the case ------------------------------------------------------
@@ -634,6 +680,11 @@ def contract_file(
         raise Conflict(
             _("Objections may be raised until %(d)s.") % {"d": request.objection_until},
             code=ErrorCode.OBJECTION_PERIOD,
+        )
+    if request.objections.filter(status="open").exists():
+        raise Conflict(
+            _("An objection to this selection awaits its decision."),
+            code=ErrorCode.OBJECTION_PENDING,
         )
     if price != request.winner.price:
         raise _invalid(
@@ -864,157 +915,3 @@ def rating_department_derive(*, request: ServiceRequest) -> Rating | None:
         else:
             score = Decimal(0)
         return _rating(request, RaterKind.DEPARTMENT, {}, score, None, derived=outcome)
-
-
-# -- sanctions with due process ---------------------------------------------------------
-
-
-def _sanction_step(sanction: Sanction, to: str, actor: Any, text: str) -> None:
-    sanction.history = [
-        *sanction.history,
-        {"to": to, "at": timezone.now().isoformat(), "text": text[:300]},
-    ]
-    sanction.status = to
-    sanction.save()
-    audit_record(actor=actor, action=f"sanction_{to}", obj=sanction, summary=text[:200])
-
-
-@transaction.atomic
-def sanction_open(*, actor: User, agency: Agency, kind: str, grounds: str) -> Sanction:
-    """
-    Serve notice of an intended suspension or blacklisting (告知), with the grounds and a
-    statement period of 5 working days. Role: centre administrator.
-    """
-    if not user_holds(actor, Role.CENTRE_ADMIN):
-        raise PermissionDenied(_("Only a centre administrator sanctions agencies."))
-    if kind not in SanctionKind.values or not grounds.strip():
-        raise _invalid("grounds", "invalid_input", _("Give the kind and the grounds."))
-    # rule: the party is heard before a sanction: 告知 then 陈述申辩 (docs/legal.md#marketplace-rules)
-    due = add_working_days(local_date(), 5, calendar=work_calendar())
-    sanction = Sanction.objects.create(
-        agency=agency,
-        kind=kind,
-        grounds=grounds.strip()[:4000],
-        statement_due_on=due,
-        opened_by=actor,
-        history=[
-            {"to": SanctionStatus.NOTICED, "at": timezone.now().isoformat(), "text": grounds[:300]}
-        ],
-    )
-    notification_send(
-        kind="sanction_notice",
-        title=str(_("Notice of an intended sanction")),
-        body=grounds[:300],
-        enterprise=agency.enterprise,
-    )
-    audit_record(actor=actor, action="sanction_open", obj=sanction, summary=grounds[:200])
-    return sanction
-
-
-@transaction.atomic
-def sanction_statement(*, actor: User, sanction: Sanction, statement: str) -> Sanction:
-    """The agency's statement (陈述申辩), within the period. Role: intermediary of the agency."""
-    if not _is_member(actor, sanction.agency.enterprise_id, Role.INTERMEDIARY):
-        raise PermissionDenied(_("Only the agency states its case."))
-    if sanction.status != SanctionStatus.NOTICED or local_date() > sanction.statement_due_on:
-        raise Conflict(_("The statement period is over."), code=ErrorCode.SANCTION_STEP)
-    if not statement.strip():
-        raise _invalid("statement", "invalid_input", _("Write the statement."))
-    sanction.statement = statement.strip()[:4000]
-    _sanction_step(sanction, SanctionStatus.STATED, actor, statement)
-    return sanction
-
-
-@transaction.atomic
-def sanction_decide(
-    *, actor: User, sanction: Sanction, uphold: bool, decision: str, months: int = 12
-) -> Sanction:
-    """
-    Decide after the statement (or its period): upheld, the agency is suspended or
-    blacklisted until the end date and a credit record is written; or dismissed.
-    Role: centre administrator.
-    """
-    if not user_holds(actor, Role.CENTRE_ADMIN):
-        raise PermissionDenied(_("Only a centre administrator decides."))
-    heard = sanction.status == SanctionStatus.STATED or (
-        sanction.status == SanctionStatus.NOTICED and local_date() > sanction.statement_due_on
-    )
-    if not heard:
-        raise Conflict(_("The agency has not been heard yet."), code=ErrorCode.SANCTION_STEP)
-    if not decision.strip() or not 1 <= months <= 60:
-        raise _invalid("decision", "invalid_input", _("Write the decision; 1 to 60 months."))
-    sanction.decision = decision.strip()[:4000]
-    if not uphold:
-        _sanction_step(sanction, SanctionStatus.DISMISSED, actor, decision)
-        return sanction
-    sanction.starts_on = local_date()
-    sanction.ends_on = sanction.starts_on + timedelta(days=round(months * 30.4375))
-    agency = sanction.agency
-    agency.status = (
-        AgencyStatus.SUSPENDED
-        if sanction.kind == SanctionKind.SUSPEND
-        else AgencyStatus.BLACKLISTED
-    )
-    agency.save(update_fields=["status", "updated_at"])
-    record = credit_record_create(
-        actor=actor,
-        subject=agency.enterprise,
-        subject_kind=SubjectKind.AGENCY,
-        list_kind=ListKind.BLACK,
-        level=Level.SERIOUS if sanction.kind == SanctionKind.BLACKLIST else Level.GENERAL,
-        reason=sanction.grounds[:500],
-        basis=str(_("中介超市管理办法：%(d)s")) % {"d": decision[:100]},
-        expires_on=sanction.ends_on,
-        source=Source.SYSTEM,
-        source_reference=f"marketplace.sanction:{sanction.public_id}",
-    )
-    sanction.credit_record_public_id = record.public_id
-    _sanction_step(sanction, SanctionStatus.DECIDED, actor, decision)
-    return sanction
-
-
-@transaction.atomic
-def sanction_appeal(*, actor: User, sanction: Sanction, appeal: str) -> Sanction:
-    """The agency asks for review (复核) of a decided sanction. Role: intermediary of the agency."""
-    if not _is_member(actor, sanction.agency.enterprise_id, Role.INTERMEDIARY):
-        raise PermissionDenied(_("Only the agency appeals."))
-    if sanction.status != SanctionStatus.DECIDED or not appeal.strip():
-        raise Conflict(_("Only a decided sanction can be appealed."), code=ErrorCode.SANCTION_STEP)
-    sanction.appeal = appeal.strip()[:4000]
-    _sanction_step(sanction, SanctionStatus.APPEALED, actor, appeal)
-    return sanction
-
-
-@transaction.atomic
-def sanction_appeal_decide(
-    *, actor: User, sanction: Sanction, overturn: bool, decision: str
-) -> Sanction:
-    """Decide the appeal: overturned, the agency is listed again and the record ends."""
-    if not user_holds(actor, Role.CENTRE_ADMIN):
-        raise PermissionDenied(_("Only a centre administrator decides."))
-    if sanction.status != SanctionStatus.APPEALED or not decision.strip():
-        raise Conflict(_("There is no appeal to decide."), code=ErrorCode.SANCTION_STEP)
-    sanction.appeal_decision = decision.strip()[:4000]
-    if not overturn:
-        _sanction_step(sanction, SanctionStatus.DECIDED, actor, decision)
-        return sanction
-    agency = sanction.agency
-    agency.status = AgencyStatus.LISTED
-    agency.save(update_fields=["status", "updated_at"])
-    credit_record_withdraw(public_id=sanction.credit_record_public_id, reason=decision, actor=actor)
-    _sanction_step(sanction, SanctionStatus.OVERTURNED, actor, decision)
-    return sanction
-
-
-def sanctions_expire(*, on: date | None = None) -> int:
-    """Decided sanctions past their end date expire; the agency is listed again."""
-    today = on or local_date()
-    count = 0
-    for sanction in Sanction.objects.filter(status=SanctionStatus.DECIDED, ends_on__lt=today):
-        with transaction.atomic():
-            agency = sanction.agency
-            agency.status = AgencyStatus.LISTED
-            agency.save(update_fields=["status", "updated_at"])
-            _sanction_step(sanction, SanctionStatus.EXPIRED, None, str(today))
-            count += 1
-    return count

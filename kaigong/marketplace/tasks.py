@@ -2,7 +2,8 @@
 
 from celery import shared_task
 
-from kaigong.marketplace.services import requests_advance, sanctions_expire
+from kaigong.marketplace.due_process import sanctions_expire
+from kaigong.marketplace.services import requests_advance
 
 
 @shared_task(name="kaigong.marketplace.requests_advance")

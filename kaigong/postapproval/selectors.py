@@ -139,3 +139,66 @@ def task_public_record(task: Task) -> dict[str, Any]:
         ],
         "results_published_at": task.results_published_at,
     }
+
+
+# -- the department's own work (the work page) --------------------------------------------
+
+PLANNER_ROLES = (Role.DEPARTMENT_HEAD, Role.APPROVER)
+
+
+def _planner_department_ids(user: User) -> set[int]:
+    return {
+        h.department_id
+        for h in user_memberships(user)
+        if h.role in PLANNER_ROLES and h.department_id
+    }
+
+
+def plans_of_planner(user: User) -> QuerySet[Plan]:
+    """The plans of the departments the user plans checks for (head or approver)."""
+    return (
+        Plan.objects.filter(department_id__in=_planner_department_ids(user))
+        .prefetch_related("items")
+        .order_by("-year", "-created_at")
+    )
+
+
+def items_of_planner(user: User) -> QuerySet[CheckItem]:
+    return CheckItem.objects.filter(department_id__in=_planner_department_ids(user)).order_by(
+        "code"
+    )
+
+
+def tasks_of_planner(user: User) -> QuerySet[Task]:
+    """Open tasks (drawn, not yet published) of the user's planning departments."""
+    return (
+        Task.objects.filter(plan__department_id__in=_planner_department_ids(user))
+        .exclude(status="done")
+        .select_related("plan", "item", "target_draw", "inspector_draw")
+        .order_by("-created_at")
+    )
+
+
+def task_get_for_planner(user: User, public_id: Any) -> Task:
+    row = tasks_of_planner(user).filter(public_id=public_id).first()
+    if row is None:
+        raise NotFound(_("No such task."), code="not_found")
+    return row
+
+
+def plan_get_for_planner(user: User, public_id: Any) -> Plan:
+    row = plans_of_planner(user).filter(public_id=public_id).first()
+    if row is None:
+        raise NotFound(_("No such plan."), code="not_found")
+    return row
+
+
+def findings_to_confirm(user: User) -> QuerySet[Finding]:
+    """Findings to rectify on the targets the user inspects, awaiting confirmation."""
+    return (
+        Finding.objects.filter(
+            target__inspectors=user, severity="rectify", status__in=("open", "overdue")
+        )
+        .select_related("target")
+        .order_by("rectify_due_on")
+    )

@@ -24,6 +24,7 @@ from kaigong.accounts.tests.factories import (
     UserFactory,
     make_uscc,
 )
+from kaigong.credit.models import CreditRecord
 
 C = "/api/v1/credit/"
 API_ROWS = {
@@ -176,3 +177,45 @@ def test_each_role_and_every_outsider():
     assert (
         page.post("/credit/", {"record": rid, "statement": "x", "evidence": "y"}).status_code == 404
     )
+
+
+@pytest.mark.django_db
+def test_the_authority_enters_a_record_and_decides_its_repair_on_the_page():
+    """Entering a record and deciding a repair were API-only; now page actions too."""
+    yinan, weifang = _people("371321", "yn"), _people("370700", "wf")
+    uscc = yinan["enterprise"].uscc
+    page = Client()
+    entered = {
+        "action": "create",
+        "uscc": uscc,
+        "list_kind": "black",
+        "level": "general",
+        "reason": "提供虚假材料",
+        "basis": "《行政许可法》第七十八条",
+    }
+    page.force_login(yinan["reviewer1"])  # not an authority: refused, audited
+    assert page.post("/credit/", entered).status_code == 403
+    page.force_login(yinan["approver1"])
+    assert "credit-create-form" in page.get("/credit/").content.decode()
+    assert page.post("/credit/", {**entered, "uscc": "nope"}).status_code == 400
+    assert page.post("/credit/", {**entered, "expires_on": "soon"}).status_code == 400
+    assert page.post("/credit/", entered).status_code == 302
+    record = CreditRecord.objects.get(reason="提供虚假材料")
+    assert record.authority.memberships.filter(user=yinan["approver1"]).exists()
+    page.force_login(yinan["applicant"])
+    asked = {"action": "repair", "record": str(record.public_id), "statement": "已更正"}
+    assert page.post("/credit/", {**asked, "evidence": "更正通知书"}).status_code == 302
+    repair = record.repairs.get()
+    decide = {"action": "decide", "repair": str(repair.public_id), "grant": "yes"}
+    assert page.post("/credit/", {**decide, "reason": "x"}).status_code == 403  # the subject
+    for outsider in (weifang["approver1"], yinan["approver2"]):
+        page.force_login(outsider)
+        assert page.post("/credit/", {**decide, "reason": "x"}).status_code in {403, 404}
+    page.force_login(yinan["approver1"])
+    assert "repair-decide" in page.get("/credit/").content.decode()
+    assert page.post("/credit/", decide).status_code == 400  # a reason is required
+    assert page.post("/credit/", {**decide, "reason": "已纠正违法行为"}).status_code == 302
+    record.refresh_from_db()
+    repair.refresh_from_db()
+    assert (record.status, repair.status) == ("repaired", "granted")
+    assert page.post("/credit/", {"action": "?"}).status_code == 404

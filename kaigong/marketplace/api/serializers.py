@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from kaigong.core.fields import StrictCharField
-from kaigong.marketplace.constants import FundsType, Method
+from kaigong.marketplace.constants import FundsType, Method, SanctionKind
 
 
 class StaffSerializer(serializers.Serializer):
@@ -153,3 +153,82 @@ class SignalSerializer(serializers.Serializer):
     title = serializers.CharField()
     detail = serializers.CharField()
     agencies = serializers.ListField(child=serializers.CharField())
+
+
+# -- due process: sanctions and objections ------------------------------------------------
+
+
+class SanctionOpenInputSerializer(serializers.Serializer):
+    agency = serializers.UUIDField()
+    kind = serializers.ChoiceField(choices=SanctionKind.choices)
+    grounds = StrictCharField(max_length=4000)
+
+
+class SanctionStatementInputSerializer(serializers.Serializer):
+    statement = StrictCharField(max_length=4000)
+
+
+class SanctionDecideInputSerializer(serializers.Serializer):
+    uphold = serializers.BooleanField()
+    decision = StrictCharField(max_length=4000)
+    months = serializers.IntegerField(min_value=1, max_value=60, required=False, default=12)
+
+
+class SanctionAppealInputSerializer(serializers.Serializer):
+    appeal = StrictCharField(max_length=4000)
+
+
+class SanctionAppealDecideInputSerializer(serializers.Serializer):
+    overturn = serializers.BooleanField()
+    decision = StrictCharField(max_length=4000)
+
+
+class SanctionStepSerializer(serializers.Serializer):
+    to = serializers.CharField()
+    at = serializers.CharField()
+    text = serializers.CharField()
+
+
+class SanctionOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    agency = serializers.UUIDField(source="agency.public_id")
+    agency_name = serializers.CharField(source="agency.enterprise.name")
+    kind = serializers.CharField()
+    kind_label = serializers.CharField(source="get_kind_display")
+    status = serializers.CharField()
+    status_label = serializers.CharField(source="get_status_display")
+    grounds = serializers.CharField()
+    statement_due_on = serializers.DateField()
+    statement = serializers.CharField()
+    decision = serializers.CharField()
+    starts_on = serializers.DateField(allow_null=True)
+    ends_on = serializers.DateField(allow_null=True)
+    appeal = serializers.CharField()
+    appeal_decision = serializers.CharField()
+    credit_record = serializers.UUIDField(source="credit_record_public_id", allow_null=True)
+    history = SanctionStepSerializer(many=True)
+
+
+class ObjectionInputSerializer(serializers.Serializer):
+    grounds = StrictCharField(max_length=4000)
+    contact = StrictCharField(max_length=60, required=False, default="")
+
+
+class ObjectionDecideInputSerializer(serializers.Serializer):
+    uphold = serializers.BooleanField()
+    decision = StrictCharField(max_length=4000)
+
+
+class ObjectionOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    request = serializers.UUIDField(source="request.public_id")
+    title = serializers.CharField(source="request.title")
+    winner = serializers.CharField(source="bid.agency.enterprise.name")
+    raiser_kind = serializers.CharField()
+    raiser_kind_label = serializers.CharField(source="get_raiser_kind_display")
+    grounds = serializers.CharField()
+    status = serializers.CharField()
+    status_label = serializers.CharField(source="get_status_display")
+    decision = serializers.CharField()
+    decided_at = serializers.DateTimeField(allow_null=True)
+    created_at = serializers.DateTimeField()

@@ -1,10 +1,12 @@
 from django.urls import path
 
+from . import due_process_views as dp
 from . import views
 
 app_name = "marketplace-api"
 
 R = "marketplace/requests/<uuid:public_id>/"
+S = "marketplace/sanctions/<uuid:public_id>/"
 urlpatterns = [
     path("marketplace/agencies/", views.AgencyListApi.as_view(), name="agency-list"),
     path(
@@ -32,4 +34,21 @@ urlpatterns = [
     path(R + "ratings/", views.RatingApi.as_view(), name="rating"),
     path("marketplace/winners/", views.WinnerListApi.as_view(), name="winner-list"),
     path("marketplace/signals/", views.SignalListApi.as_view(), name="signal-list"),
+    path("marketplace/sanctions/", dp.SanctionListApi.as_view(), name="sanction-list"),
+    path(S, dp.SanctionDetailApi.as_view(), name="sanction-detail"),
+    path(S + "statement/", dp.SanctionStatementApi.as_view(), name="sanction-statement"),
+    path(S + "decide/", dp.SanctionDecideApi.as_view(), name="sanction-decide"),
+    path(S + "appeal/", dp.SanctionAppealApi.as_view(), name="sanction-appeal"),
+    path(
+        S + "appeal-decision/",
+        dp.SanctionAppealDecideApi.as_view(),
+        name="sanction-appeal-decide",
+    ),
+    path(R + "objections/", dp.ObjectionRaiseApi.as_view(), name="objection-raise"),
+    path("marketplace/objections/", dp.ObjectionListApi.as_view(), name="objection-list"),
+    path(
+        "marketplace/objections/<uuid:public_id>/decide/",
+        dp.ObjectionDecideApi.as_view(),
+        name="objection-decide",
+    ),
 ]

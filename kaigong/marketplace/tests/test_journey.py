@@ -23,6 +23,13 @@ from kaigong.cases.tests.factories import PDF, CaseFactory, decide_all, review_a
 from kaigong.core.exceptions import Conflict, InvalidInput, PermissionDenied
 from kaigong.credit.models import CreditRecord
 from kaigong.marketplace.constants import AgencyStatus, RequestStatus, SanctionStatus
+from kaigong.marketplace.due_process import (
+    sanction_appeal,
+    sanction_appeal_decide,
+    sanction_decide,
+    sanction_open,
+    sanction_statement,
+)
 from kaigong.marketplace.selectors import (
     collusion_signals,
     composite_score,
@@ -37,11 +44,6 @@ from kaigong.marketplace.services import (
     rating_centre,
     rating_owner,
     requests_advance,
-    sanction_appeal,
-    sanction_appeal_decide,
-    sanction_decide,
-    sanction_open,
-    sanction_statement,
 )
 
 from .world import market_world, open_request

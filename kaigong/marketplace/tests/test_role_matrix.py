@@ -9,6 +9,7 @@ anonymously (401/403 for a write; 200 for the public reads).
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -23,9 +24,15 @@ from kaigong.cases.tests.api.conftest import client_for
 from kaigong.cases.tests.conftest import MONDAY, SHANGHAI
 from kaigong.cases.tests.factories import PDF, CaseFactory, lifecycle_world, upload_all
 from kaigong.marketplace.models import Agency
-from kaigong.marketplace.services import agency_register, agency_review, qualification_add
+from kaigong.marketplace.services import (
+    agency_register,
+    agency_review,
+    bid_submit,
+    qualification_add,
+    requests_advance,
+)
 
-from .world import QUAL, market_world
+from .world import QUAL, market_world, open_request
 
 A = "/api/v1/marketplace/"
 API_ROWS = {
@@ -48,6 +55,22 @@ API_ROWS = {
     ("POST", A + "requests/{public_id}/ratings/"): "owner; centre administrator",
     ("GET", A + "winners/"): "public",
     ("GET", A + "signals/"): "supervisor, centre administrator",
+    (
+        "GET",
+        A + "sanctions/",
+    ): "logged in: centre administrators and supervisors all; an agency its own",
+    ("POST", A + "sanctions/"): "centre administrator",
+    ("GET", A + "sanctions/{public_id}/"): "centre administrator, supervisor, the agency",
+    ("POST", A + "sanctions/{public_id}/statement/"): "intermediary of the agency",
+    ("POST", A + "sanctions/{public_id}/decide/"): "centre administrator",
+    ("POST", A + "sanctions/{public_id}/appeal/"): "intermediary of the agency",
+    ("POST", A + "sanctions/{public_id}/appeal-decision/"): "centre administrator",
+    ("POST", A + "requests/{public_id}/objections/"): "logged in, but not the winner's people",
+    (
+        "GET",
+        A + "objections/",
+    ): "logged in: centre and supervisors all; owner, winner, raiser theirs",
+    ("POST", A + "objections/{public_id}/decide/"): "centre administrator",
 }
 PAGE_ROWS = {
     "marketplace/",
@@ -57,6 +80,11 @@ PAGE_ROWS = {
     "marketplace/requests/new/",
     "marketplace/requests/<uuid:public_id>/",
     "marketplace/signals/",
+    "marketplace/review/",
+    "marketplace/sanctions/",
+    "marketplace/sanctions/<uuid:public_id>/",
+    "marketplace/winners/<uuid:public_id>/objection/",
+    "marketplace/objections/",
 }
 DENIED = {401, 403}
 
@@ -292,10 +320,10 @@ def test_each_role_and_every_outsider():
         ):
             page.force_login(user)
             assert page.get(f"/marketplace/requests/{rid}/").status_code == status, user
-            assert page.post(f"/marketplace/requests/{rid}/", {"action": "choose"}).status_code in {
-                status,
-                302 if status == 200 else status,
-            }
+            # the owner's choice is refused with its status (already chosen: 409, audited)
+            assert page.post(f"/marketplace/requests/{rid}/", {"action": "choose"}).status_code == (
+                409 if status == 200 else status
+            )
         page.force_login(weifang.applicant)
         assert page.get("/marketplace/requests/").status_code == 200
         assert page.get("/marketplace/signals/").status_code == 404
@@ -311,3 +339,168 @@ def test_each_role_and_every_outsider():
             page.get(f"/marketplace/requests/new/?project={world.project.public_id}").status_code
             == 404
         )
+
+
+@pytest.mark.django_db
+def test_due_process_each_role_and_every_outsider():
+    """Sanctions and objections, through the API and the pages, as each role."""
+    with time_machine.travel(MONDAY, tick=False) as clock:
+        market = market_world(n_agencies=4)
+        world = market.world
+        weifang = lifecycle_world(
+            prefix="WF",
+            centre_name="潍坊市政务服务中心",
+            centre_region="370700",
+            project_region="370702",
+        )
+        agents = market.intermediaries
+        c = {
+            "owner": client_for(world.applicant),
+            "admin": client_for(market.centre_admin),
+            "supervisor": client_for(world.supervisor),
+            "outsider": client_for(weifang.applicant),
+            "anonymous": client_for(None),
+            **{f"agent{i}": client_for(a) for i, a in enumerate(agents)},
+        }
+
+        def check(method, url, expect: dict, data=None):
+            response = None
+            for role, wanted in expect.items():
+                call = getattr(c[role], method.lower())
+                response = call(url, data, format="json") if method != "GET" else call(url)
+                allowed = wanted if isinstance(wanted, set) else {wanted}
+                assert response.status_code in allowed, (method, url, role, response.content[:300])
+            return response
+
+        agency = market.agencies[3]
+        opened = {"agency": str(agency.public_id), "kind": "suspend", "grounds": "报告弄虚作假"}
+        check(
+            "POST",
+            A + "sanctions/",
+            {"anonymous": DENIED, "owner": 403, "agent3": 403, "supervisor": 403},
+            opened,
+        )
+        sid = check("POST", A + "sanctions/", {"admin": 201}, opened).json()["id"]
+        S = A + f"sanctions/{sid}/"
+        check(
+            "GET",
+            S,
+            {
+                "anonymous": DENIED,
+                "admin": 200,
+                "supervisor": 200,
+                "agent3": 200,
+                "agent1": 404,
+                "owner": 404,
+                "outsider": 404,
+            },
+        )
+        assert [r["id"] for r in c["agent1"].get(A + "sanctions/").json()] == []
+        assert [r["id"] for r in c["agent3"].get(A + "sanctions/").json()] == [sid]
+        check(
+            "POST",
+            S + "decide/",
+            {"admin": 409},  # not before the agency is heard
+            {"uphold": True, "decision": "暂停"},
+        )
+        statement = {"statement": "已整改"}
+        check(
+            "POST",
+            S + "statement/",
+            {"anonymous": DENIED, "agent1": 404, "admin": 403, "agent3": 200},
+            statement,
+        )
+        decide = {"uphold": True, "decision": "暂停三个月", "months": 3}
+        check("POST", S + "decide/", {"agent3": 403, "owner": 404, "admin": 200}, decide)
+        check("POST", S + "decide/", {"admin": 409}, decide)
+        appeal = {"appeal": "申请复核"}
+        check("POST", S + "appeal/", {"admin": 403, "agent1": 404, "agent3": 200}, appeal)
+        overturn = {"overturn": False, "decision": "维持"}
+        check(
+            "POST",
+            S + "appeal-decision/",
+            {"agent3": 403, "supervisor": 403, "admin": 200},
+            overturn,
+        )
+        body = c["admin"].get(S).json()
+        assert body["status"] == "decided" and body["credit_record"]
+        check("GET", A + "sanctions/", {"anonymous": DENIED, "owner": 200})
+
+        # objections: a selection among the three agencies not sanctioned
+        request = open_request(market)
+        for i in (1, 2, 0):
+            bid_submit(
+                actor=agents[i],
+                request=request,
+                agency=market.agencies[i],
+                price=Decimal(20000 + i),
+                contact_phone=f"1390000000{i}",
+            )
+        clock.move_to(MONDAY + timedelta(hours=3))
+        requests_advance()
+        request.refresh_from_db()
+        assert request.winner is not None
+        winner_role = f"agent{market.agencies.index(request.winner.agency)}"
+        other = next(f"agent{i}" for i in range(3) if f"agent{i}" != winner_role)
+        OBJ = A + f"requests/{request.public_id}/objections/"
+        grounds = {"grounds": "中标人资质存疑", "contact": "13800000000"}
+        check("POST", OBJ, {"anonymous": DENIED, winner_role: 403, "outsider": 201}, grounds)
+        check(
+            "POST",
+            A + "requests/11111111-1111-1111-1111-111111111111/objections/",
+            {"outsider": 404},
+            grounds,
+        )
+        oid = check("POST", OBJ, {other: 201}, grounds).json()["id"]
+        check("GET", A + "objections/", {"anonymous": DENIED, "owner": 200, "admin": 200})
+        assert len(c["owner"].get(A + "objections/").json()) == 2
+        assert len(c[other].get(A + "objections/").json()) == 1
+        D = A + f"objections/{oid}/decide/"
+        dismiss = {"uphold": False, "decision": "不成立"}
+        check(
+            "POST",
+            D,
+            {"anonymous": DENIED, "owner": 403, other: 403, "supervisor": 403, "admin": 200},
+            dismiss,
+        )
+        check("POST", D, {"admin": 409}, dismiss)
+        check(
+            "POST",
+            A + "objections/11111111-1111-1111-1111-111111111111/decide/",
+            {"admin": 404},
+            dismiss,
+        )
+
+        # the pages
+        page = Client()
+        assert page.get("/marketplace/objections/").status_code == 302  # to the login
+        for user, url, status in (
+            (market.centre_admin, "/marketplace/review/", 200),
+            (world.applicant, "/marketplace/review/", 404),
+            (market.centre_admin, "/marketplace/sanctions/", 200),
+            (agents[3], "/marketplace/sanctions/", 200),
+            (market.centre_admin, f"/marketplace/sanctions/{sid}/", 200),
+            (agents[3], f"/marketplace/sanctions/{sid}/", 200),
+            (agents[1], f"/marketplace/sanctions/{sid}/", 404),
+            (weifang.applicant, f"/marketplace/sanctions/{sid}/", 404),
+            (weifang.applicant, f"/marketplace/winners/{request.public_id}/objection/", 200),
+            (weifang.applicant, "/marketplace/objections/", 200),
+            (market.centre_admin, "/marketplace/objections/", 200),
+        ):
+            page.force_login(user)
+            assert page.get(url).status_code == status, (user, url)
+        page.force_login(agents[1])
+        assert page.post(f"/marketplace/sanctions/{sid}/", {"action": "appeal"}).status_code == 404
+        page.force_login(agents[3])  # the agency, with no grounds: refused with the reason
+        assert page.post(f"/marketplace/sanctions/{sid}/", {"action": "appeal"}).status_code == 409
+        assert page.post(f"/marketplace/sanctions/{sid}/", {"action": "?"}).status_code == 404
+        page.force_login(world.applicant)
+        assert page.post("/marketplace/review/", {"agency": "x"}).status_code == 404
+        assert page.post("/marketplace/sanctions/", {"agency": "nope"}).status_code == 404
+        assert page.post("/marketplace/objections/", {"objection": "nope"}).status_code == 404
+        page.force_login(agency_person := agents[market.agencies.index(request.winner.agency)])
+        assert agency_person
+        response = page.post(
+            f"/marketplace/winners/{request.public_id}/objection/", {"grounds": "自己"}
+        )
+        assert response.status_code == 403

@@ -256,3 +256,96 @@ def test_the_undertaking_verification_task_is_generated_at_approval(
     assert case.commitments.get().status == CommitmentStatus.BREACHED
     record = CreditRecord.objects.get(enterprise=world.enterprise)
     assert (record.level, record.source) == ("general", "system")
+
+
+def test_each_published_risk_factor_is_read_from_kaigongs_own_data():
+    """open 告知承诺 +3, 容缺 history +2, credit under watch +2, earlier findings +3 (the
+    serious-credit factor is in the weighted check above); each appears when its data does."""
+    from django.utils import timezone
+
+    from kaigong.cases.constants import CommitmentKind
+    from kaigong.cases.models import Commitment
+    from kaigong.postapproval.services import task_pool
+
+    with time_machine.travel(MONDAY, tick=False):
+        world = lifecycle_world()
+        case = CaseFactory(world=world)
+        catalogue = issuing_catalogue()
+        department = catalogue.department
+        issue(catalogue, project=ProjectFactory(enterprise=world.enterprise, region_code="371321"))
+        head = UserFactory(username="rf-head")
+        membership_grant(user=head, role=Role.APPROVER, department=department)
+        inspector = UserFactory(username="rf-insp")
+        membership_grant(user=inspector, role=Role.INSPECTOR, department=department)
+        item = check_item_create(
+            actor=head,
+            department=department,
+            code="rf-001",
+            name="规划许可后续监管",
+            basis="《城乡规划法》",
+            object_type="enterprise",
+            matter_code=catalogue.single.matter.code,
+            ratio_percent=100,
+            frequency="每年",
+            method="现场",
+        )
+
+        def factors():
+            [row] = [r for r in task_pool(item) if r["enterprise"] == world.enterprise.pk]
+            return row["factors"], row["weight"]
+
+        assert factors() == ([], 1)
+        signed = {"text": "承诺", "text_hash": "0" * 64, "signer_name": "张三"}
+        undertaking = Commitment.objects.create(
+            case=case,
+            kind=CommitmentKind.UNDERTAKING,
+            verification_due_on=date(2026, 6, 1),
+            signed_at=timezone.now(),
+            recorded_by=world.clerk,
+            **signed,
+        )
+        assert factors() == (["open_undertaking"], 4)
+        Commitment.objects.create(
+            case=case,
+            kind=CommitmentKind.DEFERRAL,
+            due_on=date(2026, 3, 20),
+            signed_at=timezone.now(),
+            recorded_by=world.clerk,
+            **signed,
+        )
+        assert factors() == (["open_undertaking", "deferral_history"], 6)
+        credit_record_create(
+            actor=None,
+            subject=world.enterprise,
+            list_kind=ListKind.BLACK,
+            level=Level.WATCH,
+            reason="容缺逾期",
+            basis="承诺书",
+            authority=department,
+            source=Source.SYSTEM,
+        )
+        assert factors() == (["open_undertaking", "deferral_history", "credit_watch"], 8)
+        # a verified undertaking is no longer open
+        Commitment.objects.filter(pk=undertaking.pk).update(
+            status=CommitmentStatus.FULFILLED, settled_at=timezone.now()
+        )
+        assert factors() == (["deferral_history", "credit_watch"], 5)
+        # a finding in an earlier check
+        plan = plan_create(actor=head, department=department, year=2026, title="计划", items=[item])
+        task = task_create(
+            actor=head,
+            plan=plan,
+            item=item,
+            code="rf〔2026〕1号",
+            sample_kind="random",
+            period_start=date(2026, 3, 2),
+            period_end=date(2026, 6, 30),
+            inspectors_per_target=1,
+        )
+        task = task_draw_targets(actor=head, task=task, witnesses=["见证人"])
+        task = task_draw_inspectors(actor=head, task=task, witnesses=["见证人"])
+        target = task.targets.get(enterprise=world.enterprise)
+        finding_record(
+            actor=inspector, target=target, severity="rectify", description="未公示", basis="x"
+        )
+        assert factors() == (["deferral_history", "credit_watch", "past_findings"], 8)

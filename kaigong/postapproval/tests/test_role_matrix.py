@@ -20,7 +20,8 @@ from kaigong.cases.tests.api.conftest import client_for
 from kaigong.cases.tests.conftest import MONDAY
 from kaigong.cases.tests.factories import lifecycle_world
 from kaigong.certificates.tests.factories import issue, issuing_catalogue
-from kaigong.postapproval.models import Target
+from kaigong.postapproval import services
+from kaigong.postapproval.models import Finding, Target, Task
 from kaigong.projects.tests.factories import ProjectFactory
 
 P = "/api/v1/post-approval/"
@@ -213,3 +214,91 @@ def test_each_role_and_every_outsider():
         page.force_login(inspectors[0])
         assert page.get("/post-approval/work/").status_code == 200
     assert date(2026, 3, 2) == MONDAY.date()
+
+
+@pytest.mark.django_db
+def test_the_work_page_runs_a_task_from_plan_to_published_results():
+    """The planner's steps and the inspector's confirmation are page actions, not API-only;
+    an outsider's posts answer 404 and a refused step its status."""
+    with time_machine.travel(MONDAY, tick=False):
+        catalogue = issuing_catalogue()
+        department = catalogue.department
+        issue(catalogue, project=ProjectFactory(region_code="371321"))
+        head = UserFactory(username="wp-head")
+        membership_grant(user=head, role=Role.APPROVER, department=department)
+        inspector = UserFactory(username="wp-insp")
+        membership_grant(user=inspector, role=Role.INSPECTOR, department=department)
+        weifang = lifecycle_world(
+            prefix="WF",
+            centre_name="潍坊市政务服务中心",
+            centre_region="370700",
+            project_region="370702",
+        )
+        item = services.check_item_create(
+            actor=head,
+            department=department,
+            code="wp-1",
+            name="规划许可后续监管",
+            basis="《城乡规划法》",
+            object_type="project",
+            matter_code=catalogue.single.matter.code,
+            ratio_percent=100,
+            frequency="每年",
+            method="现场",
+        )
+        plan = services.plan_create(
+            actor=head, department=department, year=2026, title="2026年度计划", items=[item]
+        )
+        page = Client()
+        page.force_login(head)
+        W = "/post-approval/work/"
+        assert page.get(W).status_code == 200
+        created = {
+            "action": "task_create",
+            "plan": str(plan.public_id),
+            "item": str(item.public_id),
+            "code": "WP〔2026〕1号",
+            "sample_kind": "random",
+            "period_start": "2026-03-02",
+            "period_end": "2026-06-30",
+            "inspectors_per_target": "1",
+        }
+        assert page.post(W, {**created, "period_end": "x"}).status_code == 400
+        assert page.post(W, created).status_code == 302
+        task = Task.objects.get(code="WP〔2026〕1号")
+        step = {"task": str(task.public_id)}
+        assert page.post(W, {**step, "action": "draw_targets"}).status_code == 400  # no witness
+        # an outsider department's approver neither sees nor steps the task
+        page.force_login(weifang.approver1)
+        draw = {**step, "action": "draw_targets", "witnesses": "见证人甲"}
+        assert page.post(W, draw).status_code == 404
+        page.force_login(head)
+        assert page.post(W, draw).status_code == 302
+        assert page.post(W, {**draw, "action": "draw_inspectors"}).status_code == 302
+        task.refresh_from_db()
+        assert task.status == "drawn" and task.inspector_draw.is_revealed
+        assert page.post(W, {**step, "action": "publish"}).status_code == 409  # not checked yet
+        target = Target.objects.get(task=task)
+        assert list(target.inspectors.all()) == [inspector]
+        page.force_login(inspector)
+        finding = {
+            "action": "finding",
+            "target": str(target.public_id),
+            "severity": "rectify",
+            "description": "未按图施工",
+            "basis": "《城乡规划法》第四十条",
+        }
+        assert page.post(W, finding).status_code == 302
+        found = Finding.objects.get(target=target)
+        assert "未按图施工" in page.get(W).content.decode()  # listed to confirm
+        assert page.post(W, {**step, "action": "publish"}).status_code == 404  # not a planner
+        done = {"action": "rectified", "finding": str(found.public_id), "note": "已整改到位"}
+        assert page.post(W, done).status_code == 302
+        found.refresh_from_db()
+        assert found.status == "rectified" and found.rectification == "已整改到位"
+        page.force_login(head)
+        assert page.post(W, {**step, "action": "publish"}).status_code == 302
+        task.refresh_from_db()
+        assert task.status == "done" and task.results_published_at is not None
+        page.force_login(weifang.approver1)
+        assert page.post(W, {"action": "verify", "check": "nope"}).status_code == 404

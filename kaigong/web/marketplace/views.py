@@ -6,6 +6,7 @@ and the supervisor's signals. Thin: parse, call one selector or service, render.
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -18,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kaigong.accounts.roles import Role
 from kaigong.accounts.selectors import user_has_role, user_holds
+from kaigong.core.clock import local_date
 from kaigong.core.exceptions import DomainError, NotFound
 from kaigong.marketplace import services
 from kaigong.marketplace.constants import OWNER_DIMENSIONS, FundsType, Method, RequestStatus
@@ -29,6 +31,8 @@ from kaigong.marketplace.selectors import (
     collusion_signals,
     composite_score,
     intermediary_segments,
+    objection_list_visible_to,
+    sanctions_published,
     service_request_get_for,
     service_request_list_visible_to,
     winners_public,
@@ -65,13 +69,20 @@ def agency_page(request: HttpRequest, public_id) -> HttpResponse:
     return render(
         request,
         T + "agency.html",
-        {"agency": agency, "score": composite_score(agency), "done": done},
+        {
+            "agency": agency,
+            "score": composite_score(agency),
+            "done": done,
+            "sanctions": sanctions_published(agency),
+        },
     )
 
 
 def winner_list_page(request: HttpRequest) -> HttpResponse:
     """Public: 公示 of the chosen agencies, with the draw to re-run and the objection period."""
-    return render(request, T + "winners.html", {"rows": winners_public()[:200]})
+    return render(
+        request, T + "winners.html", {"rows": winners_public()[:200], "today": local_date()}
+    )
 
 
 @login_required
@@ -165,6 +176,13 @@ def _decimal(value: str | None) -> Decimal | None:
         return None
 
 
+def _uuid(value: str | None) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
 def _act(request: HttpRequest, row) -> None:
     """One POST, one service: which one is named by ``action``."""
     p, user, action = request.POST, signed_in(request), request.POST.get("action", "")
@@ -180,7 +198,9 @@ def _act(request: HttpRequest, row) -> None:
             contact_phone=p.get("contact_phone", "")[:20],
         )
     elif action == "choose":
-        services.service_request_choose(request=row, actor=user)
+        picked = _uuid(p.get("bid"))
+        bid = row.bids.filter(public_id=picked).first() if picked else None
+        services.service_request_choose(request=row, actor=user, bid=bid)
     elif action == "contract":
         services.contract_file(
             actor=user,
@@ -199,6 +219,14 @@ def _act(request: HttpRequest, row) -> None:
         scores = {k: int(p[k]) if (p.get(k) or "").isdigit() else 0 for k in OWNER_DIMENSIONS}
         services.rating_owner(
             actor=user, request=row, scores=scores, comment=p.get("comment", "")[:2000]
+        )
+    elif action == "rate_centre":
+        score = p.get("score") or ""
+        services.rating_centre(
+            actor=user,
+            request=row,
+            score=int(score) if score.isdigit() else -1,
+            comment=p.get("comment", "")[:2000],
         )
     else:
         raise NotFound(_("Unknown action."))
@@ -223,6 +251,7 @@ def request_page(request: HttpRequest, public_id) -> HttpResponse:
         else:
             return redirect("web:marketplace-request", public_id=row.public_id)
         row = service_request_get_for(signed_in(request), public_id)
+    status = error.status if error is not None else 200
     user = signed_in(request)
     owner = user_holds(user, Role.APPLICANT, enterprise_id=row.owner_id)
     agency = agency_of(user)
@@ -254,9 +283,13 @@ def request_page(request: HttpRequest, public_id) -> HttpResponse:
         "ratings": row.ratings.all(),
         "dimensions": OWNER_DIMENSIONS,
         "rated_by_owner": row.ratings.filter(rater_kind="owner").exists(),
+        "centre_admin": user_has_role(user, Role.CENTRE_ADMIN),
+        "rated_by_centre": row.ratings.filter(rater_kind="centre").exists(),
+        "objections": objection_list_visible_to(user).filter(request=row),
+        "today": local_date(),
         "now": timezone.now(),
     }
-    return render(request, T + "request.html", context)
+    return render(request, T + "request.html", context, status=status)
 
 
 @login_required

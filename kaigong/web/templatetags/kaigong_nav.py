@@ -82,6 +82,9 @@ NAV: dict[str, tuple[tuple[str, object], ...]] = {
         ("web:feedback-worklist", _("Rectification tickets")),
         ("web:complaint-list", _("办不成事 window")),
         ("web:marketplace-requests", _("Marketplace")),
+        ("web:marketplace-review", _("Agencies awaiting review")),
+        ("web:marketplace-objections", _("Objections to selections")),
+        ("web:marketplace-sanctions", _("Agency sanctions")),
         ("web:marketplace-signals", _("Marketplace signals")),
     ),
     Role.DEPARTMENT_HEAD: (
@@ -104,7 +107,10 @@ NAV: dict[str, tuple[tuple[str, object], ...]] = {
         ("web:feedback-worklist", _("Rectification tickets")),
         ("web:complaint-list", _("办不成事 window")),
     ),
-    Role.INTERMEDIARY: (("web:marketplace-requests", _("Marketplace requests")),),
+    Role.INTERMEDIARY: (
+        ("web:marketplace-requests", _("Marketplace requests")),
+        ("web:marketplace-sanctions", _("Sanctions on my agency")),
+    ),
 }
 
 
