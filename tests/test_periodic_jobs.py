@@ -91,7 +91,7 @@ def test_the_jobs_run_in_process_and_report_what_they_did():
         "register_entries": 0,
     }
     assert elicence_expiry.delay().get() == "announced=0"
-    assert exchange_export.delay().get() == "written=0 invalidated=0 statuses=0"
+    assert exchange_export.delay().get() == "written=0 invalidated=0 statuses=0 held=0"
 
 
 @pytest.mark.django_db

@@ -125,14 +125,14 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
 
 def _outsiders() -> dict[str, Any]:
     """One user of each jurisdiction role, all in 济南市历下区, which the demo never uses."""
-    centre = ServiceCenterFactory(name="历下区政务服务中心", region_code="370102")
-    department = DepartmentFactory(name="历下区行政审批服务局", region_code="370102")
+    centre: Any = ServiceCenterFactory(name="历下区政务服务中心", region_code="370102")
+    department: Any = DepartmentFactory(name="历下区行政审批服务局", region_code="370102")
     centre.departments.add(department)
     enterprise = EnterpriseFactory(
         name="历下开工建设有限公司", uscc=make_uscc(990001, region="370102")
     )
     agency = EnterpriseFactory(name="历下工程咨询有限公司", uscc=make_uscc(990002, region="370102"))
-    scope = {
+    scope: dict[str, dict[str, Any]] = {
         Role.APPLICANT: {"enterprise": enterprise},
         Role.INTERMEDIARY: {"enterprise": agency},
         Role.HELPER: {"service_center": centre},
@@ -142,7 +142,7 @@ def _outsiders() -> dict[str, Any]:
     }
     users = {}
     for role in JURISDICTION_ROLES:
-        user = UserFactory(username=f"lixia_{role}")
+        user: Any = UserFactory(username=f"lixia_{role}")
         membership_grant(user=user, role=role, **scope.get(role, {"department": department}))
         users[str(role)] = user
     return users
