@@ -194,10 +194,17 @@ def test_the_served_product_takes_an_application_to_its_certificate(product):
             # the applicant finds the certificate in 我的证照 and downloads it
             log_in("yinan_applicant")
             nav("我的证照")
-            shot("05-certificates")
             row = page.locator("main tr", has_text="沂南县城区雨污分流管网改造工程").filter(
                 has_text="占用、挖掘城市道路许可决定书"
             )
+            # the decision commits first; the served relay renders and signs the certificate
+            # moments later (生成中 until then), so the applicant may have to look again
+            for _ in range(60):
+                if row.count() == 1 and row.first.locator("a", has_text="PDF").count():
+                    break
+                page.wait_for_timeout(1000)
+                page.reload()
+            shot("05-certificates")
             assert row.count() == 1
             with page.expect_download() as info:
                 row.first.locator("a", has_text="PDF").click(modifiers=["Alt"])
