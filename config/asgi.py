@@ -17,11 +17,19 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 
 from kaigong.inspections.routing import websocket_urlpatterns  # noqa: E402
 
-application = ProtocolTypeRouter(
-    {
-        "http": django_application,
-        "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
-        ),
-    }
-)
+
+def build_application(http=None) -> ProtocolTypeRouter:
+    """The served application: Django for HTTP (``http``, default the one built above) and
+    the signalling WebSockets. Tests that change settings the HTTP middleware reads when it
+    is built (whitenoise's finders) build their own with a fresh ``get_asgi_application()``."""
+    return ProtocolTypeRouter(
+        {
+            "http": http or django_application,
+            "websocket": AllowedHostsOriginValidator(
+                AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+            ),
+        }
+    )
+
+
+application = build_application()

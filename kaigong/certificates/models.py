@@ -346,7 +346,7 @@ class Certificate(BaseModel):
                 name="certificate_held_is_not_released",
                 condition=~Q(status=CertificateStatus.HELD) | Q(released_at__isnull=True),
             ),
-            # rule: a certificate reaches its holder only once signed (生成中 stays held)
+            # rule: a certificate reaches its holder only once signed (生成中 stays held; DESIGN.md §1)
             models.CheckConstraint(
                 name="certificate_valid_is_rendered",
                 condition=~Q(status=CertificateStatus.VALID) | Q(rendered_at__isnull=False),

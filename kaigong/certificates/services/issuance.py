@@ -331,7 +331,7 @@ def certificates_issue_for_case(
         # conclusion (cases), so the bundle's release does not tell cases again
         certificates_render(issued, actor=actor, tell_cases=False)
     else:
-        # rule: the decision commits first; the relay renders, signs and releases them
+        # perf: the decision commits first; the relay renders, signs and releases them
         # (services/render.py), retrying until it succeeds — the message commits with them
         outbox_emit(
             topic=TOPIC_RENDER,

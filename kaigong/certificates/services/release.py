@@ -102,7 +102,7 @@ def _release(
 
 
 def release_ready(certificate: Certificate) -> bool:
-    # rule: 生成中 (not rendered and signed yet) is never released (services/render.py)
+    # rule: 生成中 (not rendered and signed yet) is never released (DESIGN.md §1; services/render.py)
     return (
         certificate.status == CertificateStatus.HELD
         and certificate.rendered_at is not None

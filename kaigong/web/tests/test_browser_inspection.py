@@ -28,9 +28,15 @@ MEDIA = ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"]
 
 
 def _serve():
+    from django.core.asgi import get_asgi_application
+
     import uvicorn
 
-    from config.asgi import application
+    from config.asgi import build_application
+
+    # built here, after the test's settings: an application another test of this process
+    # built earlier would serve no static files (whitenoise reads its finders when built)
+    application = build_application(get_asgi_application())
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
