@@ -20,10 +20,13 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from django.db import connections
+from django.test import Client
 
 import pytest
 import time_machine
 
+from kaigong.accounts.roles import Role
+from kaigong.accounts.tests.factories import user_with_role
 from kaigong.calendars.selectors import work_calendar
 from kaigong.calendars.workdays import working_days_between
 from kaigong.cases.models import CaseItem
@@ -233,6 +236,12 @@ def test_children_wait_for_their_parent_to_be_accepted_also_after_a_refusal(sett
     assert [r["DFSJZJ"] for r in front(PROJECT)] == [str(project.public_id)]
     assert front(MATTER) == [] and front(PROCESS) == []
     assert first.held > 0 and ExchangeRun.objects.get().rows_held == first.held
+    # the administrator's integrations page shows the run's held rows beside the written ones
+    admin = Client()
+    admin.force_login(user_with_role(Role.CATALOG_ADMIN))
+    page = admin.get("/integrations/").content.decode()
+    assert "等待上级数据的行数" in page
+    assert f'<td data-label="等待上级数据的行数">{first.held}</td>' in page
     parent = _current(PROJECT, project.public_id)
 
     # the province refuses the project: the children keep waiting
