@@ -55,6 +55,8 @@ def test_a_helper_submits_under_a_mandate_and_the_enterprise_sees_it(browser_pag
     page.wait_for_selector("#mandate-status")
     page.screenshot(path=str(SHOTS / "assist-01-mandate.png"), full_page=True)
     assert "有效" in page.inner_text("#mandate-status")
+    page.goto(page.base_url + "/assistance/mandates/")
+    assert page.inner_text("table thead th >> nth=0") == "委托书编号"
 
     # when the helper, from its workbench, prepares the application
     _log_in(page, world.helper.username)
