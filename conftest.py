@@ -35,3 +35,16 @@ def _no_stray_database_sessions(django_db_setup, django_db_blocker):
                     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                     "WHERE datname = current_database() AND pid <> pg_backend_pid()"
                 )
+
+
+def pytest_collection_modifyitems(config, items):
+    """
+    Every test in a ``test_browser_*`` module is a browser test (marker ``browser``), whether
+    or not the module says so, so that ``-m "not browser"`` leaves out every one of them:
+    the PostgreSQL run does (scripts/test.sh), since the browser tests drive pages, not the
+    database, and the served-product test starts its own SQLite product either way.
+    """
+    browser = pytest.mark.browser
+    for item in items:
+        if item.path.name.startswith("test_browser_"):
+            item.add_marker(browser)
