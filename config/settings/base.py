@@ -499,7 +499,7 @@ REST_FRAMEWORK = {
         "kaigong.api.parsers.MultiPartParser",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "kaigong.api.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "kaigong.core.api.pagination.PageNumberPagination",
     "DEFAULT_METADATA_CLASS": "kaigong.api.metadata.OperationMetadata",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "kaigong.api.exception_handler.problem_exception_handler",

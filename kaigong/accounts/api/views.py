@@ -1,5 +1,7 @@
 """Accounts API: enterprise registration and the inbox (动态告知). Thin views."""
 
+from django.db.models import Count, Q, Window
+
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
@@ -9,6 +11,7 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from kaigong.accounts.services import enterprise_sign_up
+from kaigong.core.api.pagination import CountedPagePagination
 from kaigong.core.selectors import (
     notification_get_for,
     notification_list_for,
@@ -52,6 +55,12 @@ class EnterpriseRegisterApi(APIView):
         )
 
 
+class InboxPagination(CountedPagePagination):
+    """The inbox's page, its total and its unread count in one query."""
+
+    window_totals = {"_unread": Window(Count("pk", filter=Q(read_at__isnull=True)))}
+
+
 class InboxApi(GenericAPIView):
     """
     Your inbox: messages to you, to your enterprises and to your departments, newest
@@ -59,6 +68,7 @@ class InboxApi(GenericAPIView):
     """
 
     serializer_class = NotificationOutputSerializer
+    pagination_class = InboxPagination
 
     def get_queryset(self):
         unread = self.request.query_params.get("unread") in ("1", "true", "yes")
@@ -72,7 +82,11 @@ class InboxApi(GenericAPIView):
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())
         response = self.get_paginated_response(self.get_serializer(page, many=True).data)
-        response.data["unread_count"] = notification_unread_count(request.user)
+        # read in the page's own query; counted apart only for ?page=last
+        unread = self.paginator.totals["_unread"]
+        if unread is None:
+            unread = notification_unread_count(request.user)
+        response.data["unread_count"] = unread
         return response
 
 

@@ -68,3 +68,36 @@ def test_department_staff_see_their_departments_messages(api_client):
     notification_send(kind="worklist", title="新件待审", department=department)
     api_client.force_authenticate(reviewer)
     assert [n["title"] for n in api_client.get("/api/v1/inbox/").json()["results"]] == ["新件待审"]
+
+
+@pytest.mark.django_db
+def test_the_page_carries_the_total_and_the_unread_count_of_the_whole_inbox(api_client, inbox):
+    # page and counts come from one query (COUNT(*) OVER ()): they must still describe the
+    # whole inbox, not the page
+    api_client.force_authenticate(inbox["user"])
+    api_client.post(f"/api/v1/inbox/{inbox['mine'][0].public_id}/read/", {}, format="json")
+    for n in range(3):
+        notification_send(kind="progress", title=f"进度 {n}", user=inbox["user"])
+
+    first = api_client.get("/api/v1/inbox/?page_size=2").json()
+    second = api_client.get("/api/v1/inbox/?page_size=2&page=2").json()
+    third = api_client.get("/api/v1/inbox/?page_size=2&page=3").json()
+    last = api_client.get("/api/v1/inbox/?page_size=2&page=last").json()
+
+    assert [len(p["results"]) for p in (first, second, third)] == [2, 2, 1]
+    assert {p["count"] for p in (first, second, third, last)} == {5}
+    assert {p["unread_count"] for p in (first, second, third, last)} == {4}
+    assert last["results"] == third["results"]
+    assert first["next"].endswith("page=2&page_size=2") and first["previous"] is None
+    assert third["next"] is None
+    titles = [n["title"] for p in (first, second, third) for n in p["results"]]
+    assert len(set(titles)) == 5
+    assert api_client.get("/api/v1/inbox/?page_size=2&page=4").status_code == 404
+
+
+@pytest.mark.django_db
+def test_an_empty_inbox_is_one_empty_page(api_client):
+    api_client.force_authenticate(user_with_role(Role.APPLICANT))
+    body = api_client.get("/api/v1/inbox/").json()
+    assert (body["count"], body["unread_count"], body["results"]) == (0, 0, [])
+    assert api_client.get("/api/v1/inbox/?page=2").status_code == 404

@@ -6,10 +6,12 @@ A ``page`` or ``page_size`` that is not a whole number in range is a 400
 last one is DRF's 404 (``not_found``). The schema states the ranges.
 """
 
+from django.core.paginator import InvalidPage
+from django.db.models import Count, Window
 from django.utils.translation import gettext as _
 
 from rest_framework import pagination
-from rest_framework.exceptions import ErrorDetail, ValidationError
+from rest_framework.exceptions import ErrorDetail, NotFound, ValidationError
 
 
 def _whole_number(raw: str, name: str, *, maximum: int | None = None) -> int:
@@ -51,3 +53,40 @@ class PageNumberPagination(pagination.PageNumberPagination):
                     "maximum": self.max_page_size,
                 }
         return parameters
+
+
+class CountedPagePagination(PageNumberPagination):
+    """
+    The same pages, with the list's total read in the page's own query
+    (``COUNT(*) OVER ()`` on every row) instead of a second ``COUNT`` query (issue #16 §2:
+    the lightest reads shed what they repeat). Only for lists without DISTINCT or grouping
+    (a window counts the rows before DISTINCT). Extra window totals a view wants in the same
+    query (the inbox's unread count) are named in ``window_totals`` as ``{name: aggregate}``
+    and read back from ``self.totals``. A page past the last one is still DRF's 404; an empty
+    list is page 1 with a total of 0.
+    """
+
+    window_totals: dict = {}
+
+    def paginate_queryset(self, queryset, request, view=None):
+        raw = request.query_params.get(self.page_query_param)
+        if raw in self.last_page_strings:  # "last" needs the count first: the counted way
+            page = super().paginate_queryset(queryset, request, view)
+            self.totals = {name: None for name in self.window_totals}
+            return page
+        number = 1 if raw is None else _whole_number(raw, self.page_query_param)
+        size = self.get_page_size(request)
+        totals = {"_page_total": Window(Count("pk")), **self.window_totals}
+        rows = list(queryset.annotate(**totals)[(number - 1) * size : number * size])
+        if not rows and number > 1:
+            raise NotFound(_("Invalid page."))
+        paginator = self.django_paginator_class(queryset, size)
+        paginator.__dict__["count"] = rows[0]._page_total if rows else 0  # cached_property
+        try:
+            self.page = paginator.page(number)
+        except InvalidPage:  # pragma: no cover - the rows above say the page exists
+            raise NotFound(_("Invalid page.")) from None
+        self.page.object_list = rows
+        self.totals = {name: (getattr(rows[0], name) if rows else 0) for name in self.window_totals}
+        self.request = request
+        return rows
