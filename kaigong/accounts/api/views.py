@@ -1,6 +1,7 @@
 """Accounts API: enterprise registration and the inbox (动态告知). Thin views."""
 
 from django.db.models import Count, Q, Window
+from django.utils.translation import gettext as _
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -12,6 +13,7 @@ from rest_framework.views import APIView
 
 from kaigong.accounts.services import enterprise_sign_up
 from kaigong.core.api.pagination import CountedPagePagination
+from kaigong.core.exceptions import InvalidInput
 from kaigong.core.selectors import (
     notification_get_for,
     notification_list_for,
@@ -55,6 +57,10 @@ class EnterpriseRegisterApi(APIView):
         )
 
 
+_TRUE = {"true", "1", "yes"}
+_FALSE = {"false", "0", "no", ""}
+
+
 class InboxPagination(CountedPagePagination):
     """The inbox's page, its total and its unread count in one query."""
 
@@ -64,15 +70,23 @@ class InboxPagination(CountedPagePagination):
 class InboxApi(GenericAPIView):
     """
     Your inbox: messages to you, to your enterprises and to your departments, newest
-    first; ``unread=true`` keeps the unread ones. Roles: any logged-in user.
+    first; ``unread=true`` keeps the unread ones. Roles: any logged-in user. Errors:
+    ``invalid_boolean`` (400: ``unread`` is not true, false, 1, 0, yes or no).
     """
 
     serializer_class = NotificationOutputSerializer
     pagination_class = InboxPagination
 
     def get_queryset(self):
-        unread = self.request.query_params.get("unread") in ("1", "true", "yes")
-        return notification_list_for(self.request.user, unread_only=unread)
+        raw = self.request.query_params.get("unread", "").strip().lower()
+        if raw not in _TRUE | _FALSE:
+            reason = _("true or false.")
+            raise InvalidInput(
+                reason,
+                code="invalid_boolean",
+                invalid_params=[{"name": "unread", "code": "invalid_boolean", "reason": reason}],
+            )
+        return notification_list_for(self.request.user, unread_only=raw in _TRUE)
 
     @extend_schema(
         parameters=[OpenApiParameter("unread", bool)],

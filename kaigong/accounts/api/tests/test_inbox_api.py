@@ -101,3 +101,14 @@ def test_an_empty_inbox_is_one_empty_page(api_client):
     body = api_client.get("/api/v1/inbox/").json()
     assert (body["count"], body["unread_count"], body["results"]) == (0, 0, [])
     assert api_client.get("/api/v1/inbox/?page=2").status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["null", "maybe", "2"])
+def test_unread_that_is_not_a_boolean_is_a_400_naming_it(api_client, inbox, value):
+    api_client.force_authenticate(inbox["user"])
+    response = api_client.get(f"/api/v1/inbox/?unread={value}")
+    body = response.json()
+    assert response.status_code == 400 and body["code"] == "invalid_boolean"
+    assert [p["name"] for p in body["invalid_params"]] == ["unread"]
+    assert "true" in body["detail"]
