@@ -29,73 +29,13 @@ class WorklistResult:
 def bulk_items(total: int) -> tuple[object, float]:
     """
     ``total`` items in one world: accepted cases of three items each (M1–M3 in D1–D3),
-    due dates spread over ±30 days so that every warning colour occurs. Return
-    (world, seconds).
+    accepted over the last four weeks with extensions, so that every warning colour occurs;
+    built set-based in SQL with the due dates and first yellow day the product stores
+    (``benchmarks.cases.bulk``). Return (world, seconds).
     """
-    import datetime as dt
-    import random
+    from benchmarks.cases.bulk import sql_items
 
-    from django.utils import timezone
-
-    from kaigong.cases.constants import CaseStatus, ItemStatus
-    from kaigong.cases.models import Case, CaseItem
-    from kaigong.cases.tests.factories import lifecycle_world
-
-    started = time.perf_counter()
-    world = lifecycle_world()
-    rng = random.Random(20260302)
-    today = timezone.localdate()
-    now = timezone.now()
-    versions = list(world.versions.values())
-    per_case = len(versions)
-    case_count = -(-total // per_case)
-    cases = [
-        Case(
-            number=f"BENCH-{n:07d}",
-            project=world.project,
-            enterprise=world.enterprise,
-            bundle=world.bundle,
-            status=CaseStatus.ACCEPTED,
-            service_center=world.centre,
-            submitted_at=now,
-            received_at=now - dt.timedelta(minutes=n),
-            accepted_at=now,
-            accepted_on=today,
-            accepted_by=world.clerk,
-        )
-        for n in range(case_count)
-    ]
-    Case.objects.bulk_create(cases, batch_size=5000)
-    statuses = [ItemStatus.IN_REVIEW] * 6 + [ItemStatus.PAUSED, ItemStatus.PROPOSED]
-    statuses += [ItemStatus.APPROVED]
-    items = []
-    for case in cases:
-        for order, version in enumerate(versions):
-            if len(items) == total:
-                break
-            status = rng.choice(statuses)
-            due = today + dt.timedelta(days=rng.randint(-30, 30))
-            decided = status == ItemStatus.APPROVED
-            items.append(
-                CaseItem(
-                    case=case,
-                    matter_version=version,
-                    department=version.department,
-                    status=status,
-                    clock_started_on=today - dt.timedelta(days=10),
-                    promised_due_on=due,
-                    statutory_due_on=due + dt.timedelta(days=20),
-                    decision="approve" if decided else "",
-                    decided_at=now if decided else None,
-                    order=order,
-                )
-            )
-    CaseItem.objects.bulk_create(items, batch_size=5000)
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    return world, time.perf_counter() - started
+    return sql_items(total)
 
 
 FILTERS = [
