@@ -241,3 +241,206 @@ def sql_items(total: int) -> tuple[Any, float]:
         cursor.execute("DROP TABLE bench_due")
         cursor.execute("ANALYZE")
     return world, time.perf_counter() - started
+
+
+def _event_stream(world, cursor_rows: Iterable[tuple], items_of: dict[int, list[tuple]]):
+    """
+    Every bench case's history as the transitions write it, chained with the product's
+    ``event_hash``: created, one upload, submitted, accepted, then per item its opinion,
+    its pause or its decision. Yields (event row, or the case's (id, count, head)).
+    """
+    from kaigong.cases.constants import CaseStatus, EventKind
+    from kaigong.cases.models.case import GENESIS_HASH
+    from kaigong.cases.services.events import event_hash, plain_json
+
+    users = world.users
+    applicant, clerk = users["applicant"], users["clerk"]
+    reviewers = [users["reviewer1"], users["reviewer2"], users.get("reviewer3", users["reviewer1"])]
+    approvers = [users["approver1"], users["approver2"], users.get("approver3", users["approver1"])]
+    minute = dt.timedelta(minutes=1)
+    for case_id, public_id, accepted_at in cursor_rows:
+        at = accepted_at - dt.timedelta(hours=2)
+        history: list[tuple[str, Any, dict, int | None]] = [
+            (EventKind.DRAFT_CREATED, applicant, {"bundle": world.bundle.code}, None),
+            (EventKind.MATERIAL_UPLOADED, applicant, {"material": "M1-1", "sha256": "0" * 64}, None),
+            (EventKind.CASE_TRANSITION, applicant,
+             {"action": "submit", "from": CaseStatus.DRAFT, "to": CaseStatus.SUBMITTED}, None),
+            (EventKind.CASE_TRANSITION, clerk,
+             {"action": "accept", "from": CaseStatus.SUBMITTED, "to": CaseStatus.ACCEPTED}, None),
+        ]  # fmt: skip
+        for item_id, item_public_id, status, order, matter in items_of.pop(case_id, []):
+            on = {"item": str(item_public_id), "matter": matter}
+            reviewer, approver = reviewers[order % 3], approvers[order % 3]
+            if status in ("proposed", "approved"):
+                data = {"action": "opinion", "from": "in_review", "to": "proposed", **on,
+                        "recommendation": "approve"}  # fmt: skip
+                history.append((EventKind.OPINION_SUBMITTED, reviewer, data, item_id))
+            if status == "approved":
+                data = {"action": "decide", "from": "proposed", "to": "approved", **on}
+                history.append((EventKind.ITEM_TRANSITION, approver, data, item_id))
+            if status == "paused":
+                data = {"action": "pause", "from": "in_review", "to": "paused", **on}
+                history.append((EventKind.ITEM_TRANSITION, reviewer, data, item_id))
+        head = GENESIS_HASH
+        for seq, (kind, actor, data, item_id) in enumerate(history, start=1):
+            at += minute
+            plain = plain_json(data)
+            digest = event_hash(
+                case_public_id=str(public_id),
+                seq=seq,
+                kind=str(kind),
+                actor_public_id=str(actor.public_id),
+                occurred_at=at,
+                data=plain,
+                prev_hash=head,
+            )
+            yield "event", (case_id, seq, str(kind), item_id, actor.pk, at, plain, head, digest)
+            head = digest
+        yield "head", (case_id, len(history), head)
+
+
+EVENT_COLUMNS = ("case_id", "seq", "kind", "item_id", "actor_id", "occurred_at", "data",
+                 "prev_hash", "hash")  # fmt: skip
+
+
+def sql_events(world, *, batch: int = 20_000) -> tuple[int, float]:
+    """
+    The history of every bench case (≈ 1.8 events per item), hashed in Python with the
+    product's ``event_hash`` and written with ``COPY``; each case row's head and count set
+    as ``case_event_record`` keeps them. Return (events, seconds).
+    """
+    from django.db import connection
+
+    from kaigong.cases.hashing import canonical_json
+
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMP TABLE bench_heads (case_id bigint, n int, head varchar(64))")
+        cursor.execute("SELECT max(id) FROM cases_case WHERE number LIKE 'BENCH-%%'")
+        last = cursor.fetchone()[0] or 0
+    count, low = 0, 0
+    while low < last:
+        high = low + batch
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT id, public_id, accepted_at FROM cases_case WHERE id > %s AND id <= %s "
+                "AND number LIKE 'BENCH-%%' ORDER BY id",
+                [low, high],
+            )
+            cases = cursor.fetchall()
+            cursor.execute(
+                "SELECT i.case_id, i.id, i.public_id, i.status, i.order, m.code "
+                "FROM cases_caseitem i JOIN catalog_matterversion v ON v.id = i.matter_version_id "
+                "JOIN catalog_matter m ON m.id = v.matter_id "
+                "WHERE i.case_id > %s AND i.case_id <= %s ORDER BY i.case_id, i.order",
+                [low, high],
+            )
+            items_of: dict[int, list[tuple]] = {}
+            for case_id, *rest in cursor.fetchall():
+                items_of.setdefault(case_id, []).append(tuple(rest))
+        events, heads = [], []
+        for what, row in _event_stream(world, cases, items_of):
+            if what == "event":
+                events.append((*row[:6], canonical_json(row[6]).decode(), *row[7:]))
+            else:
+                heads.append(row)
+        _copy("cases_caseevent", EVENT_COLUMNS, events)
+        _copy("bench_heads", ("case_id", "n", "head"), heads)
+        count += len(events)
+        low = high
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE cases_case c SET event_count = h.n, chain_head = h.head "
+            "FROM bench_heads h WHERE h.case_id = c.id"
+        )
+        cursor.execute("DROP TABLE bench_heads")
+        cursor.execute("ANALYZE cases_caseevent")
+        cursor.execute("ANALYZE cases_case")
+    return count, time.perf_counter() - started
+
+
+def signed_checkpoint():
+    """
+    The next signed checkpoint of every case's head, made as ``chain_checkpoint_take``
+    makes it (its payload, digest and SM2 signature, with the platform key) but without
+    re-verifying the events just hashed by ``sql_events`` (``_extends`` is one query per
+    case). ``benchmarks/tests`` checks that it equals the product's.
+    """
+    from django.utils import timezone
+
+    from kaigong.cases.hashing import sm3_hex
+    from kaigong.cases.models import ChainCheckpoint
+    from kaigong.cases.models.case import GENESIS_HASH
+    from kaigong.cases.services.checkpoints import checkpoint_payload, entries_digest
+    from kaigong.certificates.signing import platform_sign
+
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT public_id, event_count, chain_head FROM cases_case")
+        entries = sorted([str(p), n, h] for p, n, h in cursor.fetchall())
+    previous = ChainCheckpoint.objects.order_by("-seq").first()
+    seq = previous.seq + 1 if previous is not None else 1
+    prev_digest = previous.digest if previous is not None else GENESIS_HASH
+    taken_at = timezone.now()
+    entries_sm3 = entries_digest(entries)
+    payload = checkpoint_payload(
+        seq=seq,
+        taken_at=taken_at,
+        case_count=len(entries),
+        entries_sm3=entries_sm3,
+        prev_digest=prev_digest,
+    )
+    signed = platform_sign(payload)
+    return ChainCheckpoint.objects.create(
+        seq=seq,
+        taken_at=taken_at,
+        case_count=len(entries),
+        entries=entries,
+        entries_sm3=entries_sm3,
+        prev_digest=prev_digest,
+        digest=sm3_hex(payload),
+        key_id=signed.key_id,
+        public_key_hex=signed.public_key_hex,
+        signature=signed.signature_hex,
+    )
+
+
+def filed_documents(world, count: int) -> int:
+    """
+    ``count`` documents already filed in the project's archive folder (the JSON renditions
+    of the bench cases, as the sweep files them), and the folder's watermark set after
+    every event: the next sweep has nothing new to file. Return the documents filed.
+    """
+    from django.db import connection
+    from django.utils import timezone
+
+    from kaigong.archives.constants import DocumentKind, StageTag
+    from kaigong.archives.models import ArchiveDocument, ArchiveFolder
+    from kaigong.archives.services import archive_folder_open
+
+    folder = archive_folder_open(project=world.project)
+    kind = next(iter(DocumentKind.values))
+    inserted = insert_select(
+        ArchiveDocument,
+        {
+            "public_id": ("gen_random_uuid()", []),
+            "folder": ("%s", [folder.pk]),
+            "kind": ("%s", [kind]),
+            "stage": ("%s", [StageTag.OTHER]),
+            "title": ("c.number", []),
+            "origin_type": ("'cases.case'", []),
+            "origin_id": ("c.public_id::text", []),
+            "file": ("'archives/2026/case-' || c.public_id || '.json'", []),
+            "file_name": ("'case-' || c.public_id || '.json'", []),
+            "size": ("512", []),
+            "sha256": ("encode(sha256(c.public_id::text::bytea), 'hex')", []),
+            "sm3": ("encode(sha256(c.number::bytea), 'hex')", []),
+        },
+        "FROM (SELECT number, public_id FROM cases_case ORDER BY id LIMIT %s) c",
+        [count],
+    )
+    ArchiveFolder.objects.filter(pk=folder.pk).update(swept_at=timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE archives_archivedocument")
+    return inserted
