@@ -15,7 +15,6 @@ change here.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import time
 from collections.abc import Iterable
 from typing import Any
@@ -149,7 +148,7 @@ def sql_items(total: int) -> tuple[Any, float]:
         )
     _copy("bench_due", ["version_id", "k", "ext", "paused", "promised", "statutory", "yellow",
                         "provisional"], _due_table(world, today))  # fmt: skip
-    day = "(n %% {days})".format(days=ACCEPTED_DAYS)
+    day = f"(n %% {ACCEPTED_DAYS})"
     accepted_at = f"%s - make_interval(days => {day}, mins => n %% 600)"
     insert_select(
         Case,
@@ -366,6 +365,7 @@ def signed_checkpoint():
     re-verifying the events just hashed by ``sql_events`` (``_extends`` is one query per
     case). ``benchmarks/tests`` checks that it equals the product's.
     """
+    from django.db import connection
     from django.utils import timezone
 
     from kaigong.cases.hashing import sm3_hex
@@ -373,8 +373,6 @@ def signed_checkpoint():
     from kaigong.cases.models.case import GENESIS_HASH
     from kaigong.cases.services.checkpoints import checkpoint_payload, entries_digest
     from kaigong.certificates.signing import platform_sign
-
-    from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT public_id, event_count, chain_head FROM cases_case")

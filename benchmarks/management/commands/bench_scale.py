@@ -26,7 +26,9 @@ class Command(BaseCommand):
             "--items", type=int, default=int(os.environ.get("KAIGONG_BENCH_ITEMS", 20_000))
         )
         parser.add_argument("--queries", type=int, default=50)
-        parser.add_argument("--jobs", default=",".join(JOBS), help="comma-separated: " + ", ".join(JOBS))
+        parser.add_argument(
+            "--jobs", default=",".join(JOBS), help="comma-separated: " + ", ".join(JOBS)
+        )
         parser.add_argument("--job", choices=JOBS, help="(internal) run one job here, print JSON")
 
     def handle(self, *args, **options):
@@ -35,7 +37,9 @@ class Command(BaseCommand):
             return
         if not os.environ.get(CHILD_FLAG):
             argv = [f"--items={options['items']}", f"--queries={options['queries']}"]
-            code = run_in_child("bench_scale", [*argv, f"--jobs={options['jobs']}"], self.stdout.write)
+            code = run_in_child(
+                "bench_scale", [*argv, f"--jobs={options['jobs']}"], self.stdout.write
+            )
             if code:
                 raise SystemExit(code)
             return
