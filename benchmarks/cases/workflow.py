@@ -291,7 +291,7 @@ class ServerSpec:
         )
         argv = [str(Path(sys.executable).with_name("gunicorn"))]
         if self.config:
-            argv += ["-c", self.config]
+            argv += ["-c", self.config, "--log-level", "warning"]
         else:
             argv += ["-k", worker_class, "--log-level", "warning"]
         if self.workers is not None:

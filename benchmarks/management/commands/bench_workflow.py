@@ -81,6 +81,14 @@ class Command(BaseCommand):
         )
         for result in results:
             self._report(result)
+        first = results[0]
+        if first.certificates:
+            per = first.render_seconds / first.certificates * 1000
+            self.stdout.write(
+                f"bench_workflow: {first.certificates} certificates (every server's) rendered "
+                f"and signed after commit by the relay in {first.render_seconds:.1f} s "
+                f"({per:.1f} ms each)"
+            )
         if len(results) > 1:
             self.stdout.write("bench_workflow: servers compared (same run, same clients):")
             for r in results:
@@ -110,13 +118,6 @@ class Command(BaseCommand):
             f"GET {BARE_PATH}: {result.bare_per_second:.0f} requests/s; floor ÷ bare "
             f"{bare_share:.3f} (goal ≥ {BARE_GOAL}: {'met' if bare_share >= BARE_GOAL else 'NOT met'})"
         )
-        if result.certificates:
-            per = result.render_seconds / result.certificates * 1000
-            w(
-                f"bench_workflow: {result.certificates} certificates (every server's) rendered "
-                f"and signed after commit by the relay in {result.render_seconds:.1f} s "
-                f"({per:.1f} ms each)"
-            )
         if result.pgbench_tps is None:
             w("bench_workflow: pgbench not found — ratio skipped")
             return
