@@ -9,7 +9,7 @@ from django.utils import timezone
 import pytest
 
 from benchmarks.cases.bulk import filed_documents, signed_checkpoint, sql_events
-from benchmarks.cases.scale import run_job
+from benchmarks.cases.scale import _new_events, run_job
 from benchmarks.cases.worklist import bulk_items
 from kaigong.cases.constants import ITEM_CLOCK_STATUSES, ItemStatus, WarningColour
 from kaigong.cases.deadlines import region_of, warning_colour, warning_days_for
@@ -74,6 +74,16 @@ def test_the_built_chains_verify_and_a_tampered_event_breaks_its_case():
     signed_checkpoint()
     assert case_event_chains_verify() == []
     assert case_event_chains_verify(incremental=True) == []
+    # news since the checkpoint, through the product's writer, as the benchmark adds them;
+    # the incremental run reads them (a tampered one is found)
+    even = sum(1 for pk in Case.objects.values_list("pk", flat=True) if pk % 2 == 0)
+    assert _new_events(0.5) == even > 0
+    assert case_event_chains_verify(incremental=True) == []
+    newest = CaseEvent.objects.order_by("-id").first()
+    CaseEvent.objects.filter(pk=newest.pk).update(data={"material": "forged"})
+    found = case_event_chains_verify(incremental=True)
+    assert [(b.case_number, b.reason) for b in found] == [(newest.case.number, BreakKind.EDITED)]
+    CaseEvent.objects.filter(pk=newest.pk).update(data=newest.data)
     victim = CaseEvent.objects.filter(seq=3).order_by("case_id").first()
     CaseEvent.objects.filter(pk=victim.pk).update(data={**victim.data, "to": "accepted"})
     breaks = case_event_chains_verify()
