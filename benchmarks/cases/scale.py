@@ -91,8 +91,10 @@ def run_job(job: str) -> JobResult:
 
             result = f"{archive_sweep()} filed"
         elif job == "recompute":
+            from kaigong.calendars.services import calendar_version_bump
             from kaigong.cases.services.clock import deadlines_recompute_open
 
+            calendar_version_bump()  # as an import does: every cached calendar is stale
             result = f"{deadlines_recompute_open({timezone.localdate().year})} items changed"
         else:
             raise ValueError(job)
