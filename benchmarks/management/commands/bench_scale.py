@@ -49,8 +49,8 @@ class Command(BaseCommand):
         )
         per = 100_000 / r.items if r.items else 0.0
         self.stdout.write(
-            f"bench_scale: {r.items} items built in {r.build_seconds:.1f} s "
-            f"({r.build_seconds * per:.1f} s per 100,000); {r.events} events "
+            f"bench_scale: {r.items} items built in {r.build_seconds:.1f} s (≈ 2–3 s of it "
+            f"the world of services and factories); {r.events} events "
             f"({r.events / r.items:.2f} per item) hashed and copied in {r.events_seconds:.1f} s "
             f"({r.events_seconds * per:.1f} s per 100,000 items); checkpoint signed in "
             f"{r.checkpoint_seconds:.1f} s; {r.new_events} events after it; "
