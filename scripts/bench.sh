@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make bench`: every benchmark with its budget; figures are recorded in docs/benchmarks.md.
 # The guide and certificate benchmarks run on a scratch SQLite database with the demo data;
-# the workflow and worklist benchmarks make their own scratch PostgreSQL database (they say
+# the workflow, worklist, supervision and scale benchmarks make their own scratch PostgreSQL database (they say
 # "skipped" when PostgreSQL is not reachable).
 set -uo pipefail
 cd "$(dirname "$0")/.."

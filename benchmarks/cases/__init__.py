@@ -12,7 +12,8 @@ The scratch database is here; ``workflow.py`` and ``worklist.py`` hold the two b
 Both run in a child process pointed at a scratch database (``TEST_DATABASE_URL`` or
 postgres://postgres@127.0.0.1:5432/kg_bench), which is dropped and re-created each run;
 the data are built through the services (``tests.factories.lifecycle_world``) and, for the
-100,000 items, with ``bulk_create``. Without PostgreSQL they print a "skipped" line.
+items at scale, set-based in SQL (``bulk.py``); ``bench_scale`` (``scale.py``) measures the
+background jobs over them. Without PostgreSQL they print a "skipped" line.
 """
 
 from __future__ import annotations

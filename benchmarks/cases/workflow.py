@@ -32,6 +32,18 @@ class WorkflowResult:
     floor_per_second: float = 0.0  # the lightest authenticated read, same server and clients
     certificates: int = 0  # rendered and signed after commit by the relay, after the run
     render_seconds: float = 0.0
+    bare_per_second: float = 0.0  # the bare DRF view (benchmarks.bare), same server and clients
+    server: str = ""  # the gunicorn configuration (ServerSpec.label)
+    server_cpu_seconds: float = 0.0  # gunicorn's master and workers, during the transitions
+
+    @property
+    def bare_share(self) -> float | None:
+        """Floor ÷ bare DRF (issue #16 goal ≥ 0.7)."""
+        return self.floor_per_second / self.bare_per_second if self.bare_per_second else None
+
+    @property
+    def cpu_ms_per_transition(self) -> float | None:
+        return self.server_cpu_seconds * 1000 / self.transitions if self.transitions else None
 
     @property
     def per_second(self) -> float:
@@ -157,11 +169,14 @@ def _run_threads(target: Callable[[], None], count: int) -> float:
     return time.perf_counter() - started
 
 
-def _http_floor(base: str, token: str, *, concurrency: int, requests: int) -> float:
+def _http_floor(
+    base: str, token: str, *, concurrency: int, requests: int, path: str = FLOOR_PATH
+) -> float:
     """
     Requests per second of the lightest authenticated API read (the applicant's inbox,
     one row) by ``concurrency`` keep-alive clients: what the HTTP stack itself allows on
-    this machine, the ceiling any transition is measured against.
+    this machine, the ceiling any transition is measured against. ``path``: another read
+    (the bare DRF view, ``benchmarks.bare``).
     """
     headers = {"Authorization": f"Token {token}"}
     per_client = max(1, requests // concurrency)
@@ -171,7 +186,7 @@ def _http_floor(base: str, token: str, *, concurrency: int, requests: int) -> fl
         client = _LeanClient(base)
         try:
             for _ in range(per_client):
-                status = client.get(base + FLOOR_PATH, headers=headers).status_code
+                status = client.get(base + path, headers=headers).status_code
                 if status != 200:
                     failures.append(status)
         finally:
@@ -179,7 +194,7 @@ def _http_floor(base: str, token: str, *, concurrency: int, requests: int) -> fl
 
     elapsed = _run_threads(loop, concurrency)
     if failures:
-        raise RuntimeError(f"the inbox answered {failures[0]}")
+        raise RuntimeError(f"{path} answered {failures[0]}")
     return per_client * concurrency / elapsed
 
 
@@ -235,63 +250,208 @@ def _render_owed() -> tuple[int, float]:
     return owed, time.perf_counter() - started
 
 
-def run_workflow_bench(
-    *, concurrency: int, cases: int, workers: int, port: int, pgbench_seconds: int
+@dataclass(frozen=True)
+class ServerSpec:
+    """
+    One gunicorn configuration: ``config`` (a ``-c`` file, sized by its environment), or
+    ``workers`` × ``threads`` of ``worker_class``. Written ``sync:2``, ``gthread:5x2``,
+    ``uvicorn:3`` or ``conf`` (= ``-c deploy/gunicorn.conf.py``) on the command line.
+    """
+
+    worker_class: str = "sync"
+    workers: int | None = None
+    threads: int | None = None
+    config: str = ""
+
+    @classmethod
+    def parse(cls, text: str) -> ServerSpec:
+        text = text.strip()
+        if text == "conf":
+            return cls(worker_class="", config="deploy/gunicorn.conf.py")
+        if text.startswith("conf:"):
+            return cls(worker_class="", config=text.removeprefix("conf:"))
+        kind, _, size = text.partition(":")
+        workers, _, threads = (size or "2").partition("x")
+        return cls(worker_class=kind, workers=int(workers), threads=int(threads or 1))
+
+    def resolved_class(self) -> str:
+        """The worker class gunicorn will run (read from the ``-c`` file when there is one)."""
+        if self.worker_class or not self.config:
+            return WORKER_CLASSES.get(self.worker_class, self.worker_class or "sync")
+        namespace: dict[str, Any] = {"__file__": str(ROOT / self.config)}
+        exec(compile((ROOT / self.config).read_text(), self.config, "exec"), namespace)  # noqa: S102
+        return str(namespace.get("worker_class", "sync"))
+
+    def argv(self, port: int) -> list[str]:
+        worker_class = self.resolved_class()
+        app = (
+            "config.asgi:application"
+            if "uvicorn" in worker_class.lower()
+            else "config.wsgi:application"
+        )
+        argv = [str(Path(sys.executable).with_name("gunicorn"))]
+        if self.config:
+            argv += ["-c", self.config, "--log-level", "warning"]
+        else:
+            argv += ["-k", worker_class, "--log-level", "warning"]
+        if self.workers is not None:
+            argv += ["-w", str(self.workers)]
+        if self.threads is not None:
+            argv += ["--threads", str(self.threads)]
+        return [*argv, "-b", f"127.0.0.1:{port}", app]  # the command line wins over -c
+
+    def label(self) -> str:
+        if self.config:
+            return f"-c {self.config}"
+        threads = f"×{self.threads}" if self.threads and self.threads > 1 else ""
+        return f"{self.workers} {self.worker_class}{threads}"
+
+
+WORKER_CLASSES = {"uvicorn": "uvicorn_worker.UvicornWorker"}
+
+
+class _CpuSampler:
+    """
+    CPU seconds (user + system) spent by a gunicorn master and its workers from ``start()``
+    to ``stop()``, read from /proc every 0.2 s so that a worker recycled meanwhile
+    (``max_requests``) still counts up to its last sample. Linux only; 0 elsewhere.
+    """
+
+    def __init__(self, master: int) -> None:
+        self.master = master
+        self._first: dict[int, float] = {}
+        self._last: dict[int, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+        self._tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+    def _read(self) -> dict[int, float]:
+        found: dict[int, float] = {}
+        proc = Path("/proc")
+        if not proc.is_dir():
+            return found
+        for entry in proc.iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            pid, ppid = int(entry.name), int(fields[1])
+            if pid == self.master or ppid == self.master:
+                found[pid] = (int(fields[11]) + int(fields[12])) / self._tick
+        return found
+
+    def _loop(self) -> None:
+        while not self._stop.wait(0.2):
+            self._last.update(self._read())
+
+    def start(self) -> None:
+        self._first = self._read()
+        self._last = dict(self._first)
+        self._thread.start()
+
+    def stop(self) -> float:
+        self._stop.set()
+        self._thread.join()
+        self._last.update(self._read())
+        return sum(cpu - self._first.get(pid, 0.0) for pid, cpu in self._last.items())
+
+
+def _drive(drafts: list[dict], tokens: dict[str, str], *, port: int, concurrency: int):
+    """Every draft's journey by ``concurrency`` clients: (transitions, errors, seconds)."""
+    queue: Queue = Queue()
+    for draft in drafts:
+        queue.put(draft["case"])
+    totals = {"done": 0, "errors": 0}
+    lock = threading.Lock()
+    base = f"http://127.0.0.1:{port}"
+
+    def client_loop() -> None:
+        client = _LeanClient(base)
+        try:
+            while True:
+                try:
+                    case = queue.get_nowait()
+                except Empty:
+                    return
+                done, errors = _journey(client, base, case, tokens)
+                with lock:
+                    totals["done"] += done
+                    totals["errors"] += errors
+        finally:
+            client.close()
+
+    elapsed = _run_threads(client_loop, concurrency)
+    return totals["done"], totals["errors"], elapsed
+
+
+def _serve_and_measure(
+    spec: ServerSpec, drafts: list[dict], tokens: dict[str, str], *, port: int, concurrency: int
 ) -> WorkflowResult:
-    """Prepare ``cases`` drafts, start gunicorn, drive them concurrently, then pgbench."""
-    drafts, tokens = _prepare_cases(cases)
-    # persistent connections, as in production (config/settings/base.py)
-    # certificates render after commit (production's default; the test settings render inline)
+    """Start gunicorn as ``spec`` says; transitions (with the server's CPU), floor, bare."""
+    from benchmarks.bare import BARE_PATH
+
+    # persistent connections, as in production (config/settings/base.py); certificates
+    # render after commit (production's default; the test settings render inline); the
+    # benchmark's URLconf adds the bare DRF view to the product's URLs
     env = {
         **os.environ,
         "DATABASE_CONN_MAX_AGE": "60",
         "KAIGONG_CERTIFICATES_RENDER_INLINE": "false",
+        "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
     }
-    server = subprocess.Popen(
-        [str(Path(sys.executable).with_name("gunicorn")), "config.wsgi:application",
-         "-b", f"127.0.0.1:{port}", "-w", str(workers), "--log-level", "warning"],
-        env=env, cwd=ROOT,
-    )  # fmt: skip
+    # the access log of a -c file goes to /dev/null, not to the benchmark's output
+    server = subprocess.Popen(spec.argv(port), env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
     try:
         _wait_for(port)
-        queue: Queue = Queue()
-        for draft in drafts:
-            queue.put(draft["case"])
-        totals = {"done": 0, "errors": 0}
-        lock = threading.Lock()
-
-        def client_loop() -> None:
-            base = f"http://127.0.0.1:{port}"
-            client = _LeanClient(base)
-            try:
-                while True:
-                    try:
-                        case = queue.get_nowait()
-                    except Empty:
-                        return
-                    done, errors = _journey(client, base, case, tokens)
-                    with lock:
-                        totals["done"] += done
-                        totals["errors"] += errors
-            finally:
-                client.close()
-
-        elapsed = _run_threads(client_loop, concurrency)
+        sampler = _CpuSampler(server.pid)
+        sampler.start()
+        done, errors, elapsed = _drive(drafts, tokens, port=port, concurrency=concurrency)
+        cpu = sampler.stop()
         base = f"http://127.0.0.1:{port}"
-        floor = _http_floor(base, tokens["applicant"], concurrency=concurrency, requests=1600)
+        token = tokens["applicant"]
+        floor = _http_floor(base, token, concurrency=concurrency, requests=1600)
+        bare = _http_floor(base, token, concurrency=concurrency, requests=1600, path=BARE_PATH)
     finally:
         server.terminate()
         server.wait(timeout=30)
+    return WorkflowResult(
+        concurrency=concurrency,
+        cases=len(drafts),
+        transitions=done,
+        errors=errors,
+        seconds=elapsed,
+        pgbench_tps=None,
+        floor_per_second=floor,
+        bare_per_second=bare,
+        server=spec.label(),
+        server_cpu_seconds=cpu,
+    )
+
+
+def run_workflow_bench(
+    *,
+    concurrency: int,
+    cases: int,
+    port: int,
+    pgbench_seconds: int,
+    servers: list[ServerSpec],
+) -> list[WorkflowResult]:
+    """
+    For each gunicorn configuration of ``servers`` in turn: ``cases`` fresh drafts driven
+    concurrently through it, then its floor and the bare view; then the relay renders what
+    the runs left, and pgbench. One result per server (pgbench and rendering on each).
+    """
+    every, tokens = _prepare_cases(cases * len(servers))  # one world, one batch per server
+    prepared = [every[n * cases : (n + 1) * cases] for n in range(len(servers))]
+    results = [
+        _serve_and_measure(spec, drafts, tokens, port=port, concurrency=concurrency)
+        for spec, drafts in zip(servers, prepared, strict=True)
+    ]
     certificates, render_seconds = _render_owed()
     tps = pgbench_tps(bench_url(), concurrency=concurrency, seconds=pgbench_seconds)
-    return WorkflowResult(
-        certificates=certificates,
-        render_seconds=render_seconds,
-        concurrency=concurrency,
-        cases=cases,
-        transitions=totals["done"],
-        errors=totals["errors"],
-        seconds=elapsed,
-        pgbench_tps=tps,
-        floor_per_second=floor,
-    )
+    for result in results:
+        result.pgbench_tps = tps
+        result.certificates, result.render_seconds = certificates, render_seconds
+    return results

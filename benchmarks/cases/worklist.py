@@ -24,78 +24,21 @@ class WorklistResult:
     deep_keyset_p50_ms: float = 0.0  # that page by its cursor
     deep_keyset_p95_ms: float = 0.0
     deep_offset_p95_ms: float = 0.0  # the same page as ?page=N (OFFSET and exact count)
+    supervisor_deep_page: int = 0  # the supervisor's page 3,000 (every department), by cursor
+    supervisor_deep_p50_ms: float = 0.0
+    supervisor_deep_p95_ms: float = 0.0
 
 
 def bulk_items(total: int) -> tuple[object, float]:
     """
     ``total`` items in one world: accepted cases of three items each (M1–M3 in D1–D3),
-    due dates spread over ±30 days so that every warning colour occurs. Return
-    (world, seconds).
+    accepted over the last four weeks with extensions, so that every warning colour occurs;
+    built set-based in SQL with the due dates and first yellow day the product stores
+    (``benchmarks.cases.bulk``). Return (world, seconds).
     """
-    import datetime as dt
-    import random
+    from benchmarks.cases.bulk import sql_items
 
-    from django.utils import timezone
-
-    from kaigong.cases.constants import CaseStatus, ItemStatus
-    from kaigong.cases.models import Case, CaseItem
-    from kaigong.cases.tests.factories import lifecycle_world
-
-    started = time.perf_counter()
-    world = lifecycle_world()
-    rng = random.Random(20260302)
-    today = timezone.localdate()
-    now = timezone.now()
-    versions = list(world.versions.values())
-    per_case = len(versions)
-    case_count = -(-total // per_case)
-    cases = [
-        Case(
-            number=f"BENCH-{n:07d}",
-            project=world.project,
-            enterprise=world.enterprise,
-            bundle=world.bundle,
-            status=CaseStatus.ACCEPTED,
-            service_center=world.centre,
-            submitted_at=now,
-            received_at=now - dt.timedelta(minutes=n),
-            accepted_at=now,
-            accepted_on=today,
-            accepted_by=world.clerk,
-        )
-        for n in range(case_count)
-    ]
-    Case.objects.bulk_create(cases, batch_size=5000)
-    statuses = [ItemStatus.IN_REVIEW] * 6 + [ItemStatus.PAUSED, ItemStatus.PROPOSED]
-    statuses += [ItemStatus.APPROVED]
-    items = []
-    for case in cases:
-        for order, version in enumerate(versions):
-            if len(items) == total:
-                break
-            status = rng.choice(statuses)
-            due = today + dt.timedelta(days=rng.randint(-30, 30))
-            decided = status == ItemStatus.APPROVED
-            items.append(
-                CaseItem(
-                    case=case,
-                    matter_version=version,
-                    department=version.department,
-                    status=status,
-                    clock_started_on=today - dt.timedelta(days=10),
-                    promised_due_on=due,
-                    statutory_due_on=due + dt.timedelta(days=20),
-                    decision="approve" if decided else "",
-                    decided_at=now if decided else None,
-                    order=order,
-                )
-            )
-    CaseItem.objects.bulk_create(items, batch_size=5000)
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    return world, time.perf_counter() - started
+    return sql_items(total)
 
 
 FILTERS = [
@@ -134,6 +77,9 @@ def run_worklist_bench(*, total: int, queries: int) -> WorklistResult:
             raise RuntimeError(f"worklist answered {response.status_code}")
     supervisor = _api_times(world.users["supervisor"], queries)
     deep_page, deep_keyset, deep_offset = _deep_page_times(reviewer, max(queries // 4, 10))
+    supervisor_page, supervisor_deep, _none = _deep_page_times(
+        world.users["supervisor"], max(queries // 4, 10), offset=False
+    )
     return WorklistResult(
         items=total,
         queries=queries,
@@ -148,13 +94,18 @@ def run_worklist_bench(*, total: int, queries: int) -> WorklistResult:
         deep_keyset_p50_ms=statistics.median(deep_keyset),
         deep_keyset_p95_ms=percentile(deep_keyset, 95),
         deep_offset_p95_ms=percentile(deep_offset, 95),
+        supervisor_deep_page=supervisor_page,
+        supervisor_deep_p50_ms=statistics.median(supervisor_deep),
+        supervisor_deep_p95_ms=percentile(supervisor_deep, 95),
     )
 
 
-def _deep_page_times(user, queries: int) -> tuple[int, list[float], list[float]]:
+def _deep_page_times(
+    user, queries: int, *, offset: bool = True
+) -> tuple[int, list[float], list[float]]:
     """
-    The reviewer's page 3,000 (or the last full one when the list is shorter), read by its
-    keyset cursor and, for comparison, as the deprecated ``?page=N``.
+    The user's page 3,000 (or the last full one when the list is shorter), read by its
+    keyset cursor and, for comparison (``offset``), as the deprecated ``?page=N``.
     """
     from django.test import Client
 
@@ -170,19 +121,22 @@ def _deep_page_times(user, queries: int) -> tuple[int, list[float], list[float]]
     cursor = Cursor(value=before.promised_due_on, id=before.id).encode()
     token = AuthToken.objects.create(user=user)[1]
     client = Client(HTTP_AUTHORIZATION=f"Token {token}", HTTP_HOST="localhost")
-    keyset, offset = [], []
+    keyset: list[float] = []
+    numbered: list[float] = []
     for _ in range(queries):
         started = time.perf_counter()
         response = client.get("/api/v1/items/", {"cursor": cursor, "page_size": size})
         keyset.append((time.perf_counter() - started) * 1000)
         if response.status_code != 200:
             raise RuntimeError(f"deep keyset page answered {response.status_code}")
+        if not offset:
+            continue
         started = time.perf_counter()
         response = client.get("/api/v1/items/", {"page": page, "page_size": size})
-        offset.append((time.perf_counter() - started) * 1000)
+        numbered.append((time.perf_counter() - started) * 1000)
         if response.status_code != 200:
             raise RuntimeError(f"deep numbered page answered {response.status_code}")
-    return page, keyset, offset
+    return page, keyset, numbered
 
 
 def _api_times(user, queries: int) -> list[float]:

@@ -1,66 +1,130 @@
-"""``manage.py bench_workflow``: workflow transitions over HTTP vs pgbench (goal ≥ 0.30)."""
+"""
+``manage.py bench_workflow``: workflow transitions over HTTP vs pgbench (goal ≥ 0.30), the
+product's floor ÷ a bare DRF view (goal ≥ 0.7) and transitions ÷ floor (goal ≥ 0.5), in
+the same run, per gunicorn configuration (``--servers sync:2,sync:3,gthread:5x2,conf``).
+"""
 
 import os
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
+from benchmarks.bare import BARE_PATH
 from benchmarks.cases import CHILD_FLAG, run_in_child
-from benchmarks.cases.workflow import FLOOR_PATH, run_workflow_bench
+from benchmarks.cases.workflow import FLOOR_PATH, ServerSpec, run_workflow_bench
 
 GOAL = 0.30
+BARE_GOAL = 0.7
+FLOOR_GOAL = 0.5
 
 
 class Command(BaseCommand):
-    help = "Workflow transitions over HTTP (gunicorn, PostgreSQL) as a ratio of pgbench tpcb-like."
+    help = (
+        "Workflow transitions over HTTP (gunicorn, PostgreSQL) as a ratio of pgbench tpcb-like, "
+        "the floor ÷ a bare DRF view, per gunicorn configuration."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--concurrency", type=int, default=8)
-        parser.add_argument("--cases", type=int, default=96)
+        parser.add_argument("--cases", type=int, default=96, help="cases per server")
         parser.add_argument("--workers", type=int, default=(os.cpu_count() or 2) * 2)
+        parser.add_argument("--threads", type=int, default=1)
+        parser.add_argument(
+            "--worker-class", default="sync", help="sync, gthread or uvicorn (ASGI)"
+        )
+        parser.add_argument(
+            "--gunicorn-config",
+            default="",
+            help="a -c file instead (e.g. deploy/gunicorn.conf.py, sized by KAIGONG_WEB_*)",
+        )
+        parser.add_argument(
+            "--servers",
+            default="",
+            help="several configurations, one after the other in the same run: "
+            "comma-separated sync:2, gthread:5x2, uvicorn:3, conf (= -c deploy/gunicorn.conf.py) "
+            "or conf:<path>; overrides the four options above",
+        )
         parser.add_argument("--port", type=int, default=8765)
         parser.add_argument("--pgbench-seconds", type=int, default=10)
 
+    def _servers(self, options) -> list[ServerSpec]:
+        if options["servers"]:
+            try:
+                return [ServerSpec.parse(s) for s in options["servers"].split(",") if s.strip()]
+            except ValueError as error:
+                raise CommandError(f"--servers: {error}") from error
+        if options["gunicorn_config"]:
+            return [ServerSpec(worker_class="", config=options["gunicorn_config"])]
+        return [
+            ServerSpec(
+                worker_class=options["worker_class"],
+                workers=options["workers"],
+                threads=options["threads"],
+            )
+        ]
+
     def handle(self, *args, **options):
+        servers = self._servers(options)
         if not os.environ.get(CHILD_FLAG):
-            argv = [f"--{k.replace('_', '-')}={options[k]}" for k in
-                    ("concurrency", "cases", "workers", "port", "pgbench_seconds")]  # fmt: skip
+            keys = ("concurrency", "cases", "workers", "threads", "worker_class",
+                    "gunicorn_config", "servers", "port", "pgbench_seconds")  # fmt: skip
+            argv = [f"--{k.replace('_', '-')}={options[k]}" for k in keys]
             code = run_in_child("bench_workflow", argv, self.stdout.write)
             if code:
                 raise SystemExit(code)
             return
-        result = run_workflow_bench(
+        results = run_workflow_bench(
             concurrency=options["concurrency"],
             cases=options["cases"],
-            workers=options["workers"],
             port=options["port"],
             pgbench_seconds=options["pgbench_seconds"],
+            servers=servers,
         )
-        self.stdout.write(
-            f"bench_workflow: {result.transitions} transitions ({result.cases} cases × 6, "
-            f"{result.errors} errors) by {result.concurrency} clients in {result.seconds:.1f} s "
-            f"= {result.per_second:.1f} transitions/s"
-        )
-        self.stdout.write(
-            f"bench_workflow: HTTP floor, GET {FLOOR_PATH}: {result.floor_per_second:.0f} "
-            f"requests/s; transitions ÷ floor {result.floor_share or 0:.3f} (goal ≥ 0.5)"
-        )
-        if result.certificates:
-            per = result.render_seconds / result.certificates * 1000
+        for result in results:
+            self._report(result)
+        first = results[0]
+        if first.certificates:
+            per = first.render_seconds / first.certificates * 1000
             self.stdout.write(
-                f"bench_workflow: {result.certificates} certificates rendered and signed "
-                f"after commit by the relay in {result.render_seconds:.1f} s ({per:.1f} ms each)"
+                f"bench_workflow: {first.certificates} certificates (every server's) rendered "
+                f"and signed after commit by the relay in {first.render_seconds:.1f} s "
+                f"({per:.1f} ms each)"
             )
+        if len(results) > 1:
+            self.stdout.write("bench_workflow: servers compared (same run, same clients):")
+            for r in results:
+                self.stdout.write(
+                    f"  {r.server:>28}: {r.per_second:6.1f} transitions/s, "
+                    f"{r.cpu_ms_per_transition or 0:5.1f} CPU ms per transition, floor "
+                    f"{r.floor_per_second:5.0f}/s, bare {r.bare_per_second:5.0f}/s"
+                )
+
+    def _report(self, result) -> None:
+        w = self.stdout.write
+        w(
+            f"bench_workflow [{result.server}]: {result.transitions} transitions "
+            f"({result.cases} cases × 6, {result.errors} errors) by {result.concurrency} clients "
+            f"in {result.seconds:.1f} s = {result.per_second:.1f} transitions/s; gunicorn CPU "
+            f"{result.cpu_ms_per_transition or 0:.1f} ms per transition"
+        )
+        floor_share = result.floor_share or 0
+        w(
+            f"bench_workflow [{result.server}]: HTTP floor, GET {FLOOR_PATH}: "
+            f"{result.floor_per_second:.0f} requests/s; transitions ÷ floor {floor_share:.3f} "
+            f"(goal ≥ {FLOOR_GOAL}: {'met' if floor_share >= FLOOR_GOAL else 'NOT met'})"
+        )
+        bare_share = result.bare_share or 0
+        w(
+            f"bench_workflow [{result.server}]: bare DRF view (knox token, one indexed SELECT), "
+            f"GET {BARE_PATH}: {result.bare_per_second:.0f} requests/s; floor ÷ bare "
+            f"{bare_share:.3f} (goal ≥ {BARE_GOAL}: {'met' if bare_share >= BARE_GOAL else 'NOT met'})"
+        )
         if result.pgbench_tps is None:
-            self.stdout.write("bench_workflow: pgbench not found — ratio skipped")
+            w("bench_workflow: pgbench not found — ratio skipped")
             return
         ratio = result.ratio or 0.0
         verdict = "met" if ratio >= GOAL else "NOT met"
-        self.stdout.write(
-            f"bench_workflow: pgbench -b tpcb-like -c {result.concurrency}: "
-            f"{result.pgbench_tps:.0f} tps; ratio {ratio:.3f} (goal ≥ {GOAL:.2f}: {verdict})"
-        )
-        self.stdout.write(
-            f"bench_workflow: HTTP floor, GET {FLOOR_PATH} by the same clients: "
-            f"{result.floor_per_second:.0f} requests/s; ratio {result.floor_ratio or 0:.3f} "
-            "(the most any request through this stack reaches on this machine)"
+        w(
+            f"bench_workflow [{result.server}]: pgbench -b tpcb-like -c {result.concurrency}: "
+            f"{result.pgbench_tps:.0f} tps; ratio {ratio:.3f} (goal ≥ {GOAL:.2f}: {verdict}); "
+            f"floor ÷ pgbench {result.floor_ratio or 0:.3f}"
         )

@@ -45,3 +45,8 @@ class Command(BaseCommand):
             f"the same as ?page={r.deep_page} (OFFSET, exact count): p95 "
             f"{r.deep_offset_p95_ms:.1f} ms"
         )
+        self.stdout.write(
+            f"bench_worklist: the supervisor's page {r.supervisor_deep_page} by its cursor: p50 "
+            f"{r.supervisor_deep_p50_ms:.1f} ms, p95 {r.supervisor_deep_p95_ms:.1f} ms "
+            f"(goal ≤ 60 ms)"
+        )
