@@ -11,7 +11,7 @@ from kaigong.postapproval.constants import ObjectType, SampleKind
 class CheckItemForm(forms.Form):
     department = forms.ChoiceField(label=_("Department"))
     code = forms.SlugField(
-        label=_("Code"),
+        label=_("Code of the check item"),
         max_length=64,
         help_text=_("Letters, digits and hyphens; it cannot be changed later."),
     )
