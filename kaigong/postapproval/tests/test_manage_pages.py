@@ -225,7 +225,9 @@ def test_a_plan_is_turned_into_tasks_once_per_item_and_period(world):
         # again for the same period: nothing to make, said in Chinese
         response = page.post(P, generate)
         assert response.status_code == 409
-        assert "没有可生成的任务" in response.content.decode()
+        html = response.content.decode()
+        assert "没有可生成的任务" in html
+        assert f"{item.code}（此期限内已有任务）" in html  # the item skipped, and why
         assert Task.objects.filter(plan=plan).count() == 1
         # the next period makes the item's second task
         later = {**generate, "period_start": "2026-07-01", "period_end": "2026-12-31"}

@@ -356,7 +356,7 @@ def plan_form_page(request: HttpRequest, public_id=None) -> HttpResponse:
         request.POST if action == "generate" else None,
         initial={"sample_kind": "weighted", "inspectors_per_target": 2},
     )
-    status, made = 200, None
+    status, made, skipped = 200, None, []
     if action == "save":
         if form.is_valid():
             data = form.cleaned_data
@@ -389,6 +389,7 @@ def plan_form_page(request: HttpRequest, public_id=None) -> HttpResponse:
             except DomainError as e:
                 domain_error_to_form(generate, e)
                 status = e.status
+                skipped = e.extra.get("skipped", [])
         else:
             status = 400
     elif action:
@@ -396,6 +397,12 @@ def plan_form_page(request: HttpRequest, public_id=None) -> HttpResponse:
     return render(
         request,
         T + "plan_form.html",
-        {"form": form, "plan": plan, "generate": generate, "made": made},
+        {
+            "form": form,
+            "plan": plan,
+            "generate": generate,
+            "made": made,
+            "skipped": made["skipped"] if made else skipped,
+        },
         status=status,
     )
