@@ -210,7 +210,7 @@ def commitment_fulfil(*, commitment: Commitment, actor: Any) -> Commitment:
 
 # rule: a false 告知承诺 is dishonesty; a lapsed 容缺 period puts the enterprise under watch
 # (docs/legal.md#gaocheng-commitment, docs/legal.md#rongque)
-BREACH_LEVELS = {
+BREACH_LEVELS: dict[str, str] = {
     BreachKind.COMMITMENT_LAPSED: Level.WATCH,
     BreachKind.FALSE_COMMITMENT: Level.GENERAL,
 }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -35,7 +37,9 @@ class CheckItemForm(forms.Form):
 
     def __init__(self, *args, departments=(), editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].choices = [(str(d.public_id), d.name) for d in departments]
+        cast(forms.ChoiceField, self.fields["department"]).choices = [
+            (str(d.public_id), d.name) for d in departments
+        ]
         if editing:  # the department and the code of an item stay
             del self.fields["department"]
             del self.fields["code"]
@@ -49,8 +53,10 @@ class PlanForm(forms.Form):
 
     def __init__(self, *args, departments=(), items=(), editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].choices = [(str(d.public_id), d.name) for d in departments]
-        self.fields["items"].choices = [
+        cast(forms.ChoiceField, self.fields["department"]).choices = [
+            (str(d.public_id), d.name) for d in departments
+        ]
+        cast(forms.ChoiceField, self.fields["items"]).choices = [
             (str(i.public_id), f"{i.code} · {i.name}（{i.department.name}）") for i in items
         ]
         if editing:
