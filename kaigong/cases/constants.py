@@ -138,7 +138,9 @@ class WarningColour(models.TextChoices):
     NONE = "none", _("Clock not running")  # waiting or closed
 
 
-class CreditRecordKind(models.TextChoices):
+class BreachKind(models.TextChoices):
+    """Why a commitment was breached; the credit record it writes is kaigong.credit's."""
+
     COMMITMENT_LAPSED = "commitment_lapsed", _("Commitment lapsed")  # 容缺 materials not supplied
     FALSE_COMMITMENT = "false_commitment", _("Commitment failed verification")  # 告知承诺 false
 

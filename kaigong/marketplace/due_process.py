@@ -7,7 +7,7 @@ selection is run again without the winning bid). docs/marketplace.md#due-process
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -231,7 +231,12 @@ def sanctions_expire(*, on: date | None = None) -> int:
 
 @transaction.atomic
 def objection_raise(
-    *, actor: User, request: ServiceRequest, grounds: str, contact: str = ""
+    *,
+    actor: User,
+    request: ServiceRequest,
+    grounds: str,
+    contact: str = "",
+    now: datetime | None = None,
 ) -> Objection:
     """
     A bidder or a member of the public objects to the published winner within the objection
@@ -253,7 +258,8 @@ def objection_raise(
         raise PermissionDenied(_("The chosen agency does not object to its own selection."))
     # rule: objections are raised within the 公示 period (docs/legal.md#marketplace-rules)
     assert request.objection_until is not None  # set with the winner (``_publish``)
-    if local_date() > request.objection_until:
+    now = now or timezone.now()  # ``now``: the demo replays a past selection
+    if local_date(now) > request.objection_until:
         raise Conflict(
             _("The objection period ended on %(d)s.") % {"d": request.objection_until},
             code=ErrorCode.OBJECTION_CLOSED,
@@ -271,6 +277,7 @@ def objection_raise(
         raised_by=actor,
         contact=contact.strip()[:60],
         grounds=grounds.strip()[:4000],
+        created_at=now,
     )
     for enterprise in (request.owner, winner.agency.enterprise):
         notification_send(
@@ -285,7 +292,12 @@ def objection_raise(
 
 @transaction.atomic
 def objection_decide(
-    *, actor: User, objection: Objection, uphold: bool, decision: str
+    *,
+    actor: User,
+    objection: Objection,
+    uphold: bool,
+    decision: str,
+    now: datetime | None = None,
 ) -> Objection:
     """
     A centre administrator decides an objection. Upheld: the winning bid is excluded and the
@@ -313,7 +325,7 @@ def objection_decide(
         )
     for row in rows:
         row.status = ObjectionStatus.UPHELD if uphold else ObjectionStatus.DISMISSED
-        row.decision, row.decided_by, row.decided_at = text, actor, timezone.now()
+        row.decision, row.decided_by, row.decided_at = text, actor, now or timezone.now()
         row.save()
         audit_record(actor=actor, action="objection_decide", obj=row, summary=row.status)
     if uphold and request.winner_id == objection.bid_id:

@@ -65,6 +65,15 @@ def _centre_prefixes(user: User) -> set[str]:
     return {p for p in (region_prefix(c) for c in codes) if p}
 
 
+def user_memberships_of_centres(centres: QuerySet[ServiceCenter]) -> QuerySet:
+    """The ids of the users who administer any of ``centres``."""
+    from kaigong.accounts.models import Membership
+
+    return Membership.objects.filter(role=Role.CENTRE_ADMIN, service_center__in=centres).values(
+        "user_id"
+    )
+
+
 def agency_of(user: User) -> Agency | None:
     ids = _enterprise_ids(user, Role.INTERMEDIARY)
     return (
@@ -174,13 +183,25 @@ PUBLISHED_SANCTIONS = (
 
 
 def sanction_list_visible_to(user: User) -> QuerySet[Sanction]:
-    """Centre administrators and supervisors all; an agency's intermediaries its own."""
+    """
+    Supervisors all; a centre administrator those opened by an administrator of a centre in
+    its region (the centre that serves notice keeps the case); an agency's intermediaries its
+    own. (The decided ones are public on the agency's page: ``sanctions_published``.)
+    """
     qs = Sanction.objects.select_related("agency__enterprise")
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return qs.none()
-    if user_has_role(user, Role.CENTRE_ADMIN, Role.SUPERVISOR):
+    if user_has_role(user, Role.SUPERVISOR):
         return qs
-    return qs.filter(agency__enterprise_id__in=_enterprise_ids(user, Role.INTERMEDIARY))
+    condition = Q(agency__enterprise_id__in=_enterprise_ids(user, Role.INTERMEDIARY))
+    prefixes = _centre_prefixes(user)
+    if prefixes:
+        centres = ServiceCenter.objects.none()
+        for prefix in prefixes:
+            centres |= ServiceCenter.objects.filter(region_code__startswith=prefix)
+        openers = user_memberships_of_centres(centres)
+        condition |= Q(opened_by_id__in=openers)
+    return qs.filter(condition).distinct()
 
 
 def sanction_get_for(user: User, public_id: Any) -> Sanction:
@@ -197,21 +218,26 @@ def sanctions_published(agency: Agency) -> QuerySet[Sanction]:
 
 def objection_list_visible_to(user: User) -> QuerySet[Objection]:
     """
-    Centre administrators and supervisors all; the owner's members those on its requests;
-    the chosen agency those on its selections; anyone the objections they raised.
+    Supervisors all; centre administrators those on the requests of their region; the
+    owner's members those on its requests; the chosen agency those on its selections;
+    anyone the objections they raised.
     """
     qs = Objection.objects.select_related(
         "request__owner", "bid__agency__enterprise", "raised_by", "decided_by"
     )
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return qs.none()
-    if user_has_role(user, Role.CENTRE_ADMIN, Role.SUPERVISOR):
+    if user_has_role(user, Role.SUPERVISOR):
         return qs
-    return qs.filter(
+    condition = (
         Q(raised_by=user)
         | Q(request__owner_id__in=_enterprise_ids(user, Role.APPLICANT))
         | Q(bid__agency__enterprise_id__in=_enterprise_ids(user, Role.INTERMEDIARY))
     )
+    # a centre administrator: the objections to the requests of its region
+    for prefix in _centre_prefixes(user):
+        condition |= Q(request__region_code__startswith=prefix)
+    return qs.filter(condition)
 
 
 def objection_get_for(user: User, public_id: Any) -> Objection:

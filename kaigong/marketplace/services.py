@@ -386,7 +386,12 @@ def bid_submit(
         raise Conflict(
             _("This agency may not bid on this request."),
             code=check["reasons"][0],
-            invalid_params=[{"name": "agency", "code": r, "reason": r} for r in check["reasons"]],
+            # the credit gate's refusal cites the records it rests on (docs/credit.md)
+            invalid_params=[{"name": "agency", "code": r, "reason": r} for r in check["reasons"]]
+            + [
+                {"name": "credit_record", "code": "credit_gate_closed", "reason": r}
+                for r in check["credit_gate"]["records"]
+            ],
         )
     if not (request.price_min <= price <= request.price_max):
         raise _invalid(

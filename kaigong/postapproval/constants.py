@@ -64,3 +64,4 @@ class ErrorCode(models.TextChoices):
     TOO_FEW_INSPECTORS = "too_few_inspectors", _("Too few inspectors after recusal")
     NOT_ASSIGNED = "inspector_not_assigned", _("Not an inspector of this target")
     NO_CERTIFICATE = "no_certificate", _("No certificate to revoke")
+    NOTHING_TO_GENERATE = "nothing_to_generate", _("No task to generate")

@@ -202,3 +202,49 @@ def findings_to_confirm(user: User) -> QuerySet[Finding]:
         .select_related("target")
         .order_by("rectify_due_on")
     )
+
+
+# -- managing check items and plans (the manage pages) -----------------------------------
+
+
+def staff_department_ids(user: User) -> set[int]:
+    """The departments the user works in (head, approver, inspector, reviewer)."""
+    return _department_ids(user)
+
+
+def planner_department_ids(user: User) -> set[int]:
+    """The departments the user plans checks for (head or approver)."""
+    return _planner_department_ids(user)
+
+
+def check_items_of_staff(user: User) -> QuerySet[CheckItem]:
+    return (
+        CheckItem.objects.filter(department_id__in=_department_ids(user))
+        .select_related("department")
+        .order_by("department__name", "code")
+    )
+
+
+def plans_of_staff(user: User) -> QuerySet[Plan]:
+    return (
+        Plan.objects.filter(department_id__in=_department_ids(user))
+        .select_related("department")
+        .prefetch_related("items", "tasks")
+        .order_by("-year", "-created_at")
+    )
+
+
+def check_item_get_for_staff(user: User, public_id: Any) -> CheckItem:
+    """A check item of a department the user works in (404 otherwise)."""
+    row = check_items_of_staff(user).filter(public_id=public_id).first()
+    if row is None:
+        raise NotFound(_("No such check item."), code="not_found")
+    return row
+
+
+def plan_get_for_staff(user: User, public_id: Any) -> Plan:
+    """A plan of a department the user works in (404 otherwise)."""
+    row = plans_of_staff(user).filter(public_id=public_id).first()
+    if row is None:
+        raise NotFound(_("No such plan."), code="not_found")
+    return row

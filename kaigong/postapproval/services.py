@@ -92,10 +92,16 @@ def check_item_create(
 ) -> CheckItem:
     """A check item (抽查事项). Role: head or approver of the department."""
     _ensure_planner(actor, department)
-    if object_type not in ObjectType.values or not 1 <= ratio_percent <= 100:
-        raise _invalid("ratio_percent", _("Give the object and a ratio of 1 to 100 %."))
-    if not all(x.strip() for x in (code, name, basis, frequency, method)):
-        raise _invalid("basis", _("Code, name, basis, frequency and method are required."))
+    if not code.strip():
+        raise _invalid("code", _("Code, name, basis, frequency and method are required."))
+    _item_fields_check(
+        name=name,
+        basis=basis,
+        object_type=object_type,
+        ratio_percent=ratio_percent,
+        frequency=frequency,
+        method=method,
+    )
     if CheckItem.objects.filter(code=code).exists():
         raise Conflict(_("A check item with this code exists."), code="check_item_exists")
     item = CheckItem.objects.create(
@@ -132,6 +138,178 @@ def plan_create(
     plan.items.set(items)
     audit_record(actor=actor, action="plan_create", obj=plan, summary=title)
     return plan
+
+
+def _item_fields_check(
+    *, name: str, basis: str, object_type: str, ratio_percent: int, frequency: str, method: str
+) -> None:
+    if object_type not in ObjectType.values:
+        raise _invalid("object_type", _("Choose what is checked."))
+    if not 1 <= ratio_percent <= 100:
+        raise _invalid("ratio_percent", _("Give a ratio of 1 to 100 %."))
+    for field, value in (
+        ("name", name),
+        ("basis", basis),
+        ("frequency", frequency),
+        ("method", method),
+    ):
+        if not value.strip():
+            raise _invalid(field, _("Code, name, basis, frequency and method are required."))
+
+
+@transaction.atomic
+def check_item_update(
+    *,
+    actor: User,
+    item: CheckItem,
+    name: str,
+    basis: str,
+    object_type: str,
+    ratio_percent: int,
+    frequency: str,
+    method: str,
+    matter_code: str = "",
+    inspector_requirements: str = "",
+) -> CheckItem:
+    """
+    Change a check item (the code stays). Tasks already made keep their frozen pool and
+    count. Role: head or approver of the item's department. Errors: ``permission_denied``
+    (403), ``invalid_input`` (400).
+    """
+    _ensure_planner(actor, item.department)
+    _item_fields_check(
+        name=name,
+        basis=basis,
+        object_type=object_type,
+        ratio_percent=ratio_percent,
+        frequency=frequency,
+        method=method,
+    )
+    item = CheckItem.objects.select_for_update().get(pk=item.pk)
+    new = {
+        "name": name.strip()[:200],
+        "basis": basis.strip()[:4000],
+        "object_type": object_type,
+        "ratio_percent": ratio_percent,
+        "frequency": frequency.strip()[:60],
+        "method": method.strip()[:100],
+        "matter_code": matter_code.strip()[:64],
+        "inspector_requirements": inspector_requirements.strip()[:200],
+    }
+    changed = {k: v for k, v in new.items() if getattr(item, k) != v}
+    for key, value in changed.items():
+        setattr(item, key, value)
+    item.save()
+    audit_record(
+        actor=actor,
+        action="check_item_update",
+        obj=item,
+        summary=item.name,
+        data={"changed": sorted(changed)},
+    )
+    return item
+
+
+@transaction.atomic
+def plan_update(*, actor: User, plan: Plan, year: int, title: str, items: list[CheckItem]) -> Plan:
+    """
+    Change a plan's year, title or check items. An item that already has a task in the plan
+    stays. Role: head or approver of the plan's department. Errors: ``permission_denied``
+    (403), ``invalid_input`` (400).
+    """
+    _ensure_planner(actor, plan.department)
+    if not title.strip():
+        raise _invalid("title", _("Give the plan a title."))
+    if not items or any(i.department_id != plan.department_id for i in items):
+        raise _invalid("items", _("Give a title and check items of this department."))
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    tasked = set(plan.tasks.values_list("item_id", flat=True))
+    if tasked - {i.pk for i in items}:
+        raise _invalid("items", _("An item that already has a task stays in the plan."))
+    plan.year, plan.title = year, title.strip()[:200]
+    plan.save(update_fields=["year", "title", "updated_at"])
+    plan.items.set(items)
+    audit_record(
+        actor=actor,
+        action="plan_update",
+        obj=plan,
+        summary=plan.title,
+        data={"year": year, "items": sorted(i.code for i in items)},
+    )
+    return plan
+
+
+def _next_task_code(plan: Plan, item: CheckItem) -> str:
+    n = plan.tasks.filter(item=item).count() + 1
+    while True:
+        code = f"{plan.year}-{item.code}-{n}"[:60]
+        if not Task.objects.filter(code=code).exists():
+            return code
+        n += 1
+
+
+@transaction.atomic
+def plan_generate_tasks(
+    *,
+    actor: User,
+    plan: Plan,
+    sample_kind: str,
+    period_start: date,
+    period_end: date,
+    inspectors_per_target: int = 2,
+) -> dict[str, Any]:
+    """
+    Turn the plan into tasks: one task (``task_create``: pool frozen, seed committed) for
+    each check item of the plan that has no task overlapping the period yet; items whose
+    pool is empty are skipped and named. Codes are ``<year>-<item code>-<n>``.
+    Returns ``{"tasks": [...], "skipped": [{"item": code, "reason": code}]}``.
+    Errors: ``permission_denied`` (403), ``invalid_input`` (400), ``nothing_to_generate`` (409).
+    """
+    _ensure_planner(actor, plan.department)
+    if sample_kind not in SampleKind.values:
+        raise _invalid("sample_kind", _("Choose the sampling."))
+    if period_end < period_start:
+        raise _invalid("period_end", _("The period ends before it starts."))
+    if not 1 <= inspectors_per_target <= 5:
+        raise _invalid("inspectors_per_target", _("1 to 5 inspectors per target; a code."))
+    tasks: list[Task] = []
+    skipped: list[dict[str, str]] = []
+    for item in plan.items.order_by("code"):
+        overlapping = plan.tasks.filter(
+            item=item, period_start__lte=period_end, period_end__gte=period_start
+        )
+        if overlapping.exists():
+            skipped.append({"item": item.code, "reason": "task_exists"})
+            continue
+        if not task_pool(item):
+            skipped.append({"item": item.code, "reason": ErrorCode.POOL_EMPTY})
+            continue
+        tasks.append(
+            task_create(
+                actor=actor,
+                plan=plan,
+                item=item,
+                code=_next_task_code(plan, item),
+                sample_kind=sample_kind,
+                period_start=period_start,
+                period_end=period_end,
+                inspectors_per_target=inspectors_per_target,
+            )
+        )
+    if not tasks:
+        raise Conflict(
+            _("No task to make: every item has a task in this period or nothing to draw from."),
+            code=ErrorCode.NOTHING_TO_GENERATE,
+            extra={"skipped": skipped},
+        )
+    audit_record(
+        actor=actor,
+        action="plan_generate_tasks",
+        obj=plan,
+        summary=plan.title,
+        data={"tasks": [t.code for t in tasks], "skipped": skipped},
+    )
+    return {"tasks": tasks, "skipped": skipped}
 
 
 def _risk_factors(enterprise_id: int, project_id: int | None) -> list[str]:

@@ -1,5 +1,5 @@
 from .case import Case, CaseItem, CaseNumberCounter, IdempotencyRecord
-from .events import CaseEvent, ChainCheckpoint, CreditRecord
+from .events import CaseEvent, ChainCheckpoint
 from .intake import Commitment, Correction, Denial
 from .materials import SubmittedMaterial
 from .review import ClockPause, ConditionalResult, Extension, Opinion
@@ -14,7 +14,6 @@ __all__ = [
     "Commitment",
     "ConditionalResult",
     "Correction",
-    "CreditRecord",
     "Denial",
     "Extension",
     "IdempotencyRecord",

@@ -1,5 +1,6 @@
 """
-The case history (``CaseEvent``) and the credit records of enterprises.
+The case history (``CaseEvent``) and its signed checkpoints. (Credit records are
+kaigong.credit's ``CreditRecord``.)
 
 ``CaseEvent`` is append-only and chained per case: each row's ``hash`` is SM3 over the
 canonical JSON of (case public id, seq, kind, actor, occurred at, data, previous hash).
@@ -11,8 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kaigong.cases.constants import CreditRecordKind, EventKind
-from kaigong.core.models import BaseModel
+from kaigong.cases.constants import EventKind
 
 
 class CaseEvent(models.Model):
@@ -54,44 +54,6 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} #{self.seq} {self.kind}"
-
-
-class CreditRecord(BaseModel):
-    """A record against an enterprise's credit (失信记录): a lapsed or false commitment."""
-
-    enterprise = models.ForeignKey(
-        "accounts.Enterprise",
-        verbose_name=_("enterprise"),
-        on_delete=models.PROTECT,
-        related_name="credit_records",
-    )
-    kind = models.CharField(_("kind"), max_length=20, choices=CreditRecordKind.choices)
-    case = models.ForeignKey(
-        "cases.Case",
-        verbose_name=_("case"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="credit_records",
-    )
-    commitment = models.ForeignKey(
-        "cases.Commitment",
-        verbose_name=_("commitment"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="credit_records",
-    )
-    at = models.DateTimeField(_("at"), default=timezone.now)
-    note = models.TextField(_("note"), blank=True)
-
-    class Meta:
-        verbose_name = _("credit record")
-        verbose_name_plural = _("credit records")
-        ordering = ["-at", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.enterprise} · {self.get_kind_display()}"
 
 
 class ChainCheckpoint(models.Model):

@@ -29,11 +29,11 @@ from kaigong.accounts.models import CreditStanding
 from kaigong.accounts.services import enterprise_credit_standing_set
 from kaigong.cases.constants import (
     ITEM_OPEN_STATUSES,
+    BreachKind,
     CaseAction,
     CaseStatus,
     CommitmentKind,
     CommitmentStatus,
-    CreditRecordKind,
     DenialKind,
     ErrorCode,
     EventKind,
@@ -41,13 +41,14 @@ from kaigong.cases.constants import (
     ItemStatus,
 )
 from kaigong.cases.hashing import sm3_hex
-from kaigong.cases.models import Case, CaseItem, Commitment, CreditRecord, Denial
+from kaigong.cases.models import Case, CaseItem, Commitment, Denial
 from kaigong.cases.permissions import ensure_can_verify_commitment
 from kaigong.cases.services._transition import _case_transition, _item_transition, case_lock
 from kaigong.cases.services.events import case_event_record
 from kaigong.core.clock import local_date
 from kaigong.core.exceptions import Conflict, InvalidInput
 from kaigong.credit.constants import Level, ListKind, Source
+from kaigong.credit.models import CreditRecord
 from kaigong.credit.services import credit_record_create
 
 
@@ -207,34 +208,56 @@ def commitment_fulfil(*, commitment: Commitment, actor: Any) -> Commitment:
     return commitment
 
 
+# rule: a false 告知承诺 is dishonesty; a lapsed 容缺 period puts the enterprise under watch
+# (docs/legal.md#gaocheng-commitment, docs/legal.md#rongque)
+BREACH_LEVELS: dict[str, str] = {
+    BreachKind.COMMITMENT_LAPSED: Level.WATCH,
+    BreachKind.FALSE_COMMITMENT: Level.GENERAL,
+}
+
+
+def commitment_credit_reference(commitment: Commitment) -> str:
+    """The ``source_reference`` of the credit record a breached commitment wrote."""
+    return f"cases.commitment:{commitment.public_id}"
+
+
+def commitment_credit_record(commitment: Commitment) -> CreditRecord | None:
+    """The credit record (kaigong.credit) a breached commitment wrote, if any."""
+    return (
+        CreditRecord.objects.filter(source_reference=commitment_credit_reference(commitment))
+        .order_by("-id")
+        .first()
+    )
+
+
 def _breach(*, commitment: Commitment, actor: Any, kind: str, note: str) -> Commitment:
     case = case_lock(commitment.case_id)
     commitment.status, commitment.settled_at = CommitmentStatus.BREACHED, timezone.now()
     commitment.note = note
     commitment.save(update_fields=["status", "settled_at", "note", "updated_at"])
-    case_event_record(
-        case=case,
-        kind=EventKind.COMMITMENT_BREACHED,
-        actor=actor,
-        data={"commitment": str(commitment.public_id), "note": note},
-    )
-    CreditRecord.objects.create(
-        enterprise_id=case.enterprise_id, kind=kind, case=case, commitment=commitment, note=note
-    )
-    # the credit system's record (kaigong/credit): what later gates cite
+    # the credit system's record (kaigong.credit): the one record later gates cite
     first_item = case.items.select_related("department").order_by("order", "id").first()
-    credit_record_create(
+    record = credit_record_create(
         actor=actor,
         subject=case.enterprise,
         list_kind=ListKind.BLACK,
-        # rule: a false 告知承诺 is dishonesty; a lapsed 容缺 period puts the enterprise under
-        # watch (docs/legal.md#gaocheng-commitment, docs/legal.md#rongque)
-        level=Level.GENERAL if kind == CreditRecordKind.FALSE_COMMITMENT else Level.WATCH,
+        level=BREACH_LEVELS[kind],
         reason=note,
         basis=gettext("Commitment signed by the applicant (容缺受理承诺书 / 告知承诺书)"),
         authority=first_item.department if first_item else None,
         source=Source.SYSTEM,
-        source_reference=f"cases.commitment:{commitment.public_id}",
+        source_reference=commitment_credit_reference(commitment),
+    )
+    case_event_record(
+        case=case,
+        kind=EventKind.COMMITMENT_BREACHED,
+        actor=actor,
+        data={
+            "commitment": str(commitment.public_id),
+            "kind": kind,
+            "note": note,
+            "credit_record": str(record.public_id),
+        },
     )
     enterprise_credit_standing_set(
         enterprise=case.enterprise, standing=CreditStanding.WATCH, actor=actor, reason=note
@@ -267,7 +290,7 @@ def _breach(*, commitment: Commitment, actor: Any, kind: str, note: str) -> Comm
 def commitment_breach_check(*, on: date | None = None, actor: Any = None) -> list[Commitment]:
     """
     Breach every pending 容缺 commitment whose due date passed before ``on``: the case is
-    halted, open items terminated, the enterprise recorded (CreditRecord, standing
+    halted, open items terminated, the enterprise recorded (a kaigong.credit record, standing
     "watch"). One transaction per commitment. Return the breached commitments.
     """
     on = on or local_date()
@@ -284,7 +307,7 @@ def commitment_breach_check(*, on: date | None = None, actor: Any = None) -> lis
                 _breach(
                     commitment=commitment,
                     actor=actor,
-                    kind=CreditRecordKind.COMMITMENT_LAPSED,
+                    kind=BreachKind.COMMITMENT_LAPSED,
                     note=note,
                 )
             )
@@ -388,9 +411,7 @@ def commitment_verify(
         raise Conflict(_("This commitment is not pending."), code=ErrorCode.COMMITMENT_NOT_PENDING)
     if not passed:
         note = note or gettext("The commitment did not match the facts on verification.")
-        _breach(
-            commitment=commitment, actor=actor, kind=CreditRecordKind.FALSE_COMMITMENT, note=note
-        )
+        _breach(commitment=commitment, actor=actor, kind=BreachKind.FALSE_COMMITMENT, note=note)
         _revoke_results(commitment=commitment, actor=actor, note=note)
         # for external systems only: the revocation above does not depend on a reader
         outbox_emit(

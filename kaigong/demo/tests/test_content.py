@@ -318,6 +318,35 @@ def test_binzhou_marketplace_draws_an_agency_whose_report_served_the_case(loaded
     assert composite_score(request.winner.agency)["score"] is not None
 
 
+def test_binzhou_marketplace_hears_an_objection_and_suspends_an_agency_under_due_process(loaded):
+    from kaigong.core.clock import local_date
+    from kaigong.credit.models import CreditRecord
+    from kaigong.credit.selectors import credit_gate
+    from kaigong.marketplace.models import Objection, Sanction, ServiceRequest
+
+    request = ServiceRequest.objects.get(material_code="energy-report")
+    # the objection: raised by a losing bidder within the 公示, dismissed before the contract
+    objection = Objection.objects.get(request=request)
+    assert objection.raiser_kind == "bidder" and objection.status == "dismissed"
+    assert objection.bid == request.winner
+    assert objection.raised_by.memberships.filter(
+        enterprise__in=request.bids.exclude(pk=request.winner.pk).values("agency__enterprise")
+    ).exists()
+    assert request.chosen_at < objection.created_at < objection.decided_at
+    assert local_date(objection.decided_at) <= request.objection_until < request.contract.signed_on
+    # the sanction: notice → statement → decision, a suspension with its credit record
+    sanction = Sanction.objects.get()
+    assert [step["to"] for step in sanction.history] == ["noticed", "stated", "decided"]
+    assert sanction.kind == "suspend" and sanction.statement and sanction.decision
+    assert sanction.agency.status == "suspended"
+    objector = objection.raised_by.memberships.get(role="intermediary").enterprise.agency
+    assert sanction.agency not in (objector, request.winner.agency)
+    record = CreditRecord.objects.get(public_id=sanction.credit_record_public_id)
+    assert (record.subject_kind, record.expires_on) == ("agency", sanction.ends_on)
+    gate = credit_gate(sanction.agency.enterprise, "marketplace")
+    assert not gate.allowed and gate.cite()["records"] == [str(record.public_id)]
+
+
 def test_yinan_post_approval_check_revokes_a_permit_and_records_credit(loaded):
     from kaigong.certificates.models import Certificate
     from kaigong.credit.models import CreditRecord

@@ -92,7 +92,7 @@ def test_rules_of_each_method_are_enforced():
         with pytest.raises(Conflict) as e:
             _bid(market, random, 0, "21000")
         assert e.value.code == "already_bid"
-        credit_record_create(
+        record = credit_record_create(
             actor=None,
             subject=market.agencies[1].enterprise,
             list_kind=ListKind.BLACK,
@@ -104,6 +104,8 @@ def test_rules_of_each_method_are_enforced():
         with pytest.raises(Conflict) as e:
             _bid(market, random, 1, "20000")
         assert e.value.code == "credit_gate_closed"
+        cited = [p["reason"] for p in e.value.invalid_params if p["name"] == "credit_record"]
+        assert cited == [str(record.public_id)]
         # then at close: the fiscal random draw with one bidder fails (流标); the direct one proceeds
         requests_advance(now=MONDAY + timedelta(hours=2, minutes=1))
         random.refresh_from_db()

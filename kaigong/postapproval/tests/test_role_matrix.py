@@ -42,7 +42,17 @@ API_ROWS = {
     ("GET", P + "commitment-checks/"): "department staff; supervisors",
     ("POST", P + "commitment-checks/{public_id}/record/"): "approver of a department of the case",
 }
-PAGE_ROWS = {"post-approval/", "post-approval/tasks/<uuid:public_id>/", "post-approval/work/"}
+PAGE_ROWS = {
+    "post-approval/",
+    "post-approval/tasks/<uuid:public_id>/",
+    "post-approval/work/",
+    # the planner's pages: test_manage_pages.py calls each as every role
+    "post-approval/manage/",
+    "post-approval/manage/items/new/",
+    "post-approval/manage/items/<uuid:public_id>/",
+    "post-approval/manage/plans/new/",
+    "post-approval/manage/plans/<uuid:public_id>/",
+}
 DENIED = {401, 403}
 
 

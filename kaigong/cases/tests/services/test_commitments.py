@@ -10,8 +10,14 @@ from kaigong.cases.services.intake import case_submit
 from kaigong.cases.tests.factories import CaseFactory, lifecycle_world, upload_all
 from kaigong.core.exceptions import Conflict, PermissionDenied
 from kaigong.core.models import OutboxMessage
+from kaigong.credit.models import CreditRecord
 
 pytestmark = pytest.mark.django_db
+
+
+def _credit_level(world) -> str:
+    """The level of the one credit record (kaigong.credit) on the world's enterprise."""
+    return CreditRecord.objects.get(enterprise=world.enterprise).level
 
 
 def _undertaking_case(world):
@@ -52,7 +58,7 @@ def test_failed_verification_halts_and_records_the_enterprise(monday):
     case.refresh_from_db()
     assert case.status == CaseStatus.HALTED
     assert set(case.items.values_list("status", flat=True)) == {ItemStatus.TERMINATED}
-    assert world.enterprise.credit_records.get().kind == "false_commitment"
+    assert _credit_level(world) == "general"  # a false 告知承诺: 一般失信
     assert OutboxMessage.objects.filter(topic="case.commitment_failed").count() == 1
 
 
@@ -99,6 +105,6 @@ def test_a_failed_verification_revokes_the_items_certificates_at_once(monday):
     assert Notification.objects.filter(
         kind="commitment_failed", department=world.departments[1]
     ).exists()
-    assert world.enterprise.credit_records.get().kind == "false_commitment"
+    assert _credit_level(world) == "general"  # a false 告知承诺: 一般失信
     event = case.events.filter(kind="commitment_verified").order_by("-seq").first()
     assert event.data["items"] == ["M2"] and len(event.data["revoked"]) == 1

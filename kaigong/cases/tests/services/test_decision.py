@@ -279,6 +279,45 @@ def test_lapsed_commitment_halts_the_case_and_records_the_enterprise(monday):
     assert set(case.items.values_list("status", flat=True)) == {ItemStatus.TERMINATED}
     world.enterprise.refresh_from_db()
     assert world.enterprise.credit_standing == "watch"
-    assert world.enterprise.credit_records.get().kind == "commitment_lapsed"
     assert Denial.objects.get(case=case).kind == DenialKind.RETURN
     assert case_event_chain_verify(case) is None
+
+
+def test_a_lapsed_commitment_writes_one_credit_record_that_the_next_gate_cites(monday):
+    from kaigong.credit.constants import Gate, Level, ListKind, Source
+    from kaigong.credit.models import CreditRecord
+    from kaigong.credit.selectors import credit_gate
+
+    world = lifecycle_world()
+    case = _deferred_case(world)
+    commitment = case.commitments.get()
+    commitment_breach_check(on=date(2026, 3, 9))
+    # one record, in the credit system, on the enterprise, under watch, naming the commitment
+    record = CreditRecord.objects.get(enterprise=world.enterprise)
+    assert (record.list_kind, record.level, record.source) == (
+        ListKind.BLACK,
+        Level.WATCH,
+        Source.SYSTEM,
+    )
+    assert record.source_reference == f"cases.commitment:{commitment.public_id}"
+    assert record.authority == case.items.order_by("order", "id").first().department
+    breach = case.events.get(kind="commitment_breached")
+    assert breach.data["credit_record"] == str(record.public_id)
+    # the next 容缺 gate refuses on it and cites it
+    assert credit_gate(world.enterprise, Gate.DEFERRAL).cite()["records"] == [str(record.public_id)]
+    second = CaseFactory(world=world)
+    upload_all(second, world.applicant, skip=("m-drawings",))
+    second = case_submit(case=Case.objects.get(pk=second.pk), actor=world.applicant)
+    with pytest.raises(Conflict) as refused:
+        case_accept_with_deferral(
+            case=second,
+            actor=world.clerk,
+            commitment={
+                "text": "承诺补齐",
+                "signer_name": "张三",
+                "materials": ["m-drawings"],
+                "due_on": date(2026, 3, 13),
+            },
+        )
+    assert refused.value.code == ErrorCode.CREDIT_STANDING
+    assert [p["reason"] for p in refused.value.invalid_params] == [str(record.public_id)]
