@@ -12,8 +12,11 @@ work an incremental verification has), and archive documents already filed (≈ 
 * each job in a child process of its own (``manage.py bench_scale --job …``), so that its
   peak RSS (``resource.getrusage``) is the job's: ``verify_event_chains`` full and
   ``--incremental``, an idle archive sweep (its queries counted), and the due-date
-  recompute after a calendar import (``deadlines_recompute_open`` for this year, as the
-  calendar listener calls it).
+  recompute after a calendar import: ``recompute`` walks every open item of this year (the
+  days that changed not known, as after a seed), ``notice`` imports next year's notice (the
+  shipped 2027 example's days moved to next year) with its listener, which is told the
+  changed days and walks only the items whose clock spans one (and the provisional and
+  paused ones).
 """
 
 from __future__ import annotations
@@ -31,13 +34,16 @@ from dataclasses import dataclass, field
 from benchmarks.cases import ROOT
 from benchmarks.stats import percentile
 
-JOBS = ("verify", "verify-incremental", "sweep", "recompute")
+JOBS = ("verify", "verify-incremental", "sweep", "recompute", "notice")
 JOB_COMMANDS = {
     "verify": "manage.py verify_event_chains",
     "verify-incremental": "manage.py verify_event_chains --incremental",
     "sweep": "manage.py archive_sweep (nothing new to file)",
-    "recompute": "deadlines_recompute_open({this year}) — the calendar import's listener",
+    "recompute": "deadlines_recompute_open({this year}), days not known: every open item walked",
+    "notice": "calendar_notice_import(next year's notice) and its listener (the changed days)",
 }
+# next year's notice as the State Council publishes it about now (the shipped example's shape)
+NOTICE = ROOT / "kaigong" / "calendars" / "fixtures" / "notice-2027-example.json"
 DOCUMENTS_PER_ITEM = 0.018  # ≈ 18,000 filed documents at 1,000,000 items
 NEW_EVENTS_SHARE = 0.01  # cases with an event after the checkpoint
 
@@ -96,6 +102,20 @@ def run_job(job: str) -> JobResult:
 
             calendar_version_bump()  # as an import does: every cached calendar is stale
             result = f"{deadlines_recompute_open({timezone.localdate().year})} items changed"
+        elif job == "notice":
+            from kaigong.calendars.services import calendar_notice_import
+            from kaigong.cases.models import CaseEvent
+
+            notice = json.loads(NOTICE.read_text(encoding="utf-8"))
+            notice["year"] = year = timezone.localdate().year + 1
+            for run in notice["holidays"]:
+                run["start"], run["end"] = f"{year}{run['start'][4:]}", f"{year}{run['end'][4:]}"
+            for day in notice["adjusted_workdays"]:
+                day["date"] = f"{year}{day['date'][4:]}"
+            before = CaseEvent.objects.count()
+            # the listener runs on the import's commit, inside this timing
+            calendar_notice_import(notice=notice, actor=None, replace=True)
+            result = f"{CaseEvent.objects.count() - before} items' dates changed"
         else:
             raise ValueError(job)
         seconds = time.perf_counter() - started

@@ -2,13 +2,14 @@
 Writes of the working-day calendar: the chinesecalendar seed and the yearly notice import.
 
 After a write commits, every registered change listener is called with the years that
-changed: right after the commit (robust: a failure is logged, never raised into the
+changed and, where the write can tell, the days whose working status changed (``None``: not
+known, every day of the years may have): right after the commit (robust: a failure is logged, never raised into the
 request), and durably through the outbox relay (topic ``calendar.changed``, consumer
 ``calendars.listeners``), which retries until every listener has succeeded. The cases app registers one in its ``AppConfig.ready()`` to recompute the open due
 dates of those years (provisional ones in particular, DESIGN.md §5)::
 
     from kaigong.calendars.services import register_calendar_change_listener
-    register_calendar_change_listener(case_due_dates_recompute_for_years)
+    register_calendar_change_listener(case_due_dates_recompute)  # fn(years, days)
 
 Each write bumps ``CalendarVersion`` (cached calendars are keyed by it) and leaves an audit
 record.
@@ -19,6 +20,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable, Iterable
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -34,17 +36,21 @@ from .constants import NATIONAL, ErrorCode, YearOrigin
 from .models import CalendarDay, CalendarVersion, CalendarYear
 from .notice import Notice, NoticeDay, notice_parse
 from .permissions import can_import_calendar
-from .selectors import CALENDAR_TOKEN_KEY
+from .selectors import CALENDAR_TOKEN_KEY, work_calendar
 
 logger = logging.getLogger(__name__)
 
 CALENDAR_CHANGED = "calendar.changed"
-CalendarChangeListener = Callable[[frozenset[int]], None]
+# fn(years, days): the years changed; the days whose working status changed, or None
+CalendarChangeListener = Callable[[frozenset[int], frozenset[date] | None], None]
 _listeners: list[CalendarChangeListener] = []
 
 
 def register_calendar_change_listener(fn: CalendarChangeListener) -> None:
-    """Call ``fn(years)`` after every committed calendar change (idempotent per function)."""
+    """
+    Call ``fn(years, days)`` after every committed calendar change (idempotent per function):
+    ``days`` are the days whose working status changed, ``None`` when the write cannot tell.
+    """
     if fn not in _listeners:
         _listeners.append(fn)
 
@@ -55,12 +61,12 @@ def unregister_calendar_change_listener(fn: CalendarChangeListener) -> None:
         _listeners.remove(fn)
 
 
-def _notify_listeners(years: frozenset[int]) -> list[str]:
+def _notify_listeners(years: frozenset[int], days: frozenset[date] | None = None) -> list[str]:
     """Call every listener; return the names of those that failed (each is logged)."""
     failed = []
     for listener in list(_listeners):
         try:
-            listener(years)
+            listener(years, days)
         except Exception:  # one broken listener must not keep the others from running
             logger.exception("calendar_change_listener_failed")
             failed.append(getattr(listener, "__qualname__", repr(listener)))
@@ -73,7 +79,9 @@ def calendar_change_deliver(message) -> None:
     the durable path of the listeners, retried with backoff until every one succeeds.
     Listeners must be idempotent (they recompute; running twice changes nothing more).
     """
-    failed = _notify_listeners(frozenset(message.payload.get("years", [])))
+    raw_days = message.payload.get("days")
+    days = None if raw_days is None else frozenset(date.fromisoformat(d) for d in raw_days)
+    failed = _notify_listeners(frozenset(message.payload.get("years", [])), days)
     if failed:
         raise RuntimeError("calendar change listeners failed: " + ", ".join(failed))
 
@@ -89,14 +97,39 @@ def calendar_version_bump() -> CalendarVersion:
     return version
 
 
-def _after_change(years: Iterable[int]) -> None:
+def _workdays(region_code: str, years: Iterable[int]) -> dict[date, bool]:
+    """Every day of ``years`` → is it a working day, by the calendar as it is now."""
+    calendar = work_calendar(region_code)
+    out = {}
+    for year in years:
+        day = date(year, 1, 1)
+        while day.year == year:
+            out[day] = calendar.is_workday(day)
+            day += timedelta(days=1)
+    return out
+
+
+def _after_change(
+    years: Iterable[int], *, region_code: str = NATIONAL, before: dict[date, bool] | None = None
+) -> None:
+    """
+    Bump the version and tell the listeners. With ``before`` (the region's working days of
+    those years before the write, ``_workdays``) the days whose status changed are worked
+    out and sent too, so that a listener can leave alone what they cannot touch.
+    """
     calendar_version_bump()
     changed = frozenset(years)
     if changed:
+        days = None
+        payload: dict[str, Any] = {"years": sorted(changed)}
+        if before is not None:
+            after = _workdays(region_code, changed)
+            days = frozenset(d for d, works in after.items() if before.get(d) != works)
+            payload["days"] = sorted(d.isoformat() for d in days)
         # Durable: the relay delivers this to the listeners and retries until they succeed.
-        outbox_emit(topic=CALENDAR_CHANGED, key="calendar", payload={"years": sorted(changed)})
+        outbox_emit(topic=CALENDAR_CHANGED, key="calendar", payload=payload)
         # Prompt: also right after the commit; robust, so a failure is logged, never a 500.
-        transaction.on_commit(lambda: _notify_listeners(changed), robust=True)
+        transaction.on_commit(lambda: _notify_listeners(changed, days), robust=True)
 
 
 def _write_year(
@@ -163,6 +196,8 @@ def calendar_notice_import(*, notice: dict[str, Any], actor, replace: bool = Fal
             % {"year": parsed.year},
             code=ErrorCode.CALENDAR_YEAR_EXISTS,
         )
+    # the working days before the write, to tell the listeners which days changed
+    before = _workdays(parsed.region_code, [parsed.year])
     previous = None
     if existing is not None:
         previous = {"notice_number": existing.notice_number, "days": existing.days.count()}
@@ -187,7 +222,7 @@ def calendar_notice_import(*, notice: dict[str, Any], actor, replace: bool = Fal
             "replaced": previous,
         },
     )
-    _after_change([parsed.year])
+    _after_change([parsed.year], region_code=parsed.region_code, before=before)
     return calendar_year
 
 

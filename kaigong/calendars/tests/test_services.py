@@ -23,7 +23,7 @@ from .factories import example_notice, regional_notice
 def listener():
     calls = []
 
-    def record(years):
+    def record(years, days):
         calls.append(years)
 
     register_calendar_change_listener(record)
@@ -199,7 +199,7 @@ def test_a_failing_listener_is_retried_by_the_relay_until_it_succeeds(
 
     calls = []
 
-    def flaky(years):
+    def flaky(years, days):
         calls.append(years)
         if len(calls) < 3:
             raise RuntimeError("listener down")
@@ -222,3 +222,34 @@ def test_a_failing_listener_is_retried_by_the_relay_until_it_succeeds(
     assert first.failed == 1 and second.delivered == 1
     delivery.refresh_from_db()
     assert delivery.status == "delivered" and delivery.attempts == 2
+
+
+@pytest.mark.django_db
+def test_an_import_tells_the_listeners_which_days_changed(django_capture_on_commit_callbacks):
+    # the days a listener may skip everything else for: 2027 was Mon–Fri before the notice,
+    # so what changed are its holidays on weekdays and its 调休 workdays on weekends
+    notice = example_notice()
+    holidays = set()
+    for run in notice["holidays"]:
+        day, end = date.fromisoformat(run["start"]), date.fromisoformat(run["end"])
+        while day <= end:
+            holidays.add(day)
+            day = date.fromordinal(day.toordinal() + 1)
+    workdays = {date.fromisoformat(d["date"]) for d in notice["adjusted_workdays"]}
+    expected = {d for d in holidays if d.weekday() < 5} | {d for d in workdays if d.weekday() >= 5}
+    seen = []
+
+    def record(years, days):
+        seen.append((years, days))
+
+    register_calendar_change_listener(record)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            calendar_notice_import(notice=example_notice(), actor=None)
+        # the same notice again changes no day: the listeners are told so
+        with django_capture_on_commit_callbacks(execute=True):
+            calendar_notice_import(notice=example_notice(), actor=None, replace=True)
+    finally:
+        unregister_calendar_change_listener(record)
+
+    assert expected and seen == [(frozenset({2027}), expected), (frozenset({2027}), frozenset())]

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from kaigong.calendars.selectors import calendar_version_token
 from kaigong.cases.constants import (
     ITEM_CLOCK_STATUSES,
     CaseAction,
@@ -25,6 +26,7 @@ from kaigong.cases.constants import (
     ErrorCode,
     EventKind,
     ItemAction,
+    ItemStatus,
     OfficialDocumentKind,
     PauseKind,
 )
@@ -32,7 +34,9 @@ from kaigong.cases.deadlines import (
     MAX_PAUSE_PLANNED_DAYS,
     case_due_dates,
     item_due_dates,
+    item_limits,
     pause_planned_end_on,
+    pauses_as_periods,
     region_of,
     warning_days_for,
     yellow_from,
@@ -45,7 +49,7 @@ from kaigong.cases.services.events import case_event_record
 from kaigong.cases.workflow import item_next_status
 from kaigong.core.clock import local_date
 from kaigong.core.exceptions import Conflict, InvalidInput
-from kaigong.core.request_cache import request_cache_scope
+from kaigong.core.request_cache import request_cache_scope, request_cached
 from kaigong.core.services import notification_send
 
 # rule: +10 working days, or +15 for joint handling (行政许可法 art. 42)
@@ -55,18 +59,44 @@ MAX_EXTENSION_DAYS = 15
 def item_due_changes(
     item: CaseItem, *, on: date, pauses: Iterable[ClockPause] | None = None
 ) -> dict:
-    """The stored due-date fields of a started item, freshly computed."""
-    due = item_due_dates(item, on=on, pauses=pauses)
-    return {
-        "promised_due_on": due.promised.due_on,
-        "statutory_due_on": due.statutory.due_on,
-        "yellow_from_on": yellow_from(
-            due.promised.due_on,
-            warning_days_for(item.matter_version),
-            region_code=region_of(item.case),
-        ),
-        "provisional": due.provisional,
-    }
+    """
+    The stored due-date fields of a started item, freshly computed.
+
+    perf (issue #16, part 4): the fields are a function of the clock's start, the limits
+    and their units, the region, the start-day rule, the pause periods, the warning days and
+    the calendar's version; within one request-cache scope (a request, a recompute run)
+    items with the same inputs — those accepted the same day for the same matter — are
+    computed once.
+    """
+    version = item.matter_version
+    promised_days, statutory_days = item_limits(item)
+    periods = pauses_as_periods(item.pauses.all() if pauses is None else pauses, on=on)
+    region = region_of(item.case)
+    warning = warning_days_for(version)
+    key = (
+        "item_due_changes",
+        calendar_version_token(),
+        item.clock_started_on,
+        promised_days,
+        statutory_days,
+        version.promised_limit_unit,
+        version.statutory_limit_unit,
+        region,
+        item.count_start_day,
+        tuple(periods),
+        warning,
+    )
+
+    def compute() -> dict:
+        due = item_due_dates(item, on=on, pauses=pauses)
+        return {
+            "promised_due_on": due.promised.due_on,
+            "statutory_due_on": due.statutory.due_on,
+            "yellow_from_on": yellow_from(due.promised.due_on, warning, region_code=region),
+            "provisional": due.provisional,
+        }
+
+    return dict(request_cached(key, compute))
 
 
 def case_dues_refresh(
@@ -403,10 +433,32 @@ def item_extension_reject(*, extension: Extension, actor: Any, reason: str) -> E
 RECOMPUTE_BATCH = 2000
 
 
-def deadlines_recompute_open(years: Iterable[int]) -> int:
+def _spans_any(days: Iterable[date]) -> Q:
+    """Items whose clock span (its start to the later due date) holds one of ``days``."""
+    runs: list[list[date]] = []
+    for day in sorted(set(days)):
+        if runs and (day - runs[-1][1]).days == 1:
+            runs[-1][1] = day
+        else:
+            runs.append([day, day])
+    condition = Q(pk__in=[])
+    for first, last in runs:  # consecutive days as one range: a notice's holidays come so
+        condition |= Q(clock_started_on__lte=last) & (
+            Q(statutory_due_on__gte=first) | Q(promised_due_on__gte=first)
+        )
+    return condition
+
+
+def deadlines_recompute_open(years: Iterable[int], days: Iterable[date] | None = None) -> int:
     """
     Recompute the stored due dates of every open item whose clock touches ``years``
     (called by the calendars app after a notice import). Return how many items changed.
+
+    ``days``: the days whose working status the import changed (the calendars app works them
+    out). An item's dates count working days from its clock's start to its due dates, so an
+    item none of whose clock span holds a changed day cannot change, and is left out in SQL
+    with the years; provisional items and paused ones (their dates move with the pause) are
+    always walked. ``None``: the days are not known (a seed), every item of the years is.
 
     perf (issue #16, part 4): the items whose clock cannot touch ``years`` are left out in
     SQL; the rest are walked in batches of ``RECOMPUTE_BATCH`` with their pauses prefetched
@@ -430,7 +482,11 @@ def deadlines_recompute_open(years: Iterable[int]) -> int:
             | Q(clock_started_on__lte=last)
             & (Q(statutory_due_on__isnull=True) | Q(statutory_due_on__gte=first))
         )
-        .select_related("case__project", "case__bundle", "matter_version__matter")
+    )
+    if days is not None:
+        items = items.filter(_spans_any(days) | Q(provisional=True) | Q(status=ItemStatus.PAUSED))
+    items = (
+        items.select_related("case__project", "case__bundle", "matter_version__matter")
         .prefetch_related("pauses")
         .order_by("case_id", "id")
     )

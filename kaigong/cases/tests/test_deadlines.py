@@ -283,3 +283,28 @@ def test_the_recompute_costs_the_same_queries_for_one_or_many_unchanged_items(mo
     assert queries() == one
     # and an item whose clock cannot touch the year is not read at all
     assert deadlines_recompute_open([2019]) == 0
+
+
+def test_a_recompute_told_the_changed_days_walks_only_the_items_whose_clock_spans_one(monday):
+    # given an item whose stored due date has gone stale (as if a recompute were owed)
+    from kaigong.cases.models import CaseItem
+    from kaigong.cases.services.clock import deadlines_recompute_open
+
+    world = lifecycle_world()
+    case = CaseFactory(world=world, accepted=True)
+    item = item_of(case, "M1")
+    right = item.promised_due_on
+    CaseItem.objects.filter(pk=item.pk).update(promised_due_on=right + timedelta(days=1))
+    latest = max(item.statutory_due_on or right, right) + timedelta(days=1)
+
+    # when the changed days lie after its clock's span, the item is not even read
+    assert deadlines_recompute_open([2026], days={latest + timedelta(days=30)}) == 0
+    item.refresh_from_db()
+    assert item.promised_due_on == right + timedelta(days=1)
+    # nor when nothing changed
+    assert deadlines_recompute_open([2026], days=set()) == 0
+
+    # when one lies inside it, the item is walked and its date put right
+    assert deadlines_recompute_open([2026], days={item.clock_started_on + timedelta(days=1)}) == 1
+    item.refresh_from_db()
+    assert item.promised_due_on == right
