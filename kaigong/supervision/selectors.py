@@ -143,9 +143,14 @@ STEP_OF_STATUS: dict[str, str] = {
 
 def item_step_changes(item: CaseItem) -> tuple[tuple[date, str], ...]:
     """(day, step) of each of the item's transitions into 审查 or 决定 (the state log)."""
-    rows = item.events.filter(kind=EventKind.ITEM_TRANSITION).order_by("seq")
+    prefetched = getattr(item, "transition_events", None)  # perf: metrics_refresh prefetches
+    if prefetched is not None:
+        pairs = [(e.occurred_at, e.data) for e in prefetched]
+    else:
+        rows = item.events.filter(kind=EventKind.ITEM_TRANSITION).order_by("seq")
+        pairs = list(rows.values_list("occurred_at", "data"))
     out = []
-    for occurred_at, data in rows.values_list("occurred_at", "data"):
+    for occurred_at, data in pairs:
         step = STEP_OF_STATUS.get(str((data or {}).get("to", "")))
         if step is not None:
             out.append((local_date(occurred_at), str(step)))
@@ -213,7 +218,7 @@ def item_facts(
     )
 
 
-def _calendar_of(item: CaseItem, calendars=None):
+def calendar_of(item: CaseItem, calendars=None):
     region = region_of(item.case)
     if calendars is None:
         return work_calendar(region)
@@ -226,16 +231,29 @@ def item_explained(
     """The item's figures on ``on``; ``calendars``: a {region: WorkCalendar} memo for a run."""
     on = on or local_date()
     facts = item_facts(item, on=on, intermediary_cases=intermediary_cases)
-    return item_figures(facts, calendar=_calendar_of(item, calendars), today=on)
+    return item_figures(facts, calendar=calendar_of(item, calendars), today=on)
 
 
-def step_allowed(item: CaseItem, limit_days: int) -> tuple[dict[str, int], str]:
-    """The item's step durations: the matter's own (``StepLimit``) over the defaults."""
-    own = dict(
-        StepLimit.objects.filter(matter_id=item.matter_version.matter_id).values_list(
-            "step", "working_days"
-        )
-    )
+def step_limits_by_matter(matter_ids=None) -> dict[int, dict[str, int]]:
+    """The active ``StepLimit`` rows as {matter id: {step: working days}} (one query)."""
+    qs = StepLimit.objects.filter(active=True)
+    if matter_ids is not None:
+        qs = qs.filter(matter_id__in=list(matter_ids))
+    out: dict[int, dict[str, int]] = {}
+    for matter_id, step, days in qs.values_list("matter_id", "step", "working_days"):
+        out.setdefault(matter_id, {})[step] = days
+    return out
+
+
+def step_allowed(
+    item: CaseItem, limit_days: int, limits: dict[int, dict[str, int]] | None = None
+) -> tuple[dict[str, int], str]:
+    """The item's step durations: the matter's own active ``StepLimit`` over the defaults
+    (``limits``: a run's ``step_limits_by_matter``, else read)."""
+    matter_id = item.matter_version.matter_id
+    if limits is None:
+        limits = step_limits_by_matter([matter_id])
+    own = limits.get(matter_id, {})
     allowed = {**default_step_days(limit_days), **own}
     return allowed, "matter" if own else "default"
 
@@ -246,7 +264,7 @@ def item_steps(
     """The item's figures and its steps (环节) explained, on ``on``."""
     on = on or local_date()
     facts = item_facts(item, on=on, with_steps=True)
-    calendar = _calendar_of(item)
+    calendar = calendar_of(item)
     fig = item_figures(facts, calendar=calendar, today=on)
     allowed, source = step_allowed(item, fig.limit_days)
     steps = step_figures(facts, fig, calendar=calendar, today=on, allowed=allowed, source=source)
@@ -345,6 +363,18 @@ def queue_denied(scope: set[int] | None) -> QuerySet[Denial]:
     )
 
 
+def queue_step_overruns(scope: set[int] | None) -> QuerySet[Signal]:
+    """环节超时: the step-overrun signals of items still open, newest first."""
+    from .constants import SignalLevel
+
+    return (
+        _in_scope(Signal.objects.filter(level=SignalLevel.STEP), scope)
+        .filter(item__supervision_metric__open=True)
+        .select_related("item__case", "item__matter_version", "department")
+        .order_by("-raised_on", "-id")
+    )
+
+
 def order_list(scope: set[int] | None) -> QuerySet[SupervisionOrder]:
     return _in_scope(SupervisionOrder.objects.all(), scope).select_related(
         "department", "item__case", "item__matter_version", "issued_by"
@@ -375,6 +405,7 @@ def queue_counts(
         Queue.DENIED: queue_denied(scope).count(),
         Queue.ORDERS: queue_orders(scope, Queue.ORDERS, on=on).count(),
         Queue.REPLY_OVERDUE: queue_orders(scope, Queue.REPLY_OVERDUE, on=on).count(),
+        Queue.STEP_OVERRUN: queue_step_overruns(scope).count(),
     }
 
 
@@ -386,6 +417,8 @@ def queue_queryset(scope: set[int] | None, queue: str, *, on: date) -> QuerySet:
         return queue_corrections(scope)
     if queue == Queue.DENIED:
         return queue_denied(scope)
+    if queue == Queue.STEP_OVERRUN:
+        return queue_step_overruns(scope)
     return queue_orders(scope, queue, on=on)
 
 
@@ -403,6 +436,13 @@ def queue_row(queue: str, obj: Any) -> dict:
             "id": str(obj.public_id), "case": obj.number, "matter": obj.bundle.name,
             "unit": obj.bundle.lead_department.name, "status": obj.get_status_display(),
             "due_on": None, "link": "",
+        }  # fmt: skip
+    if queue == Queue.STEP_OVERRUN:
+        return {
+            "id": str(obj.item.public_id), "case": obj.item.case.number,
+            "matter": obj.item.matter_version.name, "unit": obj.department.name,
+            "status": obj.get_step_display(), "due_on": obj.item.promised_due_on,
+            "link": f"/supervision/items/{obj.item.public_id}/",
         }  # fmt: skip
     if queue == Queue.DENIED:
         return {

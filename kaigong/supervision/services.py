@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,8 +28,8 @@ from kaigong.accounts.roles import Role
 from kaigong.accounts.selectors import user_department_ids, user_has_role
 from kaigong.calendars.selectors import due_date, work_calendar
 from kaigong.calendars.workdays import working_days_between
-from kaigong.cases.constants import ITEM_OPEN_STATUSES, DenialKind
-from kaigong.cases.models import CaseItem, Denial
+from kaigong.cases.constants import ITEM_OPEN_STATUSES, DenialKind, EventKind
+from kaigong.cases.models import CaseEvent, CaseItem, Denial
 from kaigong.certificates.crypto import sm3_hex
 from kaigong.certificates.signing import platform_sign, platform_verify
 from kaigong.core.clock import local_date
@@ -53,6 +53,7 @@ from .constants import (
     PeriodKind,
     SignalLevel,
 )
+from .metrics import item_figures, step_figures
 from .models import (
     AuditBatch,
     AuditEntry,
@@ -64,7 +65,13 @@ from .models import (
     SignalRule,
     SupervisionOrder,
 )
-from .selectors import cases_with_intermediary, item_explained
+from .selectors import (
+    calendar_of,
+    cases_with_intermediary,
+    item_facts,
+    step_allowed,
+    step_limits_by_matter,
+)
 
 # -- permissions ------------------------------------------------------------------------
 
@@ -103,10 +110,27 @@ def _after_working_days(start: date, days: int, region: str = "") -> date:
 # -- metrics ----------------------------------------------------------------------------
 
 
+def _step_values(item: CaseItem, facts, fig, *, on: date, calendar, step_limits) -> dict:
+    """The step (环节) columns: the running step's days used and allowed, and the steps that
+    had overrun (# rule: docs/legal.md#sup-steps)."""
+    allowed, source = step_allowed(item, fig.limit_days, step_limits)
+    steps = step_figures(facts, fig, calendar=calendar, today=on, allowed=allowed, source=source)
+    running = next((st for st in steps if st.running), None)
+    return {
+        "step": running.step if running else "",
+        "step_used_days": running.used_days if running else 0,
+        "step_allowed_days": running.allowed_days if running else 0,
+        "overrun_steps": ",".join(st.step for st in steps if st.overrun and not st.running),
+    }
+
+
 def _metric_values(
-    item: CaseItem, *, on: date, calendars=None, intermediary_cases=None
+    item: CaseItem, *, on: date, calendars=None, intermediary_cases=None, step_limits=None
 ) -> dict[str, Any]:
-    fig = item_explained(item, on=on, calendars=calendars, intermediary_cases=intermediary_cases)
+    facts = item_facts(item, on=on, intermediary_cases=intermediary_cases, with_steps=True)
+    calendar = calendar_of(item, calendars)
+    fig = item_figures(facts, calendar=calendar, today=on)
+    steps = _step_values(item, facts, fig, on=on, calendar=calendar, step_limits=step_limits)
     case = item.case
     return {
         "department_id": item.department_id,
@@ -130,6 +154,7 @@ def _metric_values(
         "prerequisite_days": fig.by_party["prerequisite"],
         "overdue": fig.overdue,
         "open": fig.open,
+        **steps,
         "computed_on": on,
         "computed_at": timezone.now(),
     }
@@ -167,13 +192,19 @@ def metrics_refresh(*, on: date | None = None, items=None, batch: int = 500) -> 
             )
         )
         items = CaseItem.objects.filter(stale | request_changed)
+    transitions = Prefetch(
+        "events",
+        queryset=CaseEvent.objects.filter(kind=EventKind.ITEM_TRANSITION).order_by("seq"),
+        to_attr="transition_events",
+    )
     qs = (
         items.select_related("case__project", "case__bundle", "matter_version")
-        .prefetch_related("pauses", "case__corrections", "case__commitments")
+        .prefetch_related("pauses", "case__corrections", "case__commitments", transitions)
         .order_by("id")
     )
     done = 0
     calendars: dict = {}  # perf: one calendar per region for the whole run
+    step_limits = step_limits_by_matter()  # perf: the matters' step durations read once
     ids = list(qs.values_list("id", flat=True))
     with request_cache_scope():  # perf: the calendar's version token read once
         for start in range(0, len(ids), batch):
@@ -183,8 +214,12 @@ def metrics_refresh(*, on: date | None = None, items=None, batch: int = 500) -> 
                 ItemMetric(
                     item_id=item.id,
                     **_metric_values(
-                        item, on=on, calendars=calendars, intermediary_cases=with_intermediary
-                    ),
+                        item,
+                        on=on,
+                        calendars=calendars,
+                        intermediary_cases=with_intermediary,
+                        step_limits=step_limits,
+                    ),  # fmt: skip
                 )
                 for item in chunk
             ]
@@ -245,8 +280,15 @@ def metrics_advance(*, on: date | None = None) -> int:
             base = ItemMetric.objects.filter(id__in=rows.values("id"))
             running = base.filter(accepted_on__isnull=False).exclude(status=ItemStatus.PAUSED)
             new_days = ExpressionWrapper(F("approval_days") + n, output_field=IntegerField())
+            # the running step's days go forward with the clock (none when in no step)
+            step_days = When_(
+                When(step="", then=F("step_used_days")),
+                default=F("step_used_days") + n,
+                output_field=IntegerField(),
+            )
             moved += running.update(
                 approval_days=new_days,
+                step_used_days=step_days,
                 government_days=F("government_days") + n,
                 span_days=F("span_days") + natural,
                 overdue=When_(
@@ -262,7 +304,7 @@ def metrics_advance(*, on: date | None = None) -> int:
             )  # fmt: skip
             moved += base.filter(accepted_on__isnull=True).update(
                 prerequisite_days=F("prerequisite_days") + n, span_days=F("span_days") + natural,
-                computed_on=on, computed_at=now,
+                step_used_days=step_days, computed_on=on, computed_at=now,
             )  # fmt: skip
     if moved:
         _figures_changed()
@@ -321,7 +363,7 @@ def signals_raise(*, on: date | None = None) -> int:
     raises nothing); tell each department's inbox how many it got. Returns the new signals.
     """
     on = on or local_date()
-    rules = list(SignalRule.objects.all())
+    rules = list(SignalRule.objects.filter(active=True))
     by_matter = {r.matter_id: r for r in rules if r.matter_id}
     by_dept = {r.department_id: r for r in rules if r.department_id}
     lowest = min([DEFAULT_PROMPT_PERCENT, *(r.prompt_percent for r in rules)])
@@ -330,9 +372,9 @@ def signals_raise(*, on: date | None = None) -> int:
     if not any(r.prompt_days_before is not None for r in rules):
         candidates = candidates.filter(approval_days__gte=lowest * F("limit_days") / 100)
     existing = set(
-        Signal.objects.filter(item_id__in=candidates.values("item_id")).values_list(
-            "item_id", "level"
-        )
+        Signal.objects.filter(item_id__in=candidates.values("item_id"))
+        .exclude(level=SignalLevel.STEP)
+        .values_list("item_id", "level")
     )
     new: list[Signal] = []
     for metric in candidates.order_by("item_id").iterator():
@@ -351,6 +393,7 @@ def signals_raise(*, on: date | None = None) -> int:
                     rule=rule,
                 )
             )
+    new += _step_signals(on)
     with transaction.atomic():
         created = Signal.objects.bulk_create(new, ignore_conflicts=True, batch_size=1000)
         if new:
@@ -372,6 +415,51 @@ def signals_raise(*, on: date | None = None) -> int:
                 department=_department(dept_id),
             )
     return len(created) if created is not None else len(new)
+
+
+def steps_overrun(metric: ItemMetric) -> list[str]:
+    """The steps (环节) of an open item within its limit that overran their own duration:
+    those that had when computed, and the running one now.
+    # rule: a step over its own duration is flagged even when the item is within its limit
+    # (docs/legal.md#sup-steps)"""
+    if metric.overdue or not metric.open:
+        return []
+    out = [s for s in metric.overrun_steps.split(",") if s]
+    if metric.step and metric.step_used_days > metric.step_allowed_days and metric.step not in out:
+        out.append(metric.step)
+    return out
+
+
+def _step_signals(on: date) -> list[Signal]:
+    """One 环节超时 signal per item and overrun step, never twice (unique per item, level and
+    step)."""
+    candidates = ItemMetric.objects.filter(open=True, overdue=False).filter(
+        ~Q(overrun_steps="") | (~Q(step="") & Q(step_used_days__gt=F("step_allowed_days")))
+    )
+    existing = set(
+        Signal.objects.filter(
+            level=SignalLevel.STEP, item_id__in=candidates.values("item_id")
+        ).values_list("item_id", "step")
+    )
+    new = []
+    for metric in candidates.order_by("item_id").iterator():
+        for step in steps_overrun(metric):
+            if (metric.item_id, step) in existing:
+                continue
+            running = step == metric.step
+            new.append(
+                Signal(
+                    item_id=metric.item_id, department_id=metric.department_id,
+                    level=SignalLevel.STEP, step=step, raised_on=on,
+                    approval_days=metric.approval_days, limit_days=metric.limit_days,
+                    rule={
+                        "step": step,
+                        "used_days": metric.step_used_days if running else None,
+                        "allowed_days": metric.step_allowed_days if running else None,
+                    },
+                )
+            )  # fmt: skip
+    return new
 
 
 def _department(dept_id: int):
