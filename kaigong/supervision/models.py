@@ -115,7 +115,7 @@ class SignalRule(BaseModel):
     advice_after_days = models.PositiveSmallIntegerField(
         _("supervision advice after N working days overdue"), default=DEFAULT_ADVICE_AFTER_DAYS
     )
-    active = models.BooleanField(pgettext_lazy("threshold", "active"), default=True)
+    active = models.BooleanField(_("active"), default=True)
 
     class Meta:
         verbose_name = _("signal rule")
@@ -141,7 +141,7 @@ class StepLimit(BaseModel):
     )
     step = models.CharField(_("step"), max_length=12, choices=Step.choices)
     working_days = models.PositiveSmallIntegerField(_("duration (working days)"))
-    active = models.BooleanField(pgettext_lazy("threshold", "active"), default=True)
+    active = models.BooleanField(_("active"), default=True)
 
     class Meta:
         verbose_name = _("step duration")

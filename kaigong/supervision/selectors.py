@@ -33,6 +33,7 @@ from kaigong.cases.deadlines import item_limits, pauses_as_periods, region_of
 from kaigong.cases.models import Case, CaseItem, Denial
 from kaigong.cases.warning_colours import warning_condition
 from kaigong.catalog.constants import LimitUnit
+from kaigong.catalog.models import MatterVersion
 from kaigong.core.clock import local_date
 from kaigong.core.exceptions import NotFound, PermissionDenied
 
@@ -54,6 +55,7 @@ from .models import (
     ItemMetric,
     ReportSnapshot,
     Signal,
+    SignalRule,
     StepLimit,
     SupervisionOrder,
 )
@@ -832,3 +834,58 @@ def queue_queryset_for(user: Any, queue: str, *, on: date | None = None) -> Quer
         raise NotFound()
     scope = ensure_can_view(user)
     return queue_queryset(scope, queue, on=on or local_date())
+
+
+# -- thresholds (the signal ladder per matter or department, the steps' durations) ------
+
+
+def matters_in_scope(scope: set[int] | None):
+    """The matters implemented by the departments in scope (every matter for a supervisor)."""
+    from kaigong.catalog.models import Matter
+
+    qs = Matter.objects.order_by("code")
+    if scope is None:
+        return qs
+    return qs.filter(
+        pk__in=MatterVersion.objects.filter(department_id__in=scope).values("matter_id")
+    )
+
+
+def signal_rule_list(scope: set[int] | None) -> QuerySet[SignalRule]:
+    qs = SignalRule.objects.select_related("matter", "department")
+    if scope is not None:
+        qs = qs.filter(Q(department_id__in=scope) | Q(matter__in=matters_in_scope(scope)))
+    return qs.order_by("-active", "department__name", "matter__code", "id")
+
+
+def step_limit_list(scope: set[int] | None) -> QuerySet[StepLimit]:
+    qs = StepLimit.objects.select_related("matter")
+    if scope is not None:
+        qs = qs.filter(matter__in=matters_in_scope(scope))
+    return qs.order_by("-active", "matter__code", "step", "id")
+
+
+def signal_rules_for(user: Any) -> QuerySet[SignalRule]:
+    """The ladder's rows in the user's scope: a supervisor every one, a department head its
+    department's and its matters'; anyone else ``PermissionDenied``."""
+    return signal_rule_list(ensure_can_view(user))
+
+
+def step_limits_for(user: Any) -> QuerySet[StepLimit]:
+    return step_limit_list(ensure_can_view(user))
+
+
+def signal_rule_get_for(user: Any, public_id: Any) -> SignalRule:
+    scope = ensure_can_view(user)
+    try:
+        return signal_rule_list(scope).get(public_id=public_id)
+    except (SignalRule.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def step_limit_get_for(user: Any, public_id: Any) -> StepLimit:
+    scope = ensure_can_view(user)
+    try:
+        return step_limit_list(scope).get(public_id=public_id)
+    except (StepLimit.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None

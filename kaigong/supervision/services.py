@@ -16,7 +16,7 @@ Writes of supervision (its own rows only; cases and archives are read, never wri
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -63,6 +63,7 @@ from .models import (
     ReportSnapshot,
     Signal,
     SignalRule,
+    StepLimit,
     SupervisionOrder,
 )
 from .selectors import (
@@ -923,3 +924,169 @@ def export_record(*, actor, table: str, fmt: str, rows: int) -> None:
         actor=actor, action="supervision.export", object_type="supervision.table", object_id=table,
         summary=f"{table}.{fmt} ({rows})", data={"table": table, "format": fmt, "rows": rows},
     )  # fmt: skip
+
+
+# -- thresholds: the ladder per matter or department, the steps' durations -----------------
+
+
+def _int_param(
+    data: dict, name: str, label: str, low: int, high: int, *, required: bool = True
+) -> tuple[int | None, dict | None]:
+    """``data[name]`` as an integer in [low, high]; else the invalid param (Chinese reason)."""
+    raw = data.get(name)
+    raw = "" if raw is None else str(raw).strip()
+    if raw == "" and not required:
+        return None, None
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        reason = _("%(label)s: a whole number from %(low)s to %(high)s.") % {
+            "label": label, "low": low, "high": high,
+        }  # fmt: skip
+        return None, {"name": name, "code": ErrorCode.INVALID, "reason": reason}
+    return int(raw), None
+
+
+def _refuse(actor, table: str, errors: list[dict], obj=None) -> None:
+    """Audit the refused threshold write, then refuse it (400, each field's reason)."""
+    audit_record(
+        actor=actor, action="supervision.threshold_refused", obj=obj,
+        object_type="" if obj is not None else f"supervision.{table}",
+        data={"table": table, "errors": [e["name"] for e in errors]},
+    )  # fmt: skip
+    raise InvalidInput(
+        "；".join(e["reason"] for e in errors), code=ErrorCode.INVALID, invalid_params=errors
+    )
+
+
+def _active(data: dict) -> bool:
+    value = data.get("active", True)
+    if isinstance(value, str):
+        return value.lower() in ("1", "on", "true", "yes")
+    return bool(value)
+
+
+def signal_rule_save(*, actor, data: dict, rule: SignalRule | None = None) -> SignalRule:
+    """
+    Create (``rule`` None) or change one rung set of the ladder, for one matter or one
+    department (``data``: ``matter`` or ``department``, a model instance; ``prompt_percent``,
+    ``prompt_days_before`` (optional), ``yellow_percent``, ``advice_after_days``, ``active``).
+    Supervisors only; one active rule per matter and per department; 预警 ≤ 黄牌.
+    # rule: the thresholds are data with defaults (docs/legal.md#sup-signal-ladder)
+    """
+    _ensure_supervisor(actor)
+    errors: list[dict] = []
+    matter, department = data.get("matter"), data.get("department")
+    if (matter is None) == (department is None):
+        errors.append({
+            "name": "target", "code": ErrorCode.INVALID,
+            "reason": _("Choose either a matter or a department."),
+        })  # fmt: skip
+    prompt, e1 = _int_param(
+        data, "prompt_percent", _("Early warning threshold (percent of the limit)"), 1, 100
+    )
+    before, e2 = _int_param(
+        data, "prompt_days_before", _("Working days before the limit"), 0, 60, required=False
+    )
+    yellow, e3 = _int_param(
+        data, "yellow_percent", _("Yellow card threshold (percent of the limit)"), 1, 100
+    )
+    advice, e4 = _int_param(data, "advice_after_days", _("Advice after N days overdue"), 1, 60)
+    errors += [e for e in (e1, e2, e3, e4) if e]
+    if prompt is not None and yellow is not None and prompt > yellow:
+        errors.append({
+            "name": "yellow_percent", "code": ErrorCode.INVALID,
+            "reason": _("The yellow card comes at or after the early warning."),
+        })  # fmt: skip
+    active = _active(data)
+    if not errors and active:
+        twin = SignalRule.objects.filter(active=True, matter=matter, department=department)
+        if rule is not None:
+            twin = twin.exclude(pk=rule.pk)
+        if twin.exists():
+            errors.append({
+                "name": "target", "code": ErrorCode.INVALID,
+                "reason": _("This matter or department already has an active rule: change that one."),
+            })  # fmt: skip
+    if errors:
+        _refuse(actor, "signal_rule", errors, rule)
+    before_values = _rule_values(rule) if rule is not None else None
+    rule = rule or SignalRule()
+    rule.matter, rule.department = matter, department
+    rule.prompt_percent, rule.prompt_days_before = prompt, before
+    rule.yellow_percent, rule.advice_after_days, rule.active = yellow, advice, active
+    with transaction.atomic():
+        rule.save()
+        audit_record(
+            actor=actor, action="supervision.signal_rule_save", obj=rule,
+            summary=str(rule), data={"before": before_values, "after": _rule_values(rule)},
+        )  # fmt: skip
+    return rule
+
+
+def _rule_values(rule: SignalRule) -> dict[str, Any]:
+    return {
+        "matter": rule.matter.code if rule.matter_id else None,
+        "department": rule.department.code if rule.department_id else None,
+        "prompt_percent": rule.prompt_percent, "prompt_days_before": rule.prompt_days_before,
+        "yellow_percent": rule.yellow_percent, "advice_after_days": rule.advice_after_days,
+        "active": rule.active,
+    }  # fmt: skip
+
+
+def step_limit_save(*, actor, data: dict, limit: StepLimit | None = None) -> StepLimit:
+    """
+    Create or change a matter's own duration of one step (环节): ``data``: ``matter`` (a
+    model instance), ``step``, ``working_days``, ``active``. Supervisors only; one row per
+    matter and step. The matter's open items are recomputed by the next job (their stored
+    step figures are marked stale).
+    # rule: each step has its own promised duration (docs/legal.md#sup-steps)
+    """
+    from .constants import Step
+
+    _ensure_supervisor(actor)
+    errors: list[dict] = []
+    matter, step = data.get("matter"), str(data.get("step") or "")
+    if matter is None:
+        errors.append(
+            {"name": "matter", "code": ErrorCode.INVALID, "reason": _("Choose a matter.")}
+        )
+    if step not in Step.values:
+        errors.append({"name": "step", "code": ErrorCode.INVALID, "reason": _("Choose a step.")})
+    days, e1 = _int_param(data, "working_days", _("Duration (working days)"), 0, 250)
+    if e1:
+        errors.append(e1)
+    if not errors:
+        twin = StepLimit.objects.filter(matter=matter, step=step)
+        if limit is not None:
+            twin = twin.exclude(pk=limit.pk)
+        if twin.exists():
+            errors.append({
+                "name": "step", "code": ErrorCode.INVALID,
+                "reason": _("This matter already has a duration for this step: change that one."),
+            })  # fmt: skip
+    if errors:
+        _refuse(actor, "step_limit", errors, limit)
+    before_values = _limit_values(limit) if limit is not None else None
+    old_matter_id = limit.matter_id if limit is not None else None
+    limit = limit or StepLimit()
+    limit.matter, limit.step, limit.working_days = matter, step, days
+    limit.active = _active(data)
+    with transaction.atomic():
+        limit.save()
+        # the stored step figures of the matter's open items are stale: the next job's
+        # metrics_refresh recomputes them (computed before any change of the item)
+        stale_since = datetime(2000, 1, 1, tzinfo=UTC)
+        ItemMetric.objects.filter(
+            matter_id__in={limit.matter_id, old_matter_id} - {None}, open=True
+        ).update(computed_at=stale_since)
+        audit_record(
+            actor=actor, action="supervision.step_limit_save", obj=limit,
+            summary=str(limit), data={"before": before_values, "after": _limit_values(limit)},
+        )  # fmt: skip
+    return limit
+
+
+def _limit_values(limit: StepLimit) -> dict[str, Any]:
+    return {
+        "matter": limit.matter.code, "step": limit.step, "working_days": limit.working_days,
+        "active": limit.active,
+    }  # fmt: skip

@@ -551,3 +551,149 @@ def snapshots_page(request: HttpRequest) -> HttpResponse:
         {"snapshots": selectors.snapshots_for(request.user), "is_supervisor": selectors.is_supervisor(request.user),
          "kinds": [(PeriodKind.MONTH, PeriodKind.MONTH.label), (PeriodKind.QUARTER, PeriodKind.QUARTER.label)]},
     )  # fmt: skip
+
+
+# -- thresholds: the signal ladder per matter or department, the steps' durations ---------
+
+
+def _rule_row(r) -> list:
+    return [
+        r.matter.name if r.matter_id else r.department.name,
+        _("Matter") if r.matter_id else _("Department"),
+        r.prompt_percent,
+        "" if r.prompt_days_before is None else r.prompt_days_before,
+        r.yellow_percent,
+        r.advice_after_days,
+        _("Yes") if r.active else _("No"),
+    ]
+
+
+def _rule_headers() -> list:
+    return [
+        _("Applies to"), _("Kind"), _("Early warning threshold (percent of the limit)"), _("Working days before the limit"),
+        _("Yellow card threshold (percent of the limit)"), _("Advice after N days overdue"), _("Active"),
+    ]  # fmt: skip
+
+
+def _limit_row(x) -> list:
+    return [
+        x.matter.name,
+        x.matter.code,
+        dict(Step.choices)[x.step],
+        x.working_days,
+        _("Yes") if x.active else _("No"),
+    ]
+
+
+def _limit_headers() -> list:
+    return [_("Matter"), _("Matter code"), _("Step"), _("Duration (working days)"),
+            _("Active")]  # fmt: skip
+
+
+@login_required
+def thresholds_page(request: HttpRequest) -> HttpResponse:
+    """The ladder's rows and the steps' durations in scope (department heads read theirs)."""
+    _scope(request)
+    rules = list(selectors.signal_rules_for(request.user))
+    limits = list(selectors.step_limits_for(request.user))
+    table = request.GET.get("table", "rules")
+    if table == "steps":
+        response = _export(
+            request, "step-limits", _limit_headers(), [_limit_row(x) for x in limits]
+        )
+    else:
+        response = _export(request, "signal-rules", _rule_headers(), [_rule_row(r) for r in rules])
+    if response:
+        return response
+    from kaigong.supervision.constants import (
+        DEFAULT_ADVICE_AFTER_DAYS,
+        DEFAULT_PROMPT_PERCENT,
+        DEFAULT_YELLOW_PERCENT,
+    )
+
+    return render(
+        request, "web/supervision/thresholds.html",
+        {"rules": rules, "limits": limits, "step_labels": dict(Step.choices),
+         "can_edit": selectors.is_supervisor(request.user),
+         "defaults": {"prompt": DEFAULT_PROMPT_PERCENT, "yellow": DEFAULT_YELLOW_PERCENT,
+                      "advice": DEFAULT_ADVICE_AFTER_DAYS}},
+    )  # fmt: skip
+
+
+def _pick(qs, raw):
+    """The row of ``qs`` whose public id is ``raw`` (None when blank, malformed or absent)."""
+    return qs.filter(public_id=raw).first() if raw and _uuid(raw) else None
+
+
+def _save_threshold(request, fn, **kwargs):
+    """Call the threshold service: (saved row, {}) or (None, {field: reason})."""
+    try:
+        return fn(actor=request.user, **kwargs), {}
+    except DomainPermissionDenied:
+        raise DjangoPermissionDenied from None
+    except DomainError as error:
+        errors = {p["name"]: p["reason"] for p in error.invalid_params}
+        return None, errors or {"target": str(error.message)}
+
+
+@login_required
+def signal_rule_page(request: HttpRequest, public_id=None) -> HttpResponse:
+    """One ladder row: a form for supervisors, read-only for the department head in scope."""
+    scope = _scope(request)
+    rule = _get(selectors.signal_rule_get_for, request.user, public_id) if public_id else None
+    can_edit = selectors.is_supervisor(request.user)
+    if (request.method == "POST" or public_id is None) and not can_edit:
+        raise DjangoPermissionDenied  # department heads read their rows, never write
+    matters = selectors.matters_in_scope(scope)
+    departments = selectors.departments_in_scope(scope)
+    errors: dict = {}
+    values = request.POST if request.method == "POST" else None
+    if request.method == "POST":
+        target = request.POST.get("target", "")
+        data = {
+            "matter": _pick(matters, request.POST.get("matter")) if target == "matter" else None,
+            "department": _pick(departments, request.POST.get("department"))
+            if target == "department"
+            else None,
+            **{k: request.POST.get(k, "") for k in ("prompt_percent", "prompt_days_before",
+                                                    "yellow_percent", "advice_after_days")},
+            "active": request.POST.get("active", ""),
+        }  # fmt: skip
+        saved, errors = _save_threshold(request, services.signal_rule_save, data=data, rule=rule)
+        if saved is not None:
+            messages.success(request, _("Saved."))
+            return redirect("web:supervision-thresholds")
+    return render(
+        request, "web/supervision/signal_rule.html",
+        {"rule": rule, "values": values, "errors": errors, "can_edit": can_edit,
+         "matters": matters, "departments": departments},
+    )  # fmt: skip
+
+
+@login_required
+def step_limit_page(request: HttpRequest, public_id=None) -> HttpResponse:
+    """One matter's duration of one step: a form for supervisors, read-only otherwise."""
+    scope = _scope(request)
+    limit = _get(selectors.step_limit_get_for, request.user, public_id) if public_id else None
+    can_edit = selectors.is_supervisor(request.user)
+    if (request.method == "POST" or public_id is None) and not can_edit:
+        raise DjangoPermissionDenied  # department heads read their rows, never write
+    matters = selectors.matters_in_scope(scope)
+    errors: dict = {}
+    values = request.POST if request.method == "POST" else None
+    if request.method == "POST":
+        data = {
+            "matter": _pick(matters, request.POST.get("matter")),
+            "step": request.POST.get("step", ""),
+            "working_days": request.POST.get("working_days", ""),
+            "active": request.POST.get("active", ""),
+        }
+        saved, errors = _save_threshold(request, services.step_limit_save, data=data, limit=limit)
+        if saved is not None:
+            messages.success(request, _("Saved."))
+            return redirect("web:supervision-thresholds")
+    return render(
+        request, "web/supervision/step_limit.html",
+        {"limit": limit, "values": values, "errors": errors, "can_edit": can_edit,
+         "matters": matters, "steps": Step.choices},
+    )  # fmt: skip
