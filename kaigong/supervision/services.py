@@ -237,14 +237,16 @@ def metrics_refresh(*, on: date | None = None, items=None, batch: int = 500) -> 
 def metrics_advance(*, on: date | None = None) -> int:
     """
     Move the figures of open items that did not change since they were computed forward to
-    ``on``, in SQL (perf: one UPDATE per computation day, calendar region and clock state, no
-    row read into Python). The N working days since then go to the running clock (审批用时 and
-    the government's time), to the special procedure of a paused item, or to the prerequisite
-    of a waiting one; 跨度用时 grows by the natural days. An item or case that changed is
-    recomputed in full by ``metrics_refresh``, which runs after this in the job.
+    ``on``, in SQL: ONE set-based UPDATE (perf: the N working days per computation day and
+    calendar region are a CASE over the few (day, region) pairs, longest region first; the
+    clock state picks the column; no row read into Python, the table scanned once). The N
+    working days since then go to the running clock (审批用时, the government's time and the
+    running step), to the special procedure of a paused item, or to the prerequisite (and the
+    acceptance step) of a waiting one; 跨度用时 grows by the natural days. An item or case
+    that changed is recomputed in full by ``metrics_refresh``, which runs after this.
     """
+    from django.db.models import BooleanField, IntegerField, Value, When
     from django.db.models import Case as When_
-    from django.db.models import ExpressionWrapper, IntegerField, Value, When
 
     from kaigong.calendars.selectors import calendar_regions
     from kaigong.cases.constants import ItemStatus
@@ -263,50 +265,46 @@ def metrics_advance(*, on: date | None = None) -> int:
             )
         )
     )  # fmt: skip
-    now = timezone.now()
-    regions = sorted(calendar_regions())
-    moved = 0
-    days_seen = untouched.order_by().values_list("computed_on", flat=True).distinct()
-    for since in list(days_seen):
-        natural = (on - since).days
-        for region in ["", *regions]:
-            rows = untouched.filter(computed_on=since)
-            if region:
-                rows = rows.filter(region_code__startswith=region)
-            else:
-                for other in regions:
-                    rows = rows.exclude(region_code__startswith=other)
-            n = _working_days(since, on, region)
-            # the UPDATE cannot join: the rows by a subquery of their ids
-            base = ItemMetric.objects.filter(id__in=rows.values("id"))
-            running = base.filter(accepted_on__isnull=False).exclude(status=ItemStatus.PAUSED)
-            new_days = ExpressionWrapper(F("approval_days") + n, output_field=IntegerField())
-            # the running step's days go forward with the clock (none when in no step)
-            step_days = When_(
-                When(step="", then=F("step_used_days")),
-                default=F("step_used_days") + n,
-                output_field=IntegerField(),
-            )
-            moved += running.update(
-                approval_days=new_days,
-                step_used_days=step_days,
-                government_days=F("government_days") + n,
-                span_days=F("span_days") + natural,
-                overdue=When_(
-                    When(approval_days__gte=F("limit_days") - n + 1, then=Value(True)),
-                    default=Value(False),
-                ),
-                computed_on=on,
-                computed_at=now,
-            )
-            moved += base.filter(accepted_on__isnull=False, status=ItemStatus.PAUSED).update(
-                special_days=F("special_days") + n, span_days=F("span_days") + natural,
-                computed_on=on, computed_at=now,
-            )  # fmt: skip
-            moved += base.filter(accepted_on__isnull=True).update(
-                prerequisite_days=F("prerequisite_days") + n, span_days=F("span_days") + natural,
-                step_used_days=step_days, computed_on=on, computed_at=now,
-            )  # fmt: skip
+    days_seen = sorted(set(untouched.order_by().values_list("computed_on", flat=True).distinct()))
+    if not days_seen:
+        return 0
+    # the most specific calendar first: a county's before its city's before the nation's
+    regions = sorted(calendar_regions(), key=lambda r: (-len(r), r))
+    whens = [
+        When(computed_on=since, region_code__startswith=region,
+             then=Value(_working_days(since, on, region)))
+        for since in days_seen for region in regions
+    ] + [When(computed_on=since, then=Value(_working_days(since, on))) for since in days_seen]  # fmt: skip
+    n = When_(*whens, default=Value(0), output_field=IntegerField())
+    natural = When_(
+        *[When(computed_on=since, then=Value((on - since).days)) for since in days_seen],
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    running = Q(accepted_on__isnull=False) & ~Q(status=ItemStatus.PAUSED)
+    paused = Q(accepted_on__isnull=False, status=ItemStatus.PAUSED)
+    waiting = Q(accepted_on__isnull=True)
+
+    def plus(column: str, when: Q):
+        return When_(When(when, then=F(column) + n), default=F(column), output_field=IntegerField())
+
+    moved = ItemMetric.objects.filter(id__in=untouched.values("id")).update(
+        approval_days=plus("approval_days", running),
+        government_days=plus("government_days", running),
+        special_days=plus("special_days", paused),
+        prerequisite_days=plus("prerequisite_days", waiting),
+        # the running step's days go forward with the clock (none when paused or in no step)
+        step_used_days=plus("step_used_days", (running | waiting) & ~Q(step="")),
+        span_days=F("span_days") + natural,
+        overdue=When_(
+            When(running & Q(approval_days__gte=F("limit_days") - n + 1), then=Value(True)),
+            When(running, then=Value(False)),
+            default=F("overdue"),
+            output_field=BooleanField(),
+        ),
+        computed_on=on,
+        computed_at=timezone.now(),
+    )
     if moved:
         _figures_changed()
     return moved
