@@ -29,6 +29,7 @@ from kaigong.accounts.selectors import user_department_ids, user_has_role
 from kaigong.calendars.selectors import due_date, work_calendar
 from kaigong.calendars.workdays import working_days_between
 from kaigong.cases.constants import ITEM_OPEN_STATUSES, DenialKind, EventKind
+from kaigong.cases.deadlines import region_of
 from kaigong.cases.models import CaseEvent, CaseItem, Denial
 from kaigong.certificates.crypto import sm3_hex
 from kaigong.certificates.signing import platform_sign, platform_verify
@@ -125,13 +126,43 @@ def _step_values(item: CaseItem, facts, fig, *, on: date, calendar, step_limits)
     }
 
 
+MEMO_LIMIT = 20_000
+
+
 def _metric_values(
-    item: CaseItem, *, on: date, calendars=None, intermediary_cases=None, step_limits=None
+    item: CaseItem,
+    *,
+    on: date,
+    calendars=None,
+    intermediary_cases=None,
+    step_limits=None,
+    memo: dict | None = None,
 ) -> dict[str, Any]:
+    """
+    The stored figures of ``item``. ``memo``: a run's {(facts, region, matter): figures}
+    (perf: the figures are a pure function of the state log's facts, the calendar and the
+    matter's step durations, so items of the same shape — accepted the same day, same
+    limit, nothing paused — are computed once per run).
+    """
     facts = item_facts(item, on=on, intermediary_cases=intermediary_cases, with_steps=True)
-    calendar = calendar_of(item, calendars)
-    fig = item_figures(facts, calendar=calendar, today=on)
-    steps = _step_values(item, facts, fig, on=on, calendar=calendar, step_limits=step_limits)
+    key = None
+    if memo is not None:
+        key = (facts, region_of(item.case), item.matter_version.matter_id)
+        try:
+            hash(key)
+        except TypeError:
+            key = None
+    cached = memo.get(key) if memo is not None and key is not None else None
+    if cached is None:
+        calendar = calendar_of(item, calendars)
+        fig = item_figures(facts, calendar=calendar, today=on)
+        steps = _step_values(item, facts, fig, on=on, calendar=calendar, step_limits=step_limits)
+        cached = (fig, steps)
+        if memo is not None and key is not None:
+            if len(memo) >= MEMO_LIMIT:
+                memo.clear()
+            memo[key] = cached
+    fig, steps = cached
     case = item.case
     return {
         "department_id": item.department_id,
@@ -206,6 +237,7 @@ def metrics_refresh(*, on: date | None = None, items=None, batch: int = 500) -> 
     done = 0
     calendars: dict = {}  # perf: one calendar per region for the whole run
     step_limits = step_limits_by_matter()  # perf: the matters' step durations read once
+    memo: dict = {}  # perf: one computation per item shape (see _metric_values)
     ids = list(qs.values_list("id", flat=True))
     with request_cache_scope():  # perf: the calendar's version token read once
         for start in range(0, len(ids), batch):
@@ -220,6 +252,7 @@ def metrics_refresh(*, on: date | None = None, items=None, batch: int = 500) -> 
                         calendars=calendars,
                         intermediary_cases=with_intermediary,
                         step_limits=step_limits,
+                        memo=memo,
                     ),  # fmt: skip
                 )
                 for item in chunk
