@@ -185,6 +185,8 @@ class Signal(BaseModel):
         constraints = [
             models.UniqueConstraint(fields=["item", "level", "step"], name="sup_signal_once")
         ]
+        # perf: the 环节超时 queue's first page and count (level = step, newest first)
+        indexes = [models.Index(fields=["level", "-raised_on", "-id"], name="sup_signal_level_idx")]
 
     def __str__(self) -> str:
         return f"{self.item_id} {self.level}"
