@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, NoReturn, cast
 
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef, Prefetch, Q
@@ -976,7 +976,7 @@ def _int_param(
     return int(raw), None
 
 
-def _refuse(actor, table: str, errors: list[dict], obj=None) -> None:
+def _refuse(actor, table: str, errors: list[dict], obj=None) -> NoReturn:
     """Audit the refused threshold write, then refuse it (400, each field's reason)."""
     audit_record(
         actor=actor, action="supervision.threshold_refused", obj=obj,
@@ -1042,8 +1042,10 @@ def signal_rule_save(*, actor, data: dict, rule: SignalRule | None = None) -> Si
     before_values = _rule_values(rule) if rule is not None else None
     rule = rule or SignalRule()
     rule.matter, rule.department = matter, department
-    rule.prompt_percent, rule.prompt_days_before = prompt, before
-    rule.yellow_percent, rule.advice_after_days, rule.active = yellow, advice, active
+    # no error: every required number was read
+    rule.prompt_percent, rule.prompt_days_before = cast(int, prompt), before
+    rule.yellow_percent, rule.advice_after_days = cast(int, yellow), cast(int, advice)
+    rule.active = active
     with transaction.atomic():
         rule.save()
         audit_record(
@@ -1055,8 +1057,8 @@ def signal_rule_save(*, actor, data: dict, rule: SignalRule | None = None) -> Si
 
 def _rule_values(rule: SignalRule) -> dict[str, Any]:
     return {
-        "matter": rule.matter.code if rule.matter_id else None,
-        "department": rule.department.code if rule.department_id else None,
+        "matter": rule.matter.code if rule.matter is not None else None,
+        "department": rule.department.code if rule.department is not None else None,
         "prompt_percent": rule.prompt_percent, "prompt_days_before": rule.prompt_days_before,
         "yellow_percent": rule.yellow_percent, "advice_after_days": rule.advice_after_days,
         "active": rule.active,
@@ -1099,7 +1101,7 @@ def step_limit_save(*, actor, data: dict, limit: StepLimit | None = None) -> Ste
     before_values = _limit_values(limit) if limit is not None else None
     old_matter_id = limit.matter_id if limit is not None else None
     limit = limit or StepLimit()
-    limit.matter, limit.step, limit.working_days = matter, step, days
+    limit.matter, limit.step, limit.working_days = cast(Any, matter), step, cast(int, days)
     limit.active = _active(data)
     with transaction.atomic():
         limit.save()
