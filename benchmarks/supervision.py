@@ -12,7 +12,10 @@ from dataclasses import dataclass, field
 
 from benchmarks.stats import percentile
 
-QUEUES = ("warning", "overdue", "correction", "special", "denied", "orders", "reply_overdue")
+QUEUES = (
+    "warning", "overdue", "correction", "special", "denied", "orders", "reply_overdue",
+    "step_overrun",
+)  # fmt: skip
 
 
 @dataclass

@@ -28,6 +28,9 @@ class SignalLevel(models.TextChoices):
     YELLOW = "yellow", _("Yellow card")  # 黄牌
     RED = "red", _("Red card")  # 红牌: overdue
     ADVICE = "advice", _("Supervision advice")  # 监察建议书
+    # 环节超时: a step (受理/审查/决定) over its own duration while the item is within its
+    # limit; beside the ladder, not a rung of it
+    STEP = "step", _("Step overrun")
 
 
 LEVEL_ORDER = [SignalLevel.PROMPT, SignalLevel.YELLOW, SignalLevel.RED, SignalLevel.ADVICE]
@@ -84,6 +87,7 @@ class Queue(models.TextChoices):
     DENIED = "denied", _("Refused or denied")  # 不予受理/不予许可
     ORDERS = "orders", _("Under supervision order")  # 督办中
     REPLY_OVERDUE = "reply_overdue", _("Reply overdue")  # 回告逾期
+    STEP_OVERRUN = "step_overrun", _("Step overrun")  # 环节超时 (item within its limit)
 
 
 class ErrorCode(models.TextChoices):

@@ -317,6 +317,8 @@ def group_figures(figures: Sequence[ItemFigures], *, limit_days: int | None = No
 
 # -- steps (环节) -------------------------------------------------------------------------
 
+STEPS: tuple[str, ...] = tuple(Step.values)  # perf: the enum's values rebuilt on every access
+
 
 @dataclass(frozen=True)
 class StepFigures:
@@ -365,9 +367,9 @@ def step_figures(
     # when the item is within its limit (docs/legal.md#sup-steps)
     """
     is_work = (lambda d: True) if facts.natural_days else calendar.is_workday
-    used: dict[str, list[tuple[str, date, str]]] = {s: [] for s in Step.values}
-    gross = dict.fromkeys(Step.values, 0)
-    bounds: dict[str, list[date]] = {s: [] for s in Step.values}
+    used: dict[str, list[tuple[str, date, str]]] = {s: [] for s in STEPS}
+    gross = dict.fromkeys(STEPS, 0)
+    bounds: dict[str, list[date]] = {s: [] for s in STEPS}
     # 受理: (接件, 受理] (or today while not accepted)
     if facts.received_on is not None:
         accept_end = facts.accepted_on or today
@@ -391,7 +393,7 @@ def step_figures(
             for changed_on, step in changes:
                 if changed_on < day and changed_on >= start:
                     current = step
-            if current not in Step.values:
+            if current not in STEPS:
                 break
             if not bounds[current]:
                 bounds[current] = [day - timedelta(days=1), day]
@@ -404,11 +406,11 @@ def step_figures(
                 used[current].append((sub[0], day, sub[1]))
     running = ""
     if facts.finished_on is None:
-        running = current if start is not None and current in Step.values else ""
+        running = current if start is not None and current in STEPS else ""
         if facts.accepted_on is None:
             running = Step.ACCEPTANCE
     out = []
-    for step in Step.values:
+    for step in STEPS:
         runs = tuple(_runs(used[step], calendar))
         days = gross[step] - sum(r.working_days for r in runs)
         limit = allowed.get(step, 0)

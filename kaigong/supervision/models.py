@@ -67,6 +67,12 @@ class ItemMetric(models.Model):
     prerequisite_days = models.IntegerField(_("days waiting on a prerequisite"), default=0)
     overdue = models.BooleanField(_("overdue (是否超期)"), default=False)
     open = models.BooleanField(_("still open"), default=True)
+    # the step (环节) the item is in, its days used and allowed (moved forward with the
+    # item's clock by metrics_advance), and the steps that had overrun when computed
+    step = models.CharField(_("current step"), max_length=12, blank=True, choices=Step.choices)
+    step_used_days = models.IntegerField(_("days used in the current step"), default=0)
+    step_allowed_days = models.IntegerField(_("days allowed in the current step"), default=0)
+    overrun_steps = models.CharField(_("steps overrun"), max_length=40, blank=True)
     computed_on = models.DateField(_("computed on"))
     computed_at = models.DateTimeField(
         _("computed at"), help_text=_("Item or case changed after this: computed again.")
@@ -109,6 +115,7 @@ class SignalRule(BaseModel):
     advice_after_days = models.PositiveSmallIntegerField(
         _("supervision advice after N working days overdue"), default=DEFAULT_ADVICE_AFTER_DAYS
     )
+    active = models.BooleanField(_("active"), default=True)
 
     class Meta:
         verbose_name = _("signal rule")
@@ -134,6 +141,7 @@ class StepLimit(BaseModel):
     )
     step = models.CharField(_("step"), max_length=12, choices=Step.choices)
     working_days = models.PositiveSmallIntegerField(_("duration (working days)"))
+    active = models.BooleanField(_("active"), default=True)
 
     class Meta:
         verbose_name = _("step duration")
@@ -165,12 +173,20 @@ class Signal(BaseModel):
     approval_days = models.IntegerField(_("approval time when raised"), default=0)
     limit_days = models.IntegerField(_("limit when raised"), default=0)
     rule = models.JSONField(_("thresholds applied"), default=dict, blank=True)
+    step = models.CharField(
+        _("step"), max_length=12, blank=True, choices=Step.choices,
+        help_text=_("For a step overrun: the step (环节) that overran."),
+    )  # fmt: skip
 
     class Meta:
         verbose_name = _("signal")
         verbose_name_plural = _("signals")
         ordering = ["-raised_on", "-id"]
-        constraints = [models.UniqueConstraint(fields=["item", "level"], name="sup_signal_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "level", "step"], name="sup_signal_once")
+        ]
+        # perf: the 环节超时 queue's first page and count (level = step, newest first)
+        indexes = [models.Index(fields=["level", "-raised_on", "-id"], name="sup_signal_level_idx")]
 
     def __str__(self) -> str:
         return f"{self.item_id} {self.level}"

@@ -33,6 +33,7 @@ from kaigong.cases.deadlines import item_limits, pauses_as_periods, region_of
 from kaigong.cases.models import Case, CaseItem, Denial
 from kaigong.cases.warning_colours import warning_condition
 from kaigong.catalog.constants import LimitUnit
+from kaigong.catalog.models import MatterVersion
 from kaigong.core.clock import local_date
 from kaigong.core.exceptions import NotFound, PermissionDenied
 
@@ -54,6 +55,7 @@ from .models import (
     ItemMetric,
     ReportSnapshot,
     Signal,
+    SignalRule,
     StepLimit,
     SupervisionOrder,
 )
@@ -143,9 +145,14 @@ STEP_OF_STATUS: dict[str, str] = {
 
 def item_step_changes(item: CaseItem) -> tuple[tuple[date, str], ...]:
     """(day, step) of each of the item's transitions into 审查 or 决定 (the state log)."""
-    rows = item.events.filter(kind=EventKind.ITEM_TRANSITION).order_by("seq")
+    prefetched = getattr(item, "transition_events", None)  # perf: metrics_refresh prefetches
+    if prefetched is not None:
+        pairs = [(e.occurred_at, e.data) for e in prefetched]
+    else:
+        rows = item.events.filter(kind=EventKind.ITEM_TRANSITION).order_by("seq")
+        pairs = list(rows.values_list("occurred_at", "data"))
     out = []
-    for occurred_at, data in rows.values_list("occurred_at", "data"):
+    for occurred_at, data in pairs:
         step = STEP_OF_STATUS.get(str((data or {}).get("to", "")))
         if step is not None:
             out.append((local_date(occurred_at), str(step)))
@@ -213,7 +220,7 @@ def item_facts(
     )
 
 
-def _calendar_of(item: CaseItem, calendars=None):
+def calendar_of(item: CaseItem, calendars=None):
     region = region_of(item.case)
     if calendars is None:
         return work_calendar(region)
@@ -226,16 +233,29 @@ def item_explained(
     """The item's figures on ``on``; ``calendars``: a {region: WorkCalendar} memo for a run."""
     on = on or local_date()
     facts = item_facts(item, on=on, intermediary_cases=intermediary_cases)
-    return item_figures(facts, calendar=_calendar_of(item, calendars), today=on)
+    return item_figures(facts, calendar=calendar_of(item, calendars), today=on)
 
 
-def step_allowed(item: CaseItem, limit_days: int) -> tuple[dict[str, int], str]:
-    """The item's step durations: the matter's own (``StepLimit``) over the defaults."""
-    own = dict(
-        StepLimit.objects.filter(matter_id=item.matter_version.matter_id).values_list(
-            "step", "working_days"
-        )
-    )
+def step_limits_by_matter(matter_ids=None) -> dict[int, dict[str, int]]:
+    """The active ``StepLimit`` rows as {matter id: {step: working days}} (one query)."""
+    qs = StepLimit.objects.filter(active=True)
+    if matter_ids is not None:
+        qs = qs.filter(matter_id__in=list(matter_ids))
+    out: dict[int, dict[str, int]] = {}
+    for matter_id, step, days in qs.values_list("matter_id", "step", "working_days"):
+        out.setdefault(matter_id, {})[step] = days
+    return out
+
+
+def step_allowed(
+    item: CaseItem, limit_days: int, limits: dict[int, dict[str, int]] | None = None
+) -> tuple[dict[str, int], str]:
+    """The item's step durations: the matter's own active ``StepLimit`` over the defaults
+    (``limits``: a run's ``step_limits_by_matter``, else read)."""
+    matter_id = item.matter_version.matter_id
+    if limits is None:
+        limits = step_limits_by_matter([matter_id])
+    own = limits.get(matter_id, {})
     allowed = {**default_step_days(limit_days), **own}
     return allowed, "matter" if own else "default"
 
@@ -246,7 +266,7 @@ def item_steps(
     """The item's figures and its steps (环节) explained, on ``on``."""
     on = on or local_date()
     facts = item_facts(item, on=on, with_steps=True)
-    calendar = _calendar_of(item)
+    calendar = calendar_of(item)
     fig = item_figures(facts, calendar=calendar, today=on)
     allowed, source = step_allowed(item, fig.limit_days)
     steps = step_figures(facts, fig, calendar=calendar, today=on, allowed=allowed, source=source)
@@ -345,6 +365,18 @@ def queue_denied(scope: set[int] | None) -> QuerySet[Denial]:
     )
 
 
+def queue_step_overruns(scope: set[int] | None) -> QuerySet[Signal]:
+    """环节超时: the step-overrun signals of items still open, newest first."""
+    from .constants import SignalLevel
+
+    return (
+        _in_scope(Signal.objects.filter(level=SignalLevel.STEP), scope)
+        .filter(item__supervision_metric__open=True)
+        .select_related("item__case", "item__matter_version", "department")
+        .order_by("-raised_on", "-id")
+    )
+
+
 def order_list(scope: set[int] | None) -> QuerySet[SupervisionOrder]:
     return _in_scope(SupervisionOrder.objects.all(), scope).select_related(
         "department", "item__case", "item__matter_version", "issued_by"
@@ -375,6 +407,7 @@ def queue_counts(
         Queue.DENIED: queue_denied(scope).count(),
         Queue.ORDERS: queue_orders(scope, Queue.ORDERS, on=on).count(),
         Queue.REPLY_OVERDUE: queue_orders(scope, Queue.REPLY_OVERDUE, on=on).count(),
+        Queue.STEP_OVERRUN: queue_step_overruns(scope).count(),
     }
 
 
@@ -386,6 +419,8 @@ def queue_queryset(scope: set[int] | None, queue: str, *, on: date) -> QuerySet:
         return queue_corrections(scope)
     if queue == Queue.DENIED:
         return queue_denied(scope)
+    if queue == Queue.STEP_OVERRUN:
+        return queue_step_overruns(scope)
     return queue_orders(scope, queue, on=on)
 
 
@@ -403,6 +438,13 @@ def queue_row(queue: str, obj: Any) -> dict:
             "id": str(obj.public_id), "case": obj.number, "matter": obj.bundle.name,
             "unit": obj.bundle.lead_department.name, "status": obj.get_status_display(),
             "due_on": None, "link": "",
+        }  # fmt: skip
+    if queue == Queue.STEP_OVERRUN:
+        return {
+            "id": str(obj.item.public_id), "case": obj.item.case.number,
+            "matter": obj.item.matter_version.name, "unit": obj.department.name,
+            "status": obj.get_step_display(), "due_on": obj.item.promised_due_on,
+            "link": f"/supervision/items/{obj.item.public_id}/",
         }  # fmt: skip
     if queue == Queue.DENIED:
         return {
@@ -792,3 +834,58 @@ def queue_queryset_for(user: Any, queue: str, *, on: date | None = None) -> Quer
         raise NotFound()
     scope = ensure_can_view(user)
     return queue_queryset(scope, queue, on=on or local_date())
+
+
+# -- thresholds (the signal ladder per matter or department, the steps' durations) ------
+
+
+def matters_in_scope(scope: set[int] | None):
+    """The matters implemented by the departments in scope (every matter for a supervisor)."""
+    from kaigong.catalog.models import Matter
+
+    qs = Matter.objects.order_by("code")
+    if scope is None:
+        return qs
+    return qs.filter(
+        pk__in=MatterVersion.objects.filter(department_id__in=scope).values("matter_id")
+    )
+
+
+def signal_rule_list(scope: set[int] | None) -> QuerySet[SignalRule]:
+    qs = SignalRule.objects.select_related("matter", "department")
+    if scope is not None:
+        qs = qs.filter(Q(department_id__in=scope) | Q(matter__in=matters_in_scope(scope)))
+    return qs.order_by("-active", "department__name", "matter__code", "id")
+
+
+def step_limit_list(scope: set[int] | None) -> QuerySet[StepLimit]:
+    qs = StepLimit.objects.select_related("matter")
+    if scope is not None:
+        qs = qs.filter(matter__in=matters_in_scope(scope))
+    return qs.order_by("-active", "matter__code", "step", "id")
+
+
+def signal_rules_for(user: Any) -> QuerySet[SignalRule]:
+    """The ladder's rows in the user's scope: a supervisor every one, a department head its
+    department's and its matters'; anyone else ``PermissionDenied``."""
+    return signal_rule_list(ensure_can_view(user))
+
+
+def step_limits_for(user: Any) -> QuerySet[StepLimit]:
+    return step_limit_list(ensure_can_view(user))
+
+
+def signal_rule_get_for(user: Any, public_id: Any) -> SignalRule:
+    scope = ensure_can_view(user)
+    try:
+        return signal_rule_list(scope).get(public_id=public_id)
+    except (SignalRule.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def step_limit_get_for(user: Any, public_id: Any) -> StepLimit:
+    scope = ensure_can_view(user)
+    try:
+        return step_limit_list(scope).get(public_id=public_id)
+    except (StepLimit.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None

@@ -16,11 +16,11 @@ Writes of supervision (its own rows only; cases and archives are read, never wri
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
-from typing import Any
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, NoReturn, cast
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,8 +28,9 @@ from kaigong.accounts.roles import Role
 from kaigong.accounts.selectors import user_department_ids, user_has_role
 from kaigong.calendars.selectors import due_date, work_calendar
 from kaigong.calendars.workdays import working_days_between
-from kaigong.cases.constants import ITEM_OPEN_STATUSES, DenialKind
-from kaigong.cases.models import CaseItem, Denial
+from kaigong.cases.constants import ITEM_OPEN_STATUSES, DenialKind, EventKind
+from kaigong.cases.deadlines import region_of
+from kaigong.cases.models import CaseEvent, CaseItem, Denial
 from kaigong.certificates.crypto import sm3_hex
 from kaigong.certificates.signing import platform_sign, platform_verify
 from kaigong.core.clock import local_date
@@ -53,6 +54,7 @@ from .constants import (
     PeriodKind,
     SignalLevel,
 )
+from .metrics import item_figures, step_figures
 from .models import (
     AuditBatch,
     AuditEntry,
@@ -62,9 +64,16 @@ from .models import (
     ReportSnapshot,
     Signal,
     SignalRule,
+    StepLimit,
     SupervisionOrder,
 )
-from .selectors import cases_with_intermediary, item_explained
+from .selectors import (
+    calendar_of,
+    cases_with_intermediary,
+    item_facts,
+    step_allowed,
+    step_limits_by_matter,
+)
 
 # -- permissions ------------------------------------------------------------------------
 
@@ -103,10 +112,57 @@ def _after_working_days(start: date, days: int, region: str = "") -> date:
 # -- metrics ----------------------------------------------------------------------------
 
 
+def _step_values(item: CaseItem, facts, fig, *, on: date, calendar, step_limits) -> dict:
+    """The step (环节) columns: the running step's days used and allowed, and the steps that
+    had overrun (# rule: docs/legal.md#sup-steps)."""
+    allowed, source = step_allowed(item, fig.limit_days, step_limits)
+    steps = step_figures(facts, fig, calendar=calendar, today=on, allowed=allowed, source=source)
+    running = next((st for st in steps if st.running), None)
+    return {
+        "step": running.step if running else "",
+        "step_used_days": running.used_days if running else 0,
+        "step_allowed_days": running.allowed_days if running else 0,
+        "overrun_steps": ",".join(st.step for st in steps if st.overrun and not st.running),
+    }
+
+
+MEMO_LIMIT = 20_000
+
+
 def _metric_values(
-    item: CaseItem, *, on: date, calendars=None, intermediary_cases=None
+    item: CaseItem,
+    *,
+    on: date,
+    calendars=None,
+    intermediary_cases=None,
+    step_limits=None,
+    memo: dict | None = None,
 ) -> dict[str, Any]:
-    fig = item_explained(item, on=on, calendars=calendars, intermediary_cases=intermediary_cases)
+    """
+    The stored figures of ``item``. ``memo``: a run's {(facts, region, matter): figures}
+    (perf: the figures are a pure function of the state log's facts, the calendar and the
+    matter's step durations, so items of the same shape — accepted the same day, same
+    limit, nothing paused — are computed once per run).
+    """
+    facts = item_facts(item, on=on, intermediary_cases=intermediary_cases, with_steps=True)
+    key = None
+    if memo is not None:
+        key = (facts, region_of(item.case), item.matter_version.matter_id)
+        try:
+            hash(key)
+        except TypeError:
+            key = None
+    cached = memo.get(key) if memo is not None and key is not None else None
+    if cached is None:
+        calendar = calendar_of(item, calendars)
+        fig = item_figures(facts, calendar=calendar, today=on)
+        steps = _step_values(item, facts, fig, on=on, calendar=calendar, step_limits=step_limits)
+        cached = (fig, steps)
+        if memo is not None and key is not None:
+            if len(memo) >= MEMO_LIMIT:
+                memo.clear()
+            memo[key] = cached
+    fig, steps = cached
     case = item.case
     return {
         "department_id": item.department_id,
@@ -130,6 +186,7 @@ def _metric_values(
         "prerequisite_days": fig.by_party["prerequisite"],
         "overdue": fig.overdue,
         "open": fig.open,
+        **steps,
         "computed_on": on,
         "computed_at": timezone.now(),
     }
@@ -167,13 +224,20 @@ def metrics_refresh(*, on: date | None = None, items=None, batch: int = 500) -> 
             )
         )
         items = CaseItem.objects.filter(stale | request_changed)
+    transitions = Prefetch(
+        "events",
+        queryset=CaseEvent.objects.filter(kind=EventKind.ITEM_TRANSITION).order_by("seq"),
+        to_attr="transition_events",
+    )
     qs = (
         items.select_related("case__project", "case__bundle", "matter_version")
-        .prefetch_related("pauses", "case__corrections", "case__commitments")
+        .prefetch_related("pauses", "case__corrections", "case__commitments", transitions)
         .order_by("id")
     )
     done = 0
     calendars: dict = {}  # perf: one calendar per region for the whole run
+    step_limits = step_limits_by_matter()  # perf: the matters' step durations read once
+    memo: dict = {}  # perf: one computation per item shape (see _metric_values)
     ids = list(qs.values_list("id", flat=True))
     with request_cache_scope():  # perf: the calendar's version token read once
         for start in range(0, len(ids), batch):
@@ -183,8 +247,13 @@ def metrics_refresh(*, on: date | None = None, items=None, batch: int = 500) -> 
                 ItemMetric(
                     item_id=item.id,
                     **_metric_values(
-                        item, on=on, calendars=calendars, intermediary_cases=with_intermediary
-                    ),
+                        item,
+                        on=on,
+                        calendars=calendars,
+                        intermediary_cases=with_intermediary,
+                        step_limits=step_limits,
+                        memo=memo,
+                    ),  # fmt: skip
                 )
                 for item in chunk
             ]
@@ -201,14 +270,16 @@ def metrics_refresh(*, on: date | None = None, items=None, batch: int = 500) -> 
 def metrics_advance(*, on: date | None = None) -> int:
     """
     Move the figures of open items that did not change since they were computed forward to
-    ``on``, in SQL (perf: one UPDATE per computation day, calendar region and clock state, no
-    row read into Python). The N working days since then go to the running clock (审批用时 and
-    the government's time), to the special procedure of a paused item, or to the prerequisite
-    of a waiting one; 跨度用时 grows by the natural days. An item or case that changed is
-    recomputed in full by ``metrics_refresh``, which runs after this in the job.
+    ``on``, in SQL: ONE set-based UPDATE (perf: the N working days per computation day and
+    calendar region are a CASE over the few (day, region) pairs, longest region first; the
+    clock state picks the column; no row read into Python, the table scanned once). The N
+    working days since then go to the running clock (审批用时, the government's time and the
+    running step), to the special procedure of a paused item, or to the prerequisite (and the
+    acceptance step) of a waiting one; 跨度用时 grows by the natural days. An item or case
+    that changed is recomputed in full by ``metrics_refresh``, which runs after this.
     """
+    from django.db.models import BooleanField, IntegerField, Value, When
     from django.db.models import Case as When_
-    from django.db.models import ExpressionWrapper, IntegerField, Value, When
 
     from kaigong.calendars.selectors import calendar_regions
     from kaigong.cases.constants import ItemStatus
@@ -227,43 +298,46 @@ def metrics_advance(*, on: date | None = None) -> int:
             )
         )
     )  # fmt: skip
-    now = timezone.now()
-    regions = sorted(calendar_regions())
-    moved = 0
-    days_seen = untouched.order_by().values_list("computed_on", flat=True).distinct()
-    for since in list(days_seen):
-        natural = (on - since).days
-        for region in ["", *regions]:
-            rows = untouched.filter(computed_on=since)
-            if region:
-                rows = rows.filter(region_code__startswith=region)
-            else:
-                for other in regions:
-                    rows = rows.exclude(region_code__startswith=other)
-            n = _working_days(since, on, region)
-            # the UPDATE cannot join: the rows by a subquery of their ids
-            base = ItemMetric.objects.filter(id__in=rows.values("id"))
-            running = base.filter(accepted_on__isnull=False).exclude(status=ItemStatus.PAUSED)
-            new_days = ExpressionWrapper(F("approval_days") + n, output_field=IntegerField())
-            moved += running.update(
-                approval_days=new_days,
-                government_days=F("government_days") + n,
-                span_days=F("span_days") + natural,
-                overdue=When_(
-                    When(approval_days__gte=F("limit_days") - n + 1, then=Value(True)),
-                    default=Value(False),
-                ),
-                computed_on=on,
-                computed_at=now,
-            )
-            moved += base.filter(accepted_on__isnull=False, status=ItemStatus.PAUSED).update(
-                special_days=F("special_days") + n, span_days=F("span_days") + natural,
-                computed_on=on, computed_at=now,
-            )  # fmt: skip
-            moved += base.filter(accepted_on__isnull=True).update(
-                prerequisite_days=F("prerequisite_days") + n, span_days=F("span_days") + natural,
-                computed_on=on, computed_at=now,
-            )  # fmt: skip
+    days_seen = sorted(set(untouched.order_by().values_list("computed_on", flat=True).distinct()))
+    if not days_seen:
+        return 0
+    # the most specific calendar first: a county's before its city's before the nation's
+    regions = sorted(calendar_regions(), key=lambda r: (-len(r), r))
+    whens = [
+        When(computed_on=since, region_code__startswith=region,
+             then=Value(_working_days(since, on, region)))
+        for since in days_seen for region in regions
+    ] + [When(computed_on=since, then=Value(_working_days(since, on))) for since in days_seen]  # fmt: skip
+    n = When_(*whens, default=Value(0), output_field=IntegerField())
+    natural = When_(
+        *[When(computed_on=since, then=Value((on - since).days)) for since in days_seen],
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    running = Q(accepted_on__isnull=False) & ~Q(status=ItemStatus.PAUSED)
+    paused = Q(accepted_on__isnull=False, status=ItemStatus.PAUSED)
+    waiting = Q(accepted_on__isnull=True)
+
+    def plus(column: str, when: Q):
+        return When_(When(when, then=F(column) + n), default=F(column), output_field=IntegerField())
+
+    moved = ItemMetric.objects.filter(id__in=untouched.values("id")).update(
+        approval_days=plus("approval_days", running),
+        government_days=plus("government_days", running),
+        special_days=plus("special_days", paused),
+        prerequisite_days=plus("prerequisite_days", waiting),
+        # the running step's days go forward with the clock (none when paused or in no step)
+        step_used_days=plus("step_used_days", (running | waiting) & ~Q(step="")),
+        span_days=F("span_days") + natural,
+        overdue=When_(
+            When(running & Q(approval_days__gte=F("limit_days") - n + 1), then=Value(True)),
+            When(running, then=Value(False)),
+            default=F("overdue"),
+            output_field=BooleanField(),
+        ),
+        computed_on=on,
+        computed_at=timezone.now(),
+    )
     if moved:
         _figures_changed()
     return moved
@@ -321,7 +395,7 @@ def signals_raise(*, on: date | None = None) -> int:
     raises nothing); tell each department's inbox how many it got. Returns the new signals.
     """
     on = on or local_date()
-    rules = list(SignalRule.objects.all())
+    rules = list(SignalRule.objects.filter(active=True))
     by_matter = {r.matter_id: r for r in rules if r.matter_id}
     by_dept = {r.department_id: r for r in rules if r.department_id}
     lowest = min([DEFAULT_PROMPT_PERCENT, *(r.prompt_percent for r in rules)])
@@ -330,9 +404,9 @@ def signals_raise(*, on: date | None = None) -> int:
     if not any(r.prompt_days_before is not None for r in rules):
         candidates = candidates.filter(approval_days__gte=lowest * F("limit_days") / 100)
     existing = set(
-        Signal.objects.filter(item_id__in=candidates.values("item_id")).values_list(
-            "item_id", "level"
-        )
+        Signal.objects.filter(item_id__in=candidates.values("item_id"))
+        .exclude(level=SignalLevel.STEP)
+        .values_list("item_id", "level")
     )
     new: list[Signal] = []
     for metric in candidates.order_by("item_id").iterator():
@@ -351,6 +425,7 @@ def signals_raise(*, on: date | None = None) -> int:
                     rule=rule,
                 )
             )
+    new += _step_signals(on)
     with transaction.atomic():
         created = Signal.objects.bulk_create(new, ignore_conflicts=True, batch_size=1000)
         if new:
@@ -372,6 +447,51 @@ def signals_raise(*, on: date | None = None) -> int:
                 department=_department(dept_id),
             )
     return len(created) if created is not None else len(new)
+
+
+def steps_overrun(metric: ItemMetric) -> list[str]:
+    """The steps (环节) of an open item within its limit that overran their own duration:
+    those that had when computed, and the running one now.
+    # rule: a step over its own duration is flagged even when the item is within its limit
+    # (docs/legal.md#sup-steps)"""
+    if metric.overdue or not metric.open:
+        return []
+    out = [s for s in metric.overrun_steps.split(",") if s]
+    if metric.step and metric.step_used_days > metric.step_allowed_days and metric.step not in out:
+        out.append(metric.step)
+    return out
+
+
+def _step_signals(on: date) -> list[Signal]:
+    """One 环节超时 signal per item and overrun step, never twice (unique per item, level and
+    step)."""
+    candidates = ItemMetric.objects.filter(open=True, overdue=False).filter(
+        ~Q(overrun_steps="") | (~Q(step="") & Q(step_used_days__gt=F("step_allowed_days")))
+    )
+    existing = set(
+        Signal.objects.filter(
+            level=SignalLevel.STEP, item_id__in=candidates.values("item_id")
+        ).values_list("item_id", "step")
+    )
+    new = []
+    for metric in candidates.order_by("item_id").iterator():
+        for step in steps_overrun(metric):
+            if (metric.item_id, step) in existing:
+                continue
+            running = step == metric.step
+            new.append(
+                Signal(
+                    item_id=metric.item_id, department_id=metric.department_id,
+                    level=SignalLevel.STEP, step=step, raised_on=on,
+                    approval_days=metric.approval_days, limit_days=metric.limit_days,
+                    rule={
+                        "step": step,
+                        "used_days": metric.step_used_days if running else None,
+                        "allowed_days": metric.step_allowed_days if running else None,
+                    },
+                )
+            )  # fmt: skip
+    return new
 
 
 def _department(dept_id: int):
@@ -835,3 +955,171 @@ def export_record(*, actor, table: str, fmt: str, rows: int) -> None:
         actor=actor, action="supervision.export", object_type="supervision.table", object_id=table,
         summary=f"{table}.{fmt} ({rows})", data={"table": table, "format": fmt, "rows": rows},
     )  # fmt: skip
+
+
+# -- thresholds: the ladder per matter or department, the steps' durations -----------------
+
+
+def _int_param(
+    data: dict, name: str, label: str, low: int, high: int, *, required: bool = True
+) -> tuple[int | None, dict | None]:
+    """``data[name]`` as an integer in [low, high]; else the invalid param (Chinese reason)."""
+    raw = data.get(name)
+    raw = "" if raw is None else str(raw).strip()
+    if raw == "" and not required:
+        return None, None
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        reason = _("%(label)s: a whole number from %(low)s to %(high)s.") % {
+            "label": label, "low": low, "high": high,
+        }  # fmt: skip
+        return None, {"name": name, "code": ErrorCode.INVALID, "reason": reason}
+    return int(raw), None
+
+
+def _refuse(actor, table: str, errors: list[dict], obj=None) -> NoReturn:
+    """Audit the refused threshold write, then refuse it (400, each field's reason)."""
+    audit_record(
+        actor=actor, action="supervision.threshold_refused", obj=obj,
+        object_type="" if obj is not None else f"supervision.{table}",
+        data={"table": table, "errors": [e["name"] for e in errors]},
+    )  # fmt: skip
+    raise InvalidInput(
+        "；".join(e["reason"] for e in errors), code=ErrorCode.INVALID, invalid_params=errors
+    )
+
+
+def _active(data: dict) -> bool:
+    value = data.get("active", True)
+    if isinstance(value, str):
+        return value.lower() in ("1", "on", "true", "yes")
+    return bool(value)
+
+
+def signal_rule_save(*, actor, data: dict, rule: SignalRule | None = None) -> SignalRule:
+    """
+    Create (``rule`` None) or change one rung set of the ladder, for one matter or one
+    department (``data``: ``matter`` or ``department``, a model instance; ``prompt_percent``,
+    ``prompt_days_before`` (optional), ``yellow_percent``, ``advice_after_days``, ``active``).
+    Supervisors only; one active rule per matter and per department; 预警 ≤ 黄牌.
+    # rule: the thresholds are data with defaults (docs/legal.md#sup-signal-ladder)
+    """
+    _ensure_supervisor(actor)
+    errors: list[dict] = []
+    matter, department = data.get("matter"), data.get("department")
+    if (matter is None) == (department is None):
+        errors.append({
+            "name": "target", "code": ErrorCode.INVALID,
+            "reason": _("Choose either a matter or a department."),
+        })  # fmt: skip
+    prompt, e1 = _int_param(
+        data, "prompt_percent", _("Early warning threshold (percent of the limit)"), 1, 100
+    )
+    before, e2 = _int_param(
+        data, "prompt_days_before", _("Working days before the limit"), 0, 60, required=False
+    )
+    yellow, e3 = _int_param(
+        data, "yellow_percent", _("Yellow card threshold (percent of the limit)"), 1, 100
+    )
+    advice, e4 = _int_param(data, "advice_after_days", _("Advice after N days overdue"), 1, 60)
+    errors += [e for e in (e1, e2, e3, e4) if e]
+    if prompt is not None and yellow is not None and prompt > yellow:
+        errors.append({
+            "name": "yellow_percent", "code": ErrorCode.INVALID,
+            "reason": _("The yellow card comes at or after the early warning."),
+        })  # fmt: skip
+    active = _active(data)
+    if not errors and active:
+        twin = SignalRule.objects.filter(active=True, matter=matter, department=department)
+        if rule is not None:
+            twin = twin.exclude(pk=rule.pk)
+        if twin.exists():
+            errors.append({
+                "name": "target", "code": ErrorCode.INVALID,
+                "reason": _("This matter or department already has an active rule: change that one."),
+            })  # fmt: skip
+    if errors:
+        _refuse(actor, "signal_rule", errors, rule)
+    before_values = _rule_values(rule) if rule is not None else None
+    rule = rule or SignalRule()
+    rule.matter, rule.department = matter, department
+    # no error: every required number was read
+    rule.prompt_percent, rule.prompt_days_before = cast(int, prompt), before
+    rule.yellow_percent, rule.advice_after_days = cast(int, yellow), cast(int, advice)
+    rule.active = active
+    with transaction.atomic():
+        rule.save()
+        audit_record(
+            actor=actor, action="supervision.signal_rule_save", obj=rule,
+            summary=str(rule), data={"before": before_values, "after": _rule_values(rule)},
+        )  # fmt: skip
+    return rule
+
+
+def _rule_values(rule: SignalRule) -> dict[str, Any]:
+    return {
+        "matter": rule.matter.code if rule.matter is not None else None,
+        "department": rule.department.code if rule.department is not None else None,
+        "prompt_percent": rule.prompt_percent, "prompt_days_before": rule.prompt_days_before,
+        "yellow_percent": rule.yellow_percent, "advice_after_days": rule.advice_after_days,
+        "active": rule.active,
+    }  # fmt: skip
+
+
+def step_limit_save(*, actor, data: dict, limit: StepLimit | None = None) -> StepLimit:
+    """
+    Create or change a matter's own duration of one step (环节): ``data``: ``matter`` (a
+    model instance), ``step``, ``working_days``, ``active``. Supervisors only; one row per
+    matter and step. The matter's open items are recomputed by the next job (their stored
+    step figures are marked stale).
+    # rule: each step has its own promised duration (docs/legal.md#sup-steps)
+    """
+    from .constants import Step
+
+    _ensure_supervisor(actor)
+    errors: list[dict] = []
+    matter, step = data.get("matter"), str(data.get("step") or "")
+    if matter is None:
+        errors.append(
+            {"name": "matter", "code": ErrorCode.INVALID, "reason": _("Choose a matter.")}
+        )
+    if step not in Step.values:
+        errors.append({"name": "step", "code": ErrorCode.INVALID, "reason": _("Choose a step.")})
+    days, e1 = _int_param(data, "working_days", _("Duration (working days)"), 0, 250)
+    if e1:
+        errors.append(e1)
+    if not errors:
+        twin = StepLimit.objects.filter(matter=matter, step=step)
+        if limit is not None:
+            twin = twin.exclude(pk=limit.pk)
+        if twin.exists():
+            errors.append({
+                "name": "step", "code": ErrorCode.INVALID,
+                "reason": _("This matter already has a duration for this step: change that one."),
+            })  # fmt: skip
+    if errors:
+        _refuse(actor, "step_limit", errors, limit)
+    before_values = _limit_values(limit) if limit is not None else None
+    old_matter_id = limit.matter_id if limit is not None else None
+    limit = limit or StepLimit()
+    limit.matter, limit.step, limit.working_days = cast(Any, matter), step, cast(int, days)
+    limit.active = _active(data)
+    with transaction.atomic():
+        limit.save()
+        # the stored step figures of the matter's open items are stale: the next job's
+        # metrics_refresh recomputes them (computed before any change of the item)
+        stale_since = datetime(2000, 1, 1, tzinfo=UTC)
+        ItemMetric.objects.filter(
+            matter_id__in={limit.matter_id, old_matter_id} - {None}, open=True
+        ).update(computed_at=stale_since)
+        audit_record(
+            actor=actor, action="supervision.step_limit_save", obj=limit,
+            summary=str(limit), data={"before": before_values, "after": _limit_values(limit)},
+        )  # fmt: skip
+    return limit
+
+
+def _limit_values(limit: StepLimit) -> dict[str, Any]:
+    return {
+        "matter": limit.matter.code, "step": limit.step, "working_days": limit.working_days,
+        "active": limit.active,
+    }  # fmt: skip

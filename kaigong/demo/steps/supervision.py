@@ -37,11 +37,13 @@ from kaigong.demo.steps.cases import _form_for
 from kaigong.projects.models import Project
 from kaigong.projects.services import project_answers_update, project_create
 from kaigong.supervision.constants import SignalLevel
-from kaigong.supervision.models import Signal, SupervisionOrder
+from kaigong.supervision.models import Signal, SignalRule, SupervisionOrder
 from kaigong.supervision.services import (
     audit_compile,
     order_issue,
     order_reply,
+    signal_rule_save,
+    step_limit_save,
     supervision_sweep,
 )
 
@@ -116,9 +118,24 @@ def load_supervision(context: DemoContext) -> None:
                 )  # fmt: skip
         context.count("supervision cases")
     today = local_date()
+    supervisor = context.users["kaigong_supervisor"]
+    # the thresholds are data: the lead department warns earlier than the defaults, and the
+    # first matter of the bundle gives its review 2 working days (a step overrun to show)
+    if not SignalRule.objects.exists() and bundle.lead_department_id:
+        signal_rule_save(
+            actor=supervisor,
+            data={"department": bundle.lead_department, "prompt_percent": 70,
+                  "yellow_percent": 85, "advice_after_days": 3, "active": True},
+        )  # fmt: skip
+        first = bundle.items.select_related("matter").order_by("order", "id").first()
+        if first is not None:
+            step_limit_save(
+                actor=supervisor,
+                data={"matter": first.matter, "step": "review", "working_days": 2, "active": True},
+            )
+        context.count("supervision thresholds")
     supervision_sweep(on=today)
     audit_compile(on=today, force=True)
-    supervisor = context.users["kaigong_supervisor"]
     red = (
         Signal.objects.filter(level=SignalLevel.RED)
         .select_related("item__department", "item__case")

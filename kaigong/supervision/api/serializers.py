@@ -223,3 +223,34 @@ class SnapshotSerializer(serializers.Serializer):
     public_key_hex = serializers.CharField()
     verified = serializers.BooleanField()
     figures = serializers.DictField()
+
+
+class SignalRuleSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    matter_code = serializers.CharField(
+        source="matter.code", allow_null=True, default=None, help_text="the matter it applies to"
+    )
+    matter = serializers.CharField(source="matter.name", allow_null=True, default=None)
+    department_code = serializers.CharField(
+        source="department.code", allow_null=True, default=None,
+        help_text="the department it applies to (when not a matter)",
+    )  # fmt: skip
+    department = serializers.CharField(source="department.name", allow_null=True, default=None)
+    prompt_percent = serializers.IntegerField(help_text="预警 at % of the limit")
+    prompt_days_before = serializers.IntegerField(
+        allow_null=True, help_text="or 预警 N working days before the limit"
+    )
+    yellow_percent = serializers.IntegerField(help_text="黄牌 at % of the limit")
+    advice_after_days = serializers.IntegerField(
+        help_text="监察建议书 after N working days overdue"
+    )
+    active = serializers.BooleanField()
+
+
+class StepLimitSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    matter_code = serializers.CharField(source="matter.code")
+    matter = serializers.CharField(source="matter.name")
+    step = serializers.ChoiceField(choices=["acceptance", "review", "decision"])
+    working_days = serializers.IntegerField(help_text="the step's own duration (环节时限)")
+    active = serializers.BooleanField()

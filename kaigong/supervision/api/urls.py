@@ -17,4 +17,6 @@ urlpatterns = [
     path("supervision/statistics/", views.StatisticsApi.as_view(), name="statistics"),
     path("supervision/reform/", views.ReformApi.as_view(), name="reform"),
     path("supervision/snapshots/", views.SnapshotListApi.as_view(), name="snapshots"),
+    path("supervision/signal-rules/", views.SignalRuleListApi.as_view(), name="signal-rules"),
+    path("supervision/step-limits/", views.StepLimitListApi.as_view(), name="step-limits"),
 ]

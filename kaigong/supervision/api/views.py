@@ -18,7 +18,13 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from kaigong.supervision import selectors
-from kaigong.supervision.models import AuditBatch, ReportSnapshot, SupervisionOrder
+from kaigong.supervision.models import (
+    AuditBatch,
+    ReportSnapshot,
+    SignalRule,
+    StepLimit,
+    SupervisionOrder,
+)
 
 from . import serializers as s
 
@@ -42,7 +48,7 @@ class _Read(GenericAPIView):
 
 
 class DashboardApi(_Read):
-    """Red/yellow/green counts, the seven queues' counts, signals, time by party, the
+    """Red/yellow/green counts, the queues' counts (the seven and 环节超时), signals, time by party, the
     departments ranked by 逾期率 and the denial trend, for the caller's scope."""
 
     serializer_class = s.DashboardSerializer
@@ -54,8 +60,9 @@ class DashboardApi(_Read):
 
 
 class QueueApi(_Read):
-    """One of the seven queues: warning, overdue, correction, special, denied, orders,
-    reply_overdue (paginated)."""
+    """One of the queues: warning, overdue, correction, special, denied, orders,
+    reply_overdue, step_overrun (环节超时: steps over their duration, items within the
+    limit) (paginated)."""
 
     serializer_class = s.QueueRowSerializer
 
@@ -210,3 +217,36 @@ class SnapshotListApi(_Read):
     def get(self, request):
         page = self.paginate_queryset(selectors.snapshots_for(request.user))
         return self.get_paginated_response(s.SnapshotSerializer(page, many=True).data)
+
+
+class SignalRuleListApi(_Read):
+    """The signal ladder's thresholds per matter or department (预警/黄牌/红牌/监察建议书),
+    active and deactivated; a department head sees its department's and its matters'."""
+
+    serializer_class = s.SignalRuleSerializer
+    queryset = SignalRule.objects.none()
+
+    @extend_schema(
+        summary="List signal rules",
+        operation_id="supervision_signal_rules",
+        responses=_paginated("PaginatedSupervisionSignalRuleList", s.SignalRuleSerializer),
+    )
+    def get(self, request):
+        page = self.paginate_queryset(selectors.signal_rules_for(request.user))
+        return self.get_paginated_response(s.SignalRuleSerializer(page, many=True).data)
+
+
+class StepLimitListApi(_Read):
+    """The matters' own step (环节) durations in working days, active and deactivated."""
+
+    serializer_class = s.StepLimitSerializer
+    queryset = StepLimit.objects.none()
+
+    @extend_schema(
+        summary="List step durations",
+        operation_id="supervision_step_limits",
+        responses=_paginated("PaginatedSupervisionStepLimitList", s.StepLimitSerializer),
+    )
+    def get(self, request):
+        page = self.paginate_queryset(selectors.step_limits_for(request.user))
+        return self.get_paginated_response(s.StepLimitSerializer(page, many=True).data)

@@ -20,8 +20,8 @@ import time_machine
 from kaigong.accounts.roles import Role
 from kaigong.accounts.tests.factories import DepartmentFactory
 from kaigong.cases.tests.api.conftest import client_for
-from kaigong.supervision.constants import PeriodKind
-from kaigong.supervision.models import AuditBatch
+from kaigong.supervision.constants import PeriodKind, Step
+from kaigong.supervision.models import AuditBatch, SignalRule, StepLimit
 from kaigong.supervision.services import (
     audit_compile,
     metrics_refresh,
@@ -39,6 +39,8 @@ VIEW = (200, 200, 403, 403, 403, 403)  # the dashboard's scope: supervisors, dep
 DEPT = (200, 200, 200, 403, 403, 200)  # lists of orders and registers (an outsider sees its own)
 OBJ = (200, 200, 200, 404, 404, 404)  # one scoped object of D1
 OUTSIDER_VIEW = (200, 200, 403, 403, 403, 200)  # the outsider heads its own department
+NEW = (200, 403, 403, 403, 403, 403)  # a form that only supervisors fill (the thresholds)
+THRESHOLD = (200, 200, 403, 403, 403, 404)  # one threshold row of D1 (its head reads it)
 
 API_ROWS: dict[tuple[str, str], tuple[str, tuple[int, ...]]] = {
     ("GET", "/api/v1/supervision/dashboard/"): ("/api/v1/supervision/dashboard/", OUTSIDER_VIEW),
@@ -51,6 +53,8 @@ API_ROWS: dict[tuple[str, str], tuple[str, tuple[int, ...]]] = {
     ("GET", "/api/v1/supervision/statistics/"): ("/api/v1/supervision/statistics/?period=month&day=2026-03-12", OUTSIDER_VIEW),
     ("GET", "/api/v1/supervision/reform/"): ("/api/v1/supervision/reform/", OUTSIDER_VIEW),
     ("GET", "/api/v1/supervision/snapshots/"): ("/api/v1/supervision/snapshots/", OUTSIDER_VIEW),
+    ("GET", "/api/v1/supervision/signal-rules/"): ("/api/v1/supervision/signal-rules/", OUTSIDER_VIEW),
+    ("GET", "/api/v1/supervision/step-limits/"): ("/api/v1/supervision/step-limits/", OUTSIDER_VIEW),
 }  # fmt: skip
 
 PAGES: dict[str, tuple[str, tuple[int, ...]]] = {
@@ -65,6 +69,11 @@ PAGES: dict[str, tuple[str, tuple[int, ...]]] = {
     "supervision/statistics/": ("/supervision/statistics/", OUTSIDER_VIEW),
     "supervision/reform/": ("/supervision/reform/", OUTSIDER_VIEW),
     "supervision/snapshots/": ("/supervision/snapshots/", OUTSIDER_VIEW),
+    "supervision/thresholds/": ("/supervision/thresholds/", OUTSIDER_VIEW),
+    "supervision/thresholds/rules/new/": ("/supervision/thresholds/rules/new/", NEW),
+    "supervision/thresholds/rules/<uuid:public_id>/": ("/supervision/thresholds/rules/{rule}/", THRESHOLD),
+    "supervision/thresholds/steps/new/": ("/supervision/thresholds/steps/new/", NEW),
+    "supervision/thresholds/steps/<uuid:public_id>/": ("/supervision/thresholds/steps/{step}/", THRESHOLD),
 }  # fmt: skip
 PAGE_ROWS: set[str] = set(PAGES)
 
@@ -90,12 +99,16 @@ def matrix_world(db):
         snapshot_freeze(kind=PeriodKind.MONTH, day=SEEN_ON, actor=w.supervisor)
     batch = AuditBatch.objects.get()
     circular = circular_for(batch, w.supervisor, sw.supervisor2)
+    rule = SignalRule.objects.create(department=item.department, prompt_percent=70)
+    step = StepLimit.objects.create(
+        matter=item.matter_version.matter, step=Step.REVIEW, working_days=3
+    )
     users = {
         "supervisor": w.supervisor, "head": sw.head, "reviewer": w.reviewer1,
         "applicant": w.applicant, "clerk": w.clerk, "outsider": outsider,
     }  # fmt: skip
     ids = {"item": item.public_id, "order": order.public_id, "batch": batch.public_id,
-           "circular": circular.public_id}  # fmt: skip
+           "circular": circular.public_id, "rule": rule.public_id, "step": step.public_id}  # fmt: skip
     return users, ids
 
 

@@ -18,4 +18,25 @@ urlpatterns = [
     path("supervision/statistics/", views.statistics_page, name="supervision-statistics"),
     path("supervision/reform/", views.reform_page, name="supervision-reform"),
     path("supervision/snapshots/", views.snapshots_page, name="supervision-snapshots"),
+    path("supervision/thresholds/", views.thresholds_page, name="supervision-thresholds"),
+    path(
+        "supervision/thresholds/rules/new/",
+        views.signal_rule_page,
+        name="supervision-signal-rule-new",
+    ),
+    path(
+        "supervision/thresholds/rules/<uuid:public_id>/",
+        views.signal_rule_page,
+        name="supervision-signal-rule",
+    ),
+    path(
+        "supervision/thresholds/steps/new/",
+        views.step_limit_page,
+        name="supervision-step-limit-new",
+    ),
+    path(
+        "supervision/thresholds/steps/<uuid:public_id>/",
+        views.step_limit_page,
+        name="supervision-step-limit",
+    ),
 ]

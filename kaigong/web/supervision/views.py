@@ -10,6 +10,7 @@ registers; everyone else gets 403, and a scoped object outside the scope 404.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from django.contrib import messages
@@ -17,6 +18,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import pgettext
@@ -71,7 +73,8 @@ def _export(request, table: str, headers, rows):
         actor=request.user, table=table, fmt=fmt, headers=headers, rows=rows
     )
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{table}.{fmt}"'
+    name = re.sub(r"[^A-Za-z0-9._-]", "_", table)  # a header value: ASCII only
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
 
 
@@ -90,7 +93,15 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
     data = selectors.dashboard(request.user)
     labels = _party_labels()
     table = request.GET.get("table", "ranking")
-    if table == "ranking":
+    if table == "reform":
+        headers = [_("Bundle"), _("Materials before"), _("Materials after"), _("Visits before"),
+                   _("Visits after"), _("Steps before"), _("Steps after"), _("Promised days before"),
+                   _("Promised days after"), _("Time saved %"), _("Actual median days")]  # fmt: skip
+        rows = [[r["bundle"], r["materials_before"], r["materials_after"], r["visits_before"],
+                 r["visits_after"], r["steps_before"], r["steps_after"], r["promised_days_before"],
+                 r["promised_days_after"], r["time_saved_percent"], r["actual_median_days"]]
+                for r in data["reform"]]  # fmt: skip
+    elif table == "ranking":
         headers = [_("Department"), _("Accepted"), _("Overdue"), _("Overdue rate")]
         rows = [[r["name"], r["accepted"], r["overdue"], r["rate"]] for r in data["ranking"]]
     else:
@@ -191,6 +202,10 @@ def item_page(request: HttpRequest, public_id) -> HttpResponse:
             messages.success(request, _("The supervision order was issued."))
             return redirect("web:supervision-orders")
     fig, steps = selectors.item_steps(item)
+    signals = item.supervision_signals.order_by("raised_on", "id")
+    response = _item_export(request, item, fig, steps, signals)
+    if response:
+        return response
     promised_why = selectors.promised_explanation(item, fig)
     groups = selectors.case_groups_explained(item.case)
     return render(
@@ -199,10 +214,63 @@ def item_page(request: HttpRequest, public_id) -> HttpResponse:
         {
             "item": item, "fig": fig, "groups": groups, "promised_why": promised_why,
             "party_labels": _party_labels(), "steps": steps, "step_labels": dict(Step.choices),
-            "signals": item.supervision_signals.order_by("raised_on", "id"),
+            "signals": signals,
             "can_issue": selectors.is_supervisor(request.user),
         },
     )  # fmt: skip
+
+
+def _step_state(st) -> str:
+    if st.warning:
+        return _("Step overrun (item within its limit)")
+    if st.overrun:
+        return _("Step overrun")
+    return _("Running") if st.running else _("Within its duration")
+
+
+def _item_export(request, item, fig, steps, signals):
+    """The item page's tables (?table=figures|steps|party|signals) as xlsx or CSV."""
+    if request.GET.get("format") not in ("xlsx", "csv"):
+        return None
+    table = request.GET.get("table", "figures")
+    step_labels, parties = dict(Step.choices), _party_labels()
+    if table == "steps":
+        headers = [_("Step"), _("From"), _("To"), _("Used"), _("Allowed"), _("Subtracted"),
+                   _("State")]  # fmt: skip
+        rows = [
+            [step_labels[st.step], st.start, st.end, st.used_days, st.allowed_days,
+             "; ".join(f"{r.start} – {r.end}: {r.working_days} ({r.reason})" for r in st.subtracted),
+             _step_state(st)]
+            for st in steps
+        ]  # fmt: skip
+    elif table == "party":
+        headers = [_("Party"), _("From"), _("To"), _("Working days"), _("Reason")]
+        rows = [
+            [parties.get(sg.party, sg.party), sg.start, sg.end, sg.working_days, sg.reason]
+            for sg in fig.segments
+        ]
+    elif table == "signals":
+        headers = [_("Raised on"), pgettext("grade", "Level"), _("Step"), _("Approval time"),
+                   _("Limit")]  # fmt: skip
+        rows = [
+            [x.raised_on, x.get_level_display(), step_labels.get(x.step, ""), x.approval_days,
+             x.limit_days]
+            for x in signals
+        ]  # fmt: skip
+    else:
+        table = "figures"
+        headers = [_("Figure"), _("Value")]
+        rows = [
+            [_("Received (接件)"), fig.received_on], [_("Accepted (受理, day 0)"), fig.accepted_on],
+            [_("Concluded (办结)"), fig.finished_on], [_("Limit"), fig.limit_days],
+            [_("Promised conclusion (承诺办结时间)"), fig.promised_on],
+            [_("Approval time (审批用时)"), fig.approval_days],
+            [_("Correction time"), fig.correction_days], [_("Special procedure"), fig.special_days],
+            [_("Intermediary service"), fig.intermediary_days],
+            [_("Span (跨度用时)"), fig.span_days],
+            [_("Overdue (是否超期)"), _("Yes") if fig.overdue else _("No")],
+        ]  # fmt: skip
+    return _export(request, f"item-{item.case.number}-{table}", headers, rows)
 
 
 @login_required
@@ -281,6 +349,15 @@ def order_page(request: HttpRequest, public_id) -> HttpResponse:
         elif _run(request, fn, order=order, actor=request.user, text=text):
             messages.success(request, _("Saved."))
             return redirect("web:supervision-order", public_id=order.public_id)
+    response = _export(
+        request, f"order-{order.number}", [_("Step"), _("By"), _("At"),
+        _("Working days since the previous step"), _("Text")],
+        [[st.get_kind_display(), st.actor.get_full_name() or st.actor.username,
+          timezone.localtime(st.at).strftime("%Y-%m-%d %H:%M"), st.working_days, st.text]
+         for st in order.steps.all()],
+    )  # fmt: skip
+    if response:
+        return response
     return render(
         request,
         "web/supervision/order.html",
@@ -450,9 +527,16 @@ def circular_page(request: HttpRequest, public_id) -> HttpResponse:
         if ok:
             messages.success(request, _("Saved."))
             return redirect("web:supervision-circular", public_id=circular.public_id)
+    entries = circular.entries.select_related("denial__case", "batch")
+    response = _export(
+        request, f"circular-{circular.number}", [_("Case number"), _("Kind"), _("Finding note")],
+        [[e.denial.case.number, e.denial.get_kind_display(), e.finding_note] for e in entries],
+    )  # fmt: skip
+    if response:
+        return response
     return render(
         request, "web/supervision/circular.html",
-        {"circular": circular, "entries": circular.entries.select_related("denial__case", "batch"),
+        {"circular": circular, "entries": entries,
          "is_supervisor": selectors.is_supervisor(request.user)},
     )  # fmt: skip
 
@@ -546,8 +630,168 @@ def snapshots_page(request: HttpRequest) -> HttpResponse:
                   actor=request.user, reason=request.POST.get("reason", "")):  # fmt: skip
             messages.success(request, _("The report was frozen and signed."))
             return redirect("web:supervision-snapshots")
+    snapshots = selectors.snapshots_for(request.user)
+    response = _export(
+        request, "snapshots",
+        [_("Period"), _("Period from"), _("Period to"), _("Revision"), _("Reason for a revision"),
+         _("Signature"), _("Digest (SM3)"), _("Group"), _("Received"), _("Accepted"),
+         _("Concluded"), _("Overdue")],
+        [[s.get_kind_display(), s.period_start, s.period_end, s.revision, s.reason,
+          _("SM2 signature verifies") if s.verified else _("Signature does not verify"), s.digest,
+          name or _("Total"), f.get("received"), f.get("accepted"), f.get("concluded"),
+          f.get("overdue")]
+         for s in snapshots for name, f in s.figures.items()],
+    )  # fmt: skip
+    if response:
+        return response
     return render(
         request, "web/supervision/snapshots.html",
-        {"snapshots": selectors.snapshots_for(request.user), "is_supervisor": selectors.is_supervisor(request.user),
+        {"snapshots": snapshots, "is_supervisor": selectors.is_supervisor(request.user),
          "kinds": [(PeriodKind.MONTH, PeriodKind.MONTH.label), (PeriodKind.QUARTER, PeriodKind.QUARTER.label)]},
+    )  # fmt: skip
+
+
+# -- thresholds: the signal ladder per matter or department, the steps' durations ---------
+
+
+def _rule_row(r) -> list:
+    return [
+        r.matter.name if r.matter_id else r.department.name,
+        _("Matter") if r.matter_id else _("Department"),
+        r.prompt_percent,
+        "" if r.prompt_days_before is None else r.prompt_days_before,
+        r.yellow_percent,
+        r.advice_after_days,
+        _("Yes") if r.active else _("No"),
+    ]
+
+
+def _rule_headers() -> list:
+    return [
+        _("Applies to"), _("Kind"), _("Early warning threshold (percent of the limit)"), _("Working days before the limit"),
+        _("Yellow card threshold (percent of the limit)"), _("Advice after N days overdue"), _("Active"),
+    ]  # fmt: skip
+
+
+def _limit_row(x) -> list:
+    return [
+        x.matter.name,
+        x.matter.code,
+        dict(Step.choices)[x.step],
+        x.working_days,
+        _("Yes") if x.active else _("No"),
+    ]
+
+
+def _limit_headers() -> list:
+    return [_("Matter"), _("Matter code"), _("Step"), _("Duration (working days)"),
+            _("Active")]  # fmt: skip
+
+
+@login_required
+def thresholds_page(request: HttpRequest) -> HttpResponse:
+    """The ladder's rows and the steps' durations in scope (department heads read theirs)."""
+    _scope(request)
+    rules = list(selectors.signal_rules_for(request.user))
+    limits = list(selectors.step_limits_for(request.user))
+    table = request.GET.get("table", "rules")
+    if table == "steps":
+        response = _export(
+            request, "step-limits", _limit_headers(), [_limit_row(x) for x in limits]
+        )
+    else:
+        response = _export(request, "signal-rules", _rule_headers(), [_rule_row(r) for r in rules])
+    if response:
+        return response
+    from kaigong.supervision.constants import (
+        DEFAULT_ADVICE_AFTER_DAYS,
+        DEFAULT_PROMPT_PERCENT,
+        DEFAULT_YELLOW_PERCENT,
+    )
+
+    return render(
+        request, "web/supervision/thresholds.html",
+        {"rules": rules, "limits": limits, "step_labels": dict(Step.choices),
+         "can_edit": selectors.is_supervisor(request.user),
+         "defaults": {"prompt": DEFAULT_PROMPT_PERCENT, "yellow": DEFAULT_YELLOW_PERCENT,
+                      "advice": DEFAULT_ADVICE_AFTER_DAYS}},
+    )  # fmt: skip
+
+
+def _pick(qs, raw):
+    """The row of ``qs`` whose public id is ``raw`` (None when blank, malformed or absent)."""
+    return qs.filter(public_id=raw).first() if raw and _uuid(raw) else None
+
+
+def _save_threshold(request, fn, **kwargs):
+    """Call the threshold service: (saved row, {}) or (None, {field: reason})."""
+    try:
+        return fn(actor=request.user, **kwargs), {}
+    except DomainPermissionDenied:
+        raise DjangoPermissionDenied from None
+    except DomainError as error:
+        errors = {p["name"]: p["reason"] for p in error.invalid_params}
+        return None, errors or {"target": str(error.message)}
+
+
+@login_required
+def signal_rule_page(request: HttpRequest, public_id=None) -> HttpResponse:
+    """One ladder row: a form for supervisors, read-only for the department head in scope."""
+    scope = _scope(request)
+    rule = _get(selectors.signal_rule_get_for, request.user, public_id) if public_id else None
+    can_edit = selectors.is_supervisor(request.user)
+    if (request.method == "POST" or public_id is None) and not can_edit:
+        raise DjangoPermissionDenied  # department heads read their rows, never write
+    matters = selectors.matters_in_scope(scope)
+    departments = selectors.departments_in_scope(scope)
+    errors: dict = {}
+    values = request.POST if request.method == "POST" else None
+    if request.method == "POST":
+        target = request.POST.get("target", "")
+        data = {
+            "matter": _pick(matters, request.POST.get("matter")) if target == "matter" else None,
+            "department": _pick(departments, request.POST.get("department"))
+            if target == "department"
+            else None,
+            **{k: request.POST.get(k, "") for k in ("prompt_percent", "prompt_days_before",
+                                                    "yellow_percent", "advice_after_days")},
+            "active": request.POST.get("active", ""),
+        }  # fmt: skip
+        saved, errors = _save_threshold(request, services.signal_rule_save, data=data, rule=rule)
+        if saved is not None:
+            messages.success(request, _("Saved."))
+            return redirect("web:supervision-thresholds")
+    return render(
+        request, "web/supervision/signal_rule.html",
+        {"rule": rule, "values": values, "errors": errors, "can_edit": can_edit,
+         "matters": matters, "departments": departments},
+    )  # fmt: skip
+
+
+@login_required
+def step_limit_page(request: HttpRequest, public_id=None) -> HttpResponse:
+    """One matter's duration of one step: a form for supervisors, read-only otherwise."""
+    scope = _scope(request)
+    limit = _get(selectors.step_limit_get_for, request.user, public_id) if public_id else None
+    can_edit = selectors.is_supervisor(request.user)
+    if (request.method == "POST" or public_id is None) and not can_edit:
+        raise DjangoPermissionDenied  # department heads read their rows, never write
+    matters = selectors.matters_in_scope(scope)
+    errors: dict = {}
+    values = request.POST if request.method == "POST" else None
+    if request.method == "POST":
+        data = {
+            "matter": _pick(matters, request.POST.get("matter")),
+            "step": request.POST.get("step", ""),
+            "working_days": request.POST.get("working_days", ""),
+            "active": request.POST.get("active", ""),
+        }
+        saved, errors = _save_threshold(request, services.step_limit_save, data=data, limit=limit)
+        if saved is not None:
+            messages.success(request, _("Saved."))
+            return redirect("web:supervision-thresholds")
+    return render(
+        request, "web/supervision/step_limit.html",
+        {"limit": limit, "values": values, "errors": errors, "can_edit": can_edit,
+         "matters": matters, "steps": Step.choices},
     )  # fmt: skip
