@@ -485,6 +485,11 @@ CHANNEL_LAYERS = {
 # RTCIceServer list as JSON, e.g. [{"urls": ["turn:turn.example.gov.cn:3478"], "username": …,
 # "credential": …}]. Empty: host candidates only (a closed network where peers route).
 KAIGONG_ICE_SERVERS = env.json("KAIGONG_ICE_SERVERS", default=[])
+# The inspector's browser records the call in segments of this many seconds (MediaRecorder,
+# one WebM file each), uploaded and hash-chained (kaigong/inspections/recording.py).
+KAIGONG_CALL_SEGMENT_SECONDS = env.int("KAIGONG_CALL_SEGMENT_SECONDS", default=10)
+# The largest segment accepted (bytes).
+KAIGONG_CALL_SEGMENT_MAX_BYTES = env.int("KAIGONG_CALL_SEGMENT_MAX_BYTES", default=16 * 1024 * 1024)
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -157,6 +157,10 @@ class Inspection(BaseModel):
     reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
     started_at = models.DateTimeField(_("call started at"), null=True, blank=True)
     ended_at = models.DateTimeField(_("call ended at"), null=True, blank=True)
+    recording_stamp = models.JSONField(
+        _("time stamp of the recording (chain head, time, platform signature)"),
+        default=dict, blank=True,
+    )  # fmt: skip
 
     class Meta:
         verbose_name = _("inspection")
@@ -266,6 +270,50 @@ class Snapshot(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.inspection_id}@{self.call_offset_ms}"
+
+
+class CallSegment(BaseModel):
+    """
+    One recorded segment of the call (MediaRecorder, a complete WebM file), hash-chained
+    with the ones before it (kaigong/inspections/recording.py).
+    """
+
+    inspection = models.ForeignKey(
+        Inspection, verbose_name=_("inspection"), on_delete=models.CASCADE,
+        related_name="segments",
+    )  # fmt: skip
+    sequence = models.PositiveIntegerField(_("sequence number"))
+    recorded_by = models.ForeignKey(
+        USER, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    start_ms = models.PositiveIntegerField(_("starts at (call time, ms)"))
+    end_ms = models.PositiveIntegerField(_("ends at (call time, ms)"))
+    received_at = models.DateTimeField(_("received at"))
+    file = models.FileField(
+        _("file"), upload_to="inspections/segments/", max_length=200, storage=private_storage
+    )
+    content_type = models.CharField(_("content type"), max_length=40)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sm3 = models.CharField(_("SM3"), max_length=64)
+    chain = models.CharField(_("chain hash (SM3)"), max_length=64)
+
+    class Meta:
+        verbose_name = _("call segment")
+        verbose_name_plural = _("call segments")
+        ordering = ["inspection", "sequence"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["inspection", "sequence"], name="call_segment_sequence_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.inspection_id}#{self.sequence}"
+
+    @property
+    def call_time(self) -> str:
+        seconds = self.start_ms // 1000
+        return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
 
 
 class LocationSample(BaseModel):

@@ -5,6 +5,8 @@ Site inspections (云踏勘): standards, requests, slots, the call's evidence, t
     inspection_request(item, inspectors, slots, …)   reviewer; pauses the item's clock
     inspection_slot_pick / inspection_rehearsal_record                  enterprise
     inspection_start / snapshot_add / result_set / record_write         inspectors
+    segment_add                    inspectors: the call's recording, segment by segment,
+                                   hash-chained (recording.py); record_write time-stamps it
     location_add                                                        site person
     record_sign                    both inspectors, then the enterprise; the last one
                                    completes the record (PDF) and resumes the clock
@@ -35,6 +37,7 @@ from kaigong.certificates.signing import platform_sign, platform_verify
 from kaigong.core.exceptions import Conflict, InvalidInput, PermissionDenied
 from kaigong.core.services import audit_record, notification_send
 
+from . import recording
 from .constants import (
     OPEN_STATUSES,
     Conclusion,
@@ -46,6 +49,7 @@ from .constants import (
 )
 from .geofence import point_in_polygon, polygon_parse
 from .models import (
+    CallSegment,
     ChecklistItem,
     ChecklistResult,
     Inspection,
@@ -572,6 +576,132 @@ def snapshot_add(
     return snapshot
 
 
+WEBM_MAGIC = b"\x1a\x45\xdf\xa3"  # EBML: a WebM (Matroska) file
+
+
+def _segment_file(file: Any) -> tuple[bytes, str]:
+    from django.conf import settings
+
+    limit = int(getattr(settings, "KAIGONG_CALL_SEGMENT_MAX_BYTES", 16 * 1024 * 1024))
+    if file is None:
+        raise InvalidInput(_("Attach the recorded segment."), code=ErrorCode.BAD_SEGMENT)
+    content = file.read(limit + 1)
+    if len(content) > limit:
+        raise InvalidInput(_("The segment is too large."), code=ErrorCode.BAD_SEGMENT)
+    if content.startswith(WEBM_MAGIC):
+        return content, "video/webm"
+    if content[4:8] == b"ftyp":
+        return content, "video/mp4"
+    raise InvalidInput(_("A segment is a WebM or MP4 video file."), code=ErrorCode.BAD_SEGMENT)
+
+
+@transaction.atomic
+def segment_add(
+    *, actor: Any, inspection: Inspection, sequence: int, start_ms: int, end_ms: int, file: Any
+) -> CallSegment:
+    """
+    One recorded segment of the call, uploaded by an inspector while the call is on: stored,
+    hashed (SM3) and chained to the one before (recording.link). Segments come in order,
+    0, 1, 2, …: a repeated or skipped sequence number is refused.
+
+    Errors: ``inspection_bad_segment`` (400), ``permission_denied`` (403),
+    ``inspection_status_conflict``, ``inspection_segment_out_of_order`` (409).
+    """
+    _ensure_inspector(actor, inspection)
+    inspection = _lock(inspection)
+    _status(inspection, InspectionStatus.IN_PROGRESS)
+    start, end = _offset(start_ms), _offset(end_ms)
+    if end < start:
+        raise InvalidInput(
+            _("A segment ends after it starts."), code=ErrorCode.BAD_SEGMENT,
+            invalid_params=[{"name": "end_ms", "code": ErrorCode.BAD_SEGMENT, "reason": str(end)}],
+        )  # fmt: skip
+    last = inspection.segments.order_by("-sequence").first()
+    expected = last.sequence + 1 if last else 0
+    if isinstance(sequence, bool) or not isinstance(sequence, int) or sequence != expected:
+        raise Conflict(
+            _("Segment %(got)s is out of order: the next one is %(expected)s.")
+            % {"got": sequence, "expected": expected},
+            code=ErrorCode.SEGMENT_ORDER,
+        )
+    if last is not None and start < last.start_ms:
+        raise InvalidInput(_("A segment starts after the one before it."),
+                           code=ErrorCode.BAD_SEGMENT)  # fmt: skip
+    content, content_type = _segment_file(file)
+    digest = sm3_hex(content)
+    previous = last.chain if last else recording.genesis(str(inspection.public_id))
+    segment = CallSegment(
+        inspection=inspection, sequence=sequence, recorded_by=actor, start_ms=start, end_ms=end,
+        received_at=timezone.now(), content_type=content_type, size=len(content), sm3=digest,
+        chain=recording.link(previous, sequence, digest, start, end),
+    )  # fmt: skip
+    extension = "webm" if content_type == "video/webm" else "mp4"
+    segment.file.save(f"{inspection.public_id}-{sequence:05d}.{extension}", ContentFile(content),
+                      save=False)  # fmt: skip
+    segment.save()
+    audit_record(actor=actor, action="inspection_segment", obj=segment,
+                 summary=f"#{sequence}", data={"sm3": digest, "chain": segment.chain})  # fmt: skip
+    return segment
+
+
+def _segments_data(inspection: Inspection) -> list[dict]:
+    return [
+        {"sequence": g.sequence, "sm3": g.sm3, "start_ms": g.start_ms, "end_ms": g.end_ms,
+         "size": g.size, "received_at": g.received_at.isoformat(), "chain": g.chain}
+        for g in inspection.segments.order_by("sequence")
+    ]  # fmt: skip
+
+
+def recording_stamp(inspection: Inspection, at: datetime) -> dict:
+    """The time stamp of the recording as the call ends: the platform's SM2 signature over
+    the chain head, the number of segments and the time."""
+    segments = list(inspection.segments.order_by("sequence").values_list("chain", flat=True))
+    head = segments[-1] if segments else recording.genesis(str(inspection.public_id))
+    when = at.isoformat()
+    sig = platform_sign(recording.stamp_bytes(str(inspection.public_id), head, when, len(segments)))
+    return {"chain_head": head, "segments": len(segments), "stamped_at": when,
+            "key_id": sig.key_id, "public_key_hex": sig.public_key_hex,
+            "signature_hex": sig.signature_hex}  # fmt: skip
+
+
+def recording_verify(inspection_id: str, recorded: dict | None, stored: list[Any]) -> dict | None:
+    """
+    Check the recording a record holds (``recorded``: its segments and time stamp) against
+    the stored segment files: each file's SM3 recomputed, the chain recomputed over them in
+    sequence, the head compared with the stamped one, the stamp's signature checked.
+    None for a record written before calls were recorded.
+    """
+    if not recorded:
+        return None
+    stamp = recorded.get("stamp") or {}
+    files = {g.sequence: g for g in stored}
+    rows, chain_input = [], []
+    for seg in recorded.get("segments", []):
+        row = files.get(seg["sequence"])
+        file_sm3 = None
+        if row is not None and row.file:
+            try:
+                with row.file.open("rb") as handle:
+                    file_sm3 = sm3_hex(handle.read())
+            except OSError:
+                file_sm3 = None
+        file_ok = file_sm3 == seg["sm3"]
+        rows.append({"sequence": seg["sequence"], "sm3": seg["sm3"], "start_ms": seg["start_ms"],
+                     "end_ms": seg["end_ms"], "file_ok": file_ok, "missing": row is None})  # fmt: skip
+        chain_input.append({**seg, "sm3": file_sm3 or "", "chain": None})
+    check = recording.chain_check(inspection_id, chain_input, stamp.get("chain_head", ""))
+    extra = sorted(set(files) - {seg["sequence"] for seg in recorded.get("segments", [])})
+    stamp_ok = bool(stamp) and platform_verify(
+        recording.stamp_bytes(inspection_id, stamp.get("chain_head", ""),
+                              stamp.get("stamped_at", ""), int(stamp.get("segments", -1))),
+        stamp.get("signature_hex", ""), stamp.get("public_key_hex"),
+    ) and int(stamp.get("segments", -1)) == len(rows)  # fmt: skip
+    ok = check.ok and all(r["file_ok"] for r in rows) and stamp_ok and not extra
+    return {"segments": rows, "chain_head": stamp.get("chain_head", ""), "chain_ok": check.ok,
+            "broken_at": check.broken_at, "stamp_ok": stamp_ok, "stamped_at": stamp.get("stamped_at"),
+            "unrecorded": extra, "ok": ok}  # fmt: skip
+
+
 @transaction.atomic
 def location_add(
     *, actor: Any, inspection: Inspection, latitude: Any, longitude: Any, accuracy_m: Any = None
@@ -698,6 +828,10 @@ def record_data(inspection: Inspection, *, number: str, conclusion: str, summary
                 for p in locations
             ],
             "outside": sum(1 for p in locations if p.inside_site is False),
+        },
+        "recording": {
+            "segments": _segments_data(inspection),
+            "stamp": recording_stamp(inspection, written_at),
         },
         "conclusion": conclusion,
         "summary": summary,
@@ -883,6 +1017,8 @@ def record_verify(record: InspectionRecord) -> dict:
             pdf_ok = sm3_hex(handle.read()) == record.pdf_sm3
     inspectors = sum(1 for s in signatures if s["role"] == SignerRole.INSPECTOR and s["ok"])
     enterprise = any(s["role"] == SignerRole.ENTERPRISE and s["ok"] for s in signatures)
+    media = recording_verify(str(record.inspection.public_id), record.data.get("recording"),
+                             list(record.inspection.segments.all()))  # fmt: skip
     return {
         "number": record.number,
         "content_sm3": record.content_sm3,
@@ -890,6 +1026,10 @@ def record_verify(record: InspectionRecord) -> dict:
         "signatures": signatures,
         "pdf_sm3": record.pdf_sm3,
         "pdf_ok": pdf_ok,
+        "recording": media,
         "complete": inspectors >= 2 and enterprise,
-        "ok": content_ok and all(s["ok"] for s in signatures) and pdf_ok is not False,
+        "ok": content_ok
+        and all(s["ok"] for s in signatures)
+        and pdf_ok is not False
+        and (media is None or media["ok"]),
     }

@@ -7,6 +7,7 @@ from rest_framework import serializers
 from kaigong.core.fields import StrictCharField
 from kaigong.inspections.constants import Conclusion, ItemResult, Position, Severity, Topic
 from kaigong.inspections.models import (
+    CallSegment,
     ChecklistItem,
     Expert,
     Inspection,
@@ -92,6 +93,22 @@ class InspectionSnapshotSerializer(serializers.ModelSerializer):
                   "longitude", "note", "created_at"]  # fmt: skip
 
 
+class CallSegmentSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+
+    class Meta:
+        model = CallSegment
+        fields = ["id", "sequence", "start_ms", "end_ms", "received_at", "content_type", "size",
+                  "sm3", "chain"]  # fmt: skip
+
+
+class SegmentInputSerializer(serializers.Serializer):
+    sequence = serializers.IntegerField(min_value=0, max_value=100_000)
+    start_ms = serializers.IntegerField(min_value=0, max_value=86_400_000)
+    end_ms = serializers.IntegerField(min_value=0, max_value=86_400_000)
+    file = serializers.FileField()
+
+
 class LocationSerializer(serializers.ModelSerializer):
     class Meta:
         model = LocationSample
@@ -144,12 +161,13 @@ class InspectionDetailSerializer(InspectionSerializer):
     checklist = ChecklistItemSerializer(source="standard.items", many=True, read_only=True)
     results = serializers.SerializerMethodField()
     snapshots = InspectionSnapshotSerializer(many=True, read_only=True)
+    segments = CallSegmentSerializer(many=True, read_only=True)
     locations = LocationSerializer(many=True, read_only=True)
     record = serializers.SerializerMethodField()
 
     class Meta(InspectionSerializer.Meta):
         fields = [*InspectionSerializer.Meta.fields, "checklist", "results", "snapshots",
-                  "locations", "record"]  # fmt: skip
+                  "segments", "locations", "record"]  # fmt: skip
 
     def get_results(self, obj) -> list[dict]:
         return [
@@ -242,6 +260,7 @@ class VerificationSerializer(serializers.Serializer):
     signatures = serializers.ListField(child=serializers.DictField())
     pdf_sm3 = serializers.CharField()
     pdf_ok = serializers.BooleanField(allow_null=True)
+    recording = serializers.DictField(allow_null=True)
     complete = serializers.BooleanField()
     ok = serializers.BooleanField()
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client, override_settings
 
@@ -49,6 +50,7 @@ API_ROWS = {
     ("POST", P + "{public_id}/start/"): "inspectors",
     ("POST", P + "{public_id}/cancel/"): "requesting reviewer",
     ("POST", P + "{public_id}/snapshots/"): "inspectors",
+    ("POST", P + "{public_id}/segments/"): "inspectors, during the call",
     ("POST", P + "{public_id}/locations/"): "person on site",
     ("PUT", P + "{public_id}/results/{item_id}/"): "inspectors",
     ("GET", P + "{public_id}/record/"): "who sees the item",
@@ -238,6 +240,8 @@ def _rows(w, o):
                                               only({"reviewer1": 200}), True),
         ("POST", P + "{public_id}/snapshots/"): (P + f"{B}/snapshots/", {"checklist_item": ci, "call_offset_ms": 5},
                                                  True, only({"inspector1": 201}), True),
+        ("POST", P + "{public_id}/segments/"): (P + f"{B}/segments/", {"sequence": 0, "start_ms": 0, "end_ms": 900},
+                                                "webm", only({"inspector1": 201}), True),
         ("POST", P + "{public_id}/locations/"): (P + f"{B}/locations/", {"latitude": 35.55, "longitude": 118.46},
                                                  False, only({"applicant": 201}), True),
         ("PUT", P + "{public_id}/results/{item_id}/"): (P + f"{B}/results/{ci}/", {"result": "pass"}, False,
@@ -339,8 +343,10 @@ def _call(client, method, url, body, multipart):
         if method == "GET":
             response = client.get(url)
         elif multipart:
+            file = (SimpleUploadedFile("s.webm", b"\x1a\x45\xdf\xa3" + b"0" * 64)
+                    if multipart == "webm" else png())  # fmt: skip
             response = getattr(client, method.lower())(
-                url, {**body, "file": png()}, format="multipart"
+                url, {**body, "file": file}, format="multipart"
             )
         else:
             response = getattr(client, method.lower())(url, body, format="json")

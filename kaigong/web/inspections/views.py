@@ -249,6 +249,7 @@ def inspection_detail(request: HttpRequest, public_id) -> HttpResponse:
         "record": record,
         "checklist": [(c, results.get(c.pk)) for c in inspection.standard.items.all()],
         "snapshots": inspection.snapshots.select_related("checklist_item").order_by("call_offset_ms"),
+        "segments": inspection.segments.order_by("sequence"),
         "locations": inspection.locations.order_by("-created_at")[:20],
         "is_inspector": is_inspector_of(request.user, inspection),
         "may_pick": can_pick_slot(request.user, inspection),
@@ -276,6 +277,10 @@ def _call_context(request, inspection, mode: str) -> dict:
                 "csrf": get_token(request),
                 "iceServers": getattr(settings, "KAIGONG_ICE_SERVERS", []),
                 "started": inspection.started_at.isoformat() if inspection.started_at else None,
+                "segmentSeconds": max(
+                    1, int(getattr(settings, "KAIGONG_CALL_SEGMENT_SECONDS", 10))
+                ),
+                "nextSegment": inspection.segments.count(),
             }
         ),  # fmt: skip
     }
