@@ -564,7 +564,8 @@ class OpinionSignature(BaseModel):
     """
     One panel expert's signed individual opinion for one round: the canonical JSON of
     every opinion item the expert gave in that round, with the expert's and the signing
-    account's ids, signed SM2 with the platform key (no per-person keys yet).
+    account's ids, signed SM2 with the signer's own key (certificates.PersonalKey; rows
+    signed before personal keys carry the platform key's id and verify against it).
     """
 
     review = models.ForeignKey(
@@ -600,7 +601,8 @@ class ReviewLetter(BaseModel):
     """
     The consolidated opinion letter of one round (every round kept): merged items, the
     conflicts and how the meeting resolved them, the quorum and the signed opinions it
-    rests on, the PDF (SM3, platform signature), and the applicant's answers.
+    rests on, the PDF (SM3; signed by the chair's own key, or the platform's for letters
+    issued before personal keys), and the applicant's answers.
     """
 
     review = models.ForeignKey(
@@ -617,6 +619,10 @@ class ReviewLetter(BaseModel):
     sm3 = models.CharField(_("letter SM3"), max_length=64)
     key_id = models.CharField(_("signing key"), max_length=64)
     signature_hex = models.TextField(_("letter signature"))
+    signed_by = models.ForeignKey(
+        USER, verbose_name=_("signed by (chair)"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )  # fmt: skip
     issued_at = models.DateTimeField(_("letter issued at"))
     must_fix = models.PositiveSmallIntegerField(_("items to fix"), default=0)
     responses = models.JSONField(_("applicant's responses"), default=dict, blank=True)

@@ -33,6 +33,12 @@ from django.utils.translation import pgettext_lazy
 from kaigong.cases.constants import ItemStatus, PauseKind
 from kaigong.cases.hashing import canonical_json, sm3_hex
 from kaigong.cases.services.clock import item_pause, item_resume
+from kaigong.certificates.personal import (
+    fingerprint_text,
+    key_fingerprint,
+    personal_sign,
+    signature_verify,
+)
 from kaigong.certificates.signing import platform_sign, platform_verify
 from kaigong.core.exceptions import Conflict, InvalidInput, PermissionDenied
 from kaigong.core.services import audit_record, notification_send
@@ -908,8 +914,9 @@ def signed_bytes(record: InspectionRecord, signature: RecordSignature) -> bytes:
 @transaction.atomic
 def record_sign(*, actor: Any, record: InspectionRecord, note: str = "") -> InspectionRecord:
     """
-    Both inspectors sign, then the enterprise's person acknowledges (签字确认). The last
-    signature completes the record: its PDF is made and the item's clock restarts.
+    Both inspectors sign, then the enterprise's person acknowledges (签字确认), each with
+    their own SM2 key. The last signature completes the record: its PDF is made and the
+    item's clock restarts.
 
     Errors: ``permission_denied`` (403), ``inspection_already_signed`` /
     ``inspection_not_signed`` / ``inspection_status_conflict`` (409).
@@ -935,7 +942,8 @@ def record_sign(*, actor: Any, record: InspectionRecord, note: str = "") -> Insp
         record=record, signer=actor, role=role, signer_name=_name(actor),
         signed_at=timezone.now(), note=_text(note, "note", max_length=300, required=False),
     )  # fmt: skip
-    sig = platform_sign(signed_bytes(record, signature))
+    # each signer's own SM2 key (kaigong/certificates/personal.py), made at the first signature
+    sig = personal_sign(actor, signed_bytes(record, signature))
     signature.key_id, signature.public_key_hex, signature.signature_hex = (
         sig.key_id, sig.public_key_hex, sig.signature_hex,
     )  # fmt: skip
@@ -1007,7 +1015,15 @@ def record_verify(record: InspectionRecord) -> dict:
             "role": s.role,
             "signed_at": s.signed_at.isoformat(),
             "signed_at_local": timezone.localtime(s.signed_at).strftime("%Y-%m-%d %H:%M"),
-            "ok": platform_verify(signed_bytes(record, s), s.signature_hex, s.public_key_hex),
+            "key_id": s.key_id,
+            "fingerprint": fingerprint_text(key_fingerprint(s.signer_id, s.key_id)),
+            "ok": signature_verify(
+                user_id=s.signer_id,
+                key_id=s.key_id,
+                data=signed_bytes(record, s),
+                signature_hex=s.signature_hex,
+                stored_public_key_hex=s.public_key_hex,
+            ),  # fmt: skip
         }
         for s in record.signatures.select_related("signer").order_by("signed_at", "id")
     ]

@@ -444,8 +444,9 @@ def joint_review_detail(request: HttpRequest, public_id) -> HttpResponse:
         "opinions": review.opinions.select_related("expert", "department").order_by("round", "id"),
         "consolidated": js.consolidated_items(review) if collecting else [],
         "quorum": js.quorum_state(review),
-        "signatures": [(s, js.opinion_signature_verify(s)) for s in signatures],
-        "letters": letters,
+        "signatures": [(s, js.opinion_signature_verify(s), js.opinion_fingerprint(s))
+                       for s in signatures],
+        "letters": [(letter, js.letter_verify(letter)) for letter in letters],
         "must_fix": letters[-1].must_fix_items if letters else [],
         "statuses": ReviewStatus,
     })  # fmt: skip
