@@ -142,16 +142,6 @@ class Inspection(BaseModel):
         USER, verbose_name=_("enterprise's person on site"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="inspections_on_site",
     )  # fmt: skip
-    site_latitude = models.DecimalField(
-        _("site latitude"), max_digits=9, decimal_places=6, null=True, blank=True
-    )
-    site_longitude = models.DecimalField(
-        _("site longitude"), max_digits=9, decimal_places=6, null=True, blank=True
-    )
-    site_radius_m = models.PositiveIntegerField(_("site radius (m)"), default=300)
-    site_polygon = models.JSONField(
-        _("red line (polygon of [latitude, longitude])"), default=list, blank=True
-    )
     rehearsal_at = models.DateTimeField(_("rehearsal at"), null=True, blank=True)
     rehearsal_result = models.JSONField(_("rehearsal result"), default=dict, blank=True)
     reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
@@ -178,6 +168,11 @@ class Inspection(BaseModel):
             return self.record
         except ObjectDoesNotExist:
             return None
+
+    @property
+    def project(self):
+        """The project whose site fence (point, radius, red line) the call is checked against."""
+        return self.item.case.project
 
     @property
     def chosen_slot(self):

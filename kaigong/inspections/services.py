@@ -53,7 +53,7 @@ from .constants import (
     SignerRole,
     StandardStatus,
 )
-from .geofence import point_in_polygon, polygon_parse
+from .geofence import point_in_polygon
 from .models import (
     CallSegment,
     ChecklistItem,
@@ -327,8 +327,8 @@ def inspection_request(
 ) -> Inspection:
     """
     A reviewer asks for a video inspection of the item: two inspectors, slots for the
-    enterprise, optionally the site's red line (a polygon; else the project's point and
-    radius is the fence). The item's clock stops (special procedure, planned working days) until the
+    enterprise. The fence is the project's (its red line, else its point and radius);
+    ``site_polygon``, when given, sets the project's red line (projects.project_site_set). The item's clock stops (special procedure, planned working days) until the
     record is complete or the inspection is cancelled.
 
     Errors: ``permission_denied`` (403), ``inspection_separation_of_duties`` (403),
@@ -350,17 +350,18 @@ def inspection_request(
     chosen = _ensure_inspectors(_resolve_users(inspectors), item, actor)
     offered = _slots(slots)
     reason = _text(reason, "reason")
-    polygon = polygon_parse(site_polygon)
     project = item.case.project
+    if site_polygon not in (None, "", []):
+        from kaigong.projects.services import project_site_set
+
+        project_site_set(actor=actor, project=project, latitude=project.latitude,
+                         longitude=project.longitude, red_line=site_polygon)  # fmt: skip
     inspection = Inspection.objects.create(
-        site_polygon=polygon,
         item=item,
         standard=standard,
         requested_by=actor,
         reason=reason,
         planned_working_days=planned_working_days if isinstance(planned_working_days, int) else 0,
-        site_latitude=project.latitude,
-        site_longitude=project.longitude,
     )
     inspection.inspectors.set(chosen)
     InspectionSlot.objects.bulk_create(
@@ -726,13 +727,14 @@ def location_add(
         except (TypeError, ValueError):
             accuracy = None
     distance = inside = None
-    if inspection.site_latitude is not None and inspection.site_longitude is not None:
-        distance = round(distance_m(float(lat), float(lon), float(inspection.site_latitude),
-                                    float(inspection.site_longitude)))  # fmt: skip
-        inside = distance <= inspection.site_radius_m
-    if inspection.site_polygon:
+    project = inspection.project  # the fence belongs to the project (工程项目红线)
+    if project.latitude is not None and project.longitude is not None:
+        distance = round(distance_m(float(lat), float(lon), float(project.latitude),
+                                    float(project.longitude)))  # fmt: skip
+        inside = distance <= project.site_radius_m
+    if project.red_line:
         # the red line, where there is one, is the fence; the distance stays informative
-        inside = point_in_polygon(float(lat), float(lon), inspection.site_polygon)
+        inside = point_in_polygon(float(lat), float(lon), project.red_line)
     sample = LocationSample.objects.create(
         inspection=inspection, reported_by=actor, latitude=lat, longitude=lon,
         accuracy_m=accuracy, distance_m=distance, inside_site=inside,
@@ -823,10 +825,10 @@ def record_data(inspection: Inspection, *, number: str, conclusion: str, summary
         ],
         "location": {
             "site": (
-                [str(inspection.site_latitude), str(inspection.site_longitude),
-                 inspection.site_radius_m] if inspection.site_latitude is not None else None
+                [str(case.project.latitude), str(case.project.longitude),
+                 case.project.site_radius_m] if case.project.latitude is not None else None
             ),
-            "red_line": inspection.site_polygon,
+            "red_line": case.project.red_line,
             "samples": [
                 {"lat": str(p.latitude), "lon": str(p.longitude), "accuracy_m": p.accuracy_m,
                  "at": p.created_at.isoformat(), "distance_m": p.distance_m,
