@@ -76,7 +76,7 @@ class PersonalKey(BaseModel):
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("person"),
+        verbose_name=_("key holder"),
         on_delete=models.PROTECT,
         related_name="personal_key",
     )

@@ -283,7 +283,7 @@ class CallSegment(BaseModel):
     )
     start_ms = models.PositiveIntegerField(_("starts at (call time, ms)"))
     end_ms = models.PositiveIntegerField(_("ends at (call time, ms)"))
-    received_at = models.DateTimeField(_("received at"))
+    received_at = models.DateTimeField(_("received by the server at"))
     file = models.FileField(
         _("file"), upload_to="inspections/segments/", max_length=200, storage=private_storage
     )

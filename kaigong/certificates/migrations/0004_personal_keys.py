@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
                 ('fingerprint', models.CharField(max_length=64, verbose_name='key fingerprint (SM3)')),
                 ('private_key_sealed', models.BinaryField(verbose_name='private key (sealed with the KEK)')),
                 ('kek_id', models.CharField(max_length=16, verbose_name='key-encryption key id')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='personal_key', to=settings.AUTH_USER_MODEL, verbose_name='person')),
+                ('user', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='personal_key', to=settings.AUTH_USER_MODEL, verbose_name='key holder')),
             ],
             options={
                 'verbose_name': 'personal signing key',

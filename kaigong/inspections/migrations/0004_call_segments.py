@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
                 ('sequence', models.PositiveIntegerField(verbose_name='sequence number')),
                 ('start_ms', models.PositiveIntegerField(verbose_name='starts at (call time, ms)')),
                 ('end_ms', models.PositiveIntegerField(verbose_name='ends at (call time, ms)')),
-                ('received_at', models.DateTimeField(verbose_name='received at')),
+                ('received_at', models.DateTimeField(verbose_name='received by the server at')),
                 ('file', models.FileField(max_length=200, storage=kaigong.cases.storage.private_storage, upload_to='inspections/segments/', verbose_name='file')),
                 ('content_type', models.CharField(max_length=40, verbose_name='content type')),
                 ('size', models.PositiveIntegerField(verbose_name='size (bytes)')),
