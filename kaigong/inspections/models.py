@@ -305,10 +305,15 @@ class CallSegment(BaseModel):
     def __str__(self) -> str:
         return f"{self.inspection_id}#{self.sequence}"
 
+    @staticmethod
+    def _clock(ms: int) -> str:
+        seconds = ms // 1000
+        return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+
     @property
     def call_time(self) -> str:
-        seconds = self.start_ms // 1000
-        return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+        """Its span on the call's clock, e.g. 00:00:10–00:00:20."""
+        return f"{self._clock(self.start_ms)}–{self._clock(self.end_ms)}"
 
 
 class LocationSample(BaseModel):

@@ -704,8 +704,14 @@ def recording_verify(inspection_id: str, recorded: dict | None, stored: list[Any
         stamp.get("signature_hex", ""), stamp.get("public_key_hex"),
     ) and int(stamp.get("segments", -1)) == len(rows)  # fmt: skip
     ok = check.ok and all(r["file_ok"] for r in rows) and stamp_ok and not extra
+    try:
+        stamped = datetime.fromisoformat(stamp.get("stamped_at", ""))
+        stamped_local = timezone.localtime(stamped).strftime("%Y-%m-%d %H:%M:%S")
+    except (TypeError, ValueError):
+        stamped_local = ""
     return {"segments": rows, "chain_head": stamp.get("chain_head", ""), "chain_ok": check.ok,
             "broken_at": check.broken_at, "stamp_ok": stamp_ok, "stamped_at": stamp.get("stamped_at"),
+            "stamped_at_local": stamped_local,
             "unrecorded": extra, "ok": ok}  # fmt: skip
 
 
