@@ -175,10 +175,12 @@ def signature_verify(*, user_id: Any, key_id: str, data: bytes, signature_hex: s
     """
     A signature by a person: against that person's own public key (their PersonalKey row)
     when ``key_id`` is a personal key, against the platform key for rows signed with it
-    before personal keys existed. Any other key id fails.
+    before personal keys existed: the trusted one (signing.platform_public_key), not the
+    ``stored_public_key_hex`` copied into the row, which is accepted for the callers'
+    convenience and ignored. Any other key id fails.
     """
     if key_id == platform_key_id():
-        return platform_verify(data, signature_hex, stored_public_key_hex or None)
+        return platform_verify(data, signature_hex, None)
     key = signer_key(user_id, key_id)
     if key is None:
         return False
