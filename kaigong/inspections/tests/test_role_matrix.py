@@ -86,6 +86,7 @@ PAGE_ROWS = {
     "inspections/<uuid:public_id>/call/",
     "inspections/<uuid:public_id>/rehearsal/",
     "inspections/<uuid:public_id>/snapshots/<uuid:snapshot_id>/",
+    "inspections/<uuid:public_id>/segments/<int:sequence>/",
     "inspections/<uuid:public_id>/record.pdf",
     "joint-reviews/",
     "joint-reviews/experts/",
@@ -142,6 +143,8 @@ def _advance(w, o, inspections, first, second):
             s.result_set(
                 actor=w.inspector1, inspection=x, checklist_item=check.public_id, result="pass"
             )
+    s.segment_add(actor=w.inspector1, inspection=d, sequence=0, start_ms=0, end_ms=900,
+                  file=SimpleUploadedFile("s.webm", b"\x1a\x45\xdf\xa3" + b"0" * 64))  # fmt: skip
     for x in (c, d):
         s.record_write(actor=w.inspector1, inspection=x, conclusion="pass", summary="合格")
     record = d.record
@@ -314,6 +317,8 @@ def _pages(w, o):
                                                     {**only(participants), **anon}, True),
         "inspections/<uuid:public_id>/snapshots/<uuid:snapshot_id>/": (
             f"/inspections/{D}/snapshots/{o['snapshot'].public_id}/", {**only({r: 200 for r in V}), **anon}, True),
+        "inspections/<uuid:public_id>/segments/<int:sequence>/": (
+            f"/inspections/{D}/segments/0/", {**only({r: 200 for r in V}), **anon}, True),
         "inspections/<uuid:public_id>/record.pdf": (f"/inspections/{D}/record.pdf",
                                                     {**only({r: 200 for r in V}), **anon}, True),
         "joint-reviews/": ("/joint-reviews/", {**{r: 200 for r in SIGNED_IN}, **anon}, False),

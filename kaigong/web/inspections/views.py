@@ -314,6 +314,16 @@ def snapshot_image(request: HttpRequest, public_id, snapshot_id) -> HttpResponse
 
 
 @login_required
+def segment_video(request: HttpRequest, public_id, sequence: int) -> HttpResponseBase:
+    """One recorded segment of the call, for whoever sees the inspection."""
+    inspection = _load(inspection_get_for, request.user, public_id)
+    segment = inspection.segments.filter(sequence=sequence).first()
+    if segment is None:
+        raise Http404
+    return _file(segment.file, segment.content_type)
+
+
+@login_required
 def record_pdf(request: HttpRequest, public_id) -> HttpResponseBase:
     inspection = _load(inspection_get_for, request.user, public_id)
     record = inspection.record_or_none
