@@ -485,6 +485,11 @@ CHANNEL_LAYERS = {
 # RTCIceServer list as JSON, e.g. [{"urls": ["turn:turn.example.gov.cn:3478"], "username": …,
 # "credential": …}]. Empty: host candidates only (a closed network where peers route).
 KAIGONG_ICE_SERVERS = env.json("KAIGONG_ICE_SERVERS", default=[])
+# The inspector's browser records the call in segments of this many seconds (MediaRecorder,
+# one WebM file each), uploaded and hash-chained (kaigong/inspections/recording.py).
+KAIGONG_CALL_SEGMENT_SECONDS = env.int("KAIGONG_CALL_SEGMENT_SECONDS", default=10)
+# The largest segment accepted (bytes).
+KAIGONG_CALL_SEGMENT_MAX_BYTES = env.int("KAIGONG_CALL_SEGMENT_MAX_BYTES", default=16 * 1024 * 1024)
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -570,6 +575,11 @@ KAIGONG_INTEGRITY_KEY_ID = env("KAIGONG_INTEGRITY_KEY_ID", default="platform-int
 # Its public key (hex 04‖x‖y), pinned so that verifiers never trust a key from the database or
 # from the key directory alone; empty: read it from the key file (development).
 KAIGONG_INTEGRITY_PUBLIC_KEY = env("KAIGONG_INTEGRITY_PUBLIC_KEY", default="")
+# The key-encryption key (SM4, 32 hex characters) that seals the personal signing keys' private
+# halves in the database (kaigong/certificates/personal.py); the same on every node, never in
+# the database. Empty: the file personal-keys.kek in KAIGONG_KEY_DIR, made on first use when
+# KAIGONG_KEYS_AUTO_CREATE (development).
+KAIGONG_PERSONAL_KEY_KEK = env("KAIGONG_PERSONAL_KEY_KEK", default="")
 # Absolute prefix of links printed in QR codes, e.g. https://kaigong.gov.example
 KAIGONG_PUBLIC_BASE_URL = env("KAIGONG_PUBLIC_BASE_URL", default="")
 

@@ -67,6 +67,37 @@ class SigningKey(BaseModel):
         return f"{self.department} · {self.key_id}"
 
 
+class PersonalKey(BaseModel):
+    """
+    One person's own SM2 key pair for the signatures they give (inspection records, expert
+    opinions, joint-review letters): the public key and its fingerprint, and the private
+    key sealed with the key-encryption key of the settings (kaigong/certificates/personal.py).
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("key holder"),
+        on_delete=models.PROTECT,
+        related_name="personal_key",
+    )
+    key_id = models.CharField(_("key id"), max_length=64, unique=True)
+    algorithm = models.CharField(_("algorithm"), max_length=16, default="sm2-sm3")
+    public_key_hex = models.CharField(
+        _("public key"), max_length=130, help_text=_("Uncompressed SM2 point 04‖x‖y in hex.")
+    )
+    fingerprint = models.CharField(_("key fingerprint (SM3)"), max_length=64)
+    private_key_sealed = models.BinaryField(_("private key (sealed with the KEK)"))
+    kek_id = models.CharField(_("key-encryption key id"), max_length=16)
+
+    class Meta:
+        verbose_name = _("personal signing key")
+        verbose_name_plural = _("personal signing keys")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.key_id}"
+
+
 class CertificateCounter(models.Model):
     """The last number given to a certificate of one type in one year (locked to increment)."""
 

@@ -97,6 +97,8 @@ class ErrorCode:
     RESULTS_MISSING = "inspection_results_missing"
     ALREADY_SIGNED = "inspection_already_signed"
     NOT_SIGNED = "inspection_not_signed"
+    SEGMENT_ORDER = "inspection_segment_out_of_order"
+    BAD_SEGMENT = "inspection_bad_segment"
     REVIEW_NOT_FOUND = "joint_review_not_found"
     REVIEW_ITEMS = "joint_review_items_invalid"
     REVIEW_STATUS = "joint_review_status_conflict"

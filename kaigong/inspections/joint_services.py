@@ -35,7 +35,12 @@ from kaigong.accounts.roles import Role
 from kaigong.accounts.selectors import user_has_role
 from kaigong.cases.constants import ItemStatus
 from kaigong.cases.hashing import canonical_json, sm3_hex
-from kaigong.certificates.signing import platform_sign, platform_verify
+from kaigong.certificates.personal import (
+    fingerprint_text,
+    key_fingerprint,
+    personal_sign,
+    signature_verify,
+)
 from kaigong.core.draw_services import draw_prepare, draw_reveal
 from kaigong.core.draws import Candidate
 from kaigong.core.exceptions import Conflict, InvalidInput, PermissionDenied
@@ -381,8 +386,7 @@ def opinion_sign(*, actor: Any, review: JointReview) -> OpinionSignature:
     """
     A panel expert signs the individual opinion of this round: every item the expert gave
     in it, as canonical JSON with the expert's and the signing account's ids, signed SM2
-    with the platform key (certificates.signing.platform_sign; there are no per-person
-    keys, so the signer is named inside what is signed).
+    with the expert's own key (certificates.personal, made at the first signature).
     """
     expert = panel_expert_for(actor, review)
     if expert is None:
@@ -397,7 +401,7 @@ def opinion_sign(*, actor: Any, review: JointReview) -> OpinionSignature:
     if not payload["opinions"]:
         raise Conflict(_("Give at least one opinion item before signing."),
                        code=ErrorCode.NO_OPINION)  # fmt: skip
-    sig = platform_sign(canonical_json(payload))
+    sig = personal_sign(actor, canonical_json(payload))
     signature = OpinionSignature.objects.create(
         review=review, round=review.round, expert=expert, signer=actor, payload=payload,
         signed_at=now, key_id=sig.key_id, public_key_hex=sig.public_key_hex,
@@ -411,8 +415,10 @@ def opinion_sign(*, actor: Any, review: JointReview) -> OpinionSignature:
 
 def opinion_signature_verify(signature: OpinionSignature) -> bool:
     """The signature is good and the opinions it covers are unchanged."""
-    if not platform_verify(canonical_json(signature.payload), signature.signature_hex,
-                           signature.public_key_hex):  # fmt: skip
+    if not signature_verify(user_id=signature.signer_id, key_id=signature.key_id,
+                            data=canonical_json(signature.payload),
+                            signature_hex=signature.signature_hex,
+                            stored_public_key_hex=signature.public_key_hex):  # fmt: skip
         return False
     stored = {str(o.public_id): o for o in signature.review.opinions.filter(
         round=signature.round, expert=signature.expert)}  # fmt: skip
@@ -540,8 +546,9 @@ def conflict_resolve(*, actor: Any, review: JointReview, key: str, text: str) ->
 @transaction.atomic
 def letter_issue(*, actor: Any, review: JointReview) -> JointReview:
     """
-    The round's consolidated opinion letter to the applicant, signed (platform SM2 over
-    SM3) and filed in the project's archive. Refused until the quorum of panel experts has
+    The round's consolidated opinion letter to the applicant, signed by the chair who
+    issues it (the lead department's reviewer, their own SM2 key over the SM3 of the
+    canonical data and the PDF's SM3) and filed in the project's archive. Refused until the quorum of panel experts has
     signed and every contradiction is resolved. When anything must be fixed a correction
     opens for every item together; otherwise the review can be concluded.
     """
@@ -597,8 +604,9 @@ def letter_issue(*, actor: Any, review: JointReview) -> JointReview:
     pdf = letter_pdf(letter)
     letter.pdf.save(f"{number}.pdf", ContentFile(pdf), save=False)
     letter.sm3 = sm3_hex(pdf)
-    signature = platform_sign(canonical_json({"data": data, "pdf_sm3": letter.sm3}))
+    signature = personal_sign(actor, letter_signed_bytes(letter))
     letter.key_id, letter.signature_hex = signature.key_id, signature.signature_hex
+    letter.signed_by = actor
     letter.save()
     letter_file(letter, pdf)
     review.status = ReviewStatus.CORRECTION_REQUESTED if must else ReviewStatus.LETTER_ISSUED
@@ -612,6 +620,28 @@ def letter_issue(*, actor: Any, review: JointReview) -> JointReview:
                  data={"round": review.round, "items": len(items), "must_fix": len(must),
                        "sm3": letter.sm3})  # fmt: skip
     return review
+
+
+def letter_signed_bytes(letter: ReviewLetter) -> bytes:
+    return canonical_json({"data": letter.data, "pdf_sm3": letter.sm3})
+
+
+def letter_verify(letter: ReviewLetter) -> dict:
+    """The chair's signature over the letter's data and PDF digest, and the PDF's digest."""
+    pdf_ok = None
+    if letter.pdf:
+        with letter.pdf.open("rb") as handle:
+            pdf_ok = sm3_hex(handle.read()) == letter.sm3
+    signature_ok = signature_verify(user_id=letter.signed_by_id, key_id=letter.key_id,
+                                    data=letter_signed_bytes(letter),
+                                    signature_hex=letter.signature_hex)  # fmt: skip
+    return {"signature_ok": signature_ok, "pdf_ok": pdf_ok,
+            "fingerprint": fingerprint_text(key_fingerprint(letter.signed_by_id, letter.key_id)),
+            "ok": signature_ok and pdf_ok is not False}  # fmt: skip
+
+
+def opinion_fingerprint(signature: OpinionSignature) -> str:
+    return fingerprint_text(key_fingerprint(signature.signer_id, signature.key_id))
 
 
 @transaction.atomic

@@ -142,21 +142,15 @@ class Inspection(BaseModel):
         USER, verbose_name=_("enterprise's person on site"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="inspections_on_site",
     )  # fmt: skip
-    site_latitude = models.DecimalField(
-        _("site latitude"), max_digits=9, decimal_places=6, null=True, blank=True
-    )
-    site_longitude = models.DecimalField(
-        _("site longitude"), max_digits=9, decimal_places=6, null=True, blank=True
-    )
-    site_radius_m = models.PositiveIntegerField(_("site radius (m)"), default=300)
-    site_polygon = models.JSONField(
-        _("red line (polygon of [latitude, longitude])"), default=list, blank=True
-    )
     rehearsal_at = models.DateTimeField(_("rehearsal at"), null=True, blank=True)
     rehearsal_result = models.JSONField(_("rehearsal result"), default=dict, blank=True)
     reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
     started_at = models.DateTimeField(_("call started at"), null=True, blank=True)
     ended_at = models.DateTimeField(_("call ended at"), null=True, blank=True)
+    recording_stamp = models.JSONField(
+        _("time stamp of the recording (chain head, time, platform signature)"),
+        default=dict, blank=True,
+    )  # fmt: skip
 
     class Meta:
         verbose_name = _("inspection")
@@ -174,6 +168,11 @@ class Inspection(BaseModel):
             return self.record
         except ObjectDoesNotExist:
             return None
+
+    @property
+    def project(self):
+        """The project whose site fence (point, radius, red line) the call is checked against."""
+        return self.item.case.project
 
     @property
     def chosen_slot(self):
@@ -266,6 +265,55 @@ class Snapshot(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.inspection_id}@{self.call_offset_ms}"
+
+
+class CallSegment(BaseModel):
+    """
+    One recorded segment of the call (MediaRecorder, a complete WebM file), hash-chained
+    with the ones before it (kaigong/inspections/recording.py).
+    """
+
+    inspection = models.ForeignKey(
+        Inspection, verbose_name=_("inspection"), on_delete=models.CASCADE,
+        related_name="segments",
+    )  # fmt: skip
+    sequence = models.PositiveIntegerField(_("sequence number"))
+    recorded_by = models.ForeignKey(
+        USER, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    start_ms = models.PositiveIntegerField(_("starts at (call time, ms)"))
+    end_ms = models.PositiveIntegerField(_("ends at (call time, ms)"))
+    received_at = models.DateTimeField(_("received by the server at"))
+    file = models.FileField(
+        _("file"), upload_to="inspections/segments/", max_length=200, storage=private_storage
+    )
+    content_type = models.CharField(_("content type"), max_length=40)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sm3 = models.CharField(_("SM3"), max_length=64)
+    chain = models.CharField(_("chain hash (SM3)"), max_length=64)
+
+    class Meta:
+        verbose_name = _("call segment")
+        verbose_name_plural = _("call segments")
+        ordering = ["inspection", "sequence"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["inspection", "sequence"], name="call_segment_sequence_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.inspection_id}#{self.sequence}"
+
+    @staticmethod
+    def _clock(ms: int) -> str:
+        seconds = ms // 1000
+        return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+
+    @property
+    def call_time(self) -> str:
+        """Its span on the call's clock, e.g. 00:00:10–00:00:20."""
+        return f"{self._clock(self.start_ms)}–{self._clock(self.end_ms)}"
 
 
 class LocationSample(BaseModel):
@@ -516,7 +564,8 @@ class OpinionSignature(BaseModel):
     """
     One panel expert's signed individual opinion for one round: the canonical JSON of
     every opinion item the expert gave in that round, with the expert's and the signing
-    account's ids, signed SM2 with the platform key (no per-person keys yet).
+    account's ids, signed SM2 with the signer's own key (certificates.PersonalKey; rows
+    signed before personal keys carry the platform key's id and verify against it).
     """
 
     review = models.ForeignKey(
@@ -552,7 +601,8 @@ class ReviewLetter(BaseModel):
     """
     The consolidated opinion letter of one round (every round kept): merged items, the
     conflicts and how the meeting resolved them, the quorum and the signed opinions it
-    rests on, the PDF (SM3, platform signature), and the applicant's answers.
+    rests on, the PDF (SM3; signed by the chair's own key, or the platform's for letters
+    issued before personal keys), and the applicant's answers.
     """
 
     review = models.ForeignKey(
@@ -569,6 +619,10 @@ class ReviewLetter(BaseModel):
     sm3 = models.CharField(_("letter SM3"), max_length=64)
     key_id = models.CharField(_("signing key"), max_length=64)
     signature_hex = models.TextField(_("letter signature"))
+    signed_by = models.ForeignKey(
+        USER, verbose_name=_("signed by (chair)"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )  # fmt: skip
     issued_at = models.DateTimeField(_("letter issued at"))
     must_fix = models.PositiveSmallIntegerField(_("items to fix"), default=0)
     responses = models.JSONField(_("applicant's responses"), default=dict, blank=True)

@@ -116,6 +116,11 @@ def _record_pdf(record: Any) -> bytes:
         [_("Location samples"),
          _("%(n)s samples, %(o)s outside the site") % {"n": len(location["samples"]), "o": outside}],
     ]  # fmt: skip
+    recorded = data.get("recording")
+    if recorded:
+        facts.append([_("Call recording"),
+                      _("%(n)s segments, chain head (SM3) %(h)s")
+                      % {"n": len(recorded["segments"]), "h": recorded["stamp"]["chain_head"]}])  # fmt: skip
     signatures = [
         [s.signer_name, s.get_role_display(), _date_text(s.signed_at), s.signature_hex[:24] + "…"]
         for s in record.signatures.order_by("signed_at", "id")

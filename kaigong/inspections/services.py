@@ -5,6 +5,8 @@ Site inspections (云踏勘): standards, requests, slots, the call's evidence, t
     inspection_request(item, inspectors, slots, …)   reviewer; pauses the item's clock
     inspection_slot_pick / inspection_rehearsal_record                  enterprise
     inspection_start / snapshot_add / result_set / record_write         inspectors
+    segment_add                    inspectors: the call's recording, segment by segment,
+                                   hash-chained (recording.py); record_write time-stamps it
     location_add                                                        site person
     record_sign                    both inspectors, then the enterprise; the last one
                                    completes the record (PDF) and resumes the clock
@@ -31,10 +33,17 @@ from django.utils.translation import pgettext_lazy
 from kaigong.cases.constants import ItemStatus, PauseKind
 from kaigong.cases.hashing import canonical_json, sm3_hex
 from kaigong.cases.services.clock import item_pause, item_resume
+from kaigong.certificates.personal import (
+    fingerprint_text,
+    key_fingerprint,
+    personal_sign,
+    signature_verify,
+)
 from kaigong.certificates.signing import platform_sign, platform_verify
 from kaigong.core.exceptions import Conflict, InvalidInput, PermissionDenied
 from kaigong.core.services import audit_record, notification_send
 
+from . import recording
 from .constants import (
     OPEN_STATUSES,
     Conclusion,
@@ -44,8 +53,9 @@ from .constants import (
     SignerRole,
     StandardStatus,
 )
-from .geofence import point_in_polygon, polygon_parse
+from .geofence import point_in_polygon
 from .models import (
+    CallSegment,
     ChecklistItem,
     ChecklistResult,
     Inspection,
@@ -317,8 +327,8 @@ def inspection_request(
 ) -> Inspection:
     """
     A reviewer asks for a video inspection of the item: two inspectors, slots for the
-    enterprise, optionally the site's red line (a polygon; else the project's point and
-    radius is the fence). The item's clock stops (special procedure, planned working days) until the
+    enterprise. The fence is the project's (its red line, else its point and radius);
+    ``site_polygon``, when given, sets the project's red line (projects.project_site_set). The item's clock stops (special procedure, planned working days) until the
     record is complete or the inspection is cancelled.
 
     Errors: ``permission_denied`` (403), ``inspection_separation_of_duties`` (403),
@@ -340,17 +350,18 @@ def inspection_request(
     chosen = _ensure_inspectors(_resolve_users(inspectors), item, actor)
     offered = _slots(slots)
     reason = _text(reason, "reason")
-    polygon = polygon_parse(site_polygon)
     project = item.case.project
+    if site_polygon not in (None, "", []):
+        from kaigong.projects.services import project_site_set
+
+        project_site_set(actor=actor, project=project, latitude=project.latitude,
+                         longitude=project.longitude, red_line=site_polygon)  # fmt: skip
     inspection = Inspection.objects.create(
-        site_polygon=polygon,
         item=item,
         standard=standard,
         requested_by=actor,
         reason=reason,
         planned_working_days=planned_working_days if isinstance(planned_working_days, int) else 0,
-        site_latitude=project.latitude,
-        site_longitude=project.longitude,
     )
     inspection.inspectors.set(chosen)
     InspectionSlot.objects.bulk_create(
@@ -572,6 +583,138 @@ def snapshot_add(
     return snapshot
 
 
+WEBM_MAGIC = b"\x1a\x45\xdf\xa3"  # EBML: a WebM (Matroska) file
+
+
+def _segment_file(file: Any) -> tuple[bytes, str]:
+    from django.conf import settings
+
+    limit = int(getattr(settings, "KAIGONG_CALL_SEGMENT_MAX_BYTES", 16 * 1024 * 1024))
+    if file is None:
+        raise InvalidInput(_("Attach the recorded segment."), code=ErrorCode.BAD_SEGMENT)
+    content = file.read(limit + 1)
+    if len(content) > limit:
+        raise InvalidInput(_("The segment is too large."), code=ErrorCode.BAD_SEGMENT)
+    if content.startswith(WEBM_MAGIC):
+        return content, "video/webm"
+    if content[4:8] == b"ftyp":
+        return content, "video/mp4"
+    raise InvalidInput(_("A segment is a WebM or MP4 video file."), code=ErrorCode.BAD_SEGMENT)
+
+
+@transaction.atomic
+def segment_add(
+    *, actor: Any, inspection: Inspection, sequence: int, start_ms: int, end_ms: int, file: Any
+) -> CallSegment:
+    """
+    One recorded segment of the call, uploaded by an inspector while the call is on: stored,
+    hashed (SM3) and chained to the one before (recording.link). Segments come in order,
+    0, 1, 2, …: a repeated or skipped sequence number is refused.
+
+    Errors: ``inspection_bad_segment`` (400), ``permission_denied`` (403),
+    ``inspection_status_conflict``, ``inspection_segment_out_of_order`` (409).
+    """
+    _ensure_inspector(actor, inspection)
+    inspection = _lock(inspection)
+    _status(inspection, InspectionStatus.IN_PROGRESS)
+    start, end = _offset(start_ms), _offset(end_ms)
+    if end < start:
+        raise InvalidInput(
+            _("A segment ends after it starts."), code=ErrorCode.BAD_SEGMENT,
+            invalid_params=[{"name": "end_ms", "code": ErrorCode.BAD_SEGMENT, "reason": str(end)}],
+        )  # fmt: skip
+    last = inspection.segments.order_by("-sequence").first()
+    expected = last.sequence + 1 if last else 0
+    if isinstance(sequence, bool) or not isinstance(sequence, int) or sequence != expected:
+        raise Conflict(
+            _("Segment %(got)s is out of order: the next one is %(expected)s.")
+            % {"got": sequence, "expected": expected},
+            code=ErrorCode.SEGMENT_ORDER,
+        )
+    if last is not None and start < last.start_ms:
+        raise InvalidInput(_("A segment starts after the one before it."),
+                           code=ErrorCode.BAD_SEGMENT)  # fmt: skip
+    content, content_type = _segment_file(file)
+    digest = sm3_hex(content)
+    previous = last.chain if last else recording.genesis(str(inspection.public_id))
+    segment = CallSegment(
+        inspection=inspection, sequence=sequence, recorded_by=actor, start_ms=start, end_ms=end,
+        received_at=timezone.now(), content_type=content_type, size=len(content), sm3=digest,
+        chain=recording.link(previous, sequence, digest, start, end),
+    )  # fmt: skip
+    extension = "webm" if content_type == "video/webm" else "mp4"
+    segment.file.save(f"{inspection.public_id}-{sequence:05d}.{extension}", ContentFile(content),
+                      save=False)  # fmt: skip
+    segment.save()
+    audit_record(actor=actor, action="inspection_segment", obj=segment,
+                 summary=f"#{sequence}", data={"sm3": digest, "chain": segment.chain})  # fmt: skip
+    return segment
+
+
+def _segments_data(inspection: Inspection) -> list[dict]:
+    return [
+        {"sequence": g.sequence, "sm3": g.sm3, "start_ms": g.start_ms, "end_ms": g.end_ms,
+         "size": g.size, "received_at": g.received_at.isoformat(), "chain": g.chain}
+        for g in inspection.segments.order_by("sequence")
+    ]  # fmt: skip
+
+
+def recording_stamp(inspection: Inspection, at: datetime) -> dict:
+    """The time stamp of the recording as the call ends: the platform's SM2 signature over
+    the chain head, the number of segments and the time."""
+    segments = list(inspection.segments.order_by("sequence").values_list("chain", flat=True))
+    head = segments[-1] if segments else recording.genesis(str(inspection.public_id))
+    when = at.isoformat()
+    sig = platform_sign(recording.stamp_bytes(str(inspection.public_id), head, when, len(segments)))
+    return {"chain_head": head, "segments": len(segments), "stamped_at": when,
+            "key_id": sig.key_id, "public_key_hex": sig.public_key_hex,
+            "signature_hex": sig.signature_hex}  # fmt: skip
+
+
+def recording_verify(inspection_id: str, recorded: dict | None, stored: list[Any]) -> dict | None:
+    """
+    Check the recording a record holds (``recorded``: its segments and time stamp) against
+    the stored segment files: each file's SM3 recomputed, the chain recomputed over them in
+    sequence, the head compared with the stamped one, the stamp's signature checked.
+    None for a record written before calls were recorded.
+    """
+    if not recorded:
+        return None
+    stamp = recorded.get("stamp") or {}
+    files = {g.sequence: g for g in stored}
+    rows, chain_input = [], []
+    for seg in recorded.get("segments", []):
+        row = files.get(seg["sequence"])
+        file_sm3 = None
+        if row is not None and row.file:
+            try:
+                with row.file.open("rb") as handle:
+                    file_sm3 = sm3_hex(handle.read())
+            except OSError:
+                file_sm3 = None
+        file_ok = file_sm3 == seg["sm3"]
+        rows.append({"sequence": seg["sequence"], "sm3": seg["sm3"], "start_ms": seg["start_ms"],
+                     "end_ms": seg["end_ms"], "file_ok": file_ok, "missing": row is None})  # fmt: skip
+        chain_input.append({**seg, "sm3": file_sm3 or "", "chain": None})
+    check = recording.chain_check(inspection_id, chain_input, stamp.get("chain_head", ""))
+    extra = sorted(set(files) - {seg["sequence"] for seg in recorded.get("segments", [])})
+    stamp_ok = bool(stamp) and platform_verify(
+        recording.stamp_bytes(inspection_id, stamp.get("chain_head", ""),
+                              stamp.get("stamped_at", ""), int(stamp.get("segments", -1))),
+        stamp.get("signature_hex", ""), stamp.get("public_key_hex"),
+    ) and int(stamp.get("segments", -1)) == len(rows)  # fmt: skip
+    ok = check.ok and all(r["file_ok"] for r in rows) and stamp_ok and not extra
+    try:
+        stamped = datetime.fromisoformat(stamp.get("stamped_at", ""))
+        stamped_local = timezone.localtime(stamped).strftime("%Y-%m-%d %H:%M:%S")
+    except (TypeError, ValueError):
+        stamped_local = ""
+    return {"segments": rows, "chain_head": stamp.get("chain_head", ""), "chain_ok": check.ok,
+            "broken_at": check.broken_at, "stamp_ok": stamp_ok, "stamped_at": stamp.get("stamped_at"),
+            "stamped_at_local": stamped_local,
+            "unrecorded": extra, "ok": ok}  # fmt: skip
+
+
 @transaction.atomic
 def location_add(
     *, actor: Any, inspection: Inspection, latitude: Any, longitude: Any, accuracy_m: Any = None
@@ -590,13 +733,14 @@ def location_add(
         except (TypeError, ValueError):
             accuracy = None
     distance = inside = None
-    if inspection.site_latitude is not None and inspection.site_longitude is not None:
-        distance = round(distance_m(float(lat), float(lon), float(inspection.site_latitude),
-                                    float(inspection.site_longitude)))  # fmt: skip
-        inside = distance <= inspection.site_radius_m
-    if inspection.site_polygon:
+    project = inspection.project  # the fence belongs to the project (工程项目红线)
+    if project.latitude is not None and project.longitude is not None:
+        distance = round(distance_m(float(lat), float(lon), float(project.latitude),
+                                    float(project.longitude)))  # fmt: skip
+        inside = distance <= project.site_radius_m
+    if project.red_line:
         # the red line, where there is one, is the fence; the distance stays informative
-        inside = point_in_polygon(float(lat), float(lon), inspection.site_polygon)
+        inside = point_in_polygon(float(lat), float(lon), project.red_line)
     sample = LocationSample.objects.create(
         inspection=inspection, reported_by=actor, latitude=lat, longitude=lon,
         accuracy_m=accuracy, distance_m=distance, inside_site=inside,
@@ -687,10 +831,10 @@ def record_data(inspection: Inspection, *, number: str, conclusion: str, summary
         ],
         "location": {
             "site": (
-                [str(inspection.site_latitude), str(inspection.site_longitude),
-                 inspection.site_radius_m] if inspection.site_latitude is not None else None
+                [str(case.project.latitude), str(case.project.longitude),
+                 case.project.site_radius_m] if case.project.latitude is not None else None
             ),
-            "red_line": inspection.site_polygon,
+            "red_line": case.project.red_line,
             "samples": [
                 {"lat": str(p.latitude), "lon": str(p.longitude), "accuracy_m": p.accuracy_m,
                  "at": p.created_at.isoformat(), "distance_m": p.distance_m,
@@ -698,6 +842,10 @@ def record_data(inspection: Inspection, *, number: str, conclusion: str, summary
                 for p in locations
             ],
             "outside": sum(1 for p in locations if p.inside_site is False),
+        },
+        "recording": {
+            "segments": _segments_data(inspection),
+            "stamp": recording_stamp(inspection, written_at),
         },
         "conclusion": conclusion,
         "summary": summary,
@@ -774,8 +922,9 @@ def signed_bytes(record: InspectionRecord, signature: RecordSignature) -> bytes:
 @transaction.atomic
 def record_sign(*, actor: Any, record: InspectionRecord, note: str = "") -> InspectionRecord:
     """
-    Both inspectors sign, then the enterprise's person acknowledges (签字确认). The last
-    signature completes the record: its PDF is made and the item's clock restarts.
+    Both inspectors sign, then the enterprise's person acknowledges (签字确认), each with
+    their own SM2 key. The last signature completes the record: its PDF is made and the
+    item's clock restarts.
 
     Errors: ``permission_denied`` (403), ``inspection_already_signed`` /
     ``inspection_not_signed`` / ``inspection_status_conflict`` (409).
@@ -801,7 +950,8 @@ def record_sign(*, actor: Any, record: InspectionRecord, note: str = "") -> Insp
         record=record, signer=actor, role=role, signer_name=_name(actor),
         signed_at=timezone.now(), note=_text(note, "note", max_length=300, required=False),
     )  # fmt: skip
-    sig = platform_sign(signed_bytes(record, signature))
+    # each signer's own SM2 key (kaigong/certificates/personal.py), made at the first signature
+    sig = personal_sign(actor, signed_bytes(record, signature))
     signature.key_id, signature.public_key_hex, signature.signature_hex = (
         sig.key_id, sig.public_key_hex, sig.signature_hex,
     )  # fmt: skip
@@ -873,7 +1023,15 @@ def record_verify(record: InspectionRecord) -> dict:
             "role": s.role,
             "signed_at": s.signed_at.isoformat(),
             "signed_at_local": timezone.localtime(s.signed_at).strftime("%Y-%m-%d %H:%M"),
-            "ok": platform_verify(signed_bytes(record, s), s.signature_hex, s.public_key_hex),
+            "key_id": s.key_id,
+            "fingerprint": fingerprint_text(key_fingerprint(s.signer_id, s.key_id)),
+            "ok": signature_verify(
+                user_id=s.signer_id,
+                key_id=s.key_id,
+                data=signed_bytes(record, s),
+                signature_hex=s.signature_hex,
+                stored_public_key_hex=s.public_key_hex,
+            ),  # fmt: skip
         }
         for s in record.signatures.select_related("signer").order_by("signed_at", "id")
     ]
@@ -883,6 +1041,8 @@ def record_verify(record: InspectionRecord) -> dict:
             pdf_ok = sm3_hex(handle.read()) == record.pdf_sm3
     inspectors = sum(1 for s in signatures if s["role"] == SignerRole.INSPECTOR and s["ok"])
     enterprise = any(s["role"] == SignerRole.ENTERPRISE and s["ok"] for s in signatures)
+    media = recording_verify(str(record.inspection.public_id), record.data.get("recording"),
+                             list(record.inspection.segments.all()))  # fmt: skip
     return {
         "number": record.number,
         "content_sm3": record.content_sm3,
@@ -890,6 +1050,10 @@ def record_verify(record: InspectionRecord) -> dict:
         "signatures": signatures,
         "pdf_sm3": record.pdf_sm3,
         "pdf_ok": pdf_ok,
+        "recording": media,
         "complete": inspectors >= 2 and enterprise,
-        "ok": content_ok and all(s["ok"] for s in signatures) and pdf_ok is not False,
+        "ok": content_ok
+        and all(s["ok"] for s in signatures)
+        and pdf_ok is not False
+        and (media is None or media["ok"]),
     }

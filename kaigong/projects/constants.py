@@ -34,6 +34,7 @@ class TimelineMode(models.TextChoices):
 class ErrorCode(models.TextChoices):
     INVESTMENT_CODE_FORMAT = "investment_code_format", _("Malformed investment project code")
     COORDINATES = "coordinates", _("Bad coordinates")
+    RED_LINE = "red_line", _("Malformed red line")
     UNKNOWN_QUESTION = "unknown_question", _("Unknown question")
     INVALID_ANSWER = "invalid_answer", _("Invalid answer")
     UNKNOWN_BUNDLE = "unknown_bundle", _("Unknown bundle")

@@ -68,6 +68,11 @@ class Project(BaseModel):
     longitude = models.DecimalField(
         _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
     )
+    # the site fence of every site inspection of the project (kaigong/projects/geofence.py)
+    site_radius_m = models.PositiveIntegerField(_("site radius (m)"), default=300)
+    red_line = models.JSONField(
+        _("red line (polygon of [latitude, longitude])"), default=list, blank=True
+    )
     land_area = models.DecimalField(
         _("land area (m²)"), max_digits=14, decimal_places=2, null=True, blank=True
     )

@@ -89,6 +89,35 @@ def ensure_can_edit_project(user: User, project: Project) -> None:
         )
 
 
+def can_set_site(user: User, project: Project) -> bool:
+    """
+    Set the site fence (point, radius, red line) that the project's site inspections check
+    the on-site device against: a window clerk of the project's jurisdiction, or a reviewer
+    of a department that has an item of one of the project's cases. Not the enterprise: it
+    is the party the fence checks.
+    """
+    from kaigong.accounts.selectors import user_department_ids
+
+    if not user.is_active:
+        return False
+    if user_in_jurisdiction(user, project.region_code):
+        return True
+    departments = user_department_ids(user, [Role.REVIEWER])
+    return (
+        bool(departments)
+        and Project.objects.filter(
+            pk=project.pk, cases__items__department_id__in=departments
+        ).exists()
+    )
+
+
+def ensure_can_set_site(user: User, project: Project) -> None:
+    if not can_set_site(user, project):
+        raise PermissionDenied(
+            _("Only a window clerk or a reviewer of the project's matters sets its red line.")
+        )
+
+
 def can_assign_helpers(user: User, project: Project) -> bool:
     """Assign a project's helpers (帮办代办): a window clerk of the project's jurisdiction."""
     if not user.is_active:

@@ -24,12 +24,14 @@ from kaigong.core.exceptions import InvalidInput
 from kaigong.core.services import audit_record, notification_send
 
 from .constants import ErrorCode, ServiceCodeScope
+from .geofence import polygon_parse
 from .models import Project, ServiceCode
 from .permissions import (
     ensure_can_assign_helpers,
     ensure_can_create_project,
     ensure_can_edit_project,
     ensure_can_manage_service_code,
+    ensure_can_set_site,
     is_enterprise_member,
 )
 from .validators import (
@@ -156,6 +158,55 @@ def project_create(
         link=f"/projects/{project.public_id}/",
         enterprise=enterprise,
     )
+    return project
+
+
+MAX_SITE_RADIUS_M = 20_000
+
+
+@transaction.atomic
+def project_site_set(
+    *,
+    actor: User,
+    project: Project,
+    latitude: Decimal | None,
+    longitude: Decimal | None,
+    radius_m: int | None = None,
+    red_line: Any = None,
+) -> Project:
+    """
+    Set the project's site fence (工程项目红线): its point, the radius around it, and the
+    red-line polygon where it has one. Every site inspection of the project checks the
+    on-site device's location against it (the red line when there is one, else the circle).
+
+    Errors: ``coordinates``, ``red_line``, ``site_radius`` (400); ``permission_denied`` (403).
+    """
+    ensure_can_set_site(actor, project)
+    try:
+        validate_coordinates(latitude, longitude)
+    except ValidationError as exc:
+        raise _invalid("latitude", exc) from None
+    radius = project.site_radius_m if radius_m is None else radius_m
+    if (
+        isinstance(radius, bool)
+        or not isinstance(radius, int)
+        or not 10 <= radius <= MAX_SITE_RADIUS_M
+    ):
+        reason = _("The radius is 10 to 20 000 metres.")
+        raise InvalidInput(reason, code="site_radius",
+                           invalid_params=[{"name": "radius_m", "code": "site_radius", "reason": reason}])  # fmt: skip
+    polygon = polygon_parse(red_line)
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    before = {"point": [str(project.latitude), str(project.longitude)],
+              "radius_m": project.site_radius_m, "red_line": len(project.red_line or [])}  # fmt: skip
+    project.latitude, project.longitude = latitude, longitude
+    project.site_radius_m, project.red_line = radius, polygon
+    project.save(update_fields=["latitude", "longitude", "site_radius_m", "red_line", "updated_at"])
+    audit_record(
+        actor=actor, action="project_site_set", obj=project, summary=project.name,
+        data={"before": before, "point": [str(latitude), str(longitude)], "radius_m": radius,
+              "red_line": len(polygon)},
+    )  # fmt: skip
     return project
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 from datetime import timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.core.files.base import ContentFile
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
     from kaigong.demo.loader import DemoContext
 
 GREEN_MATTER = "371321-SZ-005"
+MEDIA = Path(__file__).resolve().parent.parent / "data" / "media"
 CHECKLIST = [
     ("建设位置与四至", "现场人员手持手机沿用地红线环拍一周，依次拍摄东、南、西、北四至及标志物。",
      "位置、四至与申报的位置平面图一致。", "四至标志物示例"),
@@ -118,9 +120,16 @@ def _yinan_inspection(context: DemoContext, keeper) -> None:
     reviewer, applicant = users["yinan_zhifa_reviewer"], users["yinan_applicant"]
     one, two = users["yinan_zhifa_inspector"], users["yinan_zhifa_inspector2"]
     start = timezone.now() + timedelta(hours=2)
+    project = item.case.project
+    lat0 = float(project.latitude) if project.latitude is not None else 35.55
+    lon0 = float(project.longitude) if project.longitude is not None else 118.46
+    # the project's red line (工程项目红线), drawn by the reviewer with the request: a square
+    # of about 440 m around the project's point
+    red_line = [[round(lat0 + dy, 6), round(lon0 + dx, 6)]
+                for dy, dx in ((-0.002, -0.0025), (-0.002, 0.0025), (0.002, 0.0025), (0.002, -0.0025))]  # fmt: skip
     inspection = s.inspection_request(
         actor=reviewer, item=item, inspectors=[one, two], slots=[(start, start + timedelta(hours=1))],
-        reason="核实管网迁改涉及的绿地和树木现状", planned_working_days=3,
+        reason="核实管网迁改涉及的绿地和树木现状", planned_working_days=3, site_polygon=red_line,
     )  # fmt: skip
     inspection = s.inspection_slot_pick(actor=applicant, inspection=inspection,
                                         slot=inspection.slots.get().public_id)  # fmt: skip
@@ -128,6 +137,12 @@ def _yinan_inspection(context: DemoContext, keeper) -> None:
                                   result={"camera": True, "microphone": True, "signalling": True,
                                           "ice": True})  # fmt: skip
     inspection = s.inspection_start(actor=one, inspection=inspection)
+    # the recorded session: two 3 s segments of the on-site stream (WebM from chromium's
+    # MediaRecorder, kaigong/demo/data/media/), uploaded in order and hash-chained
+    for n in range(2):
+        content = (MEDIA / f"call-{n}.webm").read_bytes()
+        s.segment_add(actor=one, inspection=inspection, sequence=n, start_ms=n * 3_000,
+                      end_ms=(n + 1) * 3_000, file=ContentFile(content, name=f"call-{n}.webm"))  # fmt: skip
     site = inspection.item.case.project
     lat = float(site.latitude) if site.latitude is not None else 35.55
     lon = float(site.longitude) if site.longitude is not None else 118.46

@@ -359,15 +359,30 @@ def test_yinan_post_approval_check_revokes_a_permit_and_records_credit(loaded):
     assert record.level == "serious" and record.source == "system"
 
 
+def test_yinan_inspection_has_a_recorded_session_and_the_projects_red_line(loaded):
+    from kaigong.inspections.models import Inspection
+    from kaigong.inspections.services import record_verify
+
+    inspection = Inspection.objects.get(item__case__project__name="沂南县城区雨污分流管网改造工程")
+    segments = list(inspection.segments.order_by("sequence"))
+    assert [g.sequence for g in segments] == [0, 1]
+    verification = record_verify(inspection.record)
+    assert verification["ok"] and verification["recording"]["ok"]
+    assert verification["recording"]["chain_head"] == segments[-1].chain
+    assert len(inspection.project.red_line) == 4
+    assert all(p.inside_site for p in inspection.locations.all())
+
+
 def test_binzhou_joint_review_has_signed_opinions_and_a_conflict_resolved_at_the_meeting(loaded):
     from kaigong.archives.models import ArchiveDocument
-    from kaigong.inspections.joint_services import opinion_signature_verify
+    from kaigong.inspections.joint_services import letter_verify, opinion_signature_verify
     from kaigong.inspections.models import JointReview
 
     review = JointReview.objects.get(title="年产5万吨高性能铝合金新材料项目多评合一联合评审")
     letter = review.letters.get(round=1)
     assert len(letter.data["signed_by"]) >= review.quorum == 2
     assert all(opinion_signature_verify(s) for s in review.opinion_signatures.all())
+    assert letter_verify(letter)["ok"] and letter.signed_by is not None
     resolved = [m for m in letter.data["items"] if m["conflict"]]
     assert len(resolved) == 1 and resolved[0]["resolution"].startswith("会议议定")
     assert ArchiveDocument.objects.filter(

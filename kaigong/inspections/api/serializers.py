@@ -7,6 +7,7 @@ from rest_framework import serializers
 from kaigong.core.fields import StrictCharField
 from kaigong.inspections.constants import Conclusion, ItemResult, Position, Severity, Topic
 from kaigong.inspections.models import (
+    CallSegment,
     ChecklistItem,
     Expert,
     Inspection,
@@ -92,6 +93,22 @@ class InspectionSnapshotSerializer(serializers.ModelSerializer):
                   "longitude", "note", "created_at"]  # fmt: skip
 
 
+class CallSegmentSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+
+    class Meta:
+        model = CallSegment
+        fields = ["id", "sequence", "start_ms", "end_ms", "received_at", "content_type", "size",
+                  "sm3", "chain"]  # fmt: skip
+
+
+class SegmentInputSerializer(serializers.Serializer):
+    sequence = serializers.IntegerField(min_value=0, max_value=100_000)
+    start_ms = serializers.IntegerField(min_value=0, max_value=86_400_000)
+    end_ms = serializers.IntegerField(min_value=0, max_value=86_400_000)
+    file = serializers.FileField()
+
+
 class LocationSerializer(serializers.ModelSerializer):
     class Meta:
         model = LocationSample
@@ -124,13 +141,28 @@ class InspectionSerializer(serializers.ModelSerializer):
     inspectors = serializers.SerializerMethodField()
     site_person = serializers.SerializerMethodField()
     slots = SlotSerializer(many=True, read_only=True)
+    site_latitude = serializers.DecimalField(
+        source="item.case.project.latitude", max_digits=9, decimal_places=6, read_only=True,
+        allow_null=True, help_text="the project's site point (its fence, with the radius)",
+    )  # fmt: skip
+    site_longitude = serializers.DecimalField(
+        source="item.case.project.longitude", max_digits=9, decimal_places=6, read_only=True,
+        allow_null=True,
+    )  # fmt: skip
+    site_radius_m = serializers.IntegerField(source="item.case.project.site_radius_m",
+                                             read_only=True)  # fmt: skip
+    site_polygon = serializers.ListField(
+        source="item.case.project.red_line", read_only=True,
+        child=serializers.ListField(child=serializers.FloatField()),
+        help_text="the project's red line, where it has one (the fence then)",
+    )  # fmt: skip
 
     class Meta:
         model = Inspection
         fields = ["id", "item", "case", "matter", "standard", "status", "reason",
                   "planned_working_days", "inspectors", "site_person", "slots", "rehearsal_at",
                   "rehearsal_result", "started_at", "ended_at", "site_latitude",
-                  "site_longitude", "site_radius_m", "created_at"]  # fmt: skip
+                  "site_longitude", "site_radius_m", "site_polygon", "created_at"]  # fmt: skip
 
     def get_inspectors(self, obj) -> list[str]:
         return sorted(u.full_name or u.username for u in obj.inspectors.all())
@@ -144,12 +176,13 @@ class InspectionDetailSerializer(InspectionSerializer):
     checklist = ChecklistItemSerializer(source="standard.items", many=True, read_only=True)
     results = serializers.SerializerMethodField()
     snapshots = InspectionSnapshotSerializer(many=True, read_only=True)
+    segments = CallSegmentSerializer(many=True, read_only=True)
     locations = LocationSerializer(many=True, read_only=True)
     record = serializers.SerializerMethodField()
 
     class Meta(InspectionSerializer.Meta):
         fields = [*InspectionSerializer.Meta.fields, "checklist", "results", "snapshots",
-                  "locations", "record"]  # fmt: skip
+                  "segments", "locations", "record"]  # fmt: skip
 
     def get_results(self, obj) -> list[dict]:
         return [
@@ -177,7 +210,7 @@ class InspectionRequestSerializer(serializers.Serializer):
     site_polygon = serializers.ListField(
         child=serializers.ListField(child=serializers.FloatField(), min_length=2, max_length=2),
         required=False, default=list, max_length=500,
-        help_text="the red line: [[latitude, longitude], …], 3 or more vertices",
+        help_text="sets the project's red line: [[latitude, longitude], …], 3 or more vertices",
     )  # fmt: skip
 
 
@@ -242,6 +275,7 @@ class VerificationSerializer(serializers.Serializer):
     signatures = serializers.ListField(child=serializers.DictField())
     pdf_sm3 = serializers.CharField()
     pdf_ok = serializers.BooleanField(allow_null=True)
+    recording = serializers.DictField(allow_null=True)
     complete = serializers.BooleanField()
     ok = serializers.BooleanField()
 

@@ -32,6 +32,7 @@ urlpatterns = [
     path(P + "start/", v.InspectionStartApi.as_view(), name="start"),
     path(P + "cancel/", v.InspectionCancelApi.as_view(), name="cancel"),
     path(P + "snapshots/", v.SnapshotApi.as_view(), name="snapshots"),
+    path(P + "segments/", v.SegmentApi.as_view(), name="segments"),
     path(P + "locations/", v.LocationApi.as_view(), name="locations"),
     path(P + "results/<uuid:item_id>/", v.ResultApi.as_view(), name="result"),
     path(P + "record/", v.RecordApi.as_view(), name="record"),

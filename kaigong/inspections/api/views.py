@@ -286,6 +286,23 @@ class SnapshotApi(_Command):
         )
 
 
+class SegmentApi(_Command):
+    """An inspector's browser uploads the next recorded segment of the call (MediaRecorder,
+    WebM): stored, hashed SM3 and chained to the one before; sequence numbers run 0, 1, 2, ….
+    Errors: ``inspection_bad_segment`` (400), ``permission_denied`` (403), (404),
+    ``inspection_segment_out_of_order``, ``inspection_status_conflict`` (409)."""
+
+    serializer_class = z.CallSegmentSerializer
+
+    @extend_schema(summary="Upload a recorded segment of the call", operation_id="inspection_segment_add",
+                   request={"multipart/form-data": z.SegmentInputSerializer},
+                   responses=responses(z.CallSegmentSerializer, 400, 403, 404, 409, status=201))  # fmt: skip
+    def post(self, request, public_id):
+        data = validated(z.SegmentInputSerializer, request.data)
+        segment = s.segment_add(actor=request.user, inspection=self.inspection(public_id), **data)
+        return Response(z.CallSegmentSerializer(segment).data, status=status.HTTP_201_CREATED)
+
+
 class LocationApi(_Command):
     """The person on site reports the browser's position; it is compared with the site.
     Errors: ``inspection_bad_location`` (400), ``permission_denied`` (403), (404), (409)."""

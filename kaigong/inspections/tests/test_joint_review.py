@@ -19,6 +19,7 @@ from kaigong.cases.constants import ItemStatus
 from kaigong.cases.models import CaseItem
 from kaigong.cases.tests.conftest import MONDAY
 from kaigong.cases.tests.factories import CaseFactory, item_of, lifecycle_world
+from kaigong.certificates.models import PersonalKey
 from kaigong.core.draw_services import draw_record
 from kaigong.core.draws import draw_verify
 from kaigong.core.exceptions import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -32,7 +33,9 @@ from kaigong.inspections.joint_services import (
     joint_review_conclude,
     joint_review_convene,
     letter_issue,
+    letter_verify,
     opinion_add,
+    opinion_fingerprint,
     opinion_sign,
     opinion_signature_verify,
     panel_draw_prepare,
@@ -277,15 +280,30 @@ def test_each_expert_signs_an_individual_opinion_that_detects_a_change(review):
     jr = review["review"]
     a = review["panel"][0]
     signature = jr.opinion_signatures.get(round=1, expert=a)
-    # the signer is named inside what is signed (one platform key signs for every expert)
+    # the signer is named inside what is signed, and signs with an own key
     assert signature.payload["expert"] == str(a.public_id)
+    assert signature.key_id == PersonalKey.objects.get(user=a.user).key_id
+    others = {s.key_id for s in jr.opinion_signatures.filter(round=1).exclude(expert=a)}
+    assert others and signature.key_id not in others
     assert signature.payload["signer"] == str(a.user.public_id)
     assert len(signature.payload["opinions"]) == 2  # a's own and the one the lead minuted
     assert opinion_signature_verify(signature)
+    assert opinion_fingerprint(signature)
     opinion = jr.opinions.filter(round=1, expert=a).first()
     opinion.text = "改过的意见"
     opinion.save(update_fields=["text"])
     assert not opinion_signature_verify(signature)
+
+
+def test_the_chair_signs_the_letter_with_an_own_key(review):
+    jr = review["review"]
+    first = jr.letters.get(round=1)
+    assert first.signed_by is not None
+    assert first.key_id == PersonalKey.objects.get(user=first.signed_by).key_id
+    check = letter_verify(first)
+    assert check["ok"] and check["signature_ok"] and check["fingerprint"]
+    first.data = {**first.data, "quorum": 1}
+    assert not letter_verify(first)["signature_ok"]
 
 
 def test_contradicting_opinions_are_flagged_and_must_be_resolved_before_the_letter(review):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client, override_settings
 
@@ -49,6 +50,7 @@ API_ROWS = {
     ("POST", P + "{public_id}/start/"): "inspectors",
     ("POST", P + "{public_id}/cancel/"): "requesting reviewer",
     ("POST", P + "{public_id}/snapshots/"): "inspectors",
+    ("POST", P + "{public_id}/segments/"): "inspectors, during the call",
     ("POST", P + "{public_id}/locations/"): "person on site",
     ("PUT", P + "{public_id}/results/{item_id}/"): "inspectors",
     ("GET", P + "{public_id}/record/"): "who sees the item",
@@ -84,6 +86,7 @@ PAGE_ROWS = {
     "inspections/<uuid:public_id>/call/",
     "inspections/<uuid:public_id>/rehearsal/",
     "inspections/<uuid:public_id>/snapshots/<uuid:snapshot_id>/",
+    "inspections/<uuid:public_id>/segments/<int:sequence>/",
     "inspections/<uuid:public_id>/record.pdf",
     "joint-reviews/",
     "joint-reviews/experts/",
@@ -140,6 +143,8 @@ def _advance(w, o, inspections, first, second):
             s.result_set(
                 actor=w.inspector1, inspection=x, checklist_item=check.public_id, result="pass"
             )
+    s.segment_add(actor=w.inspector1, inspection=d, sequence=0, start_ms=0, end_ms=900,
+                  file=SimpleUploadedFile("s.webm", b"\x1a\x45\xdf\xa3" + b"0" * 64))  # fmt: skip
     for x in (c, d):
         s.record_write(actor=w.inspector1, inspection=x, conclusion="pass", summary="合格")
     record = d.record
@@ -238,6 +243,8 @@ def _rows(w, o):
                                               only({"reviewer1": 200}), True),
         ("POST", P + "{public_id}/snapshots/"): (P + f"{B}/snapshots/", {"checklist_item": ci, "call_offset_ms": 5},
                                                  True, only({"inspector1": 201}), True),
+        ("POST", P + "{public_id}/segments/"): (P + f"{B}/segments/", {"sequence": 0, "start_ms": 0, "end_ms": 900},
+                                                "webm", only({"inspector1": 201}), True),
         ("POST", P + "{public_id}/locations/"): (P + f"{B}/locations/", {"latitude": 35.55, "longitude": 118.46},
                                                  False, only({"applicant": 201}), True),
         ("PUT", P + "{public_id}/results/{item_id}/"): (P + f"{B}/results/{ci}/", {"result": "pass"}, False,
@@ -310,6 +317,8 @@ def _pages(w, o):
                                                     {**only(participants), **anon}, True),
         "inspections/<uuid:public_id>/snapshots/<uuid:snapshot_id>/": (
             f"/inspections/{D}/snapshots/{o['snapshot'].public_id}/", {**only({r: 200 for r in V}), **anon}, True),
+        "inspections/<uuid:public_id>/segments/<int:sequence>/": (
+            f"/inspections/{D}/segments/0/", {**only({r: 200 for r in V}), **anon}, True),
         "inspections/<uuid:public_id>/record.pdf": (f"/inspections/{D}/record.pdf",
                                                     {**only({r: 200 for r in V}), **anon}, True),
         "joint-reviews/": ("/joint-reviews/", {**{r: 200 for r in SIGNED_IN}, **anon}, False),
@@ -339,8 +348,10 @@ def _call(client, method, url, body, multipart):
         if method == "GET":
             response = client.get(url)
         elif multipart:
+            file = (SimpleUploadedFile("s.webm", b"\x1a\x45\xdf\xa3" + b"0" * 64)
+                    if multipart == "webm" else png())  # fmt: skip
             response = getattr(client, method.lower())(
-                url, {**body, "file": png()}, format="multipart"
+                url, {**body, "file": file}, format="multipart"
             )
         else:
             response = getattr(client, method.lower())(url, body, format="json")

@@ -63,6 +63,11 @@ class ProjectOutputSerializer(serializers.Serializer):
     address = serializers.CharField()
     latitude = serializers.DecimalField(max_digits=9, decimal_places=6, allow_null=True)
     longitude = serializers.DecimalField(max_digits=9, decimal_places=6, allow_null=True)
+    site_radius_m = serializers.IntegerField()
+    red_line = serializers.ListField(
+        child=serializers.ListField(child=serializers.FloatField(), min_length=2, max_length=2),
+        help_text=_("The red line: [latitude, longitude] vertices; empty when there is none."),
+    )
     land_area = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
     floor_area = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
     total_investment = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
@@ -70,6 +75,17 @@ class ProjectOutputSerializer(serializers.Serializer):
     key_project_level = serializers.CharField()
     answers = serializers.DictField(child=serializers.JSONField())
     created_at = serializers.DateTimeField()
+
+
+class SiteInputSerializer(serializers.Serializer):
+    latitude = serializers.DecimalField(max_digits=9, decimal_places=6, allow_null=True)
+    longitude = serializers.DecimalField(max_digits=9, decimal_places=6, allow_null=True)
+    radius_m = serializers.IntegerField(required=False, min_value=10, max_value=20_000)
+    red_line = serializers.ListField(
+        child=serializers.ListField(child=serializers.FloatField(), min_length=2, max_length=2),
+        required=False, default=list, max_length=500,
+        help_text=_("The red line: 3 to 500 [latitude, longitude] vertices; empty: none."),
+    )  # fmt: skip
 
 
 class AnswersInputSerializer(serializers.Serializer):

@@ -8,6 +8,7 @@ app_name = "projects-api"
 project_urls = [
     path("", views.ProjectDetailApi.as_view(), name="project-detail"),
     path("answers/", views.ProjectAnswersApi.as_view(), name="project-answers"),
+    path("site/", views.ProjectSiteApi.as_view(), name="project-site"),
     path("guide/", views.ProjectGuideApi.as_view(), name="project-guide"),
     path("guide/pdf/", views.ProjectGuidePdfApi.as_view(), name="project-guide-pdf"),
     path("timeline/", views.ProjectTimelineApi.as_view(), name="project-timeline"),

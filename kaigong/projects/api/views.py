@@ -28,6 +28,7 @@ from kaigong.projects.selectors import project_get_for, project_list_visible_to
 from kaigong.projects.services import (
     project_answers_update,
     project_register,
+    project_site_set,
     service_code_for,
     service_code_rotate,
 )
@@ -40,6 +41,7 @@ from .serializers import (
     ProjectInputSerializer,
     ProjectOutputSerializer,
     ServiceCodeOutputSerializer,
+    SiteInputSerializer,
     TimelineOutputSerializer,
     TimelineQuerySerializer,
 )
@@ -131,6 +133,36 @@ class ProjectAnswersApi(APIView):
             actor=request.user,
             answers=data.validated_data["answers"],
             replace=data.validated_data["replace"],
+        )
+        return Response(ProjectOutputSerializer(project).data)
+
+
+class ProjectSiteApi(APIView):
+    """
+    Set the project's site fence (工程项目红线): point, radius and red-line polygon, which
+    every site inspection of the project checks the on-site device against.
+
+    Roles: window clerks of the project's jurisdiction; reviewers of a department with an
+    item of the project's cases. Errors: ``coordinates``, ``red_line``, ``site_radius``
+    (400); ``permission_denied`` (403); ``project_not_found`` (404).
+    """
+
+    @extend_schema(
+        request=SiteInputSerializer,
+        responses=ProjectOutputSerializer,
+        summary="Set the project's site and red line",
+        operation_id="project_site_set",
+    )
+    def put(self, request, public_id):
+        data = SiteInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        project = project_site_set(
+            actor=request.user,
+            project=project_get_for(request.user, public_id),
+            latitude=data.validated_data["latitude"],
+            longitude=data.validated_data["longitude"],
+            radius_m=data.validated_data.get("radius_m"),
+            red_line=data.validated_data["red_line"],
         )
         return Response(ProjectOutputSerializer(project).data)
 

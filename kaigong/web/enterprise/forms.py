@@ -122,3 +122,19 @@ def answers_from_post(data, questions) -> dict:
 
 class TimelineForm(forms.Form):
     start = forms.DateField(label=_("Start date"), required=False)
+
+
+class SiteForm(forms.Form):
+    """The project's site fence (工程项目红线), on the project page for authorised staff."""
+
+    latitude = forms.DecimalField(label=_("latitude"), max_digits=9, decimal_places=6,
+                                  required=False)  # fmt: skip
+    longitude = forms.DecimalField(label=_("longitude"), max_digits=9, decimal_places=6,
+                                   required=False)  # fmt: skip
+    radius_m = forms.IntegerField(label=_("site radius (m)"), min_value=10, max_value=20_000,
+                                  initial=300)  # fmt: skip
+    red_line = forms.CharField(
+        label=_("Red line of the site (one vertex a line: latitude,longitude)"), required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Empty: the fence is the point and the radius."),
+    )  # fmt: skip

@@ -33,7 +33,7 @@ from kaigong.projects.guide import project_guide
 from kaigong.projects.hooks import case_actuals
 from kaigong.projects.models import Project
 from kaigong.projects.pdf import guide_pdf
-from kaigong.projects.permissions import can_edit_project, can_register_on_behalf
+from kaigong.projects.permissions import can_edit_project, can_register_on_behalf, can_set_site
 from kaigong.projects.qr import qr_png
 from kaigong.projects.selectors import (
     project_get_for,
@@ -43,6 +43,7 @@ from kaigong.projects.selectors import (
 from kaigong.projects.services import (
     project_answers_update,
     project_register,
+    project_site_set,
     service_code_for,
     service_code_rotate,
 )
@@ -52,7 +53,7 @@ from kaigong.web.auth_request import AuthenticatedRequest
 from kaigong.web.forms import domain_error_to_form
 from kaigong.web.ratelimit import rate_limited
 
-from .forms import EnterpriseSignUpForm, ProjectForm, TimelineForm, answers_from_post
+from .forms import EnterpriseSignUpForm, ProjectForm, SiteForm, TimelineForm, answers_from_post
 from .gantt import gantt
 
 T = "web/enterprise/"
@@ -147,6 +148,9 @@ def _guide_context(request: AuthenticatedRequest, project, *, error: str = "") -
 @login_required
 def project_detail(request: AuthenticatedRequest, public_id) -> HttpResponse:
     project = _project(request, public_id)
+    site_form = _site_form(request, project)
+    if site_form is not None and site_form.is_bound and site_form.is_valid():
+        return redirect(reverse("web:project-detail", args=[project.public_id]) + "#project-site")
     try:
         context = _guide_context(request, project)
     except DomainError as error:
@@ -155,7 +159,28 @@ def project_detail(request: AuthenticatedRequest, public_id) -> HttpResponse:
     context["policies"] = [
         {"policy": p, "read": p.pk in read} for p in policy_list_for_project(project)
     ]
+    context["site_form"] = site_form
     return render(request, T + "project_detail.html", context)
+
+
+def _site_form(request: AuthenticatedRequest, project: Project) -> SiteForm | None:
+    """The project's site fence (工程项目红线) for authorised staff; a valid POST saves it."""
+    if not can_set_site(request.user, project):
+        return None
+    if request.method != "POST" or request.POST.get("action") != "site":
+        lines = "\n".join(f"{lat},{lon}" for lat, lon in project.red_line or [])
+        return SiteForm(initial={"latitude": project.latitude, "longitude": project.longitude,
+                                 "radius_m": project.site_radius_m, "red_line": lines})  # fmt: skip
+    form = SiteForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            project_site_set(actor=request.user, project=project, latitude=data["latitude"],
+                             longitude=data["longitude"], radius_m=data["radius_m"],
+                             red_line=data["red_line"])  # fmt: skip
+        except DomainError as error:
+            domain_error_to_form(form, error)
+    return form
 
 
 @login_required

@@ -49,7 +49,8 @@ class RequestForm(forms.Form):
     site_polygon = forms.CharField(
         label=_("Red line of the site (one vertex a line: latitude,longitude)"), required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Empty: the fence is the project's point and a 300 m radius."),
+        help_text=_("The fence is the project's: filled in, this becomes the project's red line; "
+                    "empty, the project's red line or its point and radius stay."),
     )  # fmt: skip
 
 

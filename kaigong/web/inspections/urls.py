@@ -27,6 +27,11 @@ urlpatterns = [
         v.snapshot_image,
         name="inspection-snapshot",
     ),
+    path(
+        "inspections/<uuid:public_id>/segments/<int:sequence>/",
+        v.segment_video,
+        name="inspection-segment",
+    ),
     path("inspections/<uuid:public_id>/record.pdf", v.record_pdf, name="inspection-record-pdf"),
     path("joint-reviews/", v.joint_review_list, name="joint-review-list"),
     path("joint-reviews/experts/", v.expert_pool, name="expert-pool"),

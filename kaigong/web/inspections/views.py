@@ -249,6 +249,7 @@ def inspection_detail(request: HttpRequest, public_id) -> HttpResponse:
         "record": record,
         "checklist": [(c, results.get(c.pk)) for c in inspection.standard.items.all()],
         "snapshots": inspection.snapshots.select_related("checklist_item").order_by("call_offset_ms"),
+        "segments": inspection.segments.order_by("sequence"),
         "locations": inspection.locations.order_by("-created_at")[:20],
         "is_inspector": is_inspector_of(request.user, inspection),
         "may_pick": can_pick_slot(request.user, inspection),
@@ -276,6 +277,10 @@ def _call_context(request, inspection, mode: str) -> dict:
                 "csrf": get_token(request),
                 "iceServers": getattr(settings, "KAIGONG_ICE_SERVERS", []),
                 "started": inspection.started_at.isoformat() if inspection.started_at else None,
+                "segmentSeconds": max(
+                    1, int(getattr(settings, "KAIGONG_CALL_SEGMENT_SECONDS", 10))
+                ),
+                "nextSegment": inspection.segments.count(),
             }
         ),  # fmt: skip
     }
@@ -306,6 +311,16 @@ def snapshot_image(request: HttpRequest, public_id, snapshot_id) -> HttpResponse
     if snapshot is None:
         raise Http404
     return _file(snapshot.file, snapshot.content_type)
+
+
+@login_required
+def segment_video(request: HttpRequest, public_id, sequence: int) -> HttpResponseBase:
+    """One recorded segment of the call, for whoever sees the inspection."""
+    inspection = _load(inspection_get_for, request.user, public_id)
+    segment = inspection.segments.filter(sequence=sequence).first()
+    if segment is None:
+        raise Http404
+    return _file(segment.file, segment.content_type)
 
 
 @login_required
@@ -439,8 +454,9 @@ def joint_review_detail(request: HttpRequest, public_id) -> HttpResponse:
         "opinions": review.opinions.select_related("expert", "department").order_by("round", "id"),
         "consolidated": js.consolidated_items(review) if collecting else [],
         "quorum": js.quorum_state(review),
-        "signatures": [(s, js.opinion_signature_verify(s)) for s in signatures],
-        "letters": letters,
+        "signatures": [(s, js.opinion_signature_verify(s), js.opinion_fingerprint(s))
+                       for s in signatures],
+        "letters": [(letter, js.letter_verify(letter)) for letter in letters],
         "must_fix": letters[-1].must_fix_items if letters else [],
         "statuses": ReviewStatus,
     })  # fmt: skip

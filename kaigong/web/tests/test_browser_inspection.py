@@ -2,8 +2,10 @@
 A real video call in Debian's chromium with fake camera and microphone: the inspector and
 the person on site open the call page on the ASGI application (uvicorn in a thread, so the
 WebSocket signalling runs through Channels), media flow both ways (getStats shows decoded
-frames on each side), the inspector's snapshot is uploaded and hashed, and the site
-person's browser location, set by the test, is recorded against the site.
+frames on each side), the inspector's snapshot is uploaded and hashed, the inspector's
+browser records the on-site stream in segments (MediaRecorder) and uploads them, the
+segments appear on the record and verify, and the site person's browser location, set by
+the test, is recorded against the site.
 """
 
 from __future__ import annotations
@@ -17,8 +19,15 @@ from django.test import Client
 
 import pytest
 
-from kaigong.inspections.models import LocationSample, Snapshot
-from kaigong.inspections.services import inspection_slot_pick, inspection_start
+from kaigong.cases.hashing import sm3_hex
+from kaigong.inspections.models import CallSegment, LocationSample, Snapshot
+from kaigong.inspections.services import (
+    inspection_slot_pick,
+    inspection_start,
+    record_verify,
+    record_write,
+    result_set,
+)
 from kaigong.inspections.tests.factories import inspection_world, requested
 
 from .conftest import CHROMIUM, CHROMIUM_ARGS
@@ -64,6 +73,7 @@ def test_a_video_call_between_the_inspector_and_the_site(settings, tmp_path):
     settings.KAIGONG_KEY_DIR = tmp_path
     settings.WHITENOISE_USE_FINDERS = True
     settings.WHITENOISE_AUTOREFRESH = True
+    settings.KAIGONG_CALL_SEGMENT_SECONDS = 2
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     world, standard, _case, item = inspection_world()
     inspection = requested(world, item)
@@ -98,6 +108,10 @@ def test_a_video_call_between_the_inspector_and_the_site(settings, tmp_path):
             row = pages["inspector"].evaluate(
                 f"() => window.kaigongCall.snapshot('{first.public_id}')"
             )
+            pages["inspector"].wait_for_function(
+                "() => window.kaigongCall.segments().length > 0", timeout=30000
+            )
+            uploaded = pages["inspector"].evaluate("() => window.kaigongCall.flushRecording()")
             pages["inspector"].screenshot(path=str(tmp_path / "call.png"))
             deadline = time.time() + 15
             while (
@@ -108,6 +122,24 @@ def test_a_video_call_between_the_inspector_and_the_site(settings, tmp_path):
             browser.close()
     finally:
         server.should_exit = True
+    segments = list(CallSegment.objects.filter(inspection=inspection).order_by("sequence"))
+    assert [g.sequence for g in segments] == list(range(len(segments))) and segments
+    assert [u["sm3"] for u in uploaded] == [g.sm3 for g in segments]
+    for g in segments:
+        with g.file.open("rb") as handle:
+            content = handle.read()
+        assert content.startswith(b"\x1a\x45\xdf\xa3") and sm3_hex(content) == g.sm3
+    for check in standard.items.all():
+        result_set(actor=world.inspector1, inspection=inspection, checklist_item=check.public_id,
+                   result="pass")  # fmt: skip
+    record = record_write(actor=world.inspector1, inspection=inspection, conclusion="pass",
+                          summary="合格")  # fmt: skip
+    assert [x["sm3"] for x in record.data["recording"]["segments"]] == [g.sm3 for g in segments]
+    assert record_verify(record)["recording"]["ok"]
+    client = Client()
+    client.force_login(world.inspector1)
+    page = client.get(f"/inspections/{inspection.public_id}/").content.decode()
+    assert 'id="recording-ok"' in page and segments[0].sm3 in page
     snapshot = Snapshot.objects.get(inspection=inspection)
     assert row["sm3"] == snapshot.sm3 and len(snapshot.sm3) == 64
     sample = LocationSample.objects.filter(inspection=inspection).first()

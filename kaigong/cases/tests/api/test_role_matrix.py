@@ -304,6 +304,13 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("POST", "/api/v1/projects/{public_id}/answers/"): Row(
         "project", _json("post", "{t.project_url}answers/", {"answers": {"q-green": True}}),
         (OK, OK, OK, 404, 404, 404, 403, 404, 401)),
+    ("PUT", "/api/v1/projects/{public_id}/site/"): Row(
+        "project", _json("put", "{t.project_url}site/",
+                         {"latitude": "35.550000", "longitude": "118.460000", "radius_m": 200}),
+        (403, 403, OK, 404, 404, 404, 403, 404, 401),
+        why="the fence the site inspections check the enterprise against: staff set it, a "
+            "window clerk of the jurisdiction here (reviewers do not see projects; they set "
+            "it with the inspection request)"),
     ("GET", "/api/v1/projects/{public_id}/guide/"): Row(
         "project", _get("{t.project_url}guide/"), (OK, OK, OK, 404, 404, 404, OK, 404, 401)),
     ("GET", "/api/v1/projects/{public_id}/guide/pdf/"): Row(

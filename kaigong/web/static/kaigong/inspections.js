@@ -6,7 +6,12 @@
  *
  * Mesh: whoever is already in the room offers to a newcomer. The inspector takes
  * snapshots of the remote video tied to a checklist item and the call time and records
- * results over the HTTP API; the person on site shares the browser's location. In
+ * results over the HTTP API; the person on site shares the browser's location. The
+ * inspector's browser records the on-site stream (video and audio) with MediaRecorder in
+ * segments of config.segmentSeconds, each a complete WebM file, and uploads them in order
+ * (POST segments/: sequence, call-time start and end); the server hashes and chains them
+ * (kaigong/inspections/recording.py). If another inspector is recording already, the
+ * server refuses this browser's segment 409 and this browser stops recording. In
  * rehearsal mode the page checks camera, microphone, signalling and an ICE loopback and
  * reports the result.
  */
@@ -77,6 +82,7 @@
       // the inspector watches the site; the site person sees an inspector
       if (!remoteVideo.srcObject || role === "site") { remoteVideo.srcObject = e.streams[0]; }
       show(text.connected || "connected");
+      if (role === "site" && config.role === "inspector" && config.mode === "call") { recordSoon(e.streams[0]); }
     };
     pc.onconnectionstatechange = function () {
       if (pc.connectionState === "failed" || pc.connectionState === "closed") { drop(peer); }
@@ -149,6 +155,7 @@
   }
 
   function hangup() {
+    flushRecording();
     send({ type: "hangup" });
     Object.keys(peers).forEach(drop);
     if (socket) { socket.close(); }
@@ -186,6 +193,87 @@
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify({ result: value, note: note ? note.value : "", call_offset_ms: offset() })
     }).then(function () { saved(item, text.saved || "saved"); }).catch(function (e) { fail(e.message); });
+  }
+
+  // -- the recording (inspector) ----------------------------------------------------
+  var rec = { stream: null, recorder: null, sequence: config.nextSegment || 0, queue: Promise.resolve(),
+              stopped: false, uploaded: [], timer: null, pending: null };
+  var recState = document.getElementById("rec-state");
+  function recShow(message) { if (recState) { recState.textContent = message; } }
+
+  function mimeType() {
+    var types = ["video/webm;codecs=vp8,opus", "video/webm", "video/mp4"];
+    if (!window.MediaRecorder) { return null; }
+    for (var i = 0; i < types.length; i++) { if (MediaRecorder.isTypeSupported(types[i])) { return types[i]; } }
+    return "";
+  }
+
+  function recordSoon(remote) {
+    if (rec.stream || rec.stopped) { return; }
+    // the audio and the video track arrive in two track events: start once both are there
+    var begin = function () { if (!rec.stream && !rec.stopped) { rec.stream = remote; nextSegment(); } };
+    if (remote.getAudioTracks().length && remote.getVideoTracks().length) { begin(); } else { setTimeout(begin, 1000); }
+  }
+
+  function nextSegment() {
+    var type = mimeType();
+    if (type === null) { recShow(text.recOff || ""); rec.stopped = true; return; }
+    var recorder;
+    try { recorder = type ? new MediaRecorder(rec.stream, { mimeType: type }) : new MediaRecorder(rec.stream); }
+    catch (e) { recShow((text.recOff || "") + " (" + e.name + ")"); rec.stopped = true; return; }
+    var chunks = [];
+    var start = offset();
+    var done;
+    rec.pending = new Promise(function (resolve) { done = resolve; });
+    recorder.ondataavailable = function (e) { if (e.data && e.data.size) { chunks.push(e.data); } };
+    recorder.onstop = function () {
+      var blob = new Blob(chunks, { type: recorder.mimeType || type || "video/webm" });
+      var sequence = rec.sequence++;
+      if (blob.size) { upload(blob, sequence, start, offset()); } else { rec.sequence--; }
+      if (!rec.stopped) { nextSegment(); }
+      done();
+    };
+    rec.recorder = recorder;
+    recorder.start();
+    recShow(text.recording || "recording");
+    rec.timer = setTimeout(function () { if (recorder.state !== "inactive") { recorder.stop(); } },
+                           (config.segmentSeconds || 10) * 1000);
+  }
+
+  function upload(blob, sequence, start, end) {
+    rec.queue = rec.queue.then(function () {
+      if (rec.refused) { return null; }
+      var form = new FormData();
+      form.append("sequence", String(sequence));
+      form.append("start_ms", String(start));
+      form.append("end_ms", String(Math.max(start, end)));
+      form.append("file", blob, "segment-" + sequence + ".webm");
+      return fetch(config.api + "segments/", { method: "POST", body: form, credentials: "same-origin",
+                                              headers: { "X-CSRFToken": config.csrf } })
+        .then(function (response) {
+          return response.json().catch(function () { return {}; }).then(function (body) {
+            if (response.status === 409) { rec.refused = true; stopRecording(); recShow(body.detail || text.recOther || ""); return null; }
+            if (!response.ok) { throw new Error(body.detail || body.title || response.status); }
+            rec.uploaded.push(body);
+            recShow((text.recorded || "") + " " + rec.uploaded.length + " · SM3 " + body.chain.slice(0, 12) + "…");
+            return body;
+          });
+        }).catch(function (e) { fail(e.message); });
+    });
+    return rec.queue;
+  }
+
+  function stopRecording() {
+    rec.stopped = true;
+    if (rec.timer) { clearTimeout(rec.timer); }
+    if (rec.recorder && rec.recorder.state !== "inactive") { rec.recorder.stop(); }
+  }
+
+  // stop the current segment and wait until every segment is uploaded
+  function flushRecording() {
+    var pending = rec.pending || Promise.resolve();
+    stopRecording();
+    return pending.then(function () { return rec.queue; }).then(function () { return rec.uploaded; });
   }
 
   // -- the site person's location -------------------------------------------------
@@ -256,6 +344,15 @@
   bind("toggle-cam", function () { toggle("video"); });
   bind("switch-cam", switchCamera);
   bind("hangup", hangup);
+  var finish = document.getElementById("end-call");
+  if (finish) {
+    finish.addEventListener("click", function (e) {
+      if (!rec.recorder) { return; }
+      e.preventDefault();
+      recShow(text.recFlushing || "");
+      flushRecording().then(function () { location.href = finish.href; });
+    });
+  }
   document.querySelectorAll("button.snap").forEach(function (b) { b.addEventListener("click", function () { snapshot(b.dataset.item); }); });
   document.querySelectorAll("button.result").forEach(function (b) { b.addEventListener("click", function () { result(b.dataset.item, b.dataset.result); }); });
   setInterval(clock, 1000);
@@ -264,6 +361,8 @@
     peers: peers,
     snapshot: snapshot,
     result: result,
+    segments: function () { return rec.uploaded; },
+    flushRecording: flushRecording,
     position: function () { return position; },
     framesReceived: function () {
       var ids = Object.keys(peers);
