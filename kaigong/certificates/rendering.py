@@ -30,7 +30,7 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas
 
-from kaigong.core.pdf import cjk_font_name
+from kaigong.core.pdf import cjk_font_name, one_pdf_at_a_time
 
 VERIFY_PATH = "/certificates/verify/"
 SEAL_RED = colors.Color(0.85, 0.1, 0.1)
@@ -218,6 +218,7 @@ def draw_seal(
     c.restoreState()
 
 
+@one_pdf_at_a_time
 def render_pdf(data: dict[str, Any]) -> bytes:
     """The PDF of a certificate, from its signed data only."""
     with translation.override("zh-hans"):

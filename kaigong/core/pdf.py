@@ -10,7 +10,10 @@ is used: valid Chinese PDF text, but readers must supply the glyphs.
 from __future__ import annotations
 
 import functools
+import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
@@ -41,3 +44,26 @@ def cjk_font_name() -> str:
 
 def cjk_font_is_embedded() -> bool:
     return cjk_font_name() == FONT_NAME
+
+
+# reportlab keeps a registered TrueType font's subsets on the font object itself, one per
+# document being written: two threads writing PDFs with the same font at once corrupt it
+# (KeyError in TTFont.makeSubset, seen under the ASGI server, which runs each request's view
+# in a thread of its own, when two applications were accepted at the same moment). Every
+# PDF Kaigong writes is written under this lock, one at a time per process (a PDF takes
+# 5–50 ms; processes still write in parallel).
+PDF_LOCK = threading.RLock()
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def one_pdf_at_a_time(render: Callable[P, R]) -> Callable[P, R]:
+    """Decorate a function that writes a PDF with reportlab: it runs under ``PDF_LOCK``."""
+
+    @functools.wraps(render)
+    def locked(*args: P.args, **kwargs: P.kwargs) -> R:
+        with PDF_LOCK:
+            return render(*args, **kwargs)
+
+    return locked

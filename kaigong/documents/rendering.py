@@ -26,7 +26,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from kaigong.certificates.rendering import _draw_qr, draw_seal
-from kaigong.core.pdf import cjk_font_name
+from kaigong.core.pdf import cjk_font_name, one_pdf_at_a_time
 
 VERIFY_PATH = "/documents/verify/"
 QR_SIZE = 64
@@ -164,6 +164,7 @@ def _section(section: dict[str, Any], styles, width: float) -> list[Flowable]:
     return parts
 
 
+@one_pdf_at_a_time
 def render_document_pdf(data: dict[str, Any]) -> bytes:
     """The PDF of a document from its data (deterministic for the same data)."""
     with translation.override("zh-hans"):

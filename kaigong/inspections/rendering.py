@@ -20,7 +20,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer
 
 from kaigong.certificates.rendering import _draw_qr
-from kaigong.core.pdf import cjk_font_name
+from kaigong.core.pdf import cjk_font_name, one_pdf_at_a_time
 from kaigong.documents.rendering import QR_SIZE, SignatureBlock, _escape, _section, _styles
 
 from .constants import Conclusion, ItemResult, Severity, Topic
@@ -86,6 +86,7 @@ def _ms(value: Any) -> str:
     return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
 
 
+@one_pdf_at_a_time
 def record_pdf(record: Any) -> bytes:
     """The record's PDF, from its frozen data and its signatures (deterministic)."""
     with translation.override("zh-hans"):
@@ -153,6 +154,7 @@ def _record_pdf(record: Any) -> bytes:
     )
 
 
+@one_pdf_at_a_time
 def letter_pdf(letter: Any) -> bytes:
     """One round's letter (a ReviewLetter with its ``data`` and ``issued_at`` set)."""
     with translation.override("zh-hans"):

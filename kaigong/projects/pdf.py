@@ -18,7 +18,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from kaigong.core.pdf import cjk_font_name
+from kaigong.core.pdf import cjk_font_name, one_pdf_at_a_time
 
 if TYPE_CHECKING:
     from .guide import Guide
@@ -64,6 +64,7 @@ def _table(rows: list[list[object]], widths: list[float], style: ParagraphStyle)
     return table
 
 
+@one_pdf_at_a_time
 def guide_pdf(project: Project, guide: Guide) -> bytes:
     """The guide of ``project`` as PDF bytes."""
     s = _styles()

@@ -14,7 +14,7 @@ from reportlab.pdfgen import canvas
 
 from kaigong.catalog.models import Material, MaterialFile
 from kaigong.catalog.services import material_file_set
-from kaigong.core.pdf import cjk_font_name
+from kaigong.core.pdf import cjk_font_name, one_pdf_at_a_time
 
 if TYPE_CHECKING:
     from kaigong.demo.loader import DemoContext
@@ -55,6 +55,7 @@ FORMS = {
 }
 
 
+@one_pdf_at_a_time
 def form_pdf(title: str, rows: list[tuple[str, str]], *, sample: bool) -> bytes:
     """One A4 page: the title, a two-column table, and 示例 across a sample."""
     buffer = io.BytesIO()
