@@ -392,12 +392,12 @@ def _serve_and_measure(
     """Start gunicorn as ``spec`` says; transitions (with the server's CPU), floor, bare."""
     from benchmarks.bare import BARE_PATH
 
-    # persistent connections, as in production (config/settings/base.py); certificates
+    # pooled connections, as in production (config/settings/base.py); certificates
     # render after commit (production's default; the test settings render inline); the
     # benchmark's URLconf adds the bare DRF view to the product's URLs
     env = {
         **os.environ,
-        "DATABASE_CONN_MAX_AGE": "60",
+        "DATABASE_POOL": "1",
         "KAIGONG_CERTIFICATES_RENDER_INLINE": "false",
         "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
     }

@@ -141,6 +141,28 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+
+
+def postgres_pool(database: dict, *, default: bool) -> None:
+    """
+    PostgreSQL through Django's connection pool (psycopg_pool) instead of persistent
+    connections, when ``DATABASE_POOL`` (default: ``default``). Under the ASGI server
+    (uvicorn's worker, docs/adr/0003) each request runs its view in a thread of its own, so
+    a persistent connection per thread piles up until PostgreSQL refuses clients ("too many
+    clients already", seen in bench_workflow at 8 clients); a pool per process bounds them
+    (``DATABASE_POOL_MAX_SIZE`` per web process) and hands them back after each request.
+    """
+    if database["ENGINE"] != "django.db.backends.postgresql":
+        return
+    if env.bool("DATABASE_POOL", default=default):
+        database["CONN_MAX_AGE"] = 0  # the pool keeps the connections (Django requires 0)
+        database.setdefault("OPTIONS", {})["pool"] = {
+            "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=1),
+            "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=10),
+            "timeout": env.float("DATABASE_POOL_TIMEOUT", default=10.0),
+        }
+
+
 if env("EXCHANGE_DATABASE_URL", default=""):
     # the provincial SPGL front database (docs/exchange.md); never migrated by Django
     DATABASES["exchange"] = env.db("EXCHANGE_DATABASE_URL")
@@ -156,6 +178,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
+    postgres_pool(DATABASES["default"], default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts and security ------------------------------------------------------------------

@@ -8,13 +8,20 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-not-secret")
 
 from config.env import env  # noqa: E402
 from config.settings.base import *  # noqa: E402,F403
-from config.settings.base import BASE_DIR, REST_FRAMEWORK, REST_KNOX  # noqa: E402
+from config.settings.base import (  # noqa: E402
+    BASE_DIR,
+    REST_FRAMEWORK,
+    REST_KNOX,
+    postgres_pool,
+)
 
 DATABASES = {
     "default": env.db("TEST_DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'test.sqlite3'}")
 }
 # perf: the benchmarks' gunicorn keeps its connections, as production does (base.py)
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
+# the tests connect directly; the benchmarks' servers pool as production does (DATABASE_POOL=1)
+postgres_pool(DATABASES["default"], default=False)
 # The SPGL front database as a second alias (docs/exchange.md): a database of its own beside
 # the test database (created only for the tests that ask for it, never migrated); the
 # exchange tests point KAIGONG_EXCHANGE_DATABASE at it.
