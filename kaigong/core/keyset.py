@@ -62,22 +62,22 @@ def cursor_decode(raw: str) -> Cursor:
         ) from None
 
 
-def _after(field: str, cursor: Cursor) -> Q:
-    if cursor.value is None:  # in the nulls at the end
-        return Q(**{f"{field}__isnull": True, "id__gt": cursor.id})
-    return (
-        Q(**{f"{field}__gt": cursor.value})
-        | Q(**{field: cursor.value, "id__gt": cursor.id})
-        | Q(**{f"{field}__isnull": True})
+def _after_value(field: str, cursor: Cursor) -> Q:
+    """
+    The rows after a cursor with a date, among the rows with a date: ``field >= value`` is
+    the index range PostgreSQL starts from (perf: an OR with the later dates and the nulls
+    in one condition made it read the index from the start and filter, ≈ 240 ms at page
+    3,000 of a million items); the ids of the cursor's own date are filtered within it.
+    """
+    return Q(**{f"{field}__gte": cursor.value}) & (
+        Q(**{f"{field}__gt": cursor.value}) | Q(id__gt=cursor.id)
     )
 
 
-def _before(field: str, cursor: Cursor) -> Q:
-    if cursor.value is None:
-        return Q(**{f"{field}__isnull": False}) | Q(
-            **{f"{field}__isnull": True, "id__lt": cursor.id}
-        )
-    return Q(**{f"{field}__lt": cursor.value}) | Q(**{field: cursor.value, "id__lt": cursor.id})
+def _before_value(field: str, cursor: Cursor) -> Q:
+    return Q(**{f"{field}__lte": cursor.value}) & (
+        Q(**{f"{field}__lt": cursor.value}) | Q(id__lt=cursor.id)
+    )
 
 
 @dataclass(frozen=True)
@@ -92,13 +92,28 @@ def _key(row: Any, field: str, *, backwards: bool) -> str:
 
 
 def keyset_page(qs: QuerySet, *, field: str, cursor: str | None, size: int) -> KeysetPage:
-    """One page of ``qs`` in (``field`` nulls last, id) order, after or before a cursor."""
+    """
+    One page of ``qs`` in (``field`` nulls last, id) order, after or before a cursor.
+
+    perf: each read is one range of the index in its order — the dated rows from the
+    cursor's date, then (when they run out) the undated ones by id — so that any page costs
+    what the first costs.
+    """
     where = cursor_decode(cursor) if cursor else None
-    forward = qs.order_by(F(field).asc(nulls_last=True), "id")
+    dated = qs.filter(**{f"{field}__isnull": False})
+    undated = qs.filter(**{f"{field}__isnull": True})
+    ascending = (F(field).asc(nulls_last=True), "id")
+    descending = (F(field).desc(nulls_first=True), "-id")
+    want = size + 1
     if where is None or not where.backwards:
-        if where is not None:
-            forward = forward.filter(_after(field, where))
-        rows = list(forward[: size + 1])
+        if where is None:
+            rows = list(qs.order_by(*ascending)[:want])
+        elif where.value is None:  # already in the undated rows at the end
+            rows = list(undated.filter(id__gt=where.id).order_by("id")[:want])
+        else:
+            rows = list(dated.filter(_after_value(field, where)).order_by(*ascending)[:want])
+            if len(rows) < want:
+                rows += list(undated.order_by("id")[: want - len(rows)])
         more = len(rows) > size
         rows = rows[:size]
         return KeysetPage(
@@ -108,8 +123,12 @@ def keyset_page(qs: QuerySet, *, field: str, cursor: str | None, size: int) -> K
             if where is not None and rows
             else None,
         )
-    backward = qs.order_by(F(field).desc(nulls_first=True), "-id").filter(_before(field, where))
-    rows = list(backward[: size + 1])
+    if where.value is None:  # back through the undated rows, then the dated from the last
+        rows = list(undated.filter(id__lt=where.id).order_by("-id")[:want])
+        if len(rows) < want:
+            rows += list(dated.order_by(*descending)[: want - len(rows)])
+    else:
+        rows = list(dated.filter(_before_value(field, where)).order_by(*descending)[:want])
     more = len(rows) > size
     rows = list(reversed(rows[:size]))
     return KeysetPage(
