@@ -24,6 +24,36 @@ class PlanInputSerializer(serializers.Serializer):
     items = serializers.ListField(child=serializers.UUIDField(), min_length=1, max_length=50)
 
 
+class CheckItemUpdateSerializer(serializers.Serializer):
+    """A check item's fields that may change (its code stays)."""
+
+    name = StrictCharField(max_length=200)
+    basis = StrictCharField(max_length=4000)
+    object_type = serializers.ChoiceField(choices=ObjectType.choices)
+    matter_code = StrictCharField(max_length=64, required=False, default="")
+    ratio_percent = serializers.IntegerField(min_value=1, max_value=100)
+    frequency = StrictCharField(max_length=60)
+    method = StrictCharField(max_length=100)
+    inspector_requirements = StrictCharField(max_length=200, required=False, default="")
+
+
+class GenerateTasksInputSerializer(serializers.Serializer):
+    sample_kind = serializers.ChoiceField(choices=SampleKind.choices)
+    period_start = serializers.DateField()
+    period_end = serializers.DateField()
+    inspectors_per_target = serializers.IntegerField(min_value=1, max_value=5, default=2)
+
+
+class SkippedItemSerializer(serializers.Serializer):
+    item = serializers.CharField(help_text="the check item's code")
+    reason = serializers.CharField(help_text="task_exists or pool_empty")
+
+
+class GenerateTasksOutputSerializer(serializers.Serializer):
+    tasks = serializers.ListField(child=serializers.DictField())
+    skipped = SkippedItemSerializer(many=True)
+
+
 class PlanOutputSerializer(serializers.Serializer):
     id = serializers.UUIDField(source="public_id")
     year = serializers.IntegerField()

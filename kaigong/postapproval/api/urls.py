@@ -7,7 +7,16 @@ app_name = "postapproval-api"
 P = "post-approval/"
 urlpatterns = [
     path(P + "check-items/", views.CheckItemListApi.as_view(), name="item-list"),
+    path(
+        P + "check-items/<uuid:public_id>/", views.CheckItemDetailApi.as_view(), name="item-detail"
+    ),
     path(P + "plans/", views.PlanListApi.as_view(), name="plan-list"),
+    path(P + "plans/<uuid:public_id>/", views.PlanDetailApi.as_view(), name="plan-detail"),
+    path(
+        P + "plans/<uuid:public_id>/generate-tasks/",
+        views.PlanGenerateTasksApi.as_view(),
+        name="plan-generate-tasks",
+    ),
     path(P + "tasks/", views.TaskCreateApi.as_view(), name="task-create"),
     path(P + "tasks/<uuid:public_id>/", views.TaskDetailApi.as_view(), name="task-detail"),
     path(

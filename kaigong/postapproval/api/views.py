@@ -19,10 +19,12 @@ from kaigong.core.exceptions import NotFound, PermissionDenied
 from kaigong.postapproval import services
 from kaigong.postapproval.models import CheckItem, Plan
 from kaigong.postapproval.selectors import (
+    check_item_get_for_staff,
     check_items_public,
     commitment_check_get_for,
     commitment_checks_for,
     finding_get_for,
+    plan_get_for_staff,
     plans_public,
     target_get_for,
     task_get_public,
@@ -116,6 +118,95 @@ class PlanListApi(_PublicGetMixin, GenericAPIView):
             items=items,
         )
         return Response(s.PlanOutputSerializer(plan).data, status=status.HTTP_201_CREATED)
+
+
+class CheckItemDetailApi(GenericAPIView):
+    """
+    PUT: change a check item of your department (its code stays; tasks already made keep
+    their frozen pool). Role: the department's head or approver. Errors: 400, 403 (the
+    department's other staff), 404 (anyone else).
+    """
+
+    serializer_class = s.CheckItemUpdateSerializer
+    queryset = CheckItem.objects.none()
+
+    @extend_schema(
+        summary="Change a check item",
+        operation_id="postapproval_item_update",
+        responses=s.CheckItemSerializer,
+    )
+    def put(self, request, public_id):
+        data = s.CheckItemUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        item = services.check_item_update(
+            actor=request.user,
+            item=check_item_get_for_staff(request.user, public_id),
+            **data.validated_data,
+        )
+        return Response(s.CheckItemSerializer(item).data)
+
+
+class PlanDetailApi(GenericAPIView):
+    """
+    PUT: change a plan's year, title or check items (an item that already has a task stays).
+    Role: the department's head or approver. Errors: 400, 403, 404.
+    """
+
+    serializer_class = s.PlanInputSerializer
+    queryset = Plan.objects.none()
+
+    @extend_schema(
+        summary="Change an annual plan",
+        operation_id="postapproval_plan_update",
+        responses=s.PlanOutputSerializer,
+    )
+    def put(self, request, public_id):
+        data = s.PlanInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        plan = plan_get_for_staff(request.user, public_id)
+        items = list(
+            CheckItem.objects.filter(
+                public_id__in=data.validated_data["items"], department_id=plan.department_id
+            )
+        )
+        plan = services.plan_update(
+            actor=request.user,
+            plan=plan,
+            year=data.validated_data["year"],
+            title=data.validated_data["title"],
+            items=items,
+        )
+        return Response(s.PlanOutputSerializer(plan).data)
+
+
+class PlanGenerateTasksApi(GenericAPIView):
+    """
+    Turn the plan into tasks: one task (pool frozen, seed committed) for each of its check
+    items without a task in the period; items with nothing to draw from are skipped and
+    named. Role: the department's head or approver. Errors: 400, 403, 404, 409
+    ``nothing_to_generate`` (with ``skipped``).
+    """
+
+    serializer_class = s.GenerateTasksInputSerializer
+    queryset = Plan.objects.none()
+
+    @extend_schema(
+        summary="Generate a plan's tasks",
+        operation_id="postapproval_plan_generate_tasks",
+        responses={201: s.GenerateTasksOutputSerializer},
+    )
+    def post(self, request, public_id):
+        data = s.GenerateTasksInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        made = services.plan_generate_tasks(
+            actor=request.user,
+            plan=plan_get_for_staff(request.user, public_id),
+            **data.validated_data,
+        )
+        return Response(
+            {"tasks": [task_public_record(t) for t in made["tasks"]], "skipped": made["skipped"]},
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class TaskCreateApi(GenericAPIView):

@@ -28,8 +28,11 @@ P = "/api/v1/post-approval/"
 API_ROWS = {
     ("GET", P + "check-items/"): "public",
     ("POST", P + "check-items/"): "department head or approver",
+    ("PUT", P + "check-items/{public_id}/"): "department head or approver",
     ("GET", P + "plans/"): "public",
     ("POST", P + "plans/"): "department head or approver",
+    ("PUT", P + "plans/{public_id}/"): "department head or approver",
+    ("POST", P + "plans/{public_id}/generate-tasks/"): "department head or approver",
     ("POST", P + "tasks/"): "department head or approver of the plan's department",
     ("GET", P + "tasks/{public_id}/"): "public",
     ("POST", P + "tasks/{public_id}/draw-targets/"): "department head or approver",
@@ -128,6 +131,20 @@ def test_each_role_and_every_outsider():
         )
         plan_id = check("POST", P + "plans/", {"head": 201}, plan).json()["id"]
         check("GET", P + "plans/", {"anonymous": 200})
+        # changing an item and a plan: the department's inspector 403, other staff 404
+        changed = {k: v for k, v in item.items() if k != "code"} | {"name": "规划许可批后监管"}
+        I = P + f"check-items/{item_id}/"  # noqa: E741
+        check(
+            "PUT",
+            I,
+            {"anonymous": DENIED, "insp0": 403, "outsider": 404, "outsider_staff": 404},
+            changed,
+        )
+        assert check("PUT", I, {"head": 200}, changed).json()["name"] == "规划许可批后监管"
+        L = P + f"plans/{plan_id}/"
+        retitled = plan | {"title": "2026年度双随机抽查计划"}
+        check("PUT", L, {"anonymous": DENIED, "insp0": 403, "outsider_staff": 404}, retitled)
+        assert check("PUT", L, {"head": 200}, retitled).json()["title"] == retitled["title"]
         task = {
             "plan": plan_id,
             "item": item_id,
@@ -206,6 +223,20 @@ def test_each_role_and_every_outsider():
             {"anonymous": DENIED, "head": 404},
             {"passed": True},
         )
+
+        # the plan's tasks generated: the period of the task above is taken (409, the item
+        # named), a later one makes a task
+        period = {"sample_kind": "random", "period_start": "2026-03-02", "period_end": "2026-06-30"}
+        GT = P + f"plans/{plan_id}/generate-tasks/"
+        check("POST", GT, {"anonymous": DENIED, "insp0": 403, "outsider_staff": 404}, period)
+        taken = check("POST", GT, {"head": 409}, period).json()
+        assert taken["code"] == "nothing_to_generate"
+        later = period | {"period_start": "2026-07-01", "period_end": "2026-12-31"}
+        made = check("POST", GT, {"head": 201}, later).json()
+        assert [t["code"] for t in made["tasks"]] == [
+            t.code for t in Task.objects.filter(period_start=date(2026, 7, 1))
+        ]
+        assert len(made["tasks"]) == 1 and made["skipped"] == []
 
         page = Client()
         assert page.get("/post-approval/").status_code == 200
