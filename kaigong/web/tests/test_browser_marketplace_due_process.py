@@ -8,6 +8,7 @@ agency's public page. Screenshots (390 px and desktop) go to var/screenshots/.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -118,6 +119,11 @@ def test_an_objection_overturns_a_selection_and_a_sanction_follows_due_process(b
         page.click("#decide-form button[type=submit]")
         page.wait_for_load_state()
         assert "已决定" in page.inner_text("#sanction-status")
+        # each step of the history with its local date and minute, not an ISO timestamp
+        steps = page.locator("#sanction-history li").all_inner_texts()
+        assert len(steps) == 3 and all(
+            re.match(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2} · ", t) for t in steps
+        )
         page.context.clear_cookies()
         page.goto(page.base_url + f"/marketplace/agencies/{first.agency.public_id}/")
         assert "暂停入驻三个月" in page.inner_text("#agency-sanctions")
