@@ -7,11 +7,16 @@ WSGI class (`KAIGONG_WEB_WORKER_CLASS=sync` or `gthread`) serve `config.wsgi:app
 
 Sizing (issue #16, part 5): a request is mostly CPU (Python and the database on the same
 node), so workers beyond the cores add context switches and CPU per request rather than
-throughput. Start from `KAIGONG_WEB_WORKERS` = the node's cores (2 sync workers on a 2-core
-node), add a worker only when requests wait on I/O (a remote database, object storage),
-and threads (`gthread`) only for slow clients; measure each choice with
-`manage.py bench_workflow --servers sync:2,sync:3,gthread:5x2,conf` (docs/benchmarks.md)
-before changing the defaults below.
+throughput. Measured on 2026-12-01 on a 2-core node with PostgreSQL beside it
+(`manage.py bench_workflow --cases 32 --concurrency 8 --servers uvicorn:2,sync:2,conf`,
+docs/benchmarks.md): 2 uvicorn workers 16.9 transitions/s at 84.5 ms of gunicorn CPU each;
+5 uvicorn workers (this file's old default, 2 × cores + 1) 14.1/s at 114.5 ms; 2 sync
+workers 23.1/s at 66.8 ms. The platform needs the ASGI worker (the video inspection's
+WebSockets), so the default is uvicorn's worker, one per core (`KAIGONG_WEB_WORKERS`); add a
+worker only when requests wait on I/O (a remote database, object storage). A node that
+serves no WebSockets (behind a router that sends /ws/ elsewhere) may run
+`KAIGONG_WEB_WORKER_CLASS=sync` with `config.wsgi:application`, about a third faster here.
+Keep processes × `DATABASE_POOL_MAX_SIZE` under PostgreSQL's max_connections.
 """
 
 import multiprocessing
@@ -19,7 +24,7 @@ import os
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 worker_class = os.environ.get("KAIGONG_WEB_WORKER_CLASS") or "uvicorn_worker.UvicornWorker"
-workers = int(os.environ.get("KAIGONG_WEB_WORKERS") or multiprocessing.cpu_count() * 2 + 1)
+workers = int(os.environ.get("KAIGONG_WEB_WORKERS") or multiprocessing.cpu_count())
 threads = int(
     os.environ.get("KAIGONG_WEB_THREADS") or 2
 )  # per worker, for gthread (sync with threads > 1 runs as gthread)
