@@ -361,47 +361,21 @@ def sql_events(world, *, batch: int = 20_000) -> tuple[int, float]:
 def signed_checkpoint():
     """
     The next signed checkpoint of every case's head, made as ``chain_checkpoint_take``
-    makes it (its payload, digest and SM2 signature, with the platform key) but without
-    re-verifying the events just hashed by ``sql_events`` (``_extends`` is one query per
-    case). ``benchmarks/tests`` checks that it equals the product's.
+    makes it (``checkpoint_sign_and_store``: its payload, digest and SM2 signature, with the
+    platform key) but without re-verifying the events just hashed by ``sql_events``
+    (``_extends`` is one query per case). ``benchmarks/tests`` checks that it equals the
+    product's.
     """
     from django.db import connection
-    from django.utils import timezone
 
-    from kaigong.cases.hashing import sm3_hex
     from kaigong.cases.models import ChainCheckpoint
-    from kaigong.cases.models.case import GENESIS_HASH
-    from kaigong.cases.services.checkpoints import checkpoint_payload, entries_digest
-    from kaigong.certificates.signing import platform_sign
+    from kaigong.cases.services.checkpoints import checkpoint_sign_and_store
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT public_id, event_count, chain_head FROM cases_case")
         entries = sorted([str(p), n, h] for p, n, h in cursor.fetchall())
     previous = ChainCheckpoint.objects.order_by("-seq").first()
-    seq = previous.seq + 1 if previous is not None else 1
-    prev_digest = previous.digest if previous is not None else GENESIS_HASH
-    taken_at = timezone.now()
-    entries_sm3 = entries_digest(entries)
-    payload = checkpoint_payload(
-        seq=seq,
-        taken_at=taken_at,
-        case_count=len(entries),
-        entries_sm3=entries_sm3,
-        prev_digest=prev_digest,
-    )
-    signed = platform_sign(payload)
-    return ChainCheckpoint.objects.create(
-        seq=seq,
-        taken_at=taken_at,
-        case_count=len(entries),
-        entries=entries,
-        entries_sm3=entries_sm3,
-        prev_digest=prev_digest,
-        digest=sm3_hex(payload),
-        key_id=signed.key_id,
-        public_key_hex=signed.public_key_hex,
-        signature=signed.signature_hex,
-    )
+    return checkpoint_sign_and_store(entries, previous=previous)
 
 
 def filed_documents(world, count: int) -> int:

@@ -82,6 +82,39 @@ def _extends(case: Case, count: int, head: str) -> bool:
     return (expected_seq - 1, expected_prev) == (case.event_count, case.chain_head)
 
 
+def checkpoint_sign_and_store(
+    entries: list[list[Any]], *, previous: ChainCheckpoint | None
+) -> ChainCheckpoint:
+    """
+    The checkpoint after ``previous`` over ``entries`` (sorted ``[public_id, count, head]``
+    rows): its payload digested with SM3, signed with the platform key, and stored.
+    """
+    seq = previous.seq + 1 if previous is not None else 1
+    taken_at = timezone.now()
+    prev_digest = previous.digest if previous is not None else GENESIS_HASH
+    entries_sm3 = entries_digest(entries)
+    payload = checkpoint_payload(
+        seq=seq,
+        taken_at=taken_at,
+        case_count=len(entries),
+        entries_sm3=entries_sm3,
+        prev_digest=prev_digest,
+    )
+    signed = platform_sign(payload)
+    return ChainCheckpoint.objects.create(
+        seq=seq,
+        taken_at=taken_at,
+        case_count=len(entries),
+        entries=entries,
+        entries_sm3=entries_sm3,
+        prev_digest=prev_digest,
+        digest=sm3_hex(payload),
+        key_id=signed.key_id,
+        public_key_hex=signed.public_key_hex,
+        signature=signed.signature_hex,
+    )
+
+
 @dataclass(frozen=True)
 class CheckpointResult:
     checkpoint: ChainCheckpoint
@@ -115,30 +148,7 @@ def chain_checkpoint_take() -> CheckpointResult:
             continue
         entries.append([public_id, case.event_count, case.chain_head])
     entries.sort()
-    seq = previous.seq + 1 if previous is not None else 1
-    taken_at = timezone.now()
-    prev_digest = previous.digest if previous is not None else GENESIS_HASH
-    entries_sm3 = entries_digest(entries)
-    payload = checkpoint_payload(
-        seq=seq,
-        taken_at=taken_at,
-        case_count=len(entries),
-        entries_sm3=entries_sm3,
-        prev_digest=prev_digest,
-    )
-    signed = platform_sign(payload)
-    checkpoint = ChainCheckpoint.objects.create(
-        seq=seq,
-        taken_at=taken_at,
-        case_count=len(entries),
-        entries=entries,
-        entries_sm3=entries_sm3,
-        prev_digest=prev_digest,
-        digest=sm3_hex(payload),
-        key_id=signed.key_id,
-        public_key_hex=signed.public_key_hex,
-        signature=signed.signature_hex,
-    )
+    checkpoint = checkpoint_sign_and_store(entries, previous=previous)
     for found in refused:
         logger.error("chain_checkpoint_refused case=%s seq=%s", found.case_number, found.seq)
     return CheckpointResult(checkpoint=checkpoint, refused=refused)

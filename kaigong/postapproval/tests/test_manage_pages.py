@@ -12,16 +12,12 @@ from django.test import Client
 import pytest
 import time_machine
 
-from kaigong.accounts.roles import Role
-from kaigong.accounts.services import membership_grant
-from kaigong.accounts.tests.factories import UserFactory
 from kaigong.cases.tests.conftest import MONDAY
-from kaigong.cases.tests.factories import lifecycle_world
-from kaigong.certificates.tests.factories import issue, issuing_catalogue
 from kaigong.core.models import AuditRecord
 from kaigong.postapproval import services
 from kaigong.postapproval.models import CheckItem, Plan, Task
-from kaigong.projects.tests.factories import ProjectFactory
+
+from .worlds import planner_world
 
 pytestmark = pytest.mark.django_db
 M = "/post-approval/manage/"
@@ -30,43 +26,19 @@ M = "/post-approval/manage/"
 @pytest.fixture
 def world():
     with time_machine.travel(MONDAY, tick=False):
-        catalogue = issuing_catalogue()
-        department = catalogue.department
-        for _ in range(3):
-            issue(catalogue, project=ProjectFactory(region_code="371321"))
-        head = UserFactory(username="mp-head")
-        membership_grant(user=head, role=Role.APPROVER, department=department)
-        inspector = UserFactory(username="mp-insp")
-        membership_grant(user=inspector, role=Role.INSPECTOR, department=department)
-        weifang = lifecycle_world(
-            prefix="WF",
-            centre_name="潍坊市政务服务中心",
-            centre_region="370700",
-            project_region="370702",
+        yield planner_world(
+            prefix="mp",
+            permits=3,
+            item={
+                "code": "mp-1",
+                "name": "施工许可后续监管",
+                "basis": "《建筑法》",
+                "ratio_percent": 40,
+                "frequency": "每年一次",
+                "method": "现场检查",
+            },
+            plan_title="2026年度抽查计划",
         )
-        item = services.check_item_create(
-            actor=head,
-            department=department,
-            code="mp-1",
-            name="施工许可后续监管",
-            basis="《建筑法》",
-            object_type="project",
-            matter_code=catalogue.single.matter.code,
-            ratio_percent=40,
-            frequency="每年一次",
-            method="现场检查",
-        )
-        plan = services.plan_create(
-            actor=head, department=department, year=2026, title="2026年度抽查计划", items=[item]
-        )
-        yield {
-            "catalogue": catalogue,
-            "head": head,
-            "inspector": inspector,
-            "weifang": weifang,
-            "item": item,
-            "plan": plan,
-        }
 
 
 def _as(user) -> Client:

@@ -20,9 +20,10 @@ from kaigong.cases.tests.api.conftest import client_for
 from kaigong.cases.tests.conftest import MONDAY
 from kaigong.cases.tests.factories import lifecycle_world
 from kaigong.certificates.tests.factories import issue, issuing_catalogue
-from kaigong.postapproval import services
 from kaigong.postapproval.models import Finding, Target, Task
 from kaigong.projects.tests.factories import ProjectFactory
+
+from .worlds import planner_world
 
 P = "/api/v1/post-approval/"
 API_ROWS = {
@@ -262,34 +263,21 @@ def test_the_work_page_runs_a_task_from_plan_to_published_results():
     """The planner's steps and the inspector's confirmation are page actions, not API-only;
     an outsider's posts answer 404 and a refused step its status."""
     with time_machine.travel(MONDAY, tick=False):
-        catalogue = issuing_catalogue()
-        department = catalogue.department
-        issue(catalogue, project=ProjectFactory(region_code="371321"))
-        head = UserFactory(username="wp-head")
-        membership_grant(user=head, role=Role.APPROVER, department=department)
-        inspector = UserFactory(username="wp-insp")
-        membership_grant(user=inspector, role=Role.INSPECTOR, department=department)
-        weifang = lifecycle_world(
-            prefix="WF",
-            centre_name="潍坊市政务服务中心",
-            centre_region="370700",
-            project_region="370702",
+        world = planner_world(
+            prefix="wp",
+            permits=1,
+            item={
+                "code": "wp-1",
+                "name": "规划许可后续监管",
+                "basis": "《城乡规划法》",
+                "ratio_percent": 100,
+                "frequency": "每年",
+                "method": "现场",
+            },
+            plan_title="2026年度计划",
         )
-        item = services.check_item_create(
-            actor=head,
-            department=department,
-            code="wp-1",
-            name="规划许可后续监管",
-            basis="《城乡规划法》",
-            object_type="project",
-            matter_code=catalogue.single.matter.code,
-            ratio_percent=100,
-            frequency="每年",
-            method="现场",
-        )
-        plan = services.plan_create(
-            actor=head, department=department, year=2026, title="2026年度计划", items=[item]
-        )
+        head, inspector, weifang = world["head"], world["inspector"], world["weifang"]
+        item, plan = world["item"], world["plan"]
         page = Client()
         page.force_login(head)
         W = "/post-approval/work/"
