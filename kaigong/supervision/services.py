@@ -1029,14 +1029,12 @@ def signal_rule_save(*, actor, data: dict, rule: SignalRule | None = None) -> Si
         })  # fmt: skip
     active = _active(data)
     if not errors and active:
-        twin = SignalRule.objects.filter(active=True, matter=matter, department=department)
-        if rule is not None:
-            twin = twin.exclude(pk=rule.pk)
-        if twin.exists():
-            errors.append({
-                "name": "target", "code": ErrorCode.INVALID,
-                "reason": _("This matter or department already has an active rule: change that one."),
-            })  # fmt: skip
+        errors += _twin(
+            SignalRule.objects.filter(active=True, matter=matter, department=department),
+            rule,
+            "target",
+            _("This matter or department already has an active rule: change that one."),
+        )
     if errors:
         _refuse(actor, "signal_rule", errors, rule)
     before_values = _rule_values(rule) if rule is not None else None
@@ -1053,6 +1051,13 @@ def signal_rule_save(*, actor, data: dict, rule: SignalRule | None = None) -> Si
             summary=str(rule), data={"before": before_values, "after": _rule_values(rule)},
         )  # fmt: skip
     return rule
+
+
+def _twin(rows, row, name: str, reason) -> list[dict]:
+    """The field error when another row than ``row`` already holds the place (one per place)."""
+    if row is not None:
+        rows = rows.exclude(pk=row.pk)
+    return [{"name": name, "code": ErrorCode.INVALID, "reason": reason}] if rows.exists() else []
 
 
 def _rule_values(rule: SignalRule) -> dict[str, Any]:
@@ -1088,14 +1093,12 @@ def step_limit_save(*, actor, data: dict, limit: StepLimit | None = None) -> Ste
     if e1:
         errors.append(e1)
     if not errors:
-        twin = StepLimit.objects.filter(matter=matter, step=step)
-        if limit is not None:
-            twin = twin.exclude(pk=limit.pk)
-        if twin.exists():
-            errors.append({
-                "name": "step", "code": ErrorCode.INVALID,
-                "reason": _("This matter already has a duration for this step: change that one."),
-            })  # fmt: skip
+        errors += _twin(
+            StepLimit.objects.filter(matter=matter, step=step),
+            limit,
+            "step",
+            _("This matter already has a duration for this step: change that one."),
+        )
     if errors:
         _refuse(actor, "step_limit", errors, limit)
     before_values = _limit_values(limit) if limit is not None else None
