@@ -12,6 +12,7 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from kaigong.accounts.services import enterprise_sign_up
+from kaigong.core.api.input import FALSE_VALUES, TRUE_VALUES
 from kaigong.core.api.pagination import CountedPagePagination
 from kaigong.core.exceptions import InvalidInput
 from kaigong.core.selectors import (
@@ -57,10 +58,6 @@ class EnterpriseRegisterApi(APIView):
         )
 
 
-_TRUE = {"true", "1", "yes"}
-_FALSE = {"false", "0", "no", ""}
-
-
 class InboxPagination(CountedPagePagination):
     """The inbox's page, its total and its unread count in one query."""
 
@@ -79,14 +76,14 @@ class InboxApi(GenericAPIView):
 
     def get_queryset(self):
         raw = self.request.query_params.get("unread", "").strip().lower()
-        if raw not in _TRUE | _FALSE:
+        if raw not in TRUE_VALUES | FALSE_VALUES:
             reason = _("true or false.")
             raise InvalidInput(
                 reason,
                 code="invalid_boolean",
                 invalid_params=[{"name": "unread", "code": "invalid_boolean", "reason": reason}],
             )
-        return notification_list_for(self.request.user, unread_only=raw in _TRUE)
+        return notification_list_for(self.request.user, unread_only=raw in TRUE_VALUES)
 
     @extend_schema(
         parameters=[OpenApiParameter("unread", bool)],

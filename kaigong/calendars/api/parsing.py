@@ -9,13 +9,12 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from kaigong.calendars.constants import MAX_DAYS, MAX_YEAR, MIN_YEAR, ErrorCode
+from kaigong.core.api.input import FALSE_VALUES, TRUE_VALUES
 from kaigong.core.exceptions import InvalidInput
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _INTEGER = re.compile(r"^[+-]?\d{1,9}$")
 _REGION = re.compile(r"^\d{6}$")
-_TRUE = {"true", "1", "yes"}
-_FALSE = {"false", "0", "no", ""}
 
 
 def due_date_query(params: Any) -> dict[str, Any]:
@@ -60,7 +59,7 @@ def due_date_query(params: Any) -> dict[str, Any]:
     if region_code and not _REGION.match(region_code):
         errors.append(_bad("region", ErrorCode.INVALID_REGION, _("Six digits (GB/T 2260).")))
     raw_flag = params.get("count_start", "").strip().lower()
-    if raw_flag not in _TRUE | _FALSE:
+    if raw_flag not in TRUE_VALUES | FALSE_VALUES:
         errors.append(_bad("count_start", ErrorCode.INVALID_BOOLEAN, _("true or false.")))
     if errors:
         raise InvalidInput(errors[0]["reason"], code=errors[0]["code"], invalid_params=errors)
@@ -68,7 +67,7 @@ def due_date_query(params: Any) -> dict[str, Any]:
         "start": start,
         "days": days,
         "region_code": region_code,
-        "count_start": raw_flag in _TRUE,
+        "count_start": raw_flag in TRUE_VALUES,
     }
 
 
