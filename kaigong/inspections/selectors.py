@@ -217,3 +217,20 @@ def item_inspection_opinion_text(item: Any) -> str:
     if rectifications:
         text += " " + "；".join(rectifications)
     return text
+
+
+def rehearsal_rows(inspection: Inspection) -> list[dict[str, Any]]:
+    """
+    Each participant's connectivity rehearsal as the page shows it: the person's name (the
+    result is kept by account name) and whether camera, microphone, signalling and ICE
+    all worked.
+    """
+    from kaigong.accounts.models import User
+
+    runs = inspection.rehearsal_result or {}
+    people = {u.username: str(u) for u in User.objects.filter(username__in=list(runs))}
+    checks = ("camera", "microphone", "signalling", "ice")
+    return [
+        {"name": people.get(who, who), "ok": all(run.get(c) for c in checks)}
+        for who, run in sorted(runs.items())
+    ]

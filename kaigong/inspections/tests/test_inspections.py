@@ -357,3 +357,28 @@ def test_the_guide_shows_the_standard_and_its_samples_to_anyone(journey):
     sample = journey["standard"].items.first().samples.get()
     assert f"/inspections/samples/{sample.public_id}/" in page
     assert Client().get(f"/inspections/samples/{sample.public_id}/").status_code == 200
+
+
+def test_the_page_names_who_rehearsed_and_whether_their_devices_worked(fresh):
+    # the rehearsal is kept by account name; the page shows the person and the outcome
+    from django.test import Client
+
+    from kaigong.inspections.services import inspection_rehearsal_record
+
+    world, _standard, _case, item_pk = fresh
+    inspection = requested(world, CaseItem.objects.get(pk=item_pk))
+    inspection = inspection_slot_pick(
+        actor=world.applicant, inspection=inspection, slot=inspection.slots.get().public_id
+    )
+    every = {"camera": True, "microphone": True, "signalling": True, "ice": True}
+    inspection_rehearsal_record(actor=world.applicant, inspection=inspection, result=every)
+    inspection_rehearsal_record(
+        actor=world.inspector1, inspection=inspection, result=every | {"camera": False}
+    )
+    client = Client()
+    client.force_login(world.inspector1)
+    page = client.get(f"/inspections/{inspection.public_id}/").content.decode()
+
+    assert f"{world.applicant} · 已连接" in page
+    assert f"{world.inspector1} · 请检查设备" in page
+    assert f">{world.applicant.username}<" not in page

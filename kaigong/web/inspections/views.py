@@ -45,6 +45,7 @@ from kaigong.inspections.selectors import (
     joint_review_get_for,
     joint_review_list_visible_to,
     record_get_public,
+    rehearsal_rows,
     sample_get_public,
     standard_get_for,
     standard_list_for,
@@ -257,6 +258,7 @@ def inspection_detail(request: HttpRequest, public_id) -> HttpResponse:
         "may_cancel": inspection.requested_by_id == request.user.pk,
         "has_signed": request.user.pk in signed,
         "verification": s.record_verify(record) if record else None,
+        "rehearsals": rehearsal_rows(inspection),
     })  # fmt: skip
 
 
