@@ -4,8 +4,9 @@ item in an annual plan."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
+from kaigong.accounts.models import User
 from kaigong.accounts.roles import Role
 from kaigong.accounts.services import membership_grant
 from kaigong.accounts.tests.factories import UserFactory
@@ -23,9 +24,9 @@ def planner_world(
     department = catalogue.department
     for _ in range(permits):
         issue(catalogue, project=ProjectFactory(region_code="371321"))
-    head = UserFactory(username=f"{prefix}-head")
+    head = cast(User, UserFactory(username=f"{prefix}-head"))
     membership_grant(user=head, role=Role.APPROVER, department=department)
-    inspector = UserFactory(username=f"{prefix}-insp")
+    inspector = cast(User, UserFactory(username=f"{prefix}-insp"))
     membership_grant(user=inspector, role=Role.INSPECTOR, department=department)
     weifang = lifecycle_world(
         prefix="WF",
