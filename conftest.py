@@ -48,3 +48,19 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.path.name.startswith("test_browser_"):
             item.add_marker(browser)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _default_language_per_module():
+    """
+    Each module starts in the platform's language (LANGUAGE_CODE), whatever a module before
+    it on the same worker left active (a test client's request activates the language it
+    negotiated and leaves it), so that a module-scoped world built with translated text
+    does not depend on the order the workers took the modules in.
+    """
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
