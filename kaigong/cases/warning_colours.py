@@ -22,6 +22,7 @@ from kaigong.cases.constants import ITEM_CLOCK_STATUSES, WarningColour
 from kaigong.cases.deadlines import warning_threshold
 from kaigong.cases.models import CaseItem
 from kaigong.catalog.models import MatterVersion
+from kaigong.core.request_cache import request_cached
 
 # Warning thresholds: (region, warning days) → the last due date that is yellow on a day.
 # Region "" stands for every region that follows the national calendar.
@@ -55,22 +56,57 @@ def in_region(region: str, thresholds: Thresholds, *, path: str) -> Q:
     return condition
 
 
-def warning_condition(colour: str, *, on: date) -> Q:
+def yellow_due_span(on: date) -> tuple[date, date]:
+    """
+    The lowest and highest "last due date that is yellow on ``on``" over every warning
+    setting in use (the matters' own and the default) and every calendar: an item due
+    after the first may be green, one due after the second is. One small query per request.
+    """
+
+    def compute() -> tuple[date, date]:
+        in_use = set(
+            MatterVersion.objects.exclude(warning_days__isnull=True)
+            .order_by()
+            .values_list("warning_days", flat=True)
+            .distinct()
+        )
+        in_use.add(settings.KAIGONG_WARNING_DAYS_DEFAULT)
+        thresholds = _thresholds(on, in_use).values()
+        return min(thresholds), max(thresholds)
+
+    return request_cached(("yellow_due_span", on), compute)
+
+
+def warning_condition(colour: str, *, on: date, narrowed: bool = True) -> Q:
     """
     The WHERE clause of one warning colour, as plain column comparisons on the item row.
+    ``narrowed=False`` leaves out the due-date span below (and its query): for a count of
+    every colour at once, which reads each row of the scope whatever its bounds.
 
     # perf: the first yellow day is stored with the due date (``yellow_from_on``, computed
     # in the region's working days from the matter's setting), so no colour joins the
     # catalogue or the project per row; PostgreSQL reads the worklist index in order.
+    # perf: green and yellow also bound the due date by the span of the yellow thresholds
+    # in use (``yellow_due_span``), a condition every row of the colour meets anyway: the
+    # index range of a green list then starts after the yellow rows instead of reading
+    # past each of them (issue #16: 62 ms → see docs/benchmarks.md at 1,000,000 items).
     """
     clock = Q(status__in=list(ITEM_CLOCK_STATUSES), promised_due_on__isnull=False)
+    colour = WarningColour(colour)
+    if colour == WarningColour.RED:
+        return clock & Q(promised_due_on__lt=on)
+    if colour == WarningColour.NONE:
+        return ~clock
     running = clock & Q(promised_due_on__gte=on)
-    return {
-        WarningColour.RED: clock & Q(promised_due_on__lt=on),
-        WarningColour.YELLOW: running & Q(yellow_from_on__lte=on),
-        WarningColour.GREEN: running & (Q(yellow_from_on__gt=on) | Q(yellow_from_on__isnull=True)),
-        WarningColour.NONE: ~clock,
-    }[WarningColour(colour)]
+    if not narrowed:
+        lowest = highest = None
+    else:
+        lowest, highest = yellow_due_span(on)
+    if colour == WarningColour.YELLOW:
+        yellow = running & Q(yellow_from_on__lte=on)
+        return yellow & Q(promised_due_on__lte=highest) if highest else yellow
+    green = running & (Q(yellow_from_on__gt=on) | Q(yellow_from_on__isnull=True))
+    return green & Q(promised_due_on__gt=lowest) if lowest else green
 
 
 def annotate_warning(qs: QuerySet[CaseItem], *, on: date) -> QuerySet[CaseItem]:

@@ -560,7 +560,9 @@ def colour_counts(scope: set[int] | None, *, on: date) -> dict[str, int]:
     qs = _in_scope(CaseItem.objects.filter(status__in=list(ITEM_CLOCK_STATUSES)), scope)
     colours = (WarningColour.RED, WarningColour.YELLOW, WarningColour.GREEN)
     counts = qs.order_by().aggregate(
-        **{str(c): Count("id", filter=warning_condition(c, on=on)) for c in colours},
+        **{
+            str(c): Count("id", filter=warning_condition(c, on=on, narrowed=False)) for c in colours
+        },
         special=Count("id", filter=Q(status=ItemStatus.PAUSED)),
     )
     return {k: v or 0 for k, v in counts.items()}

@@ -190,3 +190,48 @@ def test_the_queue_warns_in_the_working_days_of_the_project_region(monday):
     Case.objects.update(correction_notice_due_on=date(2026, 3, 11))
     queue = {case.pk: case.notice_warning for case in case_queue(world.clerk, on=date(2026, 3, 9))}
     assert queue == {local.pk: WarningColour.YELLOW, elsewhere.pk: WarningColour.GREEN}
+
+
+def test_the_colour_filters_keep_every_item_across_warning_settings(monday):
+    """
+    The green and yellow filters bound the due date by the span of the yellow thresholds in
+    use (a perf bound, warning_colours.yellow_due_span); no item of either colour is lost
+    at either end of that span, whatever its matter's own setting.
+    """
+    from kaigong.cases.deadlines import yellow_from
+    from kaigong.cases.warning_colours import yellow_due_span
+    from kaigong.catalog.models import MatterVersion
+
+    world = lifecycle_world()
+    MatterVersion.objects.filter(matter__code="M1").update(warning_days=1)
+    MatterVersion.objects.filter(matter__code="M2").update(warning_days=5)
+    # M3 keeps the default of 2 working days (KAIGONG_WARNING_DAYS_DEFAULT)
+    days = {"M1": 1, "M2": 5, "M3": 2}
+    dues = [date(2026, 3, 3), date(2026, 3, 4), date(2026, 3, 6), date(2026, 3, 10)]
+    for due in dues:
+        case = CaseFactory(world=world, accepted=True, with_optional=True)
+        for code, n in days.items():
+            item = item_of(case, code)
+            CaseItem.objects.filter(pk=item.pk).update(
+                promised_due_on=due, yellow_from_on=yellow_from(due, n)
+            )
+    on = date(2026, 3, 2)  # Monday
+    # 1 working day: Tuesday 3; 2: Wednesday 4; 5: Monday 9 March
+    assert yellow_due_span(on) == (date(2026, 3, 3), date(2026, 3, 9))
+
+    def listed(colour):
+        return {
+            (i.promised_due_on.day, i.matter_version.matter.code)
+            for i in item_worklist(world.supervisor, warning=colour, on=on)
+        }
+
+    assert listed("yellow") == {
+        (3, "M1"), (3, "M2"), (3, "M3"),  # due tomorrow: yellow under every setting
+        (4, "M2"), (4, "M3"),  # Wednesday: within 2 and 5 working days, not within 1
+        (6, "M2"),  # Friday: only within 5
+    }  # fmt: skip
+    assert listed("green") == {
+        (4, "M1"),
+        (6, "M1"), (6, "M3"),
+        (10, "M1"), (10, "M2"), (10, "M3"),
+    }  # fmt: skip
