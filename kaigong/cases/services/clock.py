@@ -455,10 +455,9 @@ def _spans_any(days: Iterable[date]) -> Q:
     return condition
 
 
-# What the walk reads of an item, its case's project and bundle (``_RecomputeRow``).
+# What the walk reads of an item, its case's project and bundle (``_RecomputeWalk.stale``).
 _RECOMPUTE_COLUMNS = (
     "id",
-    "case_id",
     "matter_version_id",
     "clock_started_on",
     "count_start_day",
@@ -524,7 +523,7 @@ def deadlines_recompute_open(years: Iterable[int], days: Iterable[date] | None =
     if days is not None:
         items = items.filter(_spans_any(days) | Q(provisional=True) | Q(status=ItemStatus.PAUSED))
     rows = items.order_by("id").values_list(*_RECOMPUTE_COLUMNS)
-    touched_cases = set()
+    touched_cases: set[int] = set()
     with request_cache_scope():
         walk = _RecomputeWalk(today)
         after = 0
@@ -544,7 +543,9 @@ def deadlines_recompute_open(years: Iterable[int], days: Iterable[date] | None =
     return changed
 
 
-def _recompute_stale(stale: list[int], today: date, years: set[int], touched_cases: set) -> int:
+def _recompute_stale(
+    stale: list[int], today: date, years: set[int], touched_cases: set[int]
+) -> int:
     """
     The ``recompute`` transition of each of ``stale`` whose dates ``item_due_changes``
     moves (the walk's unchanged path); return how many changed, add their cases to
@@ -602,7 +603,7 @@ class _RecomputeWalk:
                 self.versions[pk] = tuple(rest)
 
     def stale(self, batch: list[tuple]) -> list[int]:
-        self._read_versions({row[2] for row in batch})
+        self._read_versions({row[1] for row in batch})
         pauses: dict[int, list[tuple[date, date]]] = {}
         # perf: the batch's id range, not its 5,000 ids (a pause of an item outside the
         # batch is never looked up)
@@ -621,7 +622,6 @@ class _RecomputeWalk:
         stale = []
         for (
             item_id,
-            _case_id,
             version_id,
             started,
             count_start,
@@ -639,7 +639,7 @@ class _RecomputeWalk:
             if region is None:
                 region = regions[region_code] = region_of_code(region_code)
             # the calendar counted on, not the region: most regions count on the national one
-            key = (version_id, started, count_start, extension_days, calendar_of(region))
+            key: tuple = (version_id, started, count_start, extension_days, calendar_of(region))
             key += (key_project, factor, periods)
             if key in memo:
                 expected = memo[key]
