@@ -32,13 +32,18 @@ from kaigong.cases.constants import (
 )
 from kaigong.cases.deadlines import (
     MAX_PAUSE_PLANNED_DAYS,
+    DueIndex,
     case_due_dates,
     item_due_dates,
     item_limits,
+    limits_of,
+    pause_end_on,
     pause_planned_end_on,
     pauses_as_periods,
     region_of,
+    region_of_code,
     warning_days_for,
+    warning_days_or_default,
     yellow_from,
 )
 from kaigong.cases.hooks import document_due
@@ -47,6 +52,7 @@ from kaigong.cases.permissions import ensure_can_decide_item, ensure_can_review_
 from kaigong.cases.services._transition import _case_transition, _item_transition, case_lock
 from kaigong.cases.services.events import case_event_record
 from kaigong.cases.workflow import item_next_status
+from kaigong.catalog.models import MatterVersion
 from kaigong.core.clock import local_date
 from kaigong.core.exceptions import Conflict, InvalidInput
 from kaigong.core.request_cache import request_cache_scope, request_cached
@@ -430,7 +436,7 @@ def item_extension_reject(*, extension: Extension, actor: Any, reason: str) -> E
     return extension
 
 
-RECOMPUTE_BATCH = 2000
+RECOMPUTE_BATCH = 5000
 
 
 def _spans_any(days: Iterable[date]) -> Q:
@@ -449,6 +455,31 @@ def _spans_any(days: Iterable[date]) -> Q:
     return condition
 
 
+# What the walk reads of an item, its case's project and bundle (``_RecomputeWalk.stale``).
+_RECOMPUTE_COLUMNS = (
+    "id",
+    "matter_version_id",
+    "clock_started_on",
+    "count_start_day",
+    "extension_days",
+    "promised_due_on",
+    "statutory_due_on",
+    "yellow_from_on",
+    "provisional",
+    "case__project__region_code",
+    "case__project__is_key_project",
+    "case__bundle__key_project_factor",
+)
+_VERSION_COLUMNS = (
+    "id",
+    "promised_limit",
+    "promised_limit_unit",
+    "statutory_limit",
+    "statutory_limit_unit",
+    "warning_days",
+)
+
+
 def deadlines_recompute_open(years: Iterable[int], days: Iterable[date] | None = None) -> int:
     """
     Recompute the stored due dates of every open item whose clock touches ``years``
@@ -460,11 +491,17 @@ def deadlines_recompute_open(years: Iterable[int], days: Iterable[date] | None =
     with the years; provisional items and paused ones (their dates move with the pause) are
     always walked. ``None``: the days are not known (a seed), every item of the years is.
 
+    An item whose dates change is loaded and moved through ``item_due_changes`` and the
+    ``recompute`` transition (its event), then its case's dates are refreshed.
+
     perf (issue #16, part 4): the items whose clock cannot touch ``years`` are left out in
-    SQL; the rest are walked in batches of ``RECOMPUTE_BATCH`` with their pauses prefetched
-    (bounded memory, two queries a batch); the calendar's version token and working days
-    are read once for the run (one request-cache scope), and only a changed item costs a
-    transition.
+    SQL; the rest are read as plain columns in keyset batches of ``RECOMPUTE_BATCH`` by id
+    (bounded memory; two queries a batch: the items with their case's project and bundle,
+    and their pauses; the matter versions once each), and each item's dates computed by
+    ``DueIndex`` with the run's calendars held once as sorted working days (a few
+    bisections an item, the same inputs computed once) and compared with the stored ones.
+    Only an item they differ for (or that ``DueIndex`` cannot tell) costs ORM instances and
+    a transition.
     """
     years = set(years)
     if not years:
@@ -485,28 +522,147 @@ def deadlines_recompute_open(years: Iterable[int], days: Iterable[date] | None =
     )
     if days is not None:
         items = items.filter(_spans_any(days) | Q(provisional=True) | Q(status=ItemStatus.PAUSED))
-    items = (
-        items.select_related("case__project", "case__bundle", "matter_version__matter")
-        .prefetch_related("pauses")
-        .order_by("case_id", "id")
-    )
-    touched_cases = set()
+    rows = items.order_by("id").values_list(*_RECOMPUTE_COLUMNS)
+    touched_cases: set[int] = set()
     with request_cache_scope():
-        for item in items.iterator(chunk_size=RECOMPUTE_BATCH):
-            changes = item_due_changes(item, on=today, pauses=item.pauses.all())
-            if all(getattr(item, k) == v for k, v in changes.items()):
-                continue
-            with transaction.atomic():
-                _item_transition(
-                    item=item,
-                    action=ItemAction.RECOMPUTE,
-                    actor=None,
-                    changes=changes,
-                    data={"years": sorted(years)},
-                )
-            touched_cases.add(item.case_id)
-            changed += 1
+        walk = _RecomputeWalk(today)
+        after = 0
+        while True:
+            batch = list(rows.filter(id__gt=after)[:RECOMPUTE_BATCH])
+            if not batch:
+                break
+            after = batch[-1][0]
+            stale = walk.stale(batch)
+            if stale:
+                changed += _recompute_stale(stale, today, years, touched_cases)
+            if len(batch) < RECOMPUTE_BATCH:
+                break
         for case_id in sorted(touched_cases):
             with transaction.atomic():
                 case_dues_refresh(case=Case.objects.get(pk=case_id), actor=None, on=today)
     return changed
+
+
+def _recompute_stale(
+    stale: list[int], today: date, years: set[int], touched_cases: set[int]
+) -> int:
+    """
+    The ``recompute`` transition of each of ``stale`` whose dates ``item_due_changes``
+    moves (the walk's unchanged path); return how many changed, add their cases to
+    ``touched_cases``.
+    """
+    changed = 0
+    candidates = (
+        CaseItem.objects.filter(pk__in=stale)
+        .select_related("case__project", "case__bundle", "matter_version__matter")
+        .prefetch_related("pauses")
+        .order_by("case_id", "id")
+    )
+    for item in candidates:
+        changes = item_due_changes(item, on=today, pauses=item.pauses.all())
+        if all(getattr(item, k) == v for k, v in changes.items()):
+            continue
+        with transaction.atomic():
+            _item_transition(
+                item=item,
+                action=ItemAction.RECOMPUTE,
+                actor=None,
+                changes=changes,
+                data={"years": sorted(years)},
+            )
+        touched_cases.add(item.case_id)
+        changed += 1
+    return changed
+
+
+class _RecomputeWalk:
+    """
+    Which items of a batch of ``_RECOMPUTE_COLUMNS`` rows have stored dates other than
+    ``item_due_changes`` would give today (or may have: ``DueIndex`` cannot tell).
+
+    perf (issue #16, part 4): plain tuples, the calendars held once (``DueIndex``), the
+    matter versions read once each, and the fields memoised on their inputs (items accepted
+    the same day for the same matter share them); the memo is dropped when it grows past
+    ``_MEMO_LIMIT`` (bounded memory).
+    """
+
+    _MEMO_LIMIT = 200_000
+
+    def __init__(self, today: date) -> None:
+        self.today = today
+        self.index = DueIndex()
+        self.versions: dict[int, tuple] = {}
+        self.memo: dict[tuple, tuple | None] = {}
+        self.regions: dict[str | None, str] = {}  # a project's region_code -> region_of's
+
+    def _read_versions(self, ids: set[int]) -> None:
+        missing = ids - self.versions.keys()
+        if missing:
+            rows = MatterVersion.objects.filter(pk__in=missing).values_list(*_VERSION_COLUMNS)
+            for pk, *rest in rows:
+                self.versions[pk] = tuple(rest)
+
+    def stale(self, batch: list[tuple]) -> list[int]:
+        self._read_versions({row[1] for row in batch})
+        pauses: dict[int, list[tuple[date, date]]] = {}
+        # perf: the batch's id range, not its 5,000 ids (a pause of an item outside the
+        # batch is never looked up)
+        for item_id, started_on, resumed_on in (
+            ClockPause.objects.filter(item_id__gte=batch[0][0], item_id__lte=batch[-1][0])
+            .order_by()
+            .values_list("item_id", "started_on", "resumed_on")
+        ):
+            end = pause_end_on(started_on, resumed_on, on=self.today)
+            if end >= started_on:  # as ``pauses_as_periods``
+                pauses.setdefault(item_id, []).append((started_on, end))
+        if len(self.memo) > self._MEMO_LIMIT:
+            self.memo.clear()
+        memo, versions, fields = self.memo, self.versions, self.index.fields
+        regions, calendar_of = self.regions, self.index.calendar_of
+        stale = []
+        for (
+            item_id,
+            version_id,
+            started,
+            count_start,
+            extension_days,
+            promised_due_on,
+            statutory_due_on,
+            yellow_from_on,
+            provisional,
+            region_code,
+            key_project,
+            factor,
+        ) in batch:
+            periods = tuple(pauses.get(item_id, ()))
+            region = regions.get(region_code)
+            if region is None:
+                region = regions[region_code] = region_of_code(region_code)
+            # the calendar counted on, not the region: most regions count on the national one
+            key: tuple = (version_id, started, count_start, extension_days, calendar_of(region))
+            key += (key_project, factor, periods)
+            if key in memo:
+                expected = memo[key]
+            else:
+                p_limit, p_unit, s_limit, s_unit, warning = versions[version_id]
+                expected = memo[key] = fields(
+                    started,
+                    limits_of(
+                        p_limit,
+                        p_unit,
+                        s_limit,
+                        s_unit,
+                        key_project=key_project,
+                        key_project_factor=factor,
+                        extension_days=extension_days,
+                    ),
+                    (p_unit, s_unit),
+                    region=region,
+                    count_start=count_start,
+                    pauses=periods,
+                    warning_days=warning_days_or_default(warning),
+                )
+            # perf: a tuple compare an item; ORM rows and item_due_changes only when stale
+            if expected != (promised_due_on, statutory_due_on, yellow_from_on, provisional):
+                stale.append(item_id)
+        return stale
