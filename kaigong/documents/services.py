@@ -19,8 +19,8 @@ A decision commits before its documents render (issue #16 §3), as certificates 
 A failure (a missing key, a full disk) rolls the delivery back: the document stays 生成中,
 the relay retries with back-off and keeps a dead letter an administrator replays; nothing is
 lost. Until it is rendered the pages and the API say the document is being prepared (no
-PDF, no 500). ``render_inline()`` (tests, the demo loader) renders in the event's
-transaction instead. ``document_issue(kind=…, source=…)`` records and renders at once (the
+PDF, no 500). With ``render_inline()`` (tests, the demo loader) a document is also
+rendered in-process as soon as its event commits. ``document_issue(kind=…, source=…)`` records and renders at once (the
 sweep); ``documents_issue_missing`` (command ``documents_issue_missing``) renders what is
 still 生成中 and issues what an event is owed and does not have. One document per kind and
 source: recording or issuing again returns the first.
@@ -28,6 +28,7 @@ source: recording or issuing again returns the first.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from collections.abc import Callable
@@ -570,8 +571,8 @@ def document_record(kind: str, source: Any) -> OfficialDocument:
     document already recorded for the source is returned. ``ValueError`` for a kind that
     does not fit the source.
 
-    With ``render_inline()`` (tests, the demo loader) it is rendered here, in the same
-    transaction.
+    With ``render_inline()`` (tests, the demo loader) it is also rendered in-process once
+    the event's transaction commits.
     """
     compose, origin_type, origin_id = _origin(kind, source)
     case = _case_of(source)
@@ -584,12 +585,16 @@ def document_record(kind: str, source: Any) -> OfficialDocument:
     if (origin_type, origin_id) in recorded:
         return OfficialDocument.objects.get(kind=kind, origin_type=origin_type, origin_id=origin_id)
     document = _record(kind, source, case, compose, seq=len(recorded) + 1)
-    if render_inline():
-        _render(document)
-        return document
     # the message commits with the document: the relay renders it, retrying until it
     # succeeds (a dead letter an administrator replays); the document is never lost
     outbox_emit(topic=TOPIC_RENDER, key=str(case.public_id), payload={"case": str(case.public_id)})
+    if render_inline():
+        # tests and the demo loader: rendered in-process as soon as the event commits (a
+        # second rendering by the relay finds nothing 生成中)
+        transaction.on_commit(
+            functools.partial(documents_render_for_case, case_public_id=case.public_id),
+            robust=True,
+        )
     return document
 
 

@@ -431,13 +431,16 @@ def test_a_document_is_recorded_with_its_event_and_rendered_after_commit(tmp_pat
 def test_a_document_rendered_after_commit_is_the_one_rendered_in_the_transaction(
     tmp_path, settings
 ):
-    # given two cases alike, accepted the same day: one notice rendered inside the accepting
-    # transaction (as before), the other recorded there and rendered by the relay
+    # given two cases alike, accepted the same day: one notice rendered as soon as the
+    # accepting transaction committed (as before), the other rendered by the relay
     settings.KAIGONG_KEY_DIR = tmp_path / "keys"
     with time_machine.travel(MONDAY, tick=False):
         world = lifecycle_world()
-        inline = case_accept(case=Case.objects.get(pk=_submitted(world).pk), actor=world.clerk)
+        with TestCase.captureOnCommitCallbacks(execute=True):  # as before: on commit
+            inline = case_accept(case=Case.objects.get(pk=_submitted(world).pk), actor=world.clerk)
+        assert _document(inline, K.ACCEPTANCE_NOTICE).rendered_at is not None
         relayed = _accepted_after_commit(world)
+        assert _document(relayed, K.ACCEPTANCE_NOTICE).rendered_at is None
         outbox_relay_run()
     before, after = _document(inline, K.ACCEPTANCE_NOTICE), _document(relayed, K.ACCEPTANCE_NOTICE)
     # then they say the same thing, and both verify (digest of the stored PDF, signature)
@@ -461,7 +464,7 @@ def test_a_failed_rendering_is_retried_and_loses_no_document(tmp_path, settings)
     ):
         result = outbox_relay_run()
     assert result.failed == 1
-    delivery = OutboxDelivery.objects.get(consumer="documents.render")
+    delivery = OutboxDelivery.objects.get(consumer="documents.render", key=str(case.public_id))
     assert delivery.status == DeliveryStatus.PENDING and delivery.attempts == 1
     assert "disk full" in delivery.last_error
     # the failed attempt rolled back: the notice is still there, 生成中, nothing filed
