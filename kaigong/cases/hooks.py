@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from typing import Any
 
 from django.db import transaction
 
 # (kind, the source row: the case, a correction, a denial, an item, a pause, an extension)
-DocumentListener = Callable[[str, object], None]
+DocumentListener = Callable[[str, Any], object]
 
 _document_listeners: list[DocumentListener] = []
 

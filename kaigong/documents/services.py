@@ -621,7 +621,10 @@ def document_issue(*, kind: str, source: Any) -> OfficialDocument:
             if document is None:
                 document = _record(kind, source, case, compose)
             else:
-                document = _locked_pending(document.pk) or document
+                pending = _locked_pending(document.pk)
+                if pending is None:  # rendered meanwhile (the relay): the rendered row
+                    return OfficialDocument.objects.get(pk=document.pk)
+                document = pending
             if not document.is_rendered:
                 _render(document)
             return document

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
@@ -49,7 +50,7 @@ def document_verify_page(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @login_required
-def case_document_pdf(request: HttpRequest, case_id, public_id) -> HttpResponse:
+def case_document_pdf(request: HttpRequest, case_id, public_id) -> HttpResponseBase:
     """
     The PDF, inline, for whoever may see the case; 404 for everyone else; a page saying
     it is being prepared (409) while it is 生成中.
