@@ -18,5 +18,5 @@ def document_issue(kind: str, label: str, pk: int) -> str:
 
 @shared_task(name="kaigong.documents.documents_issue_missing")
 def documents_issue_missing() -> int:
-    """Issue every document an event is owed and does not have (idempotent)."""
+    """Render what is still 生成中, issue what an event is owed and lacks (idempotent)."""
     return issue_missing_service()
