@@ -31,6 +31,7 @@ class WorkflowResult:
     pgbench_tps: float | None
     floor_per_second: float = 0.0  # the lightest authenticated read, same server and clients
     certificates: int = 0  # rendered and signed after commit by the relay, after the run
+    documents: int = 0  # the official documents, likewise (受理通知书, 准予行政许可决定书)
     render_seconds: float = 0.0
     bare_per_second: float = 0.0  # the bare DRF view (benchmarks.bare), same server and clients
     server: str = ""  # the gunicorn configuration (ServerSpec.label)
@@ -235,19 +236,27 @@ def pgbench_tps(url: str, *, concurrency: int, seconds: int) -> float | None:
     return float(match.group(1)) if match else None
 
 
-def _render_owed() -> tuple[int, float]:
-    """The relay's work the run left (rendering and signing its certificates), timed."""
+def _render_owed() -> tuple[int, int, float]:
+    """
+    The relay's work the run left (rendering and signing its certificates and its official
+    documents, 受理通知书 and 准予行政许可决定书), timed: (certificates, documents, seconds).
+    """
     from kaigong.certificates.models import Certificate
     from kaigong.core.relay import outbox_relay_run
+    from kaigong.documents.models import OfficialDocument
 
-    owed = Certificate.objects.filter(rendered_at__isnull=True).count()
+    certificates = Certificate.objects.filter(rendered_at__isnull=True)
+    documents = OfficialDocument.objects.filter(rendered_at__isnull=True)
+    owed = certificates.count(), documents.count()
     started = time.perf_counter()
     while outbox_relay_run().delivered:
         pass
-    left = Certificate.objects.filter(rendered_at__isnull=True).count()
-    if left:
-        raise RuntimeError(f"{left} certificates left unrendered by the relay")
-    return owed, time.perf_counter() - started
+    if certificates.exists() or documents.exists():
+        raise RuntimeError(
+            f"{certificates.count()} certificates and {documents.count()} documents left "
+            "unrendered by the relay"
+        )
+    return owed[0], owed[1], time.perf_counter() - started
 
 
 @dataclass(frozen=True)
@@ -449,9 +458,10 @@ def run_workflow_bench(
         _serve_and_measure(spec, drafts, tokens, port=port, concurrency=concurrency)
         for spec, drafts in zip(servers, prepared, strict=True)
     ]
-    certificates, render_seconds = _render_owed()
+    certificates, documents, render_seconds = _render_owed()
     tps = pgbench_tps(bench_url(), concurrency=concurrency, seconds=pgbench_seconds)
     for result in results:
         result.pgbench_tps = tps
-        result.certificates, result.render_seconds = certificates, render_seconds
+        result.certificates, result.documents = certificates, documents
+        result.render_seconds = render_seconds
     return results

@@ -46,7 +46,8 @@ def test_the_journey_issues_two_certificates_that_the_relay_renders_after_commit
         assert _drive(live_server.url, drafts[0]["case"], tokens) == (6, 0)
     case = Case.objects.get(public_id=drafts[0]["case"])
     assert case.status == "concluded"  # committed; its certificates are 生成中
-    owed, _seconds = _render_owed()
-    assert owed == 2
+    # and its 受理通知书 and two 准予行政许可决定书, recorded with their events, 生成中 too
+    owed, documents, _seconds = _render_owed()
+    assert (owed, documents) == (2, 3)
     case.refresh_from_db()
     assert case.status == "issued"

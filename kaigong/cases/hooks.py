@@ -1,11 +1,12 @@
 """
 Hooks cases offers to the apps above it (ADR 0002: explicit registration, no signals).
 
-``register_document_listener``: the documents app (above cases) renders the written notices
+``register_document_listener``: the documents app (above cases) issues the written notices
 and decisions the law requires (受理通知书, 补正告知书, 决定书 …). Cases names the event and its
-source row with ``document_due``; every listener is called once the change has committed
-(``robust``: a failing listener is logged and never undoes the change; the documents app's
-sweep issues what a failure left out).
+source row with ``document_due``; every listener is called at once, inside the transaction
+of the change (the case row locked): the documents app records the document there, with its
+number and data, and an outbox message, so the document commits with its event or not at
+all; the outbox relay renders and signs its PDF after commit (issue #16 §3).
 
 ``register_event_listener``: apps above cases (post-approval supervision) hear each event of
 the case histories once it has committed — (event kind, case pk, event data) — e.g. to
@@ -16,11 +17,12 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from typing import Any
 
 from django.db import transaction
 
-# (kind, source model label "cases.denial", source pk)
-DocumentListener = Callable[[str, str, int], None]
+# (kind, the source row: the case, a correction, a denial, an item, a pause, an extension)
+DocumentListener = Callable[[str, Any], object]
 
 _document_listeners: list[DocumentListener] = []
 
@@ -31,10 +33,12 @@ def register_document_listener(listener: DocumentListener) -> None:
 
 
 def document_due(kind: str, source) -> None:
-    """A document of ``kind`` is due for ``source`` (a saved model row) once this commits."""
-    label, pk = source._meta.label_lower, source.pk
+    """
+    A document of ``kind`` is due for ``source`` (a saved model row): call inside the
+    transaction of the event, under the case's row lock (the transitions hold it).
+    """
     for listener in list(_document_listeners):
-        transaction.on_commit(functools.partial(listener, kind, label, pk), robust=True)
+        listener(kind, source)
 
 
 # --- acting for an enterprise (帮办代办 under a 授权委托书) ---------------------------------

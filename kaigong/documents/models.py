@@ -7,6 +7,10 @@ One ``OfficialDocument`` per event that the law says the applicant is told of in
 ``content_digest`` = SM3 of the canonical JSON of {data, pdf_sm3}; ``signature_hex`` is the
 platform integrity key's SM2 signature of those canonical bytes (certificates.signing).
 One document per (kind, origin): issuing twice returns the first.
+
+A document is recorded in the transaction of its event (number, data, issue time) and
+rendered after commit by the outbox relay (services.py): until then ``rendered_at`` is
+empty, it has no PDF, digest or signature yet, and the pages say 生成中.
 """
 
 from django.db import models
@@ -45,13 +49,19 @@ class OfficialDocument(BaseModel):
     origin_id = models.CharField(_("origin id"), max_length=64)
     data = models.JSONField(_("data"), default=dict)
     pdf = models.FileField(
-        _("PDF"), upload_to="documents/%Y/", max_length=200, storage=private_storage
+        _("PDF"), upload_to="documents/%Y/", max_length=200, storage=private_storage, blank=True
     )
-    pdf_sm3 = models.CharField(_("PDF SM3"), max_length=64)
-    content_digest = models.CharField(_("content digest (SM3)"), max_length=64)
-    key_id = models.CharField(_("signing key"), max_length=64)
-    signature_hex = models.TextField(_("signature (SM2, DER hex)"))
+    pdf_sm3 = models.CharField(_("PDF SM3"), max_length=64, blank=True)
+    content_digest = models.CharField(_("content digest (SM3)"), max_length=64, blank=True)
+    key_id = models.CharField(_("signing key"), max_length=64, blank=True)
+    signature_hex = models.TextField(_("signature (SM2, DER hex)"), blank=True)
     issued_at = models.DateTimeField(_("issued at"))
+    rendered_at = models.DateTimeField(
+        _("rendered at"),
+        null=True,
+        blank=True,
+        help_text=_("Empty while the PDF is being prepared (rendered after commit)."),
+    )
 
     class Meta:
         verbose_name = _("official document")
@@ -62,6 +72,10 @@ class OfficialDocument(BaseModel):
                 fields=["kind", "origin_type", "origin_id"], name="official_document_once"
             )
         ]
+
+    @property
+    def is_rendered(self) -> bool:
+        return self.rendered_at is not None
 
     def __str__(self) -> str:
         return f"{self.title} {self.number}"

@@ -1,23 +1,34 @@
 """
-Issuing the written notices and decisions of a case (行政文书): compose, render, sign, file.
+Issuing the written notices and decisions of a case (行政文书): record, render, sign, file.
 
-``document_issue(kind=…, source=…)`` composes the document's data from its source row (the
-case, a correction, a denial, an item, a pause, an extension), renders the PDF
-(rendering.py), signs the canonical {data, pdf_sm3} with the platform integrity key
-(certificates.signing.platform_sign), stores it, files the PDF in the project's archive
-(archives.services.archive_document_file, origin ``documents.officialdocument``) and tells
-the enterprise (inbox). One document per kind and source: issuing again returns the first.
+A decision commits before its documents render (issue #16 §3), as certificates do:
 
-Cases calls ``cases.hooks.document_due`` on each event; once the event's transaction has
-committed the listener (tasks.document_issue_enqueue, registered in apps.py) runs the task
-``kaigong.documents.document_issue`` → ``document_issue_for_event`` (in-process when tasks run
-eagerly, on a worker with a broker);
-``documents_issue_missing`` (command ``documents_issue_missing``) issues what a failed
-listener left out.
+1. cases calls ``cases.hooks.document_due`` inside the event's transaction, under the case's
+   row lock; the listener ``document_record`` (registered in apps.py) composes the
+   document's data from its source row (the case, a correction, a denial, an item, a
+   pause, an extension), numbers it and stores it 生成中 (``rendered_at`` empty, no PDF),
+   with the internal outbox message ``internal.documents.render`` — one INSERT each; the
+   document exists at once, committed with its event or not at all;
+2. the outbox relay (core/relay.py) delivers the message to ``document_render_on_message``,
+   which, in the delivery's own transaction, renders the PDF of the recorded data
+   (rendering.py, deterministic), signs the canonical {data, pdf_sm3} with the platform
+   integrity key (certificates.signing.platform_sign), stores it, files the PDF in the
+   project's archive (archives.services.archive_document_file, origin
+   ``documents.officialdocument``) and tells the enterprise (inbox).
+
+A failure (a missing key, a full disk) rolls the delivery back: the document stays 生成中,
+the relay retries with back-off and keeps a dead letter an administrator replays; nothing is
+lost. Until it is rendered the pages and the API say the document is being prepared (no
+PDF, no 500). With ``render_inline()`` (tests, the demo loader) a document is also
+rendered in-process as soon as its event commits. ``document_issue(kind=…, source=…)`` records and renders at once (the
+sweep); ``documents_issue_missing`` (command ``documents_issue_missing``) renders what is
+still 生成中 and issues what an event is owed and does not have. One document per kind and
+source: recording or issuing again returns the first.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from collections.abc import Callable
@@ -48,10 +59,11 @@ from kaigong.cases.permissions import is_assigned_helper
 from kaigong.cases.services.intake import DEFAULT_RIGHTS
 from kaigong.catalog.models import Material
 from kaigong.certificates.crypto import sm3_hex
+from kaigong.certificates.services.render import render_inline
 from kaigong.certificates.signing import platform_sign
 from kaigong.core.clock import local_date
-from kaigong.core.exceptions import NotFound
-from kaigong.core.services import audit_record, notification_send
+from kaigong.core.exceptions import Conflict, NotFound
+from kaigong.core.services import audit_record, notification_send, outbox_emit
 
 from .models import OfficialDocument
 from .rendering import render_document_pdf
@@ -518,8 +530,9 @@ COMPOSERS: dict[str, tuple[type[Any], Callable[[Any], dict[str, Any]]]] = {
 }
 
 
-def _number(case: Case, kind: str) -> str:
-    seq = OfficialDocument.objects.filter(case=case, kind=kind).count() + 1
+def _number(case: Case, kind: str, seq: int | None = None) -> str:
+    if seq is None:
+        seq = OfficialDocument.objects.filter(case=case, kind=kind).count() + 1
     return f"{case.number}-{NUMBER_CODES[kind]}{seq:02d}"
 
 
@@ -532,22 +545,71 @@ def _stage(case: Case, item: CaseItem | None) -> str:
     return StageTag.OTHER
 
 
+TOPIC_RENDER = "internal.documents.render"  # the relay renders a case's documents 生成中
+DOCUMENT_BEING_PREPARED = "document_being_prepared"  # the error code of a PDF not rendered yet
+
+
+def _origin(kind: str, source: Any) -> tuple[Callable[[Any], dict[str, Any]], str, str]:
+    model, compose = COMPOSERS[OfficialDocumentKind(kind)]
+    if not isinstance(source, model):
+        raise ValueError(f"{kind} is not issued for {source._meta.label_lower}")
+    return compose, source._meta.label_lower, str(source.public_id)
+
+
+def _recorded(kind: str, origin_type: str, origin_id: str) -> OfficialDocument | None:
+    return OfficialDocument.objects.filter(
+        kind=kind, origin_type=origin_type, origin_id=origin_id
+    ).first()
+
+
+def document_record(kind: str, source: Any) -> OfficialDocument:
+    """
+    The cases hook's listener (``cases.hooks.document_due``), inside the event's transaction
+    under the case's row lock: record the document of ``kind`` for ``source`` — composed,
+    numbered, dated, 生成中 (no PDF yet) — and the outbox message after which the relay
+    renders, signs, files and announces it (``documents_render_for_case``). Idempotent: a
+    document already recorded for the source is returned. ``ValueError`` for a kind that
+    does not fit the source.
+
+    With ``render_inline()`` (tests, the demo loader) it is also rendered in-process once
+    the event's transaction commits.
+    """
+    compose, origin_type, origin_id = _origin(kind, source)
+    case = _case_of(source)
+    # perf: one read gives both the origin's document, if any, and the number's sequence
+    recorded = list(
+        OfficialDocument.objects.filter(case=case, kind=kind).values_list(
+            "origin_type", "origin_id"
+        )
+    )
+    if (origin_type, origin_id) in recorded:
+        return OfficialDocument.objects.get(kind=kind, origin_type=origin_type, origin_id=origin_id)
+    document = _record(kind, source, case, compose, seq=len(recorded) + 1)
+    # the message commits with the document: the relay renders it, retrying until it
+    # succeeds (a dead letter an administrator replays); the document is never lost
+    outbox_emit(topic=TOPIC_RENDER, key=str(case.public_id), payload={"case": str(case.public_id)})
+    if render_inline():
+        # tests and the demo loader: rendered in-process as soon as the event commits (a
+        # second rendering by the relay finds nothing 生成中)
+        transaction.on_commit(
+            functools.partial(documents_render_for_case, case_public_id=case.public_id),
+            robust=True,
+        )
+    return document
+
+
 def document_issue(*, kind: str, source: Any) -> OfficialDocument:
     """
-    Issue the document of ``kind`` for ``source`` (idempotent): compose, render, sign with
-    the platform integrity key, store, file in the archive, tell the enterprise.
+    Issue the document of ``kind`` for ``source`` now (idempotent): record it if it is not,
+    and render, sign, store, file in the archive and tell the enterprise if it is still
+    生成中 — the sweep's way, outside any event (``documents_issue_missing``).
 
     Raises ``ValueError`` for a kind that does not fit the source, ``KeyFileMissing``
     without the integrity key in production (nothing is stored then).
     """
-    model, compose = COMPOSERS[OfficialDocumentKind(kind)]
-    if not isinstance(source, model):
-        raise ValueError(f"{kind} is not issued for {source._meta.label_lower}")
-    origin_type, origin_id = source._meta.label_lower, str(source.public_id)
-    existing = OfficialDocument.objects.filter(
-        kind=kind, origin_type=origin_type, origin_id=origin_id
-    ).first()
-    if existing is not None:
+    compose, origin_type, origin_id = _origin(kind, source)
+    existing = _recorded(kind, origin_type, origin_id)
+    if existing is not None and existing.is_rendered:
         return existing
     case = _case_of(source)
     try:
@@ -555,24 +617,32 @@ def document_issue(*, kind: str, source: Any) -> OfficialDocument:
             # the case's row lock orders the documents of one case: the number's sequence
             # is counted under it, and a second issuer of the same origin finds the first
             Case.objects.select_for_update().filter(pk=case.pk).first()
-            existing = OfficialDocument.objects.filter(
-                kind=kind, origin_type=origin_type, origin_id=origin_id
-            ).first()
-            if existing is not None:
-                return existing
-            return _issue(kind, source, case, compose)
+            document = _recorded(kind, origin_type, origin_id)
+            if document is None:
+                document = _record(kind, source, case, compose)
+            else:
+                pending = _locked_pending(document.pk)
+                if pending is None:  # rendered meanwhile (the relay): the rendered row
+                    return OfficialDocument.objects.get(pk=document.pk)
+                document = pending
+            if not document.is_rendered:
+                _render(document)
+            return document
     except IntegrityError:
         # issued meanwhile by another worker without the lock (same origin)
-        existing = OfficialDocument.objects.filter(
-            kind=kind, origin_type=origin_type, origin_id=origin_id
-        ).first()
+        existing = _recorded(kind, origin_type, origin_id)
         if existing is None:
             raise
         return existing
 
 
-def _issue(kind: str, source: Any, case: Case, compose) -> OfficialDocument:
-    """Compose, render, sign, store, file and notify (inside the caller's transaction)."""
+def _record(
+    kind: str, source: Any, case: Case, compose, *, seq: int | None = None
+) -> OfficialDocument:
+    """
+    Compose, number and store the document 生成中 (inside the caller's transaction, under
+    the case's row lock). ``seq``: the number's sequence when the caller counted it.
+    """
     now = timezone.now()
     with translation.override("zh-hans"):
         composed = compose(source)
@@ -582,7 +652,7 @@ def _issue(kind: str, source: Any, case: Case, compose) -> OfficialDocument:
             # acceptance notice (docs/assistance.md)
             composed["sections"] = [*composed["sections"], acted]
         title = str(OfficialDocumentKind(kind).label)
-        number = _number(case, kind)
+        number = _number(case, kind, seq)
         document = OfficialDocument(
             kind=kind,
             case=case,
@@ -594,7 +664,7 @@ def _issue(kind: str, source: Any, case: Case, compose) -> OfficialDocument:
             origin_id=str(source.public_id),
             issued_at=now,
         )
-        data = {
+        document.data = {
             "document_id": str(document.public_id),
             "kind": kind,
             "title": title,
@@ -610,19 +680,41 @@ def _issue(kind: str, source: Any, case: Case, compose) -> OfficialDocument:
             "sections": composed["sections"],
             "closing": composed["closing"],
         }
-        pdf = render_document_pdf(data)
-        notice_title = _("%(title)s issued: %(number)s") % {"title": title, "number": number}
+    # perf: no full_clean (its uniqueness checks are a query per unique field): the values
+    # are composed here, the number's and origin's uniqueness are the database's constraints
+    document.save(force_insert=True)
+    return document
+
+
+def _render(document: OfficialDocument) -> None:
+    """
+    Render the PDF of the recorded data, sign the canonical {data, pdf_sm3} with the
+    platform integrity key, store it, file it in the archive, audit it and tell the
+    enterprise (inside the caller's transaction: all of it or none).
+    """
+    case = document.case
+    data, number, title = document.data, document.number, document.title
+    pdf = render_document_pdf(data)
     pdf_sm3 = sm3_hex(pdf)
     signed = canonical_bytes(data, pdf_sm3)
     signature = platform_sign(signed)
-    document.data = data
     document.pdf_sm3 = pdf_sm3
     document.content_digest = sm3_hex(signed)
     document.key_id = signature.key_id
     document.signature_hex = signature.signature_hex
+    document.rendered_at = timezone.now()
     document.pdf.save(f"{number}.pdf", ContentFile(pdf), save=False)
-    document.full_clean()
-    document.save()
+    document.save(
+        update_fields=[
+            "pdf",
+            "pdf_sm3",
+            "content_digest",
+            "key_id",
+            "signature_hex",
+            "rendered_at",
+            "updated_at",
+        ]
+    )
     archive_document_file(
         project=case.project,
         kind=ArchiveKind.NOTICE,
@@ -631,15 +723,17 @@ def _issue(kind: str, source: Any, case: Case, compose) -> OfficialDocument:
         origin_id=str(document.public_id),
         content=pdf,
         file_name=f"{number}.pdf",
-        stage=_stage(case, composed["item"]),
+        stage=_stage(case, document.item),
     )
     audit_record(
         actor=None,
         action="document_issue",
         obj=document,
         summary=f"{number} {title}",
-        data={"kind": kind, "origin": f"{document.origin_type}:{document.origin_id}"},
+        data={"kind": document.kind, "origin": f"{document.origin_type}:{document.origin_id}"},
     )
+    with translation.override("zh-hans"):
+        notice_title = _("%(title)s issued: %(number)s") % {"title": title, "number": number}
     notification_send(
         kind="document_issued",
         title=notice_title,
@@ -647,11 +741,51 @@ def _issue(kind: str, source: Any, case: Case, compose) -> OfficialDocument:
         link=f"/cases/{case.public_id}/#documents",
         enterprise=case.enterprise,
     )
-    return document
+
+
+def _pending() -> Any:
+    return (
+        OfficialDocument.objects.select_for_update(of=("self",))
+        .select_related(
+            "case__project", "case__bundle__stage", "case__enterprise", "item__matter_version"
+        )
+        .filter(rendered_at__isnull=True)
+    )
+
+
+def _locked_pending(pk: int) -> OfficialDocument | None:
+    return _pending().filter(pk=pk).first()
+
+
+@transaction.atomic
+def documents_render_for_case(*, case_public_id: Any) -> list[OfficialDocument]:
+    """
+    Render, sign, file and announce the documents of one case still 生成中, oldest first
+    (idempotent: they are locked, and a second delivery finds none).
+    """
+    pending = list(_pending().filter(case__public_id=case_public_id).order_by("id"))
+    for document in pending:
+        _render(document)
+    return pending
+
+
+def document_render_on_message(message) -> None:
+    """The relay's consumer of ``internal.documents.render`` (raises to be retried)."""
+    documents_render_for_case(case_public_id=(message.payload or {})["case"])
+
+
+def documents_render_pending() -> int:
+    """Render every document still 生成中, case by case; return how many were rendered."""
+    cases = (
+        OfficialDocument.objects.filter(rendered_at__isnull=True)
+        .values_list("case__public_id", flat=True)
+        .distinct()
+    )
+    return sum(len(documents_render_for_case(case_public_id=c)) for c in list(cases))
 
 
 def document_issue_for_event(kind: str, label: str, pk: int) -> OfficialDocument | None:
-    """The cases hook's listener: load the source row and issue its document."""
+    """A queued call of the former on-commit listener (task ``document_issue``): issue it."""
     source = apps.get_model(label).objects.filter(pk=pk).first()
     if source is None:
         return None
@@ -685,8 +819,12 @@ def _pending_sources() -> list[tuple[str, Any]]:
 
 
 def documents_issue_missing() -> int:
-    """Issue every document an event is owed and does not have (a failed listener's)."""
-    issued = 0
+    """
+    Render every document still 生成中 (a relay that has not run), then issue every
+    document an event is owed and does not have (recorded before documents were recorded
+    in their event's transaction); return how many.
+    """
+    issued = documents_render_pending()
     for kind, source in _pending_sources():
         try:
             document_issue(kind=kind, source=source)
@@ -702,7 +840,8 @@ def document_download(user: Any, case_public_id: Any, public_id: Any) -> Officia
     The document whose PDF ``user`` downloads: whoever may see the case, except that a
     helper receives documents only under a mandate in force covering ``receive_documents``
     (``cases.hooks.acting_for``); without one, 404 like any outsider. A helper's download
-    is audited as done on the enterprise's behalf, a refused one as refused.
+    is audited as done on the enterprise's behalf, a refused one as refused. A document
+    still 生成中 is ``Conflict`` (``document_being_prepared``, 409) to whoever may see it.
 
     # rule: a helper acts for the enterprise only within a mandate in force, checked on
     # every request (docs/legal.md#mandate-acting-for)
@@ -710,9 +849,9 @@ def document_download(user: Any, case_public_id: Any, public_id: Any) -> Officia
     document = document_get_for(user, case_public_id, public_id)
     case = document.case
     if user_holds(user, Role.APPLICANT, enterprise_id=case.enterprise_id):
-        return document
+        return _rendered(document)
     if not is_assigned_helper(user, case):
-        return document
+        return _rendered(document)
     context = acting_for(user, case, ACT_RECEIVE_DOCUMENTS)
     if context is None:
         audit_record(
@@ -723,6 +862,7 @@ def document_download(user: Any, case_public_id: Any, public_id: Any) -> Officia
             data={"reason": "mandate_required"},
         )
         raise NotFound(code="document_not_found")
+    _rendered(document)  # before its audit: a download refused for 生成中 did not happen
     audit_record(
         actor=user,
         action="document_download",
@@ -736,4 +876,14 @@ def document_download(user: Any, case_public_id: Any, public_id: Any) -> Officia
         },
         data={"on_behalf": context},
     )
+    return document
+
+
+def _rendered(document: OfficialDocument) -> OfficialDocument:
+    if not document.is_rendered:
+        # 生成中: recorded with its event, its PDF follows from the relay in a moment
+        raise Conflict(
+            _("The document is being prepared; its PDF follows in a moment."),
+            code=DOCUMENT_BEING_PREPARED,
+        )
     return document

@@ -8,18 +8,15 @@ from kaigong.documents.services import documents_issue_missing as issue_missing_
 
 @shared_task(name="kaigong.documents.document_issue")
 def document_issue(kind: str, label: str, pk: int) -> str:
-    """Issue the document of one committed case event; returns its number ("" if gone)."""
+    """
+    Issue the document of one committed case event; returns its number ("" if gone). Kept
+    for calls queued before documents were recorded in their event's transaction.
+    """
     document = document_issue_for_event(kind, label, pk)
     return document.number if document is not None else ""
 
 
 @shared_task(name="kaigong.documents.documents_issue_missing")
 def documents_issue_missing() -> int:
-    """Issue every document an event is owed and does not have (idempotent)."""
+    """Render what is still 生成中, issue what an event is owed and lacks (idempotent)."""
     return issue_missing_service()
-
-
-def document_issue_enqueue(kind: str, label: str, pk: int) -> None:
-    """The cases hook's listener (called on commit): in-process when tasks run eagerly (one
-    machine), on a worker when a broker is configured (at scale)."""
-    document_issue.delay(kind, label, pk)

@@ -4,7 +4,8 @@ Is this official document genuine? By its identifier (the QR link) or by an uplo
 The stored (or uploaded) PDF's SM3 must be the one recorded; the content digest is
 recomputed from the recorded data and that SM3; the SM2 signature over the canonical bytes
 is checked with the platform integrity key's trusted public key (settings-pinned or the key
-file, never a key read from the row). Outcomes: ``valid``, ``tampered``, ``unknown``.
+file, never a key read from the row). Outcomes: ``valid``, ``tampered``, ``unknown``, and
+``being_prepared`` for a document recorded with its event whose PDF is not rendered yet.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from .selectors import document_get_public
 from .services import canonical_bytes
 
 VALID, TAMPERED, UNKNOWN = "valid", "tampered", "unknown"
+BEING_PREPARED = "being_prepared"  # recorded with its event, not rendered and signed yet
 
 
 @dataclass(frozen=True)
@@ -60,4 +62,6 @@ def document_verify(public_id, *, content: bytes | None = None) -> DocumentVerif
     document = document_get_public(public_id)
     if document is None:
         return DocumentVerification(status=UNKNOWN)
+    if not document.is_rendered:
+        return DocumentVerification(status=BEING_PREPARED, document=document)
     return document_check(document, content if content is not None else _stored_pdf(document))

@@ -14,6 +14,10 @@ class OfficialDocumentOutputSerializer(serializers.Serializer):
     matter = serializers.SerializerMethodField()
     issuer_name = serializers.CharField()
     issued_at = serializers.DateTimeField()
+    # false while the PDF is being prepared (rendered after commit): no PDF, digest or
+    # signature yet (empty strings), and its pdf_url answers 409 document_being_prepared
+    rendered = serializers.BooleanField(source="is_rendered")
+    rendered_at = serializers.DateTimeField(allow_null=True)
     pdf_sm3 = serializers.CharField()
     content_digest = serializers.CharField()
     key_id = serializers.CharField()

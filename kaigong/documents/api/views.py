@@ -41,7 +41,8 @@ class CaseDocumentListApi(GenericAPIView):
 
 
 class CaseDocumentPdfApi(GenericAPIView):
-    """The signed PDF of one document. Errors: ``case_not_found``, ``document_not_found`` (404)."""
+    """The signed PDF of one document. Errors: ``case_not_found``, ``document_not_found`` (404),
+    ``document_being_prepared`` (409: recorded with its event, rendered in a moment)."""
 
     queryset = OfficialDocument.objects.none()
 
@@ -50,7 +51,7 @@ class CaseDocumentPdfApi(GenericAPIView):
         operation_id="case_document_pdf",
         responses={
             (200, "application/pdf"): OpenApiTypes.BINARY,
-            **{code: r for code, r in responses(None, 404).items() if code != 200},
+            **{code: r for code, r in responses(None, 404, 409).items() if code != 200},
         },
     )
     def get(self, request, case_id, doc_id):

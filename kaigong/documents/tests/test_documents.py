@@ -11,15 +11,19 @@ denied; case B sent a correction notice; case C refused.
 from __future__ import annotations
 
 import io
+import json
 from datetime import date
+from unittest import mock
 
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.test import Client, TestCase, override_settings
+from django.utils import timezone
 
 import pytest
 import time_machine
 from pypdf import PdfReader
+from rest_framework.test import APIClient
 
 from kaigong.archives.models import ArchiveDocument
 from kaigong.cases.constants import Decision, OfficialDocumentKind, Recommendation
@@ -37,9 +41,13 @@ from kaigong.cases.services.intake import case_refuse, case_request_correction, 
 from kaigong.cases.services.review import item_opinion_submit
 from kaigong.cases.tests.conftest import MONDAY
 from kaigong.cases.tests.factories import item_of, lifecycle_world, upload_all, valid_form
-from kaigong.core.models import Notification
+from kaigong.certificates.crypto import sm3_hex
+from kaigong.core.models import DeliveryStatus, Notification, OutboxDelivery, OutboxMessage
+from kaigong.core.relay import outbox_relay_run
 from kaigong.documents.models import OfficialDocument
+from kaigong.documents.rendering import render_document_pdf
 from kaigong.documents.services import document_issue, documents_issue_missing
+from kaigong.documents.verification import document_verify
 
 pytestmark = pytest.mark.django_db
 
@@ -354,16 +362,139 @@ def test_the_api_lists_a_cases_documents_and_serves_their_pdf(story, api_client)
     assert hidden_list["Content-Type"].startswith("application/problem+json")
 
 
-def test_no_document_before_the_transaction_commits(django_capture_on_commit_callbacks):
+AFTER_COMMIT = override_settings(KAIGONG_CERTIFICATES_RENDER_INLINE=False)  # production's
+
+
+def _accepted_after_commit(world):
+    """A case accepted as in production: its 受理通知书 recorded, rendered after commit."""
+    with AFTER_COMMIT:
+        return case_accept(case=Case.objects.get(pk=_submitted(world).pk), actor=world.clerk)
+
+
+def _comparable(data):
+    """A document's data without what names the document or its case (ids, numbers)."""
+    named = ("document_id", "number", "case_number")
+    text = json.dumps({k: v for k, v in data.items() if k not in named}, ensure_ascii=False)
+    for case in Case.objects.all():
+        text = text.replace(case.number, "<case>")
+    return json.loads(text)
+
+
+def test_a_document_is_recorded_with_its_event_and_rendered_after_commit(tmp_path, settings):
+    settings.KAIGONG_KEY_DIR = tmp_path / "keys"
+    with time_machine.travel(MONDAY, tick=False):
+        world = lifecycle_world()
+        case = _accepted_after_commit(world)
+    # the notice exists at once, numbered and dated, 生成中: no PDF, digest or signature yet,
+    # not filed, not announced; its message for the relay was written with it
+    document = _document(case, K.ACCEPTANCE_NOTICE)
+    assert document.rendered_at is None and not document.pdf and not document.signature_hex
+    assert document.number == f"{case.number}-SL01" and document.data["number"] == document.number
+    assert not ArchiveDocument.objects.filter(origin_id=str(document.public_id)).exists()
+    announced = Notification.objects.filter(
+        kind="document_issued", link__startswith=f"/cases/{case.public_id}/"
+    )
+    assert not announced.exists()
+    assert (
+        OutboxMessage.objects.filter(
+            topic="internal.documents.render", key=str(case.public_id)
+        ).count()
+        == 1
+    )
+    # whoever may see the case is told it is being prepared, in Chinese, never a 500
+    api = APIClient()
+    api.force_authenticate(world.applicant)
+    listed = api.get(f"/api/v1/cases/{case.public_id}/documents/").json()
+    assert [(row["number"], row["rendered"]) for row in listed] == [(document.number, False)]
+    pdf = api.get(listed[0]["pdf_url"])
+    assert pdf.status_code == 409 and pdf.json()["code"] == "document_being_prepared"
+    assert "正在生成" in pdf.json()["detail"]
+    browser = Client()
+    browser.force_login(world.applicant)
+    page = browser.get(f"/cases/{case.public_id}/documents/{document.public_id}/pdf/")
+    assert page.status_code == 409 and "正在生成" in page.content.decode()
+    detail = browser.get(f"/cases/{case.public_id}/").content.decode()
+    assert "生成中" in detail
+    verify = Client().get(f"/documents/verify/{document.public_id}/")
+    assert verify.status_code == 200 and "生成中" in verify.content.decode()
+    # when the relay runs: rendered, signed, filed and announced; it verifies
+    outbox_relay_run()
+    document.refresh_from_db()
+    assert document.rendered_at is not None
+    assert document_verify(document.public_id).status == "valid"
+    filed = ArchiveDocument.objects.get(origin_id=str(document.public_id))
+    assert filed.sm3 == document.pdf_sm3
+    assert announced.count() == 1
+    assert api.get(listed[0]["pdf_url"]).status_code == 200
+
+
+def test_a_document_rendered_after_commit_is_the_one_rendered_in_the_transaction(
+    tmp_path, settings
+):
+    # given two cases alike, accepted the same day: one notice rendered as soon as the
+    # accepting transaction committed (as before), the other rendered by the relay
+    settings.KAIGONG_KEY_DIR = tmp_path / "keys"
+    with time_machine.travel(MONDAY, tick=False):
+        world = lifecycle_world()
+        with TestCase.captureOnCommitCallbacks(execute=True):  # as before: on commit
+            inline = case_accept(case=Case.objects.get(pk=_submitted(world).pk), actor=world.clerk)
+        assert _document(inline, K.ACCEPTANCE_NOTICE).rendered_at is not None
+        relayed = _accepted_after_commit(world)
+        assert _document(relayed, K.ACCEPTANCE_NOTICE).rendered_at is None
+        outbox_relay_run()
+    before, after = _document(inline, K.ACCEPTANCE_NOTICE), _document(relayed, K.ACCEPTANCE_NOTICE)
+    # then they say the same thing, and both verify (digest of the stored PDF, signature)
+    assert _comparable(after.data) == _comparable(before.data)
+    assert _text(after).replace(relayed.number, "").replace(after.data["document_id"], "") == (
+        _text(before).replace(inline.number, "").replace(before.data["document_id"], "")
+    )
+    assert document_verify(after.public_id).status == "valid"
+    assert document_verify(before.public_id).status == "valid"
+    # and the relay's PDF is the one its recorded data renders to (deterministic)
+    assert sm3_hex(render_document_pdf(after.data)) == after.pdf_sm3
+
+
+def test_a_failed_rendering_is_retried_and_loses_no_document(tmp_path, settings):
+    settings.KAIGONG_KEY_DIR = tmp_path / "keys"
+    with time_machine.travel(MONDAY, tick=False):
+        world = lifecycle_world()
+        case = _accepted_after_commit(world)
+    with mock.patch(
+        "kaigong.documents.services.render_document_pdf", side_effect=OSError("disk full")
+    ):
+        result = outbox_relay_run()
+    assert result.failed == 1
+    delivery = OutboxDelivery.objects.get(consumer="documents.render", key=str(case.public_id))
+    assert delivery.status == DeliveryStatus.PENDING and delivery.attempts == 1
+    assert "disk full" in delivery.last_error
+    # the failed attempt rolled back: the notice is still there, 生成中, nothing filed
+    document = _document(case, K.ACCEPTANCE_NOTICE)
+    assert document.rendered_at is None
+    assert not ArchiveDocument.objects.filter(origin_id=str(document.public_id)).exists()
+    OutboxDelivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now())
+    outbox_relay_run()
+    delivery.refresh_from_db()
+    document.refresh_from_db()
+    assert delivery.status == DeliveryStatus.DELIVERED and delivery.attempts == 2
+    assert document.rendered_at is not None
+    assert document_verify(document.public_id).status == "valid"
+    assert ArchiveDocument.objects.filter(origin_id=str(document.public_id)).count() == 1
+
+
+def test_no_document_when_the_event_rolls_back():
     # given a submitted case, accepted inside a transaction that is rolled back
     with time_machine.travel(MONDAY, tick=False):
         world = lifecycle_world()
         case = _submitted(world)
-        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        with AFTER_COMMIT, pytest.raises(RuntimeError), transaction.atomic():
             case_accept(case=Case.objects.get(pk=case.pk), actor=world.clerk)
-    # then the notice waits for the commit (one listener call queued, nothing issued)
-    assert len(callbacks) >= 1
+            assert OfficialDocument.objects.filter(case=case).exists()
+            raise RuntimeError("rolled back")
+    # then neither the notice nor its message for the relay exists
     assert not OfficialDocument.objects.filter(case=case).exists()
+    assert not OutboxMessage.objects.filter(
+        topic="internal.documents.render", key=str(case.public_id)
+    ).exists()
 
 
 def test_pdfs_render_chinese_with_the_issuers_name(story):
@@ -375,16 +506,26 @@ def test_pdfs_render_chinese_with_the_issuers_name(story):
     assert _text(document).count("沂南县政务服务中心") >= 2
 
 
-def test_the_sweep_issues_what_a_lost_listener_call_left_out(tmp_path, settings):
-    # given an accepted case whose on-commit listener never ran (the callbacks are dropped)
+def test_the_sweep_renders_what_the_relay_left_and_issues_what_is_missing(tmp_path, settings):
+    # given an accepted case whose notice is 生成中 (the relay has not run), and a refused
+    # one whose decision was never recorded (an event from before documents were recorded
+    # in their event's transaction)
     settings.KAIGONG_KEY_DIR = tmp_path / "keys"
     with time_machine.travel(MONDAY, tick=False):
         world = lifecycle_world()
-        case = case_accept(case=Case.objects.get(pk=_submitted(world).pk), actor=world.clerk)
-        assert not OfficialDocument.objects.filter(case=case).exists()
+        accepted = _accepted_after_commit(world)
+        refused = case_refuse(
+            case=_submitted(world),
+            actor=world.clerk,
+            reason="不属于本机关职权",
+            legal_basis="第三十二条",
+        )
+        OfficialDocument.objects.filter(case=refused).delete()
         # when the sweep runs
         issued = documents_issue_missing()
-    # then the acceptance notice exists, once
-    assert issued >= 1
-    assert OfficialDocument.objects.filter(case=case, kind=K.ACCEPTANCE_NOTICE).count() == 1
+    # then both exist once, rendered and signed
+    assert issued == 2
+    for case, kind in ((accepted, K.ACCEPTANCE_NOTICE), (refused, K.REFUSAL_DECISION)):
+        document = OfficialDocument.objects.get(case=case, kind=kind)
+        assert document_verify(document.public_id).status == "valid"
     assert documents_issue_missing() == 0

@@ -9,10 +9,11 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from kaigong.core.exceptions import NotFound
+from kaigong.core.exceptions import Conflict, NotFound
 from kaigong.documents.services import document_download
 from kaigong.documents.verification import document_verify
 
@@ -49,12 +50,19 @@ def document_verify_page(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @login_required
-def case_document_pdf(request: HttpRequest, case_id, public_id) -> FileResponse:
-    """The PDF, inline, for whoever may see the case; 404 for everyone else."""
+def case_document_pdf(request: HttpRequest, case_id, public_id) -> HttpResponseBase:
+    """
+    The PDF, inline, for whoever may see the case; 404 for everyone else; a page saying
+    it is being prepared (409) while it is 生成中.
+    """
     try:
         document = document_download(request.user, case_id, public_id)
     except NotFound:
         raise Http404 from None
+    except Conflict as error:  # 生成中: the relay renders it in a moment
+        return render(
+            request, "web/documents/being_prepared.html", {"message": error.message}, status=409
+        )
     return FileResponse(
         document.pdf.open("rb"),
         content_type="application/pdf",

@@ -28,12 +28,19 @@ pytestmark = pytest.mark.django_db
 # SM2); now the transaction numbers and records them (one insert, the surface's field specs
 # and the joint-issuance rules read once, no full_clean, no savepoint) and the outbox relay
 # renders them after commit: 43.
+# Since 2026-12-02 (issue #16 §3) the official documents (受理通知书, 准予行政许可决定书) are
+# recorded in the event's transaction, 生成中, and rendered by the relay after commit:
+# their composition (the origin's and sequence's read, the submission's event; for the
+# notice its items, commitments and centre), the row and its outbox message are now
+# counted here (+6 on accept, +3 on a decision, each 4 queries over its old count), where
+# before they ran on commit, in the same request, with their PDF, signature, archive
+# filing and inbox notice (≈ 29 queries and 20–60 ms of CPU each, not counted here).
 BUDGET = {
     "submit": 30,  # +2 (was 28): submit now checks every required field and material (issue #9)
-    "accept": 32,  # +2 (was 30): its inbox notice in the transaction, its 受理通知书 scheduled
+    "accept": 38,  # +6 (was 32): its 受理通知书 recorded in the transaction (was on commit)
     "opinion": 12,
-    "decide": 21,  # +1 (was 20): its inbox notice is written in the transaction (#10 §6)
-    "decide_last": 43,  # two certificates (was 44 with none, 69 with two rendered inline)
+    "decide": 24,  # +3 (was 21): its 准予行政许可决定书 recorded in the transaction
+    "decide_last": 46,  # +3 (was 43): likewise; its two certificates 生成中 as before
 }
 
 
@@ -81,7 +88,11 @@ def test_every_transition_of_the_journey_stays_within_its_query_budget(
     certificates = Certificate.objects.filter(case_public_id=drafts[1].public_id)
     assert certificates.count() == 2
     assert not certificates.filter(rendered_at__isnull=False).exists()
+    # and its 受理通知书 and two 准予行政许可决定书 exist, recorded with their events, 生成中
+    documents = drafts[1].official_documents.all()  # the documents app, above cases
+    assert documents.count() == 3 and not documents.filter(rendered_at__isnull=False).exists()
     outbox_relay_run()  # renders, signs and releases them; the case is 已出证
+    assert not documents.filter(rendered_at__isnull=True).exists()
     drafts[1].refresh_from_db()
     assert drafts[1].status == "issued"
     assert set(certificates.values_list("status", flat=True)) == {"valid"}
