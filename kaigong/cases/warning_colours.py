@@ -64,12 +64,8 @@ def yellow_due_span(on: date) -> tuple[date, date]:
     """
 
     def compute() -> tuple[date, date]:
-        in_use = set(
-            MatterVersion.objects.exclude(warning_days__isnull=True)
-            .order_by()
-            .values_list("warning_days", flat=True)
-            .distinct()
-        )
+        own = MatterVersion.objects.order_by()
+        in_use = {n for n in own.values_list("warning_days", flat=True).distinct() if n is not None}
         in_use.add(settings.KAIGONG_WARNING_DAYS_DEFAULT)
         thresholds = _thresholds(on, in_use).values()
         return min(thresholds), max(thresholds)
