@@ -58,6 +58,19 @@ def _working_days(limit: int, unit: str) -> int:
     return limit
 
 
+def promised_limit_days(
+    limit: int, unit: str, *, key_project: bool, factor, extension_days: int
+) -> int:
+    """The promised limit of an item in days from plain values (the matter version's limit
+    and unit, the project's key-project flag, the bundle's factor, the item's extensions):
+    ``item_limits``' first figure, for readers that load plain tuples (supervision's
+    batched figures)."""
+    promised = _working_days(limit, unit)
+    if key_project:
+        promised = key_project_limit(promised, factor)
+    return promised + extension_days
+
+
 def item_limits(item: CaseItem) -> tuple[int, int]:
     """(promised, statutory) limits of ``item`` in days, with key-project factor and extensions."""
     version: MatterVersion = item.matter_version

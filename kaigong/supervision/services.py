@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, NoReturn, cast
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,9 +28,8 @@ from kaigong.accounts.roles import Role
 from kaigong.accounts.selectors import user_department_ids, user_has_role
 from kaigong.calendars.selectors import due_date, work_calendar
 from kaigong.calendars.workdays import working_days_between
-from kaigong.cases.constants import ITEM_OPEN_STATUSES, DenialKind, EventKind
-from kaigong.cases.deadlines import region_of
-from kaigong.cases.models import CaseEvent, CaseItem, Denial
+from kaigong.cases.constants import ITEM_OPEN_STATUSES, DenialKind
+from kaigong.cases.models import CaseItem, Denial
 from kaigong.certificates.crypto import sm3_hex
 from kaigong.certificates.signing import platform_sign, platform_verify
 from kaigong.core.clock import local_date
@@ -68,9 +67,11 @@ from .models import (
     SupervisionOrder,
 )
 from .selectors import (
+    ItemRow,
     calendar_of,
-    cases_with_intermediary,
+    facts_batch,
     item_facts,
+    row_of,
     step_allowed,
     step_limits_by_matter,
 )
@@ -112,10 +113,10 @@ def _after_working_days(start: date, days: int, region: str = "") -> date:
 # -- metrics ----------------------------------------------------------------------------
 
 
-def _step_values(item: CaseItem, facts, fig, *, on: date, calendar, step_limits) -> dict:
+def _step_values(matter_id: int, facts, fig, *, on: date, calendar, step_limits) -> dict:
     """The step (环节) columns: the running step's days used and allowed, and the steps that
     had overrun (# rule: docs/legal.md#sup-steps)."""
-    allowed, source = step_allowed(item, fig.limit_days, step_limits)
+    allowed, source = step_allowed(matter_id, fig.limit_days, step_limits)
     steps = step_figures(facts, fig, calendar=calendar, today=on, allowed=allowed, source=source)
     running = next((st for st in steps if st.running), None)
     return {
@@ -138,39 +139,55 @@ def _metric_values(
     step_limits=None,
     memo: dict | None = None,
 ) -> dict[str, Any]:
-    """
-    The stored figures of ``item``. ``memo``: a run's {(facts, region, matter): figures}
-    (perf: the figures are a pure function of the state log's facts, the calendar and the
-    matter's step durations, so items of the same shape — accepted the same day, same
-    limit, nothing paused — are computed once per run).
-    """
+    """The stored figures of ``item`` (one item's path: its model instance and relations)."""
     facts = item_facts(item, on=on, intermediary_cases=intermediary_cases, with_steps=True)
+    return _row_values(
+        row_of(item), facts, on=on, calendars=calendars, step_limits=step_limits, memo=memo
+    )
+
+
+def _row_values(
+    row: ItemRow,
+    facts,
+    *,
+    on: date,
+    calendars=None,
+    step_limits=None,
+    memo: dict | None = None,
+) -> dict[str, Any]:
+    """
+    The stored figures of the item ``row`` with ``facts``. ``memo``: a run's {(facts,
+    region, matter): figures} (perf: the figures are a pure function of the state log's
+    facts, the calendar and the matter's step durations, so items of the same shape —
+    accepted the same day, same limit, nothing paused — are computed once per run).
+    """
     key = None
     if memo is not None:
-        key = (facts, region_of(item.case), item.matter_version.matter_id)
+        key = (facts, row.region, row.matter_id)
         try:
             hash(key)
         except TypeError:
             key = None
     cached = memo.get(key) if memo is not None and key is not None else None
     if cached is None:
-        calendar = calendar_of(item, calendars)
+        calendar = calendar_of(row.region, calendars)
         fig = item_figures(facts, calendar=calendar, today=on)
-        steps = _step_values(item, facts, fig, on=on, calendar=calendar, step_limits=step_limits)
+        steps = _step_values(
+            row.matter_id, facts, fig, on=on, calendar=calendar, step_limits=step_limits
+        )
         cached = (fig, steps)
         if memo is not None and key is not None:
             if len(memo) >= MEMO_LIMIT:
                 memo.clear()
             memo[key] = cached
     fig, steps = cached
-    case = item.case
     return {
-        "department_id": item.department_id,
-        "matter_id": item.matter_version.matter_id,
-        "bundle_id": case.bundle_id,
-        "service_center_id": case.service_center_id,
-        "region_code": case.project.region_code or "",
-        "status": item.status,
+        "department_id": row.department_id,
+        "matter_id": row.matter_id,
+        "bundle_id": row.bundle_id,
+        "service_center_id": row.service_center_id,
+        "region_code": row.project_region_code,
+        "status": row.status,
         "received_on": fig.received_on,
         "accepted_on": fig.accepted_on,
         "finished_on": fig.finished_on,
@@ -204,7 +221,7 @@ def _figures_changed() -> None:
         cache.set(FIGURES_VERSION_KEY, 1, None)
 
 
-def metrics_refresh(*, on: date | None = None, items=None, batch: int = 500) -> int:
+def metrics_refresh(*, on: date | None = None, items=None, batch: int = 2000) -> int:
     """
     Recompute the figures of ``items`` (default: every open item, every item changed since
     its figures were computed, and every item without figures). Returns how many.
@@ -224,44 +241,31 @@ def metrics_refresh(*, on: date | None = None, items=None, batch: int = 500) -> 
             )
         )
         items = CaseItem.objects.filter(stale | request_changed)
-    transitions = Prefetch(
-        "events",
-        queryset=CaseEvent.objects.filter(kind=EventKind.ITEM_TRANSITION).order_by("seq"),
-        to_attr="transition_events",
-    )
-    qs = (
-        items.select_related("case__project", "case__bundle", "matter_version")
-        .prefetch_related("pauses", "case__corrections", "case__commitments", transitions)
-        .order_by("id")
-    )
     done = 0
     calendars: dict = {}  # perf: one calendar per region for the whole run
     step_limits = step_limits_by_matter()  # perf: the matters' step durations read once
-    memo: dict = {}  # perf: one computation per item shape (see _metric_values)
-    ids = list(qs.values_list("id", flat=True))
+    memo: dict = {}  # perf: one computation per item shape (see _row_values)
+    ids = list(items.order_by("id").values_list("id", flat=True))
     with request_cache_scope():  # perf: the calendar's version token read once
         for start in range(0, len(ids), batch):
-            chunk = list(qs.filter(id__in=ids[start : start + batch]))
-            with_intermediary = cases_with_intermediary({i.case_id for i in chunk})
+            chunk = ids[start : start + batch]
+            # perf: plain tuples (selectors.facts_batch), a few queries a batch, no model
+            # instance per item; the same facts_of as one item's path
             rows = [
                 ItemMetric(
-                    item_id=item.id,
-                    **_metric_values(
-                        item,
-                        on=on,
-                        calendars=calendars,
-                        intermediary_cases=with_intermediary,
-                        step_limits=step_limits,
+                    item_id=row.id,
+                    **_row_values(
+                        row, facts, on=on, calendars=calendars, step_limits=step_limits,
                         memo=memo,
-                    ),  # fmt: skip
+                    ),
                 )
-                for item in chunk
-            ]
+                for row, facts in facts_batch(chunk, on=on)
+            ]  # fmt: skip
             # perf: replace the chunk's rows (one DELETE, one INSERT) rather than bulk_update
             with transaction.atomic():
-                ItemMetric.objects.filter(item_id__in=[i.id for i in chunk]).delete()
+                ItemMetric.objects.filter(item_id__in=chunk).delete()
                 ItemMetric.objects.bulk_create(rows)
-            done += len(chunk)
+            done += len(rows)
     if done:
         _figures_changed()
     return done
