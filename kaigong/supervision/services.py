@@ -16,8 +16,9 @@ Writes of supervision (its own rows only; cases and archives are read, never wri
 from __future__ import annotations
 
 import json
+import uuid
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, NoReturn, cast
+from typing import Any, NamedTuple, NoReturn, cast
 
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef, Q
@@ -455,7 +456,7 @@ def signals_raise(*, on: date | None = None) -> int:
         .exclude(level=SignalLevel.STEP)
         .values_list("item_id", "level")
     )
-    new: list[Signal] = []
+    new: list[NewSignal] = []
     rules_memo: dict[tuple, dict[str, Any]] = {}  # perf: one rule dict per matter/department
     # perf: plain named tuples, no model instance per candidate (a province's open items)
     rows = candidates.order_by("item_id").values_list(*_LADDER_FIELDS, named=True)
@@ -468,7 +469,7 @@ def signals_raise(*, on: date | None = None) -> int:
             if (metric.item_id, level) in existing:
                 continue
             new.append(
-                Signal(
+                NewSignal(
                     item_id=metric.item_id,
                     department_id=metric.department_id,
                     level=level,
@@ -480,7 +481,7 @@ def signals_raise(*, on: date | None = None) -> int:
             )
     new += _step_signals(on)
     with transaction.atomic():
-        created = Signal.objects.bulk_create(new, ignore_conflicts=True, batch_size=1000)
+        created = _signals_write(new)
         if new:
             # now (this transaction's readers) and after commit (a reader that cached the
             # figures before the commit sees them as stale)
@@ -499,7 +500,71 @@ def signals_raise(*, on: date | None = None) -> int:
                 link="/supervision/",
                 department=_department(dept_id),
             )
-    return len(created) if created is not None else len(new)
+    return created
+
+
+_SIGNAL_COLUMNS = (
+    "public_id", "created_at", "updated_at", "item_id", "department_id", "level", "raised_on",
+    "approval_days", "limit_days", "rule", "step",
+)  # fmt: skip
+
+
+class NewSignal(NamedTuple):
+    """A signal to raise, as plain values (perf: no model instance per new signal)."""
+
+    item_id: int
+    department_id: int
+    level: str
+    raised_on: date
+    approval_days: int
+    limit_days: int
+    rule: dict
+    step: str = ""
+
+
+def _signals_write(signals: list[NewSignal]) -> int:
+    """
+    Insert ``signals``, skipping any already raised (the unique item, level and step);
+    returns how many were given (as bulk_create with ignore_conflicts counted them).
+
+    perf: on PostgreSQL, COPY into a temporary table and one ``INSERT … SELECT … ON
+    CONFLICT DO NOTHING`` (≈ 7 s of Django's bulk_create for 36,000 new signals of a
+    200,000-item day: the model instances and each value's preparation); elsewhere
+    bulk_create.
+    """
+    from django.db import connection
+
+    if not signals:
+        return 0
+    if connection.vendor != "postgresql":
+        Signal.objects.bulk_create(
+            [Signal(**s._asdict()) for s in signals], ignore_conflicts=True, batch_size=1000
+        )
+        return len(signals)
+    from psycopg.types.json import Jsonb
+
+    now = timezone.now()
+    table = Signal._meta.db_table
+    names = ", ".join(f'"{c}"' for c in _SIGNAL_COLUMNS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'CREATE TEMPORARY TABLE "sup_signal_new" ON COMMIT DROP AS '
+            f'SELECT {names} FROM "{table}" WITH NO DATA'
+        )
+        with cursor.cursor.copy(f'COPY "sup_signal_new" ({names}) FROM STDIN') as copy:
+            for s in signals:
+                copy.write_row(
+                    (
+                        uuid.uuid4(), now, now, s.item_id, s.department_id, s.level,
+                        s.raised_on, s.approval_days, s.limit_days, Jsonb(s.rule), s.step,
+                    )
+                )  # fmt: skip
+        cursor.execute(
+            f'INSERT INTO "{table}" ({names}) SELECT {names} FROM "sup_signal_new" '
+            "ON CONFLICT DO NOTHING"
+        )
+        cursor.execute('DROP TABLE "sup_signal_new"')
+    return len(signals)
 
 
 def steps_overrun(metric: Any) -> list[str]:
@@ -516,7 +581,7 @@ def steps_overrun(metric: Any) -> list[str]:
     return out
 
 
-def _step_signals(on: date) -> list[Signal]:
+def _step_signals(on: date) -> list[NewSignal]:
     """One 环节超时 signal per item and overrun step, never twice (unique per item, level and
     step)."""
     candidates = ItemMetric.objects.filter(open=True, overdue=False).filter(
@@ -535,7 +600,7 @@ def _step_signals(on: date) -> list[Signal]:
                 continue
             running = step == metric.step
             new.append(
-                Signal(
+                NewSignal(
                     item_id=metric.item_id, department_id=metric.department_id,
                     level=SignalLevel.STEP, step=step, raised_on=on,
                     approval_days=metric.approval_days, limit_days=metric.limit_days,
