@@ -27,7 +27,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from django.conf import settings
 
@@ -81,7 +81,20 @@ def item_limits(item: CaseItem) -> tuple[int, int]:
     return promised + item.extension_days, statutory + item.extension_days
 
 
-def pauses_as_periods(pauses: Iterable[ClockPause], *, on: date) -> list[Pause]:
+class PauseLike(Protocol):
+    """A ClockPause, or its three values (supervision's batched figures read tuples)."""
+
+    @property
+    def started_on(self) -> date: ...
+    @property
+    def resumed_on(self) -> date | None: ...
+    @property
+    def reason(self) -> str: ...
+
+
+def pauses_as_periods(
+    pauses: Iterable[ClockPause] | Iterable[PauseLike], *, on: date
+) -> list[Pause]:
     """The days each pause stops the clock: started_on … resumed_on − 1 (or … ``on`` if open)."""
     periods = []
     for pause in pauses:
