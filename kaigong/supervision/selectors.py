@@ -874,13 +874,15 @@ def dashboard(user: Any, *, on: date | None = None) -> dict[str, Any]:
     counts = colour_counts(scope, on=on)
     colours = {c: counts[c] for c in (WarningColour.RED, WarningColour.YELLOW, WarningColour.GREEN)}
     job = _job_figures(scope)
+    # a cache written before the step count was a job figure has none: counted live then
+    step_overruns = job.get("step_overruns")
     return {
         "on": on,
         "scope": scope,
         "departments": list(departments_in_scope(scope)),
         "colours": colours,
         "denials": denial_trend(scope, on=on),
-        "queues": queue_counts(scope, on=on, colours=counts, step_overruns=job["step_overruns"]),
+        "queues": queue_counts(scope, on=on, colours=counts, step_overruns=step_overruns),
         "feedback": feedback_figures(scope),
         **job,
     }
