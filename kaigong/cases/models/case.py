@@ -263,14 +263,6 @@ class CaseItem(BaseModel):
             models.Index(fields=["department", "promised_due_on", "id"], name="item_worklist_idx"),
             # perf: the same order across every department (a supervisor's worklist)
             models.Index(fields=["promised_due_on", "id"], name="item_due_idx"),
-            # perf: the supervision dashboard's live red/yellow/green/paused counts, one
-            # index-only scan of the running clocks' narrow index instead of the table
-            # (≈ 38 → 19 ms at 200,000 items, issue #11)
-            models.Index(
-                fields=["promised_due_on", "yellow_from_on", "status", "department"],
-                name="item_clock_colour_idx",
-                condition=Q(status__in=sorted(ITEM_CLOCK_STATUSES)),
-            ),
         ]
         constraints = [
             models.UniqueConstraint(
