@@ -28,7 +28,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from django.conf import settings
 
@@ -71,6 +71,19 @@ def _working_days(limit: int, unit: str) -> int:
     return limit
 
 
+def promised_limit_days(
+    limit: int, unit: str, *, key_project: bool, factor, extension_days: int
+) -> int:
+    """The promised limit of an item in days from plain values (the matter version's limit
+    and unit, the project's key-project flag, the bundle's factor, the item's extensions):
+    ``item_limits``' first figure, for readers that load plain tuples (supervision's
+    batched figures)."""
+    promised = _working_days(limit, unit)
+    if key_project:
+        promised = key_project_limit(promised, factor)
+    return promised + extension_days
+
+
 def item_limits(item: CaseItem) -> tuple[int, int]:
     """(promised, statutory) limits of ``item`` in days, with key-project factor and extensions."""
     version: MatterVersion = item.matter_version
@@ -97,14 +110,27 @@ def limits_of(
     extension_days: int,
 ) -> tuple[int, int]:
     """``item_limits`` from the columns it reads."""
-    promised = _working_days(promised_limit, promised_unit)
-    if key_project:
-        promised = key_project_limit(promised, key_project_factor)
-    statutory = _working_days(statutory_limit, statutory_unit)
-    return promised + extension_days, statutory + extension_days
+    promised = promised_limit_days(
+        promised_limit, promised_unit, key_project=key_project, factor=key_project_factor,
+        extension_days=extension_days,
+    )  # fmt: skip
+    return promised, _working_days(statutory_limit, statutory_unit) + extension_days
 
 
-def pauses_as_periods(pauses: Iterable[ClockPause], *, on: date) -> list[Pause]:
+class PauseLike(Protocol):
+    """A ClockPause, or its three values (supervision's batched figures read tuples)."""
+
+    @property
+    def started_on(self) -> date: ...
+    @property
+    def resumed_on(self) -> date | None: ...
+    @property
+    def reason(self) -> str: ...
+
+
+def pauses_as_periods(
+    pauses: Iterable[ClockPause] | Iterable[PauseLike], *, on: date
+) -> list[Pause]:
     """The days each pause stops the clock: started_on … resumed_on − 1 (or … ``on`` if open)."""
     periods = []
     for pause in pauses:

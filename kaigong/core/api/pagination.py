@@ -90,3 +90,72 @@ class CountedPagePagination(PageNumberPagination):
         self.totals = {name: (getattr(rows[0], name) if rows else 0) for name in self.window_totals}
         self.request = request
         return rows
+
+
+class CappedCountPagination(PageNumberPagination):
+    """
+    The same numbered pages (``?page=``, ``?page_size=``), with the list's total counted
+    only up to ``count_cap`` (kaigong/core/keyset.py ``capped_count``) and ``count_capped``
+    saying when there are more (issue #11: a queue of a province is not scanned to print
+    its size). A page reads its own rows and one more (is there a next page?), never the
+    exact count; ``?page=last`` needs the exact count and is answered the counted way. A
+    page past the last one is DRF's 404; an empty list is page 1 with a count of 0.
+
+    perf: page 1 reads ``page_size + 1`` rows in the list's order and at most
+    ``count_cap + 1`` ids, whatever the table's size; a deep page still costs its OFFSET.
+    """
+
+    count_cap = 1000
+
+    def paginate_queryset(self, queryset, request, view=None):
+        from kaigong.core.keyset import capped_count
+
+        raw = request.query_params.get(self.page_query_param)
+        self.request = request
+        if raw in self.last_page_strings:
+            rows = super().paginate_queryset(queryset, request, view)
+            self.capped = False
+            self.count = self.page.paginator.count
+            self.has_next = self.page.has_next()
+            self.number = self.page.number
+            return rows
+        self.number = 1 if raw is None else _whole_number(raw, self.page_query_param)
+        size = self.page_size_value = self.get_page_size(request)
+        start = (self.number - 1) * size
+        rows = list(queryset[start : start + size + 1])
+        if not rows and self.number > 1:
+            raise NotFound(_("Invalid page."))
+        self.has_next = len(rows) > size
+        rows = rows[:size]
+        if start + len(rows) <= self.count_cap:
+            self.count, self.capped = capped_count(queryset, cap=self.count_cap)
+        else:  # a page past the cap: there are more than the cap, no need to count
+            self.count, self.capped = self.count_cap, True
+        return rows
+
+    def get_next_link(self):
+        if not self.has_next:
+            return None
+        url = self.request.build_absolute_uri()
+        return pagination.replace_query_param(url, self.page_query_param, self.number + 1)
+
+    def get_previous_link(self):
+        if self.number <= 1:
+            return None
+        url = self.request.build_absolute_uri()
+        if self.number == 2:
+            return pagination.remove_query_param(url, self.page_query_param)
+        return pagination.replace_query_param(url, self.page_query_param, self.number - 1)
+
+    def get_paginated_response(self, data):
+        from rest_framework.response import Response
+
+        return Response(
+            {
+                "count": self.count,
+                "count_capped": self.capped,
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "results": data,
+            }
+        )

@@ -180,11 +180,12 @@ def queue_page(request: HttpRequest, queue: str) -> HttpResponse:
     )
     if response:
         return response
-    return render(
-        request,
-        "web/supervision/queue.html",
-        {"queue": queue, "label": Queue(queue).label, "rows": rows, "queues": Queue.choices},
-    )
+    count, capped = selectors.queue_size_for(request.user, queue)
+    context = {
+        "queue": queue, "label": Queue(queue).label, "rows": rows, "queues": Queue.choices,
+        "count": count, "count_capped": capped,
+    }  # fmt: skip
+    return render(request, "web/supervision/queue.html", context)
 
 
 @login_required
