@@ -12,6 +12,9 @@ from django.utils.translation import gettext as _
 
 from rest_framework import pagination
 from rest_framework.exceptions import ErrorDetail, NotFound, ValidationError
+from rest_framework.response import Response
+
+from kaigong.core.keyset import capped_count
 
 
 def _whole_number(raw: str, name: str, *, maximum: int | None = None) -> int:
@@ -108,8 +111,6 @@ class CappedCountPagination(PageNumberPagination):
     count_cap = 1000
 
     def paginate_queryset(self, queryset, request, view=None):
-        from kaigong.core.keyset import capped_count
-
         raw = request.query_params.get(self.page_query_param)
         self.request = request
         if raw in self.last_page_strings:
@@ -148,8 +149,6 @@ class CappedCountPagination(PageNumberPagination):
         return pagination.replace_query_param(url, self.page_query_param, self.number - 1)
 
     def get_paginated_response(self, data):
-        from rest_framework.response import Response
-
         return Response(
             {
                 "count": self.count,
