@@ -75,6 +75,18 @@ class ScaleResult:
 
 
 def _rss_mib() -> float:
+    """
+    This process's peak resident memory. Linux: ``VmHWM`` of /proc/self/status, the high
+    water mark of this program's own memory (``ru_maxrss`` carries the parent's across the
+    fork and exec of the job's child, so it printed the loaded parent's 509 MiB for every job).
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024  # kB
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
 
 
