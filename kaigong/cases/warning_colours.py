@@ -14,11 +14,11 @@ from datetime import date
 
 from django.conf import settings
 from django.db.models import Case as When_
-from django.db.models import CharField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import CharField, Count, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
 from kaigong.calendars.selectors import calendar_regions
-from kaigong.cases.constants import ITEM_CLOCK_STATUSES, WarningColour
+from kaigong.cases.constants import ITEM_CLOCK_STATUSES, ItemStatus, WarningColour
 from kaigong.cases.deadlines import warning_threshold
 from kaigong.cases.models import CaseItem
 from kaigong.catalog.models import MatterVersion
@@ -73,11 +73,9 @@ def yellow_due_span(on: date) -> tuple[date, date]:
     return request_cached(("yellow_due_span", on), compute)
 
 
-def warning_condition(colour: str, *, on: date, narrowed: bool = True) -> Q:
+def warning_condition(colour: str, *, on: date) -> Q:
     """
     The WHERE clause of one warning colour, as plain column comparisons on the item row.
-    ``narrowed=False`` leaves out the due-date span below (and its query): for a count of
-    every colour at once, which reads each row of the scope whatever its bounds.
 
     # perf: the first yellow day is stored with the due date (``yellow_from_on``, computed
     # in the region's working days from the matter's setting), so no colour joins the
@@ -94,15 +92,42 @@ def warning_condition(colour: str, *, on: date, narrowed: bool = True) -> Q:
     if colour == WarningColour.NONE:
         return ~clock
     running = clock & Q(promised_due_on__gte=on)
-    if not narrowed:
-        lowest = highest = None
-    else:
-        lowest, highest = yellow_due_span(on)
+    lowest, highest = yellow_due_span(on)
     if colour == WarningColour.YELLOW:
-        yellow = running & Q(yellow_from_on__lte=on)
-        return yellow & Q(promised_due_on__lte=highest) if highest else yellow
-    green = running & (Q(yellow_from_on__gt=on) | Q(yellow_from_on__isnull=True))
-    return green & Q(promised_due_on__gt=lowest) if lowest else green
+        return running & Q(promised_due_on__lte=highest, yellow_from_on__lte=on)
+    return (
+        running
+        & Q(promised_due_on__gt=lowest)
+        & (Q(yellow_from_on__gt=on) | Q(yellow_from_on__isnull=True))
+    )
+
+
+def warning_counts(qs: QuerySet[CaseItem], *, on: date) -> dict[str, int]:
+    """
+    How many items of ``qs`` are red, yellow and green on ``on`` (the partition of
+    ``warning_condition``: a running clock with a due date is red before it, yellow from its
+    first yellow day, green otherwise), and how many are paused; one query.
+
+    perf: each count's condition is only what tells it from the others (the running clocks
+    are the WHERE, so no count repeats the status test), and green is the rest: the four
+    full conditions cost more than reading the rows (issue #11: 36 → 26 ms at 200,000).
+    """
+    clock = qs.filter(status__in=list(ITEM_CLOCK_STATUSES)).order_by()
+    # perf: every count reads a column of item_clock_colour_idx, not the id, so that
+    # PostgreSQL counts from that index alone (an index-only scan)
+    counts = clock.aggregate(
+        red=Count("promised_due_on", filter=Q(promised_due_on__lt=on)),
+        yellow=Count("promised_due_on", filter=Q(promised_due_on__gte=on, yellow_from_on__lte=on)),
+        dated=Count("promised_due_on"),
+        paused=Count("status", filter=Q(status=ItemStatus.PAUSED)),
+    )
+    red, yellow = counts["red"] or 0, counts["yellow"] or 0
+    return {
+        WarningColour.RED: red,
+        WarningColour.YELLOW: yellow,
+        WarningColour.GREEN: (counts["dated"] or 0) - red - yellow,
+        "paused": counts["paused"] or 0,
+    }
 
 
 def annotate_warning(qs: QuerySet[CaseItem], *, on: date) -> QuerySet[CaseItem]:

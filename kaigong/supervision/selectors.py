@@ -23,7 +23,6 @@ from kaigong.accounts.selectors import user_department_ids, user_has_role  # noq
 from kaigong.calendars.selectors import work_calendar
 from kaigong.calendars.workdays import Pause
 from kaigong.cases.constants import (
-    ITEM_CLOCK_STATUSES,
     CaseStatus,
     CommitmentKind,
     DenialKind,
@@ -33,7 +32,7 @@ from kaigong.cases.constants import (
 )
 from kaigong.cases.deadlines import pauses_as_periods, promised_limit_days, region_of
 from kaigong.cases.models import Case, CaseItem, Denial
-from kaigong.cases.warning_colours import warning_condition
+from kaigong.cases.warning_colours import warning_condition, warning_counts
 from kaigong.catalog.constants import LimitUnit
 from kaigong.catalog.models import MatterVersion
 from kaigong.core.clock import local_date
@@ -752,17 +751,12 @@ def colour_counts(scope: set[int] | None, *, on: date) -> dict[str, int]:
     """
     Live red/yellow/green counts of running clocks (the cases' warning rules), and the
     paused items (``Queue.SPECIAL``), from one scan of the open items (perf: one query, not
-    one per colour; every count is a filter of the same rows).
+    one per colour; cases.warning_colours.warning_counts).
     """
-    qs = _in_scope(CaseItem.objects.filter(status__in=list(ITEM_CLOCK_STATUSES)), scope)
-    colours = (WarningColour.RED, WarningColour.YELLOW, WarningColour.GREEN)
-    counts = qs.order_by().aggregate(
-        **{
-            str(c): Count("id", filter=warning_condition(c, on=on, narrowed=False)) for c in colours
-        },
-        special=Count("id", filter=Q(status=ItemStatus.PAUSED)),
-    )
-    return {k: v or 0 for k, v in counts.items()}
+    counts = warning_counts(_in_scope(CaseItem.objects.all(), scope), on=on)
+    return {
+        str(c): counts[c] for c in (WarningColour.RED, WarningColour.YELLOW, WarningColour.GREEN)
+    } | {"special": counts["paused"]}
 
 
 def _percent(part: int, whole: int) -> float | None:
