@@ -30,8 +30,12 @@ threads = int(
 )  # per worker, for gthread (sync with threads > 1 runs as gthread)
 timeout = 60
 graceful_timeout = 30
-max_requests = 2000
-max_requests_jitter = 200
+# No periodic worker restart by default: a restart drops the worker's WebSockets (a video
+# inspection's call) and, on 2 cores, boots Django while one worker serves alone (measured
+# on 2026-12-02: the inbox floor 137/s with restarts every 2,000 requests, ~200/s without).
+# Set KAIGONG_WEB_MAX_REQUESTS to recycle workers that leak.
+max_requests = int(os.environ.get("KAIGONG_WEB_MAX_REQUESTS") or 0)
+max_requests_jitter = max_requests // 10
 accesslog = os.environ.get("KAIGONG_WEB_ACCESS_LOG", "-") or None  # "" turns it off
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
