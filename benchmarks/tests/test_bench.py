@@ -51,3 +51,17 @@ def test_the_journey_issues_two_certificates_that_the_relay_renders_after_commit
     assert (owed, documents) == (2, 3)
     case.refresh_from_db()
     assert case.status == "issued"
+
+
+def test_the_worklist_bench_reports_each_filter_by_the_median_of_its_own_reads():
+    from benchmarks.cases.worklist import by_filter
+
+    # two rounds of the five filters (none, yellow, red, paused, green), then one more read
+    times = [10.0, 20.0, 30.0, 40.0, 50.0, 12.0, 24.0, 36.0, 48.0, 60.0, 14.0]
+    assert by_filter(times) == {
+        "none": 12.0,  # 10, 12, 14
+        "yellow": 22.0,
+        "red": 33.0,
+        "paused": 44.0,
+        "green": 55.0,
+    }

@@ -50,3 +50,11 @@ class Command(BaseCommand):
             f"{r.supervisor_deep_p50_ms:.1f} ms, p95 {r.supervisor_deep_p95_ms:.1f} ms "
             f"(goal ≤ 60 ms)"
         )
+        for who, medians in (
+            ("reviewer", r.reviewer_by_filter),
+            ("supervisor", r.supervisor_by_filter),
+        ):
+            figures = ", ".join(f"{name} {ms:.1f}" for name, ms in medians.items())
+            self.stdout.write(
+                f"bench_worklist: the {who}'s page 1 per filter (median ms): {figures}"
+            )
