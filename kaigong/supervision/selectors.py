@@ -10,6 +10,7 @@ pages and 404 on a scoped object.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, overload
@@ -346,6 +347,14 @@ def ids_condition(field: str, ids: list[int]) -> Q:
     return Q(**{f"{field}__in": ids})
 
 
+def _grouped(rows: Iterable[tuple]) -> dict[Any, list]:
+    """The rows' remaining values listed under their first one (in the rows' order)."""
+    grouped: dict[Any, list] = {}
+    for key, *values in rows:
+        grouped.setdefault(key, []).append(values)
+    return grouped
+
+
 def facts_batch(ids: list[int], *, on: date) -> list[tuple[ItemRow, ItemFacts]]:
     """
     The rows and facts (with steps) of the items ``ids``, in id order, from six plain
@@ -365,30 +374,22 @@ def facts_batch(ids: list[int], *, on: date) -> list[tuple[ItemRow, ItemFacts]]:
         )
     ]  # fmt: skip
     case_ids = {r.case_id for r in rows}
-    pauses: dict[int, list] = {}
-    for item_id, *values in (
+    pauses = _grouped(
         ClockPause.objects.filter(ids_condition("item_id", ids)).order_by("started_on", "id")
         .values_list("item_id", "started_on", "resumed_on", "reason")
-    ):  # fmt: skip
-        pauses.setdefault(item_id, []).append(values)
-    corrections: dict[int, list] = {}
-    for case_id, *values in (
+    )  # fmt: skip
+    corrections = _grouped(
         Correction.objects.filter(case_id__in=case_ids).order_by("requested_at", "id")
         .values_list("case_id", "requested_at", "answered_at")
-    ):  # fmt: skip
-        corrections.setdefault(case_id, []).append(values)
-    commitments: dict[int, list] = {}
-    for case_id, *values in (
+    )  # fmt: skip
+    commitments = _grouped(
         Commitment.objects.filter(case_id__in=case_ids).order_by("created_at", "id")
         .values_list("case_id", "kind", "settled_at")
-    ):  # fmt: skip
-        commitments.setdefault(case_id, []).append(values)
-    transitions: dict[int, list] = {}
-    for item_id, *values in (
+    )  # fmt: skip
+    transitions = _grouped(
         CaseEvent.objects.filter(ids_condition("item_id", ids), kind=EventKind.ITEM_TRANSITION)
         .order_by("seq").values_list("item_id", "occurred_at", "data")
-    ):  # fmt: skip
-        transitions.setdefault(item_id, []).append(values)
+    )  # fmt: skip
     with_intermediary = cases_with_intermediary(case_ids)
     return [
         (
