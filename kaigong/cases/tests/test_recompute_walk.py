@@ -16,6 +16,7 @@ import time_machine
 
 from kaigong.calendars.services import calendar_notice_import
 from kaigong.calendars.tests.factories import regional_notice
+from kaigong.calendars.tests.seeding import national_calendar_seeded
 from kaigong.cases.constants import ITEM_CLOCK_STATUSES, CaseAction, EventKind, ItemAction
 from kaigong.cases.deadlines import DueIndex
 from kaigong.cases.models import CaseEvent, CaseItem
@@ -80,6 +81,7 @@ def _expected(item, on) -> tuple:
 @pytest.fixture
 def world():
     """Open items of every kind, stored dates right for the calendar as it is."""
+    national_calendar_seeded()  # the Spring Festival of 2026, whatever a flush left
     national = lifecycle_world()
     # M3: promised in working hours (20 h → 3 WD), statutory in natural days
     MatterVersion.objects.filter(matter__code="M3").update(
