@@ -203,7 +203,7 @@ def fresh(django_db_setup, django_db_blocker, tmp_path_factory):
         transaction.set_rollback(True)
 
 
-def _refused(fn, error, code):
+def assert_refused(fn, error, code):
     with pytest.raises(error) as caught, transaction.atomic():
         fn()
     assert caught.value.code == code
@@ -219,7 +219,7 @@ def test_separation_refuses_who_accepted_reviews_or_decides(fresh, who):
         if who == "approver1":  # the approver of the item (set when it decides): stand-in
             CaseItem.objects.filter(pk=item.pk).update(approver=person)
             item = CaseItem.objects.get(pk=item.pk)
-        _refused(lambda: requested(world, item, inspectors=[world.inspector1, person]),
+        assert_refused(lambda: requested(world, item, inspectors=[world.inspector1, person]),
                  PermissionDenied, ErrorCode.SEPARATION)  # fmt: skip
         transaction.set_rollback(True)
 
@@ -228,13 +228,13 @@ def test_two_inspectors_of_the_department_are_required(fresh):
     world, _standard, _case, item_pk = fresh
     item = CaseItem.objects.get(pk=item_pk)
     with time_machine.travel(MONDAY, tick=False):
-        _refused(lambda: requested(world, item, inspectors=[world.inspector1]),
+        assert_refused(lambda: requested(world, item, inspectors=[world.inspector1]),
                  InvalidInput, ErrorCode.TWO_INSPECTORS)  # fmt: skip
-        _refused(lambda: requested(world, item, inspectors=[world.inspector1, world.inspector1]),
+        assert_refused(lambda: requested(world, item, inspectors=[world.inspector1, world.inspector1]),
                  InvalidInput, ErrorCode.TWO_INSPECTORS)  # fmt: skip
-        _refused(lambda: requested(world, item, inspectors=[world.inspector1, world.inspector2]),
+        assert_refused(lambda: requested(world, item, inspectors=[world.inspector1, world.inspector2]),
                  InvalidInput, ErrorCode.NOT_INSPECTOR)  # fmt: skip
-        _refused(
+        assert_refused(
             lambda: requested(world, item, slots=slots(days=-1)), InvalidInput, ErrorCode.BAD_SLOT
         )
         assert CaseItem.objects.get(pk=item.pk).status == ItemStatus.IN_REVIEW
@@ -244,30 +244,30 @@ def test_only_a_reviewer_requests_and_only_the_enterprise_picks(fresh):
     world, _standard, _case, item_pk = fresh
     item = CaseItem.objects.get(pk=item_pk)
     with time_machine.travel(MONDAY, tick=False), transaction.atomic():
-        _refused(lambda: inspection_request(actor=world.inspector1, item=item, slots=slots(),
+        assert_refused(lambda: inspection_request(actor=world.inspector1, item=item, slots=slots(),
                                             inspectors=[world.inspector1, world.inspector1b],
                                             reason="核实", planned_working_days=3),
                  PermissionDenied, "permission_denied")  # fmt: skip
         inspection = requested(world, item)
-        _refused(
+        assert_refused(
             lambda: requested(world, CaseItem.objects.get(pk=item.pk)),
             Conflict,
             ErrorCode.BAD_STATUS,
         )
         slot = inspection.slots.get()
-        _refused(lambda: inspection_slot_pick(actor=world.stranger, inspection=inspection, slot=slot.public_id),
+        assert_refused(lambda: inspection_slot_pick(actor=world.stranger, inspection=inspection, slot=slot.public_id),
                  PermissionDenied, "permission_denied")  # fmt: skip
-        _refused(lambda: inspection_start(actor=world.inspector1, inspection=inspection),
+        assert_refused(lambda: inspection_start(actor=world.inspector1, inspection=inspection),
                  Conflict, ErrorCode.BAD_STATUS)  # fmt: skip
         transaction.set_rollback(True)
 
 
 def test_a_published_standard_does_not_change(fresh):
     world, standard, _case, _item = fresh
-    _refused(lambda: checklist_item_add(actor=world.catalog_admin, standard=standard, title="x",
+    assert_refused(lambda: checklist_item_add(actor=world.catalog_admin, standard=standard, title="x",
                                         method="y", pass_criteria="z"),
              Conflict, ErrorCode.STANDARD_PUBLISHED)  # fmt: skip
-    _refused(lambda: checklist_item_add(actor=world.reviewer1, standard=standard, title="x",
+    assert_refused(lambda: checklist_item_add(actor=world.reviewer1, standard=standard, title="x",
                                         method="y", pass_criteria="z"),
              PermissionDenied, "permission_denied")  # fmt: skip
 
@@ -289,14 +289,14 @@ def test_the_record_needs_every_result_and_the_enterprise_signs_last(fresh):
             checklist_item=first.public_id,
             result="pass",
         )
-        _refused(lambda: record_write(actor=world.inspector1, inspection=inspection, conclusion="pass",
+        assert_refused(lambda: record_write(actor=world.inspector1, inspection=inspection, conclusion="pass",
                                       summary="合格"), InvalidInput, ErrorCode.RESULTS_MISSING)  # fmt: skip
-        _refused(lambda: result_set(actor=world.inspector1, inspection=inspection,
+        assert_refused(lambda: result_set(actor=world.inspector1, inspection=inspection,
                                     checklist_item=second.public_id, result="fail"),
                  InvalidInput, "required")  # fmt: skip
-        _refused(lambda: location_add(actor=world.inspector1, inspection=inspection, latitude=1, longitude=1),
+        assert_refused(lambda: location_add(actor=world.inspector1, inspection=inspection, latitude=1, longitude=1),
                  PermissionDenied, "permission_denied")  # fmt: skip
-        _refused(lambda: location_add(actor=world.applicant, inspection=inspection, latitude=91, longitude=1),
+        assert_refused(lambda: location_add(actor=world.applicant, inspection=inspection, latitude=91, longitude=1),
                  InvalidInput, ErrorCode.BAD_LOCATION)  # fmt: skip
         result_set(
             actor=world.inspector1,
@@ -307,18 +307,18 @@ def test_the_record_needs_every_result_and_the_enterprise_signs_last(fresh):
         record = record_write(
             actor=world.inspector1, inspection=inspection, conclusion="pass", summary="合格"
         )
-        _refused(
+        assert_refused(
             lambda: record_sign(actor=world.applicant, record=record),
             Conflict,
             ErrorCode.NOT_SIGNED,
         )
         record_sign(actor=world.inspector1, record=record)
-        _refused(
+        assert_refused(
             lambda: record_sign(actor=world.inspector1, record=record),
             Conflict,
             ErrorCode.ALREADY_SIGNED,
         )
-        _refused(
+        assert_refused(
             lambda: record_sign(actor=world.reviewer1, record=record),
             PermissionDenied,
             "permission_denied",
