@@ -38,6 +38,7 @@ from kaigong.catalog.constants import LimitUnit
 from kaigong.catalog.models import MatterVersion
 from kaigong.core.clock import local_date
 from kaigong.core.exceptions import NotFound, PermissionDenied
+from kaigong.core.keyset import DEFAULT_COUNT_CAP, capped_count
 
 from .constants import ErrorCode, OrderStatus, Queue, Step
 from .metrics import (
@@ -1038,14 +1039,13 @@ def reform_for(user: Any) -> list[dict[str, Any]]:
     return reform_list()
 
 
-QUEUE_COUNT_CAP = 1000  # perf: a queue's size is counted up to here, then "more than"
+# a queue's size is counted up to the worklists' cap, then "more than"
+QUEUE_COUNT_CAP = DEFAULT_COUNT_CAP
 
 
 def queue_size_for(user: Any, queue: str, *, on: date | None = None) -> tuple[int, bool]:
     """The number of rows of a queue, exact up to ``QUEUE_COUNT_CAP``; ``(cap, True)`` past
     it (perf: at most cap + 1 ids read, whatever the table's size)."""
-    from kaigong.core.keyset import capped_count
-
     return capped_count(queue_queryset_for(user, queue, on=on), cap=QUEUE_COUNT_CAP)
 
 

@@ -14,7 +14,7 @@ from rest_framework import pagination
 from rest_framework.exceptions import ErrorDetail, NotFound, ValidationError
 from rest_framework.response import Response
 
-from kaigong.core.keyset import capped_count
+from kaigong.core.keyset import DEFAULT_COUNT_CAP, capped_count
 
 
 def _whole_number(raw: str, name: str, *, maximum: int | None = None) -> int:
@@ -108,7 +108,7 @@ class CappedCountPagination(PageNumberPagination):
     ``count_cap + 1`` ids, whatever the table's size; a deep page still costs its OFFSET.
     """
 
-    count_cap = 1000
+    count_cap = DEFAULT_COUNT_CAP
 
     def paginate_queryset(self, queryset, request, view=None):
         raw = request.query_params.get(self.page_query_param)
