@@ -22,10 +22,11 @@ from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -369,12 +370,17 @@ def inspection_request(
     )
     # rule: the inspection is a special procedure; its time is not counted and the
     # applicant is told how long it takes (行政许可法 art. 45) (docs/legal.md#inspection-clock)
+    # the pause's text is stored, so it is written in the platform's language, not the
+    # requester's (the enterprise and the supervisors read it on their pages)
+    with translation.override(settings.LANGUAGE_CODE):
+        pause_reason = _g("Site inspection by video (云踏勘): %(reason)s") % {"reason": reason}
+        evidence = _g("Site inspection request of case %(case)s") % {"case": item.case.number}
     item_pause(
         item=item,
         actor=actor,
         kind=PauseKind.SPECIAL_PROCEDURE,
-        reason=_g("Site inspection by video (云踏勘): %(reason)s") % {"reason": reason},
-        evidence=_g("Inspection %(id)s") % {"id": inspection.public_id},
+        reason=pause_reason,
+        evidence=evidence,
         planned_working_days=planned_working_days,
     )
     link = f"/inspections/{inspection.public_id}/"

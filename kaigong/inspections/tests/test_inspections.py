@@ -382,3 +382,17 @@ def test_the_page_names_who_rehearsed_and_whether_their_devices_worked(fresh):
     assert f"{world.applicant} · 已连接" in page
     assert f"{world.inspector1} · 请检查设备" in page
     assert f">{world.applicant.username}<" not in page
+
+
+def test_the_pause_of_an_inspection_is_written_in_chinese_whatever_the_requester_reads(fresh):
+    from django.utils import translation
+
+    world, _standard, _case, item_pk = fresh
+    item = CaseItem.objects.get(pk=item_pk)
+    with time_machine.travel(MONDAY, tick=False), transaction.atomic():
+        with translation.override("en"):
+            requested(world, item)
+        pause = CaseItem.objects.get(pk=item.pk).pauses.get()
+        assert pause.reason.startswith("视频踏勘（云踏勘）：")
+        assert pause.evidence == f"办件 {item.case.number} 的云踏勘申请"
+        transaction.set_rollback(True)
