@@ -693,9 +693,25 @@ def task_results_publish(*, actor: User, task: Task) -> Task:
 # -- 告知承诺 verification ----------------------------------------------------------------
 
 
+def _pending_undertakings(case_pk: int):
+    return Commitment.objects.filter(
+        case_id=case_pk, kind=CommitmentKind.UNDERTAKING, status=CommitmentStatus.PENDING
+    ).order_by("id")
+
+
 def commitment_checks_for_case(case_pk: int) -> list[CommitmentCheck]:
     """Generate the verification task of each pending 告知承诺 of the case once an item relying
     on it is approved (due = the commitment's verification date). Idempotent."""
+    # perf: most cases have no pending 告知承诺; then this is one query and no transaction
+    # (it runs after the decision's commit, in the deciding request)
+    commitments = list(_pending_undertakings(case_pk))
+    if not commitments:
+        return []
+    with transaction.atomic():
+        return _checks_made(case_pk, commitments)
+
+
+def _checks_made(case_pk: int, commitments: list) -> list[CommitmentCheck]:
     case = Case.objects.filter(pk=case_pk).first()
     if case is None:
         return []
@@ -706,9 +722,7 @@ def commitment_checks_for_case(case_pk: int) -> list[CommitmentCheck]:
     first = approved.order_by("order", "id").first()
     if first is None:
         return []
-    for commitment in case.commitments.filter(
-        kind=CommitmentKind.UNDERTAKING, status=CommitmentStatus.PENDING
-    ):
+    for commitment in commitments:
         check, created = CommitmentCheck.objects.get_or_create(
             commitment_public_id=commitment.public_id,
             defaults={
@@ -734,8 +748,7 @@ def on_case_event(kind: str, case_pk: int, data: dict) -> None:
         ItemStatus.APPROVED,
         ItemStatus.APPROVED_DEFERRED,
     ):
-        with transaction.atomic():
-            commitment_checks_for_case(case_pk)
+        commitment_checks_for_case(case_pk)
 
 
 @transaction.atomic

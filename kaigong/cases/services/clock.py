@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -105,23 +105,43 @@ def item_due_changes(
     return dict(request_cached(key, compute))
 
 
+def case_items_for_dues(case: Case) -> list[CaseItem]:
+    """
+    Every item of the case with what its due dates are computed from
+    (``deadlines.case_due_dates``). perf: the prerequisites are read only when an item has
+    no dates yet (only those are projected from them), the pauses only under a promise for
+    the whole bundle (only that clock is counted from them here): a decision on a bundle
+    whose items all run reads its items alone.
+    """
+    items = list(case.items.select_related("matter_version").order_by("id"))
+    if any(i.promised_due_on is None or i.statutory_due_on is None for i in items):
+        prefetch_related_objects(items, "matter_version__dependencies")
+    if case.bundle.promised_limit and case.accepted_on is not None:
+        prefetch_related_objects(items, "pauses")
+    return items
+
+
 def case_dues_refresh(
-    *, case: Case, actor: Any, on: date | None = None, case_locked: bool = False
+    *,
+    case: Case,
+    actor: Any,
+    on: date | None = None,
+    case_locked: bool = False,
+    items: list[CaseItem] | None = None,
 ) -> Case:
     """
     Recompute the bundle's due dates from its items; store them when they changed. Return
     the (locked) case. ``case_locked``: ``case`` is the row this transaction locked and
-    last changed (perf: not read again).
+    last changed (perf: not read again). ``items``: the case's items as
+    ``case_items_for_dues`` read them in this transaction, after its last item change
+    (perf: not read again).
     """
     on = on or local_date()
     locked = case if case_locked else case_lock(case)
     if locked.status != CaseStatus.ACCEPTED:
         return locked
-    items = list(
-        locked.items.select_related("matter_version")
-        .prefetch_related("pauses", "matter_version__dependencies")
-        .order_by("id")
-    )
+    if items is None:
+        items = case_items_for_dues(locked)
     promised, statutory, provisional = case_due_dates(locked, items, on=on)
     changes = {}
     if promised != locked.promised_due_on:

@@ -59,16 +59,25 @@ def _results(case: Case) -> list:
 
 # perf: part of the caller's transaction, no savepoint of its own (errors abort it all)
 @transaction.atomic(savepoint=False)
-def case_conclude_if_done(*, case: Case, actor: Any, case_locked: bool = False) -> Case:
+def _item_statuses(case: Case) -> list[str]:
+    return list(case.items.order_by().values_list("status", flat=True))
+
+
+def case_conclude_if_done(
+    *, case: Case, actor: Any, case_locked: bool = False, statuses: list[str] | None = None
+) -> Case:
     """
     Conclude the case if every item is concluded; hand results over once; issue when
     nothing is deferred. Return the (locked) case. Safe to call any number of times.
     ``case_locked``: ``case`` is the row this transaction locked (perf: not read again).
+    ``statuses``: the status of every item of the case, read under that lock after the
+    transaction's last item change (perf: not read again).
     """
     locked = case if case_locked else case_lock(case)
     if locked.status != CaseStatus.ACCEPTED:
         return locked
-    statuses = list(locked.items.values_list("status", flat=True))
+    if statuses is None:
+        statuses = _item_statuses(locked)
     if not statuses or any(s not in ITEM_CONCLUDED_STATUSES for s in statuses):
         return locked
     now = timezone.now()
@@ -89,22 +98,25 @@ def case_conclude_if_done(*, case: Case, actor: Any, case_locked: bool = False) 
         results=results,
         actor=actor,
     )
-    # certificates never write to the case row: the locked row is still current
-    return case_issue_if_released(case=locked, actor=actor, case_locked=True)
+    # certificates never write to the case row, nor does concluding to an item: the locked
+    # row and the statuses are still current
+    return case_issue_if_released(case=locked, actor=actor, case_locked=True, statuses=statuses)
 
 
 # perf: part of the caller's transaction, no savepoint of its own (errors abort it all)
 @transaction.atomic(savepoint=False)
-def case_issue_if_released(*, case: Case, actor: Any, case_locked: bool = False) -> Case:
+def case_issue_if_released(
+    *, case: Case, actor: Any, case_locked: bool = False, statuses: list[str] | None = None
+) -> Case:
     """
     Move a concluded case to ``issued`` once it has results and none is deferred.
-    ``case_locked`` as for ``case_conclude_if_done``.
+    ``case_locked`` and ``statuses`` as for ``case_conclude_if_done``.
     """
     locked = case if case_locked else case_lock(case)
     if locked.status != CaseStatus.CONCLUDED:
         return locked
-    statuses = set(locked.items.values_list("status", flat=True))
-    if ItemStatus.APPROVED_DEFERRED in statuses or ItemStatus.APPROVED not in statuses:
+    present = set(_item_statuses(locked) if statuses is None else statuses)
+    if ItemStatus.APPROVED_DEFERRED in present or ItemStatus.APPROVED not in present:
         return locked
     # rule: 已出证 only when every certificate of the case is released (一次出证, 多证联发
     # held until its condition; DESIGN.md §4 rule 4): a held one keeps the case concluded

@@ -27,7 +27,7 @@ from kaigong.cases.hooks import document_due
 from kaigong.cases.models import CaseItem, ConditionalResult, Denial
 from kaigong.cases.permissions import ensure_can_decide_item
 from kaigong.cases.services._transition import _item_transition
-from kaigong.cases.services.clock import case_dues_refresh
+from kaigong.cases.services.clock import case_dues_refresh, case_items_for_dues
 from kaigong.cases.services.commitments import item_has_deferred_materials
 from kaigong.cases.services.conclusion import case_conclude_if_done
 from kaigong.cases.services.routing import items_unblock
@@ -42,9 +42,17 @@ def _after(item: CaseItem, actor: Any) -> None:
     and item transitions never write to the case row, so it is passed on as locked.
     """
     today = local_date()
-    items_unblock(case=item.case, actor=actor, on=today)
-    case = case_dues_refresh(case=item.case, actor=actor, on=today, case_locked=True)
-    case_conclude_if_done(case=case, actor=actor, case_locked=True)
+    # perf: one read of the case's items serves the due dates, the waiting check and the
+    # conclusion; only when an item waits (its prerequisites may now be met) does the
+    # unblocking change items, and then they are read again after it
+    items = case_items_for_dues(item.case)
+    if any(i.status == ItemStatus.WAITING for i in items):
+        items_unblock(case=item.case, actor=actor, on=today)
+        items = case_items_for_dues(item.case)
+    case = case_dues_refresh(case=item.case, actor=actor, on=today, case_locked=True, items=items)
+    case_conclude_if_done(
+        case=case, actor=actor, case_locked=True, statuses=[i.status for i in items]
+    )
 
 
 def _missing(name: str, code: str, message) -> dict:
