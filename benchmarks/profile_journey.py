@@ -13,7 +13,9 @@ test client with a knox token, in a transactional test so that on-commit work ru
 server, certificates and documents rendered after commit — and a fourth under cProfile
 (CPU timer). It writes to ``PROFILE_DIR`` (default ``var/profile``): ``breakdown.txt``
 (CPU ms, wall ms and queries per transition, mean of three), ``prof_<step>.txt`` (the
-profile by cumulative and by own time) and ``sql_<step>.txt`` (the queries of each step).
+profile by cumulative and by own time), ``prof_<step>.prof`` (the raw profile),
+``by_package_<step>.txt`` (own time by package: SQL compilation, ORM, DRF, Kaigong …) and
+``sql_<step>.txt`` (the queries of each step).
 """
 
 from __future__ import annotations
@@ -40,6 +42,27 @@ pytestmark = pytest.mark.django_db(transaction=True)
 OUT = Path(os.environ.get("PROFILE_DIR", "var/profile"))
 
 
+_PACKAGES = (
+    ("django/db/models/sql", "Django: compiling SQL"),
+    ("django/db/models", "Django: models, querysets, instances"),
+    ("django/db/backends", "Django: database backend"),
+    ("psycopg", "psycopg"),
+    ("rest_framework", "DRF"),
+    ("django", "Django: the rest"),
+    ("kaigong", "Kaigong"),
+)
+
+
+def _by_package(stats: pstats.Stats) -> str:
+    """Own CPU time of the profiled request by package (where a transition's time goes)."""
+    totals: dict[str, float] = defaultdict(float)
+    for (path, _line, _name), (_cc, _nc, own, _cum, _callers) in stats.stats.items():  # type: ignore[attr-defined]
+        totals[next((label for key, label in _PACKAGES if key in path), "other")] += own
+    whole = sum(totals.values()) or 1.0
+    rows = sorted(totals.items(), key=lambda kv: -kv[1])
+    return "".join(f"{label:40} {own * 1000:7.1f} ms {own / whole:6.1%}\n" for label, own in rows)
+
+
 def _journey(world, case, rows=None, *, profile=False):
     def post(role, path, body, label):
         client = client_for(world.users[role])
@@ -61,6 +84,8 @@ def _journey(world, case, rows=None, *, profile=False):
             stats.sort_stats("cumulative").print_stats(90)
             stats.sort_stats("tottime").print_stats(40)
             (OUT / f"prof_{label}.txt").write_text(text.getvalue())
+            profiler.dump_stats(OUT / f"prof_{label}.prof")  # for snakeviz, pstats
+            (OUT / f"by_package_{label}.txt").write_text(_by_package(stats))
             (OUT / f"sql_{label}.txt").write_text(
                 "\n".join(q["sql"][:300] for q in queries.captured_queries) + "\n"
             )

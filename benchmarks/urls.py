@@ -2,10 +2,15 @@
 
 from django.urls import include, path
 
-from benchmarks.bare import BARE_PATH, BareView
+from benchmarks.bare import BARE_PATH, BARE_TRANSITION_PATH, BareTransitionView, BareView
 
 urlpatterns = [
     path(BARE_PATH.strip("/") + "/", BareView.as_view(), name="bench-bare"),
+    path(
+        BARE_TRANSITION_PATH.strip("/") + "/",
+        BareTransitionView.as_view(),
+        name="bench-bare-transition",
+    ),
     path("", include("config.urls")),
 ]
 

@@ -39,3 +39,23 @@ def test_a_server_spec_becomes_its_gunicorn_command(monkeypatch):
     assert conf.argv(9000)[-1] == "config.wsgi:application"  # the file's class, from the env
     monkeypatch.delenv("KAIGONG_WEB_WORKER_CLASS")
     assert conf.argv(9000)[-1] == "config.asgi:application"
+
+
+@pytest.mark.django_db
+@override_settings(ROOT_URLCONF="benchmarks.urls")
+def test_the_bare_transition_writes_its_three_rows_and_moves_the_locked_one():
+    from benchmarks.bare import BARE_TRANSITION_PATH, BARE_TRANSITION_TOPIC
+    from kaigong.accounts.models import User
+    from kaigong.core.models import AuditRecord, Notification, OutboxMessage
+
+    user = UserFactory()
+    token = AuthToken.objects.create(user=user)[1]
+    client = Client(HTTP_AUTHORIZATION=f"Token {token}")
+    for n in (1, 2):
+        answer = client.post(BARE_TRANSITION_PATH)
+        assert answer.status_code == 200
+        assert User.objects.get(pk=user.pk).last_login.isoformat() == answer.json()["at"]
+        assert AuditRecord.objects.filter(actor=user, action="bench_transition").count() == n
+        assert OutboxMessage.objects.filter(topic=BARE_TRANSITION_TOPIC).count() == n
+        assert Notification.objects.filter(user=user, kind="bench").count() == n
+    assert Client().post(BARE_TRANSITION_PATH).status_code == 401
