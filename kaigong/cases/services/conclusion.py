@@ -97,6 +97,9 @@ def case_conclude_if_done(
         bundle_id=locked.bundle_id,
         results=results,
         actor=actor,
+        # perf: the rows the case's lock read with it (cases.services._transition.case_lock)
+        project=locked.project,
+        holder=locked.enterprise,
     )
     # certificates never write to the case row, nor does concluding to an item: the locked
     # row and the statuses are still current

@@ -134,7 +134,12 @@ def item_decide(
         item = _item_transition(
             item=item, action=action, actor=actor, changes=decided, data={"reason": reason}
         )
-        item.conditional_results.filter(became_final_at__isnull=True).update(became_final_at=now)
+        version = item.matter_version
+        # perf: only a matter that allows a 预审批 or a 同意函 can have conditional results
+        if version.pre_approval_allowed or version.consent_letter_allowed:
+            item.conditional_results.filter(became_final_at__isnull=True).update(
+                became_final_at=now
+            )
         document_due(OfficialDocumentKind.APPROVAL_DECISION, item)
     _after(item, actor)
     return item

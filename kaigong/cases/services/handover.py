@@ -24,6 +24,8 @@ def issue_for_case(
     bundle_id: int,
     results: Sequence[Any],
     actor: Any,
+    project: Any = None,
+    holder: Any = None,
 ) -> list:
     return certificate_services.certificates_issue_for_case(
         case_public_id=case_public_id,
@@ -32,6 +34,8 @@ def issue_for_case(
         bundle_id=bundle_id,
         results=results,
         actor=actor,
+        project=project,
+        holder=holder,
     )
 
 

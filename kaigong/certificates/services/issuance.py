@@ -245,25 +245,31 @@ def certificates_issue_for_case(
     bundle_id: int | None,
     results: Sequence[ItemResult],
     actor,
+    project: Project | None = None,
+    holder: Enterprise | None = None,
 ) -> list[Certificate]:
     """
     Issue every certificate of every concluded item of a bundle; hold or release them.
 
     Called once per case by the cases app; a second call raises
     ``certificates_already_issued`` (409). Items without certificate types (e.g. a denial
-    or an opinion-only matter) produce nothing.
+    or an opinion-only matter) produce nothing. ``project`` and ``holder``: the rows of
+    ``project_id`` and ``enterprise_id`` when the caller read them in this transaction
+    (perf: not read again).
     """
     if Certificate.objects.filter(case_public_id=case_public_id).exists():
         raise Conflict(
             _("The certificates of this case are already issued."),
             code=ErrorCode.ALREADY_ISSUED,
         )
-    project = Project.objects.select_related("enterprise").get(pk=project_id)
-    holder = (
-        project.enterprise
-        if project.enterprise_id == enterprise_id
-        else Enterprise.objects.get(pk=enterprise_id)
-    )
+    if project is None or project.pk != project_id:
+        project = Project.objects.select_related("enterprise").get(pk=project_id)
+    if holder is None or holder.pk != enterprise_id:
+        holder = (
+            project.enterprise
+            if project.enterprise_id == enterprise_id
+            else Enterprise.objects.get(pk=enterprise_id)
+        )
     pending: list[JointIssuanceRule] = []
     if bundle_id is not None:
         # the bundle's rules whose condition is not recorded for the project yet

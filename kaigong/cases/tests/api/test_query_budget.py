@@ -40,7 +40,7 @@ BUDGET = {
     "accept": 38,  # +6 (was 32): its 受理通知书 recorded in the transaction (was on commit)
     "opinion": 10,  # -2 (was 12): the item read by the view is not read again under a lock
     "decide": 18,  # -6 (was 24): that, and one read of the case's items (see below)
-    "decide_last": 39,  # -7 (was 46): likewise
+    "decide_last": 37,  # -9 (was 46): likewise, and the certificates get the locked case's project
 }
 # Since 2026-12-03 (issue #16 §3): an item transition no longer re-reads the item the view
 # read (its UPDATE matches the version and takes the row lock), the item's answer gets its
