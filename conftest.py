@@ -19,6 +19,19 @@ def _clear_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _clear_catalogue_memo():
+    """
+    The catalogue's per-process memo must not leak between tests: on SQLite the ids and
+    timestamps of rolled-back tests repeat, and so could the catalogue's fingerprint.
+    """
+    from kaigong.catalog.memo import memo_clear
+
+    memo_clear()
+    yield
+    memo_clear()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _no_stray_database_sessions(django_db_setup, django_db_blocker):
     """

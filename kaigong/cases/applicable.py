@@ -14,38 +14,39 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from django.db.models import Prefetch
-
-from kaigong.cases.models import Case, SubmittedMaterial
+from kaigong.cases.models import Case, CaseItem, SubmittedMaterial
 from kaigong.cases.requirements import MaterialNeed, merged_form_schema
 from kaigong.catalog import applicability as engine
-from kaigong.catalog.models import MaterialRequirement, MatterField, MatterVersion
-from kaigong.catalog.selectors import catalogue_snapshot, matter_versions_in_force
+from kaigong.catalog.memo import one_fingerprint
+from kaigong.catalog.models import MatterVersion
+from kaigong.catalog.selectors import (
+    bundle_item_order,
+    catalogue_snapshot,
+    matter_versions_in_force,
+    versions_by_id,
+)
 from kaigong.core.clock import local_date
 from kaigong.projects.hooks import held_certificate_type_codes
 from kaigong.projects.selectors import project_facts
 
 
-def case_versions(case: Case, *, on: date | None = None) -> list[MatterVersion]:
-    """The matter versions of the case, in bundle order."""
-    pinned = list(
-        MatterVersion.objects.filter(case_items__case=case)
-        .select_related("matter", "department")
-        .prefetch_related(
-            Prefetch(
-                "requirements",
-                queryset=MaterialRequirement.objects.select_related("material", "satisfied_by"),
-            ),
-            Prefetch("fields", queryset=MatterField.objects.select_related("field")),
-            "dependencies__prerequisite",
-        )
-    )
-    if pinned:
-        by_matter = {v.matter_id: v for v in pinned}
-    else:
-        matter_ids = list(case.matters.values_list("id", flat=True))
-        by_matter = matter_versions_in_force(on=on or local_date(), matter_ids=matter_ids)
-    order = {item.matter_id: (item.order, item.id) for item in case.bundle.items.all()}
+def case_versions(
+    case: Case, *, on: date | None = None, matter_ids: Iterable[int] | None = None
+) -> list[MatterVersion]:
+    """
+    The matter versions of the case, in bundle order: those its items pinned, else those
+    in force ``on`` (today) of its chosen matters (``matter_ids`` when the caller read
+    them). The versions come from the catalogue's memo: shared, read only.
+    """
+    pinned = list(CaseItem.objects.filter(case=case).values_list("matter_version_id", flat=True))
+    with one_fingerprint():
+        if pinned:
+            by_matter = {v.matter_id: v for v in versions_by_id(pinned).values()}
+        else:
+            if matter_ids is None:
+                matter_ids = list(case.matters.values_list("id", flat=True))
+            by_matter = matter_versions_in_force(on=on or local_date(), matter_ids=matter_ids)
+        order = bundle_item_order(case.bundle_id)
     return sorted(by_matter.values(), key=lambda v: order.get(v.matter_id, (999, v.matter_id)))
 
 
@@ -95,6 +96,17 @@ def case_form_schema(case: Case, *, versions: list[MatterVersion] | None = None)
     # the fields do not depend on the certificates held: not read
     fields = case_applicability(case, versions=versions, held_certificate_types=()).fields
     return merged_form_schema(fields, defaults=_defaults(case, versions))
+
+
+def case_form_schema_and_needs(
+    case: Case, *, versions: list[MatterVersion] | None = None
+) -> tuple[dict[str, Any], list[MaterialNeed]]:
+    """``case_form_schema`` and ``case_material_needs`` from one engine call (the fields do
+    not depend on the certificates held)."""
+    versions = case_versions(case) if versions is None else versions
+    result = case_applicability(case, versions=versions)
+    schema = merged_form_schema(result.fields, defaults=_defaults(case, versions))
+    return schema, list(result.materials)
 
 
 def case_material_needs(

@@ -27,6 +27,7 @@ from kaigong.catalog.applicability import (
     VersionSnap,
 )
 from kaigong.catalog.constants import VersionStatus
+from kaigong.catalog.memo import memoised, memoised_many, one_fingerprint
 from kaigong.catalog.models import (
     Bundle,
     BundleItem,
@@ -39,7 +40,6 @@ from kaigong.catalog.models import (
     Question,
 )
 from kaigong.core.exceptions import NotFound
-from kaigong.core.request_cache import request_cached
 
 
 def _version_queryset() -> QuerySet[MatterVersion]:
@@ -81,12 +81,41 @@ def matter_version_in_force(matter: Matter, *, on: date) -> MatterVersion | None
     return version
 
 
+def versions_by_id(ids: Iterable[int]) -> dict[int, MatterVersion]:
+    """
+    Matter versions by id, loaded with what ``_version_queryset`` prefetches, once per
+    catalogue fingerprint (``memo``): in steady state no query. The instances are shared
+    by every request of the process: read them, never set anything on them.
+    """
+
+    def load(missing: list[int]) -> dict[int, MatterVersion]:
+        return {v.id: v for v in _version_queryset().filter(id__in=missing)}
+
+    return memoised_many("version", ids, load)
+
+
+def _in_force_ids(on: date) -> dict[int, int]:
+    """matter id → id of the published version in force on ``on`` (withdrawals included),
+    of the whole catalogue, once per catalogue fingerprint and date."""
+    return memoised(("in_force", on), lambda: _latest_published_ids(on=on))
+
+
 def matter_versions_in_force(
     *, on: date, matter_ids: Iterable[int] | None = None
 ) -> dict[int, MatterVersion]:
-    """Every version in force on ``on`` by matter id, withdrawn matters left out."""
-    latest = _latest_published_ids(on=on, matter_ids=matter_ids)
-    versions = _version_queryset().filter(id__in=latest.values(), withdraws_matter=False)
+    """
+    Every version in force on ``on`` by matter id (in matter code order), withdrawn
+    matters left out. Memoised per catalogue fingerprint (``versions_by_id``): the
+    versions are shared, read-only.
+    """
+    with one_fingerprint():
+        latest = _in_force_ids(on)
+        if matter_ids is not None:
+            wanted = set(matter_ids)
+            latest = {m: v for m, v in latest.items() if m in wanted}
+        loaded = versions_by_id(latest.values())
+    versions = [v for v in loaded.values() if not v.withdraws_matter]
+    versions.sort(key=lambda v: (v.matter.code, v.version))  # the model's ordering
     return {v.matter_id: v for v in versions}
 
 
@@ -113,6 +142,18 @@ def bundle_list(*, active_only: bool = True) -> QuerySet[Bundle]:
     if active_only:
         qs = qs.filter(is_active=True)
     return qs
+
+
+def bundle_item_order(bundle_id: int) -> dict[int, tuple[int, int]]:
+    """matter id → (order, id) of the bundle's items, once per catalogue fingerprint."""
+
+    def load() -> dict[int, tuple[int, int]]:
+        rows = BundleItem.objects.filter(bundle_id=bundle_id).values_list(
+            "matter_id", "order", "id"
+        )
+        return {matter_id: (order, id_) for matter_id, order, id_ in rows}
+
+    return memoised(("bundle_item_order", bundle_id), load)
 
 
 def bundle_get_by_code(code: str, *, active_only: bool = False) -> Bundle:
@@ -237,6 +278,17 @@ def version_snapshot(version: MatterVersion) -> VersionSnap:
     )
 
 
+def _memoised_version_snapshot(version: MatterVersion) -> VersionSnap:
+    """``version_snapshot``, once per catalogue fingerprint for a published version (its
+    rows never change; the names it copies are in the fingerprint)."""
+    if version.status != VersionStatus.PUBLISHED or version.pk is None:
+        return version_snapshot(version)
+    found = memoised_many(
+        "version_snapshot", [version.pk], lambda ids: {version.pk: version_snapshot(version)}
+    )
+    return found[version.pk]
+
+
 def bundle_snapshot(bundle: Bundle) -> BundleSnap:
     return BundleSnap(
         code=bundle.code,
@@ -253,14 +305,17 @@ def bundle_snapshot(bundle: Bundle) -> BundleSnap:
     )
 
 
+def question_list() -> list[Question]:
+    """Every question in its order, once per catalogue fingerprint (shared: read only)."""
+    return memoised(("questions",), lambda: list(Question.objects.order_by("order", "code")))
+
+
 def question_snapshots(questions: Iterable[Question] | None = None) -> tuple[QuestionSnap, ...]:
-    """The questions as plain rows; every question (once per request) when not given."""
+    """The questions as plain rows; every question (once per catalogue fingerprint) when
+    not given."""
     if questions is None:
-        # perf: the questions are read once per request (the window asks several times)
-        return request_cached(
-            ("catalog", "question_snapshots"),
-            lambda: question_snapshots(list(Question.objects.order_by("order", "code"))),
-        )
+        # perf: the questions are read once per catalogue fingerprint (memo)
+        return memoised(("question_snapshots",), lambda: question_snapshots(question_list()))
     return tuple(
         QuestionSnap(code=q.code, ask_when=q.ask_when or {}, order=q.order) for q in questions
     )
@@ -276,11 +331,12 @@ def catalogue_snapshot(
     The applicability snapshot of loaded rows (``_version_queryset`` prefetches what it
     reads; ``questions`` None: every question, one query).
     """
-    return CatalogueSnapshot(
-        versions={v.matter_id: version_snapshot(v) for v in versions},
-        questions=question_snapshots(questions),
-        bundles=tuple(bundle_snapshot(b) for b in bundles),
-    )
+    with one_fingerprint():
+        return CatalogueSnapshot(
+            versions={v.matter_id: _memoised_version_snapshot(v) for v in versions},
+            questions=question_snapshots(questions),
+            bundles=tuple(bundle_snapshot(b) for b in bundles),
+        )
 
 
 # --- the public guide (办事指南): reads for anonymous visitors ---------------------------------

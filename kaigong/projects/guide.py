@@ -35,12 +35,13 @@ from django.utils.translation import gettext as _
 
 from kaigong.catalog import applicability as engine
 from kaigong.catalog.constants import DependencyKind, LimitUnit
-from kaigong.catalog.models import Question
+from kaigong.catalog.memo import memoised, one_fingerprint
 from kaigong.catalog.selectors import (
     bundle_list,
     catalogue_snapshot,
     key_project_limit,
     matter_versions_in_force,
+    question_list,
     question_snapshots,
     version_snapshot,
 )
@@ -52,7 +53,7 @@ from .hooks import held_certificate_type_codes
 from .selectors import project_facts
 
 if TYPE_CHECKING:
-    from kaigong.catalog.models import Bundle, MatterVersion
+    from kaigong.catalog.models import Bundle, MatterVersion, Question
 
     from .models import Project
 
@@ -494,70 +495,27 @@ def bundle_applies_by_default(bundle: Bundle, project: Project) -> bool:
 
 
 # perf: the catalogue changes rarely and is the same for every project, so its rows are
-# loaded once per process and reused while its fingerprint (one query) is unchanged.
-_CATALOGUE_TABLES = (
-    "catalog.MatterVersion",
-    "catalog.Matter",
-    "catalog.MaterialRequirement",
-    "catalog.MatterDependency",
-    "catalog.Material",
-    "catalog.Bundle",
-    "catalog.BundleItem",
-    "catalog.Question",
-    "catalog.Stage",
-    "catalog.CertificateType",
-    "accounts.Department",
-)
-_MEMO_SIZE = 16
-_memo: dict[tuple, Any] = {}
-
-
-def catalogue_fingerprint() -> tuple:
-    """Count, highest id and latest change of every table the guide reads: one query."""
-    from django.apps import apps
-    from django.db import connection
-
-    parts = []
-    for label in _CATALOGUE_TABLES:
-        table = connection.ops.quote_name(apps.get_model(label)._meta.db_table)
-        parts.append(
-            f"(SELECT COUNT(*) FROM {table}), (SELECT MAX(id) FROM {table}), "
-            f"(SELECT MAX(updated_at) FROM {table})"
-        )
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts))
-        return tuple(str(v) for v in cursor.fetchone())
-
-
-def _memoised(key: tuple, load):
-    if key not in _memo:
-        while len(_memo) >= _MEMO_SIZE:  # the oldest goes first: stale fingerprints
-            del _memo[next(iter(_memo))]
-        _memo[key] = load()
-    return _memo[key]
-
-
+# loaded once per process and reused while its fingerprint (one query per request) is
+# unchanged: the one memo of the catalogue (``catalog.memo``), shared with the cases' reads.
 def _catalogue_rows(
     on: date,
 ) -> tuple[list[Bundle], dict[int, MatterVersion], list[Question], engine.CatalogueSnapshot]:
-    fingerprint = catalogue_fingerprint()
-    bundles = _memoised(("bundles", fingerprint), lambda: list(bundle_list(active_only=True)))
+    with one_fingerprint():
+        bundles = memoised(("guide_bundles",), lambda: list(bundle_list(active_only=True)))
 
-    def versions():
-        ids = {item.matter_id for bundle in bundles for item in bundle.items.all()}
-        return matter_versions_in_force(on=on, matter_ids=ids) if ids else {}
+        def versions():
+            ids = {item.matter_id for bundle in bundles for item in bundle.items.all()}
+            return matter_versions_in_force(on=on, matter_ids=ids) if ids else {}
 
-    in_force = _memoised(("versions", fingerprint, on), versions)
-    questions = _memoised(
-        ("questions", fingerprint), lambda: list(Question.objects.order_by("order", "code"))
-    )
-    snapshot = _memoised(
-        ("snapshot", fingerprint, on),
-        lambda: catalogue_snapshot(
-            versions=in_force.values(), bundles=bundles, questions=questions
-        ),
-    )
-    return bundles, in_force, questions, snapshot
+        in_force = memoised(("guide_versions", on), versions)
+        questions = question_list()
+        snapshot = memoised(
+            ("guide_snapshot", on),
+            lambda: catalogue_snapshot(
+                versions=in_force.values(), bundles=bundles, questions=questions
+            ),
+        )
+        return bundles, in_force, questions, snapshot
 
 
 def guide_bundles_for(

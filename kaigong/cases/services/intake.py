@@ -20,7 +20,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kaigong.accounts.selectors import service_center_for_department
-from kaigong.cases.applicable import case_form_schema, case_material_needs, case_versions
+from kaigong.cases.applicable import (
+    case_form_schema,
+    case_form_schema_and_needs,
+    case_material_needs,
+    case_versions,
+)
 from kaigong.cases.constants import (
     ITEM_OPEN_STATUSES,
     CaseAction,
@@ -178,7 +183,8 @@ def submission_problems(case: Case, *, versions: list | None = None) -> list[dic
     # (docs/legal.md#rongque); anything else missing would only be sent back (行政许可法 art. 32)
     """
     versions = case_versions(case) if versions is None else versions
-    schema = case_form_schema(case, versions=versions)
+    # perf: the form and the materials from one engine call, the catalogue read once
+    schema, needs = case_form_schema_and_needs(case, versions=versions)
     properties = schema["properties"]
     data = case.form_data or {}
     problems: list[dict[str, str]] = []
@@ -198,7 +204,6 @@ def submission_problems(case: Case, *, versions: list | None = None) -> list[dic
             }
         )
     problems += [p for p in form_range_problems(schema, data) if p["name"] not in seen]
-    needs = case_material_needs(case, versions=versions)
     for need in missing_materials(case, needs=needs):
         if need.deferrable or need.commitment_replaces:
             continue  # the window decides on 容缺 / 告知承诺 at acceptance

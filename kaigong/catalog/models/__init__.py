@@ -1,4 +1,5 @@
 from .bundles import Bundle, BundleItem, JointIssuanceRule
+from .generation import CatalogGeneration
 from .matters import (
     CatalogRevision,
     MaterialRequirement,
@@ -21,6 +22,7 @@ from .reference import (
 __all__ = [
     "Bundle",
     "BundleItem",
+    "CatalogGeneration",
     "CatalogRevision",
     "CertificateType",
     "FieldSpec",

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kaigong.catalog.conditions import validate_condition
+from kaigong.catalog.memo import writes_catalogue
 from kaigong.catalog.models import (
     Bundle,
     BundleItem,
@@ -43,6 +44,7 @@ def _factor(value: Any, errors: list) -> Decimal | None:
 
 
 @transaction.atomic
+@writes_catalogue
 def bundle_upsert(
     *,
     code: str,

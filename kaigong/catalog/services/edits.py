@@ -10,6 +10,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from kaigong.catalog.conditions import validate_condition
+from kaigong.catalog.memo import writes_catalogue
 from kaigong.catalog.models import (
     CatalogRevision,
     MaterialRequirement,
@@ -61,6 +62,7 @@ def _condition_errors(row: models.Model) -> list[dict]:
 
 
 @transaction.atomic
+@writes_catalogue
 def catalog_row_save(*, row: models.Model, actor) -> models.Model:
     """Save one catalogue row edited by a keeper. Published versions are refused."""
     _guard(row)
@@ -82,6 +84,7 @@ def catalog_row_save(*, row: models.Model, actor) -> models.Model:
 
 
 @transaction.atomic
+@writes_catalogue
 def catalog_row_delete(*, row: models.Model, actor) -> None:
     """Delete one catalogue row. Published versions and their rows are refused."""
     _guard(row)

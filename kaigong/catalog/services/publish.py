@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from kaigong.catalog.conditions import validate_condition
 from kaigong.catalog.constants import Necessity, RevisionStatus, VersionStatus
 from kaigong.catalog.graph import find_cycle
+from kaigong.catalog.memo import writes_catalogue
 from kaigong.catalog.models import (
     CatalogRevision,
     Matter,
@@ -176,6 +177,7 @@ def _find_cycle(drafts: dict[int, MatterVersion], effective_on: date) -> list[st
 
 
 @transaction.atomic
+@writes_catalogue
 def revision_publish(*, revision: CatalogRevision, actor) -> CatalogRevision:
     """
     Publish every draft version of ``revision`` from its ``effective_on``.

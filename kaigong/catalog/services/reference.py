@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from kaigong.catalog.conditions import validate_condition
 from kaigong.catalog.constants import FieldType, InvestmentType, QuestionKind, SourceChannel
+from kaigong.catalog.memo import writes_catalogue
 from kaigong.catalog.models import (
     CertificateType,
     FieldSpec,
@@ -31,6 +32,7 @@ from ._common import department_from, param, raise_if, upsert
 
 
 @transaction.atomic
+@writes_catalogue
 def stage_upsert(
     *, code: str, name: str, national_stage: int, order: int = 0, description: str = "", actor=None
 ) -> Stage:
@@ -49,6 +51,7 @@ def stage_upsert(
 
 
 @transaction.atomic
+@writes_catalogue
 def process_track_upsert(
     *,
     code: str,
@@ -79,6 +82,7 @@ def process_track_upsert(
 
 
 @transaction.atomic
+@writes_catalogue
 def certificate_type_upsert(
     *,
     code: str,
@@ -112,6 +116,7 @@ def certificate_type_upsert(
 
 
 @transaction.atomic
+@writes_catalogue
 def material_upsert(
     *,
     code: str,
@@ -150,6 +155,7 @@ MATERIAL_FILE_TYPES = {
 
 
 @transaction.atomic
+@writes_catalogue
 def material_file_set(
     *, material_code: str, kind: str, file_name: str, content: bytes, actor=None
 ) -> MaterialFile:
@@ -208,6 +214,7 @@ def _decimal(value: Any) -> Decimal | None:
 
 
 @transaction.atomic
+@writes_catalogue
 def field_spec_upsert(
     *,
     key: str,
@@ -251,6 +258,7 @@ def field_spec_upsert(
 
 
 @transaction.atomic
+@writes_catalogue
 def question_upsert(
     *,
     code: str,

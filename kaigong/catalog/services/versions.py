@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from kaigong.catalog.conditions import validate_condition
 from kaigong.catalog.constants import Necessity, VersionStatus
+from kaigong.catalog.memo import writes_catalogue
 from kaigong.catalog.models import (
     CatalogRevision,
     CertificateType,
@@ -92,6 +93,7 @@ _NUMBER_ATTEMPTS = 5
 
 
 @transaction.atomic
+@writes_catalogue
 def revision_create(
     *,
     title: str,
@@ -252,6 +254,7 @@ def _element_values(elements: Mapping[str, Any], errors: list) -> dict[str, Any]
 
 
 @transaction.atomic
+@writes_catalogue
 def matter_version_draft(
     *,
     revision: CatalogRevision,
@@ -374,6 +377,7 @@ def _replace_children(version, requirement_rows, field_rows, dependency_rows, ce
 
 
 @transaction.atomic
+@writes_catalogue
 def matter_withdraw_draft(*, revision: CatalogRevision, matter_code: str, actor=None):
     """
     Draft the withdrawal (取消) of a matter in ``revision``: a version that takes it out of
@@ -426,6 +430,7 @@ def matter_withdraw_draft(*, revision: CatalogRevision, matter_code: str, actor=
 
 
 @transaction.atomic
+@writes_catalogue
 def matter_version_discard(*, version: MatterVersion, actor=None) -> None:
     """Delete a draft version (and its matter, when that was its only version)."""
     version = MatterVersion.objects.select_for_update().get(pk=version.pk)

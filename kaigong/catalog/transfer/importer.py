@@ -25,6 +25,7 @@ from kaigong.accounts.services import department_upsert
 from kaigong.catalog.conditions import validate_condition
 from kaigong.catalog.constants import Necessity, RevisionStatus, VersionStatus
 from kaigong.catalog.graph import find_cycle
+from kaigong.catalog.memo import catalogue_changed, fingerprint_forget
 from kaigong.catalog.rules import choices_errors, limit_errors
 from kaigong.core.exceptions import Conflict, InvalidInput
 from kaigong.core.services import audit_record
@@ -479,6 +480,7 @@ def catalog_import(*, data: bytes | str | dict, actor) -> dict[str, Any]:
     try:
         with transaction.atomic():
             _write(nodes, checker.departments, actor)
+            catalogue_changed()  # the memo's fingerprint moves on with the import
             contradictions = _contradictions(nodes)
             if contradictions:
                 _reject(contradictions)  # raises: the transaction is rolled back
@@ -491,4 +493,6 @@ def catalog_import(*, data: bytes | str | dict, actor) -> dict[str, Any]:
             )
     except (ValidationError, DatabaseError) as exc:
         _reject([_error("$", "write_failed", str(exc))])
+    finally:
+        fingerprint_forget()  # the request reads the catalogue afresh after the import
     return {"status": "imported", "counts": _counts(doc)}

@@ -1,26 +1,28 @@
-"""The guide's catalogue memo: bounded, and it drops the oldest entry, never all of them."""
+"""The catalogue's memo (catalog.memo), as the guide uses it: bounded, and it drops the
+oldest entry, never all of them."""
 
 from __future__ import annotations
 
 import pytest
 
-from kaigong.projects import guide
+from kaigong.catalog import memo
 
 
 @pytest.fixture
 def empty_memo(monkeypatch):
-    monkeypatch.setattr(guide, "_memo", {})
-    return guide._memo
+    monkeypatch.setattr(memo, "_memo", {})
+    monkeypatch.setattr(memo, "catalogue_fingerprint", lambda: ("fp",))
+    return memo._memo
 
 
 def test_a_full_memo_drops_only_its_oldest_entry(empty_memo):
-    for n in range(guide._MEMO_SIZE):
-        guide._memoised(("k", n), lambda n=n: n)
+    for n in range(memo.MEMO_SIZE):
+        memo.memoised(("k", n), lambda n=n: n)
     loads = []
-    guide._memoised(("k", "new"), lambda: loads.append("new") or "new")
-    assert len(guide._memo) == guide._MEMO_SIZE
-    assert ("k", 0) not in guide._memo
-    assert ("k", 1) in guide._memo and ("k", "new") in guide._memo
+    memo.memoised(("k", "new"), lambda: loads.append("new") or "new")
+    assert len(memo._memo) == memo.MEMO_SIZE
+    assert (("fp",), "k", 0) not in memo._memo
+    assert (("fp",), "k", 1) in memo._memo and (("fp",), "k", "new") in memo._memo
     # what is kept is not loaded again
-    assert guide._memoised(("k", 1), lambda: pytest.fail("loaded again")) == 1
+    assert memo.memoised(("k", 1), lambda: pytest.fail("loaded again")) == 1
     assert loads == ["new"]

@@ -36,13 +36,18 @@ pytestmark = pytest.mark.django_db
 # before they ran on commit, in the same request, with their PDF, signature, archive
 # filing and inbox notice (≈ 29 queries and 20–60 ms of CPU each, not counted here).
 BUDGET = {
-    "submit": 30,  # +2 (was 28): submit now checks every required field and material (issue #9)
-    "accept": 38,  # +6 (was 32): its 受理通知书 recorded in the transaction (was on commit)
+    # -8 (was 30; issue #16 §3, 2026-12-02): the catalogue's rows come from the per-process
+    # memo (catalog.memo: one fingerprint query instead of the versions, their 4 prefetches,
+    # the in-force ids, the bundle's items and the questions)
+    "submit": 22,
+    # -9 (was 38; issue #16 §3, 2026-12-02): likewise, the fingerprint shared with the plan
+    # snapshot's guide, and the chosen matters read once
+    "accept": 29,
     "opinion": 10,  # -2 (was 12): the item read by the view is not read again under a lock
     "decide": 18,  # -6 (was 24): that, and one read of the case's items (see below)
     "decide_last": 37,  # -9 (was 46): likewise, and the certificates get the locked case's project
 }
-# Since 2026-12-03 (issue #16 §3): an item transition no longer re-reads the item the view
+# Also since 2026-12-02 (issue #16 §3): an item transition no longer re-reads the item the view
 # read (its UPDATE matches the version and takes the row lock), the item's answer gets its
 # reviewer from that read, and a decision reads the case's items once for the waiting
 # check, the due dates and the conclusion (the prerequisites and pauses only when the dates
