@@ -49,6 +49,11 @@ class WorkflowResult:
         return [f / b for f, b in zip(self.floor_rounds, self.bare_rounds, strict=False) if b]
 
     @property
+    def paired_share(self) -> float | None:
+        """The median of ``round_shares``: each round's pair read under the same load."""
+        return statistics.median(self.round_shares) if self.round_shares else None
+
+    @property
     def bare_share(self) -> float | None:
         """Floor ÷ bare DRF (issue #16 goal ≥ 0.7)."""
         return self.floor_per_second / self.bare_per_second if self.bare_per_second else None
@@ -171,7 +176,7 @@ FLOOR_PATH = "/api/v1/inbox/?page_size=1"
 # the floor and the bare view: ROUNDS rounds each, alternating, of FLOOR_REQUESTS ÷ ROUNDS
 # requests, after WARM_REQUESTS untimed ones of each (and one untimed journey)
 FLOOR_REQUESTS = 1600
-ROUNDS = 3
+ROUNDS = 5
 WARM_REQUESTS = 160
 
 

@@ -39,3 +39,34 @@ def test_a_server_spec_becomes_its_gunicorn_command(monkeypatch):
     assert conf.argv(9000)[-1] == "config.wsgi:application"  # the file's class, from the env
     monkeypatch.delenv("KAIGONG_WEB_WORKER_CLASS")
     assert conf.argv(9000)[-1] == "config.asgi:application"
+
+
+def test_the_floor_and_the_bare_view_are_measured_in_alternating_rounds():
+    from benchmarks.cases.workflow import interleaved_rounds
+
+    calls: list[str] = []
+    values = iter([100.0, 200.0, 110.0, 190.0, 90.0, 210.0])
+
+    def measure(path: str) -> float:
+        calls.append(path)
+        return next(values)
+
+    rounds = interleaved_rounds(measure, ["floor", "bare"], 3)
+    assert calls == ["floor", "bare", "floor", "bare", "floor", "bare"]
+    assert rounds == {"floor": [100.0, 110.0, 90.0], "bare": [200.0, 190.0, 210.0]}
+
+
+def test_a_result_reports_the_medians_of_its_rounds_and_their_spread():
+    from benchmarks.cases.workflow import WorkflowResult, spread
+
+    floor, bare = [150.0, 60.0, 160.0], [200.0, 100.0, 220.0]  # round 2: a slow patch
+    assert spread(floor) == (150.0, 60.0, 160.0)
+    assert spread([]) == (0.0, 0.0, 0.0)
+    result = WorkflowResult(
+        concurrency=8, cases=1, transitions=6, errors=0, seconds=1.0, pgbench_tps=None,
+        floor_per_second=spread(floor)[0], bare_per_second=spread(bare)[0],
+        floor_rounds=floor, bare_rounds=bare,
+    )  # fmt: skip
+    assert result.bare_share == 0.75  # 150 ÷ 200, the slow round deciding nothing
+    assert result.round_shares == [0.75, 0.6, 160 / 220]
+    assert result.paired_share == 160 / 220  # 0.6 < 0.727 < 0.75

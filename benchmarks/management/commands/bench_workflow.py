@@ -137,7 +137,8 @@ class Command(BaseCommand):
         w(
             f"bench_workflow [{result.server}]: bare DRF view (knox token, one indexed SELECT), "
             f"GET {BARE_PATH}: {result.bare_per_second:.0f} requests/s (median; "
-            f"{low:.0f}–{high:.0f}); floor ÷ bare {bare_share:.3f} (of the medians; rounds "
+            f"{low:.0f}–{high:.0f}); floor ÷ bare {bare_share:.3f} (of the medians; "
+            f"median of the rounds' {result.paired_share or 0:.3f}, "
             f"{share_low:.3f}–{share_high:.3f}) "
             f"(goal ≥ {BARE_GOAL}: {'met' if bare_share >= BARE_GOAL else 'NOT met'})"
         )
