@@ -42,11 +42,23 @@ class WorkflowResult:
     floor_rounds: list[float] = field(default_factory=list)
     bare_rounds: list[float] = field(default_factory=list)
     round_requests: int = 0
+    # gunicorn's CPU ms per request of each round (less noisy than requests/s on a shared
+    # machine: what a read costs the server, not how long it waited)
+    floor_cpu_rounds: list[float] = field(default_factory=list)
+    bare_cpu_rounds: list[float] = field(default_factory=list)
 
     @property
     def round_shares(self) -> list[float]:
         """Floor ÷ bare of each round (a floor round and the bare round that follows it)."""
         return [f / b for f, b in zip(self.floor_rounds, self.bare_rounds, strict=False) if b]
+
+    @property
+    def cpu_share(self) -> float | None:
+        """Bare ÷ floor of the medians of gunicorn's CPU per read (floor ÷ bare if CPU-bound)."""
+        if not (self.floor_cpu_rounds and self.bare_cpu_rounds):
+            return None
+        floor = statistics.median(self.floor_cpu_rounds)
+        return statistics.median(self.bare_cpu_rounds) / floor if floor else None
 
     @property
     def paired_share(self) -> float | None:
@@ -491,10 +503,15 @@ def _serve_and_measure(
         per_client = max(1, FLOOR_REQUESTS // ROUNDS // concurrency)
         token = tokens["applicant"]
 
+        requests = per_client * concurrency
+        cpu_rounds: dict[str, list[float]] = {FLOOR_PATH: [], BARE_PATH: []}
+
         def measure(path: str) -> float:
-            return _http_floor(
-                base, token, concurrency=concurrency, requests=per_client * concurrency, path=path
-            )
+            round_sampler = _CpuSampler(server.pid)
+            round_sampler.start()
+            rate = _http_floor(base, token, concurrency=concurrency, requests=requests, path=path)
+            cpu_rounds[path].append(round_sampler.stop() * 1000 / requests)
+            return rate
 
         rounds = interleaved_rounds(measure, [FLOOR_PATH, BARE_PATH], ROUNDS)
     finally:
@@ -513,7 +530,9 @@ def _serve_and_measure(
         server_cpu_seconds=cpu,
         floor_rounds=rounds[FLOOR_PATH],
         bare_rounds=rounds[BARE_PATH],
-        round_requests=per_client * concurrency,
+        round_requests=requests,
+        floor_cpu_rounds=cpu_rounds[FLOOR_PATH],
+        bare_cpu_rounds=cpu_rounds[BARE_PATH],
     )
 
 

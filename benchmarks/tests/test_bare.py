@@ -66,7 +66,9 @@ def test_a_result_reports_the_medians_of_its_rounds_and_their_spread():
         concurrency=8, cases=1, transitions=6, errors=0, seconds=1.0, pgbench_tps=None,
         floor_per_second=spread(floor)[0], bare_per_second=spread(bare)[0],
         floor_rounds=floor, bare_rounds=bare,
+        floor_cpu_rounds=[5.0, 9.0, 4.0], bare_cpu_rounds=[4.0, 8.0, 4.5],
     )  # fmt: skip
     assert result.bare_share == 0.75  # 150 ÷ 200, the slow round deciding nothing
     assert result.round_shares == [0.75, 0.6, 160 / 220]
     assert result.paired_share == 160 / 220  # 0.6 < 0.727 < 0.75
+    assert result.cpu_share == 4.5 / 5.0  # the medians of the CPU per read, bare ÷ floor

@@ -119,10 +119,14 @@ class Command(BaseCommand):
             f"{WARM_REQUESTS} untimed reads of each), {ROUNDS} rounds of "
             f"{result.round_requests} requests, floor and bare alternating (requests/s):"
         )
-        for n, (floor, bare) in enumerate(
-            zip(result.floor_rounds, result.bare_rounds, strict=True), 1
-        ):
-            w(f"  round {n}: floor {floor:6.0f}, bare {bare:6.0f}, floor ÷ bare {floor / bare:.3f}")
+        cpu = zip(result.floor_cpu_rounds, result.bare_cpu_rounds, strict=True)
+        rates = zip(result.floor_rounds, result.bare_rounds, strict=True)
+        for n, ((floor, bare), (floor_cpu, bare_cpu)) in enumerate(zip(rates, cpu, strict=True), 1):
+            w(
+                f"  round {n}: floor {floor:6.0f}, bare {bare:6.0f}, floor ÷ bare "
+                f"{floor / bare:.3f}; gunicorn CPU per read: floor {floor_cpu:.2f} ms, bare "
+                f"{bare_cpu:.2f} ms"
+            )
         floor_share = result.floor_share or 0
         _median, low, high = spread(result.floor_rounds)
         w(
@@ -141,6 +145,12 @@ class Command(BaseCommand):
             f"median of the rounds' {result.paired_share or 0:.3f}, "
             f"{share_low:.3f}–{share_high:.3f}) "
             f"(goal ≥ {BARE_GOAL}: {'met' if bare_share >= BARE_GOAL else 'NOT met'})"
+        )
+        w(
+            f"bench_workflow [{result.server}]: gunicorn CPU per read (median of the rounds): "
+            f"floor {spread(result.floor_cpu_rounds)[0]:.2f} ms, bare "
+            f"{spread(result.bare_cpu_rounds)[0]:.2f} ms; bare ÷ floor {result.cpu_share or 0:.3f} "
+            "(what floor ÷ bare would be if the server's CPU alone decided it)"
         )
         if result.pgbench_tps is None:
             w("bench_workflow: pgbench not found — ratio skipped")
