@@ -7,12 +7,13 @@ import json
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from queue import Empty, Queue
 from typing import Any
@@ -36,6 +37,33 @@ class WorkflowResult:
     bare_per_second: float = 0.0  # the bare DRF view (benchmarks.bare), same server and clients
     server: str = ""  # the gunicorn configuration (ServerSpec.label)
     server_cpu_seconds: float = 0.0  # gunicorn's master and workers, during the transitions
+    # requests/s of each measured round, floor and bare alternating (floor_per_second and
+    # bare_per_second are their medians); requests per round, all clients together
+    floor_rounds: list[float] = field(default_factory=list)
+    bare_rounds: list[float] = field(default_factory=list)
+    round_requests: int = 0
+    # gunicorn's CPU ms per request of each round (less noisy than requests/s on a shared
+    # machine: what a read costs the server, not how long it waited)
+    floor_cpu_rounds: list[float] = field(default_factory=list)
+    bare_cpu_rounds: list[float] = field(default_factory=list)
+
+    @property
+    def round_shares(self) -> list[float]:
+        """Floor ÷ bare of each round (a floor round and the bare round that follows it)."""
+        return [f / b for f, b in zip(self.floor_rounds, self.bare_rounds, strict=False) if b]
+
+    @property
+    def cpu_share(self) -> float | None:
+        """Bare ÷ floor of the medians of gunicorn's CPU per read (floor ÷ bare if CPU-bound)."""
+        if not (self.floor_cpu_rounds and self.bare_cpu_rounds):
+            return None
+        floor = statistics.median(self.floor_cpu_rounds)
+        return statistics.median(self.bare_cpu_rounds) / floor if floor else None
+
+    @property
+    def paired_share(self) -> float | None:
+        """The median of ``round_shares``: each round's pair read under the same load."""
+        return statistics.median(self.round_shares) if self.round_shares else None
 
     @property
     def bare_share(self) -> float | None:
@@ -157,6 +185,31 @@ def _journey(client, base: str, case: str, tokens: dict[str, str]) -> tuple[int,
 
 
 FLOOR_PATH = "/api/v1/inbox/?page_size=1"
+# the floor and the bare view: ROUNDS rounds each, alternating, of FLOOR_REQUESTS ÷ ROUNDS
+# requests, after WARM_REQUESTS untimed ones of each (and one untimed journey)
+FLOOR_REQUESTS = 1600
+ROUNDS = 5
+WARM_REQUESTS = 160
+
+
+def interleaved_rounds(measure: Callable[[str], float], paths: list[str], rounds: int):
+    """
+    ``measure(path)`` for each of ``paths`` in turn, ``rounds`` times (A B A B A B, not
+    A A A B B B: a slow patch of the machine — autovacuum, a noisy neighbour — then falls on
+    both alike). ``{path: [one value per round]}``.
+    """
+    found: dict[str, list[float]] = {path: [] for path in paths}
+    for _ in range(rounds):
+        for path in paths:
+            found[path].append(measure(path))
+    return found
+
+
+def spread(values: list[float]) -> tuple[float, float, float]:
+    """(median, min, max) of ``values``; zeros for none."""
+    if not values:
+        return 0.0, 0.0, 0.0
+    return statistics.median(values), min(values), max(values)
 
 
 def _run_threads(target: Callable[[], None], count: int) -> float:
@@ -395,10 +448,36 @@ def _drive(drafts: list[dict], tokens: dict[str, str], *, port: int, concurrency
     return totals["done"], totals["errors"], elapsed
 
 
+def _warm_up(base: str, warm: dict, tokens: dict[str, str], *, concurrency: int) -> None:
+    """
+    Untimed: one journey (``warm``, a draft of its own) and ``WARM_REQUESTS`` floor and bare
+    reads by ``concurrency`` clients, so that every worker has imported its modules, opened
+    its pooled connections and filled its per-process caches before anything is timed: the
+    benchmark measures the steady state, not a worker's first requests.
+    """
+    from benchmarks.bare import BARE_PATH
+
+    client = _LeanClient(base)
+    try:
+        done, errors = _journey(client, base, warm["case"], tokens)
+    finally:
+        client.close()
+    if errors:
+        raise RuntimeError(f"the warm-up journey failed after {done} transitions")
+    for path in (FLOOR_PATH, BARE_PATH):
+        _http_floor(
+            base, tokens["applicant"], concurrency=concurrency, requests=WARM_REQUESTS, path=path
+        )
+
+
 def _serve_and_measure(
     spec: ServerSpec, drafts: list[dict], tokens: dict[str, str], *, port: int, concurrency: int
 ) -> WorkflowResult:
-    """Start gunicorn as ``spec`` says; transitions (with the server's CPU), floor, bare."""
+    """
+    Start gunicorn as ``spec`` says; warm it up with the first draft; the other drafts'
+    transitions (with the server's CPU); then the floor and the bare view in alternating
+    rounds.
+    """
     from benchmarks.bare import BARE_PATH
 
     # pooled connections, as in production (config/settings/base.py); certificates
@@ -414,14 +493,27 @@ def _serve_and_measure(
     server = subprocess.Popen(spec.argv(port), env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
     try:
         _wait_for(port)
+        base = f"http://127.0.0.1:{port}"
+        warm, drafts = drafts[0], drafts[1:]
+        _warm_up(base, warm, tokens, concurrency=concurrency)
         sampler = _CpuSampler(server.pid)
         sampler.start()
         done, errors, elapsed = _drive(drafts, tokens, port=port, concurrency=concurrency)
         cpu = sampler.stop()
-        base = f"http://127.0.0.1:{port}"
+        per_client = max(1, FLOOR_REQUESTS // ROUNDS // concurrency)
         token = tokens["applicant"]
-        floor = _http_floor(base, token, concurrency=concurrency, requests=1600)
-        bare = _http_floor(base, token, concurrency=concurrency, requests=1600, path=BARE_PATH)
+
+        requests = per_client * concurrency
+        cpu_rounds: dict[str, list[float]] = {FLOOR_PATH: [], BARE_PATH: []}
+
+        def measure(path: str) -> float:
+            round_sampler = _CpuSampler(server.pid)
+            round_sampler.start()
+            rate = _http_floor(base, token, concurrency=concurrency, requests=requests, path=path)
+            cpu_rounds[path].append(round_sampler.stop() * 1000 / requests)
+            return rate
+
+        rounds = interleaved_rounds(measure, [FLOOR_PATH, BARE_PATH], ROUNDS)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -432,10 +524,15 @@ def _serve_and_measure(
         errors=errors,
         seconds=elapsed,
         pgbench_tps=None,
-        floor_per_second=floor,
-        bare_per_second=bare,
+        floor_per_second=spread(rounds[FLOOR_PATH])[0],
+        bare_per_second=spread(rounds[BARE_PATH])[0],
         server=spec.label(),
         server_cpu_seconds=cpu,
+        floor_rounds=rounds[FLOOR_PATH],
+        bare_rounds=rounds[BARE_PATH],
+        round_requests=requests,
+        floor_cpu_rounds=cpu_rounds[FLOOR_PATH],
+        bare_cpu_rounds=cpu_rounds[BARE_PATH],
     )
 
 
@@ -448,12 +545,14 @@ def run_workflow_bench(
     servers: list[ServerSpec],
 ) -> list[WorkflowResult]:
     """
-    For each gunicorn configuration of ``servers`` in turn: ``cases`` fresh drafts driven
-    concurrently through it, then its floor and the bare view; then the relay renders what
-    the runs left, and pgbench. One result per server (pgbench and rendering on each).
+    For each gunicorn configuration of ``servers`` in turn: one untimed journey and reads to
+    warm it up, ``cases`` fresh drafts driven concurrently through it, then its floor and
+    the bare view in alternating rounds; then the relay renders what the runs left, and
+    pgbench. One result per server (pgbench and rendering on each).
     """
-    every, tokens = _prepare_cases(cases * len(servers))  # one world, one batch per server
-    prepared = [every[n * cases : (n + 1) * cases] for n in range(len(servers))]
+    batch = cases + 1  # one world, one batch per server: its warm-up draft and its cases
+    every, tokens = _prepare_cases(batch * len(servers))
+    prepared = [every[n * batch : (n + 1) * batch] for n in range(len(servers))]
     results = [
         _serve_and_measure(spec, drafts, tokens, port=port, concurrency=concurrency)
         for spec, drafts in zip(servers, prepared, strict=True)

@@ -59,3 +59,36 @@ def test_the_bare_transition_writes_its_three_rows_and_moves_the_locked_one():
         assert OutboxMessage.objects.filter(topic=BARE_TRANSITION_TOPIC).count() == n
         assert Notification.objects.filter(user=user, kind="bench").count() == n
     assert Client().post(BARE_TRANSITION_PATH).status_code == 401
+
+
+def test_the_floor_and_the_bare_view_are_measured_in_alternating_rounds():
+    from benchmarks.cases.workflow import interleaved_rounds
+
+    calls: list[str] = []
+    values = iter([100.0, 200.0, 110.0, 190.0, 90.0, 210.0])
+
+    def measure(path: str) -> float:
+        calls.append(path)
+        return next(values)
+
+    rounds = interleaved_rounds(measure, ["floor", "bare"], 3)
+    assert calls == ["floor", "bare", "floor", "bare", "floor", "bare"]
+    assert rounds == {"floor": [100.0, 110.0, 90.0], "bare": [200.0, 190.0, 210.0]}
+
+
+def test_a_result_reports_the_medians_of_its_rounds_and_their_spread():
+    from benchmarks.cases.workflow import WorkflowResult, spread
+
+    floor, bare = [150.0, 60.0, 160.0], [200.0, 100.0, 220.0]  # round 2: a slow patch
+    assert spread(floor) == (150.0, 60.0, 160.0)
+    assert spread([]) == (0.0, 0.0, 0.0)
+    result = WorkflowResult(
+        concurrency=8, cases=1, transitions=6, errors=0, seconds=1.0, pgbench_tps=None,
+        floor_per_second=spread(floor)[0], bare_per_second=spread(bare)[0],
+        floor_rounds=floor, bare_rounds=bare,
+        floor_cpu_rounds=[5.0, 9.0, 4.0], bare_cpu_rounds=[4.0, 8.0, 4.5],
+    )  # fmt: skip
+    assert result.bare_share == 0.75  # 150 ÷ 200, the slow round deciding nothing
+    assert result.round_shares == [0.75, 0.6, 160 / 220]
+    assert result.paired_share == 160 / 220  # 0.6 < 0.727 < 0.75
+    assert result.cpu_share == 4.5 / 5.0  # the medians of the CPU per read, bare ÷ floor

@@ -12,6 +12,7 @@ from benchmarks.cases.workflow import (
     _LeanClient,
     _prepare_cases,
     _render_owed,
+    _warm_up,
 )
 from kaigong.cases.models import Case
 
@@ -31,6 +32,19 @@ def test_the_benchmark_journey_takes_a_draft_to_issued_over_http(live_server):
     assert _drive(live_server.url, drafts[0]["case"], tokens) == (6, 0)
     assert Case.objects.get(public_id=drafts[0]["case"]).status == "issued"
     assert _http_floor(live_server.url, tokens["applicant"], concurrency=2, requests=4) > 0
+
+
+@override_settings(ROOT_URLCONF="benchmarks.urls")  # the bench's server: the bare view too
+def test_the_warm_up_takes_its_own_draft_through_and_reads_the_floor_and_the_bare_view(
+    live_server,
+):
+    drafts, tokens = _prepare_cases(2)
+    _warm_up(live_server.url, drafts[0], tokens, concurrency=2)
+    statuses = dict(Case.objects.values_list("public_id", "status"))
+    assert {str(k): v for k, v in statuses.items()} == {
+        drafts[0]["case"]: "issued",  # inline rendering in the test settings
+        drafts[1]["case"]: "draft",  # the measured ones are left to the measured run
+    }
 
 
 def test_a_refused_step_counts_as_an_error_not_a_transition(live_server):

@@ -10,7 +10,14 @@ from django.core.management.base import BaseCommand, CommandError
 
 from benchmarks.bare import BARE_PATH
 from benchmarks.cases import CHILD_FLAG, run_in_child
-from benchmarks.cases.workflow import FLOOR_PATH, ServerSpec, run_workflow_bench
+from benchmarks.cases.workflow import (
+    FLOOR_PATH,
+    ROUNDS,
+    WARM_REQUESTS,
+    ServerSpec,
+    run_workflow_bench,
+    spread,
+)
 
 GOAL = 0.30
 BARE_GOAL = 0.7
@@ -107,17 +114,43 @@ class Command(BaseCommand):
             f"in {result.seconds:.1f} s = {result.per_second:.1f} transitions/s; gunicorn CPU "
             f"{result.cpu_ms_per_transition or 0:.1f} ms per transition"
         )
+        w(
+            f"bench_workflow [{result.server}]: after a warm-up (one untimed journey, "
+            f"{WARM_REQUESTS} untimed reads of each), {ROUNDS} rounds of "
+            f"{result.round_requests} requests, floor and bare alternating (requests/s):"
+        )
+        cpu = zip(result.floor_cpu_rounds, result.bare_cpu_rounds, strict=True)
+        rates = zip(result.floor_rounds, result.bare_rounds, strict=True)
+        for n, ((floor, bare), (floor_cpu, bare_cpu)) in enumerate(zip(rates, cpu, strict=True), 1):
+            w(
+                f"  round {n}: floor {floor:6.0f}, bare {bare:6.0f}, floor ÷ bare "
+                f"{floor / bare:.3f}; gunicorn CPU per read: floor {floor_cpu:.2f} ms, bare "
+                f"{bare_cpu:.2f} ms"
+            )
         floor_share = result.floor_share or 0
+        _median, low, high = spread(result.floor_rounds)
         w(
             f"bench_workflow [{result.server}]: HTTP floor, GET {FLOOR_PATH}: "
-            f"{result.floor_per_second:.0f} requests/s; transitions ÷ floor {floor_share:.3f} "
+            f"{result.floor_per_second:.0f} requests/s (median; {low:.0f}–{high:.0f}); "
+            f"transitions ÷ floor {floor_share:.3f} "
             f"(goal ≥ {FLOOR_GOAL}: {'met' if floor_share >= FLOOR_GOAL else 'NOT met'})"
         )
         bare_share = result.bare_share or 0
+        _median, low, high = spread(result.bare_rounds)
+        _median, share_low, share_high = spread(result.round_shares)
         w(
             f"bench_workflow [{result.server}]: bare DRF view (knox token, one indexed SELECT), "
-            f"GET {BARE_PATH}: {result.bare_per_second:.0f} requests/s; floor ÷ bare "
-            f"{bare_share:.3f} (goal ≥ {BARE_GOAL}: {'met' if bare_share >= BARE_GOAL else 'NOT met'})"
+            f"GET {BARE_PATH}: {result.bare_per_second:.0f} requests/s (median; "
+            f"{low:.0f}–{high:.0f}); floor ÷ bare {bare_share:.3f} (of the medians; "
+            f"median of the rounds' {result.paired_share or 0:.3f}, "
+            f"{share_low:.3f}–{share_high:.3f}) "
+            f"(goal ≥ {BARE_GOAL}: {'met' if bare_share >= BARE_GOAL else 'NOT met'})"
+        )
+        w(
+            f"bench_workflow [{result.server}]: gunicorn CPU per read (median of the rounds): "
+            f"floor {spread(result.floor_cpu_rounds)[0]:.2f} ms, bare "
+            f"{spread(result.bare_cpu_rounds)[0]:.2f} ms; bare ÷ floor {result.cpu_share or 0:.3f} "
+            "(what floor ÷ bare would be if the server's CPU alone decided it)"
         )
         if result.pgbench_tps is None:
             w("bench_workflow: pgbench not found — ratio skipped")

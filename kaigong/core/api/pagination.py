@@ -6,8 +6,12 @@ A ``page`` or ``page_size`` that is not a whole number in range is a 400
 last one is DRF's 404 (``not_found``). The schema states the ranges.
 """
 
+from collections.abc import Callable, Hashable
+from typing import Any
+
 from django.core.paginator import InvalidPage
-from django.db.models import Count, Window
+from django.db import connections, router
+from django.db.models import Count, Model, QuerySet, Window
 from django.utils.translation import gettext as _
 
 from rest_framework import pagination
@@ -74,13 +78,18 @@ class CountedPagePagination(PageNumberPagination):
     def paginate_queryset(self, queryset, request, view=None):
         raw = request.query_params.get(self.page_query_param)
         if raw in self.last_page_strings:  # "last" needs the count first: the counted way
+            if isinstance(queryset, CompiledList):
+                queryset = queryset.build(queryset.value)
             page = super().paginate_queryset(queryset, request, view)
             self.totals = {name: None for name in self.window_totals}
             return page
         number = 1 if raw is None else _whole_number(raw, self.page_query_param)
         size = self.get_page_size(request)
-        totals = {"_page_total": Window(Count("pk")), **self.window_totals}
-        rows = list(queryset.annotate(**totals)[(number - 1) * size : number * size])
+        if isinstance(queryset, CompiledList):
+            rows = queryset.page(self._annotated_page, number, size)
+            queryset = rows  # the paginator only slices it (its count is set below)
+        else:
+            rows = list(self._annotated_page(queryset, number, size))
         if not rows and number > 1:
             raise NotFound(_("Invalid page."))
         paginator = self.django_paginator_class(queryset, size)
@@ -93,6 +102,72 @@ class CountedPagePagination(PageNumberPagination):
         self.totals = {name: (getattr(rows[0], name) if rows else 0) for name in self.window_totals}
         self.request = request
         return rows
+
+    def _annotated_page(self, queryset: QuerySet, number: int, size: int) -> QuerySet:
+        totals = {"_page_total": Window(Count("pk")), **self.window_totals}
+        return queryset.annotate(**totals)[(number - 1) * size : number * size]
+
+
+_SENTINELS = (-7_340_917_001, -7_340_917_002)  # two values no primary key ever takes
+_UNSEEN = object()
+
+
+class CompiledList:
+    """
+    A list whose query depends on one value only (the caller's primary key), its page's SQL
+    compiled once per process for each shape (``key``, page, page size) and run with the
+    request's value in place: issue #16 §2, the lightest reads do not rebuild and recompile
+    the same query on every request (building and compiling the inbox's ``Q`` with its two
+    membership subqueries and window totals cost more CPU than the rest of the read).
+
+    ``build(value)`` is the list's queryset (a selector's); it must depend on ``value``
+    only. The first page of a shape is built for two sentinel values and compiled twice:
+    the two SQL texts must be the same and their parameters differ only where the value
+    went; otherwise (a query whose text depends on the value) that shape is never cached
+    and every page is built and compiled by the ORM as before. The rows are the model's
+    instances with the window totals as attributes (``QuerySet.raw``, its converters).
+    Pass it where a queryset goes to ``CountedPagePagination.paginate_queryset``.
+    """
+
+    _cache: dict[Hashable, tuple[str, list, tuple[int, ...]] | None] = {}
+    _CACHE_SIZE = 256  # shapes (key × page × size) kept; past it the cache starts over
+
+    def __init__(
+        self, key: Hashable, model: type[Model], build: Callable[[Any], QuerySet], value: Any
+    ) -> None:
+        self.key, self.model, self.build, self.value = key, model, build, value
+
+    def page(self, annotate: Callable[[QuerySet, int, int], QuerySet], number: int, size: int):
+        """The rows of page ``number`` (of ``size``), ``annotate`` adding the totals."""
+        alias = router.db_for_read(self.model)
+        shape = (self.key, connections[alias].vendor, alias, number, size)
+        compiled = self._cache.get(shape, _UNSEEN)
+        if compiled is _UNSEEN:
+            if len(self._cache) >= self._CACHE_SIZE:
+                self._cache.clear()
+            compiled = self._cache[shape] = self._compile(annotate, number, size)
+        if compiled is None:  # this shape's SQL depends on the value: the ORM's way
+            return list(annotate(self.build(self.value), number, size))
+        sql, params, slots = compiled
+        params = list(params)
+        for slot in slots:
+            params[slot] = self.value
+        return list(self.model._default_manager.db_manager(alias).raw(sql, params))
+
+    def _compile(self, annotate, number: int, size: int):
+        first, second = (
+            annotate(self.build(value), number, size).query.sql_with_params()
+            for value in _SENTINELS
+        )
+        if first[0] != second[0] or len(first[1]) != len(second[1]):
+            return None
+        slots = []
+        for n, (one, other) in enumerate(zip(first[1], second[1], strict=True)):
+            if (one, other) == _SENTINELS:
+                slots.append(n)
+            elif one != other:
+                return None
+        return (first[0], list(first[1]), tuple(slots)) if slots else None
 
 
 class CappedCountPagination(PageNumberPagination):
