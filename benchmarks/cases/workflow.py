@@ -46,6 +46,25 @@ class WorkflowResult:
     # machine: what a read costs the server, not how long it waited)
     floor_cpu_rounds: list[float] = field(default_factory=list)
     bare_cpu_rounds: list[float] = field(default_factory=list)
+    # the bare transition (benchmarks.bare.BareTransitionView): requests/s after the rounds,
+    # and gunicorn's CPU ms per request
+    bare_transition_per_second: float = 0.0
+    bare_transition_cpu_ms: float = 0.0
+
+    @property
+    def bare_transition_share(self) -> float | None:
+        """Bare transition ÷ floor: what the stack itself allows a transition, read as the
+        product's transitions are (issue #16 goal for those ≥ 0.5)."""
+        if not self.floor_per_second:
+            return None
+        return self.bare_transition_per_second / self.floor_per_second
+
+    @property
+    def stack_share(self) -> float | None:
+        """The product's transitions ÷ the bare transition (same server, same clients)."""
+        if not self.bare_transition_per_second:
+            return None
+        return self.per_second / self.bare_transition_per_second
 
     @property
     def round_shares(self) -> list[float]:
@@ -102,6 +121,12 @@ def _prepare_cases(count: int) -> tuple[list[dict], dict[str, str]]:
     world = lifecycle_world(certificates=True)
     roles = ["applicant", "clerk", "reviewer1", "reviewer2", "approver1", "approver2"]
     tokens = {r: AuthToken.objects.create(user=world.users[r])[1] for r in roles}
+    # the bare transition's clients: one user each, so that their row locks never wait on
+    # each other (the journeys' cases are distinct rows too)
+    from kaigong.accounts.tests.factories import UserFactory
+
+    for n in range(BARE_TRANSITION_CLIENTS):
+        tokens[f"bare{n}"] = AuthToken.objects.create(user=UserFactory())[1]
     cases = []
     for _ in range(count):
         case = CaseFactory(world=world)
@@ -185,6 +210,8 @@ def _journey(client, base: str, case: str, tokens: dict[str, str]) -> tuple[int,
 
 
 FLOOR_PATH = "/api/v1/inbox/?page_size=1"
+BARE_TRANSITION_CLIENTS = 32  # users with a token for the bare transition (≥ the clients)
+BARE_TRANSITIONS = 800  # requests of the bare transition, all clients together
 # the floor and the bare view: ROUNDS rounds each, alternating, of FLOOR_REQUESTS ÷ ROUNDS
 # requests, after WARM_REQUESTS untimed ones of each (and one untimed journey)
 FLOOR_REQUESTS = 1600
@@ -249,6 +276,41 @@ def _http_floor(
     elapsed = _run_threads(loop, concurrency)
     if failures:
         raise RuntimeError(f"{path} answered {failures[0]}")
+    return per_client * concurrency / elapsed
+
+
+def _http_bare_transitions(
+    base: str, tokens: list[str], *, concurrency: int, requests: int
+) -> float:
+    """
+    Requests per second of the bare transition (``benchmarks.bare.BareTransitionView``) by
+    ``concurrency`` keep-alive clients, each with a token (a row) of its own.
+    """
+    from benchmarks.bare import BARE_TRANSITION_PATH
+
+    per_client = max(1, requests // concurrency)
+    failures: list[int] = []
+
+    def loop(token: str) -> None:
+        client = _LeanClient(base)
+        headers = {"Authorization": f"Token {token}"}
+        try:
+            for _ in range(per_client):
+                status = client.post(base + BARE_TRANSITION_PATH, {}, headers=headers).status_code
+                if status != 200:
+                    failures.append(status)
+        finally:
+            client.close()
+
+    threads = [threading.Thread(target=loop, args=(tokens[n],)) for n in range(concurrency)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    if failures:
+        raise RuntimeError(f"{BARE_TRANSITION_PATH} answered {failures[0]}")
     return per_client * concurrency / elapsed
 
 
@@ -514,6 +576,14 @@ def _serve_and_measure(
             return rate
 
         rounds = interleaved_rounds(measure, [FLOOR_PATH, BARE_PATH], ROUNDS)
+        bare_tokens = [tokens[f"bare{n}"] for n in range(min(concurrency, BARE_TRANSITION_CLIENTS))]
+        _http_bare_transitions(base, bare_tokens, concurrency=len(bare_tokens), requests=80)
+        bare_sampler = _CpuSampler(server.pid)
+        bare_sampler.start()
+        bare_transitions = _http_bare_transitions(
+            base, bare_tokens, concurrency=len(bare_tokens), requests=BARE_TRANSITIONS
+        )
+        bare_transition_cpu = bare_sampler.stop() * 1000 / BARE_TRANSITIONS
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -533,6 +603,8 @@ def _serve_and_measure(
         round_requests=requests,
         floor_cpu_rounds=cpu_rounds[FLOOR_PATH],
         bare_cpu_rounds=cpu_rounds[BARE_PATH],
+        bare_transition_per_second=bare_transitions,
+        bare_transition_cpu_ms=bare_transition_cpu,
     )
 
 

@@ -92,3 +92,15 @@ def test_a_result_reports_the_medians_of_its_rounds_and_their_spread():
     assert result.round_shares == [0.75, 0.6, 160 / 220]
     assert result.paired_share == 160 / 220  # 0.6 < 0.727 < 0.75
     assert result.cpu_share == 4.5 / 5.0  # the medians of the CPU per read, bare ÷ floor
+
+
+def test_the_bare_transition_is_read_against_the_floor_and_the_transitions_against_it():
+    from benchmarks.cases.workflow import WorkflowResult
+
+    result = WorkflowResult(
+        concurrency=8, cases=4, transitions=60, errors=0, seconds=2.0, pgbench_tps=None,
+        floor_per_second=200.0, bare_transition_per_second=120.0,
+    )  # fmt: skip
+    assert result.bare_transition_share == pytest.approx(0.6)
+    assert result.stack_share == pytest.approx(0.25)  # 30 transitions/s ÷ 120
+    assert WorkflowResult(8, 4, 60, 0, 2.0, None).stack_share is None

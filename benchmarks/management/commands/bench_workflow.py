@@ -8,7 +8,7 @@ import os
 
 from django.core.management.base import BaseCommand, CommandError
 
-from benchmarks.bare import BARE_PATH
+from benchmarks.bare import BARE_PATH, BARE_TRANSITION_PATH
 from benchmarks.cases import CHILD_FLAG, run_in_child
 from benchmarks.cases.workflow import (
     FLOOR_PATH,
@@ -103,7 +103,8 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"  {r.server:>28}: {r.per_second:6.1f} transitions/s, "
                     f"{r.cpu_ms_per_transition or 0:5.1f} CPU ms per transition, floor "
-                    f"{r.floor_per_second:5.0f}/s, bare {r.bare_per_second:5.0f}/s"
+                    f"{r.floor_per_second:5.0f}/s, bare {r.bare_per_second:5.0f}/s, bare "
+                    f"transition {r.bare_transition_per_second:5.0f}/s"
                 )
 
     def _report(self, result) -> None:
@@ -151,6 +152,14 @@ class Command(BaseCommand):
             f"floor {spread(result.floor_cpu_rounds)[0]:.2f} ms, bare "
             f"{spread(result.bare_cpu_rounds)[0]:.2f} ms; bare ÷ floor {result.cpu_share or 0:.3f} "
             "(what floor ÷ bare would be if the server's CPU alone decided it)"
+        )
+        w(
+            f"bench_workflow [{result.server}]: bare transition (a row locked and updated, an "
+            f"event, an outbox message and a notice in one transaction), POST "
+            f"{BARE_TRANSITION_PATH}: {result.bare_transition_per_second:.0f} requests/s, "
+            f"gunicorn CPU {result.bare_transition_cpu_ms:.2f} ms each; bare transition ÷ "
+            f"floor {result.bare_transition_share or 0:.3f}; the product's transitions ÷ bare "
+            f"transition {result.stack_share or 0:.3f}"
         )
         if result.pgbench_tps is None:
             w("bench_workflow: pgbench not found — ratio skipped")
