@@ -34,11 +34,15 @@ import threading
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from kaigong.core.request_cache import request_cache_forget, request_cached
 
+if TYPE_CHECKING:
+    from django.db.models import Model
+
 T = TypeVar("T")
+K = TypeVar("K", bound=Hashable)
 
 # Every table a memoised load reads (``selectors._version_queryset``, ``bundle_list``, the
 # questions), many-to-many tables included ("app.Model.field").
@@ -70,11 +74,11 @@ _lock = threading.Lock()
 _MISSING = object()
 
 
-def table_models() -> list[type]:
+def table_models() -> list[type[Model]]:
     """The models of ``TABLES`` (through models for the many-to-many ones)."""
     from django.apps import apps
 
-    models = []
+    models: list[type[Model]] = []
     for label in TABLES:
         app, name, *relation = label.split(".")
         model = apps.get_model(app, name)
@@ -191,16 +195,14 @@ def memoised(key: tuple, load: Callable[[], T]) -> T:
     return value
 
 
-def memoised_many(
-    kind: str, ids: Iterable[Hashable], load: Callable[[list], dict[Hashable, T]]
-) -> dict[Hashable, T]:
+def memoised_many(kind: str, ids: Iterable[K], load: Callable[[list[K]], dict[K, T]]) -> dict[K, T]:
     """
     ``{id: row}`` for ``ids``, those not memoised loaded together by ``load(missing)``
     (which returns ``{id: row}``; an id it leaves out is not memoised and left out).
     """
     fingerprint = catalogue_fingerprint()
-    found: dict[Hashable, T] = {}
-    missing = []
+    found: dict[K, T] = {}
+    missing: list[K] = []
     for id_ in dict.fromkeys(ids):
         value = _memo.get((fingerprint, kind, id_), _MISSING)
         if value is _MISSING:

@@ -109,7 +109,6 @@ class CountedPagePagination(PageNumberPagination):
 
 
 _SENTINELS = (-7_340_917_001, -7_340_917_002)  # two values no primary key ever takes
-_UNSEEN = object()
 
 
 class CompiledList:
@@ -141,8 +140,9 @@ class CompiledList:
         """The rows of page ``number`` (of ``size``), ``annotate`` adding the totals."""
         alias = router.db_for_read(self.model)
         shape = (self.key, connections[alias].vendor, alias, number, size)
-        compiled = self._cache.get(shape, _UNSEEN)
-        if compiled is _UNSEEN:
+        try:
+            compiled = self._cache[shape]
+        except KeyError:  # (not ``in`` then ``[]``: another thread may clear it between)
             if len(self._cache) >= self._CACHE_SIZE:
                 self._cache.clear()
             compiled = self._cache[shape] = self._compile(annotate, number, size)
@@ -154,7 +154,9 @@ class CompiledList:
             params[slot] = self.value
         return list(self.model._default_manager.db_manager(alias).raw(sql, params))
 
-    def _compile(self, annotate, number: int, size: int):
+    def _compile(
+        self, annotate, number: int, size: int
+    ) -> tuple[str, list, tuple[int, ...]] | None:
         first, second = (
             annotate(self.build(value), number, size).query.sql_with_params()
             for value in _SENTINELS
