@@ -182,12 +182,15 @@ def _file_record(project, kind, title, obj, prefix, number, record, stage, actor
     return 1
 
 
-def _file_cases(project: Project, actor, known: set[tuple[str, str]]) -> int:
+def _file_cases(
+    project: Project, actor, known: set[tuple[str, str]], case_public_id: Any = None
+) -> int:
     from kaigong.cases.models import Case
 
     filed = 0
+    scope = {"public_id": case_public_id} if case_public_id is not None else {}
     cases = (
-        Case.objects.filter(project=project)
+        Case.objects.filter(project=project, **scope)
         .select_related("bundle__stage")
         .prefetch_related(
             "materials__material",
@@ -319,11 +322,14 @@ def _file_cases(project: Project, actor, known: set[tuple[str, str]]) -> int:
     return filed
 
 
-def _file_certificates(project: Project, actor, known: set[tuple[str, str]]) -> int:
+def _file_certificates(
+    project: Project, actor, known: set[tuple[str, str]], case_public_id: Any = None
+) -> int:
     filed = 0
-    for certificate in certificate_list_for_project(project).select_related(
-        "matter_version__stage"
-    ):
+    certificates = certificate_list_for_project(project)
+    if case_public_id is not None:
+        certificates = certificates.filter(case_public_id=case_public_id)
+    for certificate in certificates.select_related("matter_version__stage"):
         if certificate.released_at is None:
             continue  # held certificates are not issued yet
         if ("certificates.certificate", str(certificate.public_id)) in known:
@@ -370,11 +376,14 @@ def _projects_with_news() -> QuerySet[Project]:
     ).order_by("id")
 
 
-def archive_sweep(*, project: Project | None = None, actor=None) -> int:
+def archive_sweep(*, project: Project | None = None, actor=None, case_public_id: Any = None) -> int:
     """
     File every not-yet-filed document of one project, or of every project with news since
     its last sweep; returns the number filed. Already filed origins are skipped before any
-    file is read.
+    file is read. ``case_public_id`` (with ``project``): only that case's documents and
+    certificates, the relay's filing after one of its events (perf: not every case of the
+    project again); the folder's watermark is then left as it is, so the periodic sweep
+    still looks at the project's other cases.
     """
     projects = [project] if project is not None else _projects_with_news()
     filed = 0
@@ -383,6 +392,8 @@ def archive_sweep(*, project: Project | None = None, actor=None) -> int:
         with transaction.atomic():
             folder = archive_folder_open(project=each)
             known = set(folder.documents.values_list("origin_type", "origin_id"))
-            filed += _file_cases(each, actor, known) + _file_certificates(each, actor, known)
-            ArchiveFolder.objects.filter(pk=folder.pk).update(swept_at=started - SWEEP_MARGIN)
+            filed += _file_cases(each, actor, known, case_public_id)
+            filed += _file_certificates(each, actor, known, case_public_id)
+            if case_public_id is None:
+                ArchiveFolder.objects.filter(pk=folder.pk).update(swept_at=started - SWEEP_MARGIN)
     return filed

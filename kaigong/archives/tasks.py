@@ -20,13 +20,15 @@ def archive_sweep() -> int:
 
 def archive_file_on_event(message: OutboxMessage) -> int:
     """
-    Relay consumer: file the new documents of the project an event concerns, minutes after
-    the event rather than the next night (idempotent, as the sweep is).
+    Relay consumer: file the new documents an event concerns, minutes after the event
+    rather than the next night (idempotent, as the sweep is): those of its case when it
+    names one (perf: not every case of the project again), else those of its project.
     """
     project = _project_of(message.payload)
     if project is None:
         return 0
-    return archive_sweep_service(project=project)
+    case = message.payload.get("case") or None
+    return archive_sweep_service(project=project, case_public_id=case)
 
 
 def _project_of(payload: dict) -> Project | None:

@@ -57,3 +57,39 @@ def test_released_certificates_are_filed_within_seconds(monday):  # noqa: F811
         folder__project=project, kind=DocumentKind.CERTIFICATE
     ).values_list("origin_id", flat=True)
     assert set(filed) == {str(c.public_id) for c in released}
+
+
+def test_an_event_files_its_own_case_and_leaves_the_project_to_the_sweep(monday):  # noqa: F811
+    from kaigong.archives.services import archive_sweep
+    from kaigong.archives.tasks import archive_file_on_event
+    from kaigong.core.models import OutboxMessage
+
+    # given two cases of one project: one issued, one waiting for a correction
+    world = lifecycle_world()
+    issued = CaseFactory(world=world, issued=True)
+    waiting = CaseFactory(world=world, correction_requested=True)
+    assert waiting.project_id == issued.project_id
+
+    # when the relay delivers an event of the issued case to the archive
+    message = OutboxMessage(topic="case.issued", payload={"case": str(issued.public_id)})
+    filed = archive_file_on_event(message)
+
+    # then that case's records are filed, none of the other case's, and the folder's
+    # watermark is left for the periodic sweep
+    documents = ArchiveDocument.objects.filter(folder__project=issued.project)
+    mine = {str(m.public_id) for m in issued.materials.all()}
+    theirs = {str(m.public_id) for m in waiting.materials.all()}
+    materials = set(
+        documents.filter(kind=DocumentKind.MATERIAL).values_list("origin_id", flat=True)
+    )
+    assert filed == documents.count() > 0
+    assert materials == mine and not materials & theirs
+    assert not documents.filter(kind=DocumentKind.CORRECTION).exists()
+    assert ArchiveFolder.objects.get(project=issued.project).swept_at is None
+
+    # and the sweep files the other case's records, the issued one's not again
+    assert archive_sweep() > 0
+    assert documents.filter(kind=DocumentKind.CORRECTION).exists()
+    swept = set(documents.filter(kind=DocumentKind.MATERIAL).values_list("origin_id", flat=True))
+    assert swept == mine | theirs
+    assert documents.count() == len(set(documents.values_list("origin_type", "origin_id")))
