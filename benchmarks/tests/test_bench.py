@@ -79,3 +79,14 @@ def test_the_worklist_bench_reports_each_filter_by_the_median_of_its_own_reads()
         "paused": 44.0,
         "green": 55.0,
     }
+
+
+@override_settings(ROOT_URLCONF="benchmarks.urls")  # the bench's server: the bare transition
+def test_the_bare_transition_is_driven_over_http_with_a_token_per_client(live_server):
+    from benchmarks.cases.workflow import _http_bare_transitions
+    from kaigong.core.models import AuditRecord
+
+    _drafts, tokens = _prepare_cases(0)
+    rate = _http_bare_transitions(live_server.url, [tokens["bare0"]], concurrency=1, requests=3)
+    assert rate > 0
+    assert AuditRecord.objects.filter(action="bench_transition").count() == 3
