@@ -302,13 +302,15 @@ def _http_bare_transitions(
         finally:
             client.close()
 
-    threads = [threading.Thread(target=loop, args=(tokens[n],)) for n in range(concurrency)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - started
+    left = list(tokens[:concurrency])
+    lock = threading.Lock()
+
+    def client() -> None:
+        with lock:
+            token = left.pop()
+        loop(token)
+
+    elapsed = _run_threads(client, concurrency)
     if failures:
         raise RuntimeError(f"{BARE_TRANSITION_PATH} answered {failures[0]}")
     return per_client * concurrency / elapsed
