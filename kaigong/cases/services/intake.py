@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from kaigong.accounts.selectors import service_center_for_department
+from kaigong.accounts.selectors import service_center_for_department_id
 from kaigong.cases.applicable import (
     case_form_schema,
     case_form_schema_and_needs,
@@ -240,20 +240,26 @@ def _submit(*, case: Case, actor: Any) -> Case:
     case_next_status(locked.status, CaseAction.SUBMIT)
     ensure_submittable(locked)
     now = timezone.now()
-    centre = service_center_for_department(locked.bundle.lead_department)
+    centre = service_center_for_department_id(locked.bundle.lead_department_id)
     changes = {
         "number": locked.number or _case_number(local_date(now).year),
         "submitted_at": now,
         "service_center": centre,
         **_receipt_changes(locked),
     }
-    return _case_transition(
-        case=case,
+    # perf: the row locked above is the one moved (no second read under the lock); the
+    # UPDATE still matches the version the caller read, so a stale case is still refused
+    locked = _case_transition(
+        case=locked,
         action=CaseAction.SUBMIT,
         actor=actor,
         changes=changes,
         expected_version=case.version,
+        case_locked=True,
     )
+    case.version, case.status = locked.version, locked.status
+    case.event_count, case.chain_head = locked.event_count, locked.chain_head
+    return locked
 
 
 @transaction.atomic

@@ -39,7 +39,9 @@ BUDGET = {
     # -8 (was 30; issue #16 §3, 2026-12-02): the catalogue's rows come from the per-process
     # memo (catalog.memo: one fingerprint query instead of the versions, their 4 prefetches,
     # the in-force ids, the bundle's items and the questions)
-    "submit": 22,
+    # -2 more (22; issue #16 §3, 2026-12-02): the row locked by submit is the one moved (no
+    # second read under the lock), and the centre found by the lead department's id (not its row)
+    "submit": 20,
     # -9 (was 38; issue #16 §3, 2026-12-02): likewise, the fingerprint shared with the plan
     # snapshot's guide, and the chosen matters read once
     "accept": 29,

@@ -4,6 +4,7 @@ import pytest
 
 from kaigong.accounts.models import CreditStanding
 from kaigong.cases.constants import CaseStatus, DenialKind, ErrorCode, ItemStatus
+from kaigong.cases.exceptions import StaleVersion
 from kaigong.cases.hashing import request_fingerprint
 from kaigong.cases.models import Case, CaseEvent, Correction, Denial
 from kaigong.cases.services.acceptance import case_accept, case_accept_with_deferral
@@ -38,6 +39,22 @@ def test_submission_numbers_the_case_and_starts_the_art32_clock(monday):
     assert (
         OutboxMessage.objects.filter(topic="case.submitted", key=str(case.public_id)).count() == 1
     )
+
+
+def test_submitting_a_stale_case_is_refused_and_changes_nothing(monday):
+    # given a draft read before another change moved its version on
+    world = lifecycle_world()
+    stale = _ready_draft(world)
+    Case.objects.filter(pk=stale.pk).update(version=stale.version + 1)
+    # when it is submitted from the stale read
+    with pytest.raises(StaleVersion):
+        case_submit(case=stale, actor=world.applicant)
+    # then the case is still the draft, with no number and no event of a submission
+    row = Case.objects.get(pk=stale.pk)
+    assert row.status == CaseStatus.DRAFT
+    assert row.number == ""
+    assert row.event_count == stale.event_count
+    assert not OutboxMessage.objects.filter(topic="case.submitted").exists()
 
 
 def test_submission_needs_a_complete_form(monday):
