@@ -87,7 +87,7 @@ def _journey(world, case, rows=None, *, profile=False):
             profiler.dump_stats(OUT / f"prof_{label}.prof")  # for snakeviz, pstats
             (OUT / f"by_package_{label}.txt").write_text(_by_package(stats))
             (OUT / f"sql_{label}.txt").write_text(
-                "\n".join(q["sql"][:300] for q in queries.captured_queries) + "\n"
+                "\n".join(q["sql"][:4000] for q in queries.captured_queries) + "\n"
             )
         return response.json()
 

@@ -11,7 +11,9 @@ throughput. Measured on 2026-12-01 on a 2-core node with PostgreSQL beside it
 (`manage.py bench_workflow --cases 32 --concurrency 8 --servers uvicorn:2,sync:2,conf`,
 docs/benchmarks.md): 2 uvicorn workers 16.9 transitions/s at 84.5 ms of gunicorn CPU each;
 5 uvicorn workers (this file's old default, 2 × cores + 1) 14.1/s at 114.5 ms; 2 sync
-workers 23.1/s at 66.8 ms. The platform needs the ASGI worker (the video inspection's
+workers 23.1/s at 66.8 ms. On 2026-12-02, after the transitions were trimmed (same command, a quieter
+machine): 2 uvicorn workers 57.0/s at 22.9 ms, 2 sync workers 72.1/s at 18.8 ms, this file
+52.8/s at 23.9 ms. The platform needs the ASGI worker (the video inspection's
 WebSockets), so the default is uvicorn's worker, one per core (`KAIGONG_WEB_WORKERS`); add a
 worker only when requests wait on I/O (a remote database, object storage). A node that
 serves no WebSockets (behind a router that sends /ws/ elsewhere) may run
