@@ -192,8 +192,10 @@ def department_get_by_code(code: str) -> Department | None:
     return Department.objects.filter(code=code).first()
 
 
-def service_center_for_department(department: Department) -> ServiceCenter | None:
-    return department.service_centers.order_by("id").first()
+def service_center_for_department(department_id: int) -> ServiceCenter | None:
+    """The service centre (lowest id) that receives for the department, found by its id
+    (perf: the department's own row is not read)."""
+    return ServiceCenter.objects.filter(departments=department_id).order_by("id").first()
 
 
 # --- staff accounts of a service centre (centre administrator pages) -------------------------
@@ -227,9 +229,3 @@ def centre_staff_memberships(center: ServiceCenter) -> QuerySet[Membership]:
 def centre_staff_user_get(center: ServiceCenter, public_id) -> User | None:
     ids = centre_staff_memberships(center).values_list("user_id", flat=True)
     return User.objects.filter(id__in=ids, public_id=public_id).first()
-
-
-def service_center_for_department_id(department_id: int) -> ServiceCenter | None:
-    """``service_center_for_department`` by the department's id (perf: the department's own
-    row is not read)."""
-    return ServiceCenter.objects.filter(departments=department_id).order_by("id").first()

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from kaigong.accounts.selectors import service_center_for_department_id
+from kaigong.accounts.selectors import service_center_for_department
 from kaigong.cases.applicable import (
     case_form_schema,
     case_form_schema_and_needs,
@@ -240,7 +240,7 @@ def _submit(*, case: Case, actor: Any) -> Case:
     case_next_status(locked.status, CaseAction.SUBMIT)
     ensure_submittable(locked)
     now = timezone.now()
-    centre = service_center_for_department_id(locked.bundle.lead_department_id)
+    centre = service_center_for_department(locked.bundle.lead_department_id)
     changes = {
         "number": locked.number or _case_number(local_date(now).year),
         "submitted_at": now,

@@ -81,7 +81,7 @@ def bundle_page(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _matter_context(version, *, in_force: bool) -> dict:
-    center = service_center_for_department(version.department)
+    center = service_center_for_department(version.department_id)
     return {
         "version": version,
         "matter": version.matter,
