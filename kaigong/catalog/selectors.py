@@ -32,6 +32,7 @@ from kaigong.catalog.models import (
     Bundle,
     BundleItem,
     CatalogRevision,
+    CertificateType,
     MaterialFile,
     MaterialRequirement,
     Matter,
@@ -52,7 +53,11 @@ def _version_queryset() -> QuerySet[MatterVersion]:
         ),
         Prefetch("fields", queryset=MatterField.objects.select_related("field")),
         "dependencies__prerequisite",
-        "certificate_types",
+        # the issuing department: certificates are issued from the memoised versions
+        Prefetch(
+            "certificate_types",
+            queryset=CertificateType.objects.select_related("issuing_department"),
+        ),
     )
 
 

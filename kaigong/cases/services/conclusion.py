@@ -18,6 +18,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from kaigong.accounts.models import Department
 from kaigong.cases.constants import (
     ITEM_APPROVED_STATUSES,
     ITEM_CONCLUDED_STATUSES,
@@ -25,18 +26,34 @@ from kaigong.cases.constants import (
     CaseStatus,
     ItemStatus,
 )
-from kaigong.cases.models import Case
+from kaigong.cases.models import Case, CaseItem
 from kaigong.cases.services import handover
 from kaigong.cases.services._transition import _case_transition, case_lock
+from kaigong.catalog.memo import memoised_many
+from kaigong.catalog.selectors import versions_by_id
+from kaigong.certificates.constants import CertificateStatus
 from kaigong.certificates.selectors import certificate_held_exists
 
 
-def _results(case: Case) -> list:
-    results = []
-    items = case.items.filter(status__in=list(ITEM_APPROVED_STATUSES)).select_related(
-        "matter_version__matter", "department"
+def _results(case: Case, items: list[CaseItem] | None = None) -> list:
+    """
+    The approved items' results, in the bundle's order. ``items``: every item of the case
+    as read under its lock after the transaction's last item change (perf: not read again;
+    their matters and departments come from the catalogue memo, which shares read-only
+    rows and is keyed by the catalogue's fingerprint, departments included).
+    """
+    if items is None:
+        items = list(case.items.order_by("order", "id"))
+    approved = sorted(
+        (i for i in items if i.status in ITEM_APPROVED_STATUSES), key=lambda i: (i.order, i.id)
     )
-    for item in items.order_by("order", "id"):
+    versions = versions_by_id(i.matter_version_id for i in approved)
+    departments = memoised_many(
+        "department", (i.department_id for i in approved), Department.objects.in_bulk
+    )
+    results = []
+    for item in approved:
+        version = versions[item.matter_version_id]
         results.append(
             handover.ItemResult(
                 case_item_id=item.pk,
@@ -47,9 +64,9 @@ def _results(case: Case) -> list:
                     **(case.form_data or {}),
                     "case_number": case.number,
                     "project_name": case.project.name,
-                    "matter_code": item.matter_version.matter.code,
-                    "matter_name": item.matter_version.name,
-                    "department": item.department.name,
+                    "matter_code": version.matter.code,
+                    "matter_name": version.name,
+                    "department": departments[item.department_id].name,
                     "decided_on": item.decided_on.isoformat() if item.decided_on else "",
                 },
             )
@@ -64,24 +81,23 @@ def _item_statuses(case: Case) -> list[str]:
 
 
 def case_conclude_if_done(
-    *, case: Case, actor: Any, case_locked: bool = False, statuses: list[str] | None = None
+    *, case: Case, actor: Any, case_locked: bool = False, items: list[CaseItem] | None = None
 ) -> Case:
     """
     Conclude the case if every item is concluded; hand results over once; issue when
     nothing is deferred. Return the (locked) case. Safe to call any number of times.
     ``case_locked``: ``case`` is the row this transaction locked (perf: not read again).
-    ``statuses``: the status of every item of the case, read under that lock after the
-    transaction's last item change (perf: not read again).
+    ``items``: every item of the case, read under that lock after the transaction's last
+    item change (perf: not read again).
     """
     locked = case if case_locked else case_lock(case)
     if locked.status != CaseStatus.ACCEPTED:
         return locked
-    if statuses is None:
-        statuses = _item_statuses(locked)
+    statuses = [i.status for i in items] if items is not None else _item_statuses(locked)
     if not statuses or any(s not in ITEM_CONCLUDED_STATUSES for s in statuses):
         return locked
     now = timezone.now()
-    results = _results(locked)
+    results = _results(locked, items)
     locked = _case_transition(
         case=locked,
         action=CaseAction.CONCLUDE,
@@ -90,7 +106,7 @@ def case_conclude_if_done(
         data={"results": len(results)},
         case_locked=True,
     )
-    handover.issue_for_case(
+    issued = handover.issue_for_case(
         case_public_id=locked.public_id,
         project_id=locked.project_id,
         enterprise_id=locked.enterprise_id,
@@ -102,18 +118,33 @@ def case_conclude_if_done(
         holder=locked.enterprise,
     )
     # certificates never write to the case row, nor does concluding to an item: the locked
-    # row and the statuses are still current
-    return case_issue_if_released(case=locked, actor=actor, case_locked=True, statuses=statuses)
+    # row and the statuses are still current. The certificates just issued are all the
+    # case has (a second issuance is refused), so whether one is held (生成中 until the
+    # relay renders it, or held by a rule or a deferred material) is known without a query
+    return case_issue_if_released(
+        case=locked,
+        actor=actor,
+        case_locked=True,
+        statuses=statuses,
+        held=any(c.status == CertificateStatus.HELD for c in issued),
+    )
 
 
 # perf: part of the caller's transaction, no savepoint of its own (errors abort it all)
 @transaction.atomic(savepoint=False)
 def case_issue_if_released(
-    *, case: Case, actor: Any, case_locked: bool = False, statuses: list[str] | None = None
+    *,
+    case: Case,
+    actor: Any,
+    case_locked: bool = False,
+    statuses: list[str] | None = None,
+    held: bool | None = None,
 ) -> Case:
     """
     Move a concluded case to ``issued`` once it has results and none is deferred.
-    ``case_locked`` and ``statuses`` as for ``case_conclude_if_done``.
+    ``case_locked`` and ``statuses`` as for ``case_conclude_if_done`` (``statuses``: of
+    every item). ``held``: whether a certificate of the case is held, when the caller knows
+    it in this transaction (perf: not asked again); None asks the certificates.
     """
     locked = case if case_locked else case_lock(case)
     if locked.status != CaseStatus.CONCLUDED:
@@ -123,7 +154,7 @@ def case_issue_if_released(
         return locked
     # rule: 已出证 only when every certificate of the case is released (一次出证, 多证联发
     # held until its condition; DESIGN.md §4 rule 4): a held one keeps the case concluded
-    if certificate_held_exists(locked.public_id):
+    if held or (held is None and certificate_held_exists(locked.public_id)):
         return locked
     return _case_transition(
         case=locked,

@@ -50,9 +50,7 @@ def _after(item: CaseItem, actor: Any) -> None:
         items_unblock(case=item.case, actor=actor, on=today)
         items = case_items_for_dues(item.case)
     case = case_dues_refresh(case=item.case, actor=actor, on=today, case_locked=True, items=items)
-    case_conclude_if_done(
-        case=case, actor=actor, case_locked=True, statuses=[i.status for i in items]
-    )
+    case_conclude_if_done(case=case, actor=actor, case_locked=True, items=items)
 
 
 def _missing(name: str, code: str, message) -> dict:

@@ -27,17 +27,19 @@ from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from kaigong.accounts.models import Department, Enterprise
 from kaigong.catalog.constants import DependencyKind
+from kaigong.catalog.memo import memoised
 from kaigong.catalog.models import (
     CertificateType,
     FieldSpec,
     JointIssuanceRule,
     MatterVersion,
 )
+from kaigong.catalog.selectors import versions_by_id
 from kaigong.certificates.constants import (
     TOPIC_RENDER,
     CertificateStatus,
@@ -45,7 +47,7 @@ from kaigong.certificates.constants import (
     HolderCodeType,
 )
 from kaigong.certificates.identifiers import build_identifier, serial_for
-from kaigong.certificates.models import Certificate, CertificateCounter
+from kaigong.certificates.models import Certificate, CertificateCounter, JointIssuanceFulfilment
 from kaigong.certificates.rendering import spec_value_text, value_text
 from kaigong.core.exceptions import Conflict
 from kaigong.core.services import audit_record, outbox_emit
@@ -78,15 +80,33 @@ def validity_end(valid_from: date, months: int | None) -> date | None:
     return add_months(valid_from, months) - timedelta(days=1)
 
 
-def next_number(certificate_type: CertificateType, year: int) -> int:
-    """The next number of the type in the year. The counter row stays locked to commit."""
-    # perf: one locking read (the row exists after the type's first certificate of the year)
-    counter, _created = CertificateCounter.objects.select_for_update().get_or_create(
-        certificate_type=certificate_type, year=year
-    )
-    counter.last_number += 1
-    counter.save(update_fields=["last_number"])
-    return counter.last_number
+def take_numbers(wanted: Mapping[tuple[int, int], int]) -> dict[tuple[int, int], int]:
+    """
+    Take ``count`` numbers for each ``(certificate type id, year)``: the last number taken
+    of each, after this call. The counter rows stay locked to commit (gap-free: counters
+    and certificates commit or roll back together).
+
+    perf: one statement for every counter of the issuance, created or incremented
+    (``INSERT … ON CONFLICT DO UPDATE … RETURNING``, which the ORM cannot express: its
+    upsert sets the new value, it cannot add to the old), instead of a locking read and
+    an update per counter. The rows are given in (type id, year) order, so concurrent
+    issuances lock them in one order and never wait on each other in a cycle.
+    """
+    if not wanted:
+        return {}
+    keys = sorted(wanted)
+    table = connection.ops.quote_name(CertificateCounter._meta.db_table)
+    values = ", ".join(["(%s, %s, %s)"] * len(keys))
+    params = [v for key in keys for v in (key[0], key[1], wanted[key])]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (certificate_type_id, year, last_number) VALUES {values} "
+            "ON CONFLICT (certificate_type_id, year) "
+            f"DO UPDATE SET last_number = {table}.last_number + EXCLUDED.last_number "
+            "RETURNING certificate_type_id, year, last_number",
+            params,
+        )
+        return {(type_id, year): last for type_id, year, last in cursor.fetchall()}
 
 
 def issuer_code(department: Department) -> str:
@@ -103,9 +123,17 @@ def _field_key_label(field: Any) -> tuple[str, str]:
 
 
 def field_specs_for(certificate_types: Sequence[CertificateType]) -> dict[str, FieldSpec]:
-    """The field specs the surfaces of these types name, in one read."""
+    """The field specs the surfaces of these types name (perf: once per catalogue
+    fingerprint, ``catalog.memo``; shared, read-only instances)."""
     keys = {_field_key_label(f)[0] for t in certificate_types for f in t.fields or []}
-    return {s.key: s for s in FieldSpec.objects.filter(key__in=keys)} if keys else {}
+    if not keys:
+        return {}
+    wanted = tuple(sorted(keys))
+    # a key without a spec is memoised as absent too (the set is the key)
+    return memoised(
+        ("field_specs", wanted),
+        lambda: {spec.key: spec for spec in FieldSpec.objects.filter(key__in=wanted)},
+    )
 
 
 def surface_fields(
@@ -129,6 +157,33 @@ def surface_fields(
         text = spec_value_text(spec, value) if spec else value_text(value)
         surface.append({"key": key, "label": label or (spec.label if spec else key), "value": text})
     return surface
+
+
+def _bundle_rules(bundle_id: int) -> list[JointIssuanceRule]:
+    """The bundle's joint-issuance rules with their certificate types, in code order (perf:
+    once per catalogue fingerprint, ``catalog.memo``; shared, read-only instances)."""
+    return memoised(
+        ("joint_issuance_rules", bundle_id),
+        lambda: list(
+            JointIssuanceRule.objects.filter(bundle_id=bundle_id)
+            .prefetch_related("certificate_types")
+            .order_by("code")
+        ),
+    )
+
+
+def _pending_rules(bundle_id: int | None, project: Project) -> list[JointIssuanceRule]:
+    """The bundle's rules whose condition is not recorded for the project yet (perf: a
+    bundle without rules, the usual case, reads nothing)."""
+    rules = _bundle_rules(bundle_id) if bundle_id is not None else []
+    if not rules:
+        return []
+    fulfilled = set(
+        JointIssuanceFulfilment.objects.filter(
+            project=project, rule_id__in=[r.id for r in rules]
+        ).values_list("rule_id", flat=True)
+    )
+    return [r for r in rules if r.id not in fulfilled]
 
 
 def _holding_rule(
@@ -270,22 +325,11 @@ def certificates_issue_for_case(
             if project.enterprise_id == enterprise_id
             else Enterprise.objects.get(pk=enterprise_id)
         )
-    pending: list[JointIssuanceRule] = []
-    if bundle_id is not None:
-        # the bundle's rules whose condition is not recorded for the project yet
-        pending = list(
-            JointIssuanceRule.objects.filter(bundle_id=bundle_id)
-            .exclude(fulfilments__project=project)
-            .prefetch_related("certificate_types")
-            .order_by("code")
-        )
-
-    versions = {
-        v.id: v
-        for v in MatterVersion.objects.select_related("department", "matter")
-        .prefetch_related("certificate_types__issuing_department", "dependencies")
-        .filter(id__in=[r.matter_version_id for r in results])
-    }
+    pending = _pending_rules(bundle_id, project)
+    # perf: the versions with their matter, department, certificate types (and issuing
+    # departments) and dependencies, once per catalogue fingerprint (catalog.memo): shared,
+    # read-only instances — the certificates only point at them
+    versions = versions_by_id({r.matter_version_id for r in results})
     planned = [
         (result, certificate_type)
         for result in sorted(results, key=lambda r: r.case_item_id)
@@ -295,15 +339,17 @@ def certificates_issue_for_case(
     ]
     for _result, certificate_type in planned:
         _check_type(certificate_type)
-    # perf: counters are locked in one order (type id, year) so concurrent issuances never
-    # wait on each other in a cycle
+    wanted: dict[tuple[int, int], int] = {}
+    for result, certificate_type in planned:
+        key = (certificate_type.id, result.decided_on.year)
+        wanted[key] = wanted.get(key, 0) + 1
+    last = take_numbers(wanted)
+    # the numbers of a type and year go to its certificates in the order planned
     numbers: dict[int, int] = {}
-    for index in sorted(
-        range(len(planned)),
-        key=lambda i: (planned[i][1].id, planned[i][0].decided_on.year, i),
-    ):
-        result, certificate_type = planned[index]
-        numbers[index] = next_number(certificate_type, result.decided_on.year)
+    for index, (result, certificate_type) in enumerate(planned):
+        key = (certificate_type.id, result.decided_on.year)
+        numbers[index] = last[key] - wanted[key] + 1
+        wanted[key] -= 1
 
     specs = field_specs_for([t for _r, t in planned])
     issued = [

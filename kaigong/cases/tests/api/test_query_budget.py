@@ -47,7 +47,13 @@ BUDGET = {
     "accept": 29,
     "opinion": 10,  # -2 (was 12): the item read by the view is not read again under a lock
     "decide": 18,  # -6 (was 24): that, and one read of the case's items (see below)
-    "decide_last": 37,  # -9 (was 46): likewise, and the certificates get the locked case's project
+    # -9 (was 46): likewise, and the certificates get the locked case's project
+    # -10 more (37; issue #16 §3, 2026-12-02, evening): the certificates' counters taken in one
+    # upsert (was a locking read and an update per type), the versions, certificate types,
+    # departments, dependencies, field specs and the bundle's joint-issuance rules from the
+    # catalogue memo (one fingerprint query instead of six), the results from the items in hand,
+    # and no held-certificate query after issuing (the certificates just issued say it)
+    "decide_last": 27,
 }
 # Also since 2026-12-02 (issue #16 §3): an item transition no longer re-reads the item the view
 # read (its UPDATE matches the version and takes the row lock), the item's answer gets its

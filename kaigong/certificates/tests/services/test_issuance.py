@@ -9,7 +9,7 @@ import pytest
 from kaigong.certificates.constants import CertificateStatus, ErrorCode
 from kaigong.certificates.crypto import sm3_hex
 from kaigong.certificates.identifiers import is_valid_identifier
-from kaigong.certificates.models import Certificate, SigningKey
+from kaigong.certificates.models import Certificate, CertificateCounter, SigningKey
 from kaigong.certificates.services.issuance import validity_end
 from kaigong.certificates.tests.factories import issue, issuing_catalogue
 from kaigong.certificates.verification import certificate_signature_ok
@@ -65,6 +65,45 @@ def test_identifier_is_valid_and_numbers_follow_per_type_and_year():
     ]
     assert numbers == [(2026, 1), (2026, 2), (2027, 1)]
     assert ".20260000002.001." in [c for c in second if c.certificate_type == permit][0].identifier
+
+
+def test_one_issuance_numbers_two_certificates_of_a_type_in_item_order():
+    # given a bundle whose two matters both issue the construction permit
+    catalogue = issuing_catalogue()
+    permit = catalogue.types["permit"]
+    catalogue.single.certificate_types.add(permit)
+
+    # when two of its cases conclude, one after the other
+    first = issue(catalogue)
+    second = issue(catalogue)
+
+    # then each issuance takes two numbers of the type at once (the counter made with two,
+    # then moved by two) and gives them in the items' order
+    def permits(certificates):
+        return [
+            (c.matter_version_id, c.number) for c in certificates if c.certificate_type == permit
+        ]
+
+    assert permits(first) == [(catalogue.single.id, 1), (catalogue.merged.id, 2)]
+    assert permits(second) == [(catalogue.single.id, 3), (catalogue.merged.id, 4)]
+    assert CertificateCounter.objects.get(certificate_type=permit, year=2026).last_number == 4
+
+
+def test_a_rolled_back_issuance_gives_its_numbers_back():
+    # given a type whose first number of the year is taken
+    catalogue = issuing_catalogue()
+    permit = catalogue.types["permit"]
+    issue(catalogue)
+
+    # when an issuance fails after numbering (its transaction rolls back)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        issue(catalogue)
+        raise RuntimeError("the deciding transaction failed")
+
+    # then the counter is where it was and the next issuance takes the next number: no gap
+    assert CertificateCounter.objects.get(certificate_type=permit, year=2026).last_number == 1
+    again = [c for c in issue(catalogue) if c.certificate_type == permit]
+    assert [c.number for c in again] == [2]
 
 
 def test_validity_counts_months_from_the_decision():
