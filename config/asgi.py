@@ -15,6 +15,7 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402 - after Django is se
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from kaigong.core.serving import tune_collector  # noqa: E402
 from kaigong.inspections.routing import websocket_urlpatterns  # noqa: E402
 
 
@@ -33,3 +34,4 @@ def build_application(http=None) -> ProtocolTypeRouter:
 
 
 application = build_application()
+tune_collector()

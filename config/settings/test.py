@@ -49,6 +49,8 @@ REST_FRAMEWORK = {**REST_FRAMEWORK}
 # the workflow benchmark's gunicorn sets KAIGONG_CERTIFICATES_RENDER_INLINE=false.
 KAIGONG_CERTIFICATES_RENDER_INLINE = env.bool("KAIGONG_CERTIFICATES_RENDER_INLINE", default=True)
 KAIGONG_KEY_DIR = BASE_DIR / "var" / "test-keys"
+# the test process keeps CPython's collector (tests that import config.asgi would freeze it)
+KAIGONG_GC_TUNING = False
 STATIC_ROOT = None  # tests never collect static files
 # Tests travel in time (time_machine) with tokens made before the jump: a long lifetime here;
 # kaigong/api/tests/test_auth_token.py overrides it to test expiry.

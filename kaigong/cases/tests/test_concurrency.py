@@ -4,7 +4,8 @@ Concurrency on PostgreSQL (skipped on SQLite): threads with their own connection
 * 8 departments deciding at the same instant → concluded once, results handed over once
   (50 rounds);
 * two clerks accepting at once → one succeeds, the other gets a 409;
-* the same submission replayed 100 times in parallel → one case, one submission.
+* the same submission replayed 100 times in parallel → one case, one submission;
+* eight cases submitted at once → eight consecutive numbers.
 """
 
 import threading
@@ -224,3 +225,29 @@ def test_the_same_submission_replayed_100_times_makes_one_case():
     assert (
         OutboxMessage.objects.filter(topic="case.submitted", key=str(draft.public_id)).count() == 1
     )
+
+
+def test_eight_cases_submitted_at_once_take_eight_consecutive_numbers():
+    # given eight ready drafts (the year's counter does not exist yet: the first submits
+    # race to create it)
+    world = lifecycle_world()
+    from kaigong.cases.tests.factories import upload_all
+
+    drafts = [CaseFactory(world=world) for _ in range(8)]
+    for draft in drafts:
+        upload_all(draft, world.applicant)
+    start = threading.Barrier(len(drafts))
+
+    @_in_thread
+    def submit(pk):
+        start.wait()
+        return case_submit(case=Case.objects.get(pk=pk), actor=world.applicant).number
+
+    # when all are submitted at the same instant
+    with ThreadPoolExecutor(max_workers=len(drafts)) as pool:
+        numbers = list(pool.map(submit, [d.pk for d in drafts]))
+
+    # then each has its own number and together they are 1..8 of the year: no gap, no twin
+    serials = sorted(int(n.rsplit("-", 1)[1]) for n in numbers)
+    assert serials == list(range(1, len(drafts) + 1))
+    assert len({n.rsplit("-", 1)[0] for n in numbers}) == 1

@@ -6,7 +6,8 @@ concludes, inside its transaction. For every item and every certificate type of 
 matter version (several for a merged matter: 四证合发) it:
 
 1. takes the next number of the type in the year from a locked counter row (gap-free:
-   the counter and the certificate commit or roll back together);
+   the counter and the certificate commit or roll back together; every counter of the
+   issuance in one statement, ``core.counters``);
 2. builds the GB/T 36904 identifier with its MOD 37,36 check character (identifiers.py);
 3. assembles the data from the case data, the project, the holder and the catalogue;
 4. records it held and 生成中 (``rendered_at`` empty) and, once the deciding transaction has
@@ -27,7 +28,7 @@ from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kaigong.accounts.models import Department, Enterprise
@@ -49,6 +50,7 @@ from kaigong.certificates.constants import (
 from kaigong.certificates.identifiers import build_identifier, serial_for
 from kaigong.certificates.models import Certificate, CertificateCounter, JointIssuanceFulfilment
 from kaigong.certificates.rendering import spec_value_text, value_text
+from kaigong.core.counters import counters_add
 from kaigong.core.exceptions import Conflict
 from kaigong.core.services import audit_record, outbox_emit
 from kaigong.projects.models import Project
@@ -78,35 +80,6 @@ def validity_end(valid_from: date, months: int | None) -> date | None:
     if not months:
         return None
     return add_months(valid_from, months) - timedelta(days=1)
-
-
-def take_numbers(wanted: Mapping[tuple[int, int], int]) -> dict[tuple[int, int], int]:
-    """
-    Take ``count`` numbers for each ``(certificate type id, year)``: the last number taken
-    of each, after this call. The counter rows stay locked to commit (gap-free: counters
-    and certificates commit or roll back together).
-
-    perf: one statement for every counter of the issuance, created or incremented
-    (``INSERT … ON CONFLICT DO UPDATE … RETURNING``, which the ORM cannot express: its
-    upsert sets the new value, it cannot add to the old), instead of a locking read and
-    an update per counter. The rows are given in (type id, year) order, so concurrent
-    issuances lock them in one order and never wait on each other in a cycle.
-    """
-    if not wanted:
-        return {}
-    keys = sorted(wanted)
-    table = connection.ops.quote_name(CertificateCounter._meta.db_table)
-    values = ", ".join(["(%s, %s, %s)"] * len(keys))
-    params = [v for key in keys for v in (key[0], key[1], wanted[key])]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (certificate_type_id, year, last_number) VALUES {values} "
-            "ON CONFLICT (certificate_type_id, year) "
-            f"DO UPDATE SET last_number = {table}.last_number + EXCLUDED.last_number "
-            "RETURNING certificate_type_id, year, last_number",
-            params,
-        )
-        return {(type_id, year): last for type_id, year, last in cursor.fetchall()}
 
 
 def issuer_code(department: Department) -> str:
@@ -343,7 +316,14 @@ def certificates_issue_for_case(
     for result, certificate_type in planned:
         key = (certificate_type.id, result.decided_on.year)
         wanted[key] = wanted.get(key, 0) + 1
-    last = take_numbers(wanted)
+    # perf: every counter of the issuance taken in one statement (kaigong.core.counters),
+    # locked in (type id, year) order to commit: gap-free, never waiting in a cycle
+    last = counters_add(
+        CertificateCounter,
+        keys=("certificate_type", "year"),
+        column="last_number",
+        increments=wanted,
+    )
     # the numbers of a type and year go to its certificates in the order planned
     numbers: dict[int, int] = {}
     for index, (result, certificate_type) in enumerate(planned):

@@ -41,7 +41,9 @@ BUDGET = {
     # the in-force ids, the bundle's items and the questions)
     # -2 more (22; issue #16 §3, 2026-12-02): the row locked by submit is the one moved (no
     # second read under the lock), and the centre found by the lead department's id (not its row)
-    "submit": 20,
+    # -1 more (20; 2026-12-02, evening): the case number taken in one upsert (core.counters: was a
+    # locking read and an update)
+    "submit": 19,
     # -9 (was 38; issue #16 §3, 2026-12-02): likewise, the fingerprint shared with the plan
     # snapshot's guide, and the chosen matters read once
     "accept": 29,
