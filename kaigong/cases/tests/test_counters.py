@@ -1,4 +1,4 @@
-"""Counters taken in one statement (kaigong/core/counters.py), on a real counter model."""
+"""Counters taken in one statement (kaigong/core/counters.py), on the case number counter."""
 
 from django.db import transaction
 
