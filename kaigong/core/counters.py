@@ -16,7 +16,8 @@ them in one order and never wait on each other in a cycle.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from django.db import connection, models
 
@@ -26,8 +27,8 @@ def counters_add(
     *,
     keys: Sequence[str],
     column: str,
-    increments: Mapping[tuple[Hashable, ...], int],
-) -> dict[tuple[Hashable, ...], int]:
+    increments: Mapping[tuple[Any, ...], int],
+) -> dict[tuple[Any, ...], int]:
     """
     Add ``increments[key]`` to ``column`` of the ``model`` row of each key (the values of
     the fields ``keys``, a unique constraint of the model; a foreign key by its id), the
@@ -36,8 +37,8 @@ def counters_add(
     if not increments:
         return {}
     meta = model._meta
-    names = [meta.get_field(name).column for name in keys]
-    target = meta.get_field(column).column
+    names = [_column(model, name) for name in keys]
+    target = _column(model, column)
     quote = connection.ops.quote_name
     table = quote(meta.db_table)
     key_list = ", ".join(quote(n) for n in names)
@@ -53,3 +54,10 @@ def counters_add(
             params,
         )
         return {tuple(row[:-1]): row[-1] for row in cursor.fetchall()}
+
+
+def _column(model: type[models.Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field) or not field.column:
+        raise ValueError(f"{model._meta.label}.{name} is not a concrete column")
+    return field.column
