@@ -38,7 +38,13 @@ def case_versions(
     in force ``on`` (today) of its chosen matters (``matter_ids`` when the caller read
     them). The versions come from the catalogue's memo: shared, read only.
     """
-    pinned = list(CaseItem.objects.filter(case=case).values_list("matter_version_id", flat=True))
+    # perf: items exist only from acceptance on (services/acceptance.py makes them with
+    # accepted_at): a case never accepted has none to read
+    pinned = (
+        list(CaseItem.objects.filter(case=case).values_list("matter_version_id", flat=True))
+        if case.accepted_at is not None
+        else []
+    )
     with one_fingerprint():
         if pinned:
             by_matter = {v.matter_id: v for v in versions_by_id(pinned).values()}

@@ -43,7 +43,9 @@ BUDGET = {
     # second read under the lock), and the centre found by the lead department's id (not its row)
     # -1 more (20; 2026-12-02, evening): the case number taken in one upsert (core.counters: was a
     # locking read and an update)
-    "submit": 19,
+    # -2 more (19): a case never accepted has no items, so neither its versions' read nor its
+    # answer reads them (items are made at acceptance only)
+    "submit": 17,
     # -9 (was 38; issue #16 §3, 2026-12-02): likewise, the fingerprint shared with the plan
     # snapshot's guide, and the chosen matters read once
     "accept": 29,
