@@ -116,10 +116,17 @@ def case_form_schema_and_needs(
 
 
 def case_material_needs(
-    case: Case, *, versions: list[MatterVersion] | None = None
+    case: Case,
+    *,
+    versions: list[MatterVersion] | None = None,
+    held_certificate_types: Iterable[str] | None = None,
 ) -> list[MaterialNeed]:
-    """The merged material list of the case (with 免提交, 容缺 and 告知承诺 as the guide shows)."""
-    return list(case_applicability(case, versions=versions).materials)
+    """The merged material list of the case (with 免提交, 容缺 and 告知承诺 as the guide shows);
+    ``held_certificate_types``: the enterprise's, when the caller read them (None: read)."""
+    result = case_applicability(
+        case, versions=versions, held_certificate_types=held_certificate_types
+    )
+    return list(result.materials)
 
 
 def case_current_materials(case: Case) -> dict[int, SubmittedMaterial]:

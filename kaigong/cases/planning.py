@@ -10,6 +10,7 @@ catalogue or the calendar change.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -21,10 +22,21 @@ if TYPE_CHECKING:
     from kaigong.cases.models import Case
 
 
-def case_plan_snapshot(case: Case, *, matter_codes: list[str], accepted_on: date) -> dict[str, Any]:
-    """The parallel plan of ``matter_codes`` from ``accepted_on``, as plain JSON data."""
+def case_plan_snapshot(
+    case: Case,
+    *,
+    matter_codes: list[str],
+    accepted_on: date,
+    held_certificate_types: Iterable[str] | None = None,
+) -> dict[str, Any]:
+    """The parallel plan of ``matter_codes`` from ``accepted_on``, as plain JSON data
+    (``held_certificate_types``: the enterprise's, when the caller read them)."""
     guide = project_guide(
-        case.project, bundle_codes=[case.bundle.code], matter_codes=matter_codes, on=accepted_on
+        case.project,
+        bundle_codes=[case.bundle.code],
+        matter_codes=matter_codes,
+        on=accepted_on,
+        held_certificate_types=held_certificate_types,
     )
     timeline = build_timeline(guide=guide, start=accepted_on, region_code=case.project.region_code)
     plan = timeline.modes[TimelineMode.PARALLEL]

@@ -549,8 +549,11 @@ def project_guide(
     bundle_codes: Sequence[str] | None = None,
     matter_codes: Iterable[str] | None = None,
     on: date | None = None,
+    held_certificate_types: Iterable[str] | None = None,
 ) -> Guide:
-    """Load the catalogue rows for ``project`` (constant query count) and build its guide."""
+    """Load the catalogue rows for ``project`` (constant query count) and build its guide.
+    ``held_certificate_types``: the codes its enterprise holds, when the caller read them
+    (None: read them)."""
     on = on or local_date()
     active, versions, questions, snapshot = _catalogue_rows(on)
     bundles = guide_bundles_for(project, bundle_codes, active=active)
@@ -561,7 +564,11 @@ def project_guide(
         questions=questions,
         answers=project.answers or {},
         facts=project_facts(project),
-        held_certificate_types=held_certificate_type_codes(project.enterprise),
+        held_certificate_types=(
+            held_certificate_type_codes(project.enterprise)
+            if held_certificate_types is None
+            else held_certificate_types
+        ),
         matter_codes=matter_codes,
         on=on,
     )

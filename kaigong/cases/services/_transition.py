@@ -200,8 +200,9 @@ def _case_transition(
     Move ``case`` along ``action``; return the locked, updated row (see module doc).
     ``event_kind``: what the history calls it when more than a status change (an upload,
     the form saved); the event's data names the action either way.
-    ``case_locked``: ``case`` is the row this transaction locked and last changed (it is
-    used as it is; a stale one still fails the version check).
+    ``case_locked``: ``case`` is the row this transaction locked and last changed, or the
+    row the caller read for this request with nothing written before (accept): it is used
+    as it is, the UPDATE takes the row lock, and a stale one still fails the version check.
     """
     locked = case if case_locked else case_lock(case)
     old = locked.status

@@ -207,6 +207,27 @@ def test_accept_starts_every_item_with_due_dates(world):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("dependency", [None, "requires_result"])
+def test_the_accept_answer_is_the_case_as_read_after_it(monday, dependency):
+    # given a submitted case of three matters (M2 waiting for M1's result, in one world)
+    world = lifecycle_world(dependency=dependency)
+    case = CaseFactory(world=world, submitted=True, with_optional=True)
+    clerk = client_for(world.clerk)
+
+    # when the clerk accepts it (the answer built from the rows the acceptance made)
+    accepted = clerk.post(url(case, "accept/"), {}, format="json")
+
+    # then it is exactly what the case reads as afterwards: its matters, items and dates
+    assert accepted.status_code == 200
+    body = accepted.json()
+    assert body == clerk.get(url(case)).json()
+    assert body["matters"] == ["M1", "M2", "M3"]
+    assert [i["matter_code"] for i in body["items"]] == ["M1", "M2", "M3"]
+    expected = ["in_review", "waiting", "in_review"] if dependency else ["in_review"] * 3
+    assert [i["status"] for i in body["items"]] == expected
+
+
+@pytest.mark.django_db
 def test_accept_with_a_deferral_commitment_when_a_deferrable_material_is_missing(world):
     # given a submitted case without the drawings (deferrable)
     case = CaseFactory(world=world)

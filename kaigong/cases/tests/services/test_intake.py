@@ -7,7 +7,9 @@ from kaigong.cases.constants import CaseStatus, DenialKind, ErrorCode, ItemStatu
 from kaigong.cases.exceptions import StaleVersion
 from kaigong.cases.hashing import request_fingerprint
 from kaigong.cases.models import Case, CaseEvent, Correction, Denial
+from kaigong.cases.planning import case_plan_snapshot
 from kaigong.cases.services.acceptance import case_accept, case_accept_with_deferral
+from kaigong.cases.services.events import case_event_chain_verify, case_event_record, plain_json
 from kaigong.cases.services.intake import (
     case_refuse,
     case_request_correction,
@@ -17,7 +19,8 @@ from kaigong.cases.services.intake import (
 )
 from kaigong.cases.tests.factories import CaseFactory, item_of, lifecycle_world, upload_all
 from kaigong.core.exceptions import Conflict, InvalidInput
-from kaigong.core.models import OutboxMessage
+from kaigong.core.models import Notification, OutboxMessage
+from kaigong.projects import hooks
 
 pytestmark = pytest.mark.django_db
 
@@ -112,6 +115,75 @@ def test_acceptance_creates_every_item_at_once_with_due_dates(monday):
     assert case.statutory_due_on == date(2026, 3, 30)
     event = CaseEvent.objects.get(case=case, data__action="accept")
     assert len(event.data["items"]) == 3
+
+
+def test_accepting_a_stale_case_is_refused_and_changes_nothing(monday):
+    # given a submitted case read before another change moved its version on
+    world = lifecycle_world()
+    stale = CaseFactory(world=world, submitted=True)
+    stale = Case.objects.get(pk=stale.pk)
+    Case.objects.filter(pk=stale.pk).update(version=stale.version + 1)
+    # when the clerk accepts it from the stale read (the row is not read again under a lock)
+    with pytest.raises(StaleVersion):
+        case_accept(case=stale, actor=world.clerk)
+    # then the case is still submitted: no items, no event, message, notice or document
+    row = Case.objects.get(pk=stale.pk)
+    assert row.status == CaseStatus.SUBMITTED
+    assert row.version == stale.version + 1
+    assert row.event_count == stale.event_count
+    assert row.items.count() == 0
+    assert not CaseEvent.objects.filter(case=row, data__action="accept").exists()
+    assert not OutboxMessage.objects.filter(topic="case.accepted").exists()
+    assert not Notification.objects.filter(kind="case_accept").exists()
+    assert not row.official_documents.exists()  # the documents app, above cases
+
+
+def test_accepting_from_a_read_behind_the_chain_still_chains_the_event(monday):
+    # given a submitted case read before an event was appended (its version unchanged)
+    world = lifecycle_world()
+    case = CaseFactory(world=world, submitted=True)
+    behind = Case.objects.get(pk=case.pk)
+    case_event_record(case=Case.objects.get(pk=case.pk), kind="note", data={"n": 1})
+    # when it is accepted from that read
+    accepted = case_accept(case=behind, actor=world.clerk)
+    # then the acceptance follows the appended event and the chain verifies
+    row = Case.objects.get(pk=case.pk)
+    assert row.status == CaseStatus.ACCEPTED
+    assert (row.event_count, row.chain_head) == (accepted.event_count, accepted.chain_head)
+    last = CaseEvent.objects.filter(case=row).order_by("-seq").first()
+    assert last.data["action"] == "accept" and last.seq == row.event_count
+    assert case_event_chain_verify(row) is None
+
+
+def test_acceptance_notice_names_the_cases_centre(monday):
+    # the centre comes from the caller's read of the case (no read of its own)
+    world = lifecycle_world()
+    case = CaseFactory(world=world, submitted=True)
+    case_accept(
+        case=Case.objects.select_related("service_center").get(pk=case.pk), actor=world.clerk
+    )
+    notice = case.official_documents.get(kind="acceptance_notice")  # the documents app
+    assert notice.issuer_name == world.centre.name != ""
+    assert notice.data["issuer_name"] == world.centre.name
+
+
+def test_acceptance_with_a_held_certificate_records_it_in_the_event_and_plan(monday, monkeypatch):
+    # given an enterprise holding a certificate that satisfies m-licence (免提交)
+    world = lifecycle_world()
+    case = CaseFactory(world=world)
+    upload_all(case, world.applicant, skip=("m-licence",))
+    monkeypatch.setattr(hooks, "_provider", lambda enterprise: {"ct-licence"})
+    case = case_submit(case=Case.objects.get(pk=case.pk), actor=world.applicant)
+    # when the clerk accepts (the held types read once, for the materials and the plan)
+    accepted = case_accept(case=case, actor=world.clerk)
+    # then the exemption is recorded and the plan is the one the guide gives the holder
+    event = CaseEvent.objects.get(case=accepted, data__action="accept")
+    assert event.data["exempt"]["m-licence"] == ["ct-licence"]
+    codes = [i["matter"] for i in event.data["items"]]
+    fresh = plain_json(
+        case_plan_snapshot(accepted, matter_codes=codes, accepted_on=accepted.accepted_on)
+    )
+    assert Case.objects.get(pk=case.pk).plan_snapshot == fresh
 
 
 def test_acceptance_refuses_missing_materials_and_changes_nothing(monday):
