@@ -52,7 +52,8 @@ BUDGET = {
     # the enterprise's row for the plan's guide), the row the view read is the one moved (its
     # UPDATE takes the lock, no second read), the notice gets that read's centre, and the
     # answer's matters and items are the rows the acceptance read and made (none after commit)
-    "accept": 23,
+    # -1 more (23): a case not yet accepted has no items whose versions to read
+    "accept": 22,
     "opinion": 10,  # -2 (was 12): the item read by the view is not read again under a lock
     "decide": 18,  # -6 (was 24): that, and one read of the case's items (see below)
     # -9 (was 46): likewise, and the certificates get the locked case's project
