@@ -313,15 +313,9 @@ def case_item_progress(case: Case, *, on: date | None = None) -> list[dict[str, 
     on = on or local_date()
     region = region_of(case)  # the calendar the items' due dates were counted in
     rows = []
-    if "items" in getattr(case, "_prefetched_objects_cache", {}):
-        # perf: the caller holds them with their matter and department (accept: just made)
-        items = sorted(case.items.all(), key=lambda i: (i.order, i.pk))
-    else:
-        items = list(
-            case.items.select_related("matter_version__matter", "department").order_by(
-                "order", "id"
-            )
-        )
+    items = case.items.select_related("matter_version__matter", "department").order_by(
+        "order", "id"
+    )
     for item in items:
         colour = (
             warning_colour(

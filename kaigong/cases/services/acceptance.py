@@ -200,8 +200,7 @@ def case_accept(
     certificate, deferred under ``deferral`` (容缺) or replaced under ``undertaking``
     (告知承诺). If the correction notice was not sent within 5 working days the clocks run
     from the day of receipt (行政许可法 art. 32). Returns ``case`` itself, moved on, with
-    its matters and new items held as a prefetch would (as of the acceptance: read the
-    case again to see later changes of its items).
+    its chosen matters prefetched (they no longer change once submitted).
 
     Errors: ``permission_denied`` (403); ``form_invalid``, ``material_not_deferrable``,
     ``commitment_not_allowed``, ``commitment_invalid``, ``commitment_due_too_late``,
@@ -320,21 +319,7 @@ def case_accept(
             case=locked, kind=CommitmentKind.UNDERTAKING, value=undertaking, actor=actor
         )
     document_due(OfficialDocumentKind.ACCEPTANCE_NOTICE, locked)
-    _keep_items(locked, planned)
     return locked
-
-
-def _keep_items(case: Case, items: list[CaseItem]) -> None:
-    """
-    perf: the items just created, with their matter and department, are ``case.items`` as
-    a prefetch would give them (the answer's ``case_item_progress`` reads no rows after
-    commit); nothing else writes them in this transaction.
-    """
-    rows = CaseItem.objects.filter(case=case)
-    rows._result_cache = sorted(items, key=lambda i: (i.order, i.pk or 0))
-    rows._prefetch_done = True  # type: ignore[attr-defined]
-    cache = case.__dict__.setdefault("_prefetched_objects_cache", {})
-    cache[Case._meta.get_field("items").cache_name] = rows  # type: ignore[union-attr]
 
 
 def _ensure_window_fits(window: Any, case: Case, actor: Any) -> None:

@@ -214,7 +214,7 @@ def test_the_accept_answer_is_the_case_as_read_after_it(monday, dependency):
     case = CaseFactory(world=world, submitted=True, with_optional=True)
     clerk = client_for(world.clerk)
 
-    # when the clerk accepts it (the answer built from the rows the acceptance made)
+    # when the clerk accepts it (the answer's matters are the rows the acceptance read)
     accepted = clerk.post(url(case, "accept/"), {}, format="json")
 
     # then it is exactly what the case reads as afterwards: its matters, items and dates

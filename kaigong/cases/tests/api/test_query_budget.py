@@ -48,12 +48,12 @@ BUDGET = {
     "submit": 17,
     # -9 (was 38; issue #16 §3, 2026-12-02): likewise, the fingerprint shared with the plan
     # snapshot's guide, and the chosen matters read once
-    # -6 more (29; issue #16 §3, 2026-12-02): the held certificate types read once (and not
+    # -5 more (29; issue #16 §3, 2026-12-02): the held certificate types read once (and not
     # the enterprise's row for the plan's guide), the row the view read is the one moved (its
     # UPDATE takes the lock, no second read), the notice gets that read's centre, and the
-    # answer's matters and items are the rows the acceptance read and made (none after commit)
-    # -1 more (23): a case not yet accepted has no items whose versions to read
-    "accept": 22,
+    # answer's matters are the rows the acceptance read (prefetched on the case)
+    # -1 more (24): a case not yet accepted has no items whose versions to read
+    "accept": 23,
     "opinion": 10,  # -2 (was 12): the item read by the view is not read again under a lock
     "decide": 18,  # -6 (was 24): that, and one read of the case's items (see below)
     # -9 (was 46): likewise, and the certificates get the locked case's project
