@@ -340,7 +340,7 @@ KAIGONG_RELAY_MAX_ATTEMPTS = env.int("KAIGONG_RELAY_MAX_ATTEMPTS", default=10)
 KAIGONG_RELAY_BACKOFF_SECONDS = env.int("KAIGONG_RELAY_BACKOFF_SECONDS", default=10)
 KAIGONG_RELAY_BACKOFF_MAX_SECONDS = env.int("KAIGONG_RELAY_BACKOFF_MAX_SECONDS", default=3600)
 KAIGONG_RELAY_LEASE_SECONDS = 300  # a relay pass that dies frees the relay after this
-# A served process freezes its start-up objects and raises the collector's young threshold
+# A served process freezes its start-up objects out of the collector's sight
 # (kaigong/core/serving.py, docs/adr/0003); off keeps CPython's defaults
 KAIGONG_GC_TUNING = env.bool("KAIGONG_GC_TUNING", default=True)
 # --- Integrations (docs/integrations.md, docs/exchange.md) ----------------------------------

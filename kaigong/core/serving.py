@@ -3,20 +3,21 @@ A served process's garbage collector, set once the application is loaded (issue 
 docs/adr/0003-gunicorn-with-uvicorn-workers.md).
 
 A request allocates many short-lived objects (querysets, compiled SQL, model instances,
-serializer fields). With CPython's default thresholds (700, 10, 10) a transition runs
-several young collections, and every few requests a full one walks everything the process
-holds: Django, the URLconf, every app's modules and the catalogue memo, none of which a
-request frees. So, after the application is built:
+serializer fields), so CPython's collector runs young collections every few hundred
+allocations and, every so often, a full one that walks every object the process holds:
+Django, the URLconf, every app's modules, the catalogue memo — none of which a request
+frees. ``gc.freeze()`` after start-up moves what the process holds then out of the
+collector's sight (those objects live as long as the process; nothing of theirs would ever
+be collected), so a full collection walks only what was made since.
 
-- ``gc.freeze()`` moves what the process holds at start-up out of the collector's sight
-  (those objects live as long as the process; nothing of theirs is ever collected);
-- the young generation's threshold is raised, so that a request's garbage is mostly freed
-  by reference counting before a collection starts, and fewer objects are promoted to the
-  older generations whose collections are costly.
+Measured (docs/benchmarks.md, "Issue #16 §3: the last decision, submit and accept trimmed,
+the collector frozen"): in the journey's process a full collection cost 150–200 ms before
+and about 30 ms frozen, and the collector's share of the run fell by about four fifths. A
+higher young threshold (50,000) cut it further but made each young collection cost ≈ 28 ms
+at a random request, so CPython's thresholds are kept.
 
-Reference cycles are still collected, later; memory per worker grows by at most the young
-generation (tens of thousands of objects). The setting ``KAIGONG_GC_TUNING`` (environment,
-default on; off in the tests' settings) keeps CPython's defaults when off.
+The setting ``KAIGONG_GC_TUNING`` (environment, default on; off in the tests' settings)
+turns it off.
 """
 
 from __future__ import annotations
@@ -25,13 +26,10 @@ import gc
 
 from django.conf import settings
 
-# (young, middle, old): the young threshold counts allocations less deallocations
-THRESHOLDS = (50_000, 20, 20)
-
 
 def tune_collector() -> bool:
     """Load what the first request would (the URLconf and every view module), then freeze
-    the process's objects and raise the young threshold. Return whether it did."""
+    the process's objects. Return whether it did."""
     if not getattr(settings, "KAIGONG_GC_TUNING", True):
         return False
     from django.urls import get_resolver
@@ -39,5 +37,4 @@ def tune_collector() -> bool:
     get_resolver().url_patterns  # noqa: B018 - imports the URLconf and every view module
     gc.collect()
     gc.freeze()
-    gc.set_threshold(*THRESHOLDS)
     return True
