@@ -13,7 +13,9 @@ docs/benchmarks.md): 2 uvicorn workers 16.9 transitions/s at 84.5 ms of gunicorn
 5 uvicorn workers (this file's old default, 2 × cores + 1) 14.1/s at 114.5 ms; 2 sync
 workers 23.1/s at 66.8 ms. On 2026-12-02, after the transitions were trimmed (same command, a quieter
 machine): 2 uvicorn workers 57.0/s at 22.9 ms, 2 sync workers 72.1/s at 18.8 ms, this file
-52.8/s at 23.9 ms. The platform needs the ASGI worker (the video inspection's
+52.8/s at 23.9 ms; in the evening, after the last decision was trimmed, 49–66/s for 2 uvicorn
+workers and 46–62/s for this file across runs whose machine speed moved by a third. The
+platform needs the ASGI worker (the video inspection's
 WebSockets), so the default is uvicorn's worker, one per core (`KAIGONG_WEB_WORKERS`); add a
 worker only when requests wait on I/O (a remote database, object storage). A node that
 serves no WebSockets (behind a router that sends /ws/ elsewhere) may run
