@@ -38,11 +38,9 @@ def case_versions(
     in force ``on`` (today) of its chosen matters (``matter_ids`` when the caller read
     them). The versions come from the catalogue's memo: shared, read only.
     """
-    # perf: items exist only from acceptance on (services/acceptance.py makes them with
-    # accepted_at): a case never accepted has none to read
-    pinned = (
+    pinned = (  # perf: a case never accepted has no items to read (Case.has_items)
         list(CaseItem.objects.filter(case=case).values_list("matter_version_id", flat=True))
-        if case.accepted_at is not None
+        if case.has_items
         else []
     )
     with one_fingerprint():

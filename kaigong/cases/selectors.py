@@ -308,8 +308,8 @@ NEXT_STEP = {
 
 def case_item_progress(case: Case, *, on: date | None = None) -> list[dict[str, Any]]:
     """Per item: matter, department, status and label, promised due date, colour, next step."""
-    if case.accepted_at is None:
-        return []  # perf: items exist only from acceptance on (no read for a draft's answer)
+    if not case.has_items:
+        return []  # perf: no read for a case never accepted (a draft's answer)
     on = on or local_date()
     region = region_of(case)  # the calendar the items' due dates were counted in
     rows = []

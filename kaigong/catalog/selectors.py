@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from kaigong.accounts.models import Department
 from kaigong.catalog.applicability import (
     BundleSnap,
     CatalogueSnapshot,
@@ -97,6 +98,12 @@ def versions_by_id(ids: Iterable[int]) -> dict[int, MatterVersion]:
         return {v.id: v for v in _version_queryset().filter(id__in=missing)}
 
     return memoised_many("version", ids, load)
+
+
+def departments_by_id(ids: Iterable[int]) -> dict[int, Department]:
+    """Departments by id, once per catalogue fingerprint (``memo``: departments are among
+    its tables); shared instances, read them only."""
+    return memoised_many("department", ids, Department.objects.in_bulk)
 
 
 def _in_force_ids(on: date) -> dict[int, int]:

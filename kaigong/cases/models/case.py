@@ -188,6 +188,12 @@ class Case(BaseModel):
     def __str__(self) -> str:
         return self.number or str(self.public_id)
 
+    @property
+    def has_items(self) -> bool:
+        """Whether the case can have items: they are made at acceptance only (with
+        ``accepted_at``, services/acceptance.py), so a case never accepted has none to read."""
+        return self.accepted_at is not None
+
 
 class CaseItem(BaseModel):
     """One matter of a case, reviewed and decided by its department, with its own clock."""

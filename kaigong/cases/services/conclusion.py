@@ -18,7 +18,6 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from kaigong.accounts.models import Department
 from kaigong.cases.constants import (
     ITEM_APPROVED_STATUSES,
     ITEM_CONCLUDED_STATUSES,
@@ -29,28 +28,23 @@ from kaigong.cases.constants import (
 from kaigong.cases.models import Case, CaseItem
 from kaigong.cases.services import handover
 from kaigong.cases.services._transition import _case_transition, case_lock
-from kaigong.catalog.memo import memoised_many
-from kaigong.catalog.selectors import versions_by_id
+from kaigong.catalog.selectors import departments_by_id, versions_by_id
 from kaigong.certificates.constants import CertificateStatus
 from kaigong.certificates.selectors import certificate_held_exists
 
 
-def _results(case: Case, items: list[CaseItem] | None = None) -> list:
+def _results(case: Case, items: list[CaseItem]) -> list:
     """
     The approved items' results, in the bundle's order. ``items``: every item of the case
     as read under its lock after the transaction's last item change (perf: not read again;
-    their matters and departments come from the catalogue memo, which shares read-only
-    rows and is keyed by the catalogue's fingerprint, departments included).
+    their matters and departments come from the catalogue memo, keyed by the catalogue's
+    fingerprint, departments included).
     """
-    if items is None:
-        items = list(case.items.order_by("order", "id"))
     approved = sorted(
         (i for i in items if i.status in ITEM_APPROVED_STATUSES), key=lambda i: (i.order, i.id)
     )
     versions = versions_by_id(i.matter_version_id for i in approved)
-    departments = memoised_many(
-        "department", (i.department_id for i in approved), Department.objects.in_bulk
-    )
+    departments = departments_by_id(i.department_id for i in approved)
     results = []
     for item in approved:
         version = versions[item.matter_version_id]
@@ -93,7 +87,9 @@ def case_conclude_if_done(
     locked = case if case_locked else case_lock(case)
     if locked.status != CaseStatus.ACCEPTED:
         return locked
-    statuses = [i.status for i in items] if items is not None else _item_statuses(locked)
+    if items is None:
+        items = list(locked.items.all())
+    statuses = [i.status for i in items]
     if not statuses or any(s not in ITEM_CONCLUDED_STATUSES for s in statuses):
         return locked
     now = timezone.now()
