@@ -15,7 +15,8 @@ from django.utils.dateparse import parse_datetime
 from django.utils.http import content_disposition_header
 
 from kaigong.accounts.regions import region_full_name
-from kaigong.accounts.selectors import service_center_for_department
+from kaigong.accounts.roles import Role
+from kaigong.accounts.selectors import service_center_for_department, user_has_role
 from kaigong.assistance.selectors import question_faq_for_matter
 from kaigong.catalog.selectors import (
     bundle_detail,
@@ -80,9 +81,11 @@ def bundle_page(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def _matter_context(version, *, in_force: bool) -> dict:
+def _matter_context(request: HttpRequest, version, *, in_force: bool) -> dict:
     center = service_center_for_department(version.department_id)
     return {
+        # the next step of a signed-in applicant: an application starts from a project
+        "can_apply": user_has_role(request.user, Role.APPLICANT),
         "version": version,
         "matter": version.matter,
         "in_force": in_force,
@@ -131,7 +134,7 @@ def matter_current(request: HttpRequest, code: str) -> HttpResponse:
     version = matter_version_in_force(matter, on=local_date())
     if version is None:
         raise Http404
-    return render(request, T + "matter.html", _matter_context(version, in_force=True))
+    return render(request, T + "matter.html", _matter_context(request, version, in_force=True))
 
 
 def matter_version(request: HttpRequest, code: str, number: int) -> HttpResponse:
@@ -141,7 +144,7 @@ def matter_version(request: HttpRequest, code: str, number: int) -> HttpResponse
         raise Http404 from None
     current = matter_version_in_force(version.matter, on=local_date())
     in_force = current is not None and current.pk == version.pk
-    return render(request, T + "matter.html", _matter_context(version, in_force=in_force))
+    return render(request, T + "matter.html", _matter_context(request, version, in_force=in_force))
 
 
 def draw_page(request: HttpRequest, public_id) -> HttpResponse:

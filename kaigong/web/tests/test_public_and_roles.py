@@ -91,6 +91,31 @@ def test_matter_page_shows_limits_with_units_department_and_window(guide_world):
     assert "/guide/matters/371321-XK-001/v1/" in html
 
 
+def test_matter_page_offers_each_visitor_their_next_step(guide_world):
+    register, login, apply = (
+        'href="/enterprises/register/"',
+        'href="/accounts/login/"',
+        "从我的项目发起申请",
+    )
+    path = "/guide/matters/371321-XK-001/"
+
+    # a visitor signs up or logs in
+    def main(client):  # the page's own content (a clerk's menu offers 代企业注册)
+        return client.get(path).content.decode().split("<main", 1)[1]
+
+    anonymous = main(Client())
+    assert register in anonymous and login in anonymous and apply not in anonymous
+
+    # a signed-in applicant starts from their projects, not from sign-up
+    applicant = main(_client(user_with_role(Role.APPLICANT)))
+    assert apply in applicant and 'href="/projects/"' in applicant
+    assert register not in applicant
+
+    # staff read the guide: neither sign-up nor an application of their own
+    clerk = main(_client(user_with_role(Role.WINDOW_CLERK)))
+    assert register not in clerk and apply not in clerk
+
+
 def test_a_version_url_stays_the_same_after_a_new_version_is_published(guide_world):
     # given version 1 at its stable address
     first = Client().get("/guide/matters/371321-XK-001/v1/")
