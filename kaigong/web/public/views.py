@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.utils.dateparse import parse_datetime
 from django.utils.http import content_disposition_header
 
+from kaigong.accounts.models import User
 from kaigong.accounts.regions import region_full_name
 from kaigong.accounts.roles import Role
 from kaigong.accounts.selectors import service_center_for_department, user_has_role
@@ -85,7 +86,8 @@ def _matter_context(request: HttpRequest, version, *, in_force: bool) -> dict:
     center = service_center_for_department(version.department_id)
     return {
         # the next step of a signed-in applicant: an application starts from a project
-        "can_apply": user_has_role(request.user, Role.APPLICANT),
+        "can_apply": request.user.is_authenticated
+        and user_has_role(cast(User, request.user), Role.APPLICANT),
         "version": version,
         "matter": version.matter,
         "in_force": in_force,
