@@ -12,7 +12,8 @@ journey to fill the process's caches, then three measured journeys — the API t
 test client with a knox token, in a transactional test so that on-commit work runs as in a
 server, certificates and documents rendered after commit — and a fourth under cProfile
 (CPU timer). It writes to ``PROFILE_DIR`` (default ``var/profile``): ``breakdown.txt``
-(CPU ms, wall ms and queries per transition, mean of three), ``prof_<step>.txt`` (the
+(CPU ms of the process, CPU ms of the PostgreSQL backend, wall ms and queries per
+transition, mean of three), ``prof_<step>.txt`` (the
 profile by cumulative and by own time), ``prof_<step>.prof`` (the raw profile),
 ``by_package_<step>.txt`` (own time by package: SQL compilation, ORM, DRF, Kaigong …) and
 ``sql_<step>.txt`` (the queries of each step).
@@ -63,10 +64,29 @@ def _by_package(stats: pstats.Stats) -> str:
     return "".join(f"{label:40} {own * 1000:7.1f} ms {own / whole:6.1%}\n" for label, own in rows)
 
 
+def _database_cpu() -> float:
+    """
+    Seconds of CPU the PostgreSQL backend serving this connection has used so far (the
+    kernel's ``/proc/<pid>/schedstat``, nanoseconds; the server runs on this machine). The
+    database's share of a transition, which on one machine competes with the web workers
+    for the same cores. 0 on SQLite or where the file cannot be read.
+    """
+    if connection.vendor != "postgresql":
+        return 0.0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        return int(Path(f"/proc/{pid}/schedstat").read_text().split()[0]) / 1e9
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
 def _journey(world, case, rows=None, *, profile=False):
     def post(role, path, body, label):
         client = client_for(world.users[role])
         profiler = cProfile.Profile(time.process_time) if profile else None
+        database = _database_cpu()
         with CaptureQueriesContext(connection) as queries:
             cpu, wall = time.process_time(), time.perf_counter()
             if profiler:
@@ -75,9 +95,12 @@ def _journey(world, case, rows=None, *, profile=False):
             if profiler:
                 profiler.disable()
             cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+        database = _database_cpu() - database
         assert response.status_code < 300, response.json()
         if rows is not None:
-            rows[label].append((cpu * 1000, wall * 1000, len(queries.captured_queries)))
+            rows[label].append(
+                (cpu * 1000, wall * 1000, len(queries.captured_queries), database * 1000)
+            )
         if profiler:
             text = io.StringIO()
             stats = pstats.Stats(profiler, stream=text)
@@ -113,14 +136,19 @@ def test_profile_the_journey(monday):  # noqa: F811
         upload_all(case, world.applicant)
         drafts.append(case)
     _journey(world, drafts[0])  # fills the process's caches
-    rows: dict[str, list[tuple[float, float, int]]] = defaultdict(list)
+    rows: dict[str, list[tuple[float, float, int, float]]] = defaultdict(list)
     for case in drafts[1:4]:
         _journey(world, case, rows)
     _journey(world, drafts[4], profile=True)
-    lines, total = [], 0.0
+    lines, total, total_database = [], 0.0, 0.0
     for label, values in rows.items():
-        cpu, wall, count = (sum(v[i] for v in values) / len(values) for i in range(3))
+        cpu, wall, count, database = (sum(v[i] for v in values) / len(values) for i in range(4))
         total += cpu
-        lines.append(f"{label:10} cpu {cpu:6.1f} ms  wall {wall:6.1f} ms  queries {count:5.1f}")
+        total_database += database
+        lines.append(
+            f"{label:10} cpu {cpu:6.1f} ms  database cpu {database:5.1f} ms  "
+            f"wall {wall:6.1f} ms  queries {count:5.1f}"
+        )
     lines.append(f"mean cpu per transition {total / len(rows):.1f} ms")
+    lines.append(f"mean database cpu per transition {total_database / len(rows):.1f} ms")
     (OUT / "breakdown.txt").write_text("\n".join(lines) + "\n")

@@ -163,6 +163,23 @@ def postgres_pool(database: dict, *, default: bool) -> None:
         }
 
 
+def postgres_prepared_statements(database: dict) -> None:
+    """
+    PostgreSQL binds the parameters itself (``server_side_binding``) and psycopg prepares a
+    statement once a connection has run it ``DATABASE_PREPARE_THRESHOLD`` times (psycopg's
+    5): PostgreSQL then parses and plans it once per connection instead of on every request.
+    On one machine the database shares the cores with the web processes, and a transition
+    cost the database about 40 % less CPU so (docs/adr/0006). ``DATABASE_SERVER_SIDE_BINDING``
+    (default on) turns it off, e.g. behind a transaction-pooling PgBouncer older than 1.21.
+    """
+    if database["ENGINE"] != "django.db.backends.postgresql":
+        return
+    if env.bool("DATABASE_SERVER_SIDE_BINDING", default=True):
+        options = database.setdefault("OPTIONS", {})
+        options["server_side_binding"] = True
+        options["prepare_threshold"] = env.int("DATABASE_PREPARE_THRESHOLD", default=5)
+
+
 if env("EXCHANGE_DATABASE_URL", default=""):
     # the provincial SPGL front database (docs/exchange.md); never migrated by Django
     DATABASES["exchange"] = env.db("EXCHANGE_DATABASE_URL")
@@ -179,6 +196,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
     postgres_pool(DATABASES["default"], default=True)
+    postgres_prepared_statements(DATABASES["default"])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts and security ------------------------------------------------------------------

@@ -13,6 +13,7 @@ from config.settings.base import (  # noqa: E402
     REST_FRAMEWORK,
     REST_KNOX,
     postgres_pool,
+    postgres_prepared_statements,
 )
 
 DATABASES = {
@@ -22,6 +23,7 @@ DATABASES = {
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
 # the tests connect directly; the benchmarks' servers pool as production does (DATABASE_POOL=1)
 postgres_pool(DATABASES["default"], default=False)
+postgres_prepared_statements(DATABASES["default"])  # as production binds and prepares
 # The SPGL front database as a second alias (docs/exchange.md): a database of its own beside
 # the test database (created only for the tests that ask for it, never migrated); the
 # exchange tests point KAIGONG_EXCHANGE_DATABASE at it.
