@@ -45,8 +45,12 @@ def user_memberships(user: User) -> tuple[Held, ...]:
         return ()
 
     def read() -> tuple[Held, ...]:
-        rows = Membership.objects.filter(user_id=user.pk).values_list(
-            "role", "enterprise_id", "department_id", "service_center_id"
+        # perf: the model's order (the user, by name, then the role) without its join to the
+        # users: one user's rows, by role as before
+        rows = (
+            Membership.objects.filter(user_id=user.pk)
+            .order_by("role", "id")
+            .values_list("role", "enterprise_id", "department_id", "service_center_id")
         )
         return tuple(Held(*row) for row in rows)
 

@@ -66,7 +66,7 @@ class OfficialDocument(BaseModel):
     class Meta:
         verbose_name = _("official document")
         verbose_name_plural = _("official documents")
-        ordering = ["case", "issued_at", "id"]
+        ordering = ["case_id", "issued_at", "id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["kind", "origin_type", "origin_id"], name="official_document_once"

@@ -262,7 +262,7 @@ class CaseItem(BaseModel):
     class Meta:
         verbose_name = _("case item")
         verbose_name_plural = _("case items")
-        ordering = ["case", "order", "id"]
+        ordering = ["case_id", "order", "id"]
         indexes = [
             models.Index(fields=["department", "status", "promised_due_on"], name="item_work_idx"),
             # perf: the worklist's order (promised due date, nulls last, then id)

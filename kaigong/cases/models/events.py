@@ -45,7 +45,7 @@ class CaseEvent(models.Model):
     class Meta:
         verbose_name = _("case event")
         verbose_name_plural = _("case events")
-        ordering = ["case", "seq"]
+        ordering = ["case_id", "seq"]
         constraints = [
             models.UniqueConstraint(fields=["case", "seq"], name="case_event_unique_seq")
         ]

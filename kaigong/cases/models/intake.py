@@ -42,7 +42,7 @@ class Correction(BaseModel):
     class Meta:
         verbose_name = _("correction notice")
         verbose_name_plural = _("correction notices")
-        ordering = ["case", "requested_at", "id"]
+        ordering = ["case_id", "requested_at", "id"]
 
     def __str__(self) -> str:
         return f"{self.case} · {self.requested_at:%Y-%m-%d}"
@@ -84,7 +84,7 @@ class Commitment(BaseModel):
     class Meta:
         verbose_name = _("commitment")
         verbose_name_plural = _("commitments")
-        ordering = ["case", "created_at", "id"]
+        ordering = ["case_id", "created_at", "id"]
         constraints = [
             models.CheckConstraint(
                 name="commitment_dates_fit_kind",

@@ -78,7 +78,7 @@ class SubmittedMaterial(BaseModel):
     class Meta:
         verbose_name = _("submitted material")
         verbose_name_plural = _("submitted materials")
-        ordering = ["case", "material", "-created_at", "-id"]
+        ordering = ["case_id", "material", "-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["case", "material"],

@@ -32,7 +32,7 @@ class Opinion(BaseModel):
     class Meta:
         verbose_name = _("opinion")
         verbose_name_plural = _("opinions")
-        ordering = ["item", "created_at", "id"]
+        ordering = ["item_id", "created_at", "id"]
 
     def __str__(self) -> str:
         return f"{self.item} · {self.get_recommendation_display()}"
@@ -86,7 +86,7 @@ class ClockPause(BaseModel):
     class Meta:
         verbose_name = _("clock pause")
         verbose_name_plural = _("clock pauses")
-        ordering = ["item", "started_on", "id"]
+        ordering = ["item_id", "started_on", "id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["item"],
@@ -152,7 +152,7 @@ class Extension(BaseModel):
     class Meta:
         verbose_name = _("extension")
         verbose_name_plural = _("extensions")
-        ordering = ["item", "created_at", "id"]
+        ordering = ["item_id", "created_at", "id"]
         constraints = [
             models.CheckConstraint(
                 name="extension_days_positive", condition=Q(working_days__gte=1)
@@ -197,7 +197,7 @@ class ConditionalResult(BaseModel):
     class Meta:
         verbose_name = _("conditional result")
         verbose_name_plural = _("conditional results")
-        ordering = ["item", "issued_at", "id"]
+        ordering = ["item_id", "issued_at", "id"]
 
     def __str__(self) -> str:
         return f"{self.item} · {self.get_kind_display()}"
