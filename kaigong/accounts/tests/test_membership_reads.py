@@ -64,3 +64,20 @@ def test_a_grant_within_the_request_is_seen_at_once():
         assert not user_holds(user, Role.REVIEWER, department_id=department.pk)
         membership_grant(user=user, role=Role.REVIEWER, department=department)
         assert user_holds(user, Role.REVIEWER, department_id=department.pk)
+
+
+def test_the_request_s_memberships_read_joins_no_users():
+    """Sorted by role on the memberships' own columns (the model's order joins the users)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    user = UserFactory()
+    d1 = DepartmentFactory()
+    Membership.objects.create(user=user, role=Role.REVIEWER, department=d1)
+    Membership.objects.create(user=user, role=Role.APPROVER, department=d1)
+    with CaptureQueriesContext(connection) as queries:
+        assert user_roles(user) == {Role.REVIEWER, Role.APPROVER}
+    (read,) = queries.captured_queries
+    assert "JOIN" not in read["sql"]
+    # the role is the first column read: sorted by it, then by the row
+    assert read["sql"].endswith('ORDER BY 1 ASC, "accounts_membership"."id" ASC')
