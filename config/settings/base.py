@@ -168,8 +168,8 @@ def postgres_prepared_statements(database: dict) -> None:
     PostgreSQL binds the parameters itself (``server_side_binding``) and psycopg prepares a
     statement once a connection has run it ``DATABASE_PREPARE_THRESHOLD`` times (psycopg's
     5): PostgreSQL then parses and plans it once per connection instead of on every request.
-    On one machine the database shares the cores with the web processes, and a transition
-    cost the database about 40 % less CPU so (docs/adr/0006). ``DATABASE_SERVER_SIDE_BINDING``
+    On one machine the database shares the cores with the web processes; a transition costs
+    the database 30–52 % less CPU so (docs/adr/0006). ``DATABASE_SERVER_SIDE_BINDING``
     (default on) turns it off, e.g. behind a transaction-pooling PgBouncer older than 1.21.
     """
     if database["ENGINE"] != "django.db.backends.postgresql":
