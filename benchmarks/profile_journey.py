@@ -13,8 +13,8 @@ test client with a knox token, in a transactional test so that on-commit work ru
 server, certificates and documents rendered after commit — and a fourth under cProfile
 (CPU timer). It writes to ``PROFILE_DIR`` (default ``var/profile``): ``breakdown.txt``
 (CPU ms of the process, CPU ms of the PostgreSQL backend, wall ms and queries per
-transition, mean of three), ``prof_<step>.txt`` (the
-profile by cumulative and by own time), ``prof_<step>.prof`` (the raw profile),
+transition, mean of three), ``prof_<step>.txt`` (the profile by cumulative and by own
+time), ``prof_<step>.prof`` (the raw profile),
 ``by_package_<step>.txt`` (own time by package: SQL compilation, ORM, DRF, Kaigong …) and
 ``sql_<step>.txt`` (the queries of each step).
 """
@@ -73,9 +73,8 @@ def _database_cpu() -> float:
     """
     if connection.vendor != "postgresql":
         return 0.0
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        pid = cursor.fetchone()[0]
+    connection.ensure_connection()
+    pid = connection.connection.info.backend_pid  # psycopg knows it: no query
     try:
         return int(Path(f"/proc/{pid}/schedstat").read_text().split()[0]) / 1e9
     except (OSError, ValueError, IndexError):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 import pytest
 
 from kaigong.accounts.models import Membership
@@ -68,9 +71,6 @@ def test_a_grant_within_the_request_is_seen_at_once():
 
 def test_the_request_s_memberships_read_joins_no_users():
     """Sorted by role on the memberships' own columns (the model's order joins the users)."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     user = UserFactory()
     d1 = DepartmentFactory()
     Membership.objects.create(user=user, role=Role.REVIEWER, department=d1)

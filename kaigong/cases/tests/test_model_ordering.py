@@ -25,19 +25,15 @@ BY_CASE = [CaseItem, CaseEvent, Correction, Commitment, SubmittedMaterial]
 BY_ITEM = [Opinion, ClockPause, Extension, ConditionalResult]
 
 
-def _sql(queryset) -> str:
-    return str(queryset.query)
-
-
 @pytest.mark.parametrize("model", BY_CASE, ids=lambda m: m.__name__)
 def test_a_case_s_children_are_read_without_joining_the_case(model):
-    sql = _sql(model.objects.filter(case_id=1))
+    sql = str(model.objects.filter(case_id=1).query)
     assert '"cases_case"' not in sql.split(" WHERE ")[0]  # not joined
     assert f'ORDER BY "{model._meta.db_table}"."case_id" ASC' in sql
 
 
 @pytest.mark.parametrize("model", BY_ITEM, ids=lambda m: m.__name__)
 def test_an_item_s_children_are_read_without_joining_the_item_or_its_case(model):
-    sql = _sql(model.objects.filter(item_id=1))
+    sql = str(model.objects.filter(item_id=1).query)
     assert "JOIN" not in sql
     assert f'ORDER BY "{model._meta.db_table}"."item_id" ASC' in sql

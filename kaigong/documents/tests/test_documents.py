@@ -533,8 +533,6 @@ def test_the_sweep_renders_what_the_relay_left_and_issues_what_is_missing(tmp_pa
 
 def test_a_case_s_documents_are_read_without_joining_the_case():
     """Ordered by the case's column, not the case's own ordering (a join only to sort)."""
-    from kaigong.documents.models import OfficialDocument
-
     sql = str(OfficialDocument.objects.filter(case_id=1, kind="acceptance_notice").query)
     assert "JOIN" not in sql
     assert 'ORDER BY "documents_officialdocument"."case_id" ASC' in sql
